@@ -1,0 +1,229 @@
+"""In-memory identity repositories and unit of work."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import datetime
+
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.domain.identity.errors import EmailAlreadyRegistered
+from aquastream.domain.identity.model import (
+    AuditEntry,
+    Profile,
+    RecoveryRequest,
+    RefreshSession,
+    Role,
+    TelegramLinkCode,
+    User,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+
+
+class _Repository:
+    table_name: str
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    @property
+    def _rows(self) -> dict:  # type: ignore[type-arg]
+        return self._db.table(self.table_name)
+
+
+class MemoryUserRepository(_Repository):
+    table_name = "users"
+
+    def _check_email_free(self, user: User) -> None:
+        if any(row.email == user.email and row.id != user.id for row in self._rows.values()):
+            raise EmailAlreadyRegistered()
+
+    async def add(self, user: User) -> None:
+        self._check_email_free(user)
+        self._rows[user.id] = copy.copy(user)
+
+    async def save(self, user: User) -> None:
+        self._check_email_free(user)
+        self._rows[user.id] = copy.copy(user)
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        row = self._rows.get(user_id)
+        return copy.copy(row) if row else None
+
+    async def get_by_email(self, email: str) -> User | None:
+        return next((copy.copy(u) for u in self._rows.values() if u.email == email), None)
+
+    async def search(
+        self,
+        paging: PageRequest,
+        *,
+        text: str | None = None,
+        role: Role | None = None,
+        is_active: bool | None = None,
+    ) -> Page[User]:
+        needle = text.lower() if text else None
+        matches = [
+            u
+            for u in self._rows.values()
+            if u.deleted_at is None
+            and (needle is None or needle in u.email)
+            and (role is None or u.role == role)
+            and (is_active is None or u.is_active == is_active)
+        ]
+        matches.sort(key=lambda u: (u.created_at, u.id), reverse=True)
+        items = [copy.copy(u) for u in matches[paging.offset : paging.offset + paging.size]]
+        return Page(items, len(matches), paging.page, paging.size)
+
+
+class MemoryProfileRepository(_Repository):
+    table_name = "profiles"
+
+    async def add(self, profile: Profile) -> None:
+        self._rows[profile.user_id] = copy.deepcopy(profile)
+
+    async def save(self, profile: Profile) -> None:
+        self._rows[profile.user_id] = copy.deepcopy(profile)
+
+    async def get(self, user_id: uuid.UUID) -> Profile | None:
+        row = self._rows.get(user_id)
+        return copy.deepcopy(row) if row else None
+
+    async def get_by_telegram_chat(self, chat_id: int) -> Profile | None:
+        return next(
+            (copy.deepcopy(p) for p in self._rows.values() if p.telegram_chat_id == chat_id), None
+        )
+
+
+class MemorySessionRepository(_Repository):
+    table_name = "sessions"
+
+    async def add(self, session: RefreshSession) -> None:
+        self._rows[session.id] = copy.copy(session)
+
+    async def get_by_token_hash(self, token_hash: str) -> RefreshSession | None:
+        return next(
+            (copy.copy(s) for s in self._rows.values() if s.token_hash == token_hash), None
+        )
+
+    async def rotate(self, session_id: uuid.UUID, *, replaced_by: uuid.UUID, at: datetime) -> bool:
+        row = self._rows.get(session_id)
+        if row is None or row.revoked_at is not None:
+            return False
+        row.revoked_at = at
+        row.replaced_by = replaced_by
+        return True
+
+    async def revoke(self, session_id: uuid.UUID, *, at: datetime) -> bool:
+        row = self._rows.get(session_id)
+        if row is None or row.revoked_at is not None:
+            return False
+        row.revoked_at = at
+        return True
+
+    async def _revoke_where(self, predicate, at: datetime) -> int:  # type: ignore[no-untyped-def]
+        count = 0
+        for row in self._rows.values():
+            if row.revoked_at is None and predicate(row):
+                row.revoked_at = at
+                count += 1
+        return count
+
+    async def revoke_family(self, family_id: uuid.UUID, *, at: datetime) -> int:
+        return await self._revoke_where(lambda s: s.family_id == family_id, at)
+
+    async def revoke_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> int:
+        return await self._revoke_where(lambda s: s.user_id == user_id, at)
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[RefreshSession]:
+        rows = [copy.copy(s) for s in self._rows.values() if s.user_id == user_id]
+        return sorted(rows, key=lambda s: (s.created_at, s.id))
+
+
+class MemoryRecoveryRepository(_Repository):
+    table_name = "recovery"
+
+    async def add(self, request: RecoveryRequest) -> None:
+        self._rows[request.id] = copy.copy(request)
+
+    async def latest_open_for_user(self, user_id: uuid.UUID, *, now: datetime) -> RecoveryRequest | None:
+        open_requests = [
+            r
+            for r in self._rows.values()
+            if r.user_id == user_id and r.verified_at is None and r.used_at is None and r.expires_at > now
+        ]
+        if not open_requests:
+            return None
+        return copy.copy(max(open_requests, key=lambda r: (r.created_at, r.id)))
+
+    async def count_attempt(self, request_id: uuid.UUID, *, max_attempts: int) -> int | None:
+        row = self._rows.get(request_id)
+        if row is None or row.attempts >= max_attempts:
+            return None
+        row.attempts += 1
+        return row.attempts
+
+    async def mark_verified(
+        self, request_id: uuid.UUID, *, at: datetime, reset_token_hash: str, reset_expires_at: datetime
+    ) -> bool:
+        row = self._rows.get(request_id)
+        if row is None or row.verified_at is not None or row.used_at is not None:
+            return False
+        row.verified_at = at
+        row.reset_token_hash = reset_token_hash
+        row.reset_expires_at = reset_expires_at
+        return True
+
+    async def get_by_reset_token_hash(self, token_hash: str) -> RecoveryRequest | None:
+        return next(
+            (copy.copy(r) for r in self._rows.values() if r.reset_token_hash == token_hash), None
+        )
+
+    async def mark_used(self, request_id: uuid.UUID, *, at: datetime) -> bool:
+        row = self._rows.get(request_id)
+        if row is None or row.used_at is not None:
+            return False
+        row.used_at = at
+        return True
+
+    async def close_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> None:
+        for row in self._rows.values():
+            if row.user_id == user_id and row.used_at is None:
+                row.used_at = at
+
+
+class MemoryTelegramLinkRepository(_Repository):
+    table_name = "telegram_link_codes"
+
+    async def add(self, code: TelegramLinkCode) -> None:
+        self._rows[code.code_hash] = copy.copy(code)
+
+    async def consume(self, code_hash: str, *, at: datetime) -> uuid.UUID | None:
+        row = self._rows.get(code_hash)
+        if row is None or row.used_at is not None or row.expires_at <= at:
+            return None
+        row.used_at = at
+        return row.user_id
+
+
+class MemoryAuditLog(_Repository):
+    table_name = "audit"
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._rows[entry.id] = copy.deepcopy(entry)
+
+    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[AuditEntry]:
+        matches = [e for e in self._rows.values() if user_id in (e.target_id, e.actor_id)]
+        matches.sort(key=lambda e: (e.created_at, e.id), reverse=True)
+        items = [copy.deepcopy(e) for e in matches[paging.offset : paging.offset + paging.size]]
+        return Page(items, len(matches), paging.page, paging.size)
+
+
+class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
+    def __init__(self, db: MemoryDatabase) -> None:
+        super().__init__(db)
+        self.users = MemoryUserRepository(db)
+        self.profiles = MemoryProfileRepository(db)
+        self.sessions = MemorySessionRepository(db)
+        self.recovery = MemoryRecoveryRepository(db)
+        self.link_codes = MemoryTelegramLinkRepository(db)
+        self.audit = MemoryAuditLog(db)

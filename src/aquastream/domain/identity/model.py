@@ -1,0 +1,148 @@
+"""Identity entities: users, profiles, refresh sessions, recovery requests, link codes, audit."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    """Stored roles. ``GUEST`` is the anonymous caller and is never stored."""
+
+    USER = "USER"
+    ORGANIZER = "ORGANIZER"
+    ADMIN = "ADMIN"
+
+
+class AuditAction(StrEnum):
+    REGISTERED = "REGISTERED"
+    LOGIN = "LOGIN"
+    LOGIN_FAILED = "LOGIN_FAILED"
+    LOGOUT = "LOGOUT"
+    LOGOUT_ALL = "LOGOUT_ALL"
+    PASSWORD_CHANGED = "PASSWORD_CHANGED"
+    RECOVERY_REQUESTED = "RECOVERY_REQUESTED"
+    ROLE_CHANGED = "ROLE_CHANGED"
+    PROFILE_UPDATED = "PROFILE_UPDATED"
+    TELEGRAM_LINKED = "TELEGRAM_LINKED"
+    BLOCKED = "BLOCKED"
+    UNBLOCKED = "UNBLOCKED"
+    SESSION_REUSE_DETECTED = "SESSION_REUSE_DETECTED"
+    DATA_EXPORTED = "DATA_EXPORTED"
+    ACCOUNT_DELETED = "ACCOUNT_DELETED"
+
+
+@dataclass(slots=True)
+class User:
+    id: uuid.UUID
+    email: str  # stored lower-cased: the username, unique case-insensitively
+    password_hash: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass(slots=True)
+class Profile:
+    user_id: uuid.UUID
+    updated_at: datetime
+    phone: str | None = None
+    telegram: str | None = None
+    telegram_verified: bool = False
+    telegram_chat_id: int | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    birth_date: date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_contactable(self) -> bool:
+        """Booking needs a phone or a Telegram handle."""
+        return bool(self.phone or self.telegram)
+
+
+@dataclass(slots=True)
+class RefreshSession:
+    """One refresh token. Rotation chains sessions of one login into a family."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    family_id: uuid.UUID
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    replaced_by: uuid.UUID | None = None
+
+
+@dataclass(slots=True)
+class RecoveryRequest:
+    """A password-recovery code (hashed) and, once verified, the reset token (hashed)."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    code_hash: str
+    created_at: datetime
+    expires_at: datetime
+    attempts: int = 0
+    verified_at: datetime | None = None
+    reset_token_hash: str | None = None
+    reset_expires_at: datetime | None = None
+    used_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class TelegramLinkCode:
+    code_hash: str
+    user_id: uuid.UUID
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    id: uuid.UUID
+    action: AuditAction
+    created_at: datetime
+    actor_id: uuid.UUID | None = None
+    target_id: uuid.UUID | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    ip: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, as the edge authenticated them."""
+
+    user_id: uuid.UUID
+    role: Role
+    email: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """Facts about the request that the audit log keeps."""
+
+    ip: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"

@@ -1,0 +1,169 @@
+"""Ports of the identity domain: its unit of work and repositories, and the services it needs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Protocol
+
+from aquastream.domain.identity.model import (
+    AuditEntry,
+    Profile,
+    RecoveryRequest,
+    RefreshSession,
+    Role,
+    TelegramLinkCode,
+    User,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.ports.uow import UnitOfWork
+
+
+class UserRepository(Protocol):
+    async def add(self, user: User) -> None:
+        """Insert; raises ``EmailAlreadyRegistered`` when the email is taken."""
+        ...
+
+    async def save(self, user: User) -> None:
+        """Update an existing user; raises ``EmailAlreadyRegistered`` on an email clash."""
+        ...
+
+    async def get(self, user_id: uuid.UUID) -> User | None: ...
+
+    async def get_by_email(self, email: str) -> User | None:
+        """Look up by the normalised (lower-cased) email."""
+        ...
+
+    async def search(
+        self,
+        paging: PageRequest,
+        *,
+        text: str | None = None,
+        role: Role | None = None,
+        is_active: bool | None = None,
+    ) -> Page[User]:
+        """Users newest first; ``text`` matches a substring of the email, case-insensitively.
+        Deleted (anonymised) users are left out."""
+        ...
+
+
+class ProfileRepository(Protocol):
+    async def add(self, profile: Profile) -> None: ...
+
+    async def save(self, profile: Profile) -> None: ...
+
+    async def get(self, user_id: uuid.UUID) -> Profile | None: ...
+
+    async def get_by_telegram_chat(self, chat_id: int) -> Profile | None: ...
+
+
+class SessionRepository(Protocol):
+    async def add(self, session: RefreshSession) -> None: ...
+
+    async def get_by_token_hash(self, token_hash: str) -> RefreshSession | None: ...
+
+    async def rotate(
+        self, session_id: uuid.UUID, *, replaced_by: uuid.UUID, at: datetime
+    ) -> bool:
+        """Revoke the session in favour of its successor, only if it is still live.
+
+        One atomic conditional update: of two concurrent rotations of one token exactly
+        one returns True; the loser must treat the token as replayed.
+        """
+        ...
+
+    async def revoke(self, session_id: uuid.UUID, *, at: datetime) -> bool:
+        """Revoke one live session; False when it was already revoked."""
+        ...
+
+    async def revoke_family(self, family_id: uuid.UUID, *, at: datetime) -> int: ...
+
+    async def revoke_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> int: ...
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[RefreshSession]: ...
+
+
+class RecoveryRepository(Protocol):
+    async def add(self, request: RecoveryRequest) -> None: ...
+
+    async def latest_open_for_user(self, user_id: uuid.UUID, *, now: datetime) -> RecoveryRequest | None:
+        """The newest request that is neither expired, verified nor used."""
+        ...
+
+    async def count_attempt(self, request_id: uuid.UUID, *, max_attempts: int) -> int | None:
+        """Atomically add one try if fewer than ``max_attempts`` were made; the new
+        count, or None when the limit was already reached."""
+        ...
+
+    async def mark_verified(
+        self, request_id: uuid.UUID, *, at: datetime, reset_token_hash: str, reset_expires_at: datetime
+    ) -> bool:
+        """Consume the code once (conditional on not yet verified)."""
+        ...
+
+    async def get_by_reset_token_hash(self, token_hash: str) -> RecoveryRequest | None: ...
+
+    async def mark_used(self, request_id: uuid.UUID, *, at: datetime) -> bool:
+        """Consume the reset token once (conditional on not yet used)."""
+        ...
+
+    async def close_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> None:
+        """Mark every open request of the user used (a new request or a reset supersedes them)."""
+        ...
+
+
+class TelegramLinkRepository(Protocol):
+    async def add(self, code: TelegramLinkCode) -> None: ...
+
+    async def consume(self, code_hash: str, *, at: datetime) -> uuid.UUID | None:
+        """Use the code once if it exists and is unexpired; the owner's id, else None."""
+        ...
+
+
+class AuditLog(Protocol):
+    async def add(self, entry: AuditEntry) -> None: ...
+
+    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[AuditEntry]:
+        """Entries where the user is the target or the actor, newest first."""
+        ...
+
+
+class IdentityUnitOfWork(UnitOfWork, Protocol):
+    users: UserRepository
+    profiles: ProfileRepository
+    sessions: SessionRepository
+    recovery: RecoveryRepository
+    link_codes: TelegramLinkRepository
+    audit: AuditLog
+
+
+class PasswordHasher(Protocol):
+    def hash(self, secret: str) -> str: ...
+
+    def verify(self, hashed: str, secret: str) -> bool:
+        """True when ``secret`` matches; never raises for a mismatch or a malformed hash."""
+        ...
+
+    def needs_rehash(self, hashed: str) -> bool: ...
+
+
+class AccessTokenIssuer(Protocol):
+    def issue(self, user: User, *, now: datetime) -> tuple[str, int]:
+        """A signed access token for ``user`` and its lifetime in seconds."""
+        ...
+
+
+class SecretGenerator(Protocol):
+    def token(self) -> str:
+        """An unguessable URL-safe token (at least 256 bits)."""
+        ...
+
+    def numeric_code(self, digits: int) -> str: ...
+
+
+class RecoveryCodeSender(Protocol):
+    async def send_recovery_code(
+        self, *, email: str, telegram_chat_id: int | None, code: str
+    ) -> None:
+        """Deliver the code through Telegram when linked, else by email."""
+        ...

@@ -1,0 +1,30 @@
+"""The unit of work every domain's persistence port builds on."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from aquastream.domain.shared.events import DomainEvent
+
+
+class UnitOfWork(Protocol):
+    """One transaction. ``async with uow:`` begins it; leaving without ``commit`` rolls back.
+
+    Events collected with ``collect`` are written to the outbox by ``commit``, in the same
+    transaction as the state change that raised them. A unit of work may be entered again
+    after it ends; each entry is a new transaction.
+    """
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    def collect(self, *events: DomainEvent) -> None: ...
