@@ -8,13 +8,21 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from aquastream.domain.shared.principal import Principal, Role
 
-class Role(StrEnum):
-    """Stored roles. ``GUEST`` is the anonymous caller and is never stored."""
-
-    USER = "USER"
-    ORGANIZER = "ORGANIZER"
-    ADMIN = "ADMIN"
+__all__ = [
+    "AuditAction",
+    "AuditEntry",
+    "Principal",
+    "Profile",
+    "RecoveryRequest",
+    "RefreshSession",
+    "RequestContext",
+    "Role",
+    "TelegramLinkCode",
+    "TokenPair",
+    "User",
+]
 
 
 class AuditAction(StrEnum):
@@ -118,19 +126,6 @@ class AuditEntry:
     target_id: uuid.UUID | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     ip: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling, as the edge authenticated them."""
-
-    user_id: uuid.UUID
-    role: Role
-    email: str = ""
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
 
 
 @dataclass(frozen=True, slots=True)

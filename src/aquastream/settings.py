@@ -1,0 +1,223 @@
+"""Typed settings, read once from the environment (prefix ``AQUASTREAM_``) and a ``.env`` file.
+
+Every field documents itself; ``aquastream config`` prints the table the README shows.
+Values are validated at start: a bad value stops the process with a message naming the
+variable, and production mode refuses to start without its secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
+from dotenv import dotenv_values
+
+PREFIX = "AQUASTREAM_"
+
+
+def _doc(text: str) -> msgspec.Meta:
+    return msgspec.Meta(description=text)
+
+
+class SettingsError(Exception):
+    """The configuration is not usable; the message says which variable and why."""
+
+
+class Settings(msgspec.Struct, kw_only=True, frozen=True):
+    env: Annotated[
+        Literal["development", "production", "test"],
+        _doc("`development` (embedded defaults), `production` (secrets required) or `test`."),
+    ] = "development"
+    database_url: Annotated[
+        str,
+        _doc(
+            "SQLAlchemy URL: `sqlite+aiosqlite:///path.db` (embedded) or "
+            "`postgresql+asyncpg://user:pass@host:5432/db`."
+        ),
+    ] = "sqlite+aiosqlite:///./aquastream.db"
+    database_pool_size: Annotated[int, _doc("PostgreSQL connections per process."), msgspec.Meta(ge=1)] = 10
+    migrate_on_start: Annotated[
+        bool | None,
+        _doc("Apply migrations when `serve`/`worker` start; unset means yes on SQLite, no on PostgreSQL."),
+    ] = None
+    data_dir: Annotated[
+        str, _doc("Folder for local state: the generated development JWT secret, local media.")
+    ] = "./data"
+    redis_url: Annotated[
+        str | None, _doc("Redis URL (`redis://host:6379/0`) for shared rate limits and the event stream.")
+    ] = None
+    jwt_secret: Annotated[
+        str | None,
+        _doc(
+            "HS512 signing key, at least 32 characters. Required in production; in development "
+            "one is generated and kept in `data_dir`."
+        ),
+    ] = None
+    access_token_ttl_seconds: Annotated[int, _doc("Access-token lifetime."), msgspec.Meta(ge=60)] = 900
+    refresh_token_ttl_seconds: Annotated[
+        int, _doc("Refresh-token lifetime."), msgspec.Meta(ge=300)
+    ] = 2_592_000
+    cors_origins: Annotated[
+        list[str], _doc("Comma-separated origins allowed by CORS; empty disables CORS.")
+    ] = msgspec.field(default_factory=list)
+    trusted_proxies: Annotated[
+        list[str],
+        _doc("Comma-separated proxy IPs/CIDRs whose `X-Forwarded-For` is believed."),
+    ] = msgspec.field(default_factory=list)
+    max_body_bytes: Annotated[
+        int, _doc("Largest accepted request body (JSON routes)."), msgspec.Meta(ge=1024)
+    ] = 1_048_576
+    password_time_cost: Annotated[int, _doc("Argon2id iterations."), msgspec.Meta(ge=1)] = 3
+    password_memory_cost: Annotated[int, _doc("Argon2id memory in KiB."), msgspec.Meta(ge=8)] = 65_536
+    password_parallelism: Annotated[int, _doc("Argon2id lanes."), msgspec.Meta(ge=1)] = 4
+    recovery_code_ttl_seconds: Annotated[int, _doc("Password-recovery code lifetime.")] = 900
+    reset_token_ttl_seconds: Annotated[int, _doc("Lifetime of the token that `verify` returns.")] = 900
+    telegram_bot_username: Annotated[str, _doc("Bot name used in Telegram deep links.")] = "AquaStreamBot"
+    telegram_link_ttl_seconds: Annotated[int, _doc("Lifetime of a Telegram link code.")] = 900
+    smtp_host: Annotated[str | None, _doc("SMTP server; unset means emails are only logged.")] = None
+    smtp_port: Annotated[int, _doc("SMTP port.")] = 587
+    smtp_username: Annotated[str | None, _doc("SMTP login.")] = None
+    smtp_password: Annotated[str | None, _doc("SMTP password.")] = None
+    smtp_from: Annotated[str, _doc("Sender address of emails.")] = "AquaStream <no-reply@aquastream.local>"
+    smtp_starttls: Annotated[bool, _doc("Upgrade the SMTP connection with STARTTLS.")] = True
+    rate_limit_enabled: Annotated[bool, _doc("Apply the per-IP / per-user rate limits.")] = True
+    rate_limit_auth: Annotated[str, _doc("Limit of the auth routes.")] = "10/minute"
+    rate_limit_recovery: Annotated[str, _doc("Limit of the recovery routes.")] = "5/5minutes"
+    rate_limit_default: Annotated[str, _doc("Limit of every other route.")] = "100/minute"
+    run_worker: Annotated[
+        bool, _doc("Run the outbox dispatcher and scheduled jobs inside the API process.")
+    ] = True
+    outbox_poll_seconds: Annotated[float, _doc("Pause between outbox polls when it is empty.")] = 1.0
+    log_level: Annotated[str, _doc("Log level (`DEBUG`, `INFO`, `WARNING`, …).")] = "INFO"
+    log_json: Annotated[bool, _doc("Structured JSON logs (else plain text for a terminal).")] = True
+    otlp_endpoint: Annotated[
+        str | None, _doc("OTLP/HTTP endpoint for traces (`http://collector:4318`); unset disables export.")
+    ] = None
+    version: Annotated[str, _doc("Version shown by `/admin/info` (set at image build).")] = "0.1.0"
+    git_revision: Annotated[str, _doc("Git revision shown by `/admin/info`.")] = "unknown"
+    build_time: Annotated[str, _doc("Build time shown by `/admin/info`.")] = "unknown"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def should_migrate_on_start(self) -> bool:
+        return self.is_sqlite if self.migrate_on_start is None else self.migrate_on_start
+
+    @property
+    def secret(self) -> str:
+        if self.jwt_secret is None:
+            raise SettingsError("jwt_secret is not resolved; build settings with load_settings()")
+        return self.jwt_secret
+
+    @classmethod
+    def for_tests(cls, **overrides: Any) -> Settings:
+        """Cheap hashing, a fixed secret, no background worker: what tests want by default."""
+        values: dict[str, Any] = {
+            "env": "test",
+            "database_url": "sqlite+aiosqlite:///:memory:",
+            "jwt_secret": "test-secret-" + "x" * 40,
+            "password_time_cost": 1,
+            "password_memory_cost": 8,
+            "password_parallelism": 1,
+            "run_worker": False,
+            "log_json": False,
+        }
+        values.update(overrides)
+        return cls(**values)
+
+
+_LIST_FIELDS = {"cors_origins", "trusted_proxies"}
+
+
+def _from_env_value(name: str, raw: str) -> Any:
+    if name in _LIST_FIELDS:
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    if raw == "" and name in _OPTIONAL_FIELDS:
+        return None
+    return raw
+
+
+_OPTIONAL_FIELDS = {
+    f.name for f in msgspec.structs.fields(Settings) if "None" in str(f.type)
+}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Build settings from ``environ`` (default: the process environment) over ``env_file``.
+
+    Raises ``SettingsError`` listing the variable at fault.
+    """
+    source: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        source.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    source.update(os.environ if environ is None else environ)
+    known = {f.name for f in msgspec.structs.fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, raw in source.items():
+        if not key.startswith(PREFIX):
+            continue
+        name = key[len(PREFIX) :].lower()
+        if name not in known:
+            raise SettingsError(f"{key} is not a known setting (see `aquastream config`).")
+        values[name] = _from_env_value(name, raw)
+    try:
+        settings = msgspec.convert(values, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise SettingsError(f"Invalid configuration: {_name_env_var(str(exc))}") from None
+    return _resolve_secret(settings)
+
+
+def _name_env_var(message: str) -> str:
+    # msgspec says "... - at `$.field_name`"; speak of the variable instead.
+    if "`$." in message:
+        head, _, tail = message.partition("`$.")
+        field, _, rest = tail.partition("`")
+        return f"{head}{PREFIX}{field.upper()}{rest}"
+    return message
+
+
+def _resolve_secret(settings: Settings) -> Settings:
+    secret = settings.jwt_secret
+    if secret is not None:
+        if len(secret) < 32:
+            raise SettingsError(f"{PREFIX}JWT_SECRET must be at least 32 characters.")
+        return settings
+    if settings.env == "production":
+        raise SettingsError(f"{PREFIX}JWT_SECRET is required when {PREFIX}ENV=production.")
+    return msgspec.structs.replace(settings, jwt_secret=_development_secret(Path(settings.data_dir)))
+
+
+def _development_secret(data_dir: Path) -> str:
+    """A generated key kept in the data folder, so restarts keep sessions valid."""
+    path = data_dir / "jwt-secret"
+    if path.is_file():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def settings_table() -> str:
+    """The configuration reference as a Markdown table."""
+    rows = ["| Variable | Default | Meaning |", "| --- | --- | --- |"]
+    for f in msgspec.structs.fields(Settings):
+        description = ""
+        for meta in getattr(f.type, "__metadata__", ()):
+            if isinstance(meta, msgspec.Meta) and meta.description:
+                description = meta.description
+        default = f.default if f.default is not msgspec.NODEFAULT else ""
+        if f.default_factory is not msgspec.NODEFAULT:
+            default = ""
+        shown = "" if default is None else f"`{default}`" if default != "" else ""
+        rows.append(f"| `{PREFIX}{f.name.upper()}` | {shown} | {description} |")
+    return "\n".join(rows)
