@@ -1,0 +1,64 @@
+"""The SQLAlchemy engine for PostgreSQL (asyncpg) or the embedded SQLite (aiosqlite).
+
+Each domain keeps its tables in its own PostgreSQL schema. SQLite has no schemas, so on
+SQLite the schema names are translated away and every table lives in the one file.
+SQLite write transactions start with ``BEGIN IMMEDIATE``: writers queue on the file lock
+up front instead of failing when a reader tries to upgrade to a writer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+SCHEMAS = ("infra", "identity", "catalog", "booking", "payments", "notifications", "crews", "media")
+SQLITE_SCHEMA_MAP: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)
+
+
+def is_sqlite_url(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    if is_sqlite_url(url):
+        return _sqlite_engine(url, echo=echo)
+    return create_async_engine(
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        execution_options={"schema_translate_map": SQLITE_SCHEMA_MAP},
+        connect_args={"timeout": 30},
+    )
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=30000",
+            "PRAGMA synchronous=NORMAL",
+        ):
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,56 @@
+"""Ids, paging and events: the small shared pieces every domain uses."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from aquastream.domain.shared.errors import ValidationFailed
+from aquastream.domain.shared.events import DomainEvent, decode_event, encode_event
+from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.paging import Page, PageRequest
+
+
+def test_ids_are_version_7_and_ordered_by_creation_time() -> None:
+    first = new_id()
+    time.sleep(0.002)
+    second = new_id()
+    assert first.version == 7
+    assert first.variant == uuid.RFC_4122
+    assert first < second
+    embedded_ms = first.int >> 80
+    assert abs(embedded_ms - time.time() * 1000) < 5_000
+
+
+def test_ids_do_not_repeat() -> None:
+    assert len({new_id() for _ in range(10_000)}) == 10_000
+
+
+@pytest.mark.parametrize(("page", "size", "bad_field"), [(-1, 20, "page"), (0, 0, "size"), (0, 101, "size")])
+def test_bad_paging_values_are_refused_not_clamped(page: int, size: int, bad_field: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        PageRequest(page, size)
+    assert [e.field for e in caught.value.errors] == [bad_field]
+
+
+def test_page_counts_its_pages() -> None:
+    paging = PageRequest(page=2, size=20)
+    assert paging.offset == 40
+    assert Page([1], total=41, page=2, size=20).total_pages == 3
+    assert Page([], total=0, page=0, size=20).total_pages == 0
+    assert Page([1, 2], total=2, page=0, size=20).map(str).items == ["1", "2"]
+
+
+class ParcelSent(DomainEvent, frozen=True, kw_only=True):
+    parcel_id: uuid.UUID
+    weight_grams: int
+
+
+def test_events_survive_a_round_trip_through_their_wire_name() -> None:
+    event = ParcelSent(occurred_at=datetime(2030, 1, 1, tzinfo=UTC), parcel_id=uuid.uuid4(), weight_grams=5)
+    assert decode_event("ParcelSent", encode_event(event)) == event
+    with pytest.raises(LookupError):
+        decode_event("NoSuchEvent", b"{}")
