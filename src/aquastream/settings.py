@@ -58,9 +58,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         ),
     ] = None
     access_token_ttl_seconds: Annotated[int, _doc("Access-token lifetime."), msgspec.Meta(ge=60)] = 900
-    refresh_token_ttl_seconds: Annotated[
-        int, _doc("Refresh-token lifetime."), msgspec.Meta(ge=300)
-    ] = 2_592_000
+    refresh_token_ttl_seconds: Annotated[int, _doc("Refresh-token lifetime."), msgspec.Meta(ge=300)] = (
+        2_592_000
+    )
     cors_origins: Annotated[
         list[str], _doc("Comma-separated origins allowed by CORS; empty disables CORS.")
     ] = msgspec.field(default_factory=list)
@@ -143,9 +143,7 @@ def _from_env_value(name: str, raw: str) -> Any:
     return raw
 
 
-_OPTIONAL_FIELDS = {
-    f.name for f in msgspec.structs.fields(Settings) if "None" in str(f.type)
-}
+_OPTIONAL_FIELDS = {f.name for f in msgspec.structs.fields(Settings) if "None" in str(f.type)}
 
 
 def load_settings(

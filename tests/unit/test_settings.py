@@ -68,7 +68,9 @@ def test_postgres_is_not_migrated_on_start_unless_asked(tmp_path: Path) -> None:
 
 
 def test_empty_optional_value_means_unset(tmp_path: Path) -> None:
-    settings = load_settings({"AQUASTREAM_DATA_DIR": str(tmp_path), "AQUASTREAM_REDIS_URL": ""}, env_file=None)
+    settings = load_settings(
+        {"AQUASTREAM_DATA_DIR": str(tmp_path), "AQUASTREAM_REDIS_URL": ""}, env_file=None
+    )
     assert settings.redis_url is None
 
 

@@ -62,9 +62,7 @@ class SessionRepository(Protocol):
 
     async def get_by_token_hash(self, token_hash: str) -> RefreshSession | None: ...
 
-    async def rotate(
-        self, session_id: uuid.UUID, *, replaced_by: uuid.UUID, at: datetime
-    ) -> bool:
+    async def rotate(self, session_id: uuid.UUID, *, replaced_by: uuid.UUID, at: datetime) -> bool:
         """Revoke the session in favour of its successor, only if it is still live.
 
         One atomic conditional update: of two concurrent rotations of one token exactly
@@ -162,8 +160,6 @@ class SecretGenerator(Protocol):
 
 
 class RecoveryCodeSender(Protocol):
-    async def send_recovery_code(
-        self, *, email: str, telegram_chat_id: int | None, code: str
-    ) -> None:
+    async def send_recovery_code(self, *, email: str, telegram_chat_id: int | None, code: str) -> None:
         """Deliver the code through Telegram when linked, else by email."""
         ...

@@ -33,9 +33,7 @@ class OutboxStore(Protocol):
 
     async def mark_delivered(self, message_id: uuid.UUID, *, now: datetime) -> None: ...
 
-    async def mark_failed(
-        self, message_id: uuid.UUID, *, error: str, retry_at: datetime | None
-    ) -> None:
+    async def mark_failed(self, message_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:
         """Record a failed attempt; ``retry_at=None`` gives the message up (dead letter)."""
         ...
 

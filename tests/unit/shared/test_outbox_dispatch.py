@@ -133,5 +133,11 @@ def test_backoff_doubles_and_is_capped(clock) -> None:
         backoff_cap=timedelta(seconds=60),
     )
     assert [dispatcher.backoff(n).total_seconds() for n in (1, 2, 3, 4, 5, 6, 7)] == [
-        2, 4, 8, 16, 32, 60, 60,
+        2,
+        4,
+        8,
+        16,
+        32,
+        60,
+        60,
     ]

@@ -5,7 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from aquastream.adapters.memory.database import MemoryDatabase, MemoryJobLeases, MemoryOutboxStore, MemoryUnitOfWork
+from aquastream.adapters.memory.database import (
+    MemoryDatabase,
+    MemoryJobLeases,
+    MemoryOutboxStore,
+    MemoryUnitOfWork,
+)
 from aquastream.adapters.system import SystemClock
 from aquastream.domain.shared.dispatch import OutboxDispatcher
 from aquastream.domain.shared.events import DomainEvent

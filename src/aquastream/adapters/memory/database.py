@@ -123,9 +123,7 @@ class MemoryOutboxStore:
             row.delivered_at = now
             row.locked_until = None
 
-    async def mark_failed(
-        self, message_id: uuid.UUID, *, error: str, retry_at: datetime | None
-    ) -> None:
+    async def mark_failed(self, message_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:
         async with self._db.lock:
             row = self._db.table("outbox")[message_id]
             row.last_error = error

@@ -89,9 +89,7 @@ class MemoryProfileRepository(_Repository):
         return copy.deepcopy(row) if row else None
 
     async def get_by_telegram_chat(self, chat_id: int) -> Profile | None:
-        return next(
-            (copy.deepcopy(p) for p in self._rows.values() if p.telegram_chat_id == chat_id), None
-        )
+        return next((copy.deepcopy(p) for p in self._rows.values() if p.telegram_chat_id == chat_id), None)
 
 
 class MemorySessionRepository(_Repository):
@@ -101,9 +99,7 @@ class MemorySessionRepository(_Repository):
         self._rows[session.id] = copy.copy(session)
 
     async def get_by_token_hash(self, token_hash: str) -> RefreshSession | None:
-        return next(
-            (copy.copy(s) for s in self._rows.values() if s.token_hash == token_hash), None
-        )
+        return next((copy.copy(s) for s in self._rows.values() if s.token_hash == token_hash), None)
 
     async def rotate(self, session_id: uuid.UUID, *, replaced_by: uuid.UUID, at: datetime) -> bool:
         row = self._rows.get(session_id)
@@ -174,9 +170,7 @@ class MemoryRecoveryRepository(_Repository):
         return True
 
     async def get_by_reset_token_hash(self, token_hash: str) -> RecoveryRequest | None:
-        return next(
-            (copy.copy(r) for r in self._rows.values() if r.reset_token_hash == token_hash), None
-        )
+        return next((copy.copy(r) for r in self._rows.values() if r.reset_token_hash == token_hash), None)
 
     async def mark_used(self, request_id: uuid.UUID, *, at: datetime) -> bool:
         row = self._rows.get(request_id)

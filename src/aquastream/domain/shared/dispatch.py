@@ -67,9 +67,7 @@ class OutboxDispatcher:
 
     async def dispatch_once(self) -> int:
         """One pass over a batch; returns how many messages were claimed."""
-        messages = await self._store.claim(
-            now=self._clock.now(), limit=self._batch_size, lease=self._lease
-        )
+        messages = await self._store.claim(now=self._clock.now(), limit=self._batch_size, lease=self._lease)
         for message in messages:
             await self._handle(message)
         return len(messages)

@@ -19,7 +19,9 @@ class Money:
     currency: str = DEFAULT_CURRENCY
 
     @classmethod
-    def of(cls, amount: Decimal | int | str, currency: str = DEFAULT_CURRENCY, *, field: str = "price") -> Money:
+    def of(
+        cls, amount: Decimal | int | str, currency: str = DEFAULT_CURRENCY, *, field: str = "price"
+    ) -> Money:
         """Parse and check: not negative, at most 2 fraction digits, a 3-letter currency."""
         errors = []
         try:
