@@ -64,3 +64,10 @@ class NotAllowed(Forbidden):
 class CannotChangeOwnAccess(RuleViolated):
     code = "user.self_change"
     default_message = "Admins cannot change their own role or block themselves."
+
+
+class UserBlocked(Forbidden):
+    """The account is blocked (inactive): it may not log in or change anything."""
+
+    code = "user.blocked"
+    default_message = "This account is blocked."

@@ -1,0 +1,196 @@
+"""Use cases of administrators: find users, change roles, block and unblock, read the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from aquastream.domain.identity import events
+from aquastream.domain.identity.access import require_admin
+from aquastream.domain.identity.audit import audit_entry
+from aquastream.domain.identity.errors import CannotChangeOwnAccess, UserNotFound
+from aquastream.domain.identity.model import AuditAction, AuditEntry, Principal, RequestContext, Role, User
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.ports.clock import Clock
+from aquastream.ports.identity import IdentityUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class UserSummary:
+    """A user as an administrator sees them in lists."""
+
+    id: uuid.UUID
+    email: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserSummary:
+        return cls(user.id, user.email, user.role, user.is_active, user.created_at, user.updated_at)
+
+
+class ListUsers:
+    """Users newest first, filtered by a piece of the email, a role and/or being active.
+
+    Admins only (``NotAllowed``); deleted accounts are not listed.
+    """
+
+    def __init__(self, uow: IdentityUnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(
+        self,
+        principal: Principal,
+        paging: PageRequest,
+        *,
+        text: str | None = None,
+        role: Role | None = None,
+        active: bool | None = None,
+    ) -> Page[UserSummary]:
+        async with self._uow:
+            await require_admin(self._uow, principal)
+            found = await self._uow.users.search(
+                paging, text=(text or "").strip() or None, role=role, is_active=active
+            )
+        return found.map(UserSummary.of)
+
+
+class _ChangeAccess:
+    """What role changes and blocks share: an admin acting on another, existing user."""
+
+    def __init__(self, uow: IdentityUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def _target(self, principal: Principal, user_id: uuid.UUID) -> User:
+        admin = await require_admin(self._uow, principal)
+        if user_id == admin.id:
+            raise CannotChangeOwnAccess()
+        user = await self._uow.users.get(user_id)
+        if user is None or user.is_deleted:
+            raise UserNotFound()
+        return user
+
+
+class ChangeUserRole(_ChangeAccess):
+    """Give a user another role.
+
+    Rules:
+    - admins only (``NotAllowed``), never on themselves (``CannotChangeOwnAccess``);
+    - an unknown or deleted user is ``UserNotFound``;
+    - the user's sessions are revoked, so their next tokens carry the new role;
+    - ROLE_CHANGED (old and new role) is audited and ``UserRoleChanged`` raised;
+    - giving the role the user already has changes and records nothing.
+    """
+
+    async def __call__(
+        self, principal: Principal, user_id: uuid.UUID, role: Role, ctx: RequestContext
+    ) -> UserSummary:
+        async with self._uow:
+            user = await self._target(principal, user_id)
+            if user.role == role:
+                return UserSummary.of(user)
+            now = self._clock.now()
+            old_role = user.role
+            user.role = role
+            user.updated_at = now
+            await self._uow.users.save(user)
+            await self._uow.sessions.revoke_all_for_user(user.id, at=now)
+            await self._uow.audit.add(
+                audit_entry(
+                    AuditAction.ROLE_CHANGED,
+                    at=now,
+                    actor_id=principal.user_id,
+                    target_id=user.id,
+                    payload={"old_role": str(old_role), "new_role": str(role)},
+                    ctx=ctx,
+                )
+            )
+            self._uow.collect(
+                events.UserRoleChanged(
+                    occurred_at=now, user_id=user.id, old_role=str(old_role), new_role=str(role)
+                )
+            )
+            await self._uow.commit()
+        return UserSummary.of(user)
+
+
+class BlockUser(_ChangeAccess):
+    """Block a user: they can no longer log in, refresh or recover their password.
+
+    Rules:
+    - admins only, never on themselves, the user must exist (as for role changes);
+    - every session of the user is revoked and open recovery requests closed;
+    - BLOCKED is audited and ``UserBlocked`` raised; blocking a blocked user does nothing.
+    """
+
+    async def __call__(
+        self, principal: Principal, user_id: uuid.UUID, ctx: RequestContext | None = None
+    ) -> UserSummary:
+        async with self._uow:
+            user = await self._target(principal, user_id)
+            if not user.is_active:
+                return UserSummary.of(user)
+            now = self._clock.now()
+            user.is_active = False
+            user.updated_at = now
+            await self._uow.users.save(user)
+            await self._uow.sessions.revoke_all_for_user(user.id, at=now)
+            await self._uow.recovery.close_all_for_user(user.id, at=now)
+            await self._uow.audit.add(
+                audit_entry(
+                    AuditAction.BLOCKED, at=now, actor_id=principal.user_id, target_id=user.id, ctx=ctx
+                )
+            )
+            self._uow.collect(events.UserBlocked(occurred_at=now, user_id=user.id))
+            await self._uow.commit()
+        return UserSummary.of(user)
+
+
+class UnblockUser(_ChangeAccess):
+    """Let a blocked user in again (UNBLOCKED audited, ``UserUnblocked`` raised).
+
+    Same access rules as blocking; unblocking an active user does nothing.
+    """
+
+    async def __call__(
+        self, principal: Principal, user_id: uuid.UUID, ctx: RequestContext | None = None
+    ) -> UserSummary:
+        async with self._uow:
+            user = await self._target(principal, user_id)
+            if user.is_active:
+                return UserSummary.of(user)
+            now = self._clock.now()
+            user.is_active = True
+            user.updated_at = now
+            await self._uow.users.save(user)
+            await self._uow.audit.add(
+                audit_entry(
+                    AuditAction.UNBLOCKED, at=now, actor_id=principal.user_id, target_id=user.id, ctx=ctx
+                )
+            )
+            self._uow.collect(events.UserUnblocked(occurred_at=now, user_id=user.id))
+            await self._uow.commit()
+        return UserSummary.of(user)
+
+
+class ReadAuditLog:
+    """A user's audit entries (as target or actor), newest first.
+
+    Admins only; deleted users' entries stay readable; an unknown id is ``UserNotFound``.
+    """
+
+    def __init__(self, uow: IdentityUnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(
+        self, principal: Principal, user_id: uuid.UUID, paging: PageRequest
+    ) -> Page[AuditEntry]:
+        async with self._uow:
+            await require_admin(self._uow, principal)
+            if await self._uow.users.get(user_id) is None:
+                raise UserNotFound()
+            return await self._uow.audit.list_for_user(user_id, paging)

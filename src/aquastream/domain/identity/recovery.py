@@ -1,0 +1,223 @@
+"""Use cases of password recovery: ask for a code, trade it for a reset token, set a new password."""
+
+from __future__ import annotations
+
+import logging
+
+from aquastream.domain.identity.audit import audit_entry
+from aquastream.domain.identity.errors import (
+    InvalidRecoveryCode,
+    InvalidResetToken,
+    RecoveryAttemptsExceeded,
+)
+from aquastream.domain.identity.model import AuditAction, RecoveryRequest, RequestContext, User
+from aquastream.domain.identity.passwords import (
+    check_password,
+    hash_password,
+    verify_against_dummy,
+    verify_password,
+)
+from aquastream.domain.identity.policy import IdentityPolicy
+from aquastream.domain.identity.profile_rules import normalise_email
+from aquastream.domain.identity.tokens import hash_token
+from aquastream.domain.shared.ids import new_id
+from aquastream.ports.clock import Clock
+from aquastream.ports.identity import (
+    IdentityUnitOfWork,
+    PasswordHasher,
+    RecoveryCodeSender,
+    SecretGenerator,
+)
+
+logger = logging.getLogger(__name__)
+
+RECOVERY_CODE_DIGITS = 6
+
+
+class RequestPasswordRecovery:
+    """Send a one-time code to the owner of an email address.
+
+    Rules:
+    - the answer is the same whether or not the email belongs to an active account, and
+      the work is similar both ways (a code is generated and hashed either way);
+    - a new request closes the user's earlier open ones: only the newest code works;
+    - the 6-digit code is stored hashed (Argon2) and lives ``recovery_code_ttl``;
+    - RECOVERY_REQUESTED is audited in the same transaction;
+    - the code is sent only after the commit, so a rolled-back request never sends one.
+      It does not go through the outbox, which would store it in plain text;
+    - it goes through Telegram when a chat is linked, else by email (the sender decides);
+    - a failed delivery is logged, not reported: an error would tell that the email exists.
+    """
+
+    def __init__(
+        self,
+        uow: IdentityUnitOfWork,
+        clock: Clock,
+        hasher: PasswordHasher,
+        secrets: SecretGenerator,
+        sender: RecoveryCodeSender,
+        policy: IdentityPolicy,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._hasher = hasher
+        self._secrets = secrets
+        self._sender = sender
+        self._policy = policy
+
+    async def __call__(self, email: str, ctx: RequestContext) -> None:
+        email = normalise_email(email)
+        code = self._secrets.numeric_code(RECOVERY_CODE_DIGITS)
+        code_hash = await hash_password(self._hasher, code)
+        async with self._uow:
+            user = await self._uow.users.get_by_email(email)
+            if user is None or user.is_deleted or not user.is_active:
+                return
+            profile = await self._uow.profiles.get(user.id)
+            now = self._clock.now()
+            await self._uow.recovery.close_all_for_user(user.id, at=now)
+            await self._uow.recovery.add(
+                RecoveryRequest(
+                    id=new_id(),
+                    user_id=user.id,
+                    code_hash=code_hash,
+                    created_at=now,
+                    expires_at=now + self._policy.recovery_code_ttl,
+                )
+            )
+            await self._uow.audit.add(
+                audit_entry(AuditAction.RECOVERY_REQUESTED, at=now, target_id=user.id, ctx=ctx)
+            )
+            await self._uow.commit()
+        chat_id = profile.telegram_chat_id if profile else None
+        try:
+            await self._sender.send_recovery_code(email=user.email, telegram_chat_id=chat_id, code=code)
+        except Exception:
+            logger.exception("Could not deliver a recovery code to user %s", user.id)
+
+
+class VerifyRecoveryCode:
+    """Trade a recovery code for a short-lived reset token.
+
+    Rules:
+    - only the newest open (unexpired, unverified, unused) request of the email counts;
+      none, or a wrong code, gives ``InvalidRecoveryCode``;
+    - every try is counted atomically and committed before the code is checked, so even
+      wrong codes count; after ``recovery_max_attempts`` tries ``RecoveryAttemptsExceeded``;
+    - a right code is consumed once and returns a random reset token, stored hashed, that
+      lives ``reset_token_ttl``; the answer is ``(reset_token, expires_in_seconds)``.
+    """
+
+    def __init__(
+        self,
+        uow: IdentityUnitOfWork,
+        clock: Clock,
+        hasher: PasswordHasher,
+        secrets: SecretGenerator,
+        policy: IdentityPolicy,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._hasher = hasher
+        self._secrets = secrets
+        self._policy = policy
+
+    async def __call__(self, email: str, code: str) -> tuple[str, int]:
+        request = await self._count_attempt(normalise_email(email))
+        if request is None:
+            await verify_against_dummy(self._hasher, code)
+            raise InvalidRecoveryCode()
+        if not await verify_password(self._hasher, request.code_hash, code.strip()):
+            raise InvalidRecoveryCode()
+        reset_token = self._secrets.token()
+        async with self._uow:
+            now = self._clock.now()
+            # The code may have expired, or been used by a parallel try, while it was checked.
+            verified = request.expires_at > now and await self._uow.recovery.mark_verified(
+                request.id,
+                at=now,
+                reset_token_hash=hash_token(reset_token),
+                reset_expires_at=now + self._policy.reset_token_ttl,
+            )
+            if not verified:
+                raise InvalidRecoveryCode()
+            await self._uow.commit()
+        return reset_token, int(self._policy.reset_token_ttl.total_seconds())
+
+    async def _count_attempt(self, email: str) -> RecoveryRequest | None:
+        """The open request after counting this try against it; None when there is none."""
+        async with self._uow:
+            user = await self._uow.users.get_by_email(email)
+            if user is None or not user.is_active:
+                return None
+            request = await self._uow.recovery.latest_open_for_user(user.id, now=self._clock.now())
+            if request is None:
+                return None
+            attempts = await self._uow.recovery.count_attempt(
+                request.id, max_attempts=self._policy.recovery_max_attempts
+            )
+            await self._uow.commit()
+        if attempts is None:
+            raise RecoveryAttemptsExceeded()
+        return request
+
+
+class ResetPassword:
+    """Set a new password with the token that ``VerifyRecoveryCode`` gave.
+
+    Rules:
+    - the token must exist, be unused and unexpired (``InvalidResetToken``), and its
+      account must be active;
+    - the new password follows the policy (``WeakPassword``);
+    - the token is consumed once, atomically: two resets with one token cannot both win;
+    - every session of the user is revoked and every other open recovery request closed;
+    - PASSWORD_CHANGED is audited in the same transaction.
+    """
+
+    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, hasher: PasswordHasher) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._hasher = hasher
+
+    async def __call__(self, reset_token: str, new_password: str, ctx: RequestContext) -> None:
+        token_hash = hash_token(reset_token)
+        async with self._uow:
+            request, user = await self._find(token_hash)
+        check_password(new_password, email=user.email)
+        password_hash = await hash_password(self._hasher, new_password)
+        async with self._uow:
+            request, user = await self._find(token_hash)
+            now = self._clock.now()
+            if not await self._uow.recovery.mark_used(request.id, at=now):
+                raise InvalidResetToken()
+            user.password_hash = password_hash
+            user.updated_at = now
+            await self._uow.users.save(user)
+            await self._uow.sessions.revoke_all_for_user(user.id, at=now)
+            await self._uow.recovery.close_all_for_user(user.id, at=now)
+            await self._uow.audit.add(
+                audit_entry(
+                    AuditAction.PASSWORD_CHANGED,
+                    at=now,
+                    actor_id=user.id,
+                    target_id=user.id,
+                    payload={"via": "recovery"},
+                    ctx=ctx,
+                )
+            )
+            await self._uow.commit()
+
+    async def _find(self, token_hash: str) -> tuple[RecoveryRequest, User]:
+        request = await self._uow.recovery.get_by_reset_token_hash(token_hash)
+        now = self._clock.now()
+        if (
+            request is None
+            or request.used_at is not None
+            or request.reset_expires_at is None
+            or request.reset_expires_at <= now
+        ):
+            raise InvalidResetToken()
+        user = await self._uow.users.get(request.user_id)
+        if user is None or user.is_deleted or not user.is_active:
+            raise InvalidResetToken()
+        return request, user

@@ -1,0 +1,82 @@
+"""Use case: a visitor opens an account (and is logged in by it)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from aquastream.domain.identity.accounts import new_account, validate_new_account
+from aquastream.domain.identity.audit import audit_entry
+from aquastream.domain.identity.errors import EmailAlreadyRegistered
+from aquastream.domain.identity.events import UserRegistered
+from aquastream.domain.identity.model import AuditAction, RequestContext, Role, TokenPair
+from aquastream.domain.identity.passwords import hash_password
+from aquastream.domain.identity.policy import IdentityPolicy
+from aquastream.domain.identity.sessions import TokenMinter
+from aquastream.ports.clock import Clock
+from aquastream.ports.identity import (
+    AccessTokenIssuer,
+    IdentityUnitOfWork,
+    PasswordHasher,
+    SecretGenerator,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    email: str
+    password: str = field(repr=False)
+    phone: str | None = None
+
+
+class RegisterUser:
+    """Open an account and log it in.
+
+    Rules:
+    - the email is the username: trimmed, lower-cased, checked for a plausible form, and
+      unique case-insensitively (``EmailAlreadyRegistered``);
+    - the password follows the policy (``WeakPassword`` lists every broken rule);
+    - a phone, when given, is in E.164 form (separators such as spaces are dropped);
+    - every input problem is reported at once;
+    - the account starts as an active USER with an empty profile that holds the phone;
+    - registration logs the user in: a new refresh-session family and a token pair;
+    - the account, the session, the REGISTERED audit entry and ``UserRegistered`` are
+      committed together.
+    """
+
+    def __init__(
+        self,
+        uow: IdentityUnitOfWork,
+        clock: Clock,
+        hasher: PasswordHasher,
+        issuer: AccessTokenIssuer,
+        secrets: SecretGenerator,
+        policy: IdentityPolicy,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._hasher = hasher
+        self._minter = TokenMinter(issuer, secrets, policy)
+
+    async def __call__(self, registration: Registration, ctx: RequestContext) -> tuple[uuid.UUID, TokenPair]:
+        email, phone = validate_new_account(registration.email, registration.password, registration.phone)
+        # Hashed before the transaction opens, so the slow part holds no database locks.
+        password_hash = await hash_password(self._hasher, registration.password)
+        async with self._uow:
+            if await self._uow.users.get_by_email(email) is not None:
+                raise EmailAlreadyRegistered()
+            now = self._clock.now()
+            user, profile = new_account(
+                email=email, password_hash=password_hash, role=Role.USER, phone=phone, now=now
+            )
+            # A concurrent registration of the same email loses here, on the unique index.
+            await self._uow.users.add(user)
+            await self._uow.profiles.add(profile)
+            session, tokens = self._minter.mint(user, now=now)
+            await self._uow.sessions.add(session)
+            await self._uow.audit.add(
+                audit_entry(AuditAction.REGISTERED, at=now, actor_id=user.id, target_id=user.id, ctx=ctx)
+            )
+            self._uow.collect(UserRegistered(occurred_at=now, user_id=user.id, email=email))
+            await self._uow.commit()
+        return user.id, tokens

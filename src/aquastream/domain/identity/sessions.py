@@ -1,0 +1,43 @@
+"""Issuing a token pair: a signed access token and an opaque refresh token kept as a session."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from aquastream.domain.identity.model import RefreshSession, TokenPair, User
+from aquastream.domain.identity.policy import IdentityPolicy
+from aquastream.domain.identity.tokens import hash_token
+from aquastream.domain.shared.ids import new_id
+from aquastream.ports.identity import AccessTokenIssuer, SecretGenerator
+
+
+class TokenMinter:
+    """Makes a new refresh session and the pair of tokens the client receives."""
+
+    def __init__(self, issuer: AccessTokenIssuer, secrets: SecretGenerator, policy: IdentityPolicy) -> None:
+        self._issuer = issuer
+        self._secrets = secrets
+        self._policy = policy
+
+    def mint(
+        self, user: User, *, now: datetime, family_id: uuid.UUID | None = None
+    ) -> tuple[RefreshSession, TokenPair]:
+        """A new session (the first of a new family unless ``family_id`` is given) and its tokens.
+
+        The caller stores the session in its unit of work; only the token's hash is kept.
+        """
+        session_id = new_id()
+        refresh_token = self._secrets.token()
+        session = RefreshSession(
+            id=session_id,
+            user_id=user.id,
+            family_id=family_id or session_id,
+            token_hash=hash_token(refresh_token),
+            created_at=now,
+            expires_at=now + self._policy.refresh_token_ttl,
+        )
+        access_token, expires_in = self._issuer.issue(user, now=now)
+        return session, TokenPair(
+            access_token=access_token, refresh_token=refresh_token, expires_in=expires_in
+        )

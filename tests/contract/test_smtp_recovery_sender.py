@@ -1,0 +1,147 @@
+"""The SMTP recovery sender against a real SMTP server (aiosmtpd) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from email.message import Message
+from email.policy import default as default_policy
+from typing import Any
+
+import aiosmtplib
+import pytest
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from aquastream.adapters.notify.recovery import SmtpRecoveryCodeSender
+
+USERNAME = "mailer"
+PASSWORD = "mail-secret"
+
+
+@dataclass
+class Inbox:
+    """What the server received, and who logged in to send it."""
+
+    envelopes: list[Envelope] = field(default_factory=list)
+    logins: list[str] = field(default_factory=list)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        if isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            USERNAME.encode(),
+            PASSWORD.encode(),
+        ):
+            self.logins.append(USERNAME)
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
+    def message(self, index: int = 0) -> Message:
+        content = self.envelopes[index].original_content or b""
+        return email.message_from_bytes(content, policy=default_policy)
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    inbox: Inbox
+
+
+async def start_server(**smtp_options: Any) -> tuple[asyncio.Server, SmtpServer]:
+    inbox = Inbox()
+    # aiosmtpd's Controller cannot bind port 0; a plain asyncio server can.
+    server = await asyncio.get_running_loop().create_server(
+        lambda: SMTP(inbox, authenticator=inbox.authenticate, **smtp_options), "127.0.0.1", 0
+    )
+    port = server.sockets[0].getsockname()[1]
+    return server, SmtpServer(port, inbox)
+
+
+@pytest.fixture
+async def smtp_server() -> AsyncIterator[SmtpServer]:
+    server, running = await start_server(auth_require_tls=False)
+    yield running
+    server.close()
+    await server.wait_closed()
+
+
+def sender_for(server: SmtpServer, **overrides: Any) -> SmtpRecoveryCodeSender:
+    options: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": server.port,
+        "username": None,
+        "password": None,
+        "sender": "AquaStream <no-reply@aquastream.test>",
+        "starttls": False,
+    }
+    options.update(overrides)
+    return SmtpRecoveryCodeSender(**options)
+
+
+async def test_the_code_arrives_as_a_plain_text_mail_in_russian_and_english(smtp_server: SmtpServer) -> None:
+    await sender_for(smtp_server).send_recovery_code(
+        email="ivan@example.com", telegram_chat_id=None, code="482913"
+    )
+
+    [envelope] = smtp_server.inbox.envelopes
+    assert envelope.mail_from == "no-reply@aquastream.test"
+    assert envelope.rcpt_tos == ["ivan@example.com"]
+    message = smtp_server.inbox.message()
+    assert message["To"] == "ivan@example.com"
+    assert "password recovery code" in message["Subject"]
+    assert message.get_content_type() == "text/plain"
+    body = message.get_content()
+    assert "482913" in body
+    assert "код для восстановления пароля" in body
+    assert "Your AquaStream password recovery code is: 482913" in body
+    assert "15" in body
+
+
+async def test_it_logs_in_when_given_credentials(smtp_server: SmtpServer) -> None:
+    sender = sender_for(smtp_server, username=USERNAME, password=PASSWORD)
+
+    await sender.send_recovery_code(email="ivan@example.com", telegram_chat_id=None, code="482913")
+
+    assert smtp_server.inbox.logins == [USERNAME]
+    assert len(smtp_server.inbox.envelopes) == 1
+
+
+async def test_wrong_credentials_fail_loudly(smtp_server: SmtpServer) -> None:
+    sender = sender_for(smtp_server, username=USERNAME, password="wrong")
+
+    with pytest.raises(aiosmtplib.SMTPAuthenticationError):
+        await sender.send_recovery_code(email="ivan@example.com", telegram_chat_id=None, code="482913")
+    assert smtp_server.inbox.envelopes == []
+
+
+async def test_a_linked_telegram_chat_still_gets_the_code_by_email_for_now(smtp_server: SmtpServer) -> None:
+    await sender_for(smtp_server).send_recovery_code(
+        email="ivan@example.com", telegram_chat_id=77, code="482913"
+    )
+
+    assert len(smtp_server.inbox.envelopes) == 1
+
+
+async def test_starttls_is_required_when_asked_for_never_skipped(smtp_server: SmtpServer) -> None:
+    sender = sender_for(smtp_server, starttls=True)
+
+    with pytest.raises(aiosmtplib.SMTPException):
+        await sender.send_recovery_code(email="ivan@example.com", telegram_chat_id=None, code="482913")
+    assert smtp_server.inbox.envelopes == []
+
+
+async def test_an_unreachable_server_raises() -> None:
+    server, running = await start_server()
+    server.close()
+    await server.wait_closed()
+
+    with pytest.raises(aiosmtplib.SMTPException):
+        await sender_for(running, timeout_seconds=2).send_recovery_code(
+            email="ivan@example.com", telegram_chat_id=None, code="482913"
+        )

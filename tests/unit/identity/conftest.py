@@ -1,0 +1,11 @@
+"""Fixtures of the identity unit tests."""
+
+from __future__ import annotations
+
+import pytest
+from identity_kit import IdentityKit
+
+
+@pytest.fixture
+def kit() -> IdentityKit:
+    return IdentityKit()

@@ -1,0 +1,162 @@
+"""The identity use cases wired to memory adapters, a frozen clock, cheap Argon2 and small fakes.
+
+Imported by the tests of this folder (pytest puts the folder on ``sys.path``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
+from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.memory.database import MemoryDatabase
+from aquastream.adapters.memory.identity import MemoryIdentityUnitOfWork
+from aquastream.domain.identity.auth import Credentials, LogIn
+from aquastream.domain.identity.bootstrap import CreateAdmin
+from aquastream.domain.identity.model import (
+    AuditAction,
+    AuditEntry,
+    Principal,
+    Profile,
+    RefreshSession,
+    RequestContext,
+    Role,
+    TokenPair,
+    User,
+)
+from aquastream.domain.identity.policy import IdentityPolicy
+from aquastream.domain.identity.registration import RegisterUser, Registration
+from aquastream.domain.shared.events import decode_event
+
+T = TypeVar("T")
+
+GOOD_PASSWORD = "Rafting-Kayak-42"
+OTHER_GOOD_PASSWORD = "Canoe+Paddle+2031"
+CTX = RequestContext(ip="203.0.113.7")
+
+
+class FakeSecrets:
+    """Predictable tokens and codes; tests may queue the next codes."""
+
+    def __init__(self) -> None:
+        self.tokens_made = 0
+        self.codes_made = 0
+        self.next_codes: list[str] = []
+
+    def token(self) -> str:
+        self.tokens_made += 1
+        return f"token-{self.tokens_made:06d}"
+
+    def numeric_code(self, digits: int) -> str:
+        self.codes_made += 1
+        if self.next_codes:
+            return self.next_codes.pop(0)
+        return f"{(123456 + self.codes_made) % 10**digits:0{digits}d}"
+
+
+class FakeAccessTokenIssuer:
+    """Tokens that show whom they were issued to, with the role of that moment."""
+
+    ttl_seconds = 900
+
+    def issue(self, user: User, *, now: datetime) -> tuple[str, int]:
+        return f"access:{user.id}:{user.role}:{int(now.timestamp())}", self.ttl_seconds
+
+
+@dataclass
+class SentCode:
+    email: str
+    telegram_chat_id: int | None
+    code: str
+
+
+class RecordingSender:
+    """Keeps what it was asked to send; fails on demand like an unreachable mail server."""
+
+    def __init__(self) -> None:
+        self.sent: list[SentCode] = []
+        self.fail = False
+
+    async def send_recovery_code(self, *, email: str, telegram_chat_id: int | None, code: str) -> None:
+        if self.fail:
+            raise ConnectionError("mail server unreachable")
+        self.sent.append(SentCode(email, telegram_chat_id, code))
+
+
+class CountingHasher(Argon2PasswordHasher):
+    """The real Argon2 hasher, counting its work (to show both login paths do the same)."""
+
+    def __init__(self, time_cost: int = 1, memory_cost: int = 8, parallelism: int = 1) -> None:
+        super().__init__(time_cost, memory_cost, parallelism)
+        self.verifications = 0
+
+    def verify(self, hashed: str, secret: str) -> bool:
+        self.verifications += 1
+        return super().verify(hashed, secret)
+
+
+@dataclass
+class IdentityKit:
+    db: MemoryDatabase = field(default_factory=MemoryDatabase)
+    clock: FrozenClock = field(default_factory=FrozenClock)
+    hasher: Argon2PasswordHasher = field(default_factory=CountingHasher)
+    issuer: FakeAccessTokenIssuer = field(default_factory=FakeAccessTokenIssuer)
+    secrets: FakeSecrets = field(default_factory=FakeSecrets)
+    sender: RecordingSender = field(default_factory=RecordingSender)
+    policy: IdentityPolicy = field(default_factory=IdentityPolicy)
+
+    def make(self, use_case: type[T]) -> T:
+        """The use case with its ports, each call with its own unit of work (as per request)."""
+        available: dict[str, Any] = {
+            "uow": MemoryIdentityUnitOfWork(self.db),
+            "clock": self.clock,
+            "hasher": self.hasher,
+            "issuer": self.issuer,
+            "secrets": self.secrets,
+            "sender": self.sender,
+            "policy": self.policy,
+        }
+        wanted = inspect.signature(use_case).parameters
+        return use_case(**{name: available[name] for name in wanted})
+
+    async def register(
+        self, email: str = "ivan@example.com", password: str = GOOD_PASSWORD, phone: str | None = None
+    ) -> tuple[uuid.UUID, TokenPair]:
+        return await self.make(RegisterUser)(Registration(email, password, phone), CTX)
+
+    async def log_in(self, email: str = "ivan@example.com", password: str = GOOD_PASSWORD) -> TokenPair:
+        return await self.make(LogIn)(Credentials(email, password), CTX)
+
+    async def user_principal(self, email: str = "ivan@example.com") -> Principal:
+        user_id, _ = await self.register(email)
+        return Principal(user_id, Role.USER, email)
+
+    async def admin_principal(self, email: str = "root@example.com") -> Principal:
+        account = await self.make(CreateAdmin)(email, GOOD_PASSWORD)
+        return Principal(account.user_id, Role.ADMIN, email)
+
+    # What the memory database holds, read directly: the use cases' effects, not their answers.
+
+    def user(self, user_id: uuid.UUID) -> User:
+        return self.db.table("users")[user_id]
+
+    def profile(self, user_id: uuid.UUID) -> Profile:
+        return self.db.table("profiles")[user_id]
+
+    def sessions(self, user_id: uuid.UUID) -> list[RefreshSession]:
+        return [s for s in self.db.table("sessions").values() if s.user_id == user_id]
+
+    def live_sessions(self, user_id: uuid.UUID) -> list[RefreshSession]:
+        return [s for s in self.sessions(user_id) if s.revoked_at is None]
+
+    def audit(self, action: AuditAction | None = None) -> list[AuditEntry]:
+        entries = sorted(self.db.table("audit").values(), key=lambda e: (e.created_at, e.id))
+        return [e for e in entries if action is None or e.action == action]
+
+    def events(self, name: str | None = None) -> list[Any]:
+        rows = sorted(self.db.table("outbox").values(), key=lambda r: (r.created_at, r.id))
+        return [decode_event(r.event_name, r.payload) for r in rows if name is None or r.event_name == name]
