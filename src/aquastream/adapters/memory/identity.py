@@ -18,6 +18,14 @@ from aquastream.domain.identity.model import (
     User,
 )
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.ports.identity import (
+    AuditLog,
+    ProfileRepository,
+    RecoveryRepository,
+    SessionRepository,
+    TelegramLinkRepository,
+    UserRepository,
+)
 
 
 class _Repository:
@@ -35,7 +43,9 @@ class MemoryUserRepository(_Repository):
     table_name = "users"
 
     def _check_email_free(self, user: User) -> None:
-        if any(row.email == user.email and row.id != user.id for row in self._rows.values()):
+        # Unique case-insensitively, as the SQL unique index on lower(email).
+        email = user.email.lower()
+        if any(row.email.lower() == email and row.id != user.id for row in self._rows.values()):
             raise EmailAlreadyRegistered()
 
     async def add(self, user: User) -> None:
@@ -51,7 +61,8 @@ class MemoryUserRepository(_Repository):
         return copy.copy(row) if row else None
 
     async def get_by_email(self, email: str) -> User | None:
-        return next((copy.copy(u) for u in self._rows.values() if u.email == email), None)
+        email = email.lower()
+        return next((copy.copy(u) for u in self._rows.values() if u.email.lower() == email), None)
 
     async def search(
         self,
@@ -66,7 +77,7 @@ class MemoryUserRepository(_Repository):
             u
             for u in self._rows.values()
             if u.deleted_at is None
-            and (needle is None or needle in u.email)
+            and (needle is None or needle in u.email.lower())
             and (role is None or u.role == role)
             and (is_active is None or u.is_active == is_active)
         ]
@@ -215,9 +226,10 @@ class MemoryAuditLog(_Repository):
 class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
-        self.users = MemoryUserRepository(db)
-        self.profiles = MemoryProfileRepository(db)
-        self.sessions = MemorySessionRepository(db)
-        self.recovery = MemoryRecoveryRepository(db)
-        self.link_codes = MemoryTelegramLinkRepository(db)
-        self.audit = MemoryAuditLog(db)
+        # Typed as the ports: the protocol's attributes are invariant.
+        self.users: UserRepository = MemoryUserRepository(db)
+        self.profiles: ProfileRepository = MemoryProfileRepository(db)
+        self.sessions: SessionRepository = MemorySessionRepository(db)
+        self.recovery: RecoveryRepository = MemoryRecoveryRepository(db)
+        self.link_codes: TelegramLinkRepository = MemoryTelegramLinkRepository(db)
+        self.audit: AuditLog = MemoryAuditLog(db)

@@ -1,0 +1,96 @@
+"""The SQL unit of work: one connection and one transaction per ``async with``.
+
+Built on an ``AsyncEngine`` (one per process); the composition root makes one unit of
+work per request. Entering checks out a connection and begins a transaction; ``commit``
+first writes one outbox row per collected domain event, in that same transaction, then
+commits; leaving rolls back whatever was not committed and returns the connection.
+Statements issued after ``commit`` inside the same block run in a new transaction that
+is rolled back unless committed again.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from aquastream.adapters.sql.tables.infra import outbox
+from aquastream.domain.shared.events import DomainEvent, encode_event
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._events: list[DomainEvent] = []
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """The connection of the transaction in progress (repositories run on it)."""
+        if self._connection is None:
+            raise RuntimeError("The unit of work is used outside `async with`.")
+        return self._connection
+
+    async def __aenter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("The unit of work is already in progress; units of work do not nest.")
+        connection = await self._engine.connect()
+        try:
+            await connection.begin()
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
+        self._events = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        self._events = []
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+    def collect(self, *events: DomainEvent) -> None:
+        self._events.extend(events)
+
+    async def commit(self) -> None:
+        connection = self.connection
+        if self._events:
+            await connection.execute(
+                insert(outbox),
+                [
+                    {
+                        "id": event.event_id,
+                        "event_name": event.event_name(),
+                        "payload": encode_event(event).decode(),
+                        "created_at": event.occurred_at,
+                        "available_at": event.occurred_at,
+                    }
+                    for event in self._events
+                ],
+            )
+        await connection.commit()
+        self._events = []
+
+
+class SqlRepository:
+    """Base of repositories that run their statements in their unit of work's transaction."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _connection(self) -> AsyncConnection:
+        return self._uow.connection

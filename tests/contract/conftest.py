@@ -1,0 +1,136 @@
+"""The adapters every contract suite runs against: memory, SQLite and PostgreSQL.
+
+A SQL backend gets a database migrated with the real migrations: SQLite a copy of a
+file migrated once per session (``migrated_sqlite_file``), PostgreSQL the session's
+database (``migrated_postgres_url``) emptied before
+each test. Race tests run ``RACERS`` attempts at once; on PostgreSQL they first meet
+at a barrier inside their transactions, so that their statements truly collide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryJobLeases, MemoryOutboxStore
+from aquastream.adapters.memory.identity import MemoryIdentityUnitOfWork
+from aquastream.adapters.sql.engine import create_engine
+from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
+from aquastream.adapters.sql.outbox import SqlJobLeases, SqlOutboxStore
+from aquastream.adapters.sql.tables import metadata
+from aquastream.domain.identity.model import User
+from aquastream.ports.identity import IdentityUnitOfWork
+from aquastream.ports.outbox import JobLeases, OutboxStore
+
+RACERS = 20
+T = TypeVar("T")
+
+AllIn = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Backend:
+    name: str
+    identity_uow: Callable[[], IdentityUnitOfWork]
+    outbox: OutboxStore
+    job_leases: JobLeases
+    # Memory and SQLite let one writing transaction in at a time: a barrier inside
+    # transactions would wait forever there, and the race is serialised anyway.
+    one_writer_at_a_time: bool
+    engine: AsyncEngine | None = None
+
+    async def add_users(self, *users: User) -> None:
+        async with self.identity_uow() as uow:
+            for user in users:
+                await uow.users.add(user)
+            await uow.commit()
+
+    async def race(self, attempt: Callable[[AllIn], Awaitable[T]], racers: int = RACERS) -> list[T]:
+        """Run ``racers`` copies of ``attempt``; each awaits ``all_in()`` right before its
+        contested statement."""
+        if self.one_writer_at_a_time:
+
+            async def all_in() -> None:
+                return None
+
+        else:
+            barrier = asyncio.Barrier(racers)
+
+            async def all_in() -> None:
+                await barrier.wait()
+
+        async with asyncio.timeout(60):
+            return list(await asyncio.gather(*(attempt(all_in) for _ in range(racers))))
+
+    async def all_at_once(self, call: Callable[[], Awaitable[T]], times: int = RACERS) -> list[T]:
+        """Make ``times`` calls concurrently, each in its own transaction.
+
+        On PostgreSQL the pool is filled first: were connections opened on demand, the
+        first call could finish before the others are connected and nothing would race.
+        """
+        if self.engine is not None and not self.one_writer_at_a_time:
+            await _fill_pool(self.engine, times)
+        async with asyncio.timeout(60):
+            return list(await asyncio.gather(*(call() for _ in range(times))))
+
+
+async def _fill_pool(engine: AsyncEngine, size: int) -> None:
+    everyone_connected = asyncio.Barrier(size)
+
+    async def hold_a_connection() -> None:
+        async with engine.connect():
+            await everyone_connected.wait()
+
+    await asyncio.gather(*(hold_a_connection() for _ in range(size)))
+
+
+async def _empty_all_tables(engine: AsyncEngine) -> None:
+    quote = engine.dialect.identifier_preparer.format_table
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(f"TRUNCATE {', '.join(quote(table) for table in metadata.sorted_tables)} CASCADE")
+        )
+
+
+def _sql_backend(name: str, engine: AsyncEngine) -> Backend:
+    return Backend(
+        name=name,
+        identity_uow=lambda: SqlIdentityUnitOfWork(engine),
+        outbox=SqlOutboxStore(engine),
+        job_leases=SqlJobLeases(engine),
+        one_writer_at_a_time=name == "sqlite",
+        engine=engine,
+    )
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    if request.param == "memory":
+        database = MemoryDatabase()
+        yield Backend(
+            name="memory",
+            identity_uow=lambda: MemoryIdentityUnitOfWork(database),
+            outbox=MemoryOutboxStore(database),
+            job_leases=MemoryJobLeases(database),
+            one_writer_at_a_time=True,
+        )
+        return
+    if request.param == "sqlite":
+        path = tmp_path / "aquastream.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
+        engine = create_engine(f"sqlite+aiosqlite:///{path}", pool_size=RACERS)
+    else:
+        engine = create_engine(request.getfixturevalue("migrated_postgres_url"), pool_size=RACERS)
+        await _empty_all_tables(engine)
+    try:
+        yield _sql_backend(request.param, engine)
+    finally:
+        await engine.dispose()

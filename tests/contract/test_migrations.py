@@ -1,0 +1,114 @@
+"""Migrations on PostgreSQL and SQLite: the stairway, a clean way down, and head equal to the tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
+from aquastream.adapters.sql.engine import SCHEMAS, create_engine
+from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
+from aquastream.adapters.sql.migrate import (
+    autogenerate_options,
+    current_revision,
+    downgrade,
+    migration_config,
+    revision_ids,
+    upgrade,
+)
+
+from .factories import a_user
+
+# SQLite cannot reflect the expression index on lower(email): compared on PostgreSQL only.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:.*expression-based index:UserWarning"),
+    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
+]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
+    url: str = request.getfixturevalue("empty_postgres_url")
+    return url
+
+
+def test_the_migrations_form_one_line_of_date_prefixed_files() -> None:
+    script = ScriptDirectory.from_config(migration_config())
+
+    assert len(script.get_heads()) == 1
+    for revision in script.walk_revisions():
+        assert Path(revision.path).name[:11].replace("_", "").isdigit(), revision.path
+
+
+async def test_every_revision_upgrades_downgrades_and_upgrades_again(empty_database_url: str) -> None:
+    revisions = revision_ids()
+    for previous, revision in zip([None, *revisions], revisions, strict=False):
+        await upgrade(empty_database_url, revision)
+        assert await current_revision(empty_database_url) == revision
+        await downgrade(empty_database_url, previous or "base")
+        assert await current_revision(empty_database_url) == previous
+        await upgrade(empty_database_url, revision)
+
+    assert await current_revision(empty_database_url) == revisions[-1]
+
+
+async def test_downgrading_to_base_leaves_no_table_and_no_schema(empty_database_url: str) -> None:
+    await upgrade(empty_database_url)
+    await downgrade(empty_database_url, "base")
+
+    engine = create_engine(empty_database_url)
+    try:
+        async with engine.connect() as connection:
+            leftovers = await connection.run_sync(_tables_and_schemas)
+    finally:
+        await engine.dispose()
+    assert leftovers == {"tables": ["alembic_version"], "schemas": []}
+
+
+def _tables_and_schemas(connection: Connection) -> dict[str, list[str]]:
+    inspector = inspect(connection)
+    schemas = sorted(set(inspector.get_schema_names()) & set(SCHEMAS))
+    tables = inspector.get_table_names() + [
+        f"{schema}.{table}" for schema in schemas for table in inspector.get_table_names(schema)
+    ]
+    return {"tables": sorted(tables), "schemas": schemas}
+
+
+async def test_the_migrated_schema_matches_the_tables(empty_database_url: str) -> None:
+    await upgrade(empty_database_url)
+
+    engine = create_engine(empty_database_url)
+    try:
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(_differences_from_metadata)
+    finally:
+        await engine.dispose()
+    assert differences == []
+
+
+def _differences_from_metadata(connection: Connection) -> list[Any]:
+    options = autogenerate_options(connection.dialect.name)
+    context = MigrationContext.configure(connection, opts=options)
+    return list(compare_metadata(context, options["target_metadata"]))
+
+
+async def test_an_in_memory_database_is_migrated_through_its_engine() -> None:
+    engine = create_engine("sqlite+aiosqlite:///:memory:")
+    user = a_user()
+    try:
+        await upgrade(engine)
+        async with SqlIdentityUnitOfWork(engine) as uow:
+            await uow.users.add(user)
+            await uow.commit()
+        async with SqlIdentityUnitOfWork(engine) as uow:
+            assert await uow.users.get(user.id) == user
+    finally:
+        await engine.dispose()
