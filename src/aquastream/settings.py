@@ -53,7 +53,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     jwt_secret: Annotated[
         str | None,
         _doc(
-            "HS512 signing key, at least 32 characters. Required in production; in development "
+            "HS512 signing key, at least 64 characters. Required in production; in development "
             "one is generated and kept in `data_dir`."
         ),
     ] = None
@@ -121,7 +121,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         values: dict[str, Any] = {
             "env": "test",
             "database_url": "sqlite+aiosqlite:///:memory:",
-            "jwt_secret": "test-secret-" + "x" * 40,
+            "jwt_secret": "test-secret-" + "x" * 60,
             "password_time_cost": 1,
             "password_memory_cost": 8,
             "password_parallelism": 1,
@@ -185,8 +185,8 @@ def _name_env_var(message: str) -> str:
 def _resolve_secret(settings: Settings) -> Settings:
     secret = settings.jwt_secret
     if secret is not None:
-        if len(secret) < 32:
-            raise SettingsError(f"{PREFIX}JWT_SECRET must be at least 32 characters.")
+        if len(secret) < 64:
+            raise SettingsError(f"{PREFIX}JWT_SECRET must be at least 64 characters (an HS512 key).")
         return settings
     if settings.env == "production":
         raise SettingsError(f"{PREFIX}JWT_SECRET is required when {PREFIX}ENV=production.")

@@ -21,7 +21,7 @@ def test_defaults_need_no_configuration(tmp_path: Path) -> None:
 def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
     first = load_settings({"AQUASTREAM_DATA_DIR": str(tmp_path)}, env_file=None)
     second = load_settings({"AQUASTREAM_DATA_DIR": str(tmp_path)}, env_file=None)
-    assert len(first.secret) >= 32
+    assert len(first.secret) >= 64
     assert first.secret == second.secret
     assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
 
@@ -32,7 +32,7 @@ def test_production_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
 
 
 def test_short_secret_is_refused() -> None:
-    with pytest.raises(SettingsError, match="at least 32"):
+    with pytest.raises(SettingsError, match="at least 64"):
         load_settings({"AQUASTREAM_JWT_SECRET": "short"}, env_file=None)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from identity_kit import IdentityKit
+
+from tests.unit.identity.identity_kit import IdentityKit
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from identity_kit import CTX, IdentityKit
 
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
 from aquastream.domain.identity.auth import RefreshTokens
@@ -18,6 +17,7 @@ from aquastream.domain.identity.errors import (
 from aquastream.domain.identity.model import AuditAction, Principal, Role
 from aquastream.domain.identity.privacy import DeleteMyAccount
 from aquastream.domain.shared.paging import PageRequest
+from tests.unit.identity.identity_kit import CTX, IdentityKit
 
 
 async def test_only_admins_may_administer(kit: IdentityKit) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from identity_kit import GOOD_PASSWORD, IdentityKit
 
 from aquastream.domain.identity.bootstrap import CreateAdmin
 from aquastream.domain.identity.errors import WeakPassword
 from aquastream.domain.identity.model import AuditAction, Role
 from aquastream.domain.shared.errors import ValidationFailed
+from tests.unit.identity.identity_kit import GOOD_PASSWORD, IdentityKit
 
 
 async def test_a_new_admin_account_is_created(kit: IdentityKit) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from identity_kit import CTX, GOOD_PASSWORD, CountingHasher, IdentityKit
 
 from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from aquastream.domain.identity.admin import BlockUser
@@ -11,6 +10,7 @@ from aquastream.domain.identity.errors import InvalidCredentials, UserBlocked
 from aquastream.domain.identity.model import AuditAction
 from aquastream.domain.identity.tokens import hash_token
 from aquastream.domain.shared.errors import Forbidden
+from tests.unit.identity.identity_kit import CTX, GOOD_PASSWORD, CountingHasher, IdentityKit
 
 
 async def test_login_returns_a_new_token_pair_and_session_family(kit: IdentityKit) -> None:

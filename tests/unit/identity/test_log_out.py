@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from identity_kit import IdentityKit
 
 from aquastream.domain.identity.auth import LogOut, LogOutEverywhere, RefreshTokens
 from aquastream.domain.identity.errors import InvalidRefreshToken
 from aquastream.domain.identity.model import AuditAction, Principal, Role
+from tests.unit.identity.identity_kit import IdentityKit
 
 
 async def test_logout_revokes_that_session_only(kit: IdentityKit) -> None:

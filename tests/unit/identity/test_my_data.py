@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from identity_kit import CTX, GOOD_PASSWORD, IdentityKit
 
 from aquastream.domain.identity.auth import RefreshTokens
 from aquastream.domain.identity.errors import InvalidCredentials, InvalidRefreshToken, UserNotFound
 from aquastream.domain.identity.model import AuditAction, Principal, Role
 from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
 from aquastream.domain.identity.profile import GetMyProfile, ProfileChanges, UpdateMyProfile
+from tests.unit.identity.identity_kit import CTX, GOOD_PASSWORD, IdentityKit
 
 
 async def test_the_export_holds_account_profile_sessions_and_audit(kit: IdentityKit) -> None:

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 
 import msgspec
 import pytest
-from identity_kit import IdentityKit
 
 from aquastream.domain.identity.admin import BlockUser
 from aquastream.domain.identity.errors import UserBlocked, UserNotFound
 from aquastream.domain.identity.model import AuditAction, Principal, Role
 from aquastream.domain.identity.profile import GetMyProfile, ProfileChanges, ProfileView, UpdateMyProfile
 from aquastream.domain.shared.errors import ValidationFailed
+from tests.unit.identity.identity_kit import IdentityKit
 
 
 async def update(kit: IdentityKit, me: Principal, **changes: object) -> ProfileView:

@@ -6,7 +6,6 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from identity_kit import CTX, GOOD_PASSWORD, OTHER_GOOD_PASSWORD, IdentityKit
 
 from aquastream.adapters.memory.identity import MemoryIdentityUnitOfWork
 from aquastream.domain.identity.admin import BlockUser
@@ -21,6 +20,7 @@ from aquastream.domain.identity.model import AuditAction, RecoveryRequest
 from aquastream.domain.identity.recovery import RequestPasswordRecovery, ResetPassword, VerifyRecoveryCode
 from aquastream.domain.identity.tokens import hash_token
 from aquastream.domain.shared.ids import new_id
+from tests.unit.identity.identity_kit import CTX, GOOD_PASSWORD, OTHER_GOOD_PASSWORD, IdentityKit
 
 
 async def request_code(kit: IdentityKit, email: str = "ivan@example.com") -> str:

@@ -7,7 +7,6 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from identity_kit import IdentityKit
 
 from aquastream.adapters.memory.identity import MemoryIdentityUnitOfWork, MemorySessionRepository
 from aquastream.domain.identity.admin import BlockUser
@@ -15,6 +14,7 @@ from aquastream.domain.identity.auth import RefreshTokens
 from aquastream.domain.identity.errors import InvalidRefreshToken
 from aquastream.domain.identity.model import AuditAction, Role, TokenPair
 from aquastream.domain.identity.tokens import hash_token
+from tests.unit.identity.identity_kit import IdentityKit
 
 
 async def refresh(kit: IdentityKit, refresh_token: str) -> TokenPair:

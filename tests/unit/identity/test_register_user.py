@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from identity_kit import CTX, GOOD_PASSWORD, IdentityKit
 
 from aquastream.domain.identity.errors import EmailAlreadyRegistered, WeakPassword
 from aquastream.domain.identity.model import AuditAction, Role
 from aquastream.domain.identity.registration import RegisterUser, Registration
 from aquastream.domain.identity.tokens import hash_token
 from aquastream.domain.shared.errors import ValidationFailed
+from tests.unit.identity.identity_kit import CTX, GOOD_PASSWORD, IdentityKit
 
 
 async def test_registration_creates_an_active_user_with_an_empty_profile(kit: IdentityKit) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from identity_kit import IdentityKit
 
 from aquastream.domain.identity.admin import BlockUser
 from aquastream.domain.identity.errors import InvalidLinkCode, UserBlocked
 from aquastream.domain.identity.model import AuditAction, Principal
 from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegramChat
 from aquastream.domain.identity.tokens import hash_token
+from tests.unit.identity.identity_kit import IdentityKit
 
 
 async def link_code(kit: IdentityKit, me: Principal) -> str:

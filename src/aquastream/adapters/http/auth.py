@@ -1,0 +1,96 @@
+"""Who is calling and may they: bearer-token authentication, default-deny and role guards.
+
+Every route needs an authenticated caller unless its handler is marked public (``@public``
+or ``opt={"public": True}``). Public routes (SPEC §9): auth (register, login, refresh,
+recovery), catalog reads (events, organizers, team, FAQ), health, metrics and the API
+docs. A token that is present but invalid or expired is refused with 401 even on a public
+route, so clients learn at once that they must refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from dishka import AsyncContainer
+from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from aquastream.adapters.crypto.errors import TokenInvalid
+from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.http.route_options import PUBLIC
+from aquastream.domain.shared.errors import Forbidden, Unauthenticated
+from aquastream.domain.shared.principal import Principal, Role
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+HandlerT = TypeVar("HandlerT", bound=HTTPRouteHandler)
+
+
+class AuthenticationMiddleware(ASGIMiddleware):
+    """Puts the caller in ``scope["user"]`` (``request.user``): a ``Principal``, or None when anonymous."""
+
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, container: AsyncContainer) -> None:
+        self._container = container
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        scope["user"] = await self._authenticate(scope)
+        scope["auth"] = None
+        await next_app(scope, receive, send)
+
+    async def _authenticate(self, scope: Scope) -> Principal | None:
+        header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
+        if header is None:
+            return None
+        scheme, _, token = header.decode("latin-1").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise TokenInvalid("Use 'Authorization: Bearer <access token>'.")
+        tokens = await self._container.get(JwtAccessTokens)
+        return tokens.decode(token)
+
+
+def public(handler: HandlerT) -> HandlerT:
+    """Mark a route handler callable without a token: put it above ``@get``/``@post``.
+
+    The same as passing ``opt={"public": True}`` (which also works on a whole Router or
+    Controller).
+    """
+    handler.opt[PUBLIC] = True
+    return handler
+
+
+def default_deny(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The application-wide guard: an authenticated caller unless the route is public."""
+    if handler.opt.get(PUBLIC) or connection.scope.get("method") == "OPTIONS":
+        return
+    principal_of(connection)
+
+
+def requires_role(*roles: Role) -> Guard:
+    """A guard admitting callers with one of ``roles``; admins are always admitted (SPEC §2)."""
+    allowed = frozenset(roles) | {Role.ADMIN}
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if principal_of(connection).role not in allowed:
+            raise Forbidden()
+
+    return guard
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """The authenticated caller; ``Unauthenticated`` (401) for an anonymous one."""
+    principal = optional_principal(connection)
+    if principal is None:
+        raise Unauthenticated()
+    return principal
+
+
+def optional_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    """The caller on a public route, where anonymous callers are welcome."""
+    user = connection.scope.get("user")
+    return user if isinstance(user, Principal) else None

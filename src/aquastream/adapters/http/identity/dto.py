@@ -1,0 +1,166 @@
+"""Request and response bodies of the identity routes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+import msgspec
+
+from aquastream.adapters.http.structs import CamelStruct
+from aquastream.domain.identity.admin import UserSummary
+from aquastream.domain.identity.model import AuditEntry, TokenPair
+from aquastream.domain.identity.profile import ProfileView
+from aquastream.domain.identity.telegram import TelegramLink
+from aquastream.domain.shared.principal import Role
+
+Email = msgspec.Meta(max_length=320, description="The account's email (case-insensitive).")
+Secret = msgspec.Meta(max_length=256)
+
+
+class RegisterIn(CamelStruct, forbid_unknown_fields=True):
+    email: str
+    password: str
+    phone: str | None = None
+
+
+class LoginIn(CamelStruct, forbid_unknown_fields=True):
+    email: str
+    password: str
+
+
+class RefreshIn(CamelStruct, forbid_unknown_fields=True):
+    refresh_token: str
+
+
+class TokensOut(CamelStruct):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    user_id: uuid.UUID | None = None
+
+    @classmethod
+    def of(cls, tokens: TokenPair, user_id: uuid.UUID | None = None) -> TokensOut:
+        return cls(tokens.access_token, tokens.refresh_token, tokens.token_type, tokens.expires_in, user_id)
+
+
+class RecoveryInitIn(CamelStruct, forbid_unknown_fields=True):
+    email: str
+
+
+class RecoveryInitOut(CamelStruct):
+    status: Literal["ACCEPTED"] = "ACCEPTED"
+    detail: str = "If the account exists, a code has been sent to it."
+
+
+class RecoveryVerifyIn(CamelStruct, forbid_unknown_fields=True):
+    email: str
+    code: str
+
+
+class RecoveryVerifyOut(CamelStruct):
+    reset_token: str
+    expires_in: int
+
+
+class RecoveryResetIn(CamelStruct, forbid_unknown_fields=True):
+    reset_token: str
+    new_password: str
+
+
+class ProfileOut(CamelStruct):
+    id: uuid.UUID
+    email: str
+    role: Role
+    phone: str | None
+    telegram: str | None
+    telegram_verified: bool
+    first_name: str | None
+    last_name: str | None
+    birth_date: date | None
+    extra: dict[str, Any]
+
+    @classmethod
+    def of(cls, view: ProfileView) -> ProfileOut:
+        return cls(
+            id=view.user_id,
+            email=view.email,
+            role=view.role,
+            phone=view.phone,
+            telegram=view.telegram,
+            telegram_verified=view.telegram_verified,
+            first_name=view.first_name,
+            last_name=view.last_name,
+            birth_date=view.birth_date,
+            extra=view.extra,
+        )
+
+
+class TelegramLinkOut(CamelStruct):
+    url: str
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, link: TelegramLink) -> TelegramLinkOut:
+        return cls(link.url, link.expires_at)
+
+
+class UserOut(CamelStruct):
+    id: uuid.UUID
+    email: str
+    role: Role
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, user: UserSummary) -> UserOut:
+        return cls(user.id, user.email, user.role, user.is_active, user.created_at, user.updated_at)
+
+
+class RoleIn(CamelStruct, forbid_unknown_fields=True):
+    role: Role
+
+
+class AuditEntryOut(CamelStruct):
+    id: uuid.UUID
+    action: str
+    created_at: datetime
+    actor_id: uuid.UUID | None
+    target_id: uuid.UUID | None
+    payload: dict[str, Any]
+    ip: str | None
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditEntryOut:
+        return cls(
+            entry.id,
+            entry.action.value,
+            entry.created_at,
+            entry.actor_id,
+            entry.target_id,
+            entry.payload,
+            entry.ip,
+        )
+
+
+class DependencyOut(CamelStruct):
+    name: str
+    status: str
+    latency_ms: float
+    error: str | None = None
+
+
+class AdminHealthOut(CamelStruct):
+    status: str
+    dependencies: list[DependencyOut]
+
+
+class InfoOut(CamelStruct):
+    name: str
+    version: str
+    git_revision: str
+    build_time: str
+    environment: str

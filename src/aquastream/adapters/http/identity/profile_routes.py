@@ -1,0 +1,69 @@
+"""``/users/me``: the caller's own account, profile, Telegram link, export and deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Response, delete, get, post, put
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from aquastream.adapters.http.identity.dto import ProfileOut, TelegramLinkOut
+from aquastream.domain.identity.model import RequestContext
+from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
+from aquastream.domain.identity.profile import GetMyProfile, ProfileChanges, UpdateMyProfile
+from aquastream.domain.identity.telegram import CreateTelegramLink
+from aquastream.domain.shared.principal import Principal
+
+
+class ProfileController(Controller):
+    path = "/users/me"
+    tags = ["profile"]
+
+    @get("", summary="The caller's account and profile")
+    @inject
+    async def show(self, caller: FromDishka[Principal], get_profile: FromDishka[GetMyProfile]) -> ProfileOut:
+        return ProfileOut.of(await get_profile(caller))
+
+    @put("", summary="Change profile fields (absent = unchanged, null = cleared)")
+    @inject
+    async def update(
+        self,
+        data: JSONBody[ProfileChanges],
+        caller: FromDishka[Principal],
+        update_profile: FromDishka[UpdateMyProfile],
+        ctx: FromDishka[RequestContext],
+    ) -> ProfileOut:
+        return ProfileOut.of(await update_profile(caller, data, ctx))
+
+    @post("/telegram/link", status_code=HTTP_200_OK, summary="A deep link that links a Telegram chat")
+    @inject
+    async def telegram_link(
+        self, caller: FromDishka[Principal], create_link: FromDishka[CreateTelegramLink]
+    ) -> TelegramLinkOut:
+        return TelegramLinkOut.of(await create_link(caller))
+
+    @get("/export", summary="Everything held about the caller, as JSON")
+    @inject
+    async def export(
+        self,
+        caller: FromDishka[Principal],
+        export_data: FromDishka[ExportMyData],
+        ctx: FromDishka[RequestContext],
+    ) -> Response[dict[str, Any]]:
+        data = await export_data(caller, ctx)
+        return Response(
+            data,
+            headers={"Content-Disposition": f'attachment; filename="aquastream-{caller.user_id}.json"'},
+        )
+
+    @delete("", status_code=HTTP_204_NO_CONTENT, summary="Delete the account (personal data is anonymised)")
+    @inject
+    async def delete_account(
+        self,
+        caller: FromDishka[Principal],
+        delete_account: FromDishka[DeleteMyAccount],
+        ctx: FromDishka[RequestContext],
+    ) -> None:
+        await delete_account(caller, ctx)

@@ -1,0 +1,61 @@
+"""Prometheus metrics of the process, exposed at ``/metrics``; domains add their own here.
+
+Labels stay low-cardinality: routes are labelled by template (``/api/v1/events/{id}``),
+requests that matched no route share ``UNMATCHED_ROUTE``, errors are labelled by code.
+The registry is per process; run one scrape target per process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.exposition import choose_encoder
+from prometheus_client.gc_collector import GCCollector
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
+
+from aquastream.adapters.http.route_options import OPERATOR_ROUTE
+
+UNMATCHED_ROUTE = "<unmatched>"
+
+REGISTRY = CollectorRegistry()
+ProcessCollector(registry=REGISTRY)
+PlatformCollector(registry=REGISTRY)
+GCCollector(registry=REGISTRY)
+
+HTTP_REQUESTS = Counter(
+    "aquastream_http_requests_total",
+    "HTTP requests answered, by method, route template and status.",
+    ("method", "route", "status"),
+    registry=REGISTRY,
+)
+HTTP_REQUEST_DURATION = Histogram(
+    "aquastream_http_request_duration_seconds",
+    "Time from receiving a request to finishing its response.",
+    ("method", "route", "status"),
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=REGISTRY,
+)
+HTTP_ERRORS = Counter(
+    "aquastream_http_errors_total",
+    "Problem responses sent, by status and problem code.",
+    ("status", "code"),
+    registry=REGISTRY,
+)
+
+
+def observe_request(method: str, route: str, status: int, duration_seconds: float) -> None:
+    status_label = str(status)
+    HTTP_REQUESTS.labels(method, route, status_label).inc()
+    HTTP_REQUEST_DURATION.labels(method, route, status_label).observe(duration_seconds)
+
+
+@get("/metrics", include_in_schema=False, sync_to_thread=False, opt=OPERATOR_ROUTE)
+def metrics_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """Every metric above, in the exposition format the scraper asks for (Prometheus text by default)."""
+    encode, media_type = choose_encoder(request.headers.get("accept", ""))
+    # Litestar appends the charset to text/* media types itself.
+    media_type = media_type.replace("; charset=utf-8", "") if media_type.startswith("text/") else media_type
+    return Response(encode(REGISTRY), media_type=media_type, status_code=200)

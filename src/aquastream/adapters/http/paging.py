@@ -1,0 +1,40 @@
+"""Paging at the edge: `page`/`size` query parameters in, `{items, total, page, size, totalPages}` out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Generic, TypeVar
+
+from litestar.params import QueryParameter
+
+from aquastream.adapters.http.structs import CamelStruct
+from aquastream.domain.shared.paging import DEFAULT_PAGE_SIZE, Page, PageRequest
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+PageNumber = Annotated[int, QueryParameter(description="0-based page number.")]
+PageSize = Annotated[int, QueryParameter(description="Items per page, 1 to 100.")]
+
+
+class PageOut(CamelStruct, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    size: int
+    total_pages: int
+
+    @classmethod
+    def of(cls, page: Page[U], convert: Callable[[U], T]) -> PageOut[T]:
+        return cls(
+            items=[convert(item) for item in page.items],
+            total=page.total,
+            page=page.page,
+            size=page.size,
+            total_pages=page.total_pages,
+        )
+
+
+def page_request(page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> PageRequest:
+    """Bad values are a 400 (``PageRequest`` refuses them), never a silent clamp."""
+    return PageRequest(page=page, size=size)

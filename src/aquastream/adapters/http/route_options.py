@@ -1,0 +1,16 @@
+"""The ``opt`` keys through which a route handler tells the edge how to treat it.
+
+- ``public``: anonymous callers may call it (every other route needs a valid access token).
+- ``rate_limit``: the rate-limit category (a key of ``rate_limit.category_limits``);
+  ``None`` means not limited; absent means "by path" (see ``rate_limit.PATH_CATEGORIES``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PUBLIC = "public"
+RATE_LIMIT = "rate_limit"
+
+# Health probes and the metrics scrape: anyone may call them, and they are never limited.
+OPERATOR_ROUTE: dict[str, Any] = {PUBLIC: True, RATE_LIMIT: None}

@@ -1,0 +1,117 @@
+"""Composition root: settings → dishka container → the Litestar application.
+
+Layers of a request, outermost first: ``EdgeMiddleware`` (request id, security headers,
+access log, metrics) → dishka's request container → tracing (when configured) → CORS →
+Litestar's error handling and routing → ``AuthenticationMiddleware`` →
+``RateLimitMiddleware`` → guards (``default_deny`` and the route's own) → the handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dishka import AsyncContainer, Provider, make_async_container
+from dishka.integrations.litestar import setup_dishka
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ControllerRouterHandler
+
+from aquastream.adapters.http.auth import AuthenticationMiddleware, default_deny
+from aquastream.adapters.http.client_ip import TrustedProxies
+from aquastream.adapters.http.edge import EdgeMiddleware
+from aquastream.adapters.http.health import Readiness, live, ready
+from aquastream.adapters.http.identity import CONTROLLERS as IDENTITY_CONTROLLERS
+from aquastream.adapters.http.logs import configure_logging
+from aquastream.adapters.http.metrics import metrics_endpoint
+from aquastream.adapters.http.openapi import (
+    API_PREFIX,
+    complete_document,
+    openapi_config,
+    openapi_document,
+)
+from aquastream.adapters.http.problems import handle_exception
+from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
+from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
+from aquastream.adapters.http.tracing import name_span_after_route, tracing_for
+from aquastream.ioc import base_providers
+from aquastream.settings import Settings
+
+
+def api_v1_route_handlers() -> list[ControllerRouterHandler]:
+    """Everything served under ``/api/v1``: each domain adds its controllers here."""
+    return [openapi_document, *IDENTITY_CONTROLLERS]
+
+
+def make_container(settings: Settings, *providers: Provider) -> AsyncContainer:
+    """The dishka container of the base providers, overridden by ``providers`` (later wins)."""
+    return make_async_container(*base_providers(settings), *providers)
+
+
+def create_app(
+    settings: Settings,
+    *providers: Provider,
+    extra_routes: Sequence[ControllerRouterHandler] = (),
+) -> Litestar:
+    """The application for ``settings``.
+
+    ``providers`` override the base ones (tests swap adapters this way); ``extra_routes``
+    are mounted under ``/api/v1`` next to the real controllers (tests add probes).
+    """
+    configure_logging(settings)
+    container = make_container(settings, *providers)
+    tracing = tracing_for(settings)
+    middleware: list[ASGIMiddleware] = [AuthenticationMiddleware(container)]
+    if settings.rate_limit_enabled:
+        middleware.append(RateLimitMiddleware(container))
+
+    async def start(app: Litestar) -> None:
+        # Fail at start, not on the first request, when a limit, a proxy or a provider is wrong.
+        await container.get(TrustedProxies)
+        if settings.rate_limit_enabled:
+            await container.get(RateLimits)
+        await container.get(Readiness)
+        complete_document(app)
+
+    async def close_resources() -> None:
+        await container.close()
+        if tracing is not None:
+            tracing.shutdown()
+
+    app = Litestar(
+        route_handlers=[
+            live,
+            ready,
+            metrics_endpoint,
+            Router(API_PREFIX, route_handlers=[*api_v1_route_handlers(), *extra_routes]),
+        ],
+        middleware=middleware,
+        guards=[default_deny],
+        exception_handlers={Exception: handle_exception},
+        cors_config=_cors_config(settings),
+        openapi_config=openapi_config(settings),
+        request_max_body_size=settings.max_body_bytes,
+        plugins=[tracing.plugin] if tracing is not None else [],
+        before_request=name_span_after_route if tracing is not None else None,
+        on_startup=[start],
+        on_shutdown=[close_resources],
+        logging_config=None,
+        debug=False,
+    )
+    setup_dishka(container, app)
+    app.asgi_handler = EdgeMiddleware(app.asgi_handler, settings)
+    return app
+
+
+def _cors_config(settings: Settings) -> CORSConfig | None:
+    if not settings.cors_origins:
+        return None
+    # Bearer tokens, not cookies: no credentials mode needed.
+    return CORSConfig(
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["*"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", REQUEST_ID_HEADER],
+        expose_headers=[REQUEST_ID_HEADER, "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"],
+        allow_credentials=False,
+        max_age=600,
+    )

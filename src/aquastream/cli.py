@@ -1,0 +1,132 @@
+"""The ``aquastream`` command: serve, worker, migrate, create-admin, config."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from aquastream.settings import Settings, SettingsError, load_settings, settings_table
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "config":
+        print(settings_table())
+        return
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        sys.exit(f"aquastream: {exc}")
+    args.handler(settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aquastream", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP API (and, by default, the worker)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser("worker", help="run the outbox dispatcher and scheduled jobs alone")
+    worker.set_defaults(handler=_worker)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--revision", default="head")
+    migrate.set_defaults(handler=_migrate)
+
+    admin = commands.add_parser("create-admin", help="create the first admin (or promote a user)")
+    admin.add_argument("--email", required=True)
+    admin.add_argument(
+        "--password",
+        help="the password; else AQUASTREAM_ADMIN_PASSWORD, else asked on the terminal",
+    )
+    admin.set_defaults(handler=_create_admin)
+
+    commands.add_parser("config", help="print the configuration reference")
+    return parser
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    if settings.should_migrate_on_start:
+        _run_migrations(settings, "head")
+    Granian(
+        "aquastream.asgi:application",
+        factory=True,
+        interface=Interfaces.ASGI,
+        address=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_access=False,
+    ).serve()
+
+
+def _worker(settings: Settings, _args: argparse.Namespace) -> None:
+    from aquastream.adapters.http.logs import configure_logging
+    from aquastream.app import make_container
+    from aquastream.worker import BackgroundWorker
+
+    configure_logging(settings)
+    if settings.should_migrate_on_start:
+        _run_migrations(settings, "head")
+
+    async def run() -> None:
+        container = make_container(settings)
+        try:
+            worker = await container.get(BackgroundWorker)
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, lambda: asyncio.ensure_future(worker.stop()))
+            await worker.run()
+        finally:
+            await container.close()
+
+    asyncio.run(run())
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> None:
+    _run_migrations(settings, args.revision)
+    print(f"database migrated to {args.revision}")
+
+
+def _run_migrations(settings: Settings, revision: str) -> None:
+    from aquastream.adapters.sql.migrate import upgrade
+
+    asyncio.run(upgrade(settings.database_url, revision))
+
+
+def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
+    from aquastream.app import make_container
+    from aquastream.domain.identity.admin import CreateAdmin
+    from aquastream.domain.shared.errors import DomainError
+
+    password = args.password or os.environ.get("AQUASTREAM_ADMIN_PASSWORD") or getpass.getpass()
+    if settings.should_migrate_on_start:
+        _run_migrations(settings, "head")
+
+    async def run() -> None:
+        container = make_container(settings)
+        try:
+            async with container() as request:
+                create_admin = await request.get(CreateAdmin)
+                user_id = await create_admin(email=args.email, password=password)
+        finally:
+            await container.close()
+        print(f"admin {args.email} ready (id {user_id})")
+
+    try:
+        asyncio.run(run())
+    except DomainError as exc:
+        details = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
+        sys.exit(f"aquastream: {exc.message} {details}".rstrip())

@@ -1,0 +1,1 @@
+"""API tests: HTTP end to end through the real application."""

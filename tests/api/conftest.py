@@ -1,0 +1,134 @@
+"""API fixtures: the real application on a SQLite file, served to a test client, and access tokens."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from dishka import Provider
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.app import create_app
+from aquastream.domain.identity.model import User
+from aquastream.domain.shared.principal import Role
+from aquastream.settings import Settings
+
+from .probes import PROBE_ROUTES
+
+Serve = Callable[..., AbstractAsyncContextManager[AsyncTestClient[Litestar]]]
+ServeFrom = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+Bearer = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, migrated_sqlite_file: Path) -> str:
+    """A fresh copy of the migrated SQLite template for every test."""
+    path = tmp_path / "api.db"
+    shutil.copyfile(migrated_sqlite_file, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+# RFC 7518 §3.2: an HS512 key has at least 64 bytes (pyjwt warns below that).
+JWT_SECRET = "api-test-secret-" + "k" * 48
+
+
+@pytest.fixture
+def make_settings(database_url: str) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        return Settings.for_tests(**{"database_url": database_url, "jwt_secret": JWT_SECRET, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def make_app(make_settings: Callable[..., Settings]) -> Callable[..., Litestar]:
+    """``make_app(*providers, **setting_overrides)``: the real app plus the probe routes."""
+
+    def make(*providers: Provider, **overrides: Any) -> Litestar:
+        return create_app(make_settings(**overrides), *providers, extra_routes=PROBE_ROUTES)
+
+    return make
+
+
+@pytest.fixture
+def serve(make_app: Callable[..., Litestar]) -> Serve:
+    """``async with serve(**setting_overrides) as client``: started app, stopped afterwards."""
+
+    @asynccontextmanager
+    async def serve(*providers: Provider, **overrides: Any) -> AsyncIterator[AsyncTestClient[Litestar]]:
+        async with AsyncTestClient(make_app(*providers, **overrides)) as client:
+            yield client
+
+    return serve
+
+
+@pytest.fixture
+def serve_from(make_app: Callable[..., Litestar]) -> ServeFrom:
+    """Like ``serve``, but the requests come from ``peer`` (an IP), as a proxy's would.
+
+    Litestar's test client always says its peer is "testclient", so this one talks to
+    the app through httpx's ASGI transport, in the test's own event loop.
+    """
+
+    @asynccontextmanager
+    async def serve_from(peer: str, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+        app = make_app(**overrides)
+        # Litestar and httpx spell the ASGI types differently; the app is a plain ASGI app.
+        transport = httpx.ASGITransport(app=app, client=(peer, 40000))  # type: ignore[arg-type]
+        async with (
+            app.lifespan(),
+            httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
+        ):
+            yield client
+
+    return serve_from
+
+
+@pytest.fixture
+async def client(serve: Serve) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with serve() as client:
+        yield client
+
+
+@pytest.fixture
+def jwt_secret(make_settings: Callable[..., Settings]) -> str:
+    return make_settings().secret
+
+
+@pytest.fixture
+def access_tokens(jwt_secret: str) -> JwtAccessTokens:
+    """Tokens the application under test accepts (same secret)."""
+    return JwtAccessTokens(jwt_secret, ttl_seconds=900)
+
+
+def a_user(role: Role = Role.USER, *, user_id: uuid.UUID | None = None) -> User:
+    now = datetime.now(UTC)
+    return User(
+        id=user_id or uuid.uuid4(),
+        email=f"{role.value.lower()}@example.org",
+        password_hash="not-used",
+        role=role,
+        is_active=True,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+@pytest.fixture
+def bearer(access_tokens: JwtAccessTokens) -> Bearer:
+    """``bearer(Role.ADMIN)``: an Authorization header with a fresh token for a new user."""
+
+    def bearer(role: Role = Role.USER, *, user_id: uuid.UUID | None = None) -> dict[str, str]:
+        token, _ = access_tokens.issue(a_user(role, user_id=user_id), now=datetime.now(UTC))
+        return {"Authorization": f"Bearer {token}"}
+
+    return bearer

@@ -1,0 +1,111 @@
+"""The access-token codec: HS512, the claims of SPEC §2, expiry judged by the clock."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from aquastream.adapters.crypto.errors import TokenExpired, TokenInvalid
+from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.domain.shared.principal import Principal, Role
+
+from .conftest import a_user
+
+SECRET = "s" * 64  # RFC 7518 §3.2: an HS512 key has at least 64 bytes
+START = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def test_issued_token_carries_the_spec_claims_signed_with_hs512() -> None:
+    user = a_user(Role.ORGANIZER)
+
+    token, expires_in = JwtAccessTokens(SECRET, 900).issue(user, now=START)
+
+    assert expires_in == 900
+    assert jwt.get_unverified_header(token)["alg"] == "HS512"
+    claims = jwt.decode(
+        token, SECRET, algorithms=["HS512"], options={"verify_exp": False, "verify_iat": False}
+    )
+    assert claims["sub"] == str(user.id)
+    assert claims["username"] == user.email
+    assert claims["role"] == "ORGANIZER"
+    assert claims["iat"] == int(START.timestamp())
+    assert claims["exp"] == int(START.timestamp()) + 900
+    assert len(claims["jti"]) == 32
+
+
+def test_every_token_has_its_own_id() -> None:
+    tokens = JwtAccessTokens(SECRET, 900)
+    user = a_user()
+
+    first, _ = tokens.issue(user, now=START)
+    second, _ = tokens.issue(user, now=START)
+
+    assert (
+        jwt.decode(first, options={"verify_signature": False})["jti"]
+        != jwt.decode(second, options={"verify_signature": False})["jti"]
+    )
+
+
+def test_decoding_gives_back_the_principal() -> None:
+    clock = FrozenClock(START)
+    tokens = JwtAccessTokens(SECRET, 900, clock=clock)
+    user = a_user(Role.ADMIN)
+    token, _ = tokens.issue(user, now=clock.now())
+
+    assert tokens.decode(token) == Principal(user_id=user.id, role=Role.ADMIN, email=user.email)
+
+
+def test_token_expires_after_its_lifetime_by_the_clock() -> None:
+    clock = FrozenClock(START)
+    tokens = JwtAccessTokens(SECRET, 900, clock=clock)
+    token, _ = tokens.issue(a_user(), now=clock.now())
+
+    clock.advance(seconds=899)
+    tokens.decode(token)
+    clock.advance(seconds=1)
+    with pytest.raises(TokenExpired):
+        tokens.decode(token)
+
+
+def test_token_of_another_key_is_invalid() -> None:
+    token, _ = JwtAccessTokens("k" * 64, 900).issue(a_user(), now=datetime.now(UTC))
+
+    with pytest.raises(TokenInvalid):
+        JwtAccessTokens(SECRET, 900).decode(token)
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [("sub", "not-a-uuid"), ("role", "GOD"), ("role", "GUEST"), ("username", 42), ("exp", "soon")],
+)
+def test_token_with_a_malformed_claim_is_invalid(claim: str, value: object) -> None:
+    now = int(datetime.now(UTC).timestamp())
+    claims = {
+        "sub": str(uuid.uuid4()),
+        "username": "ann@example.org",
+        "role": "USER",
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + 60,
+        claim: value,
+    }
+    token = jwt.encode(claims, SECRET, algorithm="HS512")
+
+    with pytest.raises(TokenInvalid):
+        JwtAccessTokens(SECRET, 900).decode(token)
+
+
+def test_expired_is_a_401_kind_with_its_own_code() -> None:
+    clock = FrozenClock(START)
+    tokens = JwtAccessTokens(SECRET, 60, clock=clock)
+    token, _ = tokens.issue(a_user(), now=clock.now())
+    clock.advance(timedelta(minutes=5))
+
+    with pytest.raises(TokenExpired) as raised:
+        tokens.decode(token)
+
+    assert raised.value.code == "auth.token_expired"

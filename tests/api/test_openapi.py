@@ -1,0 +1,75 @@
+"""The OpenAPI 3.1 document and the interactive docs, both public."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+Client = AsyncTestClient[Litestar]
+
+
+@pytest.fixture
+async def document(client: Client) -> dict[str, Any]:
+    response = await client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.oai.openapi+json")
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_document_is_openapi_3_1(document: dict[str, Any]) -> None:
+    assert document["openapi"].startswith("3.1")
+    assert document["info"]["title"] == "AquaStream API"
+
+
+def test_bearer_scheme_is_documented_and_required_by_default(document: dict[str, Any]) -> None:
+    assert document["components"]["securitySchemes"]["BearerToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "The access token from POST /api/v1/auth/login.",
+    }
+    assert document["security"] == [{"BearerToken": []}]
+    assert "security" not in document["paths"]["/api/v1/probe/me"]["get"]
+
+
+def test_public_operations_make_the_token_optional(document: dict[str, Any]) -> None:
+    optional: list[dict[str, list[str]]] = [{"BearerToken": []}, {}]
+    assert document["paths"]["/api/v1/probe/public"]["get"]["security"] == optional
+    assert document["paths"]["/api/v1/probe/declared-public"]["get"]["security"] == optional
+    assert document["paths"]["/health/live"]["get"]["security"] == optional
+
+
+def test_errors_are_documented_as_problem_details(document: dict[str, Any]) -> None:
+    echo = document["paths"]["/api/v1/probe/echo"]["post"]["responses"]
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+    assert echo["400"]["content"] == problem
+    assert echo["429"]["content"] == problem
+    assert "401" not in echo
+    assert document["paths"]["/api/v1/probe/me"]["get"]["responses"]["401"]["content"] == problem
+    assert "correlationId" in document["components"]["schemas"]["Problem"]["properties"]
+
+
+def test_bodies_are_documented_in_camel_case(document: dict[str, Any]) -> None:
+    assert set(document["components"]["schemas"]["Participant"]["properties"]) == {
+        "firstName",
+        "seatCount",
+        "homeAddress",
+    }
+
+
+def test_the_document_leaves_out_operator_plumbing(document: dict[str, Any]) -> None:
+    assert "/metrics" not in document["paths"]
+    assert "/api/v1/openapi.json" not in document["paths"]
+
+
+async def test_docs_page_is_served_anonymously(client: Client) -> None:
+    response = await client.get("/api/v1/docs")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "api-reference" in response.text
