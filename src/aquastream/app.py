@@ -36,6 +36,7 @@ from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
 from aquastream.adapters.http.tracing import name_span_after_route, tracing_for
 from aquastream.ioc import base_providers
 from aquastream.settings import Settings
+from aquastream.worker import BackgroundWorker
 
 
 def api_v1_route_handlers() -> list[ControllerRouterHandler]:
@@ -72,8 +73,15 @@ def create_app(
             await container.get(RateLimits)
         await container.get(Readiness)
         complete_document(app)
+        if settings.run_worker:
+            worker = await container.get(BackgroundWorker)
+            worker.start()
+            app.state.worker = worker
 
-    async def close_resources() -> None:
+    async def close_resources(app: Litestar) -> None:
+        worker = app.state.get("worker")
+        if worker is not None:
+            await worker.stop()
         await container.close()
         if tracing is not None:
             tracing.shutdown()

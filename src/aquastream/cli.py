@@ -108,7 +108,7 @@ def _run_migrations(settings: Settings, revision: str) -> None:
 
 def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
     from aquastream.app import make_container
-    from aquastream.domain.identity.admin import CreateAdmin
+    from aquastream.domain.identity.bootstrap import CreateAdmin
     from aquastream.domain.shared.errors import DomainError
 
     password = args.password or os.environ.get("AQUASTREAM_ADMIN_PASSWORD") or getpass.getpass()
@@ -120,10 +120,11 @@ def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
         try:
             async with container() as request:
                 create_admin = await request.get(CreateAdmin)
-                user_id = await create_admin(email=args.email, password=password)
+                account = await create_admin(email=args.email, password=password)
         finally:
             await container.close()
-        print(f"admin {args.email} ready (id {user_id})")
+        what = "created" if account.created else "promoted"
+        print(f"admin {args.email} {what} (id {account.user_id})")
 
     try:
         asyncio.run(run())

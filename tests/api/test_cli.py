@@ -1,0 +1,148 @@
+"""The newcomer's path: ``aquastream serve`` on the embedded default, then register, log in, /users/me.
+
+Runs the real command in a subprocess with an empty data folder, as a fresh clone would.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+PASSWORD = "Paddle-Hard-2030!"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _environment(folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AQUASTREAM_")}
+    env.update(
+        AQUASTREAM_DATA_DIR=str(folder / "data"),
+        AQUASTREAM_DATABASE_URL=f"sqlite+aiosqlite:///{folder / 'aquastream.db'}",
+        AQUASTREAM_PASSWORD_TIME_COST="1",
+        AQUASTREAM_PASSWORD_MEMORY_COST="8",
+        AQUASTREAM_PASSWORD_PARALLELISM="1",
+    )
+    return env
+
+
+def _cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aquastream", *args],
+        env=_environment(folder),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aquastream", "serve", "--port", str(port)],
+        env=_environment(tmp_path),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                output = process.stdout.read() if process.stdout else ""
+                pytest.fail(f"serve exited with {process.returncode}: {output}")
+            try:
+                if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("serve did not become ready within 30 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_serve_on_the_embedded_default_lets_a_newcomer_register_and_log_in(
+    server: str, tmp_path: Path
+) -> None:
+    registered = httpx.post(
+        f"{server}/api/v1/auth/register", json={"email": "anna@example.com", "password": PASSWORD}
+    )
+    assert registered.status_code == 201, registered.text
+    logged_in = httpx.post(
+        f"{server}/api/v1/auth/login", json={"email": "anna@example.com", "password": PASSWORD}
+    )
+    assert logged_in.status_code == 200
+    token = logged_in.json()["accessToken"]
+    me = httpx.get(f"{server}/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+    assert me.json()["email"] == "anna@example.com"
+    assert httpx.get(f"{server}/api/v1/openapi.json").json()["openapi"].startswith("3.1")
+    assert (tmp_path / "aquastream.db").is_file()
+    assert (tmp_path / "data" / "jwt-secret").is_file()
+
+
+def test_create_admin_then_the_admin_logs_in(server: str, tmp_path: Path) -> None:
+    made = _cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", PASSWORD)
+    assert made.returncode == 0, made.stderr
+    token = httpx.post(
+        f"{server}/api/v1/auth/login", json={"email": "root@example.com", "password": PASSWORD}
+    ).json()["accessToken"]
+    users = httpx.get(f"{server}/api/v1/admin/users", headers={"Authorization": f"Bearer {token}"})
+    assert users.status_code == 200
+    assert users.json()["total"] == 1
+
+
+def test_create_admin_refuses_a_weak_password(tmp_path: Path) -> None:
+    refused = _cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", "weak")
+    assert refused.returncode != 0
+    assert "password" in refused.stderr.lower()
+
+
+def test_migrate_is_idempotent(tmp_path: Path) -> None:
+    for _ in range(2):
+        migrated = _cli(tmp_path, "migrate")
+        assert migrated.returncode == 0, migrated.stderr
+    assert "migrated" in migrated.stdout
+
+
+def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path: Path) -> None:
+    env = _environment(tmp_path) | {"AQUASTREAM_ACCESS_TOKEN_TTL_SECONDS": "soon"}
+    failed = subprocess.run(
+        [sys.executable, "-m", "aquastream", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert failed.returncode != 0
+    assert "AQUASTREAM_ACCESS_TOKEN_TTL_SECONDS" in failed.stderr
+
+
+def test_config_prints_the_reference(tmp_path: Path) -> None:
+    printed = _cli(tmp_path, "config")
+    assert printed.returncode == 0
+    assert "`AQUASTREAM_DATABASE_URL`" in printed.stdout
