@@ -1,0 +1,32 @@
+"""Dishka providers: what the application is made of, one provider per area.
+
+APP scope holds what lives as long as the process (engine, clients, token codec);
+REQUEST scope what lives for one HTTP request (the caller, units of work, use cases).
+Providers passed later override earlier ones (tests pass theirs after these).
+"""
+
+from __future__ import annotations
+
+from dishka import Provider
+from dishka.integrations.litestar import LitestarProvider
+
+from aquastream.ioc.identity import IdentityProvider
+from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
+from aquastream.ioc.worker import WorkerProvider
+from aquastream.settings import Settings
+
+__all__ = ["base_providers"]
+
+
+def base_providers(settings: Settings) -> list[Provider]:
+    """Every provider the application needs, in override order."""
+    providers: list[Provider] = [
+        InfraProvider(settings),
+        EdgeProvider(),
+        LitestarProvider(),
+        IdentityProvider(),
+        WorkerProvider(),
+    ]
+    if settings.redis_url:
+        providers.append(RedisProvider())
+    return providers

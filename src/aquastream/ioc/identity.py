@@ -1,0 +1,101 @@
+"""Providers of the identity domain: its unit of work, crypto, senders and use cases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dishka import Provider, Scope, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
+from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.notify.recovery import LogRecoveryCodeSender, SmtpRecoveryCodeSender
+from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
+from aquastream.adapters.system import SystemSecrets
+from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
+from aquastream.domain.identity.auth import LogIn, LogOut, LogOutEverywhere, RefreshTokens
+from aquastream.domain.identity.bootstrap import CreateAdmin
+from aquastream.domain.identity.policy import IdentityPolicy
+from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
+from aquastream.domain.identity.profile import GetMyProfile, UpdateMyProfile
+from aquastream.domain.identity.recovery import RequestPasswordRecovery, ResetPassword, VerifyRecoveryCode
+from aquastream.domain.identity.registration import RegisterUser
+from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegramChat
+from aquastream.ports.identity import (
+    AccessTokenIssuer,
+    IdentityUnitOfWork,
+    PasswordHasher,
+    RecoveryCodeSender,
+    SecretGenerator,
+)
+from aquastream.settings import Settings
+
+
+class IdentityProvider(Provider):
+    """The identity domain: its unit of work, crypto and senders, and one use case per action."""
+
+    scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def policy(self, settings: Settings) -> IdentityPolicy:
+        return IdentityPolicy(
+            refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+            recovery_code_ttl=timedelta(seconds=settings.recovery_code_ttl_seconds),
+            reset_token_ttl=timedelta(seconds=settings.reset_token_ttl_seconds),
+            telegram_link_ttl=timedelta(seconds=settings.telegram_link_ttl_seconds),
+            telegram_bot_username=settings.telegram_bot_username,
+        )
+
+    @provide(scope=Scope.APP)
+    def hasher(self, settings: Settings) -> PasswordHasher:
+        return Argon2PasswordHasher(
+            settings.password_time_cost, settings.password_memory_cost, settings.password_parallelism
+        )
+
+    @provide(scope=Scope.APP)
+    def issuer(self, tokens: JwtAccessTokens) -> AccessTokenIssuer:
+        return tokens
+
+    secrets = provide(SystemSecrets, provides=SecretGenerator, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    def recovery_sender(self, settings: Settings) -> RecoveryCodeSender:
+        if settings.smtp_host:
+            return SmtpRecoveryCodeSender(
+                settings.smtp_host,
+                settings.smtp_port,
+                settings.smtp_username,
+                settings.smtp_password,
+                settings.smtp_from,
+                settings.smtp_starttls,
+                code_ttl_minutes=max(1, settings.recovery_code_ttl_seconds // 60),
+            )
+        # Without SMTP a developer still needs the code to finish recovery locally.
+        return LogRecoveryCodeSender(reveal_codes=settings.env != "production")
+
+    @provide
+    def uow(self, engine: AsyncEngine) -> IdentityUnitOfWork:
+        return SqlIdentityUnitOfWork(engine)
+
+    use_cases = provide_all(
+        RegisterUser,
+        LogIn,
+        RefreshTokens,
+        LogOut,
+        LogOutEverywhere,
+        RequestPasswordRecovery,
+        VerifyRecoveryCode,
+        ResetPassword,
+        GetMyProfile,
+        UpdateMyProfile,
+        CreateTelegramLink,
+        LinkTelegramChat,
+        ExportMyData,
+        DeleteMyAccount,
+        ListUsers,
+        ChangeUserRole,
+        BlockUser,
+        UnblockUser,
+        ReadAuditLog,
+        CreateAdmin,
+    )

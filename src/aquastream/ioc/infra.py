@@ -1,0 +1,121 @@
+"""Providers of the process-wide infrastructure and of the HTTP edge."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from dishka import Provider, Scope, collect, provide
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from litestar import Request
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.http.auth import principal_of
+from aquastream.adapters.http.client_ip import TrustedProxies
+from aquastream.adapters.http.health import DatabaseCheck, Readiness, ReadinessCheck, RedisCheck
+from aquastream.adapters.http.rate_limit import RateLimits, category_limits
+from aquastream.adapters.sql.engine import create_engine
+from aquastream.adapters.system import SystemClock
+from aquastream.domain.identity.model import RequestContext
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.clock import Clock
+from aquastream.settings import Settings
+
+REDIS_TIMEOUT_SECONDS = 2.0
+
+
+class InfraProvider(Provider):
+    """Settings, time and the database."""
+
+    scope = Scope.APP
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide
+    def settings(self) -> Settings:
+        return self._settings
+
+    clock = provide(SystemClock, provides=Clock)
+
+    @provide
+    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        yield engine
+        await engine.dispose()
+
+    @provide(provides=ReadinessCheck)
+    def database_check(self, engine: AsyncEngine) -> DatabaseCheck:
+        return DatabaseCheck(engine)
+
+
+class EdgeProvider(Provider):
+    """What the HTTP edge needs: tokens, client addresses, rate limits, readiness, the caller."""
+
+    scope = Scope.APP
+
+    @provide
+    def access_tokens(self, settings: Settings, clock: Clock) -> JwtAccessTokens:
+        return JwtAccessTokens(settings.secret, settings.access_token_ttl_seconds, clock=clock)
+
+    @provide
+    def trusted_proxies(self, settings: Settings) -> TrustedProxies:
+        return TrustedProxies.parse(settings.trusted_proxies)
+
+    @provide
+    def rate_limit_storage(self) -> Storage:
+        """Counters of this process only; ``RedisProvider`` replaces it when Redis is configured."""
+        return MemoryStorage()
+
+    @provide
+    def rate_limits(self, settings: Settings, storage: Storage) -> RateLimits:
+        return RateLimits(storage, category_limits(settings))
+
+    readiness_checks = collect(ReadinessCheck)
+
+    @provide
+    def readiness(self, checks: list[ReadinessCheck]) -> Readiness:
+        return Readiness(checks)
+
+    @provide(scope=Scope.REQUEST)
+    def principal(self, request: Request) -> Principal:  # type: ignore[type-arg]
+        """The authenticated caller; resolving it for an anonymous caller raises a 401."""
+        return principal_of(request)
+
+    @provide(scope=Scope.REQUEST)
+    def request_context(self, request: Request, proxies: TrustedProxies) -> RequestContext:  # type: ignore[type-arg]
+        return RequestContext(ip=proxies.client_ip(request.scope))
+
+
+class RedisProvider(Provider):
+    """Redis, when ``redis_url`` is set: shared rate-limit counters and a readiness check."""
+
+    scope = Scope.APP
+
+    @provide
+    async def redis(self, settings: Settings) -> AsyncIterator[Redis]:
+        assert settings.redis_url is not None
+        client = Redis.from_url(
+            settings.redis_url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        yield client
+        await client.aclose()
+
+    @provide(provides=ReadinessCheck)
+    def redis_check(self, client: Redis) -> RedisCheck:
+        return RedisCheck(client)
+
+    @provide
+    def rate_limit_storage(self, settings: Settings, client: Redis) -> Storage:
+        assert settings.redis_url is not None
+        # limits speaks redis-py 8 through its asyncio bridge; it shares our connection pool.
+        return RedisStorage(
+            "async+" + settings.redis_url,
+            implementation="redispy",
+            wrap_exceptions=True,
+            connection_pool=client.connection_pool,  # type: ignore[arg-type]
+        )

@@ -1,0 +1,100 @@
+"""Providers of the background worker: outbox dispatch to subscribers and the periodic jobs.
+
+Domains contribute with ``provide(provides=Subscription)`` and ``provide(provides=PeriodicJob)``;
+``use_case_handler`` and ``use_case_job`` run a use case in its own request scope (its own
+unit of work), as an HTTP request would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from dishka import AsyncContainer, Provider, Scope, collect, provide
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.sql.outbox import SqlJobLeases, SqlOutboxStore
+from aquastream.domain.shared.dispatch import EventRouter, Handler, OutboxDispatcher
+from aquastream.domain.shared.events import DomainEvent
+from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
+from aquastream.ports.clock import Clock
+from aquastream.ports.outbox import JobLeases, OutboxStore
+from aquastream.settings import Settings
+from aquastream.worker import BackgroundWorker
+
+UseCase = TypeVar("UseCase")
+E = TypeVar("E", bound=DomainEvent)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    event_type: type[DomainEvent]
+    handler: Handler
+
+
+def use_case_handler(
+    container: AsyncContainer,
+    use_case: type[UseCase],
+    call: Callable[[UseCase, Any], Awaitable[object]],
+) -> Handler:
+    """A subscriber that resolves ``use_case`` in a fresh request scope and calls it with the event."""
+
+    async def handle(event: DomainEvent) -> None:
+        async with container() as request:
+            await call(await request.get(use_case), event)
+
+    return handle
+
+
+def use_case_job(
+    container: AsyncContainer,
+    name: str,
+    interval: timedelta,
+    use_case: type[UseCase],
+    call: Callable[[UseCase], Awaitable[object]],
+) -> PeriodicJob:
+    """A periodic job that resolves ``use_case`` in a fresh request scope and calls it."""
+
+    async def run() -> None:
+        async with container() as request:
+            await call(await request.get(use_case))
+
+    return PeriodicJob(name, interval, run)
+
+
+class WorkerProvider(Provider):
+    scope = Scope.APP
+
+    subscriptions = collect(Subscription)
+    jobs = collect(PeriodicJob)
+
+    @provide
+    def outbox(self, engine: AsyncEngine) -> OutboxStore:
+        return SqlOutboxStore(engine)
+
+    @provide
+    def leases(self, engine: AsyncEngine) -> JobLeases:
+        return SqlJobLeases(engine)
+
+    @provide
+    def router(self, subscriptions: list[Subscription]) -> EventRouter:
+        router = EventRouter()
+        for subscription in subscriptions:
+            router.subscribe(subscription.event_type, subscription.handler)
+        return router
+
+    @provide
+    def dispatcher(self, store: OutboxStore, router: EventRouter, clock: Clock) -> OutboxDispatcher:
+        return OutboxDispatcher(store, router.deliver, clock)
+
+    @provide
+    def scheduler(self, leases: JobLeases, clock: Clock, jobs: list[PeriodicJob]) -> Scheduler:
+        return Scheduler(leases, clock, jobs)
+
+    @provide
+    def worker(
+        self, settings: Settings, dispatcher: OutboxDispatcher, scheduler: Scheduler
+    ) -> BackgroundWorker:
+        return BackgroundWorker(dispatcher, scheduler, poll_seconds=settings.outbox_poll_seconds)

@@ -1,0 +1,96 @@
+"""Domains plug subscribers and jobs into the worker; each run gets its own request scope."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
+
+from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryJobLeases, MemoryOutboxStore
+from aquastream.domain.shared.dispatch import EventRouter
+from aquastream.domain.shared.events import DomainEvent
+from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
+from aquastream.ioc.worker import Subscription, WorkerProvider, use_case_handler, use_case_job
+from aquastream.ports.clock import Clock
+from aquastream.ports.outbox import JobLeases, OutboxStore
+from aquastream.settings import Settings
+
+
+class TripBooked(DomainEvent, frozen=True, kw_only=True):
+    trip: str
+
+
+class RecordTrip:
+    """A use case with request-scoped state, to show that every call gets a fresh one."""
+
+    instances = 0
+
+    def __init__(self, log: list[str]) -> None:
+        RecordTrip.instances += 1
+        self._log = log
+
+    async def __call__(self, trip: str) -> None:
+        self._log.append(trip)
+
+
+class DomainProvider(Provider):
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self._log = log
+
+    @provide(scope=Scope.APP)
+    def log(self) -> list[str]:
+        return self._log
+
+    @provide(scope=Scope.REQUEST)
+    def record_trip(self, log: list[str]) -> RecordTrip:
+        return RecordTrip(log)
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_trip_booked(self, container: AsyncContainer) -> Subscription:
+        return Subscription(TripBooked, use_case_handler(container, RecordTrip, lambda uc, e: uc(e.trip)))
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def nightly(self, container: AsyncContainer) -> PeriodicJob:
+        return use_case_job(container, "nightly", timedelta(days=1), RecordTrip, lambda uc: uc("nightly"))
+
+
+class MemoryWorkerPorts(Provider):
+    scope = Scope.APP
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._db = MemoryDatabase()
+
+    @provide
+    def settings(self) -> Settings:
+        return Settings.for_tests()
+
+    @provide
+    def clock(self) -> Clock:
+        return FrozenClock()
+
+    @provide
+    def outbox(self) -> OutboxStore:
+        return MemoryOutboxStore(self._db)
+
+    @provide
+    def leases(self) -> JobLeases:
+        return MemoryJobLeases(self._db)
+
+
+async def test_subscribers_and_jobs_run_their_use_case_in_a_fresh_scope() -> None:
+    log: list[str] = []
+    container = make_async_container(WorkerProvider(), MemoryWorkerPorts(), DomainProvider(log))
+    try:
+        router = await container.get(EventRouter)
+        scheduler = await container.get(Scheduler)
+        before = RecordTrip.instances
+        await router.deliver(TripBooked(occurred_at=FrozenClock().now(), trip="Katun"))
+        await router.deliver(TripBooked(occurred_at=FrozenClock().now(), trip="Chuya"))
+        assert await scheduler.run_due() == ["nightly"]
+    finally:
+        await container.close()
+    assert log == ["Katun", "Chuya", "nightly"]
+    assert RecordTrip.instances - before == 3
