@@ -61,8 +61,8 @@ async def test_commit_writes_collected_events_to_the_outbox(backend: Backend) ->
 
     messages = await backend.outbox.claim(now=LATER, limit=10, lease=timedelta(minutes=1))
     assert [(m.id, m.event_name, m.created_at) for m in messages] == [
-        (registered.event_id, "UserRegistered", NOW),
-        (blocked.event_id, "UserBlocked", NOW + timedelta(seconds=1)),
+        (registered.message_id, "UserRegistered", NOW),
+        (blocked.message_id, "UserBlocked", NOW + timedelta(seconds=1)),
     ]
     assert [decode_event(m.event_name, m.payload) for m in messages] == [registered, blocked]
     assert msgspec.json.decode(messages[0].payload)["email"] == user.email

@@ -54,3 +54,15 @@ def test_events_survive_a_round_trip_through_their_wire_name() -> None:
     assert decode_event("ParcelSent", encode_event(event)) == event
     with pytest.raises(LookupError):
         decode_event("NoSuchEvent", b"{}")
+
+
+class SeatsChanged(DomainEvent, frozen=True, kw_only=True):
+    event_id: uuid.UUID  # the outdoor event, a common field name in the domains
+
+
+def test_every_event_gets_its_own_message_id_whatever_its_fields() -> None:
+    outdoor_event = uuid.uuid4()
+    first = SeatsChanged(occurred_at=datetime(2030, 1, 1, tzinfo=UTC), event_id=outdoor_event)
+    second = SeatsChanged(occurred_at=datetime(2030, 1, 1, tzinfo=UTC), event_id=outdoor_event)
+    assert first.message_id != second.message_id
+    assert first.event_id == second.event_id == outdoor_event

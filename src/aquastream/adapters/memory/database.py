@@ -80,8 +80,8 @@ class MemoryUnitOfWork:
     async def commit(self) -> None:
         outbox = self._db.table("outbox")
         for event in self._events:
-            outbox[event.event_id] = OutboxRow(
-                id=event.event_id,
+            outbox[event.message_id] = OutboxRow(
+                id=event.message_id,
                 event_name=event.event_name(),
                 payload=encode_event(event),
                 created_at=event.occurred_at,

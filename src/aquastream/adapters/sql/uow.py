@@ -72,7 +72,7 @@ class SqlUnitOfWork:
                 insert(outbox),
                 [
                     {
-                        "id": event.event_id,
+                        "id": event.message_id,
                         "event_name": event.event_name(),
                         "payload": encode_event(event).decode(),
                         "created_at": event.occurred_at,

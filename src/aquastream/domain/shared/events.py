@@ -21,7 +21,7 @@ class DomainEvent(msgspec.Struct, frozen=True, kw_only=True):
     registry: ClassVar[dict[str, type[DomainEvent]]] = {}
 
     occurred_at: datetime
-    event_id: uuid.UUID = msgspec.field(default_factory=new_id)
+    message_id: uuid.UUID = msgspec.field(default_factory=new_id)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
