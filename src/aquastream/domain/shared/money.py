@@ -11,6 +11,7 @@ from aquastream.domain.shared.errors import FieldError, ValidationFailed
 DEFAULT_CURRENCY = "RUB"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")  # what NUMERIC(12, 2) holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ class Money:
             raise ValidationFailed(errors=[FieldError(field, "must be a decimal number")]) from None
         if not value.is_finite() or value < 0:
             errors.append(FieldError(field, "must be a non-negative number"))
+        elif value > MAX_AMOUNT:
+            errors.append(FieldError(field, f"must not exceed {MAX_AMOUNT}"))
         elif value != value.quantize(_CENT):
             errors.append(FieldError(field, "must have at most 2 fraction digits"))
         if not _CURRENCY.match(currency):
