@@ -18,6 +18,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ControllerRouterHandler
 
 from aquastream.adapters.http.auth import AuthenticationMiddleware, default_deny
+from aquastream.adapters.http.catalog import CONTROLLERS as CATALOG_CONTROLLERS
 from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.edge import EdgeMiddleware
 from aquastream.adapters.http.health import Readiness, live, ready
@@ -41,7 +42,7 @@ from aquastream.worker import BackgroundWorker
 
 def api_v1_route_handlers() -> list[ControllerRouterHandler]:
     """Everything served under ``/api/v1``: each domain adds its controllers here."""
-    return [openapi_document, *IDENTITY_CONTROLLERS]
+    return [openapi_document, *IDENTITY_CONTROLLERS, *CATALOG_CONTROLLERS]
 
 
 def make_container(settings: Settings, *providers: Provider) -> AsyncContainer:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dishka import Provider
 from dishka.integrations.litestar import LitestarProvider
 
+from aquastream.ioc.catalog import CatalogProvider
 from aquastream.ioc.identity import IdentityProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
 from aquastream.ioc.worker import WorkerProvider
@@ -25,6 +26,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         EdgeProvider(),
         LitestarProvider(),
         IdentityProvider(),
+        CatalogProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:

@@ -1,4 +1,5 @@
-"""What the catalog domain needs from outside itself.
+"""What the catalog domain needs from outside itself: its unit of work and repositories,
+the seat inventory, calendar rendering and the booking lookup of the calendar feed.
 
 ``SeatInventory`` is the seat counter of a published event. The booking domain owns the
 seats (its adapters implement this port) because bookings and the waitlist change them
@@ -9,11 +10,23 @@ transaction as the event change that causes it, and reads availability for respo
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal, Protocol
+
+from aquastream.domain.catalog.model import (
+    CalendarFeed,
+    Event,
+    EventSearch,
+    FaqItem,
+    Favorite,
+    Organizer,
+    TeamMember,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.ports.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,4 +69,167 @@ class SeatInventory(Protocol):
 
     async def availability(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Availability]:
         """Availability of the events that have an inventory (published ones)."""
+        ...
+
+
+class OrganizerRepository(Protocol):
+    async def add(self, organizer: Organizer) -> None:
+        """Insert; raises ``OrganizerSlugTaken`` when the slug is used."""
+        ...
+
+    async def save(self, organizer: Organizer) -> None:
+        """Update; raises ``OrganizerSlugTaken`` when the new slug is used by another."""
+        ...
+
+    async def get(self, organizer_id: uuid.UUID) -> Organizer | None: ...
+
+    async def get_by_slug(self, slug: str) -> Organizer | None: ...
+
+    async def get_many(self, organizer_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Organizer]: ...
+
+    async def search(
+        self, paging: PageRequest, *, text: str | None = None, owner_user_id: uuid.UUID | None = None
+    ) -> Page[Organizer]:
+        """Organizers by slug (unique, lower-case ASCII: the same order on every database);
+        ``text`` matches every word as a case-insensitive substring of the slug, name or
+        description."""
+        ...
+
+
+class TeamRepository(Protocol):
+    async def add(self, member: TeamMember) -> None: ...
+
+    async def save(self, member: TeamMember) -> None: ...
+
+    async def delete(self, member_id: uuid.UUID) -> bool: ...
+
+    async def get(self, member_id: uuid.UUID) -> TeamMember | None: ...
+
+    async def list_for_organizer(self, organizer_id: uuid.UUID) -> list[TeamMember]:
+        """By ``sort_order``, ties by id (creation order)."""
+        ...
+
+    async def next_sort_order(self, organizer_id: uuid.UUID) -> int:
+        """One past the largest ``sort_order`` of the organizer's team, 0 for none."""
+        ...
+
+
+class FaqRepository(Protocol):
+    async def add(self, item: FaqItem) -> None: ...
+
+    async def save(self, item: FaqItem) -> None: ...
+
+    async def delete(self, item_id: uuid.UUID) -> bool: ...
+
+    async def get(self, item_id: uuid.UUID) -> FaqItem | None: ...
+
+    async def list_for_organizer(self, organizer_id: uuid.UUID) -> list[FaqItem]:
+        """By ``sort_order``, ties by id (creation order)."""
+        ...
+
+    async def next_sort_order(self, organizer_id: uuid.UUID) -> int: ...
+
+
+class EventRepository(Protocol):
+    async def add(self, event: Event) -> None: ...
+
+    async def save(self, event: Event) -> None: ...
+
+    async def get(self, event_id: uuid.UUID, *, for_update: bool = False) -> Event | None:
+        """``for_update`` locks the row until the transaction ends, so that edits, status
+        changes and the completion job of one event take turns."""
+        ...
+
+    async def get_many(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Event]: ...
+
+    async def search(self, search: EventSearch, paging: PageRequest) -> Page[Event]:
+        """Matching events by ``date_start``, then id. ``has_free_seats`` reads the seat
+        inventory; ``text`` is full-text search where the database has it (PostgreSQL,
+        every word must match as a word) and a substring match of every word elsewhere."""
+        ...
+
+    async def complete_finished(self, *, now: datetime, limit: int) -> list[Event]:
+        """Mark up to ``limit`` PUBLISHED events that ended before ``now`` COMPLETED, in
+        one conditional update, and return them as changed. Rows another transaction
+        holds are skipped, so concurrent callers never complete one event twice."""
+        ...
+
+
+class FavoriteRepository(Protocol):
+    async def add(self, favorite: Favorite) -> bool:
+        """False (and nothing changed) when the user already favorited the event."""
+        ...
+
+    async def remove(self, user_id: uuid.UUID, event_id: uuid.UUID) -> bool: ...
+
+    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[Favorite]:
+        """Newest first."""
+        ...
+
+    async def counts(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, int]:
+        """How many users favorited each event; events without favorites may be absent."""
+        ...
+
+    async def favorited_by(self, user_id: uuid.UUID, event_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of the events the user favorited."""
+        ...
+
+
+class CalendarFeedRepository(Protocol):
+    async def get(self, user_id: uuid.UUID) -> CalendarFeed | None: ...
+
+    async def put(self, feed: CalendarFeed) -> None:
+        """Insert the user's feed or replace it (one feed per user)."""
+        ...
+
+    async def find_live(self, token_hash: str) -> CalendarFeed | None:
+        """The unrevoked feed with this token hash."""
+        ...
+
+
+class CatalogUnitOfWork(UnitOfWork, Protocol):
+    organizers: OrganizerRepository
+    team: TeamRepository
+    faq: FaqRepository
+    events: EventRepository
+    favorites: FavoriteRepository
+    feeds: CalendarFeedRepository
+    inventory: SeatInventory
+
+
+class ConfirmedBookingsLookup(Protocol):
+    """Implemented by the booking domain's adapters."""
+
+    async def event_ids_for_user(self, user_id: uuid.UUID) -> Collection[uuid.UUID]:
+        """The events the user holds a CONFIRMED (or COMPLETED) booking for."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One event as a calendar sees it (an iCalendar VEVENT)."""
+
+    uid: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    updated_at: datetime
+    cancelled: bool = False
+    description: str | None = None
+    location: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    organizer_name: str | None = None
+    categories: Sequence[str] = ()
+
+
+class CalendarRenderer(Protocol):
+    def render(self, entries: Sequence[CalendarEntry], *, name: str, generated_at: datetime) -> bytes:
+        """An iCalendar (RFC 5545) document with one VEVENT per entry."""
+        ...
+
+
+class FeedTokenSigner(Protocol):
+    def sign(self, message: str) -> str:
+        """A URL-safe keyed digest (HMAC) of ``message`` under the server's secret key."""
         ...

@@ -1,0 +1,113 @@
+"""``/organizers``: brand pages — the public list, page and events, and their management."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Request, get, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+
+from aquastream.adapters.http.auth import optional_principal, public
+from aquastream.adapters.http.catalog.event_dto import EventOut
+from aquastream.adapters.http.catalog.organizer_dto import (
+    CONTACT_FIELDS,
+    OrganizerChangesIn,
+    OrganizerIn,
+    OrganizerOut,
+)
+from aquastream.adapters.http.catalog.wire_fields import nested_fields
+from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
+from aquastream.domain.catalog.browsing import ListOrganizerEvents
+from aquastream.domain.catalog.organizers import (
+    CreateOrganizer,
+    GetOrganizer,
+    ListOrganizers,
+    UpdateOrganizer,
+)
+from aquastream.domain.shared.errors import Unauthenticated
+from aquastream.domain.shared.principal import Principal
+
+
+class OrganizerController(Controller):
+    path = "/organizers"
+    tags = ["organizers"]
+
+    @public
+    @get("", summary="List organizers by slug, with text search")
+    @inject
+    async def list_organizers(
+        self,
+        request: Request[Any, Any, Any],
+        list_organizers: FromDishka[ListOrganizers],
+        q: Annotated[
+            str | None, QueryParameter(description="Every word must be in the slug, name or description.")
+        ] = None,
+        mine: Annotated[
+            bool, QueryParameter(description="Only the pages the caller owns (needs a token).")
+        ] = False,
+        page: PageNumber = 0,
+        size: PageSize = 20,
+    ) -> PageOut[OrganizerOut]:
+        owner = None
+        if mine:
+            caller = optional_principal(request)
+            if caller is None:
+                raise Unauthenticated()
+            owner = caller.user_id
+        found = await list_organizers(page_request(page, size), text=q, owner_user_id=owner)
+        return PageOut.of(found, OrganizerOut.of)
+
+    @public
+    @get("/{slug:str}", summary="An organizer's brand page")
+    @inject
+    async def show(self, slug: FromPath[str], get_organizer: FromDishka[GetOrganizer]) -> OrganizerOut:
+        return OrganizerOut.of(await get_organizer(slug))
+
+    @public
+    @get("/{slug:str}/events", summary="An organizer's events by start time (drafts for its managers)")
+    @inject
+    async def events(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        list_events: FromDishka[ListOrganizerEvents],
+        status: Annotated[
+            list[str] | None,
+            QueryParameter(
+                description="Only these statuses (repeatable); the public sees PUBLISHED and COMPLETED."
+            ),
+        ] = None,
+        page: PageNumber = 0,
+        size: PageSize = 20,
+    ) -> PageOut[EventOut]:
+        found = await list_events(
+            slug, page_request(page, size), viewer=optional_principal(request), statuses=status or ()
+        )
+        return PageOut.of(found, EventOut.of)
+
+    @post("", status_code=HTTP_201_CREATED, summary="Open a brand page (ORGANIZER or ADMIN)")
+    @inject
+    async def create(
+        self,
+        data: JSONBody[OrganizerIn],
+        caller: FromDishka[Principal],
+        create_organizer: FromDishka[CreateOrganizer],
+    ) -> OrganizerOut:
+        """The caller becomes the owner; the slug must be free (409 ``organizer.slug_taken``)."""
+        with nested_fields(CONTACT_FIELDS):
+            return OrganizerOut.of(await create_organizer(caller, data.to_input()))
+
+    @put("/{slug:str}", summary="Change a brand page (its owner or an admin)")
+    @inject
+    async def update(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[OrganizerChangesIn],
+        caller: FromDishka[Principal],
+        update_organizer: FromDishka[UpdateOrganizer],
+    ) -> OrganizerOut:
+        """Absent fields stay as they are; the slug may change too (it must be free)."""
+        with nested_fields(CONTACT_FIELDS):
+            return OrganizerOut.of(await update_organizer(caller, slug, data.to_changes()))

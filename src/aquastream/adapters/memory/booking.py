@@ -1,0 +1,523 @@
+"""In-memory booking repositories, unit of work, seat inventory and the ports booking asks of
+other domains (participants, payments, organizer access), plus idempotency keys.
+
+Counters change in place under the database lock that the unit of work holds, which makes
+each method as atomic as the single SQL statement it stands for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Literal, TypeVar
+
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.domain.booking.errors import BookingDuplicate, WaitlistDuplicate
+from aquastream.domain.booking.model import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingLogEntry,
+    BookingStatus,
+    Inventory,
+    InventoryStatus,
+    ParticipantContact,
+    PaymentStatus,
+    WaitlistAuditEntry,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.catalog import Availability, EventListing
+from aquastream.ports.idempotency import IdempotencyRecord, StoredResponse
+
+T = TypeVar("T")
+
+INVENTORIES = "booking.inventories"
+BOOKINGS = "booking.bookings"
+BOOKING_LOG = "booking.booking_log"
+WAITLIST = "booking.waitlist_entries"
+WAITLIST_AUDIT = "booking.waitlist_audit"
+IDEMPOTENCY = "booking.idempotency_keys"
+
+
+def _page(rows: list[T], paging: PageRequest) -> Page[T]:
+    return Page(rows[paging.offset : paging.offset + paging.size], len(rows), paging.page, paging.size)
+
+
+class _Table:
+    table_name: str
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    @property
+    def _rows(self) -> dict[Any, Any]:
+        # Looked up on every use: a rollback replaces the database's tables.
+        return self._db.table(self.table_name)
+
+
+class MemoryInventoryRepository(_Table):
+    table_name = INVENTORIES
+
+    def _update(
+        self, event_id: uuid.UUID, guard: Callable[[Inventory], bool], **changes: Callable[[Inventory], int]
+    ) -> Inventory | None:
+        row: Inventory | None = self._rows.get(event_id)
+        if row is None or not guard(row):
+            return None
+        values: dict[str, Any] = {name: change(row) for name, change in changes.items()}
+        updated = dataclasses.replace(row, **values)
+        self._rows[event_id] = updated
+        return updated
+
+    async def get(self, event_id: uuid.UUID) -> Inventory | None:
+        return self._rows.get(event_id)
+
+    async def lock(self, event_id: uuid.UUID) -> Inventory | None:
+        return self._rows.get(event_id)
+
+    async def take_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
+        return self._update(
+            event_id,
+            lambda r: r.is_open_at(now) and r.available > 0 and r.waiting == 0,
+            available=lambda r: r.available - 1,
+        )
+
+    async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
+        return self._update(
+            event_id, lambda r: r.is_open_at(now) and r.reserved > 0, reserved=lambda r: r.reserved - 1
+        )
+
+    async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
+        self._update(event_id, lambda r: True, available=lambda r: r.available + count)
+
+    async def release_held_seat(self, event_id: uuid.UUID) -> bool:
+        return (
+            self._update(
+                event_id,
+                lambda r: r.reserved > 0,
+                reserved=lambda r: r.reserved - 1,
+                available=lambda r: r.available + 1,
+            )
+            is not None
+        )
+
+    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime) -> bool:
+        return (
+            self._update(
+                event_id,
+                lambda r: r.is_open_at(now) and r.available > 0 and r.waiting > 0,
+                available=lambda r: r.available - 1,
+                reserved=lambda r: r.reserved + 1,
+                waiting=lambda r: r.waiting - 1,
+            )
+            is not None
+        )
+
+    async def enqueue(self, event_id: uuid.UUID, *, now: datetime) -> int | None:
+        updated = self._update(
+            event_id,
+            lambda r: r.is_open_at(now) and (r.available == 0 or r.waiting > 0),
+            waiting=lambda r: r.waiting + 1,
+            next_position=lambda r: r.next_position + 1,
+        )
+        return updated.next_position if updated else None
+
+    async def dequeue_waiting(self, event_id: uuid.UUID) -> bool:
+        return self._update(event_id, lambda r: r.waiting > 0, waiting=lambda r: r.waiting - 1) is not None
+
+    async def clear_queue(self, event_id: uuid.UUID) -> None:
+        self._update(
+            event_id,
+            lambda r: True,
+            available=lambda r: r.available + r.reserved,
+            reserved=lambda r: 0,
+            waiting=lambda r: 0,
+        )
+
+
+class MemoryBookingRepository(_Table):
+    table_name = BOOKINGS
+
+    def _where(self, predicate: Callable[[Booking], bool]) -> list[Booking]:
+        return [b for b in self._rows.values() if predicate(b)]
+
+    async def add(self, booking: Booking) -> None:
+        if booking.status in ACTIVE_STATUSES:
+            existing = await self.active_for(booking.event_id, booking.user_id)
+            if existing is not None:
+                raise BookingDuplicate(existing.id)
+        self._rows[booking.id] = booking
+
+    async def get(self, booking_id: uuid.UUID) -> Booking | None:
+        return self._rows.get(booking_id)
+
+    async def active_for(self, event_id: uuid.UUID, user_id: uuid.UUID) -> Booking | None:
+        found = self._where(
+            lambda b: b.event_id == event_id and b.user_id == user_id and b.status in ACTIVE_STATUSES
+        )
+        return found[0] if found else None
+
+    def _move(
+        self, booking: Booking, new: BookingStatus, now: datetime, payment_status: PaymentStatus | None
+    ) -> Booking:
+        updated = dataclasses.replace(
+            booking, status=new, updated_at=now, payment_status=payment_status or booking.payment_status
+        )
+        self._rows[booking.id] = updated
+        return updated
+
+    async def transition(
+        self,
+        booking_id: uuid.UUID,
+        *,
+        expected: BookingStatus,
+        new: BookingStatus,
+        now: datetime,
+        payment_status: PaymentStatus | None = None,
+    ) -> Booking | None:
+        booking: Booking | None = self._rows.get(booking_id)
+        if booking is None or booking.status is not expected:
+            return None
+        return self._move(booking, new, now, payment_status)
+
+    async def transition_all(
+        self,
+        event_id: uuid.UUID,
+        *,
+        expected: BookingStatus,
+        new: BookingStatus,
+        now: datetime,
+        refund_paid: bool = False,
+    ) -> list[Booking]:
+        return [
+            self._move(
+                booking,
+                new,
+                now,
+                PaymentStatus.REFUND_PENDING
+                if refund_paid and booking.payment_status is PaymentStatus.PAID
+                else None,
+            )
+            for booking in self._in_booking_order(
+                self._where(lambda b: b.event_id == event_id and b.status is expected)
+            )
+        ]
+
+    async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
+        due = self._where(
+            lambda b: b.status is BookingStatus.PENDING and b.expires_at is not None and b.expires_at <= now
+        )
+        return sorted(due, key=lambda b: (b.expires_at, b.id))[:limit]
+
+    @staticmethod
+    def _in_booking_order(bookings: Iterable[Booking]) -> list[Booking]:
+        return sorted(bookings, key=lambda b: (b.created_at, b.id))
+
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+    ) -> Page[Booking]:
+        rows = self._where(lambda b: b.user_id == user_id and (not statuses or b.status in statuses))
+        return _page(self._in_booking_order(rows)[::-1], paging)
+
+    async def list_for_event(
+        self, event_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+    ) -> Page[Booking]:
+        rows = self._where(lambda b: b.event_id == event_id and (not statuses or b.status in statuses))
+        return _page(self._in_booking_order(rows), paging)
+
+    async def all_for_event(
+        self, event_id: uuid.UUID, *, statuses: Collection[BookingStatus]
+    ) -> list[Booking]:
+        return self._in_booking_order(self._where(lambda b: b.event_id == event_id and b.status in statuses))
+
+
+class MemoryBookingLog(_Table):
+    table_name = BOOKING_LOG
+
+    async def add(self, *entries: BookingLogEntry) -> None:
+        for entry in entries:
+            self._rows[entry.id] = entry
+
+    async def list_for_booking(self, booking_id: uuid.UUID) -> list[BookingLogEntry]:
+        rows = [e for e in self._rows.values() if e.booking_id == booking_id]
+        return sorted(rows, key=lambda e: e.created_at)  # stable: insertion order breaks ties
+
+
+class MemoryWaitlistRepository(_Table):
+    table_name = WAITLIST
+
+    def _live(self, event_id: uuid.UUID) -> list[WaitlistEntry]:
+        return [e for e in self._rows.values() if e.event_id == event_id and e.is_live]
+
+    def _change(
+        self, entry_id: uuid.UUID, guard: Callable[[WaitlistEntry], bool], **changes: Any
+    ) -> WaitlistEntry | None:
+        entry: WaitlistEntry | None = self._rows.get(entry_id)
+        if entry is None or not guard(entry):
+            return None
+        updated = dataclasses.replace(entry, **changes)
+        self._rows[entry_id] = updated
+        return updated
+
+    async def add(self, entry: WaitlistEntry) -> None:
+        if entry.is_live and await self.live_entry(entry.event_id, entry.user_id) is not None:
+            raise WaitlistDuplicate()
+        if any(e.event_id == entry.event_id and e.position == entry.position for e in self._rows.values()):
+            raise ValueError(f"waitlist position {entry.position} of event {entry.event_id} is taken")
+        self._rows[entry.id] = entry
+
+    async def get(self, entry_id: uuid.UUID) -> WaitlistEntry | None:
+        return self._rows.get(entry_id)
+
+    async def live_entry(self, event_id: uuid.UUID, user_id: uuid.UUID) -> WaitlistEntry | None:
+        return next((e for e in self._live(event_id) if e.user_id == user_id), None)
+
+    async def first_waiting(self, event_id: uuid.UUID) -> WaitlistEntry | None:
+        waiting = [e for e in self._live(event_id) if e.status is WaitlistStatus.WAITING]
+        return min(waiting, key=lambda e: e.position, default=None)
+
+    async def notify(self, entry_id: uuid.UUID, *, now: datetime, window_expires_at: datetime) -> bool:
+        return (
+            self._change(
+                entry_id,
+                lambda e: e.status is WaitlistStatus.WAITING,
+                status=WaitlistStatus.NOTIFIED,
+                notified_at=now,
+                window_expires_at=window_expires_at,
+            )
+            is not None
+        )
+
+    async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
+        return (
+            self._change(
+                entry_id,
+                lambda e: (
+                    e.status is WaitlistStatus.NOTIFIED
+                    and e.window_expires_at is not None
+                    and e.window_expires_at > now
+                ),
+                status=WaitlistStatus.CONVERTED,
+            )
+            is not None
+        )
+
+    async def remove(self, entry_id: uuid.UUID, *, expected: WaitlistStatus) -> bool:
+        return (
+            self._change(entry_id, lambda e: e.status is expected, status=WaitlistStatus.REMOVED) is not None
+        )
+
+    async def expire_lapsed(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
+        return (
+            self._change(
+                entry_id,
+                lambda e: (
+                    e.status is WaitlistStatus.NOTIFIED
+                    and e.window_expires_at is not None
+                    and e.window_expires_at <= now
+                ),
+                status=WaitlistStatus.EXPIRED,
+            )
+            is not None
+        )
+
+    async def lapsed(self, *, now: datetime, limit: int) -> list[WaitlistEntry]:
+        due = [
+            e
+            for e in self._rows.values()
+            if e.status is WaitlistStatus.NOTIFIED
+            and e.window_expires_at is not None
+            and e.window_expires_at <= now
+        ]
+        return sorted(due, key=lambda e: (e.window_expires_at, e.id))[:limit]
+
+    async def close_all(self, event_id: uuid.UUID) -> list[WaitlistEntry]:
+        closed = []
+        for entry in sorted(self._live(event_id), key=lambda e: e.position):
+            new = (
+                WaitlistStatus.EXPIRED if entry.status is WaitlistStatus.NOTIFIED else WaitlistStatus.REMOVED
+            )
+            closed.append(dataclasses.replace(entry, status=new))
+            self._rows[entry.id] = closed[-1]
+        return closed
+
+    async def place(self, entry: WaitlistEntry) -> int:
+        return sum(1 for e in self._live(entry.event_id) if e.position <= entry.position)
+
+    async def live_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[WaitlistEntry]:
+        rows = [e for e in self._rows.values() if e.user_id == user_id and e.is_live]
+        return _page(sorted(rows, key=lambda e: (e.joined_at, e.id)), paging)
+
+
+class MemoryWaitlistAudit(_Table):
+    table_name = WAITLIST_AUDIT
+
+    async def add(self, *entries: WaitlistAuditEntry) -> None:
+        for entry in entries:
+            self._rows[entry.id] = entry
+
+    async def list_for_event(self, event_id: uuid.UUID) -> list[WaitlistAuditEntry]:
+        rows = [e for e in self._rows.values() if e.event_id == event_id]
+        return sorted(rows, key=lambda e: e.created_at)  # stable: insertion order breaks ties
+
+
+class MemoryBookingUnitOfWork(MemoryUnitOfWork):
+    def __init__(self, db: MemoryDatabase) -> None:
+        super().__init__(db)
+        self.inventories = MemoryInventoryRepository(db)
+        self.bookings = MemoryBookingRepository(db)
+        self.log = MemoryBookingLog(db)
+        self.waitlist = MemoryWaitlistRepository(db)
+        self.waitlist_audit = MemoryWaitlistAudit(db)
+
+
+class MemorySeatInventory(_Table):
+    """The catalog's view of the seats (``ports.catalog.SeatInventory``), on the booking tables;
+    used inside the catalog's memory unit of work, which holds the database lock."""
+
+    table_name = INVENTORIES
+
+    async def open(self, listing: EventListing) -> None:
+        if listing.event_id in self._rows:
+            return
+        self._rows[listing.event_id] = Inventory(
+            event_id=listing.event_id,
+            organizer_id=listing.organizer_id,
+            title=listing.title,
+            status=InventoryStatus.OPEN,
+            starts_at=listing.starts_at,
+            ends_at=listing.ends_at,
+            capacity=listing.capacity,
+            available=listing.capacity,
+            price=listing.price,
+            currency=listing.currency,
+        )
+
+    async def resize(self, event_id: uuid.UUID, capacity: int) -> bool:
+        row: Inventory | None = self._rows.get(event_id)
+        # Seats taken by bookings and held for notified users stay; only free seats go.
+        if row is None or row.capacity - row.available > capacity:
+            return False
+        delta = capacity - row.capacity
+        self._rows[event_id] = dataclasses.replace(row, capacity=capacity, available=row.available + delta)
+        return True
+
+    async def close(self, event_id: uuid.UUID, status: Literal["CANCELLED", "COMPLETED"]) -> None:
+        row: Inventory | None = self._rows.get(event_id)
+        if row is not None and row.status is InventoryStatus.OPEN:
+            self._rows[event_id] = dataclasses.replace(row, status=InventoryStatus(status))
+
+    async def availability(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Availability]:
+        return {
+            row.event_id: Availability(row.capacity, row.bookable_seats)
+            for event_id in event_ids
+            if (row := self._rows.get(event_id)) is not None
+        }
+
+
+class MemoryConfirmedBookingsLookup:
+    """The catalog's ``ConfirmedBookingsLookup`` (the private calendar feed) on the booking
+    table. It reads without the database lock, which the catalog's unit of work may hold,
+    and a dictionary read cannot see a half-made change."""
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def event_ids_for_user(self, user_id: uuid.UUID) -> Collection[uuid.UUID]:
+        shown = {BookingStatus.CONFIRMED, BookingStatus.COMPLETED}
+        return {
+            b.event_id
+            for b in list(self._db.table(BOOKINGS).values())
+            if b.user_id == user_id and b.status in shown
+        }
+
+
+class MemoryParticipantDirectory:
+    """Participants known by hand: ``contactable`` user ids and their ``contacts``."""
+
+    def __init__(
+        self,
+        contactable: Iterable[uuid.UUID] = (),
+        contacts: Mapping[uuid.UUID, ParticipantContact] | None = None,
+    ) -> None:
+        self.contactable: set[uuid.UUID] = set(contactable)
+        self.known: dict[uuid.UUID, ParticipantContact] = dict(contacts or {})
+
+    async def is_contactable(self, user_id: uuid.UUID) -> bool:
+        return user_id in self.contactable
+
+    async def contacts(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, ParticipantContact]:
+        return {user_id: self.known[user_id] for user_id in user_ids if user_id in self.known}
+
+
+class MemoryPaymentStatusProbe:
+    """Bookings whose payment succeeded, set by hand."""
+
+    def __init__(self, succeeded: Iterable[uuid.UUID] = ()) -> None:
+        self.succeeded: set[uuid.UUID] = set(succeeded)
+
+    async def has_succeeded(self, booking_id: uuid.UUID) -> bool:
+        return booking_id in self.succeeded
+
+
+class MemoryOrganizerAccess:
+    """Owners of each organizer, set by hand; admins manage every organizer."""
+
+    def __init__(self, owners: Mapping[uuid.UUID, Iterable[uuid.UUID]] | None = None) -> None:
+        self.owners: dict[uuid.UUID, set[uuid.UUID]] = {
+            organizer_id: set(users) for organizer_id, users in (owners or {}).items()
+        }
+
+    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
+        return principal.is_admin or principal.user_id in self.owners.get(organizer_id, set())
+
+
+@dataclasses.dataclass(slots=True)
+class _KeyRow:
+    request_hash: str
+    created_at: datetime
+    response: StoredResponse | None = None
+
+
+class MemoryIdempotencyStore:
+    """``ports.idempotency.IdempotencyStore``; each call is its own transaction."""
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    @property
+    def _rows(self) -> dict[tuple[uuid.UUID, str], _KeyRow]:
+        return self._db.table(IDEMPOTENCY)
+
+    async def reserve(
+        self, user_id: uuid.UUID, key: str, *, request_hash: str, now: datetime, ttl: timedelta
+    ) -> IdempotencyRecord | None:
+        async with self._db.lock:
+            row = self._rows.get((user_id, key))
+            if row is not None and row.created_at > now - ttl:
+                return IdempotencyRecord(row.request_hash, row.response, row.created_at)
+            self._rows[(user_id, key)] = _KeyRow(request_hash, now)
+            return None
+
+    async def complete(self, user_id: uuid.UUID, key: str, response: StoredResponse) -> None:
+        async with self._db.lock:
+            row = self._rows.get((user_id, key))
+            if row is not None:
+                row.response = response
+
+    async def release(self, user_id: uuid.UUID, key: str) -> None:
+        async with self._db.lock:
+            row = self._rows.get((user_id, key))
+            if row is not None and row.response is None:
+                del self._rows[(user_id, key)]
+
+    async def purge(self, *, older_than: datetime) -> int:
+        async with self._db.lock:
+            old = [k for k, row in self._rows.items() if row.created_at < older_than]
+            for k in old:
+                del self._rows[k]
+            return len(old)

@@ -1,0 +1,262 @@
+"""In-memory catalog repositories, unit of work and organizer access.
+
+Text search here is the embedded fallback: every word of the query must occur, as a
+case-insensitive substring, in the event's (or organizer's) text, as on SQLite.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.domain.catalog.access import can_manage
+from aquastream.domain.catalog.errors import OrganizerSlugTaken
+from aquastream.domain.catalog.model import (
+    CalendarFeed,
+    Event,
+    EventSearch,
+    EventStatus,
+    FaqItem,
+    Favorite,
+    Organizer,
+    TeamMember,
+    city_key,
+    event_search_text,
+    organizer_search_text,
+    text_terms,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.catalog import SeatInventory
+
+T = TypeVar("T")
+Item = TypeVar("Item", TeamMember, FaqItem)
+
+
+def _page(items: list[T], paging: PageRequest) -> Page[T]:
+    chosen = [copy.deepcopy(item) for item in items[paging.offset : paging.offset + paging.size]]
+    return Page(chosen, len(items), paging.page, paging.size)
+
+
+def _matches_text(haystack: str, text: str | None) -> bool:
+    return text is None or all(term in haystack for term in text_terms(text))
+
+
+class _Repository:
+    table_name: str
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    @property
+    def _rows(self) -> dict[Any, Any]:
+        return self._db.table(self.table_name)
+
+
+class MemoryOrganizerRepository(_Repository):
+    table_name = "catalog.organizers"
+
+    def _check_slug_free(self, organizer: Organizer) -> None:
+        if any(row.slug == organizer.slug and row.id != organizer.id for row in self._rows.values()):
+            raise OrganizerSlugTaken()
+
+    async def add(self, organizer: Organizer) -> None:
+        self._check_slug_free(organizer)
+        self._rows[organizer.id] = copy.deepcopy(organizer)
+
+    async def save(self, organizer: Organizer) -> None:
+        self._check_slug_free(organizer)
+        self._rows[organizer.id] = copy.deepcopy(organizer)
+
+    async def get(self, organizer_id: uuid.UUID) -> Organizer | None:
+        return copy.deepcopy(self._rows.get(organizer_id))
+
+    async def get_by_slug(self, slug: str) -> Organizer | None:
+        return next((copy.deepcopy(row) for row in self._rows.values() if row.slug == slug), None)
+
+    async def get_many(self, organizer_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Organizer]:
+        return {i: copy.deepcopy(self._rows[i]) for i in set(organizer_ids) if i in self._rows}
+
+    async def search(
+        self, paging: PageRequest, *, text: str | None = None, owner_user_id: uuid.UUID | None = None
+    ) -> Page[Organizer]:
+        matches = [
+            row
+            for row in self._rows.values()
+            if (owner_user_id is None or row.owner_user_id == owner_user_id)
+            and _matches_text(organizer_search_text(row), text)
+        ]
+        matches.sort(key=lambda row: row.slug)
+        return _page(matches, paging)
+
+
+class _OrderedRepository(_Repository, Generic[Item]):
+    """Team members and FAQ items: rows of one organizer in ``sort_order``."""
+
+    async def add(self, item: Item) -> None:
+        self._rows[item.id] = copy.deepcopy(item)
+
+    async def save(self, item: Item) -> None:
+        self._rows[item.id] = copy.deepcopy(item)
+
+    async def delete(self, item_id: uuid.UUID) -> bool:
+        return self._rows.pop(item_id, None) is not None
+
+    async def get(self, item_id: uuid.UUID) -> Item | None:
+        row: Item | None = self._rows.get(item_id)
+        return copy.deepcopy(row)
+
+    async def list_for_organizer(self, organizer_id: uuid.UUID) -> list[Item]:
+        rows: list[Item] = [row for row in self._rows.values() if row.organizer_id == organizer_id]
+        return [copy.deepcopy(row) for row in sorted(rows, key=lambda row: (row.sort_order, row.id))]
+
+    async def next_sort_order(self, organizer_id: uuid.UUID) -> int:
+        orders = [row.sort_order for row in self._rows.values() if row.organizer_id == organizer_id]
+        return max(orders, default=-1) + 1
+
+
+class MemoryTeamRepository(_OrderedRepository[TeamMember]):
+    table_name = "catalog.team_members"
+
+
+class MemoryFaqRepository(_OrderedRepository[FaqItem]):
+    table_name = "catalog.faq_items"
+
+
+class MemoryEventRepository(_Repository):
+    table_name = "catalog.events"
+
+    def __init__(self, db: MemoryDatabase, inventory: SeatInventory) -> None:
+        super().__init__(db)
+        self._inventory = inventory
+
+    async def add(self, event: Event) -> None:
+        self._rows[event.id] = copy.deepcopy(event)
+
+    async def save(self, event: Event) -> None:
+        self._rows[event.id] = copy.deepcopy(event)
+
+    async def get(self, event_id: uuid.UUID, *, for_update: bool = False) -> Event | None:
+        # One transaction at a time holds the memory database: every read is "for update".
+        return copy.deepcopy(self._rows.get(event_id))
+
+    async def get_many(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Event]:
+        return {i: copy.deepcopy(self._rows[i]) for i in set(event_ids) if i in self._rows}
+
+    async def search(self, search: EventSearch, paging: PageRequest) -> Page[Event]:
+        matches = [event for event in self._rows.values() if _event_matches(event, search)]
+        if search.has_free_seats:
+            availability = await self._inventory.availability([event.id for event in matches])
+            matches = [e for e in matches if e.id in availability and availability[e.id].available > 0]
+        matches.sort(key=lambda event: (event.date_start, event.id))
+        return _page(matches, paging)
+
+    async def complete_finished(self, *, now: datetime, limit: int) -> list[Event]:
+        due = sorted(
+            (e for e in self._rows.values() if e.status is EventStatus.PUBLISHED and e.date_end < now),
+            key=lambda event: (event.date_end, event.id),
+        )[:limit]
+        for event in due:
+            event.status = EventStatus.COMPLETED
+            event.completed_at = now
+            event.updated_at = now
+        return [copy.deepcopy(event) for event in due]
+
+
+def _event_matches(event: Event, search: EventSearch) -> bool:
+    price = event.price or 0
+    conditions: Iterable[Callable[[], bool]] = (
+        lambda: event.status in search.statuses,
+        lambda: search.starts_after is None or event.date_start > search.starts_after,
+        lambda: search.organizer_id is None or event.organizer_id == search.organizer_id,
+        lambda: not search.types or event.type in search.types,
+        lambda: not search.tags or bool(search.tags.intersection(event.tags)),
+        lambda: search.price_min is None or price >= search.price_min,
+        lambda: search.price_max is None or price <= search.price_max,
+        lambda: search.date_from is None or event.date_start >= search.date_from,
+        lambda: search.date_to is None or event.date_start <= search.date_to,
+        lambda: search.city is None or city_key(event.location.city) == search.city,
+        lambda: _matches_text(event_search_text(event), search.text),
+    )
+    return all(condition() for condition in conditions)
+
+
+class MemoryFavoriteRepository(_Repository):
+    table_name = "catalog.favorites"
+
+    async def add(self, favorite: Favorite) -> bool:
+        key = (favorite.user_id, favorite.event_id)
+        if key in self._rows:
+            return False
+        self._rows[key] = copy.copy(favorite)
+        return True
+
+    async def remove(self, user_id: uuid.UUID, event_id: uuid.UUID) -> bool:
+        return self._rows.pop((user_id, event_id), None) is not None
+
+    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[Favorite]:
+        mine = [row for row in self._rows.values() if row.user_id == user_id]
+        mine.sort(key=lambda row: (row.created_at, row.event_id), reverse=True)
+        return _page(mine, paging)
+
+    async def counts(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, int]:
+        wanted = set(event_ids)
+        counts: dict[uuid.UUID, int] = {}
+        for row in self._rows.values():
+            if row.event_id in wanted:
+                counts[row.event_id] = counts.get(row.event_id, 0) + 1
+        return counts
+
+    async def favorited_by(self, user_id: uuid.UUID, event_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        return {event_id for event_id in event_ids if (user_id, event_id) in self._rows}
+
+
+class MemoryCalendarFeedRepository(_Repository):
+    table_name = "catalog.calendar_feeds"
+
+    async def get(self, user_id: uuid.UUID) -> CalendarFeed | None:
+        return copy.copy(self._rows.get(user_id))
+
+    async def put(self, feed: CalendarFeed) -> None:
+        self._rows[feed.user_id] = copy.copy(feed)
+
+    async def find_live(self, token_hash: str) -> CalendarFeed | None:
+        return next(
+            (copy.copy(f) for f in self._rows.values() if f.token_hash == token_hash and f.is_live), None
+        )
+
+
+class MemoryCatalogUnitOfWork(MemoryUnitOfWork):
+    """``inventory`` is the booking domain's memory seat inventory on the same database, so
+    that its changes commit and roll back with the catalog's."""
+
+    def __init__(self, db: MemoryDatabase, inventory: SeatInventory) -> None:
+        super().__init__(db)
+        self.organizers = MemoryOrganizerRepository(db)
+        self.team = MemoryTeamRepository(db)
+        self.faq = MemoryFaqRepository(db)
+        self.events = MemoryEventRepository(db, inventory)
+        self.favorites = MemoryFavoriteRepository(db)
+        self.feeds = MemoryCalendarFeedRepository(db)
+        self.inventory = inventory
+
+
+class MemoryCatalogOrganizerAccess:
+    """Booking's question "may this caller manage the organizer's events?", answered from
+    the catalog's memory table.
+
+    It reads without taking the database lock: booking asks from inside its own unit of
+    work, which already holds that (non-reentrant) lock, and one dictionary read cannot
+    see a half-made change.
+    """
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
+        organizer = self._db.table(MemoryOrganizerRepository.table_name).get(organizer_id)
+        return organizer is not None and can_manage(principal, organizer)

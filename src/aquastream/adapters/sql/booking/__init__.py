@@ -1,0 +1,10 @@
+"""SQL persistence of the booking domain: its unit of work and repositories, the catalog's
+seat inventory, the calendar feed's lookup of confirmed bookings, and idempotency keys."""
+
+from __future__ import annotations
+
+from aquastream.adapters.sql.booking.inventories import SqlSeatInventory
+from aquastream.adapters.sql.booking.lookups import SqlConfirmedBookingsLookup, SqlIdempotencyStore
+from aquastream.adapters.sql.booking.uow import SqlBookingUnitOfWork
+
+__all__ = ["SqlBookingUnitOfWork", "SqlConfirmedBookingsLookup", "SqlIdempotencyStore", "SqlSeatInventory"]

@@ -1,0 +1,175 @@
+"""Bookings and their log in SQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, insert, select, update
+
+from aquastream.adapters.sql.booking.rows import (
+    booking_from_row,
+    booking_values,
+    dialect_insert,
+    log_entry_from_row,
+)
+from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.tables.booking import ACTIVE_BOOKING, booking_log, bookings
+from aquastream.adapters.sql.uow import SqlRepository
+from aquastream.domain.booking.errors import BookingDuplicate
+from aquastream.domain.booking.model import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingLogEntry,
+    BookingStatus,
+    PaymentStatus,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+
+
+class SqlBookingRepository(SqlRepository):
+    async def add(self, booking: Booking) -> None:
+        statement = (
+            dialect_insert(self._connection, bookings)
+            .values(**booking_values(booking))
+            # A concurrent insert of the same user and event waits for the first to finish,
+            # then does nothing: no exception, so the transaction can still look it up.
+            .on_conflict_do_nothing(index_elements=["user_id", "event_id"], index_where=ACTIVE_BOOKING)
+            .returning(bookings.c.id)
+        )
+        if (await self._connection.execute(statement)).first() is None:
+            existing = await self.active_for(booking.event_id, booking.user_id)
+            raise BookingDuplicate(existing.id if existing else None)
+
+    async def _one(self, statement: Any) -> Booking | None:
+        row = (await self._connection.execute(statement)).mappings().first()
+        return booking_from_row(row) if row else None
+
+    async def _many(self, statement: Any) -> list[Booking]:
+        rows = (await self._connection.execute(statement)).mappings().all()
+        return sorted((booking_from_row(row) for row in rows), key=lambda b: (b.created_at, b.id))
+
+    async def get(self, booking_id: uuid.UUID) -> Booking | None:
+        return await self._one(select(bookings).where(bookings.c.id == booking_id))
+
+    async def active_for(self, event_id: uuid.UUID, user_id: uuid.UUID) -> Booking | None:
+        c = bookings.c
+        return await self._one(
+            select(bookings).where(
+                c.event_id == event_id, c.user_id == user_id, c.status.in_([s.value for s in ACTIVE_STATUSES])
+            )
+        )
+
+    async def transition(
+        self,
+        booking_id: uuid.UUID,
+        *,
+        expected: BookingStatus,
+        new: BookingStatus,
+        now: datetime,
+        payment_status: PaymentStatus | None = None,
+    ) -> Booking | None:
+        values: dict[str, Any] = {"status": new.value, "updated_at": now}
+        if payment_status is not None:
+            values["payment_status"] = payment_status.value
+        statement = (
+            update(bookings)
+            .where(bookings.c.id == booking_id, bookings.c.status == expected.value)
+            .values(**values)
+            .returning(bookings)
+        )
+        return await self._one(statement)
+
+    async def transition_all(
+        self,
+        event_id: uuid.UUID,
+        *,
+        expected: BookingStatus,
+        new: BookingStatus,
+        now: datetime,
+        refund_paid: bool = False,
+    ) -> list[Booking]:
+        c = bookings.c
+        values: dict[str, Any] = {"status": new.value, "updated_at": now}
+        if refund_paid:
+            values["payment_status"] = case(
+                (c.payment_status == PaymentStatus.PAID.value, PaymentStatus.REFUND_PENDING.value),
+                else_=c.payment_status,
+            )
+        statement = (
+            update(bookings)
+            .where(c.event_id == event_id, c.status == expected.value)
+            .values(**values)
+            .returning(bookings)
+        )
+        return await self._many(statement)
+
+    async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
+        c = bookings.c
+        statement = (
+            select(bookings)
+            .where(c.status == BookingStatus.PENDING.value, c.expires_at <= now)
+            .order_by(c.expires_at, c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = (await self._connection.execute(statement)).mappings().all()
+        return [booking_from_row(row) for row in rows]
+
+    def _listing(self, *where: ColumnElement[bool], statuses: Collection[BookingStatus]) -> Any:
+        query = select(bookings).where(*where)
+        if statuses:
+            query = query.where(bookings.c.status.in_([s.value for s in statuses]))
+        return query
+
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+    ) -> Page[Booking]:
+        c = bookings.c
+        query = self._listing(c.user_id == user_id, statuses=statuses).order_by(
+            c.created_at.desc(), c.id.desc()
+        )
+        return await fetch_page(self._connection, query, paging, booking_from_row)
+
+    async def list_for_event(
+        self, event_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+    ) -> Page[Booking]:
+        c = bookings.c
+        query = self._listing(c.event_id == event_id, statuses=statuses).order_by(c.created_at, c.id)
+        return await fetch_page(self._connection, query, paging, booking_from_row)
+
+    async def all_for_event(
+        self, event_id: uuid.UUID, *, statuses: Collection[BookingStatus]
+    ) -> list[Booking]:
+        return await self._many(self._listing(bookings.c.event_id == event_id, statuses=statuses))
+
+
+class SqlBookingLog(SqlRepository):
+    async def add(self, *entries: BookingLogEntry) -> None:
+        if not entries:
+            return
+        await self._connection.execute(
+            insert(booking_log),
+            [
+                {
+                    "id": e.id,
+                    "booking_id": e.booking_id,
+                    "old_status": e.old_status.value if e.old_status else None,
+                    "new_status": e.new_status.value,
+                    "reason": e.reason.value,
+                    "actor_id": e.actor_id,
+                    "created_at": e.created_at,
+                }
+                for e in entries
+            ],
+        )
+
+    async def list_for_booking(self, booking_id: uuid.UUID) -> list[BookingLogEntry]:
+        query = (
+            select(booking_log)
+            .where(booking_log.c.booking_id == booking_id)
+            .order_by(booking_log.c.created_at, booking_log.c.id)
+        )
+        return [log_entry_from_row(row) for row in (await self._connection.execute(query)).mappings()]

@@ -1,0 +1,158 @@
+"""Seat counters in SQL: booking's inventory repository and the catalog's seat inventory.
+
+Every change is one conditional ``UPDATE … WHERE <guard>``. Under READ COMMITTED a
+PostgreSQL UPDATE blocked by another transaction's lock re-checks its WHERE clause on the
+committed row, so concurrent seat takers queue on the inventory row and exactly as many
+succeed as there were seats. SQLite lets one writer in at a time (``BEGIN IMMEDIATE``),
+which serialises the same statements; ``FOR UPDATE`` is rendered only on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, select, update
+
+from aquastream.adapters.sql.booking.rows import OPEN, dialect_insert, inventory_from_row
+from aquastream.adapters.sql.tables.booking import inventories
+from aquastream.adapters.sql.uow import SqlRepository
+from aquastream.domain.booking.model import Inventory, InventoryStatus
+from aquastream.ports.catalog import Availability, EventListing
+
+
+class SqlInventoryRepository(SqlRepository):
+    async def _one(self, statement: Any) -> Inventory | None:
+        row = (await self._connection.execute(statement)).mappings().first()
+        return inventory_from_row(row) if row else None
+
+    async def _changed(self, statement: Any) -> bool:
+        return (await self._connection.execute(statement)).rowcount == 1
+
+    def _update(self, event_id: uuid.UUID, *guards: ColumnElement[bool], **values: Any) -> Any:
+        return update(inventories).where(inventories.c.event_id == event_id, *guards).values(**values)
+
+    def _open_at(self, now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+        return inventories.c.status == OPEN, inventories.c.starts_at > now
+
+    async def get(self, event_id: uuid.UUID) -> Inventory | None:
+        return await self._one(select(inventories).where(inventories.c.event_id == event_id))
+
+    async def lock(self, event_id: uuid.UUID) -> Inventory | None:
+        return await self._one(
+            select(inventories).where(inventories.c.event_id == event_id).with_for_update()
+        )
+
+    async def take_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
+        c = inventories.c
+        statement = self._update(
+            event_id, *self._open_at(now), c.available > 0, c.waiting == 0, available=c.available - 1
+        )
+        return await self._one(statement.returning(inventories))
+
+    async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
+        c = inventories.c
+        statement = self._update(event_id, *self._open_at(now), c.reserved > 0, reserved=c.reserved - 1)
+        return await self._one(statement.returning(inventories))
+
+    async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
+        await self._connection.execute(self._update(event_id, available=inventories.c.available + count))
+
+    async def release_held_seat(self, event_id: uuid.UUID) -> bool:
+        c = inventories.c
+        return await self._changed(
+            self._update(event_id, c.reserved > 0, reserved=c.reserved - 1, available=c.available + 1)
+        )
+
+    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime) -> bool:
+        c = inventories.c
+        return await self._changed(
+            self._update(
+                event_id,
+                *self._open_at(now),
+                c.available > 0,
+                c.waiting > 0,
+                available=c.available - 1,
+                reserved=c.reserved + 1,
+                waiting=c.waiting - 1,
+            )
+        )
+
+    async def enqueue(self, event_id: uuid.UUID, *, now: datetime) -> int | None:
+        c = inventories.c
+        statement = self._update(
+            event_id,
+            *self._open_at(now),
+            (c.available == 0) | (c.waiting > 0),
+            waiting=c.waiting + 1,
+            next_position=c.next_position + 1,
+        ).returning(c.next_position)
+        position = (await self._connection.execute(statement)).scalar_one_or_none()
+        return int(position) if position is not None else None
+
+    async def dequeue_waiting(self, event_id: uuid.UUID) -> bool:
+        c = inventories.c
+        return await self._changed(self._update(event_id, c.waiting > 0, waiting=c.waiting - 1))
+
+    async def clear_queue(self, event_id: uuid.UUID) -> None:
+        c = inventories.c
+        await self._connection.execute(
+            self._update(event_id, available=c.available + c.reserved, reserved=0, waiting=0)
+        )
+
+
+class SqlSeatInventory(SqlRepository):
+    """The catalog's ``SeatInventory`` on the booking tables, in the transaction of the unit of
+    work it is built on (the catalog's), so seat changes commit with the event change."""
+
+    async def open(self, listing: EventListing) -> None:
+        statement = (
+            dialect_insert(self._connection, inventories)
+            .values(
+                event_id=listing.event_id,
+                organizer_id=listing.organizer_id,
+                title=listing.title,
+                status=OPEN,
+                starts_at=listing.starts_at,
+                ends_at=listing.ends_at,
+                capacity=listing.capacity,
+                available=listing.capacity,
+                reserved=0,
+                waiting=0,
+                next_position=0,
+                price=listing.price,
+                currency=listing.currency,
+            )
+            .on_conflict_do_nothing(index_elements=["event_id"])
+        )
+        await self._connection.execute(statement)
+
+    async def resize(self, event_id: uuid.UUID, capacity: int) -> bool:
+        c = inventories.c
+        # Seats taken by bookings and held for notified users stay; only free seats go.
+        statement = (
+            update(inventories)
+            .where(c.event_id == event_id, c.capacity - c.available <= capacity)
+            .values(capacity=capacity, available=c.available + (capacity - c.capacity))
+        )
+        return (await self._connection.execute(statement)).rowcount == 1
+
+    async def close(self, event_id: uuid.UUID, status: Literal["CANCELLED", "COMPLETED"]) -> None:
+        await self._connection.execute(
+            update(inventories)
+            .where(inventories.c.event_id == event_id, inventories.c.status == OPEN)
+            .values(status=InventoryStatus(status).value)
+        )
+
+    async def availability(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Availability]:
+        if not event_ids:
+            return {}
+        c = inventories.c
+        query = select(c.event_id, c.capacity, c.available, c.waiting).where(c.event_id.in_(list(event_ids)))
+        rows = (await self._connection.execute(query)).all()
+        # While anyone waits, freed seats belong to the queue: none is free for newcomers.
+        return {
+            row.event_id: Availability(row.capacity, row.available if row.waiting == 0 else 0) for row in rows
+        }

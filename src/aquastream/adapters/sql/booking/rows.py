@@ -1,0 +1,124 @@
+"""Rows of the booking tables to domain objects and back, and dialect helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import RowMapping, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from aquastream.domain.booking.model import (
+    LIVE_WAITLIST_STATUSES,
+    Booking,
+    BookingLogEntry,
+    BookingStatus,
+    Inventory,
+    InventoryStatus,
+    LogReason,
+    PaymentStatus,
+    WaitlistAction,
+    WaitlistAuditEntry,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+
+OPEN = InventoryStatus.OPEN.value
+LIVE = [status.value for status in LIVE_WAITLIST_STATUSES]
+
+
+def dialect_insert(connection: AsyncConnection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say ON CONFLICT DO NOTHING in the connection's dialect."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+# --- rows to domain objects --------------------------------------------------------------
+
+
+def inventory_from_row(row: RowMapping) -> Inventory:
+    return Inventory(
+        event_id=row["event_id"],
+        organizer_id=row["organizer_id"],
+        title=row["title"],
+        status=InventoryStatus(row["status"]),
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        capacity=row["capacity"],
+        available=row["available"],
+        reserved=row["reserved"],
+        waiting=row["waiting"],
+        next_position=row["next_position"],
+        price=row["price"],
+        currency=row["currency"],
+    )
+
+
+def booking_from_row(row: RowMapping) -> Booking:
+    return Booking(
+        id=row["id"],
+        event_id=row["event_id"],
+        user_id=row["user_id"],
+        status=BookingStatus(row["status"]),
+        payment_status=PaymentStatus(row["payment_status"]),
+        amount=row["amount"],
+        currency=row["currency"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        expires_at=row["expires_at"],
+        waitlist_entry_id=row["waitlist_entry_id"],
+    )
+
+
+def booking_values(booking: Booking) -> dict[str, Any]:
+    return {
+        "id": booking.id,
+        "event_id": booking.event_id,
+        "user_id": booking.user_id,
+        "status": booking.status.value,
+        "payment_status": booking.payment_status.value,
+        "amount": booking.amount,
+        "currency": booking.currency,
+        "created_at": booking.created_at,
+        "updated_at": booking.updated_at,
+        "expires_at": booking.expires_at,
+        "waitlist_entry_id": booking.waitlist_entry_id,
+    }
+
+
+def log_entry_from_row(row: RowMapping) -> BookingLogEntry:
+    return BookingLogEntry(
+        id=row["id"],
+        booking_id=row["booking_id"],
+        old_status=BookingStatus(row["old_status"]) if row["old_status"] else None,
+        new_status=BookingStatus(row["new_status"]),
+        reason=LogReason(row["reason"]),
+        actor_id=row["actor_id"],
+        created_at=row["created_at"],
+    )
+
+
+def entry_from_row(row: RowMapping) -> WaitlistEntry:
+    return WaitlistEntry(
+        id=row["id"],
+        event_id=row["event_id"],
+        user_id=row["user_id"],
+        position=row["position"],
+        status=WaitlistStatus(row["status"]),
+        joined_at=row["joined_at"],
+        notified_at=row["notified_at"],
+        window_expires_at=row["window_expires_at"],
+    )
+
+
+def audit_entry_from_row(row: RowMapping) -> WaitlistAuditEntry:
+    return WaitlistAuditEntry(
+        id=row["id"],
+        entry_id=row["entry_id"],
+        event_id=row["event_id"],
+        user_id=row["user_id"],
+        action=WaitlistAction(row["action"]),
+        created_at=row["created_at"],
+        actor_id=row["actor_id"],
+    )

@@ -1,0 +1,231 @@
+"""Events in SQL: the catalog search (full-text on PostgreSQL, LIKE on SQLite) and the
+completion sweep.
+
+The "has free seats" filter reads the booking domain's seat counters in the same query: a
+cross-schema read by id, never a foreign key. It relies on ``booking.inventories`` having
+``event_id``, ``available`` and ``waiting`` (a seat is free for anyone when ``available >
+0`` and nobody waits, as ``SeatInventory.availability`` counts it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from advanced_alchemy.types import GUID
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    RowMapping,
+    Table,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.dialects import postgresql
+
+from aquastream.adapters.sql.catalog.organizers import contains_every_term
+from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.tables.catalog import events
+from aquastream.adapters.sql.uow import SqlRepository
+from aquastream.domain.catalog.model import (
+    Event,
+    EventSearch,
+    EventStatus,
+    EventType,
+    Location,
+    city_key,
+    event_search_text,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+
+# Only the columns the filter reads, on a MetaData of its own: the booking domain owns and
+# migrates the table.
+booking_inventories = Table(
+    "inventories",
+    MetaData(),
+    Column("event_id", GUID(), primary_key=True),
+    Column("available", Integer()),
+    Column("waiting", Integer()),
+    schema="booking",
+)
+
+# Everything but the generated search document, which no caller needs back.
+EVENT_COLUMNS = [c for c in events.c if c.name != "search_vector"]
+CENT = Decimal("0.01")
+
+
+def event_from_row(row: RowMapping) -> Event:
+    price = row["price"]
+    return Event(
+        id=row["id"],
+        organizer_id=row["organizer_id"],
+        type=EventType(row["type"]),
+        title=row["title"],
+        date_start=row["date_start"],
+        date_end=row["date_end"],
+        capacity=row["capacity"],
+        status=EventStatus(row["status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        description=row["description"],
+        location=Location(
+            address=row["address"],
+            city=row["city"],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+        ),
+        # SQLite keeps NUMERIC as a float: 2 places restore the exact amount.
+        price=None if price is None else Decimal(price).quantize(CENT),
+        currency=row["currency"],
+        tags=list(row["tags"]),
+        cover_url=row["cover_url"],
+        published_at=row["published_at"],
+        cancelled_at=row["cancelled_at"],
+        completed_at=row["completed_at"],
+        cancel_reason=row["cancel_reason"],
+    )
+
+
+def _event_values(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "organizer_id": event.organizer_id,
+        "type": event.type.value,
+        "title": event.title,
+        "description": event.description,
+        "date_start": event.date_start,
+        "date_end": event.date_end,
+        "address": event.location.address,
+        "city": event.location.city,
+        "city_key": city_key(event.location.city),
+        "latitude": event.location.latitude,
+        "longitude": event.location.longitude,
+        "price": event.price,
+        "currency": event.currency,
+        "capacity": event.capacity,
+        "status": event.status.value,
+        "tags": list(event.tags),
+        "cover_url": event.cover_url,
+        "created_at": event.created_at,
+        "updated_at": event.updated_at,
+        "published_at": event.published_at,
+        "cancelled_at": event.cancelled_at,
+        "completed_at": event.completed_at,
+        "cancel_reason": event.cancel_reason,
+        "search_text": event_search_text(event),
+    }
+
+
+class SqlEventRepository(SqlRepository):
+    @property
+    def _on_postgresql(self) -> bool:
+        return self._connection.dialect.name == "postgresql"
+
+    async def add(self, event: Event) -> None:
+        await self._connection.execute(insert(events).values(_event_values(event)))
+
+    async def save(self, event: Event) -> None:
+        await self._connection.execute(
+            update(events).where(events.c.id == event.id).values(_event_values(event))
+        )
+
+    async def get(self, event_id: uuid.UUID, *, for_update: bool = False) -> Event | None:
+        query = select(*EVENT_COLUMNS).where(events.c.id == event_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._connection.execute(query)).mappings().first()
+        return event_from_row(row) if row else None
+
+    async def get_many(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Event]:
+        if not event_ids:
+            return {}
+        query = select(*EVENT_COLUMNS).where(events.c.id.in_(set(event_ids)))
+        return {row["id"]: event_from_row(row) for row in (await self._connection.execute(query)).mappings()}
+
+    async def search(self, search: EventSearch, paging: PageRequest) -> Page[Event]:
+        query = select(*EVENT_COLUMNS).where(*self._conditions(search))
+        return await fetch_page(
+            self._connection, query.order_by(events.c.date_start, events.c.id), paging, event_from_row
+        )
+
+    def _conditions(self, search: EventSearch) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [events.c.status.in_([s.value for s in search.statuses])]
+        price = func.coalesce(events.c.price, 0)
+        if search.starts_after is not None:
+            conditions.append(events.c.date_start > search.starts_after)
+        if search.organizer_id is not None:
+            conditions.append(events.c.organizer_id == search.organizer_id)
+        if search.types:
+            conditions.append(events.c.type.in_([t.value for t in search.types]))
+        if search.price_min is not None:
+            conditions.append(price >= search.price_min)
+        if search.price_max is not None:
+            conditions.append(price <= search.price_max)
+        if search.date_from is not None:
+            conditions.append(events.c.date_start >= search.date_from)
+        if search.date_to is not None:
+            conditions.append(events.c.date_start <= search.date_to)
+        if search.city is not None:
+            conditions.append(events.c.city_key == search.city)
+        if search.tags:
+            conditions.append(self._has_any_tag(sorted(search.tags)))
+        if search.text:
+            conditions.append(self._matches_text(search.text))
+        if search.has_free_seats:
+            conditions.append(
+                exists(
+                    select(1).where(
+                        booking_inventories.c.event_id == events.c.id,
+                        booking_inventories.c.available > 0,
+                        booking_inventories.c.waiting == 0,
+                    )
+                )
+            )
+        return conditions
+
+    def _has_any_tag(self, tags: list[str]) -> ColumnElement[bool]:
+        if self._on_postgresql:
+            has_any: ColumnElement[bool] = type_coerce(events.c.tags, postgresql.JSONB).has_any(
+                postgresql.array(tags)
+            )
+            return has_any
+        elements = func.json_each(events.c.tags).table_valued("value")
+        return exists(select(1).select_from(elements).where(elements.c.value.in_(tags)))
+
+    def _matches_text(self, text: str) -> ColumnElement[bool]:
+        if self._on_postgresql:
+            query = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), text)
+            matches: ColumnElement[bool] = events.c.search_vector.bool_op("@@")(query)
+            return matches
+        return contains_every_term(events.c.search_text, text)
+
+    async def complete_finished(self, *, now: datetime, limit: int) -> list[Event]:
+        # A CTE, not an IN-subquery: PostgreSQL may run a subquery once per outer row, and
+        # each run would lock (and the update then take) another LIMIT of rows.
+        due = (
+            select(events.c.id)
+            .where(events.c.status == EventStatus.PUBLISHED.value, events.c.date_end < now)
+            .order_by(events.c.date_end, events.c.id)
+            .limit(limit)
+            # Rows that a concurrent sweep (or an edit) holds are left to it.
+            .with_for_update(skip_locked=True)
+            .cte("due")
+        )
+        statement = (
+            update(events)
+            .where(events.c.id.in_(select(due.c.id)), events.c.status == EventStatus.PUBLISHED.value)
+            .values(status=EventStatus.COMPLETED.value, completed_at=now, updated_at=now)
+            .returning(*EVENT_COLUMNS)
+        )
+        rows = (await self._connection.execute(statement)).mappings().all()
+        return sorted((event_from_row(row) for row in rows), key=lambda e: (e.date_end, e.id))

@@ -1,0 +1,248 @@
+"""Organizers, their team and FAQ in SQL, and booking's question of who manages an organizer."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    RowMapping,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from aquastream.adapters.sql.errors import violated_unique
+from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.tables.catalog import ORGANIZERS_SLUG_UNIQUE, faq_items, organizers, team_members
+from aquastream.adapters.sql.uow import SqlRepository, SqlUnitOfWork
+from aquastream.domain.catalog.access import can_manage
+from aquastream.domain.catalog.errors import OrganizerSlugTaken
+from aquastream.domain.catalog.model import (
+    Contacts,
+    FaqItem,
+    Organizer,
+    TeamMember,
+    organizer_search_text,
+    text_terms,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.principal import Principal
+
+Item = TypeVar("Item", TeamMember, FaqItem)
+
+
+def contains_every_term(column: Any, text: str) -> ColumnElement[bool]:
+    """Every word of ``text`` occurs in ``column`` (which holds case-folded text)."""
+    return and_(*(column.like(f"%{_escape_like(term)}%", escape="\\") for term in text_terms(text)))
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _organizer_from_row(row: RowMapping) -> Organizer:
+    return Organizer(
+        id=row["id"],
+        slug=row["slug"],
+        name=row["name"],
+        owner_user_id=row["owner_user_id"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        description=row["description"],
+        logo_media_id=row["logo_media_id"],
+        logo_url=row["logo_url"],
+        contacts=Contacts(
+            email=row["contact_email"],
+            phone=row["contact_phone"],
+            telegram=row["contact_telegram"],
+            website=row["website"],
+        ),
+        brand_color=row["brand_color"],
+    )
+
+
+def _organizer_values(organizer: Organizer) -> dict[str, Any]:
+    return {
+        "id": organizer.id,
+        "slug": organizer.slug,
+        "name": organizer.name,
+        "description": organizer.description,
+        "logo_media_id": organizer.logo_media_id,
+        "logo_url": organizer.logo_url,
+        "contact_email": organizer.contacts.email,
+        "contact_phone": organizer.contacts.phone,
+        "contact_telegram": organizer.contacts.telegram,
+        "website": organizer.contacts.website,
+        "brand_color": organizer.brand_color,
+        "owner_user_id": organizer.owner_user_id,
+        "search_text": organizer_search_text(organizer),
+        "created_at": organizer.created_at,
+        "updated_at": organizer.updated_at,
+    }
+
+
+class SqlOrganizerRepository(SqlRepository):
+    async def add(self, organizer: Organizer) -> None:
+        await self._write(insert(organizers).values(_organizer_values(organizer)))
+
+    async def save(self, organizer: Organizer) -> None:
+        statement = update(organizers).where(organizers.c.id == organizer.id)
+        await self._write(statement.values(_organizer_values(organizer)))
+
+    async def _write(self, statement: Executable) -> None:
+        try:
+            # A savepoint keeps the transaction usable after the refusal.
+            async with self._connection.begin_nested():
+                await self._connection.execute(statement)
+        except IntegrityError as error:
+            if violated_unique(error, organizers) == ORGANIZERS_SLUG_UNIQUE:
+                raise OrganizerSlugTaken() from None
+            raise
+
+    async def _one(self, condition: ColumnElement[bool]) -> Organizer | None:
+        row = (await self._connection.execute(select(organizers).where(condition))).mappings().first()
+        return _organizer_from_row(row) if row else None
+
+    async def get(self, organizer_id: uuid.UUID) -> Organizer | None:
+        return await self._one(organizers.c.id == organizer_id)
+
+    async def get_by_slug(self, slug: str) -> Organizer | None:
+        return await self._one(organizers.c.slug == slug)
+
+    async def get_many(self, organizer_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Organizer]:
+        if not organizer_ids:
+            return {}
+        rows = await self._connection.execute(
+            select(organizers).where(organizers.c.id.in_(set(organizer_ids)))
+        )
+        return {row["id"]: _organizer_from_row(row) for row in rows.mappings()}
+
+    async def search(
+        self, paging: PageRequest, *, text: str | None = None, owner_user_id: uuid.UUID | None = None
+    ) -> Page[Organizer]:
+        query = select(organizers).order_by(organizers.c.slug)
+        if text:
+            query = query.where(contains_every_term(organizers.c.search_text, text))
+        if owner_user_id is not None:
+            query = query.where(organizers.c.owner_user_id == owner_user_id)
+        return await fetch_page(self._connection, query, paging, _organizer_from_row)
+
+
+def _member_from_row(row: RowMapping) -> TeamMember:
+    return TeamMember(
+        id=row["id"],
+        organizer_id=row["organizer_id"],
+        name=row["name"],
+        sort_order=row["sort_order"],
+        role=row["role"],
+        photo_url=row["photo_url"],
+        bio=row["bio"],
+    )
+
+
+def _member_values(member: TeamMember) -> dict[str, Any]:
+    return {
+        "id": member.id,
+        "organizer_id": member.organizer_id,
+        "name": member.name,
+        "role": member.role,
+        "photo_url": member.photo_url,
+        "bio": member.bio,
+        "sort_order": member.sort_order,
+    }
+
+
+def _faq_from_row(row: RowMapping) -> FaqItem:
+    return FaqItem(
+        id=row["id"],
+        organizer_id=row["organizer_id"],
+        question=row["question"],
+        answer=row["answer"],
+        sort_order=row["sort_order"],
+    )
+
+
+def _faq_values(item: FaqItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "organizer_id": item.organizer_id,
+        "question": item.question,
+        "answer": item.answer,
+        "sort_order": item.sort_order,
+    }
+
+
+class _OrderedRepository(SqlRepository, Generic[Item]):
+    """Team members and FAQ items: rows of one organizer in ``sort_order``."""
+
+    def __init__(
+        self,
+        uow: SqlUnitOfWork,
+        table: Table,
+        from_row: Callable[[RowMapping], Item],
+        values: Callable[[Item], dict[str, Any]],
+    ) -> None:
+        super().__init__(uow)
+        self._table = table
+        self._from_row: Callable[[RowMapping], Item] = from_row
+        self._values: Callable[[Item], dict[str, Any]] = values
+
+    async def add(self, item: Item) -> None:
+        await self._connection.execute(insert(self._table).values(self._values(item)))
+
+    async def save(self, item: Item) -> None:
+        await self._connection.execute(
+            update(self._table).where(self._table.c.id == item.id).values(self._values(item))
+        )
+
+    async def delete(self, item_id: uuid.UUID) -> bool:
+        result = await self._connection.execute(delete(self._table).where(self._table.c.id == item_id))
+        return bool(result.rowcount)
+
+    async def get(self, item_id: uuid.UUID) -> Item | None:
+        query = select(self._table).where(self._table.c.id == item_id)
+        row = (await self._connection.execute(query)).mappings().first()
+        return self._from_row(row) if row else None
+
+    async def list_for_organizer(self, organizer_id: uuid.UUID) -> list[Item]:
+        query = (
+            select(self._table)
+            .where(self._table.c.organizer_id == organizer_id)
+            .order_by(self._table.c.sort_order, self._table.c.id)
+        )
+        return [self._from_row(row) for row in (await self._connection.execute(query)).mappings()]
+
+    async def next_sort_order(self, organizer_id: uuid.UUID) -> int:
+        query = select(func.max(self._table.c.sort_order)).where(self._table.c.organizer_id == organizer_id)
+        highest = await self._connection.scalar(query)
+        return 0 if highest is None else int(highest) + 1
+
+
+class SqlTeamRepository(_OrderedRepository[TeamMember]):
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        super().__init__(uow, team_members, _member_from_row, _member_values)
+
+
+class SqlFaqRepository(_OrderedRepository[FaqItem]):
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        super().__init__(uow, faq_items, _faq_from_row, _faq_values)
+
+
+class SqlOrganizerAccess(SqlRepository):
+    """Booking's ``OrganizerAccess``: whether the caller manages an organizer, read from the
+    catalog's table in the transaction of the unit of work it is given (booking asks from
+    inside its own; on SQLite a second connection would wait for that one's write lock)."""
+
+    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
+        query = select(organizers).where(organizers.c.id == organizer_id)
+        row = (await self._connection.execute(query)).mappings().first()
+        return row is not None and can_manage(principal, _organizer_from_row(row))

@@ -1,0 +1,66 @@
+"""Facts of the booking domain that notifications, payments and crews subscribe to."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from aquastream.domain.shared.events import DomainEvent
+
+
+class BookingCreated(DomainEvent, frozen=True, kw_only=True):
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+    status: str
+    payment_status: str
+    amount: Decimal
+    currency: str
+    expires_at: datetime | None
+
+
+class BookingConfirmed(DomainEvent, frozen=True, kw_only=True):
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+class BookingCancelled(DomainEvent, frozen=True, kw_only=True):
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+    reason: str
+    actor_id: uuid.UUID | None
+
+
+class BookingExpired(DomainEvent, frozen=True, kw_only=True):
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+class BookingMarkedNoShow(DomainEvent, frozen=True, kw_only=True):
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+class RefundRequested(DomainEvent, frozen=True, kw_only=True):
+    """A paid booking was cancelled: the payments domain refunds it."""
+
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+    amount: Decimal
+    currency: str
+    reason: str
+
+
+class WaitlistSeatOffered(DomainEvent, frozen=True, kw_only=True):
+    """A seat is held for this waitlisted user until ``window_expires_at`` (WAITLIST_AVAILABLE)."""
+
+    user_id: uuid.UUID
+    event_id: uuid.UUID
+    entry_id: uuid.UUID
+    window_expires_at: datetime

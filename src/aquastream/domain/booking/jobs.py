@@ -1,0 +1,260 @@
+"""Use cases run by the scheduler or by other domains' events: expiry, lapsed windows,
+hand-over after a capacity change, and settling the bookings of a finished or cancelled event.
+
+Every one is idempotent and safe to run in several workers at once: the state changes are
+conditional statements, so a second run (or a second worker) finds nothing left to do.
+A transaction that touches several events locks their inventories in ascending event-id
+order, so two such transactions never wait for each other in a cycle.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from aquastream.domain.booking.events import BookingCancelled, BookingExpired, RefundRequested
+from aquastream.domain.booking.handover import hand_over_free_seats, pass_on_held_seat, return_seat
+from aquastream.domain.booking.model import (
+    BookingStatus,
+    LogReason,
+    PaymentStatus,
+    WaitlistAction,
+    WaitlistStatus,
+)
+from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.booking.records import audit_entry, log_entry
+from aquastream.ports.booking import BookingUnitOfWork, PaymentStatusProbe
+from aquastream.ports.clock import Clock
+
+
+class ExpireHolds:
+    """Expire PENDING bookings whose hold has ended (the job that runs every minute).
+
+    Rules:
+    - at most ``policy.expiry_batch_size`` bookings per run, claimed with row locks that
+      other workers skip (``FOR UPDATE SKIP LOCKED``), so each booking expires exactly once;
+    - a booking whose payment has succeeded is never expired (the payment domain is asked
+      first; the booking stays PENDING until the payment's confirmation arrives);
+    - an expired booking's seat returns and is handed to the waitlist if anyone waits;
+    - each expiry writes a log row and raises ``BookingExpired``.
+    Returns how many bookings expired.
+    """
+
+    def __init__(
+        self, uow: BookingUnitOfWork, clock: Clock, payments: PaymentStatusProbe, policy: BookingPolicy
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._payments = payments
+        self._policy = policy
+
+    async def __call__(self) -> int:
+        expired = 0
+        async with self._uow:
+            now = self._clock.now()
+            claimed = await self._uow.bookings.claim_expired(now=now, limit=self._policy.expiry_batch_size)
+            for booking in sorted(claimed, key=lambda b: (b.event_id, b.id)):
+                if await self._payments.has_succeeded(booking.id):
+                    continue
+                done = await self._uow.bookings.transition(
+                    booking.id, expected=BookingStatus.PENDING, new=BookingStatus.EXPIRED, now=now
+                )
+                if done is None:
+                    continue
+                await self._uow.log.add(
+                    log_entry(
+                        done,
+                        old_status=BookingStatus.PENDING,
+                        reason=LogReason.HOLD_EXPIRED,
+                        actor_id=None,
+                        at=now,
+                    )
+                )
+                self._uow.collect(
+                    BookingExpired(
+                        occurred_at=now, booking_id=done.id, event_id=done.event_id, user_id=done.user_id
+                    )
+                )
+                await return_seat(self._uow, booking.event_id, now=now, policy=self._policy)
+                expired += 1
+            await self._uow.commit()
+        return expired
+
+
+class LapseWaitlistWindows:
+    """Drop NOTIFIED waitlist entries whose window has lapsed (a scheduled job).
+
+    Rules:
+    - the entry becomes EXPIRED (audited) and its held seat goes to the next WAITING entry,
+      or back to the pool when nobody waits;
+    - at most ``policy.expiry_batch_size`` entries per run; an entry that was converted,
+      left or lapsed by another worker in the meantime is skipped.
+    Returns how many entries lapsed.
+    """
+
+    def __init__(self, uow: BookingUnitOfWork, clock: Clock, policy: BookingPolicy) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._policy = policy
+
+    async def __call__(self) -> int:
+        lapsed = 0
+        async with self._uow:
+            now = self._clock.now()
+            candidates = await self._uow.waitlist.lapsed(now=now, limit=self._policy.expiry_batch_size)
+            for entry in sorted(candidates, key=lambda e: (e.event_id, e.position)):
+                # Inventory first, then the entry: the order every transaction keeps.
+                await self._uow.inventories.lock(entry.event_id)
+                if not await self._uow.waitlist.expire_lapsed(entry.id, now=now):
+                    continue
+                await self._uow.waitlist_audit.add(
+                    audit_entry(entry, WaitlistAction.EXPIRED, actor_id=None, at=now)
+                )
+                await pass_on_held_seat(self._uow, entry.event_id, now=now, policy=self._policy)
+                lapsed += 1
+            await self._uow.commit()
+        return lapsed
+
+
+class HandOverFreedSeats:
+    """Hold seats that became free (a capacity increase) for the waiting users, first come
+    first served; the handler of the catalog's ``EventCapacityChanged``. Idempotent: with no
+    free seat or nobody waiting it changes nothing. Returns how many seats were offered."""
+
+    def __init__(self, uow: BookingUnitOfWork, clock: Clock, policy: BookingPolicy) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._policy = policy
+
+    async def __call__(self, event_id: uuid.UUID) -> int:
+        async with self._uow:
+            offered = await hand_over_free_seats(
+                self._uow, event_id, now=self._clock.now(), policy=self._policy
+            )
+            await self._uow.commit()
+        return offered
+
+
+async def _close_queue(uow: BookingUnitOfWork, event_id: uuid.UUID, *, now: datetime) -> None:
+    """Close the event's waitlist: entries become REMOVED (waiting) or EXPIRED (notified), are
+    audited, and the seats held for them return to the pool. The inventory is locked already."""
+    closed = await uow.waitlist.close_all(event_id)
+    await uow.inventories.clear_queue(event_id)
+    await uow.waitlist_audit.add(
+        *(
+            audit_entry(
+                entry,
+                WaitlistAction.EXPIRED if entry.status is WaitlistStatus.EXPIRED else WaitlistAction.REMOVED,
+                actor_id=None,
+                at=now,
+            )
+            for entry in closed
+        )
+    )
+
+
+class CompleteEventBookings:
+    """Settle the bookings of an event that is over; the handler of the catalog's
+    ``EventCompleted``.
+
+    Rules:
+    - every CONFIRMED booking becomes COMPLETED (logged); it keeps its seat;
+    - PENDING bookings are left to the expiry job, which still asks the payment domain;
+    - the waitlist is closed: nobody can book any more.
+    Idempotent. Returns how many bookings were completed.
+    """
+
+    def __init__(self, uow: BookingUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, event_id: uuid.UUID) -> int:
+        async with self._uow:
+            now = self._clock.now()
+            completed = await self._uow.bookings.transition_all(
+                event_id, expected=BookingStatus.CONFIRMED, new=BookingStatus.COMPLETED, now=now
+            )
+            await self._uow.log.add(
+                *(
+                    log_entry(
+                        booking,
+                        old_status=BookingStatus.CONFIRMED,
+                        reason=LogReason.EVENT_COMPLETED,
+                        actor_id=None,
+                        at=now,
+                    )
+                    for booking in completed
+                )
+            )
+            if await self._uow.inventories.lock(event_id) is not None:
+                await _close_queue(self._uow, event_id, now=now)
+            await self._uow.commit()
+        return len(completed)
+
+
+class CancelEventBookings:
+    """Cancel every active booking of a cancelled event; the handler of the catalog's
+    ``EventCancelled``.
+
+    Rules:
+    - every PENDING and CONFIRMED booking becomes CANCELLED (logged) and its seat returns;
+    - a PAID one becomes REFUND_PENDING and raises ``RefundRequested``;
+    - every cancelled booking raises ``BookingCancelled``, so that its owner is notified;
+    - the waitlist is closed.
+    Idempotent. Returns how many bookings were cancelled.
+    """
+
+    def __init__(self, uow: BookingUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, event_id: uuid.UUID) -> int:
+        cancelled_count = 0
+        async with self._uow:
+            now = self._clock.now()
+            for expected in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
+                cancelled = await self._uow.bookings.transition_all(
+                    event_id, expected=expected, new=BookingStatus.CANCELLED, now=now, refund_paid=True
+                )
+                cancelled_count += len(cancelled)
+                await self._uow.log.add(
+                    *(
+                        log_entry(
+                            booking,
+                            old_status=expected,
+                            reason=LogReason.EVENT_CANCELLED,
+                            actor_id=None,
+                            at=now,
+                        )
+                        for booking in cancelled
+                    )
+                )
+                for booking in cancelled:
+                    self._uow.collect(
+                        BookingCancelled(
+                            occurred_at=now,
+                            booking_id=booking.id,
+                            event_id=event_id,
+                            user_id=booking.user_id,
+                            reason=LogReason.EVENT_CANCELLED,
+                            actor_id=None,
+                        )
+                    )
+                    if booking.payment_status is PaymentStatus.REFUND_PENDING:
+                        self._uow.collect(
+                            RefundRequested(
+                                occurred_at=now,
+                                booking_id=booking.id,
+                                event_id=event_id,
+                                user_id=booking.user_id,
+                                amount=booking.amount,
+                                currency=booking.currency,
+                                reason=LogReason.EVENT_CANCELLED,
+                            )
+                        )
+            if await self._uow.inventories.lock(event_id) is not None:
+                if cancelled_count:
+                    await self._uow.inventories.release_seats(event_id, cancelled_count)
+                await _close_queue(self._uow, event_id, now=now)
+            await self._uow.commit()
+        return cancelled_count

@@ -1,0 +1,209 @@
+"""Use cases that move one booking along its life: cancel, confirm by hand, mark a no-show."""
+
+from __future__ import annotations
+
+import uuid
+
+from aquastream.domain.booking.access import load_visible_booking
+from aquastream.domain.booking.errors import (
+    BookingForbidden,
+    BookingStatusConflict,
+    EventAlreadyStarted,
+    EventNotStarted,
+)
+from aquastream.domain.booking.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingMarkedNoShow,
+    RefundRequested,
+)
+from aquastream.domain.booking.handover import return_seat
+from aquastream.domain.booking.model import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    LogReason,
+    PaymentStatus,
+)
+from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.booking.records import log_entry
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.booking import BookingUnitOfWork, OrganizerAccess
+from aquastream.ports.clock import Clock
+
+
+class CancelBooking:
+    """Cancel an active booking.
+
+    Rules:
+    - the owner, the organizer of the event or an admin may cancel; others get 404;
+    - only PENDING or CONFIRMED bookings (``BookingStatusConflict``);
+    - the owner may cancel until the event starts (``EventAlreadyStarted``), the organizer
+      and admins at any time;
+    - the seat returns and, if anyone waits, is held for the first in the queue;
+    - a paid CONFIRMED booking becomes REFUND_PENDING and raises ``RefundRequested``;
+    - the log row and ``BookingCancelled`` commit with the change.
+    """
+
+    def __init__(
+        self, uow: BookingUnitOfWork, clock: Clock, access: OrganizerAccess, policy: BookingPolicy
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._access = access
+        self._policy = policy
+
+    async def __call__(self, principal: Principal, booking_id: uuid.UUID) -> Booking:
+        async with self._uow:
+            now = self._clock.now()
+            found = await load_visible_booking(self._uow, self._access, principal, booking_id)
+            booking = found.booking
+            if booking.status not in ACTIVE_STATUSES:
+                raise BookingStatusConflict()
+            if not found.is_manager and found.inventory.has_started(now):
+                raise EventAlreadyStarted()
+            refund = (
+                booking.status is BookingStatus.CONFIRMED and booking.payment_status is PaymentStatus.PAID
+            )
+            cancelled = await self._uow.bookings.transition(
+                booking.id,
+                expected=booking.status,
+                new=BookingStatus.CANCELLED,
+                now=now,
+                payment_status=PaymentStatus.REFUND_PENDING if refund else None,
+            )
+            if cancelled is None:
+                raise BookingStatusConflict()
+            reason = LogReason.CANCELLED_BY_USER if found.is_owner else LogReason.CANCELLED_BY_ORGANIZER
+            await self._uow.log.add(
+                log_entry(
+                    cancelled, old_status=booking.status, reason=reason, actor_id=principal.user_id, at=now
+                )
+            )
+            self._uow.collect(
+                BookingCancelled(
+                    occurred_at=now,
+                    booking_id=booking.id,
+                    event_id=booking.event_id,
+                    user_id=booking.user_id,
+                    reason=reason,
+                    actor_id=principal.user_id,
+                )
+            )
+            if refund:
+                self._uow.collect(
+                    RefundRequested(
+                        occurred_at=now,
+                        booking_id=booking.id,
+                        event_id=booking.event_id,
+                        user_id=booking.user_id,
+                        amount=booking.amount,
+                        currency=booking.currency,
+                        reason=reason,
+                    )
+                )
+            await return_seat(self._uow, booking.event_id, now=now, policy=self._policy)
+            await self._uow.commit()
+        return cancelled
+
+
+class ConfirmBooking:
+    """The organizer confirms a PENDING booking by hand (paid in cash, for instance).
+
+    Rules:
+    - only the organizer of the event or an admin (the owner gets ``BookingForbidden``,
+      anyone else 404);
+    - only PENDING bookings (``BookingStatusConflict``); the payment becomes PAID;
+    - the log row and ``BookingConfirmed`` commit with the change.
+    """
+
+    def __init__(self, uow: BookingUnitOfWork, clock: Clock, access: OrganizerAccess) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._access = access
+
+    async def __call__(self, principal: Principal, booking_id: uuid.UUID) -> Booking:
+        async with self._uow:
+            now = self._clock.now()
+            found = await load_visible_booking(self._uow, self._access, principal, booking_id)
+            if not found.is_manager:
+                raise BookingForbidden()
+            if found.booking.status is not BookingStatus.PENDING:
+                raise BookingStatusConflict()
+            confirmed = await self._uow.bookings.transition(
+                booking_id,
+                expected=BookingStatus.PENDING,
+                new=BookingStatus.CONFIRMED,
+                now=now,
+                payment_status=PaymentStatus.PAID,
+            )
+            if confirmed is None:
+                raise BookingStatusConflict()
+            await self._uow.log.add(
+                log_entry(
+                    confirmed,
+                    old_status=BookingStatus.PENDING,
+                    reason=LogReason.CONFIRMED_BY_ORGANIZER,
+                    actor_id=principal.user_id,
+                    at=now,
+                )
+            )
+            self._uow.collect(
+                BookingConfirmed(
+                    occurred_at=now,
+                    booking_id=confirmed.id,
+                    event_id=confirmed.event_id,
+                    user_id=confirmed.user_id,
+                )
+            )
+            await self._uow.commit()
+        return confirmed
+
+
+class MarkNoShow:
+    """The organizer records that a confirmed participant did not come.
+
+    Rules:
+    - only the organizer of the event or an admin (the owner gets ``BookingForbidden``);
+    - only CONFIRMED bookings (``BookingStatusConflict``), and only once the event has
+      started (``EventNotStarted``);
+    - the seat is not returned: the event is under way;
+    - the log row and ``BookingMarkedNoShow`` commit with the change.
+    """
+
+    def __init__(self, uow: BookingUnitOfWork, clock: Clock, access: OrganizerAccess) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._access = access
+
+    async def __call__(self, principal: Principal, booking_id: uuid.UUID) -> Booking:
+        async with self._uow:
+            now = self._clock.now()
+            found = await load_visible_booking(self._uow, self._access, principal, booking_id)
+            if not found.is_manager:
+                raise BookingForbidden()
+            if found.booking.status is not BookingStatus.CONFIRMED:
+                raise BookingStatusConflict()
+            if not found.inventory.has_started(now):
+                raise EventNotStarted()
+            marked = await self._uow.bookings.transition(
+                booking_id, expected=BookingStatus.CONFIRMED, new=BookingStatus.NO_SHOW, now=now
+            )
+            if marked is None:
+                raise BookingStatusConflict()
+            await self._uow.log.add(
+                log_entry(
+                    marked,
+                    old_status=BookingStatus.CONFIRMED,
+                    reason=LogReason.NO_SHOW,
+                    actor_id=principal.user_id,
+                    at=now,
+                )
+            )
+            self._uow.collect(
+                BookingMarkedNoShow(
+                    occurred_at=now, booking_id=marked.id, event_id=marked.event_id, user_id=marked.user_id
+                )
+            )
+            await self._uow.commit()
+        return marked

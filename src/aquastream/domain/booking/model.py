@@ -1,0 +1,209 @@
+"""Booking entities: the seat inventory of an event, bookings, the booking log, the waitlist."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class InventoryStatus(StrEnum):
+    OPEN = "OPEN"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+
+
+class BookingStatus(StrEnum):
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+    NO_SHOW = "NO_SHOW"
+
+
+# An active booking blocks a second one by the same user for the same event.
+ACTIVE_STATUSES = frozenset({BookingStatus.PENDING, BookingStatus.CONFIRMED})
+# A booking in one of these statuses occupies a seat: a no-show or a completed booking keeps
+# the seat it had, only expiry and cancellation return it to the inventory.
+SEAT_HOLDING_STATUSES = frozenset(
+    {BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW}
+)
+
+
+class PaymentStatus(StrEnum):
+    NOT_REQUIRED = "NOT_REQUIRED"
+    PENDING = "PENDING"
+    PAID = "PAID"
+    REFUND_PENDING = "REFUND_PENDING"
+    REFUNDED = "REFUNDED"
+
+
+class LogReason(StrEnum):
+    """Why a booking changed status, as the booking log records it."""
+
+    BOOKED = "BOOKED"
+    BOOKED_FROM_WAITLIST = "BOOKED_FROM_WAITLIST"
+    CANCELLED_BY_USER = "CANCELLED_BY_USER"
+    CANCELLED_BY_ORGANIZER = "CANCELLED_BY_ORGANIZER"
+    CONFIRMED_BY_ORGANIZER = "CONFIRMED_BY_ORGANIZER"
+    HOLD_EXPIRED = "HOLD_EXPIRED"
+    NO_SHOW = "NO_SHOW"
+    EVENT_COMPLETED = "EVENT_COMPLETED"
+    EVENT_CANCELLED = "EVENT_CANCELLED"
+
+
+class WaitlistStatus(StrEnum):
+    WAITING = "WAITING"
+    NOTIFIED = "NOTIFIED"
+    CONVERTED = "CONVERTED"
+    REMOVED = "REMOVED"
+    EXPIRED = "EXPIRED"
+
+
+LIVE_WAITLIST_STATUSES = frozenset({WaitlistStatus.WAITING, WaitlistStatus.NOTIFIED})
+
+
+class WaitlistAction(StrEnum):
+    JOINED = "JOINED"
+    NOTIFIED = "NOTIFIED"
+    CONVERTED = "CONVERTED"
+    REMOVED = "REMOVED"
+    EXPIRED = "EXPIRED"
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """The seats of one published event.
+
+    After every transaction: seat-holding bookings + ``reserved`` + ``available`` ==
+    ``capacity``, and ``waiting`` is the number of WAITING waitlist entries. ``reserved``
+    seats are held for NOTIFIED waitlist entries; ``next_position`` is the last waitlist
+    position handed out (positions are strictly increasing per event).
+    """
+
+    event_id: uuid.UUID
+    organizer_id: uuid.UUID
+    title: str
+    status: InventoryStatus
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    available: int
+    reserved: int = 0
+    waiting: int = 0
+    next_position: int = 0
+    price: Decimal | None = None
+    currency: str = "RUB"
+
+    @property
+    def is_free(self) -> bool:
+        return self.price is None or self.price == 0
+
+    @property
+    def bookable_seats(self) -> int:
+        """Seats anyone may book now: while someone waits, freed seats go to the queue."""
+        return self.available if self.waiting == 0 else 0
+
+    def is_open_at(self, now: datetime) -> bool:
+        return self.status is InventoryStatus.OPEN and self.starts_at > now
+
+    def has_started(self, now: datetime) -> bool:
+        return self.starts_at <= now
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+    status: BookingStatus
+    payment_status: PaymentStatus
+    amount: Decimal  # frozen at booking time; 0.00 for a free event
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime | None = None  # end of the hold of a PENDING (paid) booking
+    waitlist_entry_id: uuid.UUID | None = None  # the entry this booking converted
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class BookingLogEntry:
+    id: uuid.UUID
+    booking_id: uuid.UUID
+    old_status: BookingStatus | None  # None for the creation
+    new_status: BookingStatus
+    reason: LogReason
+    actor_id: uuid.UUID | None  # None when a job or another domain's event did it
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WaitlistEntry:
+    id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+    position: int
+    status: WaitlistStatus
+    joined_at: datetime
+    notified_at: datetime | None = None
+    window_expires_at: datetime | None = None  # end of the window of a NOTIFIED entry
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_WAITLIST_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class WaitlistAuditEntry:
+    id: uuid.UUID
+    entry_id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+    action: WaitlistAction
+    created_at: datetime
+    actor_id: uuid.UUID | None  # None when a job did it
+
+
+@dataclass(frozen=True, slots=True)
+class WaitlistPlace:
+    """A live waitlist entry and its 1-based place among the live entries of its event."""
+
+    entry: WaitlistEntry
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantContact:
+    """How an organizer reaches a participant (from the identity domain's profile)."""
+
+    user_id: uuid.UUID
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    telegram: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantRow:
+    """One line of the participants export."""
+
+    booking_id: uuid.UUID
+    status: BookingStatus
+    payment_status: PaymentStatus
+    user_id: uuid.UUID
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    telegram: str | None
+    amount: Decimal
+    currency: str
+    booked_at: datetime

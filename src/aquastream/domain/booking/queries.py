@@ -1,0 +1,110 @@
+"""Use cases that read bookings: one booking, my bookings, an event's bookings and participants."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+
+from aquastream.domain.booking.access import load_managed_event, load_visible_booking
+from aquastream.domain.booking.model import (
+    SEAT_HOLDING_STATUSES,
+    Booking,
+    BookingStatus,
+    ParticipantContact,
+    ParticipantRow,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.booking import BookingUnitOfWork, OrganizerAccess, ParticipantDirectory
+
+
+class GetBooking:
+    """One booking, for its owner, the organizer of its event or an admin; 404 for anyone else."""
+
+    def __init__(self, uow: BookingUnitOfWork, access: OrganizerAccess) -> None:
+        self._uow = uow
+        self._access = access
+
+    async def __call__(self, principal: Principal, booking_id: uuid.UUID) -> Booking:
+        async with self._uow:
+            found = await load_visible_booking(self._uow, self._access, principal, booking_id)
+        return found.booking
+
+
+class ListMyBookings:
+    """The caller's bookings, newest first, optionally only those in ``statuses``."""
+
+    def __init__(self, uow: BookingUnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(
+        self, principal: Principal, paging: PageRequest, statuses: Collection[BookingStatus] = ()
+    ) -> Page[Booking]:
+        async with self._uow:
+            return await self._uow.bookings.list_for_user(principal.user_id, paging, statuses=statuses)
+
+
+class ListEventBookings:
+    """Bookings of one event in booking order, for its organizer or an admin
+    (``BookingForbidden`` for others; ``EventNotFound`` for an unpublished event)."""
+
+    def __init__(self, uow: BookingUnitOfWork, access: OrganizerAccess) -> None:
+        self._uow = uow
+        self._access = access
+
+    async def __call__(
+        self,
+        principal: Principal,
+        event_id: uuid.UUID,
+        paging: PageRequest,
+        statuses: Collection[BookingStatus] = (),
+    ) -> Page[Booking]:
+        async with self._uow:
+            await load_managed_event(self._uow, self._access, principal, event_id)
+            return await self._uow.bookings.list_for_event(event_id, paging, statuses=statuses)
+
+
+class ExportParticipants:
+    """The participant list of an event as rows for a CSV file, for its organizer or an admin.
+
+    Rules:
+    - bookings that hold a seat (PENDING, CONFIRMED, COMPLETED, NO_SHOW) unless ``statuses``
+      narrows them, in booking order;
+    - name, email, phone and Telegram come from the identity domain; a participant it no
+      longer knows (a deleted account) keeps a row with empty contacts.
+    """
+
+    def __init__(
+        self, uow: BookingUnitOfWork, access: OrganizerAccess, participants: ParticipantDirectory
+    ) -> None:
+        self._uow = uow
+        self._access = access
+        self._participants = participants
+
+    async def __call__(
+        self, principal: Principal, event_id: uuid.UUID, statuses: Collection[BookingStatus] = ()
+    ) -> list[ParticipantRow]:
+        async with self._uow:
+            await load_managed_event(self._uow, self._access, principal, event_id)
+            bookings = await self._uow.bookings.all_for_event(
+                event_id, statuses=statuses or SEAT_HOLDING_STATUSES
+            )
+        contacts = await self._participants.contacts({b.user_id for b in bookings})
+        return [_row(b, contacts.get(b.user_id) or ParticipantContact(b.user_id)) for b in bookings]
+
+
+def _row(booking: Booking, contact: ParticipantContact) -> ParticipantRow:
+    return ParticipantRow(
+        booking_id=booking.id,
+        status=booking.status,
+        payment_status=booking.payment_status,
+        user_id=booking.user_id,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        email=contact.email,
+        phone=contact.phone,
+        telegram=contact.telegram,
+        amount=booking.amount,
+        currency=booking.currency,
+        booked_at=booking.created_at,
+    )

@@ -1,0 +1,120 @@
+"""Use cases of writing events: an organizer creates a draft and edits it."""
+
+from __future__ import annotations
+
+import uuid
+
+from aquastream.domain.catalog.access import managed_event, managed_organizer
+from aquastream.domain.catalog.checks import FieldChecker, given
+from aquastream.domain.catalog.errors import CapacityBelowTaken, EventNotEditable
+from aquastream.domain.catalog.event_rules import (
+    EDITABLE_WHEN_PUBLISHED,
+    EventChanges,
+    EventInput,
+    check_event,
+    merged_input,
+)
+from aquastream.domain.catalog.events import EventCapacityChanged
+from aquastream.domain.catalog.model import Event, EventStatus
+from aquastream.domain.catalog.organizers import normalise_slug
+from aquastream.domain.catalog.views import EventView, present_event
+from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.catalog import CatalogUnitOfWork
+from aquastream.ports.clock import Clock
+
+
+class CreateEvent:
+    """The organizer's manager creates an event as a DRAFT.
+
+    Rules: the organizer exists (404) and the caller manages it (403); every field follows
+    ``check_event`` (all problems at once, ``ValidationFailed``), the start in the future.
+    Description, city and address may wait until publishing.
+    """
+
+    def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, principal: Principal, organizer_slug: str, data: EventInput) -> EventView:
+        now = self._clock.now()
+        checked = check_event(data, now=now)
+        async with self._uow:
+            organizer = await managed_organizer(self._uow, normalise_slug(organizer_slug), principal)
+            event = Event(
+                id=new_id(),
+                organizer_id=organizer.id,
+                type=checked.type,
+                title=checked.title,
+                date_start=checked.date_start,
+                date_end=checked.date_end,
+                capacity=checked.capacity,
+                status=EventStatus.DRAFT,
+                created_at=now,
+                updated_at=now,
+            )
+            checked.apply_to(event)
+            await self._uow.events.add(event)
+            view = await present_event(self._uow, event, now=now, viewer=principal)
+            await self._uow.commit()
+        return view
+
+
+class UpdateEvent:
+    """The organizer's manager changes an event.
+
+    Rules:
+    - a DRAFT may change in full, under the same checks as creation (a changed start must
+      be in the future; an unchanged one is not checked again);
+    - a PUBLISHED event may change only its description (not removed), tags, cover and
+      capacity; any other field that differs is ``EventNotEditable`` (409), so a client
+      may send the whole event back with only those changed;
+    - the capacity of a published event moves its seat inventory by the same delta in the
+      same transaction, never below the seats taken (``CapacityBelowTaken``, nothing
+      changed), and ``EventCapacityChanged`` tells booking to hand new seats to the waitlist;
+    - COMPLETED and CANCELLED events are not editable (``EventNotEditable``).
+    """
+
+    def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, principal: Principal, event_id: uuid.UUID, changes: EventChanges) -> EventView:
+        updates = given(changes)
+        now = self._clock.now()
+        async with self._uow:
+            event, _ = await managed_event(self._uow, event_id, principal)
+            if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
+                raise EventNotEditable(f"A {event.status.value.lower()} event cannot be changed.")
+            start_changes = "date_start" in updates and updates["date_start"] != event.date_start
+            checked = check_event(merged_input(event, updates), now=now, start_must_be_future=start_changes)
+            changed = checked.differs_from(event)
+            old_capacity = event.capacity
+            if event.status is EventStatus.PUBLISHED:
+                frozen = sorted(changed - EDITABLE_WHEN_PUBLISHED)
+                if frozen:
+                    raise EventNotEditable(
+                        "A published event may change only its description, tags, cover and capacity.",
+                        extra={"fields": frozen},
+                    )
+                if checked.description is None:
+                    check = FieldChecker()
+                    check.fail("description", "is required for a published event")
+                    check.raise_if_any()
+                if "capacity" in changed and not await self._uow.inventory.resize(event.id, checked.capacity):
+                    raise CapacityBelowTaken()
+            checked.apply_to(event)
+            event.updated_at = now
+            await self._uow.events.save(event)
+            if event.status is EventStatus.PUBLISHED and "capacity" in changed:
+                self._uow.collect(
+                    EventCapacityChanged(
+                        occurred_at=now,
+                        event_id=event.id,
+                        old_capacity=old_capacity,
+                        new_capacity=event.capacity,
+                    )
+                )
+            view = await present_event(self._uow, event, now=now, viewer=principal)
+            await self._uow.commit()
+        return view

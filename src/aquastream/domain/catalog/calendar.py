@@ -1,0 +1,161 @@
+"""Use cases of calendars: an event's ``.ics`` download and each user's private feed.
+
+The feed URL carries a token that is an HMAC (under the server's key) of the user id and a
+random nonce. Only the nonce and the token's SHA-256 are stored, so the same URL can be
+shown again (it is recomputed) while a copy of the database alone cannot forge or reveal
+one. Rotating draws a new nonce, which kills the old URL; revoking kills it without a new
+one (the next request for the URL issues a fresh one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from aquastream.domain.catalog.access import visible_event
+from aquastream.domain.catalog.errors import CalendarFeedNotFound
+from aquastream.domain.catalog.model import CalendarFeed, Event, EventStatus, Organizer
+from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.catalog import (
+    CalendarEntry,
+    CalendarRenderer,
+    CatalogUnitOfWork,
+    ConfirmedBookingsLookup,
+    FeedTokenSigner,
+)
+from aquastream.ports.clock import Clock
+
+CALENDAR_NAME = "AquaStream"
+UID_DOMAIN = "aquastream"
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarFeedLink:
+    """The secret part of the feed URL (``/calendar/{token}.ics``) and when it was issued."""
+
+    token: str
+    created_at: datetime
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_entry(event: Event, organizer: Organizer) -> CalendarEntry:
+    place = ", ".join(part for part in (event.location.address, event.location.city) if part)
+    return CalendarEntry(
+        uid=f"{event.id}@{UID_DOMAIN}",
+        title=event.title,
+        starts_at=event.date_start,
+        ends_at=event.date_end,
+        updated_at=event.updated_at,
+        cancelled=event.status is EventStatus.CANCELLED,
+        description=event.description,
+        location=place or None,
+        latitude=event.location.latitude,
+        longitude=event.location.longitude,
+        organizer_name=organizer.name,
+        categories=(event.type.value, *event.tags),
+    )
+
+
+class DownloadEventCalendar:
+    """Anyone downloads a visible event as an iCalendar document (drafts only for their
+    organizer's managers; a cancelled event is marked cancelled so calendars drop it)."""
+
+    def __init__(self, uow: CatalogUnitOfWork, renderer: CalendarRenderer, clock: Clock) -> None:
+        self._uow = uow
+        self._renderer = renderer
+        self._clock = clock
+
+    async def __call__(self, event_id: uuid.UUID, *, viewer: Principal | None = None) -> bytes:
+        async with self._uow:
+            event, organizer = await visible_event(self._uow, event_id, viewer)
+        return self._renderer.render(
+            [calendar_entry(event, organizer)], name=event.title, generated_at=self._clock.now()
+        )
+
+
+class GetCalendarFeed:
+    """A user gets the token of their private feed: the live one, or a new one when there
+    is none or ``rotate`` asks for it (which stops the old URL working)."""
+
+    def __init__(self, uow: CatalogUnitOfWork, signer: FeedTokenSigner, clock: Clock) -> None:
+        self._uow = uow
+        self._signer = signer
+        self._clock = clock
+
+    def _token(self, user_id: uuid.UUID, nonce: str) -> str:
+        return self._signer.sign(f"calendar-feed:{user_id}:{nonce}")
+
+    async def __call__(self, principal: Principal, *, rotate: bool = False) -> CalendarFeedLink:
+        async with self._uow:
+            feed = await self._uow.feeds.get(principal.user_id)
+            if feed is not None and feed.is_live and not rotate:
+                return CalendarFeedLink(self._token(feed.user_id, feed.nonce), feed.created_at)
+            nonce = new_id().hex
+            token = self._token(principal.user_id, nonce)
+            feed = CalendarFeed(
+                user_id=principal.user_id,
+                nonce=nonce,
+                token_hash=feed_token_hash(token),
+                created_at=self._clock.now(),
+            )
+            await self._uow.feeds.put(feed)
+            await self._uow.commit()
+        return CalendarFeedLink(token, feed.created_at)
+
+
+class RevokeCalendarFeed:
+    """A user revokes their feed URL; without one nothing happens."""
+
+    def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, principal: Principal) -> None:
+        async with self._uow:
+            feed = await self._uow.feeds.get(principal.user_id)
+            if feed is None or not feed.is_live:
+                return
+            feed.revoked_at = self._clock.now()
+            await self._uow.feeds.put(feed)
+            await self._uow.commit()
+
+
+class RenderCalendarFeed:
+    """Whoever holds a live feed token gets the events of its user's confirmed bookings
+    (an unknown or revoked token is 404), ordered by start."""
+
+    def __init__(
+        self,
+        uow: CatalogUnitOfWork,
+        bookings: ConfirmedBookingsLookup,
+        renderer: CalendarRenderer,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._bookings = bookings
+        self._renderer = renderer
+        self._clock = clock
+
+    async def __call__(self, token: str) -> bytes:
+        async with self._uow:
+            feed = await self._uow.feeds.find_live(feed_token_hash(token))
+        if feed is None:
+            raise CalendarFeedNotFound()
+        # Asked between the two transactions: the lookup reads the booking domain's own
+        # storage and must not wait on a transaction of ours.
+        event_ids = await self._bookings.event_ids_for_user(feed.user_id)
+        async with self._uow:
+            events = await self._uow.events.get_many(event_ids)
+            shown = sorted(
+                (event for event in events.values() if event.status is not EventStatus.DRAFT),
+                key=lambda event: (event.date_start, event.id),
+            )
+            organizers = await self._uow.organizers.get_many({event.organizer_id for event in shown})
+        entries = [calendar_entry(event, organizers[event.organizer_id]) for event in shown]
+        return self._renderer.render(entries, name=CALENDAR_NAME, generated_at=self._clock.now())

@@ -1,0 +1,97 @@
+"""Events as responses show them: with seats, derived flags, favorites and their organizer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from aquastream.domain.catalog.model import Event, EventStatus, Organizer
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.catalog import Availability, CatalogUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """An event with what is derived for the caller at ``now``.
+
+    - ``available``: seats anyone may book now, from the booking domain's inventory for a
+      published event; the capacity for a draft; 0 once cancelled or completed;
+    - ``is_full``: published and no seat left (the waitlist is open then);
+    - ``registration_open``: published and not started (booking or, when full, the waitlist);
+    - ``is_past``: the event has ended;
+    - ``favorites_count``: how many users favorited it; ``is_favorite``: whether the caller did.
+    """
+
+    event: Event
+    organizer_slug: str
+    organizer_name: str
+    available: int
+    is_full: bool
+    registration_open: bool
+    is_past: bool
+    favorites_count: int
+    is_favorite: bool
+
+
+def derive(
+    event: Event,
+    organizer: Organizer,
+    availability: Availability | None,
+    *,
+    now: datetime,
+    favorites_count: int,
+    is_favorite: bool,
+) -> EventView:
+    published = event.status is EventStatus.PUBLISHED
+    if event.status is EventStatus.DRAFT:
+        available = event.capacity
+    elif published:
+        # An inventory is opened with the publication; should it be missing the seats
+        # are unknown, and none are promised.
+        available = max(availability.available, 0) if availability is not None else 0
+    else:
+        available = 0
+    return EventView(
+        event=event,
+        organizer_slug=organizer.slug,
+        organizer_name=organizer.name,
+        available=available,
+        is_full=published and available <= 0,
+        registration_open=published and now < event.date_start,
+        is_past=event.date_end <= now,
+        favorites_count=favorites_count,
+        is_favorite=is_favorite,
+    )
+
+
+async def present_events(
+    uow: CatalogUnitOfWork, events: Sequence[Event], *, now: datetime, viewer: Principal | None
+) -> list[EventView]:
+    """Views of ``events`` in their order, with a fixed number of queries for the batch."""
+    if not events:
+        return []
+    ids = [event.id for event in events]
+    organizers = await uow.organizers.get_many({event.organizer_id for event in events})
+    published = [event.id for event in events if event.status is EventStatus.PUBLISHED]
+    availability = await uow.inventory.availability(published) if published else {}
+    counts = await uow.favorites.counts(ids)
+    mine = await uow.favorites.favorited_by(viewer.user_id, ids) if viewer is not None else set()
+    return [
+        derive(
+            event,
+            organizers[event.organizer_id],
+            availability.get(event.id),
+            now=now,
+            favorites_count=counts.get(event.id, 0),
+            is_favorite=event.id in mine,
+        )
+        for event in events
+    ]
+
+
+async def present_event(
+    uow: CatalogUnitOfWork, event: Event, *, now: datetime, viewer: Principal | None
+) -> EventView:
+    (view,) = await present_events(uow, [event], now=now, viewer=viewer)
+    return view

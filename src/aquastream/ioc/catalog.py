@@ -1,0 +1,110 @@
+"""Providers of the catalog domain: its unit of work, calendars and use cases, and the
+hourly job that completes finished events."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.calendar import HmacFeedTokenSigner, IcalendarRenderer
+from aquastream.adapters.sql.booking import SqlConfirmedBookingsLookup, SqlSeatInventory
+from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
+from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
+from aquastream.domain.catalog.browsing import GetEvent, ListEvents, ListOrganizerEvents
+from aquastream.domain.catalog.calendar import (
+    DownloadEventCalendar,
+    GetCalendarFeed,
+    RenderCalendarFeed,
+    RevokeCalendarFeed,
+)
+from aquastream.domain.catalog.faq import AddFaqItem, ListFaq, RemoveFaqItem, UpdateFaqItem
+from aquastream.domain.catalog.favorites import AddFavorite, ListFavorites, RemoveFavorite
+from aquastream.domain.catalog.lifecycle import CancelEvent, CompleteFinishedEvents, PublishEvent
+from aquastream.domain.catalog.organizers import (
+    CreateOrganizer,
+    GetOrganizer,
+    ListOrganizers,
+    UpdateOrganizer,
+)
+from aquastream.domain.catalog.team import AddTeamMember, ListTeam, RemoveTeamMember, UpdateTeamMember
+from aquastream.domain.shared.scheduling import PeriodicJob
+from aquastream.ioc.worker import use_case_job
+from aquastream.ports.catalog import (
+    CalendarRenderer,
+    CatalogUnitOfWork,
+    ConfirmedBookingsLookup,
+    FeedTokenSigner,
+)
+from aquastream.ports.clock import Clock
+from aquastream.settings import Settings
+
+COMPLETE_FINISHED_EVENTS_JOB = "catalog.complete_finished_events"
+COMPLETE_FINISHED_EVENTS_INTERVAL = timedelta(hours=1)
+
+
+class CatalogProvider(Provider):
+    """The catalog domain: organizers, team, FAQ, events, favorites and calendars."""
+
+    scope = Scope.REQUEST
+
+    renderer = provide(IcalendarRenderer, provides=CalendarRenderer, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    def feed_signer(self, settings: Settings) -> FeedTokenSigner:
+        """Keyed by the server secret (under a key of its own): changing the secret changes
+        every feed URL, as it logs everyone out."""
+        return HmacFeedTokenSigner(settings.secret)
+
+    @provide(scope=Scope.APP)
+    def confirmed_bookings(self, engine: AsyncEngine) -> ConfirmedBookingsLookup:
+        return SqlConfirmedBookingsLookup(engine)
+
+    @provide
+    def uow(self, engine: AsyncEngine) -> CatalogUnitOfWork:
+        # The seat inventory is booking's, in the catalog's transaction (see ports.catalog).
+        return SqlCatalogUnitOfWork(engine, SqlSeatInventory)
+
+    @provide
+    def complete_finished_events(self, uow: CatalogUnitOfWork, clock: Clock) -> CompleteFinishedEvents:
+        return CompleteFinishedEvents(uow, clock)
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def complete_finished_events_job(self, container: AsyncContainer) -> PeriodicJob:
+        return use_case_job(
+            container,
+            COMPLETE_FINISHED_EVENTS_JOB,
+            COMPLETE_FINISHED_EVENTS_INTERVAL,
+            CompleteFinishedEvents,
+            lambda complete: complete(),
+        )
+
+    use_cases = provide_all(
+        CreateOrganizer,
+        UpdateOrganizer,
+        GetOrganizer,
+        ListOrganizers,
+        ListTeam,
+        AddTeamMember,
+        UpdateTeamMember,
+        RemoveTeamMember,
+        ListFaq,
+        AddFaqItem,
+        UpdateFaqItem,
+        RemoveFaqItem,
+        CreateEvent,
+        UpdateEvent,
+        PublishEvent,
+        CancelEvent,
+        ListEvents,
+        ListOrganizerEvents,
+        GetEvent,
+        AddFavorite,
+        RemoveFavorite,
+        ListFavorites,
+        DownloadEventCalendar,
+        GetCalendarFeed,
+        RevokeCalendarFeed,
+        RenderCalendarFeed,
+    )

@@ -1,0 +1,248 @@
+"""Ports of the booking domain: its unit of work and repositories, and what it asks other domains.
+
+Every method that changes a counter or a status is one atomic conditional statement in the
+adapters (``UPDATE … WHERE <guard> RETURNING``); nothing reads a counter, changes it in
+Python and writes it back. Locks are taken in one order in every transaction: booking
+row(s), then the inventory row, then waitlist entries. Anything that depends on the
+waitlist or on the bookings of an event is read after the inventory row is locked.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Protocol
+
+from aquastream.domain.booking.model import (
+    Booking,
+    BookingLogEntry,
+    BookingStatus,
+    Inventory,
+    ParticipantContact,
+    PaymentStatus,
+    WaitlistAuditEntry,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.uow import UnitOfWork
+
+
+class InventoryRepository(Protocol):
+    """The seat counters of published events (see ``Inventory`` for the invariant)."""
+
+    async def get(self, event_id: uuid.UUID) -> Inventory | None:
+        """A plain read, without a lock."""
+        ...
+
+    async def lock(self, event_id: uuid.UUID) -> Inventory | None:
+        """Read and lock the row until the end of the transaction (``FOR UPDATE``)."""
+        ...
+
+    async def take_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
+        """``available - 1`` if the event is OPEN, not started, has a seat and nobody waits;
+        the updated row, or None when the seat could not be taken."""
+        ...
+
+    async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
+        """``reserved - 1`` (a notified user takes the seat held for them) if the event is OPEN
+        and not started; None when there is no held seat."""
+        ...
+
+    async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
+        """``available + count``: seats of expired or cancelled bookings come back."""
+        ...
+
+    async def release_held_seat(self, event_id: uuid.UUID) -> bool:
+        """``reserved - 1, available + 1`` if a seat is held: a notified entry gave it up."""
+        ...
+
+    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime) -> bool:
+        """``available - 1, reserved + 1, waiting - 1`` if the event is OPEN, not started, has a
+        free seat and someone waits: the seat is now held for the first WAITING entry."""
+        ...
+
+    async def enqueue(self, event_id: uuid.UUID, *, now: datetime) -> int | None:
+        """``waiting + 1, next_position + 1`` if the event is OPEN, not started and full for
+        newcomers (no free seat, or people already waiting); the new position, else None."""
+        ...
+
+    async def dequeue_waiting(self, event_id: uuid.UUID) -> bool:
+        """``waiting - 1`` if positive: a WAITING entry left the queue."""
+        ...
+
+    async def clear_queue(self, event_id: uuid.UUID) -> None:
+        """Every held seat becomes available and nobody waits: the queue is closed."""
+        ...
+
+
+class BookingRepository(Protocol):
+    async def add(self, booking: Booking) -> None:
+        """Insert; raises ``BookingDuplicate`` (with the existing id) when the user already has
+        an active booking for the event (unique index ``uq_bookings_active_user_event``)."""
+        ...
+
+    async def get(self, booking_id: uuid.UUID) -> Booking | None: ...
+
+    async def active_for(self, event_id: uuid.UUID, user_id: uuid.UUID) -> Booking | None: ...
+
+    async def transition(
+        self,
+        booking_id: uuid.UUID,
+        *,
+        expected: BookingStatus,
+        new: BookingStatus,
+        now: datetime,
+        payment_status: PaymentStatus | None = None,
+    ) -> Booking | None:
+        """Move from ``expected`` to ``new`` (and set the payment status when given); the
+        updated booking, or None when its status was no longer ``expected``."""
+        ...
+
+    async def transition_all(
+        self,
+        event_id: uuid.UUID,
+        *,
+        expected: BookingStatus,
+        new: BookingStatus,
+        now: datetime,
+        refund_paid: bool = False,
+    ) -> list[Booking]:
+        """Move every booking of the event in ``expected`` to ``new``; with ``refund_paid``
+        a PAID one becomes REFUND_PENDING. The updated bookings."""
+        ...
+
+    async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
+        """Up to ``limit`` PENDING bookings whose hold ended, oldest first, locked for this
+        transaction; rows another transaction holds are skipped (``SKIP LOCKED``)."""
+        ...
+
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+    ) -> Page[Booking]:
+        """Newest first; ``statuses`` empty means all."""
+        ...
+
+    async def list_for_event(
+        self, event_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+    ) -> Page[Booking]:
+        """In booking order (oldest first); ``statuses`` empty means all."""
+        ...
+
+    async def all_for_event(
+        self, event_id: uuid.UUID, *, statuses: Collection[BookingStatus]
+    ) -> list[Booking]:
+        """Every booking of the event in one of ``statuses``, in booking order."""
+        ...
+
+
+class BookingLog(Protocol):
+    async def add(self, *entries: BookingLogEntry) -> None: ...
+
+    async def list_for_booking(self, booking_id: uuid.UUID) -> list[BookingLogEntry]:
+        """Oldest first."""
+        ...
+
+
+class WaitlistRepository(Protocol):
+    async def add(self, entry: WaitlistEntry) -> None:
+        """Insert; raises ``WaitlistDuplicate`` when the user already has a live entry
+        (WAITING or NOTIFIED) for the event."""
+        ...
+
+    async def get(self, entry_id: uuid.UUID) -> WaitlistEntry | None: ...
+
+    async def live_entry(self, event_id: uuid.UUID, user_id: uuid.UUID) -> WaitlistEntry | None: ...
+
+    async def first_waiting(self, event_id: uuid.UUID) -> WaitlistEntry | None:
+        """The WAITING entry with the lowest position."""
+        ...
+
+    async def notify(self, entry_id: uuid.UUID, *, now: datetime, window_expires_at: datetime) -> bool:
+        """WAITING → NOTIFIED with the window; False when the entry was not WAITING."""
+        ...
+
+    async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
+        """NOTIFIED → CONVERTED while the window is open; False otherwise."""
+        ...
+
+    async def remove(self, entry_id: uuid.UUID, *, expected: WaitlistStatus) -> bool:
+        """``expected`` → REMOVED; False when the entry was no longer ``expected``."""
+        ...
+
+    async def expire_lapsed(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
+        """NOTIFIED → EXPIRED once the window has lapsed; False otherwise."""
+        ...
+
+    async def lapsed(self, *, now: datetime, limit: int) -> list[WaitlistEntry]:
+        """Up to ``limit`` NOTIFIED entries whose window has lapsed, oldest window first."""
+        ...
+
+    async def close_all(self, event_id: uuid.UUID) -> list[WaitlistEntry]:
+        """Close the event's queue: WAITING → REMOVED, NOTIFIED → EXPIRED; the closed entries."""
+        ...
+
+    async def place(self, entry: WaitlistEntry) -> int:
+        """1-based place of a live entry among the live entries of its event."""
+        ...
+
+    async def live_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[WaitlistEntry]:
+        """The user's live entries, oldest first."""
+        ...
+
+
+class WaitlistAudit(Protocol):
+    async def add(self, *entries: WaitlistAuditEntry) -> None: ...
+
+    async def list_for_event(self, event_id: uuid.UUID) -> list[WaitlistAuditEntry]:
+        """Oldest first."""
+        ...
+
+
+class BookingUnitOfWork(UnitOfWork, Protocol):
+    # Read-only members, so that an adapter's more specific repository types satisfy them.
+    @property
+    def inventories(self) -> InventoryRepository: ...
+
+    @property
+    def bookings(self) -> BookingRepository: ...
+
+    @property
+    def log(self) -> BookingLog: ...
+
+    @property
+    def waitlist(self) -> WaitlistRepository: ...
+
+    @property
+    def waitlist_audit(self) -> WaitlistAudit: ...
+
+
+class ParticipantDirectory(Protocol):
+    """What booking asks the identity domain about participants."""
+
+    async def is_contactable(self, user_id: uuid.UUID) -> bool:
+        """True when the user's profile has a phone or a Telegram handle."""
+        ...
+
+    async def contacts(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, ParticipantContact]:
+        """Contacts of the users that exist; unknown ids are left out."""
+        ...
+
+
+class PaymentStatusProbe(Protocol):
+    """What booking asks the payments domain before releasing a held seat."""
+
+    async def has_succeeded(self, booking_id: uuid.UUID) -> bool:
+        """True when a payment for the booking has succeeded (asking the provider about a
+        payment still open there). Called inside the expiry transaction: answer quickly."""
+        ...
+
+
+class OrganizerAccess(Protocol):
+    """What booking asks the catalog domain about who manages an organizer's events."""
+
+    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
+        """True for the organizer's owners and for every admin."""
+        ...

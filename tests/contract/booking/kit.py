@@ -1,0 +1,237 @@
+"""The booking adapters on one backend (memory, SQLite or PostgreSQL), with every use case
+built the way the application builds it: a new unit of work per call."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.memory.booking import (
+    BOOKINGS,
+    INVENTORIES,
+    WAITLIST,
+    MemoryBookingUnitOfWork,
+    MemoryOrganizerAccess,
+    MemoryParticipantDirectory,
+    MemoryPaymentStatusProbe,
+    MemorySeatInventory,
+)
+from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
+from aquastream.adapters.sql.tables.booking import bookings, inventories, waitlist_entries
+from aquastream.adapters.sql.uow import SqlUnitOfWork
+from aquastream.domain.booking.book import BookSeat
+from aquastream.domain.booking.jobs import ExpireHolds, HandOverFreedSeats, LapseWaitlistWindows
+from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking
+from aquastream.domain.booking.model import SEAT_HOLDING_STATUSES, Booking, WaitlistPlace, WaitlistStatus
+from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.booking.waitlist import JoinWaitlist, LeaveWaitlist
+from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.principal import Principal, Role
+from aquastream.ports.booking import BookingUnitOfWork
+from aquastream.ports.catalog import EventListing, SeatInventory
+from aquastream.ports.uow import UnitOfWork
+
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SeatState:
+    """The counters of one event next to what the rows say, read outside any use case."""
+
+    capacity: int
+    available: int
+    reserved: int
+    waiting: int
+    seat_holding_bookings: int
+    waiting_entries: int
+    notified_entries: int
+    most_active_bookings_of_one_user: int
+    most_live_entries_of_one_user: int
+
+    def assert_consistent(self) -> None:
+        assert self.seat_holding_bookings + self.reserved + self.available == self.capacity, self
+        assert min(self.available, self.reserved, self.waiting) >= 0, self
+        assert self.waiting == self.waiting_entries, self
+        assert self.reserved == self.notified_entries, self
+        assert self.most_active_bookings_of_one_user <= 1, self
+        assert self.most_live_entries_of_one_user <= 1, self
+
+
+class BookingKit:
+    def __init__(
+        self,
+        name: str,
+        new_uow: Callable[[], BookingUnitOfWork],
+        seat_transaction: Callable[[], tuple[UnitOfWork, SeatInventory]],
+        *,
+        engine: AsyncEngine | None = None,
+        db: MemoryDatabase | None = None,
+        policy: BookingPolicy | None = None,
+    ) -> None:
+        self.name = name
+        self.new_uow = new_uow
+        self.seat_transaction = seat_transaction
+        self.engine = engine
+        self.db = db
+        self.clock = FrozenClock(NOW)
+        self.policy = policy or BookingPolicy()
+        self.participants = MemoryParticipantDirectory()
+        self.payments = MemoryPaymentStatusProbe()
+        self.organizer = Principal(new_id(), Role.ORGANIZER)
+        self.organizer_id = new_id()
+        self.access = MemoryOrganizerAccess({self.organizer_id: {self.organizer.user_id}})
+
+    @property
+    def one_writer_at_a_time(self) -> bool:
+        return self.name != "postgres"
+
+    def new_user(self) -> Principal:
+        user = Principal(new_id(), Role.USER)
+        self.participants.contactable.add(user.user_id)
+        return user
+
+    # What the catalog does, in its own transactions.
+
+    async def _with_seats(self, action: Callable[[SeatInventory], Awaitable[Any]]) -> Any:
+        uow, seats = self.seat_transaction()
+        async with uow:
+            result = await action(seats)
+            await uow.commit()
+        return result
+
+    async def publish(self, capacity: int, *, price: Decimal | None = None) -> uuid.UUID:
+        event_id = new_id()
+        starts_at = NOW + timedelta(days=30)
+        listing = EventListing(
+            event_id=event_id,
+            organizer_id=self.organizer_id,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=5),
+            capacity=capacity,
+            price=price,
+            currency="RUB",
+            title="Kayak weekend",
+        )
+        await self._with_seats(lambda seats: seats.open(listing))
+        return event_id
+
+    async def resize(self, event_id: uuid.UUID, capacity: int) -> bool:
+        changed: bool = await self._with_seats(lambda seats: seats.resize(event_id, capacity))
+        return changed
+
+    # Use cases, each on a unit of work of its own.
+
+    async def book(self, user: Principal, event_id: uuid.UUID) -> Booking:
+        return await BookSeat(self.new_uow(), self.clock, self.participants, self.policy)(user, event_id)
+
+    async def cancel(self, user: Principal, booking_id: uuid.UUID) -> Booking:
+        return await CancelBooking(self.new_uow(), self.clock, self.access, self.policy)(user, booking_id)
+
+    async def confirm(self, booking_id: uuid.UUID) -> Booking:
+        return await ConfirmBooking(self.new_uow(), self.clock, self.access)(self.organizer, booking_id)
+
+    async def join(self, user: Principal, event_id: uuid.UUID) -> WaitlistPlace:
+        return await JoinWaitlist(self.new_uow(), self.clock, self.participants)(user, event_id)
+
+    async def leave(self, user: Principal, event_id: uuid.UUID) -> None:
+        await LeaveWaitlist(self.new_uow(), self.clock, self.policy)(user, event_id)
+
+    async def expire_holds(self) -> int:
+        return await ExpireHolds(self.new_uow(), self.clock, self.payments, self.policy)()
+
+    async def lapse_windows(self) -> int:
+        return await LapseWaitlistWindows(self.new_uow(), self.clock, self.policy)()
+
+    async def hand_over(self, event_id: uuid.UUID) -> int:
+        return await HandOverFreedSeats(self.new_uow(), self.clock, self.policy)(event_id)
+
+    async def seat_state(self, event_id: uuid.UUID) -> SeatState:
+        if self.engine is not None:
+            return await _sql_seat_state(self.engine, event_id)
+        assert self.db is not None
+        return _memory_seat_state(self.db, event_id)
+
+
+def _memory_seat_state(db: MemoryDatabase, event_id: uuid.UUID) -> SeatState:
+    inventory = db.table(INVENTORIES)[event_id]
+    event_bookings = [b for b in db.table(BOOKINGS).values() if b.event_id == event_id]
+    entries = [e for e in db.table(WAITLIST).values() if e.event_id == event_id]
+    active: dict[uuid.UUID, int] = {}
+    for booking in event_bookings:
+        if booking.is_active:
+            active[booking.user_id] = active.get(booking.user_id, 0) + 1
+    live: dict[uuid.UUID, int] = {}
+    for entry in entries:
+        if entry.is_live:
+            live[entry.user_id] = live.get(entry.user_id, 0) + 1
+    return SeatState(
+        capacity=inventory.capacity,
+        available=inventory.available,
+        reserved=inventory.reserved,
+        waiting=inventory.waiting,
+        seat_holding_bookings=sum(1 for b in event_bookings if b.status in SEAT_HOLDING_STATUSES),
+        waiting_entries=sum(1 for e in entries if e.status is WaitlistStatus.WAITING),
+        notified_entries=sum(1 for e in entries if e.status is WaitlistStatus.NOTIFIED),
+        most_active_bookings_of_one_user=max(active.values(), default=0),
+        most_live_entries_of_one_user=max(live.values(), default=0),
+    )
+
+
+async def _sql_seat_state(engine: AsyncEngine, event_id: uuid.UUID) -> SeatState:
+    """The invariant's terms counted by SQL straight from the tables."""
+    b, w, i = bookings.c, waitlist_entries.c, inventories.c
+
+    def count(table: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(table).where(*where).scalar_subquery()
+
+    def most_per_user(table: Any, column: Any, statuses: list[str]) -> Any:
+        per_user = (
+            select(func.count().label("n"))
+            .select_from(table)
+            .where(column == event_id, table.c.status.in_(statuses))
+            .group_by(table.c.user_id)
+            .subquery()
+        )
+        return select(func.coalesce(func.max(per_user.c.n), 0)).scalar_subquery()
+
+    query = select(
+        i.capacity,
+        i.available,
+        i.reserved,
+        i.waiting,
+        count(bookings, b.event_id == event_id, b.status.in_([s.value for s in SEAT_HOLDING_STATUSES])),
+        count(waitlist_entries, w.event_id == event_id, w.status == WaitlistStatus.WAITING.value),
+        count(waitlist_entries, w.event_id == event_id, w.status == WaitlistStatus.NOTIFIED.value),
+        most_per_user(bookings, b.event_id, ["PENDING", "CONFIRMED"]),
+        most_per_user(waitlist_entries, w.event_id, ["WAITING", "NOTIFIED"]),
+    ).where(i.event_id == event_id)
+    async with engine.connect() as connection:
+        row = (await connection.execute(query)).one()
+    return SeatState(*row)
+
+
+def memory_kit() -> BookingKit:
+    db = MemoryDatabase()
+    return BookingKit(
+        "memory",
+        lambda: MemoryBookingUnitOfWork(db),
+        lambda: (MemoryUnitOfWork(db), MemorySeatInventory(db)),
+        db=db,
+    )
+
+
+def sql_kit(name: str, engine: AsyncEngine) -> BookingKit:
+    def seat_transaction() -> tuple[UnitOfWork, SeatInventory]:
+        uow = SqlUnitOfWork(engine)
+        return uow, SqlSeatInventory(uow)
+
+    return BookingKit(name, lambda: SqlBookingUnitOfWork(engine), seat_transaction, engine=engine)

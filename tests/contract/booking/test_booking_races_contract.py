@@ -1,0 +1,223 @@
+"""Real races on the SQL backends: many transactions at once on one event's seats.
+
+Every scenario ends with the invariant counted by SQL straight from the tables: seat-holding
+bookings + seats held for notified users + free seats == capacity, the waiting counter
+equals the WAITING entries, the held counter equals the NOTIFIED entries, and nobody has two
+active bookings or two live entries. Figures are printed (run with ``-s``) for the record.
+On SQLite the writers take turns (``BEGIN IMMEDIATE``); on PostgreSQL they truly collide,
+through an engine pool of 20 connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from aquastream.adapters.sql.tables.booking import booking_log, waitlist_audit
+from aquastream.domain.booking.errors import EventFull
+from aquastream.domain.booking.model import Booking
+from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.shared.errors import DomainError
+from aquastream.domain.shared.principal import Principal
+
+from .conftest import open_sql_engine
+from .kit import BookingKit, sql_kit
+
+PRICE = Decimal("1500.00")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def racing(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BookingKit]:
+    engine = await open_sql_engine(request, request.param, tmp_path)
+    try:
+        yield sql_kit(request.param, engine)
+    finally:
+        await engine.dispose()
+
+
+def report(kit: BookingKit, scenario: str, **figures: Any) -> None:
+    shown = ", ".join(f"{name}={value}" for name, value in figures.items())
+    print(f"\n[race {kit.name}] {scenario}: {shown}")
+
+
+async def settle(*attempts: Awaitable[Any]) -> list[Any]:
+    """Run everything at once; a refusal is an outcome, any other exception fails the test."""
+    outcomes = await asyncio.gather(*attempts, return_exceptions=True)
+    unexpected = [o for o in outcomes if isinstance(o, BaseException) and not isinstance(o, DomainError)]
+    assert not unexpected, unexpected
+    return outcomes
+
+
+async def test_200_concurrent_bookings_of_a_10_seat_event_take_exactly_10_seats(racing: BookingKit) -> None:
+    event_id = await racing.publish(10)
+    users = [racing.new_user() for _ in range(200)]
+
+    started = time.perf_counter()
+    outcomes = await settle(*(racing.book(user, event_id) for user in users))
+    elapsed = time.perf_counter() - started
+
+    booked = [o for o in outcomes if isinstance(o, Booking)]
+    full = [o for o in outcomes if isinstance(o, EventFull)]
+    state = await racing.seat_state(event_id)
+    report(
+        racing,
+        "200 distinct users book a 10-seat event",
+        attempts=len(users),
+        successes=len(booked),
+        refused_full=len(full),
+        active_bookings=state.seat_holding_bookings,
+        available=state.available,
+        seconds=f"{elapsed:.2f}",
+    )
+    assert (len(booked), len(full)) == (10, 190)
+    assert (state.seat_holding_bookings, state.available) == (10, 0)
+    state.assert_consistent()
+
+
+async def test_the_same_user_racing_for_one_event_gets_one_booking(racing: BookingKit) -> None:
+    event_id = await racing.publish(10)
+    user = racing.new_user()
+
+    outcomes = await settle(*(racing.book(user, event_id) for _ in range(20)))
+
+    assert sum(isinstance(o, Booking) for o in outcomes) == 1
+    state = await racing.seat_state(event_id)
+    assert (state.seat_holding_bookings, state.available) == (1, 9)
+    state.assert_consistent()
+
+
+async def test_cancel_expiry_and_waitlist_hand_over_at_once_never_lose_or_double_a_seat(
+    racing: BookingKit,
+) -> None:
+    """Rounds of everything at once, 31 minutes apart: owners cancel while two expiry workers
+    expire the same holds, waiters leave or take the seats offered to them, windows lapse,
+    the organizer grows the event and strangers try to book."""
+    rng = random.Random(20301)
+    # Rounds are 31 minutes apart: holds expire each round, windows after three.
+    racing.policy = BookingPolicy(waitlist_window=timedelta(minutes=90))
+    capacity = 10
+    event_id = await racing.publish(capacity, price=PRICE)
+    holders = [racing.new_user() for _ in range(capacity)]
+    holds = [await racing.book(user, event_id) for user in holders]
+    waiters = [racing.new_user() for _ in range(40)]
+    for waiter in waiters:
+        await racing.join(waiter, event_id)
+    for paid in rng.sample(holds, 3):
+        racing.payments.succeeded.add(paid.id)
+
+    totals: dict[str, int] = {"attempts": 0, "refusals": 0, "expired": 0, "lapsed": 0, "converted": 0}
+    for round_number in range(8):
+        racing.clock.advance(minutes=31)
+        notified = await _notified_users(racing, event_id, waiters)
+        active = await _active_bookings(racing, event_id, holders + waiters)
+        attempts: list[Awaitable[Any]] = [
+            racing.expire_holds(),
+            racing.expire_holds(),
+            racing.lapse_windows(),
+        ]
+        attempts += [
+            racing.cancel(user, booking.id) for user, booking in rng.sample(active, min(4, len(active)))
+        ]
+        # Some take the seat held for them, the others let their window run out.
+        attempts += [racing.book(user, event_id) for user in notified if rng.random() < 0.5]
+        attempts += [racing.leave(user, event_id) for user in rng.sample(waiters, 5)]
+        attempts += [racing.book(racing.new_user(), event_id) for _ in range(5)]
+        if round_number == 2:
+            attempts += [racing.resize(event_id, capacity + 3), racing.hand_over(event_id)]
+        rng.shuffle(attempts)
+
+        outcomes = await settle(*attempts)
+
+        await racing.hand_over(event_id)  # what EventCapacityChanged's delivery does
+        state = await racing.seat_state(event_id)
+        state.assert_consistent()
+        totals["attempts"] += len(attempts)
+        totals["refusals"] += sum(isinstance(o, DomainError) for o in outcomes)
+        totals["converted"] += sum(
+            isinstance(o, Booking) and o.waitlist_entry_id is not None for o in outcomes
+        )
+    totals["expired"] = await _count_log(racing, "HOLD_EXPIRED")
+    totals["lapsed"] = await _count_audit(racing, "EXPIRED")
+    report(racing, "8 rounds of cancel + expiry x2 + lapse + leave + convert + book", **totals)
+    final = await racing.seat_state(event_id)
+    report(racing, "final counters", **vars(final))
+    assert totals["converted"] > 0
+
+
+async def test_two_expiry_workers_at_once_expire_each_booking_once(racing: BookingKit) -> None:
+    events = [await racing.publish(20, price=PRICE) for _ in range(3)]
+    for event_id in events:
+        for _ in range(20):
+            await racing.book(racing.new_user(), event_id)
+    racing.clock.advance(minutes=31)
+
+    counts = await settle(racing.expire_holds(), racing.expire_holds())
+
+    logged = await _count_log(racing, "HOLD_EXPIRED", per_booking=True)
+    report(racing, "two ExpireHolds workers, 60 due holds", expired_by_worker=counts, log_rows=sum(logged))
+    assert sum(counts) == 60
+    assert logged == [1] * 60
+    for event_id in events:
+        (await racing.seat_state(event_id)).assert_consistent()
+
+
+async def test_many_expiry_workers_with_small_batches_share_the_work(racing: BookingKit) -> None:
+    racing.policy = BookingPolicy(expiry_batch_size=7)
+    event_id = await racing.publish(50, price=PRICE)
+    for _ in range(50):
+        await racing.book(racing.new_user(), event_id)
+    racing.clock.advance(minutes=31)
+
+    async def worker() -> int:
+        done = 0
+        while expired := await racing.expire_holds():
+            done += expired
+        return done
+
+    counts = await settle(*(worker() for _ in range(4)))
+
+    report(racing, "four workers, batches of 7, 50 due holds", expired_by_worker=counts)
+    assert sum(counts) == 50
+    assert await _count_log(racing, "HOLD_EXPIRED", per_booking=True) == [1] * 50
+    (await racing.seat_state(event_id)).assert_consistent()
+
+
+async def _notified_users(kit: BookingKit, event_id: Any, users: list[Principal]) -> list[Principal]:
+    async with kit.new_uow() as uow:
+        entries = [await uow.waitlist.live_entry(event_id, user.user_id) for user in users]
+    return [user for user, entry in zip(users, entries, strict=True) if entry and entry.status == "NOTIFIED"]
+
+
+async def _active_bookings(
+    kit: BookingKit, event_id: Any, users: list[Principal]
+) -> list[tuple[Principal, Booking]]:
+    async with kit.new_uow() as uow:
+        found = [(user, await uow.bookings.active_for(event_id, user.user_id)) for user in users]
+    return [(user, booking) for user, booking in found if booking is not None]
+
+
+async def _count_audit(kit: BookingKit, action: str) -> int:
+    assert kit.engine is not None
+    async with kit.engine.connect() as connection:
+        count = await connection.scalar(select(func.count()).where(waitlist_audit.c.action == action))
+    return count or 0
+
+
+async def _count_log(kit: BookingKit, reason: str, *, per_booking: bool = False) -> Any:
+    assert kit.engine is not None
+    async with kit.engine.connect() as connection:
+        if per_booking:
+            query = (
+                select(func.count()).where(booking_log.c.reason == reason).group_by(booking_log.c.booking_id)
+            )
+            return list((await connection.execute(query)).scalars())
+        return await connection.scalar(select(func.count()).where(booking_log.c.reason == reason))

@@ -1,0 +1,182 @@
+"""Bookings and the booking log behave alike on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from aquastream.domain.booking.errors import BookingDuplicate
+from aquastream.domain.booking.model import (
+    BookingLogEntry,
+    BookingStatus,
+    LogReason,
+    PaymentStatus,
+)
+from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.paging import PageRequest
+
+from .factories import a_booking
+from .kit import NOW, BookingKit
+
+
+async def test_a_booking_reads_back_as_written(kit: BookingKit) -> None:
+    event_id = await kit.publish(1)
+    booking = replace(a_booking(event_id), waitlist_entry_id=new_id())
+    async with kit.new_uow() as uow:
+        await uow.bookings.add(booking)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.bookings.get(booking.id) == booking
+        assert await uow.bookings.active_for(event_id, booking.user_id) == booking
+        assert await uow.bookings.get(new_id()) is None
+
+
+async def test_a_second_active_booking_of_a_user_is_a_duplicate_with_the_first_id(kit: BookingKit) -> None:
+    event_id = await kit.publish(2)
+    first = a_booking(event_id)
+    async with kit.new_uow() as uow:
+        await uow.bookings.add(first)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        with pytest.raises(BookingDuplicate) as raised:
+            await uow.bookings.add(a_booking(event_id, user_id=first.user_id))
+
+    assert raised.value.existing_booking_id == first.id
+
+
+async def test_an_ended_booking_does_not_block_a_new_one(kit: BookingKit) -> None:
+    event_id = await kit.publish(2)
+    first = a_booking(event_id)
+    again = a_booking(event_id, user_id=first.user_id)
+    async with kit.new_uow() as uow:
+        await uow.bookings.add(first)
+        await uow.bookings.transition(
+            first.id, expected=BookingStatus.PENDING, new=BookingStatus.EXPIRED, now=NOW
+        )
+        await uow.bookings.add(again)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.bookings.active_for(event_id, first.user_id) == again
+
+
+async def test_a_transition_happens_only_from_the_expected_status(kit: BookingKit) -> None:
+    event_id = await kit.publish(1)
+    booking = a_booking(event_id)
+    later = NOW + timedelta(minutes=5)
+    async with kit.new_uow() as uow:
+        await uow.bookings.add(booking)
+        confirmed = await uow.bookings.transition(
+            booking.id,
+            expected=BookingStatus.PENDING,
+            new=BookingStatus.CONFIRMED,
+            now=later,
+            payment_status=PaymentStatus.PAID,
+        )
+        again = await uow.bookings.transition(
+            booking.id, expected=BookingStatus.PENDING, new=BookingStatus.CANCELLED, now=later
+        )
+        await uow.commit()
+
+    assert confirmed == replace(
+        booking, status=BookingStatus.CONFIRMED, payment_status=PaymentStatus.PAID, updated_at=later
+    )
+    assert again is None
+
+
+async def test_bulk_transitions_move_one_status_and_refund_paid_bookings(kit: BookingKit) -> None:
+    event_id = await kit.publish(4)
+    paid = a_booking(event_id, status=BookingStatus.CONFIRMED, payment_status=PaymentStatus.PAID)
+    free = a_booking(event_id, status=BookingStatus.CONFIRMED, payment_status=PaymentStatus.NOT_REQUIRED)
+    pending = a_booking(event_id)
+    elsewhere = a_booking(await kit.publish(1), status=BookingStatus.CONFIRMED)
+    async with kit.new_uow() as uow:
+        for booking in (paid, free, pending, elsewhere):
+            await uow.bookings.add(booking)
+        moved = await uow.bookings.transition_all(
+            event_id, expected=BookingStatus.CONFIRMED, new=BookingStatus.CANCELLED, now=NOW, refund_paid=True
+        )
+        await uow.commit()
+
+    assert {(b.id, b.status, b.payment_status) for b in moved} == {
+        (paid.id, BookingStatus.CANCELLED, PaymentStatus.REFUND_PENDING),
+        (free.id, BookingStatus.CANCELLED, PaymentStatus.NOT_REQUIRED),
+    }
+    async with kit.new_uow() as uow:
+        assert (await uow.bookings.get(pending.id)) == pending
+        assert (await uow.bookings.get(elsewhere.id)) == elsewhere
+
+
+async def test_expired_holds_are_claimed_oldest_first_up_to_the_limit(kit: BookingKit) -> None:
+    event_id = await kit.publish(5)
+    holds = [a_booking(event_id, created_at=timedelta(minutes=m)) for m in (3, 1, 2)]
+    fresh = a_booking(event_id, created_at=timedelta(hours=1))
+    confirmed = a_booking(event_id, status=BookingStatus.CONFIRMED, created_at=timedelta(minutes=-5))
+    async with kit.new_uow() as uow:
+        for booking in (*holds, fresh, confirmed):
+            await uow.bookings.add(booking)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        claimed = await uow.bookings.claim_expired(now=NOW + timedelta(minutes=40), limit=2)
+
+    assert [b.id for b in claimed] == [holds[1].id, holds[2].id]
+
+
+async def test_lists_are_ordered_filtered_and_paged(kit: BookingKit) -> None:
+    event_id = await kit.publish(5)
+    user_id = new_id()
+    mine = [
+        a_booking(await kit.publish(1), user_id=user_id, created_at=timedelta(minutes=m)) for m in range(3)
+    ]
+    others = [a_booking(event_id, created_at=timedelta(minutes=m)) for m in range(3)]
+    async with kit.new_uow() as uow:
+        for booking in (*mine, *others):
+            await uow.bookings.add(booking)
+        await uow.bookings.transition(
+            others[1].id, expected=BookingStatus.PENDING, new=BookingStatus.CANCELLED, now=NOW
+        )
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        my_page = await uow.bookings.list_for_user(user_id, PageRequest(0, 2))
+        event_page = await uow.bookings.list_for_event(event_id, PageRequest(1, 1))
+        pending = await uow.bookings.list_for_event(event_id, PageRequest(), statuses=[BookingStatus.PENDING])
+        holding = await uow.bookings.all_for_event(event_id, statuses=[BookingStatus.PENDING])
+
+    assert ([b.id for b in my_page.items], my_page.total) == ([mine[2].id, mine[1].id], 3)
+    assert ([b.id for b in event_page.items], event_page.total) == ([others[1].id], 3)
+    assert [b.id for b in pending.items] == [others[0].id, others[2].id]
+    assert [b.id for b in holding] == [others[0].id, others[2].id]
+
+
+async def test_the_booking_log_keeps_every_transition_in_order(kit: BookingKit) -> None:
+    event_id = await kit.publish(1)
+    booking = a_booking(event_id)
+    entries = [
+        BookingLogEntry(
+            new_id(), booking.id, None, BookingStatus.PENDING, LogReason.BOOKED, booking.user_id, NOW
+        ),
+        BookingLogEntry(
+            new_id(),
+            booking.id,
+            BookingStatus.PENDING,
+            BookingStatus.EXPIRED,
+            LogReason.HOLD_EXPIRED,
+            None,
+            NOW + timedelta(minutes=30),
+        ),
+    ]
+    async with kit.new_uow() as uow:
+        await uow.bookings.add(booking)
+        await uow.log.add(entries[0])
+        await uow.log.add(entries[1])
+        await uow.log.add()
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.log.list_for_booking(booking.id) == entries

@@ -1,0 +1,225 @@
+"""Seat counters (booking's inventory repository and the catalog's seat inventory) behave alike
+on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+from aquastream.domain.booking.model import (
+    Inventory,
+    InventoryStatus,
+)
+from aquastream.domain.shared.ids import new_id
+from aquastream.ports.catalog import EventListing
+
+from .factories import counters
+from .kit import NOW, BookingKit
+
+
+async def test_an_opened_inventory_reads_back_with_every_seat_free(kit: BookingKit) -> None:
+    event_id = await kit.publish(3, price=Decimal("990.5"))
+
+    async with kit.new_uow() as uow:
+        inventory = await uow.inventories.get(event_id)
+        locked = await uow.inventories.lock(event_id)
+        missing = await uow.inventories.get(new_id())
+
+    assert inventory == locked
+    assert inventory == Inventory(
+        event_id=event_id,
+        organizer_id=kit.organizer_id,
+        title="Kayak weekend",
+        status=InventoryStatus.OPEN,
+        starts_at=NOW + timedelta(days=30),
+        ends_at=NOW + timedelta(days=30, hours=5),
+        capacity=3,
+        available=3,
+        price=Decimal("990.50"),
+        currency="RUB",
+    )
+    assert missing is None
+
+
+async def test_opening_twice_keeps_the_first_inventory(kit: BookingKit) -> None:
+    event_id = await kit.publish(2)
+    async with kit.new_uow() as uow:
+        assert await uow.inventories.take_seat(event_id, now=NOW) is not None
+        await uow.commit()
+
+    listing = replace(await _listing_of(kit, event_id), capacity=9)
+    catalog_uow, seats = kit.seat_transaction()
+    async with catalog_uow:
+        await seats.open(listing)
+        await catalog_uow.commit()
+
+    assert await counters(kit, event_id) == (1, 0, 0)
+
+
+async def _listing_of(kit: BookingKit, event_id: uuid.UUID) -> EventListing:
+    async with kit.new_uow() as uow:
+        inventory = await uow.inventories.get(event_id)
+    assert inventory is not None
+    return EventListing(
+        event_id=event_id,
+        organizer_id=inventory.organizer_id,
+        starts_at=inventory.starts_at,
+        ends_at=inventory.ends_at,
+        capacity=inventory.capacity,
+        price=inventory.price,
+        currency=inventory.currency,
+        title=inventory.title,
+    )
+
+
+async def test_seats_are_taken_one_by_one_until_none_is_left(kit: BookingKit) -> None:
+    event_id = await kit.publish(2)
+
+    async with kit.new_uow() as uow:
+        taken = [await uow.inventories.take_seat(event_id, now=NOW) for _ in range(3)]
+        await uow.commit()
+
+    assert [t.available if t else None for t in taken] == [1, 0, None]
+    assert await counters(kit, event_id) == (0, 0, 0)
+
+
+async def test_no_seat_is_taken_after_the_start_or_on_a_closed_event(kit: BookingKit) -> None:
+    started = await kit.publish(2)
+    closed = await kit.publish(2)
+    catalog_uow, seats = kit.seat_transaction()
+    async with catalog_uow:
+        await seats.close(closed, "CANCELLED")
+        await catalog_uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.inventories.take_seat(started, now=NOW + timedelta(days=30)) is None
+        assert await uow.inventories.take_seat(closed, now=NOW) is None
+        assert await uow.inventories.enqueue(closed, now=NOW) is None
+
+
+async def test_while_someone_waits_free_seats_go_to_the_queue_only(kit: BookingKit) -> None:
+    event_id = await kit.publish(1)
+    async with kit.new_uow() as uow:
+        assert await uow.inventories.take_seat(event_id, now=NOW) is not None
+        assert await uow.inventories.enqueue(event_id, now=NOW) == 1
+        await uow.inventories.release_seats(event_id)
+        assert await uow.inventories.take_seat(event_id, now=NOW) is None
+        assert await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        assert not await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        await uow.commit()
+
+    assert await counters(kit, event_id) == (0, 1, 0)
+
+
+async def test_a_held_seat_is_taken_or_released_once(kit: BookingKit) -> None:
+    event_id = await kit.publish(2)
+    async with kit.new_uow() as uow:
+        await uow.inventories.take_seat(event_id, now=NOW)
+        await uow.inventories.take_seat(event_id, now=NOW)
+        await uow.inventories.enqueue(event_id, now=NOW)
+        await uow.inventories.enqueue(event_id, now=NOW)
+        await uow.inventories.release_seats(event_id, 2)
+        assert await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        assert await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        held = await uow.inventories.take_held_seat(event_id, now=NOW)
+        assert held is not None
+        assert held.reserved == 1
+        assert await uow.inventories.release_held_seat(event_id)
+        assert not await uow.inventories.release_held_seat(event_id)
+        assert await uow.inventories.take_held_seat(event_id, now=NOW) is None
+        await uow.commit()
+
+    assert await counters(kit, event_id) == (1, 0, 0)
+
+
+async def test_queue_positions_come_from_the_event_counter_and_only_when_full(kit: BookingKit) -> None:
+    event_id = await kit.publish(1)
+    async with kit.new_uow() as uow:
+        assert await uow.inventories.enqueue(event_id, now=NOW) is None
+        await uow.inventories.take_seat(event_id, now=NOW)
+        positions = [await uow.inventories.enqueue(event_id, now=NOW) for _ in range(3)]
+        assert await uow.inventories.dequeue_waiting(event_id)
+        await uow.commit()
+
+    assert positions == [1, 2, 3]
+    assert await counters(kit, event_id) == (0, 0, 2)
+
+
+async def test_clearing_the_queue_frees_held_seats(kit: BookingKit) -> None:
+    event_id = await kit.publish(2)
+    async with kit.new_uow() as uow:
+        for _ in range(2):
+            await uow.inventories.take_seat(event_id, now=NOW)
+        for _ in range(3):
+            await uow.inventories.enqueue(event_id, now=NOW)
+        await uow.inventories.release_seats(event_id)
+        await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        await uow.inventories.clear_queue(event_id)
+        await uow.commit()
+
+    assert await counters(kit, event_id) == (1, 0, 0)
+
+
+async def test_an_uncommitted_seat_change_rolls_back(kit: BookingKit) -> None:
+    event_id = await kit.publish(2)
+    async with kit.new_uow() as uow:
+        await uow.inventories.take_seat(event_id, now=NOW)
+
+    assert await counters(kit, event_id) == (2, 0, 0)
+
+
+async def test_resizing_moves_free_seats_and_never_below_seats_taken_or_held(kit: BookingKit) -> None:
+    event_id = await kit.publish(3)
+    async with kit.new_uow() as uow:
+        await uow.inventories.take_seat(event_id, now=NOW)
+        await uow.inventories.take_seat(event_id, now=NOW)
+        await uow.inventories.take_seat(event_id, now=NOW)
+        await uow.inventories.enqueue(event_id, now=NOW)
+        await uow.inventories.release_seats(event_id)
+        await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        await uow.commit()
+
+    assert await kit.resize(event_id, 5)
+    assert await counters(kit, event_id) == (2, 1, 0)
+    assert not await kit.resize(event_id, 2)
+    assert await kit.resize(event_id, 3)
+    assert await counters(kit, event_id) == (0, 1, 0)
+    assert not await kit.resize(new_id(), 3)
+
+
+async def test_availability_counts_only_seats_newcomers_may_book(kit: BookingKit) -> None:
+    free = await kit.publish(4)
+    queued = await kit.publish(1)
+    async with kit.new_uow() as uow:
+        await uow.inventories.take_seat(free, now=NOW)
+        await uow.inventories.take_seat(queued, now=NOW)
+        await uow.inventories.enqueue(queued, now=NOW)
+        await uow.commit()
+    assert await kit.resize(queued, 2)
+
+    catalog_uow, seats = kit.seat_transaction()
+    async with catalog_uow:
+        availability = await seats.availability([free, queued, new_id()])
+        none = await seats.availability([])
+
+    assert {k: (v.capacity, v.available, v.is_full) for k, v in availability.items()} == {
+        free: (4, 3, False),
+        queued: (2, 0, True),
+    }
+    assert none == {}
+
+
+async def test_closing_is_one_way_from_open(kit: BookingKit) -> None:
+    event_id = await kit.publish(1)
+    catalog_uow, seats = kit.seat_transaction()
+    async with catalog_uow:
+        await seats.close(event_id, "COMPLETED")
+        await seats.close(event_id, "CANCELLED")
+        await catalog_uow.commit()
+
+    async with kit.new_uow() as booking_uow:
+        inventory = await booking_uow.inventories.get(event_id)
+    assert inventory is not None
+    assert inventory.status is InventoryStatus.COMPLETED

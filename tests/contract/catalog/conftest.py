@@ -1,0 +1,123 @@
+"""The catalog adapters every catalog contract test runs against: memory, SQLite, PostgreSQL.
+
+SQL backends get databases migrated with the real migrations (the session fixtures of
+``tests/conftest.py``); PostgreSQL's is emptied before each test. The seat inventory is
+the booking domain's adapter on the same database, as in the application.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.memory.booking import MemoryBookingUnitOfWork, MemorySeatInventory
+from aquastream.adapters.memory.catalog import MemoryCatalogOrganizerAccess, MemoryCatalogUnitOfWork
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryOutboxStore
+from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
+from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork, SqlOrganizerAccess
+from aquastream.adapters.sql.engine import create_engine
+from aquastream.adapters.sql.outbox import SqlOutboxStore
+from aquastream.adapters.sql.tables import metadata
+from aquastream.domain.shared.events import DomainEvent, decode_event
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.booking import BookingUnitOfWork
+from aquastream.ports.catalog import CatalogUnitOfWork
+from aquastream.ports.outbox import OutboxStore
+
+from .factories import NOW
+
+POOL_SIZE = 10
+
+
+@dataclass
+class CatalogBackend:
+    name: str
+    uow: Callable[[], CatalogUnitOfWork]
+    booking_uow: Callable[[], BookingUnitOfWork]
+    can_manage: Callable[[Principal, uuid.UUID], Awaitable[bool]]
+    outbox: OutboxStore
+    # Memory and SQLite let one writing transaction in at a time.
+    one_writer_at_a_time: bool
+    engine: AsyncEngine | None = None
+
+    async def take_seats(self, event_id: uuid.UUID, count: int) -> None:
+        """Participants book seats: the booking domain's own statement, in its own transaction."""
+        async with self.booking_uow() as uow:
+            for _ in range(count):
+                assert await uow.inventories.take_seat(event_id, now=NOW) is not None
+            await uow.commit()
+
+    async def published_events(self) -> list[DomainEvent]:
+        """Every event committed to the outbox so far (claimed for good, for the test's eyes)."""
+        messages = await self.outbox.claim(
+            now=NOW + timedelta(days=3650), limit=10_000, lease=timedelta(days=1)
+        )
+        return [decode_event(message.event_name, message.payload) for message in messages]
+
+
+async def _empty_all_tables(engine: AsyncEngine) -> None:
+    quote = engine.dialect.identifier_preparer.format_table
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(f"TRUNCATE {', '.join(quote(table) for table in metadata.sorted_tables)} CASCADE")
+        )
+
+
+def _memory_backend() -> CatalogBackend:
+    database = MemoryDatabase()
+    access = MemoryCatalogOrganizerAccess(database)
+
+    async def can_manage(principal: Principal, organizer_id: uuid.UUID) -> bool:
+        return await access.can_manage(principal, organizer_id)
+
+    return CatalogBackend(
+        name="memory",
+        uow=lambda: MemoryCatalogUnitOfWork(database, MemorySeatInventory(database)),
+        booking_uow=lambda: MemoryBookingUnitOfWork(database),
+        can_manage=can_manage,
+        outbox=MemoryOutboxStore(database),
+        one_writer_at_a_time=True,
+    )
+
+
+def _sql_backend(name: str, engine: AsyncEngine) -> CatalogBackend:
+    async def can_manage(principal: Principal, organizer_id: uuid.UUID) -> bool:
+        # Booking asks from inside its own unit of work.
+        async with SqlBookingUnitOfWork(engine) as uow:
+            return await SqlOrganizerAccess(uow).can_manage(principal, organizer_id)
+
+    return CatalogBackend(
+        name=name,
+        uow=lambda: SqlCatalogUnitOfWork(engine, SqlSeatInventory),
+        booking_uow=lambda: SqlBookingUnitOfWork(engine),
+        can_manage=can_manage,
+        outbox=SqlOutboxStore(engine),
+        one_writer_at_a_time=name == "sqlite",
+        engine=engine,
+    )
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def catalog(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[CatalogBackend]:
+    if request.param == "memory":
+        yield _memory_backend()
+        return
+    if request.param == "sqlite":
+        path = tmp_path / "aquastream.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
+        engine = create_engine(f"sqlite+aiosqlite:///{path}", pool_size=POOL_SIZE)
+    else:
+        engine = create_engine(request.getfixturevalue("migrated_postgres_url"), pool_size=POOL_SIZE)
+        await _empty_all_tables(engine)
+    try:
+        yield _sql_backend(request.param, engine)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,184 @@
+"""A booking world on the memory adapters: an organizer, users, events and every use case."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from aquastream.adapters.memory.booking import (
+    BOOKING_LOG,
+    BOOKINGS,
+    INVENTORIES,
+    WAITLIST,
+    WAITLIST_AUDIT,
+    MemoryBookingUnitOfWork,
+    MemoryOrganizerAccess,
+    MemoryParticipantDirectory,
+    MemoryPaymentStatusProbe,
+    MemorySeatInventory,
+)
+from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.domain.booking.book import BookSeat
+from aquastream.domain.booking.jobs import (
+    CancelEventBookings,
+    CompleteEventBookings,
+    ExpireHolds,
+    HandOverFreedSeats,
+    LapseWaitlistWindows,
+)
+from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
+from aquastream.domain.booking.model import (
+    SEAT_HOLDING_STATUSES,
+    Booking,
+    BookingLogEntry,
+    Inventory,
+    WaitlistAuditEntry,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.booking.queries import (
+    ExportParticipants,
+    GetBooking,
+    ListEventBookings,
+    ListMyBookings,
+)
+from aquastream.domain.booking.waitlist import (
+    GetMyWaitlistPosition,
+    JoinWaitlist,
+    LeaveWaitlist,
+    ListMyWaitlist,
+)
+from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.principal import Principal, Role
+from aquastream.ports.catalog import EventListing
+
+
+class BookingWorld:
+    def __init__(self, policy: BookingPolicy | None = None) -> None:
+        self.db = MemoryDatabase()
+        self.clock = FrozenClock()
+        self.policy = policy or BookingPolicy()
+        self.participants = MemoryParticipantDirectory()
+        self.payments = MemoryPaymentStatusProbe()
+        self.organizer = self.new_user(Role.ORGANIZER)
+        self.admin = self.new_user(Role.ADMIN)
+        self.organizer_id = new_id()
+        self.access = MemoryOrganizerAccess({self.organizer_id: {self.organizer.user_id}})
+        uow = self.new_uow
+        clock, policy_, access = self.clock, self.policy, self.access
+        self.book = BookSeat(uow(), clock, self.participants, policy_)
+        self.cancel = CancelBooking(uow(), clock, access, policy_)
+        self.confirm = ConfirmBooking(uow(), clock, access)
+        self.no_show = MarkNoShow(uow(), clock, access)
+        self.get_booking = GetBooking(uow(), access)
+        self.my_bookings = ListMyBookings(uow())
+        self.event_bookings = ListEventBookings(uow(), access)
+        self.export = ExportParticipants(uow(), access, self.participants)
+        self.expire_holds = ExpireHolds(uow(), clock, self.payments, policy_)
+        self.lapse_windows = LapseWaitlistWindows(uow(), clock, policy_)
+        self.hand_over = HandOverFreedSeats(uow(), clock, policy_)
+        self.complete_event = CompleteEventBookings(uow(), clock)
+        self.cancel_event = CancelEventBookings(uow(), clock)
+        self.join = JoinWaitlist(uow(), clock, self.participants)
+        self.leave = LeaveWaitlist(uow(), clock, policy_)
+        self.my_place = GetMyWaitlistPosition(uow())
+        self.my_waitlist = ListMyWaitlist(uow())
+
+    def new_uow(self) -> MemoryBookingUnitOfWork:
+        return MemoryBookingUnitOfWork(self.db)
+
+    def new_user(self, role: Role = Role.USER, *, contactable: bool = True) -> Principal:
+        principal = Principal(new_id(), role)
+        if contactable:
+            self.participants.contactable.add(principal.user_id)
+        return principal
+
+    async def publish(
+        self,
+        capacity: int = 2,
+        *,
+        price: Decimal | None = None,
+        starts_in: timedelta = timedelta(days=10),
+    ) -> uuid.UUID:
+        """What the catalog does on publish: open the inventory in its own transaction."""
+        event_id = new_id()
+        starts_at = self.clock.now() + starts_in
+        async with MemoryUnitOfWork(self.db) as uow:
+            await MemorySeatInventory(self.db).open(
+                EventListing(
+                    event_id=event_id,
+                    organizer_id=self.organizer_id,
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(hours=6),
+                    capacity=capacity,
+                    price=price,
+                    currency="RUB",
+                    title="Rafting on the Katun",
+                )
+            )
+            await uow.commit()
+        return event_id
+
+    async def resize(self, event_id: uuid.UUID, capacity: int) -> bool:
+        async with MemoryUnitOfWork(self.db) as uow:
+            changed = await MemorySeatInventory(self.db).resize(event_id, capacity)
+            await uow.commit()
+        return changed
+
+    async def close(self, event_id: uuid.UUID, status: str) -> None:
+        async with MemoryUnitOfWork(self.db) as uow:
+            await MemorySeatInventory(self.db).close(event_id, status)  # type: ignore[arg-type]
+            await uow.commit()
+
+    # Reading committed state straight from the tables, as an operator would with SQL.
+
+    def inventory(self, event_id: uuid.UUID) -> Inventory:
+        inventory: Inventory = self.db.table(INVENTORIES)[event_id]
+        return inventory
+
+    def bookings(self, event_id: uuid.UUID) -> list[Booking]:
+        return [b for b in self.db.table(BOOKINGS).values() if b.event_id == event_id]
+
+    def booking(self, booking_id: uuid.UUID) -> Booking:
+        booking: Booking = self.db.table(BOOKINGS)[booking_id]
+        return booking
+
+    def log(self, booking_id: uuid.UUID) -> list[BookingLogEntry]:
+        # In insertion order: the frozen clock gives one transaction's rows the same time.
+        return [e for e in self.db.table(BOOKING_LOG).values() if e.booking_id == booking_id]
+
+    def entries(self, event_id: uuid.UUID) -> list[WaitlistEntry]:
+        rows = [e for e in self.db.table(WAITLIST).values() if e.event_id == event_id]
+        return sorted(rows, key=lambda e: e.position)
+
+    def entry_of(self, event_id: uuid.UUID, user: Principal) -> WaitlistEntry:
+        return next(e for e in self.entries(event_id) if e.user_id == user.user_id and e.is_live)
+
+    def audit(self, event_id: uuid.UUID) -> list[WaitlistAuditEntry]:
+        return [e for e in self.db.table(WAITLIST_AUDIT).values() if e.event_id == event_id]
+
+    def outbox_events(self) -> list[str]:
+        return [row.event_name for row in self.db.table("outbox").values()]
+
+    def check_invariants(self, event_id: uuid.UUID) -> None:
+        """The seat invariant of SPEC §4 and the waitlist's counters, on committed state."""
+        inventory = self.inventory(event_id)
+        holding = sum(1 for b in self.bookings(event_id) if b.status in SEAT_HOLDING_STATUSES)
+        entries = self.entries(event_id)
+        waiting = sum(1 for e in entries if e.status is WaitlistStatus.WAITING)
+        notified = sum(1 for e in entries if e.status is WaitlistStatus.NOTIFIED)
+        assert holding + inventory.reserved + inventory.available == inventory.capacity, inventory
+        assert inventory.available >= 0
+        assert inventory.reserved >= 0
+        assert inventory.waiting == waiting, (inventory, entries)
+        assert inventory.reserved == notified, (inventory, entries)
+        positions = [e.position for e in entries]
+        assert positions == sorted(set(positions))
+        assert all(p <= inventory.next_position for p in positions)
+        active_users = [b.user_id for b in self.bookings(event_id) if b.is_active]
+        assert len(active_users) == len(set(active_users))
+        live_users = [e.user_id for e in entries if e.is_live]
+        assert len(live_users) == len(set(live_users))

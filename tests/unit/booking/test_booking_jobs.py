@@ -1,0 +1,223 @@
+"""Jobs and event handlers: hold expiry, lapsed windows, hand-over, completion and cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from decimal import Decimal
+
+from aquastream.domain.booking.model import (
+    BookingStatus,
+    LogReason,
+    PaymentStatus,
+    WaitlistAction,
+    WaitlistStatus,
+)
+from aquastream.domain.booking.policy import BookingPolicy
+from tests.unit.booking.booking_world import BookingWorld
+
+PAID = Decimal(2500)
+
+
+async def test_holds_expire_after_the_hold_and_their_seats_return(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=2, price=PAID)
+    booking = await world.book(world.new_user(), event_id)
+    world.clock.advance(minutes=29)
+    assert await world.expire_holds() == 0
+    world.clock.advance(minutes=1)
+
+    assert await world.expire_holds() == 1
+
+    assert world.booking(booking.id).status is BookingStatus.EXPIRED
+    last = world.log(booking.id)[-1]
+    assert (last.old_status, last.reason) == (BookingStatus.PENDING, LogReason.HOLD_EXPIRED)
+    assert last.actor_id is None
+    assert world.inventory(event_id).available == 2
+    assert world.outbox_events()[-1] == "BookingExpired"
+    assert await world.expire_holds() == 0
+    world.check_invariants(event_id)
+
+
+async def test_a_hold_whose_payment_succeeded_never_expires(world: BookingWorld) -> None:
+    event_id = await world.publish(price=PAID)
+    paid = await world.book(world.new_user(), event_id)
+    unpaid = await world.book(world.new_user(), event_id)
+    world.payments.succeeded.add(paid.id)
+    world.clock.advance(hours=1)
+
+    assert await world.expire_holds() == 1
+
+    assert world.booking(paid.id).status is BookingStatus.PENDING
+    assert world.booking(unpaid.id).status is BookingStatus.EXPIRED
+    world.check_invariants(event_id)
+
+
+async def test_one_expiry_run_handles_at_most_a_batch() -> None:
+    world = BookingWorld(BookingPolicy(expiry_batch_size=3))
+    event_id = await world.publish(capacity=5, price=PAID)
+    for _ in range(5):
+        await world.book(world.new_user(), event_id)
+    world.clock.advance(hours=1)
+
+    assert [await world.expire_holds(), await world.expire_holds(), await world.expire_holds()] == [3, 2, 0]
+    world.check_invariants(event_id)
+
+
+async def test_two_expiry_workers_at_once_expire_each_booking_once(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=6, price=PAID)
+    for _ in range(6):
+        await world.book(world.new_user(), event_id)
+    world.clock.advance(hours=1)
+    other_worker = type(world.expire_holds)(world.new_uow(), world.clock, world.payments, world.policy)
+
+    counts = await asyncio.gather(world.expire_holds(), other_worker())
+
+    assert sum(counts) == 6
+    assert world.outbox_events().count("BookingExpired") == 6
+    world.check_invariants(event_id)
+
+
+async def test_an_expired_hold_hands_its_seat_to_the_waitlist(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=1, price=PAID)
+    await world.book(world.new_user(), event_id)
+    waiter = world.new_user()
+    await world.join(waiter, event_id)
+    world.clock.advance(hours=1)
+
+    await world.expire_holds()
+
+    assert world.entry_of(event_id, waiter).status is WaitlistStatus.NOTIFIED
+    assert world.inventory(event_id).reserved == 1
+    world.check_invariants(event_id)
+
+
+async def test_a_lapsed_window_passes_the_seat_to_the_next_in_the_queue(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=1)
+    holder, first, second = world.new_user(), world.new_user(), world.new_user()
+    held = await world.book(holder, event_id)
+    await world.join(first, event_id)
+    await world.join(second, event_id)
+    await world.cancel(holder, held.id)
+    world.clock.advance(minutes=29)
+    assert await world.lapse_windows() == 0
+    world.clock.advance(minutes=1)
+
+    assert await world.lapse_windows() == 1
+
+    assert [e.status for e in world.entries(event_id)] == [WaitlistStatus.EXPIRED, WaitlistStatus.NOTIFIED]
+    assert [a.action for a in world.audit(event_id)][-2:] == [WaitlistAction.EXPIRED, WaitlistAction.NOTIFIED]
+    world.check_invariants(event_id)
+
+
+async def test_a_lapsed_window_with_nobody_left_returns_the_seat_to_the_pool(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=1)
+    holder, waiter = world.new_user(), world.new_user()
+    held = await world.book(holder, event_id)
+    await world.join(waiter, event_id)
+    await world.cancel(holder, held.id)
+    world.clock.advance(hours=1)
+
+    await world.lapse_windows()
+
+    inventory = world.inventory(event_id)
+    assert (inventory.available, inventory.reserved, inventory.waiting) == (1, 0, 0)
+    assert (await world.book(world.new_user(), event_id)).status is BookingStatus.CONFIRMED
+    world.check_invariants(event_id)
+
+
+async def test_capacity_increase_hands_new_seats_to_the_queue_in_order(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=1)
+    await world.book(world.new_user(), event_id)
+    waiters = [world.new_user() for _ in range(3)]
+    for waiter in waiters:
+        await world.join(waiter, event_id)
+
+    assert await world.resize(event_id, 3)
+    assert await world.hand_over(event_id) == 2
+    assert await world.hand_over(event_id) == 0
+
+    assert [e.status for e in world.entries(event_id)] == [
+        WaitlistStatus.NOTIFIED,
+        WaitlistStatus.NOTIFIED,
+        WaitlistStatus.WAITING,
+    ]
+    world.check_invariants(event_id)
+
+
+async def test_seats_beyond_the_queue_stay_free_for_anyone(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=1)
+    await world.book(world.new_user(), event_id)
+    await world.join(world.new_user(), event_id)
+    assert await world.resize(event_id, 4)
+
+    await world.hand_over(event_id)
+
+    inventory = world.inventory(event_id)
+    assert (inventory.available, inventory.reserved, inventory.waiting) == (2, 1, 0)
+    await world.book(world.new_user(), event_id)
+    world.check_invariants(event_id)
+
+
+async def test_capacity_cannot_shrink_below_taken_and_held_seats(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=2)
+    holder = world.new_user()
+    held = await world.book(holder, event_id)
+    await world.book(world.new_user(), event_id)
+    await world.join(world.new_user(), event_id)
+    await world.cancel(holder, held.id)  # one seat held for the waiter, one taken
+
+    assert not await world.resize(event_id, 1)
+    assert await world.resize(event_id, 2)
+    assert world.inventory(event_id).capacity == 2
+    world.check_invariants(event_id)
+
+
+async def test_completing_an_event_completes_confirmed_bookings_and_closes_the_queue(
+    world: BookingWorld,
+) -> None:
+    event_id = await world.publish(capacity=2, starts_in=timedelta(hours=1))
+    confirmed = await world.book(world.new_user(), event_id)
+    holder = world.new_user()
+    held = await world.book(holder, event_id)
+    waiters = [world.new_user(), world.new_user()]
+    for waiter in waiters:
+        await world.join(waiter, event_id)
+    await world.cancel(holder, held.id)
+    world.clock.advance(hours=8)
+    await world.close(event_id, "COMPLETED")
+
+    assert await world.complete_event(event_id) == 1
+    assert await world.complete_event(event_id) == 0
+
+    assert world.booking(confirmed.id).status is BookingStatus.COMPLETED
+    assert world.log(confirmed.id)[-1].reason is LogReason.EVENT_COMPLETED
+    assert [e.status for e in world.entries(event_id)] == [WaitlistStatus.EXPIRED, WaitlistStatus.REMOVED]
+    inventory = world.inventory(event_id)
+    assert (inventory.reserved, inventory.waiting) == (0, 0)
+    world.check_invariants(event_id)
+
+
+async def test_cancelling_an_event_cancels_every_active_booking_and_refunds_paid_ones(
+    world: BookingWorld,
+) -> None:
+    event_id = await world.publish(capacity=3, price=PAID)
+    pending = await world.book(world.new_user(), event_id)
+    paid = await world.book(world.new_user(), event_id)
+    await world.confirm(world.organizer, paid.id)
+    left = world.new_user()
+    await world.cancel(left, (await world.book(left, event_id)).id)
+    await world.book(world.new_user(), event_id)
+    waiter = world.new_user()
+    await world.join(waiter, event_id)
+    await world.close(event_id, "CANCELLED")
+
+    assert await world.cancel_event(event_id) == 3
+    assert await world.cancel_event(event_id) == 0
+
+    assert world.booking(pending.id).payment_status is PaymentStatus.PENDING
+    assert world.booking(paid.id).payment_status is PaymentStatus.REFUND_PENDING
+    assert all(b.status is BookingStatus.CANCELLED for b in world.bookings(event_id))
+    assert world.outbox_events().count("RefundRequested") == 1
+    assert [e.status for e in world.entries(event_id)] == [WaitlistStatus.REMOVED]
+    assert world.inventory(event_id).available == 3
+    world.check_invariants(event_id)

@@ -1,0 +1,205 @@
+"""Random sequences of booking and waitlist actions never break the seat invariant (SPEC §4).
+
+After every step: seat-holding bookings + held seats + free seats == capacity, no counter is
+negative, the waiting counter equals the WAITING entries, positions are strictly increasing,
+each user has at most one active booking and one live entry, a seat held for a notified
+user is taken by nobody else, and no seat stays free while someone waits (except between a
+capacity increase and the hand-over its event triggers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from datetime import timedelta
+from decimal import Decimal
+from typing import TypeVar
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from aquastream.domain.booking.errors import EventFull, WaitlistOfferExpired
+from aquastream.domain.booking.model import Booking, BookingStatus, WaitlistStatus
+from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.shared.errors import DomainError
+from aquastream.domain.shared.principal import Principal
+from tests.unit.booking.booking_world import BookingWorld
+
+T = TypeVar("T")
+USERS = 5
+users = st.integers(min_value=0, max_value=USERS - 1)
+minutes = st.integers(min_value=1, max_value=45)
+
+
+class BookingMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        # Short hold and window against steps of up to 45 minutes: expiries and lapses are common.
+        self.world = BookingWorld(
+            BookingPolicy(hold=timedelta(minutes=10), waitlist_window=timedelta(minutes=10))
+        )
+        self.users = [self.world.new_user() for _ in range(USERS)]
+        # Between a capacity increase and its hand-over, free seats and waiting users coexist.
+        self.hand_over_due = False
+
+    def run(self, coroutine: Awaitable[T]) -> T:
+        return self.loop.run_until_complete(coroutine)
+
+    def attempt(self, coroutine: Awaitable[T]) -> T | DomainError:
+        """A use case's refusal is a legal outcome; any other exception fails the test."""
+        try:
+            return self.run(coroutine)
+        except DomainError as refused:
+            return refused
+
+    def teardown(self) -> None:
+        self.loop.close()
+
+    @initialize(capacity=st.integers(min_value=1, max_value=2), paid=st.booleans())
+    def publish(self, capacity: int, paid: bool) -> None:
+        self.event_id = self.run(
+            self.world.publish(capacity, price=Decimal(1500) if paid else None, starts_in=timedelta(days=365))
+        )
+
+    def active_booking(self, user: Principal) -> Booking | None:
+        return next(
+            (b for b in self.world.bookings(self.event_id) if b.user_id == user.user_id and b.is_active), None
+        )
+
+    def with_active_booking(self, status: BookingStatus | None = None) -> list[Principal]:
+        return [
+            u
+            for u in self.users
+            if (b := self.active_booking(u)) is not None and (status is None or b.status is status)
+        ]
+
+    def queued(self, status: WaitlistStatus | None = None) -> list[Principal]:
+        entries = [e for e in self.world.entries(self.event_id) if e.is_live]
+        return [
+            u
+            for u in self.users
+            if any(e.user_id == u.user_id and (status is None or e.status is status) for e in entries)
+        ]
+
+    @rule(who=users)
+    def book(self, who: int) -> None:
+        self.try_to_book(self.users[who])
+
+    @rule(order=st.permutations(range(USERS)))
+    def rush(self, order: list[int]) -> None:
+        """Everyone tries to book, then whoever got no seat queues: the event fills up."""
+        for who in order:
+            self.try_to_book(self.users[who])
+        for who in order:
+            self.attempt(self.world.join(self.users[who], self.event_id))
+
+    # The rules below pick among the users for whom the action means something, so that
+    # short random runs still reach the waitlist's hand-overs, conversions and lapses.
+
+    @precondition(lambda self: self.queued(WaitlistStatus.NOTIFIED))
+    @rule(data=st.data())
+    def notified_user_books(self, data: st.DataObject) -> None:
+        self.try_to_book(data.draw(st.sampled_from(self.queued(WaitlistStatus.NOTIFIED))))
+
+    def try_to_book(self, user: Principal) -> None:
+        before = self.world.inventory(self.event_id)
+        entry = next(
+            (e for e in self.world.entries(self.event_id) if e.user_id == user.user_id and e.is_live), None
+        )
+        had_booking = self.active_booking(user) is not None
+        offered = (
+            entry is not None
+            and entry.status is WaitlistStatus.NOTIFIED
+            and entry.window_expires_at is not None
+            and entry.window_expires_at > self.world.clock.now()
+        )
+        outcome = self.attempt(self.world.book(user, self.event_id))
+        after = self.world.inventory(self.event_id)
+        if isinstance(outcome, Booking):
+            assert not had_booking
+            if not offered:
+                # Only a free seat while nobody waits; never a seat held for someone else.
+                assert before.available > 0, before
+                assert before.waiting == 0, before
+                assert after.reserved == before.reserved
+        elif offered and not had_booking:
+            raise AssertionError(f"a notified user was refused the seat held for them: {outcome!r}")
+        elif isinstance(outcome, EventFull):
+            assert before.bookable_seats == 0
+        else:
+            assert isinstance(outcome, DomainError)
+            assert had_booking or isinstance(outcome, WaitlistOfferExpired), outcome
+
+    @precondition(lambda self: self.with_active_booking())
+    @rule(data=st.data())
+    def cancel(self, data: st.DataObject) -> None:
+        user = data.draw(st.sampled_from(self.with_active_booking()))
+        booking = self.active_booking(user)
+        assert booking is not None
+        self.run(self.world.cancel(user, booking.id))
+
+    @precondition(lambda self: self.with_active_booking(BookingStatus.PENDING))
+    @rule(data=st.data())
+    def confirm(self, data: st.DataObject) -> None:
+        owner = data.draw(st.sampled_from(self.with_active_booking(BookingStatus.PENDING)))
+        booking = self.active_booking(owner)
+        assert booking is not None
+        self.run(self.world.confirm(self.world.organizer, booking.id))
+
+    @rule(who=users)
+    def join(self, who: int) -> None:
+        self.attempt(self.world.join(self.users[who], self.event_id))
+
+    @precondition(lambda self: self.queued())
+    @rule(data=st.data())
+    def leave(self, data: st.DataObject) -> None:
+        self.run(self.world.leave(data.draw(st.sampled_from(self.queued())), self.event_id))
+
+    @rule(passing=minutes)
+    def expire_holds(self, passing: int) -> None:
+        self.world.clock.advance(minutes=passing)
+        self.run(self.world.expire_holds())
+
+    @rule(passing=minutes)
+    def lapse_windows(self, passing: int) -> None:
+        self.world.clock.advance(minutes=passing)
+        self.run(self.world.lapse_windows())
+
+    @rule(capacity=st.integers(min_value=1, max_value=4))
+    def resize(self, capacity: int) -> None:
+        before = self.world.inventory(self.event_id)
+        resized = self.run(self.world.resize(self.event_id, capacity))
+        assert resized == (capacity >= before.capacity - before.available)
+        self.hand_over_due = self.hand_over_due or (resized and capacity > before.capacity)
+
+    @rule()
+    def hand_over(self) -> None:
+        self.run(self.world.hand_over(self.event_id))
+        after = self.world.inventory(self.event_id)
+        assert after.available == 0 or after.waiting == 0
+
+    @invariant()
+    def seats_add_up(self) -> None:
+        if hasattr(self, "event_id"):
+            self.world.check_invariants(self.event_id)
+
+    @invariant()
+    def nobody_waits_while_a_seat_is_free(self) -> None:
+        if not hasattr(self, "event_id"):
+            return
+        inventory = self.world.inventory(self.event_id)
+        if inventory.available > 0 and inventory.waiting > 0:
+            assert self.hand_over_due, inventory
+        else:
+            self.hand_over_due = False
+
+
+BookingMachine.TestCase.settings = settings(
+    max_examples=150,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestBookingStateMachine = BookingMachine.TestCase
