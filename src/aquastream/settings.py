@@ -87,7 +87,19 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     rate_limit_enabled: Annotated[bool, _doc("Apply the per-IP / per-user rate limits.")] = True
     rate_limit_auth: Annotated[str, _doc("Limit of the auth routes.")] = "10/minute"
     rate_limit_recovery: Annotated[str, _doc("Limit of the recovery routes.")] = "5/5minutes"
+    rate_limit_booking: Annotated[str, _doc("Limit of booking creation.")] = "20/minute"
     rate_limit_default: Annotated[str, _doc("Limit of every other route.")] = "100/minute"
+    booking_hold_seconds: Annotated[
+        int,
+        _doc("How long a booking of a paid event holds its seat waiting for payment."),
+        msgspec.Meta(ge=60),
+    ] = 1800
+    waitlist_window_seconds: Annotated[
+        int, _doc("How long a freed seat is held for the first person on the waitlist."), msgspec.Meta(ge=60)
+    ] = 1800
+    expiry_sweep_seconds: Annotated[
+        int, _doc("How often expired holds and lapsed waitlist windows are released."), msgspec.Meta(ge=1)
+    ] = 60
     run_worker: Annotated[
         bool, _doc("Run the outbox dispatcher and scheduled jobs inside the API process.")
     ] = True

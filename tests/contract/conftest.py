@@ -46,6 +46,7 @@ class Backend:
     # transactions would wait forever there, and the race is serialised anyway.
     one_writer_at_a_time: bool
     engine: AsyncEngine | None = None
+    memory: MemoryDatabase | None = None
 
     async def add_users(self, *users: User) -> None:
         async with self.identity_uow() as uow:
@@ -121,6 +122,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             outbox=MemoryOutboxStore(database),
             job_leases=MemoryJobLeases(database),
             one_writer_at_a_time=True,
+            memory=database,
         )
         return
     if request.param == "sqlite":

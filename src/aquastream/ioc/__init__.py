@@ -10,6 +10,7 @@ from __future__ import annotations
 from dishka import Provider
 from dishka.integrations.litestar import LitestarProvider
 
+from aquastream.ioc.booking import BookingProvider
 from aquastream.ioc.catalog import CatalogProvider
 from aquastream.ioc.identity import IdentityProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
@@ -27,6 +28,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         LitestarProvider(),
         IdentityProvider(),
         CatalogProvider(),
+        BookingProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:

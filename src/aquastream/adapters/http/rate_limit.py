@@ -52,6 +52,7 @@ def category_limits(settings: Settings) -> dict[str, str]:
     return {
         "auth": settings.rate_limit_auth,
         "recovery": settings.rate_limit_recovery,
+        "booking": settings.rate_limit_booking,
         DEFAULT_CATEGORY: settings.rate_limit_default,
     }
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.domain.booking.model import ParticipantContact
 from aquastream.domain.identity.errors import EmailAlreadyRegistered
 from aquastream.domain.identity.model import (
     AuditEntry,
@@ -233,3 +235,35 @@ class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
         self.recovery: RecoveryRepository = MemoryRecoveryRepository(db)
         self.link_codes: TelegramLinkRepository = MemoryTelegramLinkRepository(db)
         self.audit: AuditLog = MemoryAuditLog(db)
+
+
+class MemoryIdentityParticipantDirectory:
+    """Booking's ``ParticipantDirectory`` over the memory identity tables (the SQL twin is
+    ``SqlParticipantDirectory``); it reads inside whatever unit of work holds the lock."""
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def is_contactable(self, user_id: uuid.UUID) -> bool:
+        user = self._db.table("users").get(user_id)
+        profile = self._db.table("profiles").get(user_id)
+        if user is None or profile is None or not user.is_active or user.deleted_at is not None:
+            return False
+        return profile.is_contactable
+
+    async def contacts(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, ParticipantContact]:
+        found = {}
+        for user_id in user_ids:
+            user = self._db.table("users").get(user_id)
+            if user is None:
+                continue
+            profile = self._db.table("profiles").get(user_id)
+            found[user_id] = ParticipantContact(
+                user_id=user_id,
+                email=None if user.deleted_at is not None else user.email,
+                first_name=profile.first_name if profile else None,
+                last_name=profile.last_name if profile else None,
+                phone=profile.phone if profile else None,
+                telegram=profile.telegram if profile else None,
+            )
+        return found

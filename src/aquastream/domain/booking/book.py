@@ -75,9 +75,13 @@ class BookSeat:
             if not inventory.is_open_at(now):
                 raise EventNotOpen()
             # Read before the inventory is locked: only a hint of which seat to take, checked
-            # again by the conditional statements below.
-            entry = await self._uow.waitlist.live_entry(event_id, principal.user_id)
-            offer = entry if entry is not None and entry.status is WaitlistStatus.NOTIFIED else None
+            # again by the conditional statements below. No seat held for anyone (``reserved``
+            # is the number of NOTIFIED entries) means no offer to look for: the common case
+            # costs no waitlist read.
+            offer = None
+            if inventory.reserved > 0:
+                entry = await self._uow.waitlist.live_entry(event_id, principal.user_id)
+                offer = entry if entry is not None and entry.status is WaitlistStatus.NOTIFIED else None
             booking = self._new_booking(principal.user_id, inventory, offer, now)
             # Inserted first (lock order: booking, inventory, waitlist): a duplicate is refused
             # on the unique index without touching the hot inventory row.
@@ -148,11 +152,15 @@ class BookSeat:
         )
 
     async def _take_free_seat(self, user_id: uuid.UUID, event_id: uuid.UUID, now: datetime) -> None:
-        if await self._uow.inventories.take_seat(event_id, now=now) is None:
+        locked = await self._uow.inventories.take_seat(event_id, now=now)
+        if locked is None:
             raise EventFull()
         # The inventory is locked now. A seat may have been handed to this user between the
         # first look and the lock (they were the last one waiting): they have a seat, so the
-        # entry is settled and the seat held for it goes on to the queue or the pool.
+        # entry is settled and the seat held for it goes on to the queue or the pool. With no
+        # seat held for anyone there is no such entry, and the lock is released sooner.
+        if locked.reserved == 0:
+            return
         late = await self._uow.waitlist.live_entry(event_id, user_id)
         if late is None or late.status is not WaitlistStatus.NOTIFIED:
             return

@@ -1,0 +1,173 @@
+"""Providers of the booking domain: its unit of work and the ports it asks other domains,
+its use cases, the sweeps that release expired holds and lapsed waitlist windows, and its
+subscriptions to the catalog's facts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.payments.probe import NoPaymentsTaken
+from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlIdempotencyStore
+from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
+from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
+from aquastream.domain.booking.book import BookSeat
+from aquastream.domain.booking.jobs import (
+    CancelEventBookings,
+    CompleteEventBookings,
+    ExpireHolds,
+    HandOverFreedSeats,
+    LapseWaitlistWindows,
+)
+from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
+from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.booking.queries import (
+    ExportParticipants,
+    GetBooking,
+    ListEventBookings,
+    ListMyBookings,
+)
+from aquastream.domain.booking.waitlist import (
+    GetMyWaitlistPosition,
+    JoinWaitlist,
+    LeaveWaitlist,
+    ListMyWaitlist,
+)
+from aquastream.domain.catalog.events import EventCancelled, EventCapacityChanged, EventCompleted
+from aquastream.domain.shared.scheduling import PeriodicJob
+from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
+from aquastream.ports.booking import (
+    BookingUnitOfWork,
+    OrganizerAccess,
+    ParticipantDirectory,
+    PaymentStatusProbe,
+)
+from aquastream.ports.clock import Clock
+from aquastream.ports.idempotency import IdempotencyStore
+from aquastream.settings import Settings
+
+EXPIRE_HOLDS_JOB = "booking.expire_holds"
+LAPSE_WINDOWS_JOB = "booking.lapse_waitlist_windows"
+PURGE_IDEMPOTENCY_JOB = "booking.purge_idempotency_keys"
+IDEMPOTENCY_TTL = timedelta(hours=24)
+# A sweep takes batches until one comes back short, but never more than this many per
+# tick: a backlog is worked off over a few ticks instead of holding one worker for long.
+MAX_BATCHES_PER_TICK = 10
+
+
+async def _sweep(run_batch: ExpireHolds | LapseWaitlistWindows, batch_size: int) -> int:
+    total = 0
+    for _ in range(MAX_BATCHES_PER_TICK):
+        done = await run_batch()
+        total += done
+        if done < batch_size:
+            break
+    return total
+
+
+class BookingProvider(Provider):
+    scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def policy(self, settings: Settings) -> BookingPolicy:
+        return BookingPolicy(
+            hold=timedelta(seconds=settings.booking_hold_seconds),
+            waitlist_window=timedelta(seconds=settings.waitlist_window_seconds),
+        )
+
+    @provide
+    def sql_uow(self, engine: AsyncEngine) -> SqlBookingUnitOfWork:
+        return SqlBookingUnitOfWork(engine)
+
+    @provide
+    def uow(self, uow: SqlBookingUnitOfWork) -> BookingUnitOfWork:
+        return uow
+
+    @provide(scope=Scope.APP)
+    def participants(self, engine: AsyncEngine) -> ParticipantDirectory:
+        return SqlParticipantDirectory(engine)
+
+    # Asked inside booking's own transaction, so it reads on that transaction's connection.
+    @provide
+    def organizer_access(self, uow: SqlBookingUnitOfWork) -> OrganizerAccess:
+        return SqlOrganizerAccess(uow)
+
+    payments = provide(NoPaymentsTaken, provides=PaymentStatusProbe, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    def idempotency(self, engine: AsyncEngine) -> IdempotencyStore:
+        return SqlIdempotencyStore(engine)
+
+    use_cases = provide_all(
+        BookSeat,
+        CancelBooking,
+        ConfirmBooking,
+        MarkNoShow,
+        GetBooking,
+        ListMyBookings,
+        ListEventBookings,
+        ExportParticipants,
+        JoinWaitlist,
+        LeaveWaitlist,
+        GetMyWaitlistPosition,
+        ListMyWaitlist,
+        ExpireHolds,
+        LapseWaitlistWindows,
+        HandOverFreedSeats,
+        CompleteEventBookings,
+        CancelEventBookings,
+    )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def expire_holds_job(
+        self, container: AsyncContainer, settings: Settings, policy: BookingPolicy
+    ) -> PeriodicJob:
+        return use_case_job(
+            container,
+            EXPIRE_HOLDS_JOB,
+            timedelta(seconds=settings.expiry_sweep_seconds),
+            ExpireHolds,
+            lambda expire: _sweep(expire, policy.expiry_batch_size),
+        )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def lapse_windows_job(
+        self, container: AsyncContainer, settings: Settings, policy: BookingPolicy
+    ) -> PeriodicJob:
+        return use_case_job(
+            container,
+            LAPSE_WINDOWS_JOB,
+            timedelta(seconds=settings.expiry_sweep_seconds),
+            LapseWaitlistWindows,
+            lambda lapse: _sweep(lapse, policy.expiry_batch_size),
+        )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def purge_idempotency_job(self, store: IdempotencyStore, clock: Clock) -> PeriodicJob:
+        async def purge() -> None:
+            await store.purge(older_than=clock.now() - IDEMPOTENCY_TTL)
+
+        return PeriodicJob(PURGE_IDEMPOTENCY_JOB, timedelta(hours=1), purge)
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_capacity_changed(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            EventCapacityChanged,
+            use_case_handler(container, HandOverFreedSeats, lambda hand_over, e: hand_over(e.event_id)),
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_event_completed(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            EventCompleted,
+            use_case_handler(container, CompleteEventBookings, lambda complete, e: complete(e.event_id)),
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_event_cancelled(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            EventCancelled,
+            use_case_handler(container, CancelEventBookings, lambda cancel, e: cancel(e.event_id)),
+        )
