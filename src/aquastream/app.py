@@ -18,6 +18,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ControllerRouterHandler
 
 from aquastream.adapters.http.auth import AuthenticationMiddleware, default_deny
+from aquastream.adapters.http.booking import CONTROLLERS as BOOKING_CONTROLLERS
 from aquastream.adapters.http.catalog import CONTROLLERS as CATALOG_CONTROLLERS
 from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.edge import EdgeMiddleware
@@ -42,7 +43,7 @@ from aquastream.worker import BackgroundWorker
 
 def api_v1_route_handlers() -> list[ControllerRouterHandler]:
     """Everything served under ``/api/v1``: each domain adds its controllers here."""
-    return [openapi_document, *IDENTITY_CONTROLLERS, *CATALOG_CONTROLLERS]
+    return [openapi_document, *IDENTITY_CONTROLLERS, *CATALOG_CONTROLLERS, *BOOKING_CONTROLLERS]
 
 
 def make_container(settings: Settings, *providers: Provider) -> AsyncContainer:
@@ -120,7 +121,13 @@ def _cors_config(settings: Settings) -> CORSConfig | None:
         allow_origins=list(settings.cors_origins),
         allow_methods=["*"],
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key", REQUEST_ID_HEADER],
-        expose_headers=[REQUEST_ID_HEADER, "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"],
+        expose_headers=[
+            REQUEST_ID_HEADER,
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "Retry-After",
+            "Idempotent-Replayed",
+        ],
         allow_credentials=False,
         max_age=600,
     )

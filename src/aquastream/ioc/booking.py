@@ -9,6 +9,7 @@ from datetime import timedelta
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.http.booking.idempotency import KEY_RETENTION
 from aquastream.adapters.payments.probe import NoPaymentsTaken
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlIdempotencyStore
 from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
@@ -51,7 +52,6 @@ from aquastream.settings import Settings
 EXPIRE_HOLDS_JOB = "booking.expire_holds"
 LAPSE_WINDOWS_JOB = "booking.lapse_waitlist_windows"
 PURGE_IDEMPOTENCY_JOB = "booking.purge_idempotency_keys"
-IDEMPOTENCY_TTL = timedelta(hours=24)
 # A sweep takes batches until one comes back short, but never more than this many per
 # tick: a backlog is worked off over a few ticks instead of holding one worker for long.
 MAX_BATCHES_PER_TICK = 10
@@ -147,7 +147,7 @@ class BookingProvider(Provider):
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def purge_idempotency_job(self, store: IdempotencyStore, clock: Clock) -> PeriodicJob:
         async def purge() -> None:
-            await store.purge(older_than=clock.now() - IDEMPOTENCY_TTL)
+            await store.purge(older_than=clock.now() - KEY_RETENTION)
 
         return PeriodicJob(PURGE_IDEMPOTENCY_JOB, timedelta(hours=1), purge)
 

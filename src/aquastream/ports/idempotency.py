@@ -38,10 +38,19 @@ class IdempotencyStore(Protocol):
     """
 
     async def reserve(
-        self, user_id: uuid.UUID, key: str, *, request_hash: str, now: datetime, ttl: timedelta
+        self,
+        user_id: uuid.UUID,
+        key: str,
+        *,
+        request_hash: str,
+        now: datetime,
+        ttl: timedelta,
+        abandoned_after: timedelta,
     ) -> IdempotencyRecord | None:
         """Claim the key atomically: None when this caller now owns it, else the record that
-        holds it. A record older than ``ttl`` no longer counts and is replaced."""
+        holds it. A record older than ``ttl`` no longer counts and is replaced, and so is a
+        reservation still without a response after ``abandoned_after`` (its request died
+        between reserving and completing; without this the key would stay "in progress")."""
         ...
 
     async def complete(self, user_id: uuid.UUID, key: str, response: StoredResponse) -> None: ...

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from aquastream.adapters.memory.booking import MemoryParticipantDirectory
-from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
-from aquastream.domain.booking.book import BookSeat
-from aquastream.domain.booking.policy import BookingPolicy
-from aquastream.domain.shared.principal import Principal, Role
-from aquastream.ports.clock import Clock
 from tests.api.identity.conftest import Account, Client, login, register
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -82,17 +73,13 @@ async def published_event(
     return await publish(client, account, draft["id"])
 
 
-async def book_seat(client: Client, event_id: str, user_id: str) -> None:
-    """A participant books a seat the way the booking domain does it, on the app's database
-    (free events are CONFIRMED at once, paid ones PENDING; both take a seat)."""
-    container = client.app.state.dishka_container
-    book = BookSeat(
-        SqlBookingUnitOfWork(await container.get(AsyncEngine)),
-        await container.get(Clock),
-        MemoryParticipantDirectory([uuid.UUID(user_id)]),
-        BookingPolicy(),
-    )
-    await book(Principal(uuid.UUID(user_id), Role.USER), uuid.UUID(event_id))
+async def book_seat(client: Client, event_id: str, account: Account) -> None:
+    """``account`` books a seat through ``POST /bookings`` (free events are CONFIRMED at once,
+    paid ones PENDING; both take a seat), after adding the phone that booking needs."""
+    phone = await client.put(f"{API}/users/me", json={"phone": "+79990000000"}, headers=account.auth)
+    assert phone.status_code == 200, phone.text
+    response = await client.post(f"{API}/bookings", json={"eventId": event_id}, headers=account.auth)
+    assert response.status_code == 201, response.text
 
 
 async def open_page(client: Client, owner: Account, slug: str, name: str, **fields: Any) -> dict[str, Any]:

@@ -50,8 +50,8 @@ async def test_the_private_feed_lists_the_events_of_confirmed_bookings(api: Clie
     )
     paid = await published_event(api, cast.anna, "river-rats", title="Paid paddle", price="100")
     await published_event(api, cast.boris, "forest-club", title="Not booked")
-    await book_seat(api, free["id"], cast.vera.id)
-    await book_seat(api, paid["id"], cast.vera.id)  # PENDING until paid: not in the feed yet
+    await book_seat(api, free["id"], cast.vera)
+    await book_seat(api, paid["id"], cast.vera)  # PENDING until paid: not in the feed yet
 
     response = await api.get(f"{API}/users/me/calendar-feed", headers=cast.vera.auth)
     assert response.status_code == 200, response.text

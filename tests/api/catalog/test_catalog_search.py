@@ -99,7 +99,7 @@ async def test_filters_narrow_the_catalog(api: Client, cast: Cast, catalog: dict
     assert await _titles(api, city="veliky NOVGOROD") == ["Msta rafting", "Valdai hike"]
     assert await _titles(api, organizer="river-rats", city="Veliky Novgorod") == ["Msta rafting"]
 
-    await book_seat(api, catalog["msta"], cast.vera.id)
+    await book_seat(api, catalog["msta"], cast.vera)
     assert await _titles(api, hasFreeSeats="true") == ["Karelia sea kayak", "Valdai hike", "Summer camp"]
 
 

@@ -352,7 +352,7 @@ async def test_capacity_never_goes_below_the_seats_taken_and_full_events_say_so(
     event = await published_event(api, cast.anna, "river-rats", capacity=3)
     for email in ("p1@example.com", "p2@example.com"):
         participant = await register(api, email)
-        await book_seat(api, event["id"], participant.id)
+        await book_seat(api, event["id"], participant)
     shown = (await api.get(f"{API}/events/{event['id']}")).json()
     assert (shown["capacity"], shown["available"], shown["isFull"]) == (3, 1, False)
 

@@ -494,11 +494,19 @@ class MemoryIdempotencyStore:
         return self._db.table(IDEMPOTENCY)
 
     async def reserve(
-        self, user_id: uuid.UUID, key: str, *, request_hash: str, now: datetime, ttl: timedelta
+        self,
+        user_id: uuid.UUID,
+        key: str,
+        *,
+        request_hash: str,
+        now: datetime,
+        ttl: timedelta,
+        abandoned_after: timedelta,
     ) -> IdempotencyRecord | None:
         async with self._db.lock:
             row = self._rows.get((user_id, key))
-            if row is not None and row.created_at > now - ttl:
+            abandoned = row is not None and row.response is None and row.created_at <= now - abandoned_after
+            if row is not None and row.created_at > now - ttl and not abandoned:
                 return IdempotencyRecord(row.request_hash, row.response, row.created_at)
             self._rows[(user_id, key)] = _KeyRow(request_hash, now)
             return None

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.booking.rows import dialect_insert
@@ -48,13 +48,26 @@ class SqlIdempotencyStore:
         return (idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key)
 
     async def reserve(
-        self, user_id: uuid.UUID, key: str, *, request_hash: str, now: datetime, ttl: timedelta
+        self,
+        user_id: uuid.UUID,
+        key: str,
+        *,
+        request_hash: str,
+        now: datetime,
+        ttl: timedelta,
+        abandoned_after: timedelta,
     ) -> IdempotencyRecord | None:
+        c = idempotency_keys.c
         async with self._engine.begin() as connection:
-            # A key past its retention no longer counts: it is replaced by this request.
+            # A key past its retention, or a reservation whose request died before answering,
+            # no longer counts: it is replaced by this request.
             await connection.execute(
                 delete(idempotency_keys).where(
-                    *self._key(user_id, key), idempotency_keys.c.created_at <= now - ttl
+                    *self._key(user_id, key),
+                    or_(
+                        c.created_at <= now - ttl,
+                        and_(c.response_status.is_(None), c.created_at <= now - abandoned_after),
+                    ),
                 )
             )
             claim = (

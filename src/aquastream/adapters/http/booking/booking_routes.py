@@ -1,0 +1,128 @@
+"""``/bookings``: book a seat (honouring ``Idempotency-Key``), the caller's bookings, one
+booking, cancel it; the event's organizer confirms by hand and records no-shows."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Request, Response, get, post
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from aquastream.adapters.http.booking.dto import BookingIn, BookingOut
+from aquastream.adapters.http.booking.idempotency import IdempotencyKey, IdempotentPost
+from aquastream.adapters.http.booking.statuses import StatusFilter, booking_statuses
+from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
+from aquastream.adapters.http.route_options import RATE_LIMIT
+from aquastream.domain.booking.book import BookSeat
+from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
+from aquastream.domain.booking.queries import GetBooking, ListMyBookings
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.clock import Clock
+from aquastream.ports.idempotency import IdempotencyStore
+
+
+class BookingController(Controller):
+    path = "/bookings"
+    tags = ["bookings"]
+
+    @post(
+        "",
+        status_code=HTTP_201_CREATED,
+        summary="Book a seat of a published event",
+        opt={RATE_LIMIT: "booking"},
+        responses={HTTP_201_CREATED: ResponseSpec(BookingOut, description="The new booking.")},
+    )
+    @inject
+    async def book(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[BookingIn],
+        caller: FromDishka[Principal],
+        book_seat: FromDishka[BookSeat],
+        store: FromDishka[IdempotencyStore],
+        clock: FromDishka[Clock],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[bytes]:
+        """Needs a phone or Telegram handle in the profile (422 ``profile.incomplete``) and a
+        published event that has not started (404 ``event.not_found``, 422
+        ``event.not_open``). One active booking per event (409 ``booking.duplicate`` with
+        ``existingBookingId``); no free seat is 409 ``event.full`` with ``waitlistOpen``.
+        A paid event gives PENDING until ``expiresAt``; a free one is CONFIRMED at once."""
+
+        async def act() -> BookingOut:
+            return BookingOut.of(await book_seat(caller, data.event_id))
+
+        return await IdempotentPost(store, clock).answer(
+            caller,
+            idempotency_key,
+            method=request.method,
+            path=request.url.path,
+            body=data,
+            status_code=HTTP_201_CREATED,
+            act=act,
+        )
+
+    @get("", summary="The caller's bookings, newest first")
+    @inject
+    async def list_mine(
+        self,
+        caller: FromDishka[Principal],
+        list_bookings: FromDishka[ListMyBookings],
+        status: StatusFilter = None,
+        page: PageNumber = 0,
+        size: PageSize = 20,
+    ) -> PageOut[BookingOut]:
+        found = await list_bookings(caller, page_request(page, size), booking_statuses(status))
+        return PageOut.of(found, BookingOut.of)
+
+    @get("/{booking_id:uuid}", summary="One booking (its owner, the event's organizer, an admin)")
+    @inject
+    async def show(
+        self,
+        booking_id: FromPath[uuid.UUID],
+        caller: FromDishka[Principal],
+        get_booking: FromDishka[GetBooking],
+    ) -> BookingOut:
+        """Anyone else gets 404 ``booking.not_found``, as for a booking that does not exist."""
+        return BookingOut.of(await get_booking(caller, booking_id))
+
+    @post("/{booking_id:uuid}/cancel", status_code=HTTP_200_OK, summary="Cancel a booking")
+    @inject
+    async def cancel(
+        self,
+        booking_id: FromPath[uuid.UUID],
+        caller: FromDishka[Principal],
+        cancel_booking: FromDishka[CancelBooking],
+    ) -> BookingOut:
+        """PENDING or CONFIRMED only (409 ``booking.invalid_status``); the owner until the
+        event starts (422 ``booking.event_started``), the organizer at any time. The seat
+        returns, or goes to the first in the waitlist; a paid booking is refunded."""
+        return BookingOut.of(await cancel_booking(caller, booking_id))
+
+    @post("/{booking_id:uuid}/confirm", status_code=HTTP_200_OK, summary="Confirm a booking by hand")
+    @inject
+    async def confirm(
+        self,
+        booking_id: FromPath[uuid.UUID],
+        caller: FromDishka[Principal],
+        confirm_booking: FromDishka[ConfirmBooking],
+    ) -> BookingOut:
+        """The event's organizer or an admin (the participant gets 403 ``booking.forbidden``),
+        for a PENDING booking paid outside the app, in cash say; the payment becomes PAID."""
+        return BookingOut.of(await confirm_booking(caller, booking_id))
+
+    @post("/{booking_id:uuid}/no-show", status_code=HTTP_200_OK, summary="Record a no-show")
+    @inject
+    async def no_show(
+        self,
+        booking_id: FromPath[uuid.UUID],
+        caller: FromDishka[Principal],
+        mark_no_show: FromDishka[MarkNoShow],
+    ) -> BookingOut:
+        """The event's organizer or an admin, for a CONFIRMED booking once the event has
+        started (422 ``booking.event_not_started`` before). The seat is not returned."""
+        return BookingOut.of(await mark_no_show(caller, booking_id))

@@ -1,0 +1,93 @@
+"""Request and response bodies of bookings and waitlist entries.
+
+Money travels as ``amount`` plus ``currency``: a string with 2 fraction digits
+(``"1500.00"``, ``"0.00"`` for a free event), never a float.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from msgspec import Meta
+
+from aquastream.adapters.http.structs import CamelStruct
+from aquastream.domain.booking.model import (
+    Booking,
+    BookingStatus,
+    PaymentStatus,
+    WaitlistPlace,
+    WaitlistStatus,
+)
+
+AmountOut = Annotated[
+    str, Meta(description="The price frozen at booking time, 2 fraction digits.", examples=["1500.00"])
+]
+
+
+class BookingIn(CamelStruct, forbid_unknown_fields=True):
+    """Book one seat of a published event for the caller."""
+
+    event_id: uuid.UUID
+
+
+class BookingOut(CamelStruct):
+    """A booking. ``expiresAt`` is when the seat of an unpaid (PENDING) booking is released;
+    null for free and confirmed bookings."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+    status: BookingStatus
+    payment_status: PaymentStatus
+    amount: AmountOut
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime | None
+    waitlist_entry_id: uuid.UUID | None
+
+    @classmethod
+    def of(cls, booking: Booking) -> BookingOut:
+        return cls(
+            id=booking.id,
+            event_id=booking.event_id,
+            user_id=booking.user_id,
+            status=booking.status,
+            payment_status=booking.payment_status,
+            amount=f"{booking.amount:.2f}",
+            currency=booking.currency,
+            created_at=booking.created_at,
+            updated_at=booking.updated_at,
+            # A hold means nothing once the booking left PENDING.
+            expires_at=booking.expires_at if booking.status is BookingStatus.PENDING else None,
+            waitlist_entry_id=booking.waitlist_entry_id,
+        )
+
+
+class WaitlistPlaceOut(CamelStruct):
+    """The caller's place in an event's queue. ``position`` is 1-based among the people still
+    queued; ``windowExpiresAt`` is set once a seat is held for them (status NOTIFIED): until
+    then only they can book it."""
+
+    entry_id: uuid.UUID
+    event_id: uuid.UUID
+    status: WaitlistStatus
+    position: int
+    joined_at: datetime
+    notified_at: datetime | None
+    window_expires_at: datetime | None
+
+    @classmethod
+    def of(cls, place: WaitlistPlace) -> WaitlistPlaceOut:
+        entry = place.entry
+        return cls(
+            entry_id=entry.id,
+            event_id=entry.event_id,
+            status=entry.status,
+            position=place.position,
+            joined_at=entry.joined_at,
+            notified_at=entry.notified_at,
+            window_expires_at=entry.window_expires_at,
+        )

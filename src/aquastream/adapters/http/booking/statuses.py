@@ -1,0 +1,35 @@
+"""The ``status`` filter of booking lists: repeatable (``status=A&status=B``) or comma-separated."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar.params import QueryParameter
+
+from aquastream.domain.booking.model import BookingStatus
+from aquastream.domain.shared.errors import FieldError, ValidationFailed
+
+StatusFilter = Annotated[
+    list[str] | None,
+    QueryParameter(
+        name="status",
+        description=(
+            "Only bookings in these statuses (repeatable or comma-separated): "
+            + ", ".join(s.value for s in BookingStatus)
+            + "."
+        ),
+    ),
+]
+
+
+def booking_statuses(values: list[str] | None) -> frozenset[BookingStatus]:
+    """The statuses asked for (empty = all); an unknown one is a 400, not silently ignored."""
+    names = [part.strip().upper() for value in values or () for part in value.split(",") if part.strip()]
+    unknown = [name for name in names if name not in BookingStatus.__members__]
+    if unknown:
+        allowed = ", ".join(s.value for s in BookingStatus)
+        raise ValidationFailed(
+            "Invalid booking status filter.",
+            errors=[FieldError("status", f"unknown status {', '.join(unknown)}; use {allowed}")],
+        )
+    return frozenset(BookingStatus(name) for name in names)
