@@ -6,7 +6,9 @@ Runs the real command in a subprocess with an empty data folder, as a fresh clon
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -146,3 +148,37 @@ def test_config_prints_the_reference(tmp_path: Path) -> None:
     printed = _cli(tmp_path, "config")
     assert printed.returncode == 0
     assert "`AQUASTREAM_DATABASE_URL`" in printed.stdout
+
+
+def test_worker_drains_the_outbox_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    made = _cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", PASSWORD)
+    assert made.returncode == 0, made.stderr
+    database = tmp_path / "aquastream.db"
+    assert _backlog(database) > 0
+    env = _environment(tmp_path) | {"AQUASTREAM_OUTBOX_POLL_SECONDS": "0.05"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "aquastream", "worker"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while _backlog(database) > 0 and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.1)
+        assert _backlog(database) == 0
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0, output
+    assert "worker stopped" in output
+
+
+def _backlog(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        (count,) = connection.execute(
+            "SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND NOT dead"
+        ).fetchone()
+    return int(count)
