@@ -78,7 +78,7 @@ class _StderrHandler(_AquastreamHandler):
 
     @stream.setter
     def stream(self, _value: TextIO) -> None:
-        pass
+        """Ignored: ``logging`` assigns the stream it was built with, which may go stale."""
 
 
 def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> None:
