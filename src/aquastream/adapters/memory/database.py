@@ -77,7 +77,7 @@ class MemoryUnitOfWork:
     def collect(self, *events: DomainEvent) -> None:
         self._events.extend(events)
 
-    async def commit(self) -> None:
+    async def write_events(self) -> None:
         outbox = self._db.table("outbox")
         for event in self._events:
             outbox[event.message_id] = OutboxRow(
@@ -88,6 +88,9 @@ class MemoryUnitOfWork:
                 available_at=event.occurred_at,
             )
         self._events = []
+
+    async def commit(self) -> None:
+        await self.write_events()
         self._snapshot = copy.deepcopy(self._db.tables)
 
 

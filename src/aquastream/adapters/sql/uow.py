@@ -65,7 +65,7 @@ class SqlUnitOfWork:
     def collect(self, *events: DomainEvent) -> None:
         self._events.extend(events)
 
-    async def commit(self) -> None:
+    async def write_events(self) -> None:
         connection = self.connection
         if self._events:
             await connection.execute(
@@ -81,8 +81,11 @@ class SqlUnitOfWork:
                     for event in self._events
                 ],
             )
-        await connection.commit()
         self._events = []
+
+    async def commit(self) -> None:
+        await self.write_events()
+        await self.connection.commit()
 
 
 class SqlRepository:

@@ -83,13 +83,12 @@ class BookSeat:
                 entry = await self._uow.waitlist.live_entry(event_id, principal.user_id)
                 offer = entry if entry is not None and entry.status is WaitlistStatus.NOTIFIED else None
             booking = self._new_booking(principal.user_id, inventory, offer, now)
-            # Inserted first (lock order: booking, inventory, waitlist): a duplicate is refused
-            # on the unique index without touching the hot inventory row.
+            # Lock order: booking, inventory, waitlist. A duplicate is refused on the unique
+            # index without touching the hot inventory row, and everything that does not
+            # depend on the seat is written before the row is locked: the lock is then held
+            # for the seat statement and the commit only. (The price read above is final: a
+            # published event's price cannot change.)
             await self._uow.bookings.add(booking)
-            if offer is not None:
-                await self._take_held_seat(offer, now)
-            else:
-                await self._take_free_seat(principal.user_id, event_id, now)
             await self._uow.log.add(
                 log_entry(
                     booking,
@@ -118,6 +117,11 @@ class BookSeat:
                         occurred_at=now, booking_id=booking.id, event_id=event_id, user_id=booking.user_id
                     )
                 )
+            await self._uow.write_events()
+            if offer is not None:
+                await self._take_held_seat(offer, now)
+            else:
+                await self._take_free_seat(principal.user_id, event_id, now)
             await self._uow.commit()
         return booking
 
