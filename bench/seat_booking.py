@@ -98,7 +98,7 @@ async def _participants(engine: AsyncEngine, count: int) -> list[uuid.UUID]:
 
 async def _use_case(engine: AsyncEngine, event_id: uuid.UUID, user_id: uuid.UUID) -> bool:
     uow = SqlBookingUnitOfWork(engine)
-    book = BookSeat(uow, SystemClock(), SqlParticipantDirectory(engine), BookingPolicy())
+    book = BookSeat(uow, SystemClock(), SqlParticipantDirectory(uow), BookingPolicy())
     try:
         await book(Principal(user_id, Role.USER), event_id)
     except EventFull:

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from aquastream.adapters.memory.identity import MemoryIdentityParticipantDirectory
+from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
 from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
 from aquastream.domain.identity.model import Profile, User
 from aquastream.ports.booking import ParticipantDirectory
@@ -18,7 +19,7 @@ from tests.contract.factories import NOW, a_user
 
 @pytest.fixture
 def directory(backend: Backend) -> Callable[[], object]:
-    """Opens the directory the way booking uses it: outside booking's transaction."""
+    """Opens the directory the way booking uses it: inside booking's transaction."""
 
     @asynccontextmanager
     async def open_directory() -> AsyncIterator[ParticipantDirectory]:
@@ -26,7 +27,8 @@ def directory(backend: Backend) -> Callable[[], object]:
             yield MemoryIdentityParticipantDirectory(backend.memory)
             return
         assert backend.engine is not None
-        yield SqlParticipantDirectory(backend.engine)
+        async with SqlBookingUnitOfWork(backend.engine) as uow:
+            yield SqlParticipantDirectory(uow)
 
     return open_directory
 

@@ -85,11 +85,11 @@ class BookingProvider(Provider):
     def uow(self, uow: SqlBookingUnitOfWork) -> BookingUnitOfWork:
         return uow
 
-    @provide(scope=Scope.APP)
-    def participants(self, engine: AsyncEngine) -> ParticipantDirectory:
-        return SqlParticipantDirectory(engine)
+    # The other domains are asked inside booking's transaction, on its connection.
+    @provide
+    def participants(self, uow: SqlBookingUnitOfWork) -> ParticipantDirectory:
+        return SqlParticipantDirectory(uow)
 
-    # Asked inside booking's own transaction, so it reads on that transaction's connection.
     @provide
     def organizer_access(self, uow: SqlBookingUnitOfWork) -> OrganizerAccess:
         return SqlOrganizerAccess(uow)

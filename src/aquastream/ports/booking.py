@@ -220,7 +220,8 @@ class BookingUnitOfWork(UnitOfWork, Protocol):
 
 
 class ParticipantDirectory(Protocol):
-    """What booking asks the identity domain about participants."""
+    """What booking asks the identity domain about participants, from inside booking's
+    unit of work (adapters read on that transaction's connection)."""
 
     async def is_contactable(self, user_id: uuid.UUID) -> bool:
         """True when the user's profile has a phone or a Telegram handle."""

@@ -67,9 +67,9 @@ class BookSeat:
         self._policy = policy
 
     async def __call__(self, principal: Principal, event_id: uuid.UUID) -> Booking:
-        if not await self._participants.is_contactable(principal.user_id):
-            raise ProfileIncomplete()
         async with self._uow:
+            if not await self._participants.is_contactable(principal.user_id):
+                raise ProfileIncomplete()
             now = self._clock.now()
             inventory = await load_event(self._uow, event_id)
             if not inventory.is_open_at(now):
