@@ -40,6 +40,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         ),
     ] = "sqlite+aiosqlite:///./aquastream.db"
     database_pool_size: Annotated[int, _doc("PostgreSQL connections per process."), msgspec.Meta(ge=1)] = 10
+    database_lock_timeout_ms: Annotated[
+        int,
+        _doc("How long a statement waits for a lock before the request is answered 503 `busy`."),
+        msgspec.Meta(ge=100),
+    ] = 5000
     migrate_on_start: Annotated[
         bool | None,
         _doc("Apply migrations when `serve`/`worker` start; unset means yes on SQLite, no on PostgreSQL."),

@@ -125,6 +125,18 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             memory=database,
         )
         return
+    async for sql_backend in _sql_backend_for(request, tmp_path):
+        yield sql_backend
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def sql_backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    """The SQL backends alone, for contracts about what only a database does (locks)."""
+    async for sql_backend in _sql_backend_for(request, tmp_path):
+        yield sql_backend
+
+
+async def _sql_backend_for(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
     if request.param == "sqlite":
         path = tmp_path / "aquastream.db"
         shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)

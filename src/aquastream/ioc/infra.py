@@ -42,7 +42,11 @@ class InfraProvider(Provider):
 
     @provide
     async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            lock_timeout_ms=settings.database_lock_timeout_ms,
+        )
         yield engine
         await engine.dispose()
 

@@ -22,9 +22,16 @@ def is_sqlite_url(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+DEFAULT_LOCK_TIMEOUT_MS = 5000
+
+
+def create_engine(
+    url: str, *, pool_size: int = 10, echo: bool = False, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS
+) -> AsyncEngine:
+    """``lock_timeout_ms`` bounds how long a statement waits for a row lock (PostgreSQL) or
+    the write lock (SQLite); past it the unit of work answers ``Busy`` instead of hanging."""
     if is_sqlite_url(url):
-        return _sqlite_engine(url, echo=echo)
+        return _sqlite_engine(url, echo=echo, lock_timeout_ms=lock_timeout_ms)
     return create_async_engine(
         url,
         echo=echo,
@@ -32,15 +39,17 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
+        # A session setting sent once per connection: no extra statement per transaction.
+        connect_args={"server_settings": {"lock_timeout": str(lock_timeout_ms)}},
     )
 
 
-def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
+def _sqlite_engine(url: str, *, echo: bool, lock_timeout_ms: int) -> AsyncEngine:
     engine = create_async_engine(
         url,
         echo=echo,
         execution_options={"schema_translate_map": SQLITE_SCHEMA_MAP},
-        connect_args={"timeout": 30},
+        connect_args={"timeout": lock_timeout_ms / 1000},
     )
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -51,7 +60,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
         for pragma in (
             "PRAGMA journal_mode=WAL",
             "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=30000",
+            f"PRAGMA busy_timeout={lock_timeout_ms}",
             "PRAGMA synchronous=NORMAL",
         ):
             cursor.execute(pragma)

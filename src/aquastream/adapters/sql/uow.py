@@ -14,10 +14,14 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aquastream.adapters.sql.tables.infra import outbox
+from aquastream.domain.shared.errors import Busy
 from aquastream.domain.shared.events import DomainEvent, encode_event
+
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 class SqlUnitOfWork:
@@ -38,9 +42,11 @@ class SqlUnitOfWork:
             raise RuntimeError("The unit of work is already in progress; units of work do not nest.")
         connection = await self._engine.connect()
         try:
-            await connection.begin()
-        except BaseException:
+            await connection.begin()  # SQLite: BEGIN IMMEDIATE, which may wait for the write lock
+        except BaseException as error:
             await connection.close()
+            if isinstance(error, DBAPIError) and _is_lock_timeout(error):
+                raise Busy() from error
             raise
         self._connection = connection
         self._events = []
@@ -61,6 +67,8 @@ class SqlUnitOfWork:
                 await connection.rollback()
         finally:
             await connection.close()
+        if isinstance(exc, DBAPIError) and _is_lock_timeout(exc):
+            raise Busy() from exc
 
     def collect(self, *events: DomainEvent) -> None:
         self._events.extend(events)
@@ -86,6 +94,14 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         await self.write_events()
         await self.connection.commit()
+
+
+def _is_lock_timeout(error: DBAPIError) -> bool:
+    """PostgreSQL's lock_timeout (SQLSTATE 55P03) or SQLite's busy timeout."""
+    original = error.orig
+    if getattr(original, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+        return True
+    return "database is locked" in str(original)
 
 
 class SqlRepository:
