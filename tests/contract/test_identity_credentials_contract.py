@@ -277,3 +277,39 @@ async def test_concurrent_uses_of_one_link_code_have_exactly_one_winner(backend:
             return owner == code.user_id
 
     assert sorted(await backend.race(consume)) == [False] * (RACERS - 1) + [True]
+
+
+async def test_purging_deletes_only_what_expired_before_the_cutoff(backend: Backend) -> None:
+    user = await _user(backend)
+    cutoff = NOW + timedelta(days=1)
+    old_session, new_session = a_session(user, created_at=NOW - timedelta(days=31)), a_session(user)
+    old_request, new_request = a_recovery_request(user), a_recovery_request(user, created_at=cutoff)
+    # A verified request lives as long as its reset token.
+    reset_pending = dataclasses.replace(
+        a_recovery_request(user), reset_token_hash="r" * 64, reset_expires_at=cutoff + timedelta(minutes=1)
+    )
+    old_code, new_code = a_link_code(user), a_link_code(user, created_at=cutoff)
+    async with backend.identity_uow() as uow:
+        for session in (old_session, new_session):
+            await uow.sessions.add(session)
+        for request in (old_request, new_request, reset_pending):
+            await uow.recovery.add(request)
+        for code in (old_code, new_code):
+            await uow.link_codes.add(code)
+        await uow.commit()
+
+    async with backend.identity_uow() as uow:
+        purged = (
+            await uow.sessions.purge_expired(before=cutoff),
+            await uow.recovery.purge_expired(before=cutoff),
+            await uow.link_codes.purge_expired(before=cutoff),
+        )
+        await uow.commit()
+
+    assert purged == (1, 1, 1)
+    async with backend.identity_uow() as uow:
+        assert await uow.sessions.list_for_user(user.id) == [new_session]
+        assert await uow.recovery.get_by_reset_token_hash("r" * 64) == reset_pending
+        assert await uow.recovery.latest_open_for_user(user.id, now=cutoff) == new_request
+        assert await uow.link_codes.consume(old_code.code_hash, at=NOW) is None
+        assert await uow.link_codes.consume(new_code.code_hash, at=cutoff) == user.id

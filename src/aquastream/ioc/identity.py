@@ -1,10 +1,11 @@
-"""Providers of the identity domain: its unit of work, crypto, senders and use cases."""
+"""Providers of the identity domain: its unit of work, crypto, senders, use cases and the
+housekeeping job."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from dishka import Provider, Scope, provide, provide_all
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
@@ -15,12 +16,15 @@ from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
 from aquastream.domain.identity.auth import LogIn, LogOut, LogOutEverywhere, RefreshTokens
 from aquastream.domain.identity.bootstrap import CreateAdmin
+from aquastream.domain.identity.housekeeping import PurgeExpiredCredentials
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
 from aquastream.domain.identity.profile import GetMyProfile, UpdateMyProfile
 from aquastream.domain.identity.recovery import RequestPasswordRecovery, ResetPassword, VerifyRecoveryCode
 from aquastream.domain.identity.registration import RegisterUser
 from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegramChat
+from aquastream.domain.shared.scheduling import PeriodicJob
+from aquastream.ioc.worker import use_case_job
 from aquastream.ports.identity import (
     AccessTokenIssuer,
     IdentityUnitOfWork,
@@ -29,6 +33,8 @@ from aquastream.ports.identity import (
     SecretGenerator,
 )
 from aquastream.settings import Settings
+
+PURGE_CREDENTIALS_JOB = "identity.purge_expired_credentials"
 
 
 class IdentityProvider(Provider):
@@ -98,4 +104,12 @@ class IdentityProvider(Provider):
         UnblockUser,
         ReadAuditLog,
         CreateAdmin,
+        PurgeExpiredCredentials,
     )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def purge_credentials_job(self, container: AsyncContainer) -> PeriodicJob:
+        every_hour = timedelta(hours=1)
+        return use_case_job(
+            container, PURGE_CREDENTIALS_JOB, every_hour, PurgeExpiredCredentials, lambda purge: purge()
+        )

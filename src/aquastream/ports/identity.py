@@ -80,6 +80,10 @@ class SessionRepository(Protocol):
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[RefreshSession]: ...
 
+    async def purge_expired(self, *, before: datetime) -> int:
+        """Delete sessions that expired before ``before``; how many went."""
+        ...
+
 
 class RecoveryRepository(Protocol):
     async def add(self, request: RecoveryRequest) -> None: ...
@@ -109,12 +113,20 @@ class RecoveryRepository(Protocol):
         """Mark every open request of the user used (a new request or a reset supersedes them)."""
         ...
 
+    async def purge_expired(self, *, before: datetime) -> int:
+        """Delete requests whose code and reset token both expired before ``before``."""
+        ...
+
 
 class TelegramLinkRepository(Protocol):
     async def add(self, code: TelegramLinkCode) -> None: ...
 
     async def consume(self, code_hash: str, *, at: datetime) -> uuid.UUID | None:
         """Use the code once if it exists and is unexpired; the owner's id, else None."""
+        ...
+
+    async def purge_expired(self, *, before: datetime) -> int:
+        """Delete codes that expired before ``before``, used or not."""
         ...
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
+from typing import Any
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.domain.booking.model import ParticipantContact
@@ -39,6 +40,12 @@ class _Repository:
     @property
     def _rows(self) -> dict:  # type: ignore[type-arg]
         return self._db.table(self.table_name)
+
+    def _delete_where(self, doomed: Callable[[Any], bool]) -> int:
+        keys = [key for key, row in self._rows.items() if doomed(row)]
+        for key in keys:
+            del self._rows[key]
+        return len(keys)
 
 
 class MemoryUserRepository(_Repository):
@@ -147,6 +154,9 @@ class MemorySessionRepository(_Repository):
         rows = [copy.copy(s) for s in self._rows.values() if s.user_id == user_id]
         return sorted(rows, key=lambda s: (s.created_at, s.id))
 
+    async def purge_expired(self, *, before: datetime) -> int:
+        return self._delete_where(lambda s: s.expires_at < before)
+
 
 class MemoryRecoveryRepository(_Repository):
     table_name = "recovery"
@@ -197,6 +207,11 @@ class MemoryRecoveryRepository(_Repository):
             if row.user_id == user_id and row.used_at is None:
                 row.used_at = at
 
+    async def purge_expired(self, *, before: datetime) -> int:
+        return self._delete_where(
+            lambda r: r.expires_at < before and (r.reset_expires_at is None or r.reset_expires_at < before)
+        )
+
 
 class MemoryTelegramLinkRepository(_Repository):
     table_name = "telegram_link_codes"
@@ -210,6 +225,9 @@ class MemoryTelegramLinkRepository(_Repository):
             return None
         row.used_at = at
         return row.user_id
+
+    async def purge_expired(self, *, before: datetime) -> int:
+        return self._delete_where(lambda c: c.expires_at < before)
 
 
 class MemoryAuditLog(_Repository):

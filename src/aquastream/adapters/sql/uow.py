@@ -13,7 +13,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import insert
+from sqlalchemy import Delete, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -113,3 +113,8 @@ class SqlRepository:
     @property
     def _connection(self) -> AsyncConnection:
         return self._uow.connection
+
+    async def _delete(self, statement: Delete) -> int:
+        """Run a DELETE; how many rows went."""
+        result = await self._connection.execute(statement)
+        return result.rowcount

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, insert, select, update
+from sqlalchemy import ColumnElement, RowMapping, delete, insert, or_, select, update
 
 from aquastream.adapters.sql.tables.identity import recovery_requests, refresh_sessions, telegram_link_codes
 from aquastream.adapters.sql.uow import SqlRepository
@@ -71,6 +71,9 @@ class SqlSessionRepository(SqlRepository):
             update(refresh_sessions).where(which, refresh_sessions.c.revoked_at.is_(None)).values(**values)
         )
         return result.rowcount
+
+    async def purge_expired(self, *, before: datetime) -> int:
+        return await self._delete(delete(refresh_sessions).where(refresh_sessions.c.expires_at < before))
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[RefreshSession]:
         query = (
@@ -173,6 +176,17 @@ class SqlRecoveryRepository(SqlRepository):
             .values(used_at=at)
         )
 
+    async def purge_expired(self, *, before: datetime) -> int:
+        return await self._delete(
+            delete(recovery_requests).where(
+                recovery_requests.c.expires_at < before,
+                or_(
+                    recovery_requests.c.reset_expires_at.is_(None),
+                    recovery_requests.c.reset_expires_at < before,
+                ),
+            )
+        )
+
 
 class SqlTelegramLinkRepository(SqlRepository):
     async def add(self, code: TelegramLinkCode) -> None:
@@ -199,3 +213,7 @@ class SqlTelegramLinkRepository(SqlRepository):
         )
         owner: uuid.UUID | None = (await self._connection.execute(statement)).scalar_one_or_none()
         return owner
+
+    async def purge_expired(self, *, before: datetime) -> int:
+        expired = telegram_link_codes.c.expires_at < before
+        return await self._delete(delete(telegram_link_codes).where(expired))
