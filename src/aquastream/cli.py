@@ -1,4 +1,4 @@
-"""The ``aquastream`` command: serve, worker, migrate, create-admin, config."""
+"""The ``aquastream`` command: serve, worker, migrate, create-admin, demo-data, config."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from aquastream.settings import Settings, SettingsError, load_settings, settings_table
+
+DEMO_PASSWORD = "Rafting-Demo-2030!"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -50,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
         help="the password; else AQUASTREAM_ADMIN_PASSWORD, else asked on the terminal",
     )
     admin.set_defaults(handler=_create_admin)
+
+    demo = commands.add_parser("demo-data", help="load demo organizer, events, accounts")
+    demo.add_argument(
+        "--password",
+        default=DEMO_PASSWORD,
+        help=f"the password of the demo accounts (default {DEMO_PASSWORD})",
+    )
+    demo.set_defaults(handler=_demo_data)
 
     commands.add_parser("config", help="print the configuration reference")
     return parser
@@ -131,3 +141,28 @@ def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
     except DomainError as exc:
         details = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
         sys.exit(f"aquastream: {exc.message} {details}".rstrip())
+
+
+def _demo_data(settings: Settings, args: argparse.Namespace) -> None:
+    from aquastream.app import make_container
+    from aquastream.demo import load_demo_data
+
+    if settings.env == "production":
+        sys.exit("aquastream: demo data is not loaded in production (its accounts share a known password)")
+    if settings.should_migrate_on_start:
+        _run_migrations(settings, "head")
+
+    async def run() -> None:
+        container = make_container(settings)
+        try:
+            summary = await load_demo_data(container, args.password)
+        finally:
+            await container.close()
+        if not summary.loaded:
+            print("demo data is already loaded")
+            return
+        print(f"demo data loaded: {summary.events} events; accounts (password {args.password}):")
+        for email in summary.accounts:
+            print(f"  {email}")
+
+    asyncio.run(run())

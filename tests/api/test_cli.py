@@ -39,10 +39,10 @@ def _environment(folder: Path) -> dict[str, str]:
     return env
 
 
-def _cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(folder: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "aquastream", *args],
-        env=_environment(folder),
+        env=_environment(folder) | settings,
         cwd=folder,
         capture_output=True,
         text=True,
@@ -115,6 +115,34 @@ def test_create_admin_then_the_admin_logs_in(server: str, tmp_path: Path) -> Non
     users = httpx.get(f"{server}/api/v1/admin/users", headers={"Authorization": f"Bearer {token}"})
     assert users.status_code == 200
     assert users.json()["total"] == 1
+
+
+def test_demo_data_fills_the_catalog_once(server: str, tmp_path: Path) -> None:
+    loaded = _cli(tmp_path, "demo-data", "--password", PASSWORD)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "demo data loaded: 4 events" in loaded.stdout
+
+    events = httpx.get(f"{server}/api/v1/events").json()
+    assert events["total"] == 4
+    assert {e["organizerSlug"] for e in events["items"]} == {"belaya-voda"}
+    assert httpx.get(f"{server}/api/v1/organizers/belaya-voda/team").json()
+    token = httpx.post(
+        f"{server}/api/v1/auth/login", json={"email": "demo-participant@example.com", "password": PASSWORD}
+    ).json()["accessToken"]
+    bookings = httpx.get(f"{server}/api/v1/bookings", headers={"Authorization": f"Bearer {token}"}).json()
+    assert [b["status"] for b in bookings["items"]] == ["CONFIRMED"]
+
+    again = _cli(tmp_path, "demo-data", "--password", PASSWORD)
+    assert again.returncode == 0, again.stderr
+    assert "already loaded" in again.stdout
+    assert httpx.get(f"{server}/api/v1/events").json()["total"] == 4
+
+
+def test_demo_data_is_refused_in_production(tmp_path: Path) -> None:
+    refused = _cli(tmp_path, "demo-data", AQUASTREAM_ENV="production", AQUASTREAM_JWT_SECRET="s" * 64)
+    assert refused.returncode != 0
+    assert "not loaded in production" in refused.stderr
+    assert not (tmp_path / "aquastream.db").exists()
 
 
 def test_create_admin_refuses_a_weak_password(tmp_path: Path) -> None:
