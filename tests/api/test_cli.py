@@ -5,9 +5,7 @@ Runs the real command in a subprocess with an empty data folder, as a fresh clon
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,72 +16,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.api.live_server import cli, environment, served
+
 PASSWORD = "Paddle-Hard-2030!"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _environment(folder: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AQUASTREAM_")}
-    env.update(
-        AQUASTREAM_DATA_DIR=str(folder / "data"),
-        AQUASTREAM_DATABASE_URL=f"sqlite+aiosqlite:///{folder / 'aquastream.db'}",
-        AQUASTREAM_PASSWORD_TIME_COST="1",
-        AQUASTREAM_PASSWORD_MEMORY_COST="8",
-        AQUASTREAM_PASSWORD_PARALLELISM="1",
-    )
-    return env
-
-
-def _cli(folder: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aquastream", *args],
-        env=_environment(folder) | settings,
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aquastream", "serve", "--port", str(port)],
-        env=_environment(tmp_path),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"serve exited with {process.returncode}: {output}")
-            try:
-                if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("serve did not become ready within 30 s")
+    with served(tmp_path) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_serve_on_the_embedded_default_lets_a_newcomer_register_and_log_in(
@@ -107,7 +48,7 @@ def test_serve_on_the_embedded_default_lets_a_newcomer_register_and_log_in(
 
 
 def test_create_admin_then_the_admin_logs_in(server: str, tmp_path: Path) -> None:
-    made = _cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", PASSWORD)
+    made = cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", PASSWORD)
     assert made.returncode == 0, made.stderr
     token = httpx.post(
         f"{server}/api/v1/auth/login", json={"email": "root@example.com", "password": PASSWORD}
@@ -118,7 +59,7 @@ def test_create_admin_then_the_admin_logs_in(server: str, tmp_path: Path) -> Non
 
 
 def test_demo_data_fills_the_catalog_once(server: str, tmp_path: Path) -> None:
-    loaded = _cli(tmp_path, "demo-data", "--password", PASSWORD)
+    loaded = cli(tmp_path, "demo-data", "--password", PASSWORD)
     assert loaded.returncode == 0, loaded.stderr
     assert "demo data loaded: 4 events" in loaded.stdout
 
@@ -132,34 +73,34 @@ def test_demo_data_fills_the_catalog_once(server: str, tmp_path: Path) -> None:
     bookings = httpx.get(f"{server}/api/v1/bookings", headers={"Authorization": f"Bearer {token}"}).json()
     assert [b["status"] for b in bookings["items"]] == ["CONFIRMED"]
 
-    again = _cli(tmp_path, "demo-data", "--password", PASSWORD)
+    again = cli(tmp_path, "demo-data", "--password", PASSWORD)
     assert again.returncode == 0, again.stderr
     assert "already loaded" in again.stdout
     assert httpx.get(f"{server}/api/v1/events").json()["total"] == 4
 
 
 def test_demo_data_is_refused_in_production(tmp_path: Path) -> None:
-    refused = _cli(tmp_path, "demo-data", AQUASTREAM_ENV="production", AQUASTREAM_JWT_SECRET="s" * 64)
+    refused = cli(tmp_path, "demo-data", AQUASTREAM_ENV="production", AQUASTREAM_JWT_SECRET="s" * 64)
     assert refused.returncode != 0
     assert "not loaded in production" in refused.stderr
     assert not (tmp_path / "aquastream.db").exists()
 
 
 def test_create_admin_refuses_a_weak_password(tmp_path: Path) -> None:
-    refused = _cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", "weak")
+    refused = cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", "weak")
     assert refused.returncode != 0
     assert "password" in refused.stderr.lower()
 
 
 def test_migrate_is_idempotent(tmp_path: Path) -> None:
     for _ in range(2):
-        migrated = _cli(tmp_path, "migrate")
+        migrated = cli(tmp_path, "migrate")
         assert migrated.returncode == 0, migrated.stderr
     assert "migrated" in migrated.stdout
 
 
 def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path: Path) -> None:
-    env = _environment(tmp_path) | {"AQUASTREAM_ACCESS_TOKEN_TTL_SECONDS": "soon"}
+    env = environment(tmp_path) | {"AQUASTREAM_ACCESS_TOKEN_TTL_SECONDS": "soon"}
     failed = subprocess.run(
         [sys.executable, "-m", "aquastream", "serve"],
         env=env,
@@ -173,17 +114,17 @@ def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path: Path) -> N
 
 
 def test_config_prints_the_reference(tmp_path: Path) -> None:
-    printed = _cli(tmp_path, "config")
+    printed = cli(tmp_path, "config")
     assert printed.returncode == 0
     assert "`AQUASTREAM_DATABASE_URL`" in printed.stdout
 
 
 def test_worker_drains_the_outbox_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    made = _cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", PASSWORD)
+    made = cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", PASSWORD)
     assert made.returncode == 0, made.stderr
     database = tmp_path / "aquastream.db"
     assert _backlog(database) > 0
-    env = _environment(tmp_path) | {"AQUASTREAM_OUTBOX_POLL_SECONDS": "0.05"}
+    env = environment(tmp_path) | {"AQUASTREAM_OUTBOX_POLL_SECONDS": "0.05"}
     worker = subprocess.Popen(
         [sys.executable, "-m", "aquastream", "worker"],
         env=env,

@@ -11,7 +11,7 @@ import pytest
 from aquastream.domain.shared.errors import ValidationFailed
 from aquastream.domain.shared.events import DomainEvent, decode_event, encode_event
 from aquastream.domain.shared.ids import new_id
-from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.paging import MAX_PAGE, Page, PageRequest
 
 
 def test_ids_are_version_7_and_ordered_by_creation_time() -> None:
@@ -29,7 +29,7 @@ def test_ids_do_not_repeat() -> None:
     assert len({new_id() for _ in range(10_000)}) == 10_000
 
 
-@pytest.mark.parametrize(("page", "size", "bad_field"), [(-1, 20, "page"), (0, 0, "size"), (0, 101, "size")])
+@pytest.mark.parametrize(("page", "size", "bad_field"), [(-1, 20, "page"), (MAX_PAGE + 1, 20, "page"), (0, 0, "size"), (0, 101, "size")])
 def test_bad_paging_values_are_refused_not_clamped(page: int, size: int, bad_field: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         PageRequest(page, size)

@@ -8,12 +8,12 @@ from typing import Annotated, Generic, TypeVar
 from litestar.params import QueryParameter
 
 from aquastream.adapters.http.structs import CamelStruct
-from aquastream.domain.shared.paging import DEFAULT_PAGE_SIZE, Page, PageRequest
+from aquastream.domain.shared.paging import DEFAULT_PAGE_SIZE, MAX_PAGE, Page, PageRequest
 
 T = TypeVar("T")
 U = TypeVar("U")
 
-PageNumber = Annotated[int, QueryParameter(description="0-based page number.")]
+PageNumber = Annotated[int, QueryParameter(description=f"0-based page number, at most {MAX_PAGE}.")]
 PageSize = Annotated[int, QueryParameter(description="Items per page, 1 to 100.")]
 
 

@@ -14,6 +14,8 @@ U = TypeVar("U")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Far beyond any real list, and keeps ``offset`` well inside a 64-bit integer.
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +27,8 @@ class PageRequest:
 
     def __post_init__(self) -> None:
         errors = []
-        if self.page < 0:
-            errors.append(FieldError("page", "must be 0 or greater"))
+        if not 0 <= self.page <= MAX_PAGE:
+            errors.append(FieldError("page", f"must be between 0 and {MAX_PAGE}"))
         if not 1 <= self.size <= MAX_PAGE_SIZE:
             errors.append(FieldError("size", f"must be between 1 and {MAX_PAGE_SIZE}"))
         if errors:

@@ -1,0 +1,86 @@
+"""The real ``aquastream`` command in a subprocess, on an empty data folder as a fresh clone
+would have it: one-shot commands and a served API (tests of the CLI and the API fuzzing)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def environment(folder: Path, **settings: str) -> dict[str, str]:
+    """The process environment: only the AQUASTREAM_ settings given here, cheap password hashing."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AQUASTREAM_")}
+    env.update(
+        AQUASTREAM_DATA_DIR=str(folder / "data"),
+        AQUASTREAM_DATABASE_URL=f"sqlite+aiosqlite:///{folder / 'aquastream.db'}",
+        AQUASTREAM_PASSWORD_TIME_COST="1",
+        AQUASTREAM_PASSWORD_MEMORY_COST="8",
+        AQUASTREAM_PASSWORD_PARALLELISM="1",
+    )
+    return env | settings
+
+
+def cli(folder: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aquastream", *args],
+        env=environment(folder, **settings),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@contextmanager
+def served(folder: Path, **settings: str) -> Iterator[str]:
+    """``aquastream serve`` on a free port until the block ends; yields its base URL."""
+    port = free_port()
+    # To a file, not a pipe: nobody reads a pipe while the tests run, and a server whose
+    # log fills the pipe's buffer blocks on its next log line.
+    log_path = folder / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "aquastream", "serve", "--port", str(port)],
+            env=environment(folder, **settings),
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    pytest.fail(f"serve exited with {process.returncode}: {log_path.read_text()}")
+                try:
+                    if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            else:
+                pytest.fail("serve did not become ready within 30 s")
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
