@@ -7,21 +7,15 @@ own channel even when the user has a chat linked, and say so.
 from __future__ import annotations
 
 import logging
-from email.message import EmailMessage
 
-import aiosmtplib
+from aquastream.adapters.notify.channels import masked
+from aquastream.adapters.notify.smtp import Mailer
 
 logger = logging.getLogger("aquastream.notify")
 
 
 def _channel(telegram_chat_id: int | None) -> str:
     return "telegram" if telegram_chat_id is not None else "email"
-
-
-def _masked(email: str) -> str:
-    """Enough of the address to tell users apart in a log, not enough to harvest it."""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
 
 
 class LogRecoveryCodeSender:
@@ -44,7 +38,7 @@ class LogRecoveryCodeSender:
                 channel,
             )
         else:
-            logger.info("Recovery code for %s would be sent by %s (log-only sender)", _masked(email), channel)
+            logger.info("Recovery code for %s would be sent by %s (log-only sender)", masked(email), channel)
 
 
 _SUBJECT = "AquaStream: код восстановления пароля / password recovery code"
@@ -80,32 +74,13 @@ class SmtpRecoveryCodeSender:
         code_ttl_minutes: int = 15,
         timeout_seconds: float = 30,
     ) -> None:
-        self._host = host
-        self._port = port
-        self._username = username
-        self._password = password
-        self._sender = sender
-        self._starttls = starttls
+        self._mailer = Mailer(host, port, username, password, sender, starttls, timeout_seconds)
         self._code_ttl_minutes = code_ttl_minutes
-        self._timeout_seconds = timeout_seconds
 
     async def send_recovery_code(self, *, email: str, telegram_chat_id: int | None, code: str) -> None:
         if telegram_chat_id is not None:
             logger.info("User has Telegram linked; no Telegram sender yet, so the code goes by email")
-        message = EmailMessage()
-        message["From"] = self._sender
-        message["To"] = email
-        message["Subject"] = _SUBJECT
-        message.set_content(_BODY.format(code=code, minutes=self._code_ttl_minutes))
-        await aiosmtplib.send(
-            message,
-            hostname=self._host,
-            port=self._port,
-            username=self._username,
-            password=self._password,
-            # Always a bool: None would mean "when offered", silently sending in plain
-            # text to a server that does not offer STARTTLS.
-            start_tls=self._starttls,
-            timeout=self._timeout_seconds,
+        await self._mailer.send(
+            to=email, subject=_SUBJECT, body=_BODY.format(code=code, minutes=self._code_ttl_minutes)
         )
-        logger.info("Recovery code sent by email to %s", _masked(email))
+        logger.info("Recovery code sent by email to %s", masked(email))
