@@ -135,10 +135,13 @@ class MemoryEventDirectory:
 
     def __init__(self) -> None:
         self.events: dict[uuid.UUID, EventSummary] = {}
+        self.published: set[uuid.UUID] = set()
         self.confirmed: dict[uuid.UUID, list[uuid.UUID]] = {}
 
-    def add(self, event: EventSummary, *participants: uuid.UUID) -> EventSummary:
+    def add(self, event: EventSummary, *participants: uuid.UUID, published: bool = True) -> EventSummary:
         self.events[event.event_id] = event
+        if published:
+            self.published.add(event.event_id)
         self.confirmed.setdefault(event.event_id, []).extend(participants)
         return event
 
@@ -146,7 +149,10 @@ class MemoryEventDirectory:
         return self.events.get(event_id)
 
     async def starting_between(self, after: datetime, until: datetime) -> Sequence[EventSummary]:
-        return [e for e in self.events.values() if after < e.starts_at <= until]
+        found = [
+            e for e in self.events.values() if e.event_id in self.published and after < e.starts_at <= until
+        ]
+        return sorted(found, key=lambda e: (e.starts_at, e.event_id))
 
     async def confirmed_participants(self, event_id: uuid.UUID) -> Sequence[uuid.UUID]:
         return list(self.confirmed.get(event_id, ()))

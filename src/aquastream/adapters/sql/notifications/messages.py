@@ -32,7 +32,7 @@ from aquastream.domain.notifications.model import (
 )
 
 
-def _message_from_row(row: RowMapping) -> Message:
+def message_from_row(row: RowMapping) -> Message:
     return Message(
         id=row["id"],
         user_id=row["user_id"],
@@ -86,7 +86,7 @@ class SqlMessageRepository(_Upserts):
     async def get(self, message_id: uuid.UUID) -> Message | None:
         row = (await self._connection.execute(select(messages).where(messages.c.id == message_id))).mappings()
         found = row.first()
-        return _message_from_row(found) if found else None
+        return message_from_row(found) if found else None
 
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
         due = (
@@ -108,7 +108,7 @@ class SqlMessageRepository(_Upserts):
         )
         rows = (await self._connection.execute(statement)).mappings().all()
         # RETURNING gives no order; the oldest due go first.
-        return sorted((_message_from_row(row) for row in rows), key=lambda m: (m.next_attempt_at, m.id))
+        return sorted((message_from_row(row) for row in rows), key=lambda m: (m.next_attempt_at, m.id))
 
     async def _set(self, message_id: uuid.UUID, **values: Any) -> None:
         await self._connection.execute(
