@@ -42,6 +42,7 @@ from aquastream.domain.booking.events import (
     WaitlistSeatOffered,
 )
 from aquastream.domain.booking.model import BookingStatus, LogReason
+from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.identity.telegram import LinkTelegramChat
 from aquastream.domain.notifications.admin import SendTestMessage
 from aquastream.domain.notifications.bot import HandleBotMessage
@@ -50,6 +51,7 @@ from aquastream.domain.notifications.model import Category, Channel, Notice
 from aquastream.domain.notifications.notify import Notify
 from aquastream.domain.notifications.policy import NotificationPolicy
 from aquastream.domain.notifications.preferences import GetMyPreferences, UpdateMyPreferences
+from aquastream.domain.notifications.privacy import ForgetUser
 from aquastream.domain.notifications.sending import SendDueMessages
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.scheduling import PeriodicJob
@@ -251,7 +253,14 @@ class NotificationProvider(Provider):
         GetMyPreferences,
         UpdateMyPreferences,
         HandleBotMessage,
+        ForgetUser,
     )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            UserDeleted, use_case_handler(container, ForgetUser, lambda forget, e: forget(e.user_id))
+        )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def send_job(

@@ -43,6 +43,10 @@ class MessageRepository(Protocol):
 
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None: ...
 
+    async def delete_for_user(self, user_id: uuid.UUID) -> int:
+        """Delete every message of the user; how many there were."""
+        ...
+
 
 class PreferenceRepository(Protocol):
     async def get(self, user_id: uuid.UUID) -> Preferences:
@@ -54,6 +58,10 @@ class PreferenceRepository(Protocol):
     async def switch(self, user_id: uuid.UUID, category: Category, channel: Channel, *, on: bool) -> None:
         """One switch, one atomic statement (insert-if-absent or delete of the opt-out row):
         concurrent changes of different switches never undo each other."""
+        ...
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+        """Back to the defaults: no language chosen, nothing switched off."""
         ...
 
 

@@ -100,3 +100,21 @@ async def test_reminders_go_out_before_the_start_through_the_scheduler(
         "Через два дня: Rafting on the Msta",
         "Завтра: Rafting on the Msta",
     ]
+
+
+async def test_a_deleted_account_gets_nothing_more_and_its_messages_are_gone(
+    api: Client, cast: Cast, channel: MemoryMessageSender
+) -> None:
+    queued = await api.post(
+        f"{API}/admin/notifications/test",
+        json={"userId": cast.vera.id, "text": "ping"},
+        headers=cast.root.auth,
+    )
+    assert queued.status_code == 202, queued.text
+
+    deleted = await api.delete(f"{API}/users/me", headers=cast.vera.auth)
+    assert deleted.status_code == 204, deleted.text
+    await deliver_events(api)
+
+    assert await send_messages(api) == 0
+    assert channel.sent == []

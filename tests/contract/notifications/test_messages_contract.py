@@ -149,3 +149,25 @@ async def test_preferences_default_and_change_one_switch_at_a_time(kit: Notifica
             user_id, Language.EN, frozenset({(Category.EVENT_NEWS, Channel.SMS)})
         )
         assert await uow.preferences.get(new_id()) != await uow.preferences.get(user_id)
+
+
+async def test_deleting_a_users_messages_and_preferences_leaves_the_others(kit: NotificationKit) -> None:
+    ann, bob = new_id(), new_id()
+    await add(
+        kit, a_message("s:1", user_id=ann), a_message("s:2", user_id=ann), a_message("s:1", user_id=bob)
+    )
+    async with kit.uow() as uow:
+        for user_id in (ann, bob):
+            await uow.preferences.set_language(user_id, Language.EN, now=NOW)
+            await uow.preferences.switch(user_id, Category.EVENT_NEWS, Channel.SMS, on=False)
+        await uow.commit()
+
+    async with kit.uow() as uow:
+        assert await uow.messages.delete_for_user(ann) == 2
+        await uow.preferences.delete_for_user(ann)
+        await uow.commit()
+
+    assert [m.user_id for m in await kit.messages()] == [bob]
+    async with kit.uow() as uow:
+        assert await uow.preferences.get(ann) == Preferences(ann)
+        assert (await uow.preferences.get(bob)).language is Language.EN

@@ -24,6 +24,7 @@ from aquastream.domain.notifications.model import EventSummary, Message, Notice,
 from aquastream.domain.notifications.notify import Notify
 from aquastream.domain.notifications.policy import NotificationPolicy
 from aquastream.domain.notifications.preferences import GetMyPreferences, UpdateMyPreferences
+from aquastream.domain.notifications.privacy import ForgetUser
 from aquastream.domain.notifications.sending import SendDueMessages
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
@@ -86,3 +87,6 @@ class World:
 
     def bot(self) -> HandleBotMessage:
         return HandleBotMessage(self.uow(), self.recipients, self.linker)
+
+    def forget(self) -> ForgetUser:
+        return ForgetUser(self.uow())

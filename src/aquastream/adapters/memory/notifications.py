@@ -86,6 +86,14 @@ class MemoryMessageRepository(_Tables):
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
         self._update(message_id, status=MessageStatus.FAILED, last_error=error)
 
+    async def delete_for_user(self, user_id: uuid.UUID) -> int:
+        rows = self._table(MESSAGES)
+        doomed = [message_id for message_id, m in rows.items() if m.user_id == user_id]
+        for message_id in doomed:
+            del rows[message_id]
+            self._table(LEASES).pop(message_id, None)
+        return len(doomed)
+
 
 class MemoryPreferenceRepository(_Tables):
     async def get(self, user_id: uuid.UUID) -> Preferences:
@@ -104,6 +112,12 @@ class MemoryPreferenceRepository(_Tables):
             opt_outs.pop((user_id, category, channel), None)
         else:
             opt_outs[(user_id, category, channel)] = True
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+        self._table(LANGUAGES).pop(user_id, None)
+        opt_outs = self._table(OPT_OUTS)
+        for key in [key for key in opt_outs if key[0] == user_id]:
+            del opt_outs[key]
 
 
 class MemoryNotificationUnitOfWork(MemoryUnitOfWork):

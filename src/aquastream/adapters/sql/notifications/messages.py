@@ -124,6 +124,10 @@ class SqlMessageRepository(_Upserts):
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
         await self._set(message_id, status=MessageStatus.FAILED, last_error=error)
 
+    async def delete_for_user(self, user_id: uuid.UUID) -> int:
+        result = await self._connection.execute(delete(messages).where(messages.c.user_id == user_id))
+        return int(result.rowcount or 0)
+
 
 class SqlPreferenceRepository(_Upserts):
     async def get(self, user_id: uuid.UUID) -> Preferences:
@@ -164,3 +168,7 @@ class SqlPreferenceRepository(_Upserts):
                 .values(user_id=user_id, category=category, channel=channel)
                 .on_conflict_do_nothing()
             )
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+        await self._connection.execute(delete(user_settings).where(user_settings.c.user_id == user_id))
+        await self._connection.execute(delete(opt_outs).where(opt_outs.c.user_id == user_id))
