@@ -174,6 +174,26 @@ async def _send_batches(send: SendDueMessages, batch_size: int) -> int:
     return total
 
 
+def telegram_bot(settings: Settings, client: httpx.AsyncClient) -> TelegramBotSender | None:
+    """The bot, when a token is configured (recovery codes use it too)."""
+    if not settings.telegram_bot_token:
+        return None
+    return TelegramBotSender(client, settings.telegram_bot_token, settings.telegram_api_url)
+
+
+def smtp_mailer(settings: Settings) -> Mailer | None:
+    if not settings.smtp_host:
+        return None
+    return Mailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_username,
+        settings.smtp_password,
+        settings.smtp_from,
+        settings.smtp_starttls,
+    )
+
+
 class NotificationProvider(Provider):
     scope = Scope.REQUEST
 
@@ -223,21 +243,10 @@ class NotificationProvider(Provider):
     def sender(self, settings: Settings, client: httpx.AsyncClient) -> MessageSender:
         """Each configured channel delivers; the others write to the log (SPEC §10)."""
         senders: dict[Channel, MessageSender] = {}
-        if settings.telegram_bot_token:
-            senders[Channel.TELEGRAM] = TelegramBotSender(
-                client, settings.telegram_bot_token, settings.telegram_api_url
-            )
-        if settings.smtp_host:
-            senders[Channel.EMAIL] = EmailSender(
-                Mailer(
-                    settings.smtp_host,
-                    settings.smtp_port,
-                    settings.smtp_username,
-                    settings.smtp_password,
-                    settings.smtp_from,
-                    settings.smtp_starttls,
-                )
-            )
+        if telegram := telegram_bot(settings, client):
+            senders[Channel.TELEGRAM] = telegram
+        if mailer := smtp_mailer(settings):
+            senders[Channel.EMAIL] = EmailSender(mailer)
         if settings.sms_gateway_url:
             senders[Channel.SMS] = SmsGatewaySender(
                 client, settings.sms_gateway_url, settings.sms_gateway_token

@@ -16,6 +16,7 @@ from aquastream.adapters.notify.channels import (
     SmsGatewaySender,
     TelegramBotSender,
 )
+from aquastream.adapters.notify.recovery import SmtpRecoveryCodeSender, TelegramRecoveryCodeSender
 from aquastream.adapters.notify.smtp import Mailer
 from aquastream.domain.notifications.errors import DeliveryFailed
 from aquastream.domain.notifications.model import Channel, Message
@@ -184,3 +185,27 @@ async def test_the_log_channel_shows_the_text_outside_production(caplog: pytest.
     [logged] = [r for r in caplog.records if r.name == "aquastream.notify"]
     assert "Hello" in logged.getMessage()
     assert logged.__dict__["recipient"] == "***4567"
+
+
+async def test_recovery_codes_go_to_a_linked_chat_first(
+    telegram: FakeServer, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    mailer = Mailer("127.0.0.1", smtp_server.port, None, None, "no-reply@aquastream.test", False)
+    sender = TelegramRecoveryCodeSender(
+        TelegramBotSender(client, BOT_TOKEN, telegram.url),
+        SmtpRecoveryCodeSender(mailer),
+        code_ttl_minutes=15,
+    )
+
+    await sender.send_recovery_code(email="ann@example.com", telegram_chat_id=42, code="482913")
+    assert smtp_server.inbox.envelopes == []
+    [request] = telegram.received
+    assert request.body["chat_id"] == 42
+    assert "482913" in request.body["text"]
+    assert "15" in request.body["text"]
+
+    await sender.send_recovery_code(email="ann@example.com", telegram_chat_id=None, code="111111")
+    await sender.send_recovery_code(email="ann@example.com", telegram_chat_id=BLOCKED_CHAT, code="222222")
+    assert len(telegram.received) == 2
+    assert "111111" in smtp_server.inbox.message(0).get_content()
+    assert "222222" in smtp_server.inbox.message(1).get_content()

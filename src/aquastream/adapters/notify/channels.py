@@ -66,11 +66,13 @@ class TelegramBotSender:
         self._url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
 
     async def send(self, message: Message) -> None:
-        text = f"{message.title}\n\n{message.body}"[:TELEGRAM_MAX_TEXT]
+        await self.send_text(int(message.address), f"{message.title}\n\n{message.body}")
+
+    async def send_text(self, chat_id: int, text: str) -> None:
         try:
             response = await self._client.post(
                 self._url,
-                json={"chat_id": int(message.address), "text": text, "disable_web_page_preview": True},
+                json={"chat_id": chat_id, "text": text[:TELEGRAM_MAX_TEXT], "disable_web_page_preview": True},
             )
             answer = response.json()
         except httpx.HTTPError as exc:
