@@ -30,6 +30,10 @@ class MessageRepository(Protocol):
 
     async def get(self, message_id: uuid.UUID) -> Message | None: ...
 
+    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
+        """The users who already have a message of this category and subject."""
+        ...
+
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
         """Up to ``limit`` PENDING messages due at ``now`` and not leased, oldest first; each is
         leased until ``now + lease`` and its attempt counted. Rows other transactions hold are

@@ -171,3 +171,18 @@ async def test_deleting_a_users_messages_and_preferences_leaves_the_others(kit: 
     async with kit.uow() as uow:
         assert await uow.preferences.get(ann) == Preferences(ann)
         assert (await uow.preferences.get(bob)).language is Language.EN
+
+
+async def test_who_was_told_of_a_subject(kit: NotificationKit) -> None:
+    ann, bob = new_id(), new_id()
+    await add(
+        kit,
+        a_message("event:e1:reminder:24h", user_id=ann, category=Category.EVENT_REMINDER),
+        a_message("event:e1:reminder:24h", user_id=bob, category=Category.EVENT_REMINDER),
+        a_message("event:e1:reminder:48h", user_id=bob, category=Category.EVENT_REMINDER),
+        a_message("event:e1:reminder:24h", user_id=new_id(), category=Category.EVENT_NEWS),
+    )
+
+    async with kit.uow() as uow:
+        assert await uow.messages.users_told(Category.EVENT_REMINDER, "event:e1:reminder:24h") == {ann, bob}
+        assert await uow.messages.users_told(Category.EVENT_REMINDER, "event:e2:reminder:24h") == set()

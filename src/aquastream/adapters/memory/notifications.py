@@ -52,6 +52,13 @@ class MemoryMessageRepository(_Tables):
         found: Message | None = self._table(MESSAGES).get(message_id)
         return found
 
+    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
+        return {
+            m.user_id
+            for m in self._table(MESSAGES).values()
+            if (m.category, m.subject) == (category, subject)
+        }
+
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
         rows, leases = self._table(MESSAGES), self._table(LEASES)
         due = sorted(

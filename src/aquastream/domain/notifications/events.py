@@ -39,7 +39,9 @@ class SendEventReminders:
     - exactly once per (participant, event, reminder): the subject
       ``event:<id>:reminder:<hours>`` is unique per user, so re-running the sweep (every few
       minutes, also after a crash, or on two workers) writes nothing new; a participant
-      confirmed after the first sweep is reminded by the next one.
+      confirmed after the first sweep is reminded by the next one. Participants already
+      reminded are skipped before anything is looked up, so a sweep over a big event that
+      was reminded already costs two queries.
     """
 
     def __init__(
@@ -64,15 +66,18 @@ class SendEventReminders:
             for shorter, before in zip([timedelta(0), *windows], windows, strict=False):
                 label = reminder_label(before)
                 for event in await self._events.starting_between(now + shorter, now + before):
+                    subject = f"event:{event.event_id}:reminder:{label}"
+                    reminded = await self._uow.messages.users_told(Category.EVENT_REMINDER, subject)
                     notices = [
                         Notice(
                             user_id=user_id,
                             category=Category.EVENT_REMINDER,
-                            subject=f"event:{event.event_id}:reminder:{label}",
+                            subject=subject,
                             template=f"event_reminder_{label}",
                             event_id=event.event_id,
                         )
                         for user_id in await self._events.confirmed_participants(event.event_id)
+                        if user_id not in reminded
                     ]
                     written += len(
                         await write_notices(self._uow, self._recipients, self._events, notices, now=now)

@@ -79,7 +79,7 @@ class SqlMessageRepository(_Upserts):
                 sent_at=message.sent_at,
                 last_error=message.last_error,
             )
-            .on_conflict_do_nothing(index_elements=["user_id", "category", "subject"])
+            .on_conflict_do_nothing(index_elements=["category", "subject", "user_id"])
         )
         return bool((await self._connection.execute(statement)).rowcount)
 
@@ -87,6 +87,12 @@ class SqlMessageRepository(_Upserts):
         row = (await self._connection.execute(select(messages).where(messages.c.id == message_id))).mappings()
         found = row.first()
         return message_from_row(found) if found else None
+
+    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
+        query = select(messages.c.user_id).where(
+            messages.c.category == category, messages.c.subject == subject
+        )
+        return set((await self._connection.scalars(query)).all())
 
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
         due = (

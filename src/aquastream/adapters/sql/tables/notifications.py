@@ -14,8 +14,6 @@ from aquastream.adapters.sql.tables.base import metadata
 
 SCHEMA = "notifications"
 
-MESSAGES_SUBJECT_UNIQUE = "uq_messages_user_id_category_subject"
-
 messages = Table(
     "messages",
     metadata,
@@ -35,11 +33,14 @@ messages = Table(
     Column("locked_until", DateTimeUTC(), nullable=True),
     Column("sent_at", DateTimeUTC(), nullable=True),
     Column("last_error", Text(), nullable=True),
-    UniqueConstraint("user_id", "category", "subject"),
+    # Subject first: the reminder sweep asks who was already told of a subject.
+    UniqueConstraint("category", "subject", "user_id"),
     CheckConstraint("status IN ('PENDING', 'SENT', 'FAILED')", name="status_known"),
     CheckConstraint("channel IN ('TELEGRAM', 'EMAIL', 'SMS')", name="channel_known"),
     schema=SCHEMA,
 )
+# A deleted account's messages are found by user.
+Index(None, messages.c.user_id)
 # The sender scans only the pending messages, by when they are due.
 PENDING_MESSAGE = messages.c.status == "PENDING"
 Index(

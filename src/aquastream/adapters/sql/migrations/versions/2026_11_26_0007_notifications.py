@@ -49,9 +49,10 @@ def upgrade() -> None:
         sa.CheckConstraint("status IN ('PENDING', 'SENT', 'FAILED')", name="ck_messages_status_known"),
         sa.CheckConstraint("channel IN ('TELEGRAM', 'EMAIL', 'SMS')", name="ck_messages_channel_known"),
         sa.PrimaryKeyConstraint("id", name="pk_messages"),
-        sa.UniqueConstraint("user_id", "category", "subject", name="uq_messages_user_id_category_subject"),
+        sa.UniqueConstraint("category", "subject", "user_id", name="uq_messages_category_subject_user_id"),
         schema=SCHEMA,
     )
+    op.create_index("ix_messages_user_id", "messages", ["user_id"], schema=SCHEMA)
     op.create_index(
         "ix_messages_pending_next_attempt_at",
         "messages",
@@ -82,5 +83,6 @@ def downgrade() -> None:
     op.drop_table("opt_outs", schema=SCHEMA)
     op.drop_table("user_settings", schema=SCHEMA)
     op.drop_index("ix_messages_pending_next_attempt_at", table_name="messages", schema=SCHEMA)
+    op.drop_index("ix_messages_user_id", table_name="messages", schema=SCHEMA)
     op.drop_table("messages", schema=SCHEMA)
     drop_schemas(SCHEMA)
