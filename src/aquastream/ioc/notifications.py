@@ -55,7 +55,7 @@ from aquastream.domain.notifications.privacy import ForgetUser
 from aquastream.domain.notifications.sending import SendDueMessages
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
+from aquastream.ioc.worker import Subscription, sweep, use_case_handler, use_case_job
 from aquastream.ports.notifications import (
     EventDirectory,
     MessageSender,
@@ -68,8 +68,6 @@ from aquastream.settings import Settings
 
 SEND_JOB = "notifications.send"
 REMINDERS_JOB = "notifications.reminders"
-# The sender takes batches until one comes back short, at most this many per tick.
-MAX_BATCHES_PER_TICK = 10
 HTTP_TIMEOUT_SECONDS = 10.0
 
 
@@ -162,16 +160,6 @@ def _subscription(rule: NoticeRule) -> Callable[[AsyncContainer], Subscription]:
         )
 
     return subscribe
-
-
-async def _send_batches(send: SendDueMessages, batch_size: int) -> int:
-    total = 0
-    for _ in range(MAX_BATCHES_PER_TICK):
-        claimed = await send()
-        total += claimed
-        if claimed < batch_size:
-            break
-    return total
 
 
 def telegram_bot(settings: Settings, client: httpx.AsyncClient) -> TelegramBotSender | None:
@@ -280,7 +268,7 @@ class NotificationProvider(Provider):
             SEND_JOB,
             timedelta(seconds=settings.notification_send_seconds),
             SendDueMessages,
-            lambda send: _send_batches(send, policy.batch_size),
+            lambda send: sweep(send, policy.batch_size),
         )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
