@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from aquastream.domain.notifications.model import (
@@ -82,6 +83,21 @@ async def test_an_event_delivered_to_twenty_workers_at_once_is_one_message(racin
     report(racing, "20 deliveries of one fact", written=sum(map(len, written)), rows=len(stored))
     assert sum(map(len, written)) == 1
     assert len(stored) == 1
+
+
+async def test_reminder_sweeps_on_many_workers_at_once_remind_each_participant_once(
+    racing: NotificationKit,
+) -> None:
+    participants = [await racing.add_person() for _ in range(10)]
+    event = await racing.add_event(*participants, starts_in=timedelta(hours=30))
+
+    written = await asyncio.gather(*(racing.remind()() for _ in range(10)))
+
+    stored = await racing.messages()
+    report(racing, "10 reminder sweeps over 10 participants", written=sum(written), rows=len(stored))
+    assert sum(written) == len(stored) == 10
+    assert {m.subject for m in stored} == {f"event:{event.event_id}:reminder:48h"}
+    assert sorted(m.user_id for m in stored) == sorted(participants)
 
 
 async def test_concurrent_senders_claim_disjoint_batches(racing: NotificationKit) -> None:
