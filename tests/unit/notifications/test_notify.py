@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from aquastream.domain.notifications.model import Category, Channel, Language, MessageStatus, Notice
@@ -11,13 +12,9 @@ from aquastream.domain.shared.ids import new_id
 from .world import NOW, World
 
 
-def confirmed(user_id: object, event_id: object, booking: str = "b1") -> Notice:
+def confirmed(user_id: uuid.UUID, event_id: uuid.UUID, booking: str = "b1") -> Notice:
     return Notice(
-        user_id,  # type: ignore[arg-type]
-        Category.BOOKING_CONFIRMED,
-        f"booking:{booking}:confirmed",
-        "booking_confirmed",
-        event_id,  # type: ignore[arg-type]
+        user_id, Category.BOOKING_CONFIRMED, f"booking:{booking}:confirmed", "booking_confirmed", event_id
     )
 
 
