@@ -89,6 +89,37 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     smtp_password: Annotated[str | None, _doc("SMTP password.")] = None
     smtp_from: Annotated[str, _doc("Sender address of emails.")] = "AquaStream <no-reply@aquastream.local>"
     smtp_starttls: Annotated[bool, _doc("Upgrade the SMTP connection with STARTTLS.")] = True
+    telegram_bot_token: Annotated[
+        str | None, _doc("Telegram Bot API token; unset means Telegram notifications are only logged.")
+    ] = None
+    telegram_api_url: Annotated[str, _doc("Base URL of the Telegram Bot API.")] = "https://api.telegram.org"
+    telegram_webhook_secret: Annotated[
+        str | None,
+        _doc(
+            "Secret the bot webhook expects in `X-Telegram-Bot-Api-Secret-Token` (give Telegram the "
+            "same in `setWebhook`); unset refuses every webhook call."
+        ),
+    ] = None
+    sms_gateway_url: Annotated[
+        str | None, _doc("URL of the HTTP SMS gateway (JSON POST); unset means SMS are only logged.")
+    ] = None
+    sms_gateway_token: Annotated[str | None, _doc("Bearer token for the SMS gateway.")] = None
+    notification_send_seconds: Annotated[
+        int, _doc("How often the sender job delivers due notifications."), msgspec.Meta(ge=1)
+    ] = 10
+    notification_max_attempts: Annotated[
+        int, _doc("Delivery attempts of a notification before it is marked FAILED."), msgspec.Meta(ge=1)
+    ] = 8
+    notification_retry_base_seconds: Annotated[
+        int,
+        _doc("First retry delay of a failed notification; doubles with each attempt."),
+        msgspec.Meta(ge=1),
+    ] = 30
+    notification_reminder_sweep_seconds: Annotated[
+        int,
+        _doc("How often events starting within 48 h / 24 h are checked for reminders."),
+        msgspec.Meta(ge=1),
+    ] = 300
     rate_limit_enabled: Annotated[bool, _doc("Apply the per-IP / per-user rate limits.")] = True
     rate_limit_auth: Annotated[str, _doc("Limit of the auth routes.")] = "10/minute"
     rate_limit_recovery: Annotated[str, _doc("Limit of the recovery routes.")] = "5/5minutes"

@@ -15,6 +15,7 @@ import pytest
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from aquastream.adapters.notify.recovery import SmtpRecoveryCodeSender
+from aquastream.adapters.notify.smtp import Mailer
 
 USERNAME = "mailer"
 PASSWORD = "mail-secret"
@@ -81,7 +82,7 @@ def sender_for(server: SmtpServer, **overrides: Any) -> SmtpRecoveryCodeSender:
         "starttls": False,
     }
     options.update(overrides)
-    return SmtpRecoveryCodeSender(**options)
+    return SmtpRecoveryCodeSender(Mailer(**options))
 
 
 async def test_the_code_arrives_as_a_plain_text_mail_in_russian_and_english(smtp_server: SmtpServer) -> None:
@@ -120,7 +121,7 @@ async def test_wrong_credentials_fail_loudly(smtp_server: SmtpServer) -> None:
     assert smtp_server.inbox.envelopes == []
 
 
-async def test_a_linked_telegram_chat_still_gets_the_code_by_email_for_now(smtp_server: SmtpServer) -> None:
+async def test_the_smtp_sender_mails_the_code_even_when_a_chat_is_linked(smtp_server: SmtpServer) -> None:
     await sender_for(smtp_server).send_recovery_code(
         email="ivan@example.com", telegram_chat_id=77, code="482913"
     )

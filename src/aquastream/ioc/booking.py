@@ -38,7 +38,7 @@ from aquastream.domain.booking.waitlist import (
 )
 from aquastream.domain.catalog.events import EventCancelled, EventCapacityChanged, EventCompleted
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
+from aquastream.ioc.worker import Subscription, sweep, use_case_handler, use_case_job
 from aquastream.ports.booking import (
     BookingUnitOfWork,
     OrganizerAccess,
@@ -52,19 +52,6 @@ from aquastream.settings import Settings
 EXPIRE_HOLDS_JOB = "booking.expire_holds"
 LAPSE_WINDOWS_JOB = "booking.lapse_waitlist_windows"
 PURGE_IDEMPOTENCY_JOB = "booking.purge_idempotency_keys"
-# A sweep takes batches until one comes back short, but never more than this many per
-# tick: a backlog is worked off over a few ticks instead of holding one worker for long.
-MAX_BATCHES_PER_TICK = 10
-
-
-async def _sweep(run_batch: ExpireHolds | LapseWaitlistWindows, batch_size: int) -> int:
-    total = 0
-    for _ in range(MAX_BATCHES_PER_TICK):
-        done = await run_batch()
-        total += done
-        if done < batch_size:
-            break
-    return total
 
 
 class BookingProvider(Provider):
@@ -129,7 +116,7 @@ class BookingProvider(Provider):
             EXPIRE_HOLDS_JOB,
             timedelta(seconds=settings.expiry_sweep_seconds),
             ExpireHolds,
-            lambda expire: _sweep(expire, policy.expiry_batch_size),
+            lambda expire: sweep(expire, policy.expiry_batch_size),
         )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
@@ -141,7 +128,7 @@ class BookingProvider(Provider):
             LAPSE_WINDOWS_JOB,
             timedelta(seconds=settings.expiry_sweep_seconds),
             LapseWaitlistWindows,
-            lambda lapse: _sweep(lapse, policy.expiry_batch_size),
+            lambda lapse: sweep(lapse, policy.expiry_batch_size),
         )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)

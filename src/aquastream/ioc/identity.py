@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
-from aquastream.adapters.notify.recovery import LogRecoveryCodeSender, SmtpRecoveryCodeSender
+from aquastream.adapters.notify.recovery import (
+    LogRecoveryCodeSender,
+    SmtpRecoveryCodeSender,
+    TelegramRecoveryCodeSender,
+)
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
 from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
@@ -24,6 +29,7 @@ from aquastream.domain.identity.recovery import RequestPasswordRecovery, ResetPa
 from aquastream.domain.identity.registration import RegisterUser
 from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegramChat
 from aquastream.domain.shared.scheduling import PeriodicJob
+from aquastream.ioc.notifications import smtp_mailer, telegram_bot
 from aquastream.ioc.worker import use_case_job
 from aquastream.ports.identity import (
     AccessTokenIssuer,
@@ -65,19 +71,19 @@ class IdentityProvider(Provider):
     secrets = provide(SystemSecrets, provides=SecretGenerator, scope=Scope.APP)
 
     @provide(scope=Scope.APP)
-    def recovery_sender(self, settings: Settings) -> RecoveryCodeSender:
-        if settings.smtp_host:
-            return SmtpRecoveryCodeSender(
-                settings.smtp_host,
-                settings.smtp_port,
-                settings.smtp_username,
-                settings.smtp_password,
-                settings.smtp_from,
-                settings.smtp_starttls,
-                code_ttl_minutes=max(1, settings.recovery_code_ttl_seconds // 60),
-            )
-        # Without SMTP a developer still needs the code to finish recovery locally.
-        return LogRecoveryCodeSender(reveal_codes=settings.env != "production")
+    def recovery_sender(self, settings: Settings, client: httpx.AsyncClient) -> RecoveryCodeSender:
+        """Telegram for users with a linked chat when a bot is configured, else (and when
+        Telegram fails) email when SMTP is configured, else the log."""
+        minutes = max(1, settings.recovery_code_ttl_seconds // 60)
+        fallback: RecoveryCodeSender
+        if mailer := smtp_mailer(settings):
+            fallback = SmtpRecoveryCodeSender(mailer, code_ttl_minutes=minutes)
+        else:
+            # Without SMTP a developer still needs the code to finish recovery locally.
+            fallback = LogRecoveryCodeSender(reveal_codes=settings.env != "production")
+        if telegram := telegram_bot(settings, client):
+            return TelegramRecoveryCodeSender(telegram, fallback, code_ttl_minutes=minutes)
+        return fallback
 
     @provide
     def uow(self, engine: AsyncEngine) -> IdentityUnitOfWork:

@@ -64,6 +64,23 @@ def use_case_job(
     return PeriodicJob(name, interval, run)
 
 
+# A sweep takes batches until one comes back short, but never more than this many per
+# tick: a backlog is worked off over a few ticks instead of holding one worker for long.
+MAX_BATCHES_PER_TICK = 10
+
+
+async def sweep(run_batch: Callable[[], Awaitable[int]], batch_size: int) -> int:
+    """Run ``run_batch`` (which answers how many items it handled) until a batch comes back
+    short or ``MAX_BATCHES_PER_TICK`` ran; the total handled."""
+    total = 0
+    for _ in range(MAX_BATCHES_PER_TICK):
+        done = await run_batch()
+        total += done
+        if done < batch_size:
+            break
+    return total
+
+
 class WorkerProvider(Provider):
     scope = Scope.APP
 

@@ -29,7 +29,10 @@ def test_ids_do_not_repeat() -> None:
     assert len({new_id() for _ in range(10_000)}) == 10_000
 
 
-@pytest.mark.parametrize(("page", "size", "bad_field"), [(-1, 20, "page"), (MAX_PAGE + 1, 20, "page"), (0, 0, "size"), (0, 101, "size")])
+@pytest.mark.parametrize(
+    ("page", "size", "bad_field"),
+    [(-1, 20, "page"), (MAX_PAGE + 1, 20, "page"), (0, 0, "size"), (0, 101, "size")],
+)
 def test_bad_paging_values_are_refused_not_clamped(page: int, size: int, bad_field: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         PageRequest(page, size)

@@ -1,27 +1,22 @@
-"""Senders of password-recovery codes: to the log (embedded default) or by email over SMTP.
-
-Telegram delivery arrives with the Telegram adapter; until then both senders use their
-own channel even when the user has a chat linked, and say so.
+"""Senders of password-recovery codes: to the log (embedded default), by email over SMTP,
+and through the Telegram bot for users with a linked chat (SPEC §2), which falls back to
+one of the other two.
 """
 
 from __future__ import annotations
 
 import logging
-from email.message import EmailMessage
 
-import aiosmtplib
+from aquastream.adapters.notify.channels import TelegramBotSender, masked
+from aquastream.adapters.notify.smtp import Mailer
+from aquastream.domain.notifications.errors import DeliveryFailed
+from aquastream.ports.identity import RecoveryCodeSender
 
 logger = logging.getLogger("aquastream.notify")
 
 
 def _channel(telegram_chat_id: int | None) -> str:
     return "telegram" if telegram_chat_id is not None else "email"
-
-
-def _masked(email: str) -> str:
-    """Enough of the address to tell users apart in a log, not enough to harvest it."""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
 
 
 class LogRecoveryCodeSender:
@@ -44,7 +39,7 @@ class LogRecoveryCodeSender:
                 channel,
             )
         else:
-            logger.info("Recovery code for %s would be sent by %s (log-only sender)", _masked(email), channel)
+            logger.info("Recovery code for %s would be sent by %s (log-only sender)", masked(email), channel)
 
 
 _SUBJECT = "AquaStream: код восстановления пароля / password recovery code"
@@ -68,44 +63,46 @@ class SmtpRecoveryCodeSender:
     the use case logs that without telling the requester.
     """
 
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        username: str | None,
-        password: str | None,
-        sender: str,
-        starttls: bool,
-        *,
-        code_ttl_minutes: int = 15,
-        timeout_seconds: float = 30,
-    ) -> None:
-        self._host = host
-        self._port = port
-        self._username = username
-        self._password = password
-        self._sender = sender
-        self._starttls = starttls
+    def __init__(self, mailer: Mailer, *, code_ttl_minutes: int = 15) -> None:
+        self._mailer = mailer
         self._code_ttl_minutes = code_ttl_minutes
-        self._timeout_seconds = timeout_seconds
+
+    async def send_recovery_code(self, *, email: str, telegram_chat_id: int | None, code: str) -> None:
+        await self._mailer.send(
+            to=email, subject=_SUBJECT, body=_BODY.format(code=code, minutes=self._code_ttl_minutes)
+        )
+        logger.info("Recovery code sent by email to %s", masked(email))
+
+
+_TELEGRAM_TEXT = """\
+Код для восстановления пароля AquaStream: {code}
+Действует {minutes} мин.
+
+Your AquaStream password recovery code: {code}
+Valid for {minutes} minutes."""
+
+
+class TelegramRecoveryCodeSender:
+    """The code goes to the user's linked Telegram chat; without a chat, or when Telegram
+    refuses or cannot be reached, ``fallback`` sends it (by email, or to the log), so the user
+    is never left without a code."""
+
+    def __init__(
+        self, telegram: TelegramBotSender, fallback: RecoveryCodeSender, *, code_ttl_minutes: int = 15
+    ) -> None:
+        self._telegram = telegram
+        self._fallback = fallback
+        self._code_ttl_minutes = code_ttl_minutes
 
     async def send_recovery_code(self, *, email: str, telegram_chat_id: int | None, code: str) -> None:
         if telegram_chat_id is not None:
-            logger.info("User has Telegram linked; no Telegram sender yet, so the code goes by email")
-        message = EmailMessage()
-        message["From"] = self._sender
-        message["To"] = email
-        message["Subject"] = _SUBJECT
-        message.set_content(_BODY.format(code=code, minutes=self._code_ttl_minutes))
-        await aiosmtplib.send(
-            message,
-            hostname=self._host,
-            port=self._port,
-            username=self._username,
-            password=self._password,
-            # Always a bool: None would mean "when offered", silently sending in plain
-            # text to a server that does not offer STARTTLS.
-            start_tls=self._starttls,
-            timeout=self._timeout_seconds,
-        )
-        logger.info("Recovery code sent by email to %s", _masked(email))
+            try:
+                await self._telegram.send_text(
+                    telegram_chat_id, _TELEGRAM_TEXT.format(code=code, minutes=self._code_ttl_minutes)
+                )
+            except DeliveryFailed as failure:
+                logger.warning("Recovery code not delivered by Telegram (%s); sending it by email", failure)
+            else:
+                logger.info("Recovery code sent by Telegram for %s", masked(email))
+                return
+        await self._fallback.send_recovery_code(email=email, telegram_chat_id=None, code=code)

@@ -1,0 +1,22 @@
+"""HTTP controllers of the notification domain: preferences, the Telegram bot webhook, an
+event's news, and the admin's test message."""
+
+from aquastream.adapters.http.notifications.admin_routes import AdminNotificationController
+from aquastream.adapters.http.notifications.news_routes import EventNewsController
+from aquastream.adapters.http.notifications.preference_routes import PreferenceController
+from aquastream.adapters.http.notifications.telegram_routes import TelegramWebhookController
+
+CONTROLLERS = [
+    PreferenceController,
+    TelegramWebhookController,
+    EventNewsController,
+    AdminNotificationController,
+]
+
+__all__ = [
+    "CONTROLLERS",
+    "AdminNotificationController",
+    "EventNewsController",
+    "PreferenceController",
+    "TelegramWebhookController",
+]

@@ -1,0 +1,207 @@
+"""In-memory notification outbox, preferences, and the answers of the other domains.
+
+Each method runs under the database lock its unit of work holds, which makes it as atomic
+as the single SQL statement it stands for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.domain.notifications.model import (
+    Category,
+    Channel,
+    EventSummary,
+    Language,
+    Message,
+    MessageStatus,
+    Preferences,
+    Recipient,
+)
+
+MESSAGES = "notifications.messages"
+LEASES = "notifications.leases"
+LANGUAGES = "notifications.user_settings"
+OPT_OUTS = "notifications.opt_outs"
+
+
+class _Tables:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    def _table(self, name: str) -> dict[Any, Any]:
+        # Looked up on every use: a rollback replaces the database's tables.
+        return self._db.table(name)
+
+
+class MemoryMessageRepository(_Tables):
+    async def add(self, message: Message) -> bool:
+        rows = self._table(MESSAGES)
+        key = (message.user_id, message.category, message.subject)
+        if any((m.user_id, m.category, m.subject) == key for m in rows.values()):
+            return False
+        rows[message.id] = message
+        return True
+
+    async def get(self, message_id: uuid.UUID) -> Message | None:
+        found: Message | None = self._table(MESSAGES).get(message_id)
+        return found
+
+    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
+        return {
+            m.user_id
+            for m in self._table(MESSAGES).values()
+            if (m.category, m.subject) == (category, subject)
+        }
+
+    async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
+        rows, leases = self._table(MESSAGES), self._table(LEASES)
+        due = sorted(
+            (
+                m
+                for m in rows.values()
+                if m.status is MessageStatus.PENDING
+                and m.next_attempt_at <= now
+                and leases.get(m.id, now) <= now
+            ),
+            key=lambda m: (m.next_attempt_at, m.id),
+        )[:limit]
+        claimed = []
+        for message in due:
+            leases[message.id] = now + lease
+            rows[message.id] = claimed_message = dataclasses.replace(message, attempts=message.attempts + 1)
+            claimed.append(claimed_message)
+        return claimed
+
+    def _update(self, message_id: uuid.UUID, **changes: Any) -> None:
+        rows = self._table(MESSAGES)
+        self._table(LEASES).pop(message_id, None)
+        if message_id in rows:
+            rows[message_id] = dataclasses.replace(rows[message_id], **changes)
+
+    async def mark_sent(self, message_id: uuid.UUID, *, now: datetime) -> None:
+        self._update(message_id, status=MessageStatus.SENT, sent_at=now)
+
+    async def mark_retry(self, message_id: uuid.UUID, *, error: str, retry_at: datetime) -> None:
+        self._update(message_id, last_error=error, next_attempt_at=retry_at)
+
+    async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
+        self._update(message_id, status=MessageStatus.FAILED, last_error=error)
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> int:
+        rows = self._table(MESSAGES)
+        doomed = [message_id for message_id, m in rows.items() if m.user_id == user_id]
+        for message_id in doomed:
+            del rows[message_id]
+            self._table(LEASES).pop(message_id, None)
+        return len(doomed)
+
+
+class MemoryPreferenceRepository(_Tables):
+    async def get(self, user_id: uuid.UUID) -> Preferences:
+        language = self._table(LANGUAGES).get(user_id, Language.RU)
+        switched_off = frozenset(
+            (category, channel) for (owner, category, channel) in self._table(OPT_OUTS) if owner == user_id
+        )
+        return Preferences(user_id=user_id, language=language, switched_off=switched_off)
+
+    async def set_language(self, user_id: uuid.UUID, language: Language, *, now: datetime) -> None:
+        self._table(LANGUAGES)[user_id] = language
+
+    async def switch(self, user_id: uuid.UUID, category: Category, channel: Channel, *, on: bool) -> None:
+        opt_outs = self._table(OPT_OUTS)
+        if on:
+            opt_outs.pop((user_id, category, channel), None)
+        else:
+            opt_outs[(user_id, category, channel)] = True
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+        self._table(LANGUAGES).pop(user_id, None)
+        opt_outs = self._table(OPT_OUTS)
+        for key in [key for key in opt_outs if key[0] == user_id]:
+            del opt_outs[key]
+
+
+class MemoryNotificationUnitOfWork(MemoryUnitOfWork):
+    def __init__(self, db: MemoryDatabase) -> None:
+        super().__init__(db)
+        self.messages = MemoryMessageRepository(db)
+        self.preferences = MemoryPreferenceRepository(db)
+
+
+class MemoryRecipientDirectory:
+    """Users as tests declare them; a user not declared is unknown (or blocked)."""
+
+    def __init__(self) -> None:
+        self.users: dict[uuid.UUID, Recipient] = {}
+
+    def add(self, recipient: Recipient) -> Recipient:
+        self.users[recipient.user_id] = recipient
+        return recipient
+
+    async def recipient(self, user_id: uuid.UUID) -> Recipient | None:
+        return self.users.get(user_id)
+
+    async def user_for_chat(self, chat_id: int) -> uuid.UUID | None:
+        return next((r.user_id for r in self.users.values() if r.telegram_chat_id == chat_id), None)
+
+
+class MemoryEventDirectory:
+    """Published events and their confirmed participants, as tests declare them."""
+
+    def __init__(self) -> None:
+        self.events: dict[uuid.UUID, EventSummary] = {}
+        self.published: set[uuid.UUID] = set()
+        self.confirmed: dict[uuid.UUID, list[uuid.UUID]] = {}
+
+    def add(self, event: EventSummary, *participants: uuid.UUID, published: bool = True) -> EventSummary:
+        self.events[event.event_id] = event
+        if published:
+            self.published.add(event.event_id)
+        self.confirmed.setdefault(event.event_id, []).extend(participants)
+        return event
+
+    async def event(self, event_id: uuid.UUID) -> EventSummary | None:
+        return self.events.get(event_id)
+
+    async def starting_between(self, after: datetime, until: datetime) -> Sequence[EventSummary]:
+        found = [
+            e for e in self.events.values() if e.event_id in self.published and after < e.starts_at <= until
+        ]
+        return sorted(found, key=lambda e: (e.starts_at, e.event_id))
+
+    async def confirmed_participants(self, event_id: uuid.UUID) -> Sequence[uuid.UUID]:
+        return list(self.confirmed.get(event_id, ()))
+
+
+class MemoryTelegramLinker:
+    """Link codes as tests hand them out: each works once."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, uuid.UUID] = {}
+        self.linked: list[tuple[uuid.UUID, int, str | None]] = []
+
+    async def link(self, code: str, chat_id: int, username: str | None) -> uuid.UUID | None:
+        user_id = self.codes.pop(code, None)
+        if user_id is not None:
+            self.linked.append((user_id, chat_id, username))
+        return user_id
+
+
+class MemoryMessageSender:
+    """Keeps what it sends; fails the next ``fail_next`` sends, to exercise retries."""
+
+    def __init__(self) -> None:
+        self.sent: list[Message] = []
+        self.fail_next = 0
+
+    async def send(self, message: Message) -> None:
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            raise ConnectionError("channel unavailable")
+        self.sent.append(message)

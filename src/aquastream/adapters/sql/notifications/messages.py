@@ -1,0 +1,180 @@
+"""The notification outbox and the preferences in SQL.
+
+Writing a message is ``INSERT … ON CONFLICT DO NOTHING`` on the (user, category, subject)
+key: a duplicate is no error, and of two transactions inserting the same key at once the
+second waits for the first and then writes nothing. Claiming is one ``UPDATE … WHERE id IN
+(SELECT … FOR UPDATE SKIP LOCKED) RETURNING``, as the event outbox does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import RowMapping, and_, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from aquastream.adapters.sql.tables.notifications import (
+    PENDING_MESSAGE,
+    messages,
+    opt_outs,
+    user_settings,
+)
+from aquastream.adapters.sql.uow import SqlRepository
+from aquastream.domain.notifications.model import (
+    Category,
+    Channel,
+    Language,
+    Message,
+    MessageStatus,
+    Preferences,
+)
+
+
+def message_from_row(row: RowMapping) -> Message:
+    return Message(
+        id=row["id"],
+        user_id=row["user_id"],
+        category=Category(row["category"]),
+        subject=row["subject"],
+        channel=Channel(row["channel"]),
+        address=row["address"],
+        language=Language(row["language"]),
+        title=row["title"],
+        body=row["body"],
+        created_at=row["created_at"],
+        next_attempt_at=row["next_attempt_at"],
+        status=MessageStatus(row["status"]),
+        attempts=row["attempts"],
+        sent_at=row["sent_at"],
+        last_error=row["last_error"],
+    )
+
+
+class _Upserts(SqlRepository):
+    def _insert(self, table: Any) -> Any:
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+
+class SqlMessageRepository(_Upserts):
+    async def add(self, message: Message) -> bool:
+        statement = (
+            self._insert(messages)
+            .values(
+                id=message.id,
+                user_id=message.user_id,
+                category=message.category,
+                subject=message.subject,
+                channel=message.channel,
+                address=message.address,
+                language=message.language,
+                title=message.title,
+                body=message.body,
+                status=message.status,
+                attempts=message.attempts,
+                created_at=message.created_at,
+                next_attempt_at=message.next_attempt_at,
+                sent_at=message.sent_at,
+                last_error=message.last_error,
+            )
+            .on_conflict_do_nothing(index_elements=["category", "subject", "user_id"])
+        )
+        return bool((await self._connection.execute(statement)).rowcount)
+
+    async def get(self, message_id: uuid.UUID) -> Message | None:
+        row = (await self._connection.execute(select(messages).where(messages.c.id == message_id))).mappings()
+        found = row.first()
+        return message_from_row(found) if found else None
+
+    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
+        query = select(messages.c.user_id).where(
+            messages.c.category == category, messages.c.subject == subject
+        )
+        return set((await self._connection.scalars(query)).all())
+
+    async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
+        due = (
+            select(messages.c.id)
+            .where(
+                PENDING_MESSAGE,
+                messages.c.next_attempt_at <= now,
+                or_(messages.c.locked_until.is_(None), messages.c.locked_until <= now),
+            )
+            .order_by(messages.c.next_attempt_at, messages.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # rendered as nothing on SQLite
+        )
+        statement = (
+            update(messages)
+            .where(messages.c.id.in_(due.scalar_subquery()))
+            .values(locked_until=now + lease, attempts=messages.c.attempts + 1)
+            .returning(*messages.c)
+        )
+        rows = (await self._connection.execute(statement)).mappings().all()
+        # RETURNING gives no order; the oldest due go first.
+        return sorted((message_from_row(row) for row in rows), key=lambda m: (m.next_attempt_at, m.id))
+
+    async def _set(self, message_id: uuid.UUID, **values: Any) -> None:
+        await self._connection.execute(
+            update(messages).where(messages.c.id == message_id).values(locked_until=None, **values)
+        )
+
+    async def mark_sent(self, message_id: uuid.UUID, *, now: datetime) -> None:
+        await self._set(message_id, status=MessageStatus.SENT, sent_at=now)
+
+    async def mark_retry(self, message_id: uuid.UUID, *, error: str, retry_at: datetime) -> None:
+        await self._set(message_id, last_error=error, next_attempt_at=retry_at)
+
+    async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
+        await self._set(message_id, status=MessageStatus.FAILED, last_error=error)
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> int:
+        result = await self._connection.execute(delete(messages).where(messages.c.user_id == user_id))
+        return int(result.rowcount or 0)
+
+
+class SqlPreferenceRepository(_Upserts):
+    async def get(self, user_id: uuid.UUID) -> Preferences:
+        language = await self._connection.scalar(
+            select(user_settings.c.language).where(user_settings.c.user_id == user_id)
+        )
+        rows = await self._connection.execute(
+            select(opt_outs.c.category, opt_outs.c.channel).where(opt_outs.c.user_id == user_id)
+        )
+        return Preferences(
+            user_id=user_id,
+            language=Language(language) if language else Language.RU,
+            switched_off=frozenset((Category(row.category), Channel(row.channel)) for row in rows),
+        )
+
+    async def set_language(self, user_id: uuid.UUID, language: Language, *, now: datetime) -> None:
+        statement = self._insert(user_settings).values(user_id=user_id, language=language, updated_at=now)
+        await self._connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["user_id"], set_={"language": language, "updated_at": now}
+            )
+        )
+
+    async def switch(self, user_id: uuid.UUID, category: Category, channel: Channel, *, on: bool) -> None:
+        if on:
+            await self._connection.execute(
+                delete(opt_outs).where(
+                    and_(
+                        opt_outs.c.user_id == user_id,
+                        opt_outs.c.category == category,
+                        opt_outs.c.channel == channel,
+                    )
+                )
+            )
+        else:
+            await self._connection.execute(
+                self._insert(opt_outs)
+                .values(user_id=user_id, category=category, channel=channel)
+                .on_conflict_do_nothing()
+            )
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+        await self._connection.execute(delete(user_settings).where(user_settings.c.user_id == user_id))
+        await self._connection.execute(delete(opt_outs).where(opt_outs.c.user_id == user_id))

@@ -1,0 +1,1 @@
+"""The notification domain: categories, preferences, templates and the outbox of messages."""

@@ -1,0 +1,157 @@
+"""Categories, channels, preferences and the messages waiting in the notification outbox."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """What a message is about (SPEC §6). ``TEST`` is the admin's test message: it is not a
+    user-facing category and never shows in the preferences."""
+
+    BOOKING_CONFIRMED = "BOOKING_CONFIRMED"
+    BOOKING_STATUS = "BOOKING_STATUS"
+    PAYMENT_STATUS = "PAYMENT_STATUS"
+    EVENT_REMINDER = "EVENT_REMINDER"
+    WAITLIST_AVAILABLE = "WAITLIST_AVAILABLE"
+    EVENT_NEWS = "EVENT_NEWS"
+    CREW_ASSIGNMENT = "CREW_ASSIGNMENT"
+    TEST = "TEST"
+
+
+MANDATORY_CATEGORIES = frozenset(
+    {
+        Category.BOOKING_CONFIRMED,
+        Category.BOOKING_STATUS,
+        Category.PAYMENT_STATUS,
+        Category.EVENT_REMINDER,
+        Category.TEST,
+    }
+)
+OPTIONAL_CATEGORIES = (Category.WAITLIST_AVAILABLE, Category.EVENT_NEWS, Category.CREW_ASSIGNMENT)
+# What the preferences show, in this order.
+USER_CATEGORIES = tuple(c for c in Category if c is not Category.TEST)
+
+
+class Channel(StrEnum):
+    """In order of preference: Telegram when linked, else email, else SMS."""
+
+    TELEGRAM = "TELEGRAM"
+    EMAIL = "EMAIL"
+    SMS = "SMS"
+
+
+class Language(StrEnum):
+    RU = "ru"
+    EN = "en"
+
+
+DEFAULT_LANGUAGE = Language.RU
+
+
+class MessageStatus(StrEnum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+    FAILED = "FAILED"
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Where a user can be reached, as the identity domain knows it now. A blocked or
+    deleted account is no recipient at all."""
+
+    user_id: uuid.UUID
+    email: str | None = None
+    phone: str | None = None
+    telegram_chat_id: int | None = None
+
+    def addresses(self) -> list[tuple[Channel, str]]:
+        """Every channel the user can be reached on, most preferred first."""
+        found: list[tuple[Channel, str]] = []
+        if self.telegram_chat_id is not None:
+            found.append((Channel.TELEGRAM, str(self.telegram_chat_id)))
+        if self.email:
+            found.append((Channel.EMAIL, self.email))
+        if self.phone:
+            found.append((Channel.SMS, self.phone))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """A user's language and the (optional category, channel) pairs they switched off.
+
+    Users who never chose anything have the defaults: Russian, everything on.
+    """
+
+    user_id: uuid.UUID
+    language: Language = DEFAULT_LANGUAGE
+    switched_off: frozenset[tuple[Category, Channel]] = frozenset()
+
+    def allows(self, category: Category, channel: Channel) -> bool:
+        return category in MANDATORY_CATEGORIES or (category, channel) not in self.switched_off
+
+    def choose(self, category: Category, recipient: Recipient) -> tuple[Channel, str] | None:
+        """The first channel the user can be reached on that they did not switch off for
+        ``category``. Switching a channel off means "not there", not "never": the message
+        falls back to the next channel; with every reachable channel off it is not sent."""
+        return next(
+            (
+                (channel, address)
+                for channel, address in recipient.addresses()
+                if self.allows(category, channel)
+            ),
+            None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventSummary:
+    """What templates and the organizer check need to know of an event."""
+
+    event_id: uuid.UUID
+    organizer_id: uuid.UUID
+    title: str
+    starts_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A request to tell one user something: written at most once per (user, category, subject).
+
+    ``subject`` names the fact (``booking:<id>:confirmed``, ``event:<id>:reminder:24h``), so
+    the same fact delivered twice is one message; ``template`` picks the text and ``params``
+    fill it. With ``event_id`` the event's title and start are added to the params.
+    """
+
+    user_id: uuid.UUID
+    category: Category
+    subject: str
+    template: str
+    event_id: uuid.UUID | None = None
+    params: Mapping[str, str | datetime] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One rendered message in the notification outbox, and how its delivery went."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    category: Category
+    subject: str
+    channel: Channel
+    address: str
+    language: Language
+    title: str
+    body: str
+    created_at: datetime
+    next_attempt_at: datetime
+    status: MessageStatus = MessageStatus.PENDING
+    attempts: int = 0
+    sent_at: datetime | None = None
+    last_error: str | None = None

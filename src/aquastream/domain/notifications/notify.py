@@ -1,0 +1,95 @@
+"""Turning notices into rendered messages in the notification outbox, and the use case that
+other domains' facts reach through the composition root's subscriptions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from aquastream.domain.notifications.model import EventSummary, Message, Notice
+from aquastream.domain.notifications.templates import render
+from aquastream.domain.shared.ids import new_id
+from aquastream.ports.clock import Clock
+from aquastream.ports.notifications import EventDirectory, NotificationUnitOfWork, RecipientDirectory
+
+
+async def write_notices(
+    uow: NotificationUnitOfWork,
+    recipients: RecipientDirectory,
+    events: EventDirectory,
+    notices: Iterable[Notice],
+    *,
+    now: datetime,
+) -> list[Message]:
+    """Inside ``uow``'s transaction: render each notice for its user and write it, unless
+
+    - the user is unknown, blocked or deleted, or can be reached on no channel they left on
+      for the category (nothing is written: there is nobody to send to);
+    - a message of the same (user, category, subject) exists (the fact was delivered twice,
+      or another worker wrote it first): the unique key keeps the first.
+
+    The message is rendered now, in the user's language, for the channel chosen now: what
+    the user is told reflects the moment of the fact, not of the sending. Returns the
+    messages written."""
+    written = []
+    event_cache: dict[uuid.UUID, EventSummary | None] = {}
+    for notice in notices:
+        recipient = await recipients.recipient(notice.user_id)
+        if recipient is None:
+            continue
+        preferences = await uow.preferences.get(notice.user_id)
+        chosen = preferences.choose(notice.category, recipient)
+        if chosen is None:
+            continue
+        event = None
+        if notice.event_id is not None:
+            if notice.event_id not in event_cache:
+                event_cache[notice.event_id] = await events.event(notice.event_id)
+            event = event_cache[notice.event_id]
+        text = render(notice.template, preferences.language, notice.params, event)
+        channel, address = chosen
+        message = Message(
+            id=new_id(),
+            user_id=notice.user_id,
+            category=notice.category,
+            subject=notice.subject,
+            channel=channel,
+            address=address,
+            language=preferences.language,
+            title=text.title,
+            body=text.body,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        if await uow.messages.add(message):
+            written.append(message)
+    return written
+
+
+class Notify:
+    """Write the messages a fact of another domain calls for (a booking confirmed, a seat
+    offered from the waitlist…); the subscriptions in the composition root turn each event
+    into notices. Idempotent: delivering the same event again writes nothing new."""
+
+    def __init__(
+        self,
+        uow: NotificationUnitOfWork,
+        clock: Clock,
+        recipients: RecipientDirectory,
+        events: EventDirectory,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._recipients = recipients
+        self._events = events
+
+    async def __call__(self, *notices: Notice) -> list[Message]:
+        if not notices:
+            return []
+        async with self._uow:
+            written = await write_notices(
+                self._uow, self._recipients, self._events, notices, now=self._clock.now()
+            )
+            await self._uow.commit()
+        return written

@@ -1,0 +1,163 @@
+"""Message texts in Russian (the default) and English, one entry per template name.
+
+A template is a title (the email subject) and a body; ``{placeholders}`` are filled from a
+notice's params, and with an event the params also carry ``event_title`` and
+``event_start``. Times are written in UTC: the system does not know a user's time zone.
+A new category's message is one entry here plus one rule in ``ioc/notifications.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from aquastream.domain.notifications.model import EventSummary, Language
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    title: str
+    body: str
+
+
+TEMPLATES: Mapping[str, Mapping[Language, Template]] = {
+    "booking_created": {
+        Language.RU: Template(
+            "Бронь создана: {event_title}",
+            "Вы забронировали место на «{event_title}» ({event_start}). "
+            "Оплатите до {expires_at}, иначе бронь будет снята.",
+        ),
+        Language.EN: Template(
+            "Booking created: {event_title}",
+            "You booked a seat for “{event_title}” ({event_start}). "
+            "Pay by {expires_at} or the booking is released.",
+        ),
+    },
+    "booking_confirmed": {
+        Language.RU: Template(
+            "Бронь подтверждена: {event_title}",
+            "Ваше место на «{event_title}» ({event_start}) подтверждено. До встречи!",
+        ),
+        Language.EN: Template(
+            "Booking confirmed: {event_title}",
+            "Your seat for “{event_title}” ({event_start}) is confirmed. See you there!",
+        ),
+    },
+    "booking_cancelled": {
+        Language.RU: Template(
+            "Бронь отменена: {event_title}",
+            "Ваша бронь на «{event_title}» ({event_start}) отменена.",
+        ),
+        Language.EN: Template(
+            "Booking cancelled: {event_title}",
+            "Your booking for “{event_title}” ({event_start}) was cancelled.",
+        ),
+    },
+    "booking_cancelled_by_organizer": {
+        Language.RU: Template(
+            "Организатор отменил бронь: {event_title}",
+            "Организатор отменил вашу бронь на «{event_title}» ({event_start}). "
+            "Если вы платили, деньги вернутся.",
+        ),
+        Language.EN: Template(
+            "The organizer cancelled your booking: {event_title}",
+            "The organizer cancelled your booking for “{event_title}” ({event_start}). "
+            "If you paid, you will be refunded.",
+        ),
+    },
+    "event_cancelled": {
+        Language.RU: Template(
+            "Событие отменено: {event_title}",
+            "«{event_title}» ({event_start}) отменено организатором, ваша бронь снята. "
+            "Если вы платили, деньги вернутся.",
+        ),
+        Language.EN: Template(
+            "Event cancelled: {event_title}",
+            "“{event_title}” ({event_start}) was cancelled by the organizer and your booking with it. "
+            "If you paid, you will be refunded.",
+        ),
+    },
+    "booking_expired": {
+        Language.RU: Template(
+            "Бронь истекла: {event_title}",
+            "Оплата брони на «{event_title}» не поступила вовремя, место освобождено.",
+        ),
+        Language.EN: Template(
+            "Booking expired: {event_title}",
+            "The booking for “{event_title}” was not paid in time and its seat was released.",
+        ),
+    },
+    "waitlist_available": {
+        Language.RU: Template(
+            "Освободилось место: {event_title}",
+            "Для вас освободилось место на «{event_title}» ({event_start}). "
+            "Оно держится до {window_expires_at}, успейте забронировать!",
+        ),
+        Language.EN: Template(
+            "A seat is free: {event_title}",
+            "A seat for “{event_title}” ({event_start}) is held for you until {window_expires_at}. Book it!",
+        ),
+    },
+    "event_reminder_24h": {
+        Language.RU: Template(
+            "Завтра: {event_title}",
+            "Напоминаем: «{event_title}» начинается {event_start}.",
+        ),
+        Language.EN: Template(
+            "Tomorrow: {event_title}",
+            "A reminder: “{event_title}” starts {event_start}.",
+        ),
+    },
+    "event_reminder_48h": {
+        Language.RU: Template(
+            "Через два дня: {event_title}",
+            "Напоминаем: «{event_title}» начинается {event_start}. Пора собираться!",
+        ),
+        Language.EN: Template(
+            "In two days: {event_title}",
+            "A reminder: “{event_title}” starts {event_start}. Time to pack!",
+        ),
+    },
+    "event_news": {
+        Language.RU: Template("Новости «{event_title}»", "{text}"),
+        Language.EN: Template("News of “{event_title}”", "{text}"),
+    },
+    "payment_status": {
+        Language.RU: Template("Оплата: {event_title}", "Статус оплаты брони на «{event_title}»: {status}."),
+        Language.EN: Template(
+            "Payment: {event_title}", "The payment for your booking of “{event_title}” is now {status}."
+        ),
+    },
+    "crew_assignment": {
+        Language.RU: Template("Распределение: {event_title}", "Ваше место на «{event_title}»: {crew}."),
+        Language.EN: Template("Your place: {event_title}", "For “{event_title}” you are in: {crew}."),
+    },
+    "admin_test": {
+        Language.RU: Template("Тестовое сообщение AquaStream", "{text}"),
+        Language.EN: Template("AquaStream test message", "{text}"),
+    },
+}
+
+_UNKNOWN_EVENT = {Language.RU: "событие", Language.EN: "the event"}
+
+
+def format_time(moment: datetime) -> str:
+    return moment.strftime("%d.%m.%Y %H:%M UTC")
+
+
+def render(
+    name: str,
+    language: Language,
+    params: Mapping[str, str | datetime],
+    event: EventSummary | None = None,
+) -> Template:
+    """The template filled in; a missing placeholder is a programming error (``KeyError``).
+
+    Values are inserted as they are: a news text with braces in it stays as typed.
+    """
+    template = TEMPLATES[name][language]
+    values = {key: format_time(v) if isinstance(v, datetime) else v for key, v in params.items()}
+    values.setdefault("event_title", event.title if event else _UNKNOWN_EVENT[language])
+    values.setdefault("event_start", format_time(event.starts_at) if event else "—")
+    return Template(template.title.format_map(values), template.body.format_map(values))

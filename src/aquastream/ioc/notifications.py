@@ -1,0 +1,282 @@
+"""Providers of the notification domain: its unit of work and the ports it asks other domains,
+the channels, the use cases, the sender and reminder jobs, and the table of which fact of
+another domain becomes which message.
+
+Adding a category's fact is one entry in ``NOTICE_RULES`` (and a template in
+``domain/notifications/templates.py``), e.g. for payments
+``NoticeRule(PaymentSucceeded, lambda e: [Notice(e.user_id, Category.PAYMENT_STATUS,
+f"payment:{e.payment_id}:SUCCEEDED", "payment_status", e.event_id, {"status": "SUCCEEDED"})])``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.notify.channels import (
+    ChannelRouter,
+    EmailSender,
+    LogSender,
+    SmsGatewaySender,
+    TelegramBotSender,
+)
+from aquastream.adapters.notify.smtp import Mailer
+from aquastream.adapters.notify.telegram_link import IdentityTelegramLinker
+from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
+from aquastream.adapters.sql.notifications import (
+    SqlEventDirectory,
+    SqlNotificationUnitOfWork,
+    SqlRecipientDirectory,
+)
+from aquastream.domain.booking.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingCreated,
+    BookingExpired,
+    WaitlistSeatOffered,
+)
+from aquastream.domain.booking.model import BookingStatus, LogReason
+from aquastream.domain.identity.events import UserDeleted
+from aquastream.domain.identity.telegram import LinkTelegramChat
+from aquastream.domain.notifications.admin import SendTestMessage
+from aquastream.domain.notifications.bot import HandleBotMessage
+from aquastream.domain.notifications.events import PostEventNews, SendEventReminders
+from aquastream.domain.notifications.model import Category, Channel, Notice
+from aquastream.domain.notifications.notify import Notify
+from aquastream.domain.notifications.policy import NotificationPolicy
+from aquastream.domain.notifications.preferences import GetMyPreferences, UpdateMyPreferences
+from aquastream.domain.notifications.privacy import ForgetUser
+from aquastream.domain.notifications.sending import SendDueMessages
+from aquastream.domain.shared.events import DomainEvent
+from aquastream.domain.shared.scheduling import PeriodicJob
+from aquastream.ioc.worker import Subscription, sweep, use_case_handler, use_case_job
+from aquastream.ports.notifications import (
+    EventDirectory,
+    MessageSender,
+    NotificationUnitOfWork,
+    OrganizerAccess,
+    RecipientDirectory,
+    TelegramLinker,
+)
+from aquastream.settings import Settings
+
+SEND_JOB = "notifications.send"
+REMINDERS_JOB = "notifications.reminders"
+HTTP_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRule:
+    """Which messages one kind of fact calls for (none is a valid answer)."""
+
+    event_type: type[DomainEvent]
+    notices: Callable[[Any], Sequence[Notice]]
+
+
+def _booking_created(e: BookingCreated) -> list[Notice]:
+    if e.status != BookingStatus.PENDING:
+        return []  # a free booking is confirmed at once: BookingConfirmed tells the user
+    return [
+        Notice(
+            e.user_id,
+            Category.BOOKING_STATUS,
+            f"booking:{e.booking_id}:created",
+            "booking_created",
+            e.event_id,
+            {"expires_at": e.expires_at or e.occurred_at},
+        )
+    ]
+
+
+_CANCELLED_TEMPLATES = {
+    LogReason.EVENT_CANCELLED: "event_cancelled",
+    LogReason.CANCELLED_BY_ORGANIZER: "booking_cancelled_by_organizer",
+}
+
+NOTICE_RULES: tuple[NoticeRule, ...] = (
+    NoticeRule(BookingCreated, _booking_created),
+    NoticeRule(
+        BookingConfirmed,
+        lambda e: [
+            Notice(
+                e.user_id,
+                Category.BOOKING_CONFIRMED,
+                f"booking:{e.booking_id}:confirmed",
+                "booking_confirmed",
+                e.event_id,
+            )
+        ],
+    ),
+    NoticeRule(
+        BookingCancelled,
+        lambda e: [
+            Notice(
+                e.user_id,
+                Category.BOOKING_STATUS,
+                f"booking:{e.booking_id}:cancelled",
+                _CANCELLED_TEMPLATES.get(e.reason, "booking_cancelled"),
+                e.event_id,
+            )
+        ],
+    ),
+    NoticeRule(
+        BookingExpired,
+        lambda e: [
+            Notice(
+                e.user_id,
+                Category.BOOKING_STATUS,
+                f"booking:{e.booking_id}:expired",
+                "booking_expired",
+                e.event_id,
+            )
+        ],
+    ),
+    NoticeRule(
+        WaitlistSeatOffered,
+        lambda e: [
+            Notice(
+                e.user_id,
+                Category.WAITLIST_AVAILABLE,
+                f"waitlist:{e.entry_id}:offered",
+                "waitlist_available",
+                e.event_id,
+                {"window_expires_at": e.window_expires_at},
+            )
+        ],
+    ),
+)
+
+
+def _subscription(rule: NoticeRule) -> Callable[[AsyncContainer], Subscription]:
+    def subscribe(container: AsyncContainer) -> Subscription:
+        return Subscription(
+            rule.event_type, use_case_handler(container, Notify, lambda notify, e: notify(*rule.notices(e)))
+        )
+
+    return subscribe
+
+
+def telegram_bot(settings: Settings, client: httpx.AsyncClient) -> TelegramBotSender | None:
+    """The bot, when a token is configured (recovery codes use it too)."""
+    if not settings.telegram_bot_token:
+        return None
+    return TelegramBotSender(client, settings.telegram_bot_token, settings.telegram_api_url)
+
+
+def smtp_mailer(settings: Settings) -> Mailer | None:
+    if not settings.smtp_host:
+        return None
+    return Mailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_username,
+        settings.smtp_password,
+        settings.smtp_from,
+        settings.smtp_starttls,
+    )
+
+
+class NotificationProvider(Provider):
+    scope = Scope.REQUEST
+
+    def __init__(self) -> None:
+        super().__init__()
+        for rule in NOTICE_RULES:
+            self.provide(_subscription(rule), provides=Subscription, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    def policy(self, settings: Settings) -> NotificationPolicy:
+        return NotificationPolicy(
+            max_attempts=settings.notification_max_attempts,
+            retry_base=timedelta(seconds=settings.notification_retry_base_seconds),
+        )
+
+    @provide
+    def sql_uow(self, engine: AsyncEngine) -> SqlNotificationUnitOfWork:
+        return SqlNotificationUnitOfWork(engine)
+
+    @provide
+    def uow(self, uow: SqlNotificationUnitOfWork) -> NotificationUnitOfWork:
+        return uow
+
+    # The other domains are asked inside notifications' transaction, on its connection.
+    @provide
+    def recipients(self, uow: SqlNotificationUnitOfWork) -> RecipientDirectory:
+        return SqlRecipientDirectory(uow)
+
+    @provide
+    def events(self, uow: SqlNotificationUnitOfWork) -> EventDirectory:
+        return SqlEventDirectory(uow)
+
+    @provide
+    def organizer_access(self, uow: SqlNotificationUnitOfWork) -> OrganizerAccess:
+        return SqlOrganizerAccess(uow)
+
+    @provide
+    def linker(self, link_chat: LinkTelegramChat) -> TelegramLinker:
+        return IdentityTelegramLinker(link_chat)
+
+    @provide(scope=Scope.APP)
+    async def http_client(self) -> AsyncIterator[httpx.AsyncClient]:
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS) as client:
+            yield client
+
+    @provide(scope=Scope.APP)
+    def sender(self, settings: Settings, client: httpx.AsyncClient) -> MessageSender:
+        """Each configured channel delivers; the others write to the log (SPEC §10)."""
+        senders: dict[Channel, MessageSender] = {}
+        if telegram := telegram_bot(settings, client):
+            senders[Channel.TELEGRAM] = telegram
+        if mailer := smtp_mailer(settings):
+            senders[Channel.EMAIL] = EmailSender(mailer)
+        if settings.sms_gateway_url:
+            senders[Channel.SMS] = SmsGatewaySender(
+                client, settings.sms_gateway_url, settings.sms_gateway_token
+            )
+        return ChannelRouter(senders, LogSender(reveal=settings.env != "production"))
+
+    use_cases = provide_all(
+        Notify,
+        SendDueMessages,
+        SendEventReminders,
+        PostEventNews,
+        SendTestMessage,
+        GetMyPreferences,
+        UpdateMyPreferences,
+        HandleBotMessage,
+        ForgetUser,
+    )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            UserDeleted, use_case_handler(container, ForgetUser, lambda forget, e: forget(e.user_id))
+        )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def send_job(
+        self, container: AsyncContainer, settings: Settings, policy: NotificationPolicy
+    ) -> PeriodicJob:
+        return use_case_job(
+            container,
+            SEND_JOB,
+            timedelta(seconds=settings.notification_send_seconds),
+            SendDueMessages,
+            lambda send: sweep(send, policy.batch_size),
+        )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def reminders_job(self, container: AsyncContainer, settings: Settings) -> PeriodicJob:
+        return use_case_job(
+            container,
+            REMINDERS_JOB,
+            timedelta(seconds=settings.notification_reminder_sweep_seconds),
+            SendEventReminders,
+            lambda remind: remind(),
+        )

@@ -1,0 +1,124 @@
+"""Ports of the notification domain: its outbox of messages and preferences, what it asks
+the identity, catalog and booking domains, and the channels that deliver."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from aquastream.domain.notifications.model import (
+    Category,
+    Channel,
+    EventSummary,
+    Language,
+    Message,
+    Preferences,
+    Recipient,
+)
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.uow import UnitOfWork
+
+
+class MessageRepository(Protocol):
+    async def add(self, message: Message) -> bool:
+        """Insert unless the user already has a message of this category and subject
+        (unique key); False when it was a duplicate. Never fails on a duplicate, also not
+        when two transactions insert the same key at once."""
+        ...
+
+    async def get(self, message_id: uuid.UUID) -> Message | None: ...
+
+    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
+        """The users who already have a message of this category and subject."""
+        ...
+
+    async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
+        """Up to ``limit`` PENDING messages due at ``now`` and not leased, oldest first; each is
+        leased until ``now + lease`` and its attempt counted. Rows other transactions hold are
+        skipped (``FOR UPDATE SKIP LOCKED``), so concurrent senders take disjoint batches; a
+        lease that lapses (a crashed sender) makes the message due again."""
+        ...
+
+    async def mark_sent(self, message_id: uuid.UUID, *, now: datetime) -> None: ...
+
+    async def mark_retry(self, message_id: uuid.UUID, *, error: str, retry_at: datetime) -> None: ...
+
+    async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None: ...
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> int:
+        """Delete every message of the user; how many there were."""
+        ...
+
+
+class PreferenceRepository(Protocol):
+    async def get(self, user_id: uuid.UUID) -> Preferences:
+        """The user's preferences, the defaults when they never chose anything."""
+        ...
+
+    async def set_language(self, user_id: uuid.UUID, language: Language, *, now: datetime) -> None: ...
+
+    async def switch(self, user_id: uuid.UUID, category: Category, channel: Channel, *, on: bool) -> None:
+        """One switch, one atomic statement (insert-if-absent or delete of the opt-out row):
+        concurrent changes of different switches never undo each other."""
+        ...
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+        """Back to the defaults: no language chosen, nothing switched off."""
+        ...
+
+
+class NotificationUnitOfWork(UnitOfWork, Protocol):
+    # Read-only members, so that an adapter's more specific repository types satisfy them.
+    @property
+    def messages(self) -> MessageRepository: ...
+
+    @property
+    def preferences(self) -> PreferenceRepository: ...
+
+
+class RecipientDirectory(Protocol):
+    """What notifications asks the identity domain, inside its own transaction."""
+
+    async def recipient(self, user_id: uuid.UUID) -> Recipient | None:
+        """None for an unknown, blocked or deleted user."""
+        ...
+
+    async def user_for_chat(self, chat_id: int) -> uuid.UUID | None:
+        """The active user whose profile is linked to this Telegram chat."""
+        ...
+
+
+class EventDirectory(Protocol):
+    """What notifications asks the catalog and booking domains, inside its own transaction."""
+
+    async def event(self, event_id: uuid.UUID) -> EventSummary | None: ...
+
+    async def starting_between(self, after: datetime, until: datetime) -> Sequence[EventSummary]:
+        """PUBLISHED events with ``after < start <= until``."""
+        ...
+
+    async def confirmed_participants(self, event_id: uuid.UUID) -> Sequence[uuid.UUID]:
+        """The users with a CONFIRMED booking for the event."""
+        ...
+
+
+class OrganizerAccess(Protocol):
+    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
+        """True for the organizer's owners and for every admin."""
+        ...
+
+
+class MessageSender(Protocol):
+    async def send(self, message: Message) -> None:
+        """Deliver through ``message.channel`` to ``message.address``; raises on failure."""
+        ...
+
+
+class TelegramLinker(Protocol):
+    """The identity domain's link of a Telegram chat to the account that made the code."""
+
+    async def link(self, code: str, chat_id: int, username: str | None) -> uuid.UUID | None:
+        """The linked user, or None when the code is unknown, used or expired."""
+        ...

@@ -1,0 +1,120 @@
+"""Facts of the booking domain reach participants, through the outbox, the subscribers and
+the sender job of the real app; reminders through the scheduler."""
+
+from __future__ import annotations
+
+import uuid
+
+from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.memory.notifications import MemoryMessageSender
+from aquastream.domain.booking.events import BookingConfirmed
+from aquastream.domain.notifications.model import Category
+from aquastream.domain.shared.dispatch import EventRouter
+from tests.api.booking.conftest import People
+from tests.api.booking.kit import booked
+from tests.api.catalog.kit import API, Cast, published_event
+from tests.api.identity.conftest import Client
+
+from .kit import deliver_events, run_due_jobs, send_messages
+
+
+def sent(channel: MemoryMessageSender, category: Category) -> list[str]:
+    return [m.title for m in channel.sent if m.category is category]
+
+
+async def test_a_free_booking_is_confirmed_once_even_when_its_fact_is_delivered_twice(
+    api: Client, cast: Cast, people: People, channel: MemoryMessageSender, clock: FrozenClock
+) -> None:
+    event = await published_event(api, cast.anna, "river-rats", price="0")
+    booking = await booked(api, people.pavel, event["id"])
+
+    await deliver_events(api)
+    router = await api.app.state.dishka_container.get(EventRouter)
+    await router.deliver(  # at-least-once delivery: the same fact again
+        BookingConfirmed(
+            occurred_at=clock.now(),
+            booking_id=uuid.UUID(booking["id"]),
+            event_id=uuid.UUID(event["id"]),
+            user_id=uuid.UUID(people.pavel.id),
+        )
+    )
+    await send_messages(api)
+
+    assert sent(channel, Category.BOOKING_CONFIRMED) == ["Бронь подтверждена: Rafting on the Msta"]
+    assert sent(channel, Category.BOOKING_STATUS) == []
+    assert channel.sent[0].address == "pavel@example.com"
+
+
+async def test_a_paid_booking_hears_of_its_hold_and_its_cancellation(
+    api: Client, cast: Cast, people: People, channel: MemoryMessageSender
+) -> None:
+    event = await published_event(api, cast.anna, "river-rats")
+    booking = await booked(api, people.pavel, event["id"])
+    cancelled = await api.post(f"{API}/bookings/{booking['id']}/cancel", headers=people.pavel.auth)
+    assert cancelled.status_code == 200, cancelled.text
+
+    await deliver_events(api)
+    await send_messages(api)
+
+    assert sent(channel, Category.BOOKING_STATUS) == [
+        "Бронь создана: Rafting on the Msta",
+        "Бронь отменена: Rafting on the Msta",
+    ]
+    assert "12:30 UTC" in channel.sent[0].body  # pay by the end of the 30-minute hold
+
+
+async def test_cancelling_an_event_tells_every_participant(
+    api: Client, cast: Cast, people: People, channel: MemoryMessageSender
+) -> None:
+    event = await published_event(api, cast.anna, "river-rats", price="0")
+    for person in (people.pavel, people.rita):
+        await booked(api, person, event["id"])
+    response = await api.post(
+        f"{API}/events/{event['id']}/cancel", json={"reason": "flood"}, headers=cast.anna.auth
+    )
+    assert response.status_code == 200, response.text
+
+    await deliver_events(api)
+    await deliver_events(api)  # booking's cancellations are facts of their own
+    await send_messages(api)
+
+    assert sent(channel, Category.BOOKING_STATUS) == ["Событие отменено: Rafting on the Msta"] * 2
+
+
+async def test_reminders_go_out_before_the_start_through_the_scheduler(
+    api: Client, cast: Cast, people: People, channel: MemoryMessageSender, clock: FrozenClock
+) -> None:
+    event = await published_event(api, cast.anna, "river-rats", price="0")
+    await booked(api, people.pavel, event["id"])
+    assert {"notifications.send", "notifications.reminders"} <= set(await run_due_jobs(api))
+
+    clock.advance(days=28, hours=1)  # 47 h before the start
+    assert "notifications.reminders" in await run_due_jobs(api)
+    clock.advance(hours=24)  # 23 h before
+    assert "notifications.reminders" in await run_due_jobs(api)
+    clock.advance(minutes=10)
+    await run_due_jobs(api)
+    await send_messages(api)
+
+    assert sent(channel, Category.EVENT_REMINDER) == [
+        "Через два дня: Rafting on the Msta",
+        "Завтра: Rafting on the Msta",
+    ]
+
+
+async def test_a_deleted_account_gets_nothing_more_and_its_messages_are_gone(
+    api: Client, cast: Cast, channel: MemoryMessageSender
+) -> None:
+    queued = await api.post(
+        f"{API}/admin/notifications/test",
+        json={"userId": cast.vera.id, "text": "ping"},
+        headers=cast.root.auth,
+    )
+    assert queued.status_code == 202, queued.text
+
+    deleted = await api.delete(f"{API}/users/me", headers=cast.vera.auth)
+    assert deleted.status_code == 204, deleted.text
+    await deliver_events(api)
+
+    assert await send_messages(api) == 0
+    assert channel.sent == []

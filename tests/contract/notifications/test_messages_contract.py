@@ -1,0 +1,188 @@
+"""The message outbox and the preferences, the same on every backend."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from aquastream.domain.notifications.model import (
+    Category,
+    Channel,
+    Language,
+    Message,
+    MessageStatus,
+    Preferences,
+)
+from aquastream.domain.shared.ids import new_id
+
+from .kit import NOW, NotificationKit
+
+LEASE = timedelta(minutes=5)
+
+
+def a_message(subject: str = "booking:1:confirmed", **fields: object) -> Message:
+    values: dict[str, object] = {
+        "id": new_id(),
+        "user_id": new_id(),
+        "category": Category.BOOKING_CONFIRMED,
+        "subject": subject,
+        "channel": Channel.TELEGRAM,
+        "address": "123456789",
+        "language": Language.EN,
+        "title": "Бронь подтверждена «Вуокса»",
+        "body": "Line one\nline {two} — 100%",
+        "created_at": NOW,
+        "next_attempt_at": NOW,
+    }
+    values.update(fields)
+    return Message(**values)  # type: ignore[arg-type]
+
+
+async def add(kit: NotificationKit, *all_messages: Message) -> list[bool]:
+    async with kit.uow() as uow:
+        added = [await uow.messages.add(message) for message in all_messages]
+        await uow.commit()
+    return added
+
+
+async def claim(kit: NotificationKit, *, limit: int = 10, at: timedelta = timedelta(0)) -> list[Message]:
+    async with kit.uow() as uow:
+        claimed = await uow.messages.claim_due(now=NOW + at, limit=limit, lease=LEASE)
+        await uow.commit()
+    return claimed
+
+
+async def test_a_message_round_trips_every_field(kit: NotificationKit) -> None:
+    message = a_message()
+
+    assert await add(kit, message) == [True]
+
+    async with kit.uow() as uow:
+        assert await uow.messages.get(message.id) == message
+        assert await uow.messages.get(new_id()) is None
+
+
+async def test_one_message_per_user_category_and_subject(kit: NotificationKit) -> None:
+    first = a_message()
+    same_key = a_message(user_id=first.user_id, body="other text")
+    other_category = a_message(user_id=first.user_id, category=Category.BOOKING_STATUS)
+    other_user = a_message()
+
+    assert await add(kit, first, same_key, other_category, other_user) == [True, False, True, True]
+    assert {m.id for m in await kit.messages()} == {first.id, other_category.id, other_user.id}
+
+
+async def test_a_rolled_back_message_is_not_kept(kit: NotificationKit) -> None:
+    async with kit.uow() as uow:
+        await uow.messages.add(a_message())
+
+    assert await kit.messages() == []
+
+
+async def test_claiming_takes_due_pending_messages_oldest_first_and_counts_the_attempt(
+    kit: NotificationKit,
+) -> None:
+    later = a_message("s:later", next_attempt_at=NOW + timedelta(seconds=2))
+    oldest = a_message("s:oldest", next_attempt_at=NOW - timedelta(seconds=5))
+    middle = a_message("s:middle", next_attempt_at=NOW - timedelta(seconds=1))
+    future = a_message("s:future", next_attempt_at=NOW + timedelta(hours=1))
+    sent = a_message("s:sent", status=MessageStatus.SENT, sent_at=NOW)
+    failed = a_message("s:failed", status=MessageStatus.FAILED)
+    await add(kit, later, oldest, middle, future, sent, failed)
+
+    claimed = await claim(kit, limit=2, at=timedelta(seconds=2))
+    assert [m.id for m in claimed] == [oldest.id, middle.id]
+    assert [m.attempts for m in claimed] == [1, 1]
+    assert [m.id for m in await claim(kit, at=timedelta(seconds=2))] == [later.id]
+    assert await claim(kit, at=timedelta(seconds=3)) == []
+
+
+async def test_a_lease_keeps_others_off_until_it_lapses(kit: NotificationKit) -> None:
+    message = a_message()
+    await add(kit, message)
+
+    assert len(await claim(kit)) == 1
+    assert await claim(kit, at=LEASE - timedelta(seconds=1)) == []
+    [again] = await claim(kit, at=LEASE)
+    assert again.attempts == 2
+
+
+async def test_marking_the_outcome_of_an_attempt(kit: NotificationKit) -> None:
+    retried, sent, failed = a_message("s:1"), a_message("s:2"), a_message("s:3")
+    await add(kit, retried, sent, failed)
+    await claim(kit)
+    retry_at = NOW + timedelta(minutes=1)
+
+    async with kit.uow() as uow:
+        await uow.messages.mark_retry(retried.id, error="Telegram error 502", retry_at=retry_at)
+        await uow.messages.mark_sent(sent.id, now=NOW)
+        await uow.messages.mark_failed(failed.id, error="SMTPRecipientsRefused")
+        await uow.commit()
+
+    stored = {m.id: m for m in await kit.messages()}
+    assert stored[retried.id] == replace(
+        retried, attempts=1, last_error="Telegram error 502", next_attempt_at=retry_at
+    )
+    assert stored[sent.id] == replace(sent, attempts=1, status=MessageStatus.SENT, sent_at=NOW)
+    assert stored[failed.id] == replace(
+        failed, attempts=1, status=MessageStatus.FAILED, last_error="SMTPRecipientsRefused"
+    )
+    # A retried message is due again at once when its retry time comes, lease or not.
+    assert [m.id for m in await claim(kit, at=timedelta(minutes=1))] == [retried.id]
+
+
+async def test_preferences_default_and_change_one_switch_at_a_time(kit: NotificationKit) -> None:
+    user_id = new_id()
+    async with kit.uow() as uow:
+        assert await uow.preferences.get(user_id) == Preferences(user_id)
+        await uow.preferences.switch(user_id, Category.EVENT_NEWS, Channel.SMS, on=False)
+        await uow.preferences.switch(user_id, Category.EVENT_NEWS, Channel.SMS, on=False)
+        await uow.preferences.switch(user_id, Category.CREW_ASSIGNMENT, Channel.EMAIL, on=False)
+        await uow.preferences.switch(user_id, Category.CREW_ASSIGNMENT, Channel.EMAIL, on=True)
+        await uow.preferences.switch(user_id, Category.WAITLIST_AVAILABLE, Channel.EMAIL, on=True)
+        await uow.preferences.set_language(user_id, Language.EN, now=NOW)
+        await uow.preferences.set_language(user_id, Language.EN, now=NOW)
+        await uow.commit()
+
+    async with kit.uow() as uow:
+        assert await uow.preferences.get(user_id) == Preferences(
+            user_id, Language.EN, frozenset({(Category.EVENT_NEWS, Channel.SMS)})
+        )
+        assert await uow.preferences.get(new_id()) != await uow.preferences.get(user_id)
+
+
+async def test_deleting_a_users_messages_and_preferences_leaves_the_others(kit: NotificationKit) -> None:
+    ann, bob = new_id(), new_id()
+    await add(
+        kit, a_message("s:1", user_id=ann), a_message("s:2", user_id=ann), a_message("s:1", user_id=bob)
+    )
+    async with kit.uow() as uow:
+        for user_id in (ann, bob):
+            await uow.preferences.set_language(user_id, Language.EN, now=NOW)
+            await uow.preferences.switch(user_id, Category.EVENT_NEWS, Channel.SMS, on=False)
+        await uow.commit()
+
+    async with kit.uow() as uow:
+        assert await uow.messages.delete_for_user(ann) == 2
+        await uow.preferences.delete_for_user(ann)
+        await uow.commit()
+
+    assert [m.user_id for m in await kit.messages()] == [bob]
+    async with kit.uow() as uow:
+        assert await uow.preferences.get(ann) == Preferences(ann)
+        assert (await uow.preferences.get(bob)).language is Language.EN
+
+
+async def test_who_was_told_of_a_subject(kit: NotificationKit) -> None:
+    ann, bob = new_id(), new_id()
+    await add(
+        kit,
+        a_message("event:e1:reminder:24h", user_id=ann, category=Category.EVENT_REMINDER),
+        a_message("event:e1:reminder:24h", user_id=bob, category=Category.EVENT_REMINDER),
+        a_message("event:e1:reminder:48h", user_id=bob, category=Category.EVENT_REMINDER),
+        a_message("event:e1:reminder:24h", user_id=new_id(), category=Category.EVENT_NEWS),
+    )
+
+    async with kit.uow() as uow:
+        assert await uow.messages.users_told(Category.EVENT_REMINDER, "event:e1:reminder:24h") == {ann, bob}
+        assert await uow.messages.users_told(Category.EVENT_REMINDER, "event:e2:reminder:24h") == set()

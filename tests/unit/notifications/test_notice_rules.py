@@ -1,0 +1,111 @@
+"""Which fact of another domain becomes which message (the table in the composition root)."""
+
+from __future__ import annotations
+
+import string
+from datetime import timedelta
+from decimal import Decimal
+
+from aquastream.domain.booking.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingCreated,
+    BookingExpired,
+    WaitlistSeatOffered,
+)
+from aquastream.domain.booking.model import LogReason
+from aquastream.domain.notifications.model import Category, Notice
+from aquastream.domain.notifications.templates import TEMPLATES
+from aquastream.domain.shared.events import DomainEvent
+from aquastream.domain.shared.ids import new_id
+from aquastream.ioc.notifications import NOTICE_RULES
+
+from .world import NOW
+
+USER, EVENT, BOOKING = new_id(), new_id(), new_id()
+
+
+def notices_for(fact: DomainEvent) -> list[Notice]:
+    return [n for rule in NOTICE_RULES if isinstance(fact, rule.event_type) for n in rule.notices(fact)]
+
+
+def created(status: str) -> BookingCreated:
+    return BookingCreated(
+        occurred_at=NOW,
+        booking_id=BOOKING,
+        event_id=EVENT,
+        user_id=USER,
+        status=status,
+        payment_status="PENDING",
+        amount=Decimal("1500.00"),
+        currency="RUB",
+        expires_at=NOW + timedelta(minutes=30),
+    )
+
+
+def cancelled(reason: str) -> BookingCancelled:
+    return BookingCancelled(
+        occurred_at=NOW, booking_id=BOOKING, event_id=EVENT, user_id=USER, reason=reason, actor_id=None
+    )
+
+
+def test_a_pending_booking_tells_until_when_to_pay() -> None:
+    [notice] = notices_for(created("PENDING"))
+
+    assert (notice.category, notice.subject, notice.template) == (
+        Category.BOOKING_STATUS,
+        f"booking:{BOOKING}:created",
+        "booking_created",
+    )
+    assert notice.params == {"expires_at": NOW + timedelta(minutes=30)}
+
+
+def test_a_free_booking_is_told_once_by_its_confirmation() -> None:
+    assert notices_for(created("CONFIRMED")) == []
+    [notice] = notices_for(
+        BookingConfirmed(occurred_at=NOW, booking_id=BOOKING, event_id=EVENT, user_id=USER)
+    )
+    assert (notice.category, notice.subject) == (Category.BOOKING_CONFIRMED, f"booking:{BOOKING}:confirmed")
+
+
+def test_a_cancellation_is_worded_after_who_cancelled() -> None:
+    templates = {
+        reason: notices_for(cancelled(reason))[0].template
+        for reason in (
+            LogReason.CANCELLED_BY_USER,
+            LogReason.CANCELLED_BY_ORGANIZER,
+            LogReason.EVENT_CANCELLED,
+        )
+    }
+
+    assert templates == {
+        LogReason.CANCELLED_BY_USER: "booking_cancelled",
+        LogReason.CANCELLED_BY_ORGANIZER: "booking_cancelled_by_organizer",
+        LogReason.EVENT_CANCELLED: "event_cancelled",
+    }
+
+
+def test_expiry_and_waitlist_offers_have_their_messages() -> None:
+    [expired] = notices_for(BookingExpired(occurred_at=NOW, booking_id=BOOKING, event_id=EVENT, user_id=USER))
+    entry = new_id()
+    [offered] = notices_for(
+        WaitlistSeatOffered(
+            occurred_at=NOW, user_id=USER, event_id=EVENT, entry_id=entry, window_expires_at=NOW
+        )
+    )
+
+    assert (expired.category, expired.subject) == (Category.BOOKING_STATUS, f"booking:{BOOKING}:expired")
+    assert (offered.category, offered.subject) == (Category.WAITLIST_AVAILABLE, f"waitlist:{entry}:offered")
+
+
+def test_every_template_exists_in_both_languages_with_the_same_placeholders() -> None:
+    for name, texts in TEMPLATES.items():
+        ru, en = texts.values()
+        for field in ("title", "body"):
+            placeholders = [set(_fields(getattr(t, field))) for t in (ru, en)]
+            assert placeholders[0] == placeholders[1], (name, field)
+
+
+def _fields(text: str) -> list[str]:
+
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
