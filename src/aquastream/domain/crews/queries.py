@@ -1,0 +1,88 @@
+"""What organizers and participants read: an event's crews, one crew, the caller's own places."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aquastream.domain.crews.access import Gate
+from aquastream.domain.crews.errors import NotAParticipant
+from aquastream.domain.crews.model import Assignment, Crew, CrewType, CrewView, MyCrew, Preferences
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.crews import CrewsUnitOfWork
+
+
+def _views(crews: Iterable[Crew], active: Iterable[Assignment]) -> list[CrewView]:
+    members: dict[uuid.UUID, list[Assignment]] = {}
+    for assignment in active:
+        members.setdefault(assignment.crew_id, []).append(assignment)
+    return [CrewView(crew, tuple(members.get(crew.id, ()))) for crew in crews]
+
+
+class ListEventCrews:
+    """The crews of an event with their members, by type then name, optionally of one type.
+    For the organizer and for participants (confirmed, or completed once the event is over);
+    others get 403 ``crew.not_participant``."""
+
+    def __init__(self, uow: CrewsUnitOfWork, gate: Gate) -> None:
+        self._uow = uow
+        self._gate = gate
+
+    async def __call__(
+        self, principal: Principal, event_id: uuid.UUID, crew_type: CrewType | None = None
+    ) -> list[CrewView]:
+        async with self._uow:
+            await self._gate.visible_event(principal, event_id)
+            crews = await self._uow.crews.list_for_event(event_id, crew_type)
+            active = await self._uow.assignments.active_for_event(event_id, crew_type)
+        return _views(crews, active)
+
+
+class GetCrew:
+    """One crew with its members, for the organizer and participants (404 for anyone else)."""
+
+    def __init__(self, uow: CrewsUnitOfWork, gate: Gate) -> None:
+        self._uow = uow
+        self._gate = gate
+
+    async def __call__(self, principal: Principal, crew_id: uuid.UUID) -> CrewView:
+        async with self._uow:
+            crew, _ = await self._gate.crew(self._uow, principal, crew_id)
+            active = await self._uow.assignments.active_for_event(crew.event_id, crew.type)
+        return _views([crew], [a for a in active if a.crew_id == crew.id])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class MyCrews:
+    event_id: uuid.UUID
+    places: tuple[MyCrew, ...]
+    preferences: Preferences
+
+
+class GetMyCrews:
+    """The caller's place in each crew type of the event, with their teammates, and the
+    preferences they gave. Only for participants of the event (403 otherwise)."""
+
+    def __init__(self, uow: CrewsUnitOfWork, gate: Gate) -> None:
+        self._uow = uow
+        self._gate = gate
+
+    async def __call__(self, principal: Principal, event_id: uuid.UUID) -> MyCrews:
+        async with self._uow:
+            event = await self._gate.event(event_id)
+            if not await self._gate.takes_part(principal, event):
+                raise NotAParticipant()
+            mine = await self._uow.assignments.active_for_user(event_id, principal.user_id)
+            crews = {crew.id: crew for crew in await self._uow.crews.list_for_event(event_id)}
+            active = await self._uow.assignments.active_for_event(event_id)
+            preferences = await self._uow.preferences.get(event_id, principal.user_id)
+        places = tuple(
+            MyCrew(
+                crews[own.crew_id],
+                own,
+                tuple(a for a in active if a.crew_id == own.crew_id and a.id != own.id),
+            )
+            for own in sorted(mine, key=lambda a: (crews[a.crew_id].type, crews[a.crew_id].name))
+        )
+        return MyCrews(event_id, places, preferences)
