@@ -148,6 +148,7 @@ class TransferParticipant:
             )
             if previous is None:
                 raise AssignmentNotActive()
+            self._uow.collect(ended_event(previous, now))
             release_first = previous.crew_id < target.id
             if release_first:
                 await self._uow.crews.release_seat(previous.crew_id)
@@ -163,7 +164,6 @@ class TransferParticipant:
             )
             if not release_first:
                 await self._uow.crews.release_seat(previous.crew_id)
-            self._uow.collect(ended_event(previous, now))
             await self._uow.commit()
         return Transfer(previous, current)
 
