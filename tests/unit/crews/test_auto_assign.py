@@ -29,22 +29,24 @@ async def test_a_dry_run_reports_the_plan_and_writes_nothing(world: CrewsWorld) 
 async def test_applying_places_the_unassigned_and_reports_the_rest(world: CrewsWorld) -> None:
     event_id = world.new_event()
     boat = await world.crew(event_id, "Boat", capacity=3)
+    small = await world.crew(event_id, "Small boat", capacity=1)
     await world.crew(event_id, "Tent", CrewType.TENT, capacity=9)
     seated = world.participant(event_id)
     await world.seat(boat, seated)
-    users = [world.participant(event_id) for _ in range(3)]
-    await world.set_preferences(users[0], event_id, [seated.user_id], [])
+    users = [world.participant(event_id) for _ in range(4)]
+    # A pair that wants to join someone already seated goes first, and whole.
+    await world.set_preferences(users[0], event_id, [seated.user_id, users[1].user_id], [])
 
     report = await world.auto_assign(world.organizer, event_id, CrewType.CREW, dry_run=False)
 
     assert report.applied
-    assert len(report.plan.placements) == 2
+    assert len(report.plan.placements) == 3
     assert [u.reason for u in report.plan.unplaced] == [UnplacedReason.NO_FREE_SEAT]
-    assert report.plan.preferences_satisfied == 1
-    assert world.stored_crew(boat.id).size == 3
+    assert (report.plan.preferences_satisfied, report.plan.preferences_considered) == (2, 2)
+    assert (world.stored_crew(boat.id).size, world.stored_crew(small.id).size) == (3, 1)
     assert set(report.assignment_ids) == {p.user_id for p in report.plan.placements}
-    assert users[0].user_id in report.assignment_ids
-    assert world.outbox_names().count("CrewAssigned") == 3  # the manual one and two placed
+    assert {users[0].user_id, users[1].user_id} <= set(report.assignment_ids)
+    assert world.outbox_names().count("CrewAssigned") == 4  # the manual one and three placed
     world.check_sizes()
     second = await world.auto_assign(world.organizer, event_id, CrewType.CREW, dry_run=False)
     assert second.plan.placements == ()
