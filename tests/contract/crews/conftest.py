@@ -2,12 +2,12 @@
 
 SQL backends get databases migrated with the real migrations (the session fixtures of
 ``tests/conftest.py``): SQLite a copy of the migrated file, PostgreSQL the session's database
-with the crews, booking and catalog tables emptied before each test.
+with the crews, booking and catalog tables emptied before each test. The pool is booking's
+(10 + 10 overflow): 20 connections for 20 racers.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,35 +15,22 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.sql.engine import create_engine
-from aquastream.adapters.sql.tables import booking, catalog, crews
+from aquastream.adapters.sql.tables import catalog, crews
+from tests.contract.booking.conftest import open_sql_engine as open_booking_engine
 
 from .kit import CrewsKit
 
-POOL_SIZE = 20
-TABLES = [
-    crews.preferences,
-    crews.assignments,
-    crews.crews,
-    booking.bookings,
-    catalog.events,
-    catalog.organizers,
-]
-
-
-async def _empty_tables(engine: AsyncEngine) -> None:
-    quote = engine.dialect.identifier_preparer.format_table
-    async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {', '.join(quote(t) for t in TABLES)} CASCADE"))
+TABLES = [crews.preferences, crews.assignments, crews.crews, catalog.events, catalog.organizers]
 
 
 async def open_sql_engine(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncEngine:
-    if backend == "sqlite":
-        path = tmp_path / "aquastream.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
-        return create_engine(f"sqlite+aiosqlite:///{path}", pool_size=POOL_SIZE)
-    engine = create_engine(request.getfixturevalue("migrated_postgres_url"), pool_size=POOL_SIZE)
-    await _empty_tables(engine)
+    """Booking's engine (its tables emptied on PostgreSQL), with the crews and catalog tables
+    emptied as well."""
+    engine = await open_booking_engine(request, backend, tmp_path)
+    if backend == "postgres":
+        quote = engine.dialect.identifier_preparer.format_table
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {', '.join(quote(t) for t in TABLES)} CASCADE"))
     return engine
 
 

@@ -26,8 +26,8 @@ from aquastream.domain.crews.errors import (
 from aquastream.domain.crews.model import Assignment, Transfer
 from aquastream.domain.shared.errors import DomainError
 from aquastream.domain.shared.principal import Principal
+from tests.contract.booking.conftest import POOL_SIZE
 
-from .conftest import POOL_SIZE
 from .kit import CrewsKit
 
 
@@ -41,14 +41,15 @@ async def _warm_pool(kit: CrewsKit) -> None:
     before the last ones are connected, and nothing would race."""
     if kit.engine is None or kit.one_writer_at_a_time:
         return
-    everyone_connected = asyncio.Barrier(POOL_SIZE)
+    connections = 2 * POOL_SIZE  # the pool and its overflow
+    everyone_connected = asyncio.Barrier(connections)
 
     async def hold() -> None:
         assert kit.engine is not None
         async with kit.engine.connect():
             await everyone_connected.wait()
 
-    await asyncio.gather(*(hold() for _ in range(POOL_SIZE)))
+    await asyncio.gather(*(hold() for _ in range(connections)))
 
 
 async def settle(kit: CrewsKit, *attempts: Awaitable[Any]) -> list[Any]:

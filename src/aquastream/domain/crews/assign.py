@@ -14,7 +14,7 @@ from aquastream.domain.crews.errors import (
     TransferTypeMismatch,
 )
 from aquastream.domain.crews.model import Assignment, AssignmentStatus, Participation, Transfer
-from aquastream.domain.crews.seating import ended_event, refuse_second_place, take_place
+from aquastream.domain.crews.seating import PlacingUseCase, ended_event, refuse_second_place, take_place
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
@@ -30,7 +30,7 @@ async def _require_confirmed(
         raise ParticipantNotConfirmed()
 
 
-class AssignParticipant:
+class AssignParticipant(PlacingUseCase):
     """The organizer gives a participant a place in a crew.
 
     Rules: the event's organizer or an admin; only a participant with a CONFIRMED booking
@@ -39,14 +39,6 @@ class AssignParticipant:
     (409 ``crew.full``); the optional seat number lies in 1..capacity (422) and is unique in
     the crew (409 ``crew.seat_taken``); ``CrewAssigned`` commits with the place.
     """
-
-    def __init__(
-        self, uow: CrewsUnitOfWork, clock: Clock, gate: Gate, participants: ConfirmedParticipants
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._gate = gate
-        self._participants = participants
 
     async def __call__(
         self,
@@ -98,7 +90,7 @@ class UnassignParticipant:
         return ended
 
 
-class TransferParticipant:
+class TransferParticipant(PlacingUseCase):
     """The organizer moves a participant to another crew of the same type in the same event.
 
     Atomic: the old assignment becomes TRANSFERRED (pointing at the new one) and the new one
@@ -107,14 +99,6 @@ class TransferParticipant:
     Crew rows are locked in id order, so that two opposite transfers cannot deadlock. The
     position carries over unless a new one is given; a seat number does not.
     """
-
-    def __init__(
-        self, uow: CrewsUnitOfWork, clock: Clock, gate: Gate, participants: ConfirmedParticipants
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._gate = gate
-        self._participants = participants
 
     async def __call__(
         self,

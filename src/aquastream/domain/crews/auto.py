@@ -5,13 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from aquastream.domain.crews.access import Gate
 from aquastream.domain.crews.model import Crew, CrewType
 from aquastream.domain.crews.planning import Plan, PlanCrew, plan_crews
-from aquastream.domain.crews.seating import take_place
+from aquastream.domain.crews.seating import PlacingUseCase, take_place
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.clock import Clock
-from aquastream.ports.crews import ConfirmedParticipants, CrewsUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +23,7 @@ class AutoAssignReport:
     assignment_ids: dict[uuid.UUID, uuid.UUID]
 
 
-class AutoAssign:
+class AutoAssign(PlacingUseCase):
     """Place all unassigned confirmed participants into the event's crews of one type.
 
     The plan (``planning.plan_crews``) never exceeds capacity, never puts an avoid pair
@@ -37,14 +34,6 @@ class AutoAssign:
     placement still goes through the crew's guarded counter, so capacity holds regardless.
     Placements raise ``CrewAssigned`` each.
     """
-
-    def __init__(
-        self, uow: CrewsUnitOfWork, clock: Clock, gate: Gate, participants: ConfirmedParticipants
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._gate = gate
-        self._participants = participants
 
     async def __call__(
         self, principal: Principal, event_id: uuid.UUID, crew_type: CrewType, *, dry_run: bool
