@@ -1,12 +1,17 @@
-"""Providers of the crews domain: its unit of work, the ports it asks the catalog and booking
-(answered on its own connection), its use cases, and its subscriptions to booking's facts."""
+"""Providers of the crews domain: its unit of work, the ports it asks the catalog, booking and
+identity (answered on its own connection), its use cases, and its subscriptions to booking's facts."""
 
 from __future__ import annotations
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.sql.crews import SqlConfirmedParticipants, SqlCrewEvents, SqlCrewsUnitOfWork
+from aquastream.adapters.sql.crews import (
+    SqlConfirmedParticipants,
+    SqlCrewEvents,
+    SqlCrewsUnitOfWork,
+    SqlParticipantNames,
+)
 from aquastream.domain.booking.events import BookingCancelled, BookingMarkedNoShow
 from aquastream.domain.crews.access import Gate
 from aquastream.domain.crews.assign import (
@@ -21,7 +26,7 @@ from aquastream.domain.crews.policy import CrewPolicy
 from aquastream.domain.crews.preferences import SetPreferences
 from aquastream.domain.crews.queries import GetCrew, GetMyCrews, ListEventCrews
 from aquastream.ioc.worker import Subscription, use_case_handler
-from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork
+from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork, ParticipantNames
 from aquastream.settings import Settings
 
 
@@ -40,7 +45,7 @@ class CrewsProvider(Provider):
     def uow(self, uow: SqlCrewsUnitOfWork) -> CrewsUnitOfWork:
         return uow
 
-    # The catalog and booking are asked inside crews' transaction, on its connection.
+    # The catalog, booking and identity are asked inside crews' transaction, on its connection.
     @provide
     def events(self, uow: SqlCrewsUnitOfWork) -> CrewEvents:
         return SqlCrewEvents(uow)
@@ -48,6 +53,10 @@ class CrewsProvider(Provider):
     @provide
     def participants(self, uow: SqlCrewsUnitOfWork) -> ConfirmedParticipants:
         return SqlConfirmedParticipants(uow)
+
+    @provide
+    def people(self, uow: SqlCrewsUnitOfWork) -> ParticipantNames:
+        return SqlParticipantNames(uow)
 
     gate = provide(Gate)
 

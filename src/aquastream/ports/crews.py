@@ -11,7 +11,7 @@ assignment rows, then crew rows in id order.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -148,4 +148,12 @@ class ConfirmedParticipants(Protocol):
         self, event_id: uuid.UUID, user_ids: Collection[uuid.UUID] | None = None, *, lock: bool = False
     ) -> Sequence[uuid.UUID]:
         """The users (of ``user_ids``, or all) with a CONFIRMED booking for the event, by id."""
+        ...
+
+
+class ParticipantNames(Protocol):
+    """What crews asks the identity domain: how people are called, to show teammates."""
+
+    async def names(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        """ "First Last" as the profile gives it; people without a name are left out."""
         ...

@@ -85,7 +85,11 @@ async def test_unassigning_keeps_the_assignment_as_history(
         404,
         "assignment.not_found",
     )
-    assert (await crew_view(api, cast.anna, crew["id"]))["members"] == []
+    organizers_view = await crew_view(api, cast.anna, crew["id"])
+    assert organizers_view["members"] == []
+    assert [(h["id"], h["status"], h["name"]) for h in organizers_view["history"]] == [
+        (place["id"], "REMOVED", "Павел Смирнов")
+    ]
 
 
 async def test_a_transfer_moves_the_participant_atomically(

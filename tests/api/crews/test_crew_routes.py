@@ -153,6 +153,8 @@ async def test_one_crew_shows_its_members_to_a_participant(
         1,
         3,
     )
+    assert shown["members"][0]["name"] == "Павел Смирнов"
+    assert shown["history"] is None
 
 
 async def test_the_organizer_edits_a_crew_within_the_rules(

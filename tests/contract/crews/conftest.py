@@ -2,7 +2,7 @@
 
 SQL backends get databases migrated with the real migrations (the session fixtures of
 ``tests/conftest.py``): SQLite a copy of the migrated file, PostgreSQL the session's database
-with the crews, booking and catalog tables emptied before each test. The pool is booking's
+with the crews, booking, catalog and identity tables emptied before each test. The pool is booking's
 (10 + 10 overflow): 20 connections for 20 racers.
 """
 
@@ -15,17 +15,25 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.sql.tables import catalog, crews
+from aquastream.adapters.sql.tables import catalog, crews, identity
 from tests.contract.booking.conftest import open_sql_engine as open_booking_engine
 
 from .kit import CrewsKit
 
-TABLES = [crews.preferences, crews.assignments, crews.crews, catalog.events, catalog.organizers]
+TABLES = [
+    crews.preferences,
+    crews.assignments,
+    crews.crews,
+    catalog.events,
+    catalog.organizers,
+    identity.profiles,
+    identity.users,
+]
 
 
 async def open_sql_engine(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncEngine:
-    """Booking's engine (its tables emptied on PostgreSQL), with the crews and catalog tables
-    emptied as well."""
+    """Booking's engine (its tables emptied on PostgreSQL), with the crews, catalog and identity
+    tables emptied as well."""
     engine = await open_booking_engine(request, backend, tmp_path)
     if backend == "postgres":
         quote = engine.dialect.identifier_preparer.format_table

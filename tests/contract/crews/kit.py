@@ -23,9 +23,16 @@ from aquastream.adapters.memory.crews import (
     MemoryConfirmedParticipants,
     MemoryCrewEvents,
     MemoryCrewsUnitOfWork,
+    MemoryParticipantNames,
 )
 from aquastream.adapters.memory.database import MemoryDatabase
-from aquastream.adapters.sql.crews import SqlConfirmedParticipants, SqlCrewEvents, SqlCrewsUnitOfWork
+from aquastream.adapters.sql.crews import (
+    SqlConfirmedParticipants,
+    SqlCrewEvents,
+    SqlCrewsUnitOfWork,
+    SqlParticipantNames,
+)
+from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
 from aquastream.adapters.sql.tables.booking import bookings
 from aquastream.adapters.sql.tables.catalog import events, organizers
 from aquastream.adapters.sql.tables.crews import assignments, crews
@@ -49,13 +56,15 @@ from aquastream.domain.crews.model import (
 )
 from aquastream.domain.crews.policy import CrewPolicy
 from aquastream.domain.crews.preferences import SetPreferences
+from aquastream.domain.identity.model import Profile
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
-from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork
+from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork, ParticipantNames
+from tests.contract.factories import a_user
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
-Ports = tuple[CrewsUnitOfWork, CrewEvents, ConfirmedParticipants]
+Ports = tuple[CrewsUnitOfWork, CrewEvents, ConfirmedParticipants, ParticipantNames]
 
 
 class CrewsKit:
@@ -65,6 +74,7 @@ class CrewsKit:
         self.db = MemoryDatabase()
         self.memory_events = MemoryCrewEvents()
         self.memory_participants = MemoryConfirmedParticipants()
+        self.memory_names = MemoryParticipantNames()
         self.clock = FrozenClock(NOW)
         self.organizer = Principal(new_id(), Role.ORGANIZER)
         self.organizer_id = new_id()
@@ -78,16 +88,21 @@ class CrewsKit:
     def ports(self) -> Ports:
         """A new unit of work and the other domains' ports on it."""
         if self.engine is None:
-            return MemoryCrewsUnitOfWork(self.db), self.memory_events, self.memory_participants
+            return (
+                MemoryCrewsUnitOfWork(self.db),
+                self.memory_events,
+                self.memory_participants,
+                self.memory_names,
+            )
         uow = SqlCrewsUnitOfWork(self.engine)
-        return uow, SqlCrewEvents(uow), SqlConfirmedParticipants(uow)
+        return uow, SqlCrewEvents(uow), SqlConfirmedParticipants(uow), SqlParticipantNames(uow)
 
     def new_uow(self) -> CrewsUnitOfWork:
         return self.ports()[0]
 
     def _use_case(self, build: Callable[[CrewsUnitOfWork, Gate, ConfirmedParticipants], Any]) -> Any:
-        uow, crew_events, participants = self.ports()
-        return build(uow, Gate(crew_events, participants), participants)
+        uow, crew_events, participants, names = self.ports()
+        return build(uow, Gate(crew_events, participants, names), participants)
 
     # --- what the catalog and booking domains hold -------------------------------------
 
@@ -168,6 +183,20 @@ class CrewsKit:
             await self._execute(
                 update(bookings).where(b.event_id == event_id, b.user_id == user_id).values(status=status)
             )
+
+    async def named(self, first_name: str | None, last_name: str | None = None) -> uuid.UUID:
+        """A user whose profile gives this name (identity's tables on SQL)."""
+        user = a_user()
+        if self.engine is None:
+            name = " ".join(part for part in (first_name, last_name) if part)
+            if name:
+                self.memory_names.known[user.id] = name
+            return user.id
+        async with SqlIdentityUnitOfWork(self.engine) as uow:
+            await uow.users.add(user)
+            await uow.profiles.add(Profile(user.id, NOW, first_name=first_name, last_name=last_name))
+            await uow.commit()
+        return user.id
 
     # --- use cases, each on a unit of work of its own ------------------------------------
 

@@ -18,7 +18,7 @@ async def test_an_event_is_open_for_crews_until_cancelled_or_completed(
     kit: CrewsKit, status: str, is_open: bool
 ) -> None:
     event_id = await kit.new_event(status)
-    uow, events, _ = kit.ports()
+    uow, events, _, _ = kit.ports()
     async with uow:
         event = await events.get(event_id)
         assert event is not None
@@ -28,7 +28,7 @@ async def test_an_event_is_open_for_crews_until_cancelled_or_completed(
 
 async def test_the_owner_and_admins_manage_the_organizer(kit: CrewsKit) -> None:
     await kit.new_event()
-    uow, events, _ = kit.ports()
+    uow, events, _, _ = kit.ports()
     async with uow:
         assert await events.can_manage(kit.organizer, kit.organizer_id)
         assert await events.can_manage(Principal(new_id(), Role.ADMIN), kit.organizer_id)
@@ -40,7 +40,7 @@ async def test_participation_follows_the_booking_status(kit: CrewsKit) -> None:
     confirmed, completed, pending, cancelled = [
         await kit.booking(event_id, status) for status in ("CONFIRMED", "COMPLETED", "PENDING", "CANCELLED")
     ]
-    uow, _, participants = kit.ports()
+    uow, _, participants, _ = kit.ports()
     async with uow:
         assert (
             await participants.participation(event_id, confirmed.user_id, lock=True)
@@ -58,9 +58,20 @@ async def test_confirmed_participants_are_listed_by_id(kit: CrewsKit) -> None:
     await kit.booking(event_id, "PENDING")
     await kit.booking(await kit.new_event())
     ids = sorted(user.user_id for user in confirmed)
-    uow, _, participants = kit.ports()
+    uow, _, participants, _ = kit.ports()
     async with uow:
         assert list(await participants.confirmed(event_id)) == ids
         assert list(await participants.confirmed(event_id, lock=True)) == ids
         assert list(await participants.confirmed(event_id, {ids[2], ids[0], new_id()})) == [ids[0], ids[2]]
         assert list(await participants.confirmed(event_id, set())) == []
+
+
+async def test_names_come_from_profiles_that_give_one(kit: CrewsKit) -> None:
+    anna = await kit.named("Анна", "Петрова")
+    first_only = await kit.named("Boris")
+    nameless = await kit.named(None)
+    uow, _, _, people = kit.ports()
+    async with uow:
+        found = await people.names([anna, first_only, nameless, new_id()])
+        assert await people.names([]) == {}
+    assert found == {anna: "Анна Петрова", first_only: "Boris"}

@@ -21,6 +21,7 @@ async def test_assign_transfer_and_unassign_keep_counters_and_history(kit: Crews
     source, target = await kit.crew(event_id, "A", 2), await kit.crew(event_id, "B", 1)
     pavel, rita = await kit.booking(event_id), await kit.booking(event_id)
     first = await kit.assign(source.id, pavel, seat_number=1, position="helmsman")
+    kit.clock.advance(minutes=1)  # history is in assignment order
     await kit.assign(source.id, rita)
 
     moved = await kit.transfer(first.id, target.id)

@@ -12,6 +12,7 @@ from aquastream.adapters.memory.crews import (
     MemoryConfirmedParticipants,
     MemoryCrewEvents,
     MemoryCrewsUnitOfWork,
+    MemoryParticipantNames,
 )
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.domain.crews.access import Gate
@@ -49,7 +50,8 @@ class CrewsWorld:
         self.organizer_id = new_id()
         self.events = MemoryCrewEvents(owners={self.organizer_id: {self.organizer.user_id}})
         self.participants = MemoryConfirmedParticipants()
-        gate = Gate(self.events, self.participants)
+        self.names = MemoryParticipantNames()
+        gate = Gate(self.events, self.participants, self.names)
         clock, people, uow = self.clock, self.participants, self.new_uow
         self.create_crew = CreateCrew(uow(), clock, gate)
         self.update_crew = UpdateCrew(uow(), clock, gate)

@@ -115,6 +115,7 @@ async def test_unassigning_keeps_the_history_and_frees_the_place(world: CrewsWor
     assert world.outbox_names() == ["CrewAssigned", "CrewAssignmentEnded"]
     with pytest.raises(AssignmentNotActive):
         await world.unassign(world.organizer, assignment.id)
+    world.clock.advance(minutes=1)  # history is in assignment order
     again = await world.seat(crew, user)
     async with world.new_uow() as uow:
         history = await uow.assignments.history_of_crew(crew.id)

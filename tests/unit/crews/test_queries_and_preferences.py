@@ -136,3 +136,43 @@ async def test_only_confirmed_participants_of_an_open_event_give_preferences(wor
     world.close(event_id)
     with pytest.raises(EventClosed):
         await world.set_preferences(me, event_id, [], [])
+
+
+async def test_teammates_come_with_their_names(world: CrewsWorld) -> None:
+    event_id = world.new_event()
+    boat = await world.crew(event_id)
+    me, rita, nameless = (world.participant(event_id) for _ in range(3))
+    world.names.known[rita.user_id] = "Rita Kuznetsova"
+    for user in (me, rita, nameless):
+        await world.seat(boat, user)
+
+    (view,) = await world.list_crews(me, event_id)
+    mine = await world.my_crews(me, event_id)
+
+    assert view.names == {rita.user_id: "Rita Kuznetsova"}
+    assert mine.names == {rita.user_id: "Rita Kuznetsova"}
+
+
+async def test_the_organizer_sees_who_left_a_crew_participants_do_not(world: CrewsWorld) -> None:
+    event_id = world.new_event()
+    boat, other = await world.crew(event_id, "Boat"), await world.crew(event_id, "Other")
+    gone, moved, staying = (world.participant(event_id) for _ in range(3))
+    world.names.known[gone.user_id] = "Gone Away"
+    removed = await world.seat(boat, gone)
+    world.clock.advance(minutes=1)  # history is in assignment order
+    transferred = await world.seat(boat, moved)
+    await world.seat(boat, staying)
+    await world.unassign(world.organizer, removed.id)
+    await world.transfer(world.organizer, transferred.id, other.id)
+
+    organizers_view = await world.get_crew(world.organizer, boat.id)
+    participants_view = await world.get_crew(staying, boat.id)
+
+    assert organizers_view.history is not None
+    assert [(a.id, a.status.value) for a in organizers_view.history] == [
+        (removed.id, "REMOVED"),
+        (transferred.id, "TRANSFERRED"),
+    ]
+    assert organizers_view.names == {gone.user_id: "Gone Away"}
+    assert [m.user_id for m in organizers_view.members] == [staying.user_id]
+    assert participants_view.history is None

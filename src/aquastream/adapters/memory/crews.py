@@ -1,5 +1,5 @@
 """In-memory crews repositories and unit of work, and the ports crews asks of other domains
-(events and their organizers, confirmed participants), known by hand.
+(events and their organizers, confirmed participants, names), known by hand.
 
 Counters change in place under the database lock that the unit of work holds, which makes
 each method as atomic as the single SQL statement it stands for.
@@ -231,3 +231,13 @@ class MemoryConfirmedParticipants:
             for user_id, participation in self.status.get(event_id, {}).items()
             if participation is Participation.CONFIRMED and (user_ids is None or user_id in user_ids)
         )
+
+
+class MemoryParticipantNames:
+    """Names of people, set by hand (``known[user_id] = "First Last"``)."""
+
+    def __init__(self) -> None:
+        self.known: dict[uuid.UUID, str] = {}
+
+    async def names(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        return {user_id: self.known[user_id] for user_id in user_ids if user_id in self.known}

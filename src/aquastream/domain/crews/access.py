@@ -16,7 +16,7 @@ from aquastream.domain.crews.errors import (
 )
 from aquastream.domain.crews.model import Assignment, Crew, CrewEvent, Participation
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork
+from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork, ParticipantNames
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class Gate:
 
     events: CrewEvents
     participants: ConfirmedParticipants
+    people: ParticipantNames
 
     async def event(self, event_id: uuid.UUID) -> CrewEvent:
         event = await self.events.get(event_id)

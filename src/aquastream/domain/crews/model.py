@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -121,10 +122,14 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class CrewView:
-    """A crew with its active members, ordered by seat number then assignment time."""
+    """A crew with its active members, ordered by seat number then assignment time, and the
+    names of the people in it. ``history`` (its ended assignments, oldest first) is looked up
+    for the organizer only, None otherwise."""
 
     crew: Crew
     members: tuple[Assignment, ...]
+    names: Mapping[uuid.UUID, str] = field(default_factory=dict)
+    history: tuple[Assignment, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from aquastream.domain.crews.access import Gate
@@ -13,11 +14,12 @@ from aquastream.domain.shared.principal import Principal
 from aquastream.ports.crews import CrewsUnitOfWork
 
 
-def _views(crews: Iterable[Crew], active: Iterable[Assignment]) -> list[CrewView]:
+async def _views(gate: Gate, crews: Iterable[Crew], active: Iterable[Assignment]) -> list[CrewView]:
     members: dict[uuid.UUID, list[Assignment]] = {}
     for assignment in active:
         members.setdefault(assignment.crew_id, []).append(assignment)
-    return [CrewView(crew, tuple(members.get(crew.id, ()))) for crew in crews]
+    names = await gate.people.names({a.user_id for group in members.values() for a in group})
+    return [CrewView(crew, tuple(members.get(crew.id, ())), names) for crew in crews]
 
 
 class ListEventCrews:
@@ -36,11 +38,12 @@ class ListEventCrews:
             await self._gate.visible_event(principal, event_id)
             crews = await self._uow.crews.list_for_event(event_id, crew_type)
             active = await self._uow.assignments.active_for_event(event_id, crew_type)
-        return _views(crews, active)
+            return await _views(self._gate, crews, active)
 
 
 class GetCrew:
-    """One crew with its members, for the organizer and participants (404 for anyone else)."""
+    """One crew with its members, for the organizer and participants (404 for anyone else);
+    the organizer also sees its history: who was removed or transferred out, and when."""
 
     def __init__(self, uow: CrewsUnitOfWork, gate: Gate) -> None:
         self._uow = uow
@@ -48,9 +51,16 @@ class GetCrew:
 
     async def __call__(self, principal: Principal, crew_id: uuid.UUID) -> CrewView:
         async with self._uow:
-            crew, _ = await self._gate.crew(self._uow, principal, crew_id)
+            crew, event = await self._gate.crew(self._uow, principal, crew_id)
             active = await self._uow.assignments.active_for_event(crew.event_id, crew.type)
-        return _views([crew], [a for a in active if a.crew_id == crew.id])[0]
+            (view,) = await _views(self._gate, [crew], [a for a in active if a.crew_id == crew.id])
+            if not await self._gate.is_manager(principal, event):
+                return view
+            history = tuple(
+                a for a in await self._uow.assignments.history_of_crew(crew.id) if not a.is_active
+            )
+            names = await self._gate.people.names({a.user_id for a in (*view.members, *history)})
+        return dataclasses.replace(view, names=names, history=history)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +68,7 @@ class MyCrews:
     event_id: uuid.UUID
     places: tuple[MyCrew, ...]
     preferences: Preferences
+    names: Mapping[uuid.UUID, str]  # of the caller's teammates
 
 
 class GetMyCrews:
@@ -77,6 +88,8 @@ class GetMyCrews:
             crews = {crew.id: crew for crew in await self._uow.crews.list_for_event(event_id)}
             active = await self._uow.assignments.active_for_event(event_id)
             preferences = await self._uow.preferences.get(event_id, principal.user_id)
+            mine_crews = {a.crew_id for a in mine}
+            names = await self._gate.people.names({a.user_id for a in active if a.crew_id in mine_crews})
         places = tuple(
             MyCrew(
                 crews[own.crew_id],
@@ -85,4 +98,4 @@ class GetMyCrews:
             )
             for own in sorted(mine, key=lambda a: (crews[a.crew_id].type, crews[a.crew_id].name))
         )
-        return MyCrews(event_id, places, preferences)
+        return MyCrews(event_id, places, preferences, names)

@@ -33,7 +33,8 @@ class CrewController(Controller):
     async def show(
         self, crew_id: FromPath[uuid.UUID], caller: FromDishka[Principal], get_crew: FromDishka[GetCrew]
     ) -> CrewOut:
-        """For the event's organizer and its participants; 404 ``crew.not_found`` for others."""
+        """For the event's organizer and its participants; 404 ``crew.not_found`` for others. The
+        organizer also gets ``history``: who was removed or transferred out, and when."""
         return CrewOut.of_view(await get_crew(caller, crew_id))
 
     @put("/{crew_id:uuid}", summary="Edit a crew (its organizer)")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Annotated
 
+import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from aquastream.adapters.http.structs import CamelStruct
@@ -121,8 +123,22 @@ class AssignmentOut(CamelStruct):
         )
 
 
+class MemberOut(AssignmentOut):
+    """An assignment with the person's name (``null`` when their profile gives none)."""
+
+    name: str | None
+
+    @classmethod
+    def all_of(cls, assignments: Iterable[Assignment], names: Mapping[uuid.UUID, str]) -> list[MemberOut]:
+        return [
+            cls(**msgspec.structs.asdict(AssignmentOut.of(a)), name=names.get(a.user_id)) for a in assignments
+        ]
+
+
 class CrewOut(CamelStruct):
-    """A crew; ``size`` is how many are assigned, ``members`` who (by seat number)."""
+    """A crew; ``size`` is how many are assigned, ``members`` who (by seat number).
+    ``history`` (its ended assignments, oldest first) is shown to the organizer on
+    ``GET /crews/{id}`` and is null elsewhere."""
 
     id: uuid.UUID
     event_id: uuid.UUID
@@ -138,10 +154,13 @@ class CrewOut(CamelStruct):
     tent_details: str | None
     created_at: datetime
     updated_at: datetime
-    members: list[AssignmentOut]
+    members: list[MemberOut]
+    history: list[MemberOut] | None = None
 
     @classmethod
-    def of(cls, crew: Crew, members: tuple[Assignment, ...] = ()) -> CrewOut:
+    def of(
+        cls, crew: Crew, members: list[MemberOut] | None = None, history: list[MemberOut] | None = None
+    ) -> CrewOut:
         details = crew.details
         return cls(
             id=crew.id,
@@ -158,12 +177,14 @@ class CrewOut(CamelStruct):
             tent_details=details.tent_details,
             created_at=crew.created_at,
             updated_at=crew.updated_at,
-            members=[AssignmentOut.of(a) for a in members],
+            members=members or [],
+            history=history,
         )
 
     @classmethod
     def of_view(cls, view: CrewView) -> CrewOut:
-        return cls.of(view.crew, view.members)
+        history = None if view.history is None else MemberOut.all_of(view.history, view.names)
+        return cls.of(view.crew, MemberOut.all_of(view.members, view.names), history)
 
 
 class AssignIn(CamelStruct, forbid_unknown_fields=True):
@@ -215,7 +236,7 @@ class PreferencesOut(CamelStruct):
 class MyPlaceOut(CamelStruct):
     crew: CrewOut
     assignment: AssignmentOut
-    teammates: list[AssignmentOut]
+    teammates: list[MemberOut]
 
 
 class MyCrewsOut(CamelStruct):
@@ -233,7 +254,7 @@ class MyCrewsOut(CamelStruct):
                 MyPlaceOut(
                     crew=CrewOut.of(place.crew),
                     assignment=AssignmentOut.of(place.assignment),
-                    teammates=[AssignmentOut.of(a) for a in place.teammates],
+                    teammates=MemberOut.all_of(place.teammates, mine.names),
                 )
                 for place in mine.places
             ],

@@ -5,11 +5,12 @@ second connection would wait for this transaction's write lock)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from sqlalchemy import select
 
 from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
+from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
 from aquastream.adapters.sql.tables.booking import bookings
 from aquastream.adapters.sql.tables.catalog import events
 from aquastream.adapters.sql.uow import SqlRepository
@@ -62,3 +63,16 @@ class SqlConfirmedParticipants(SqlRepository):
         if lock:
             query = query.with_for_update(read=True)
         return list((await self._connection.execute(query)).scalars())
+
+
+class SqlParticipantNames(SqlParticipantDirectory):
+    """Crews' ``ParticipantNames``: the names of identity's profiles, read the way booking's
+    participant list reads them."""
+
+    async def names(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        found = {}
+        for user_id, contact in (await self.contacts(user_ids)).items():
+            name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
+            if name:
+                found[user_id] = name
+        return found
