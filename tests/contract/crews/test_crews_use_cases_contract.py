@@ -97,3 +97,20 @@ async def test_auto_assignment_applies_the_plan_with_preferences(kit: CrewsKit) 
     assert where[people[0].user_id] == where[people[7].user_id] != where[people[1].user_id]
     assert sorted([await kit.active_count(b.id) for b in boats]) == [2, 3, 3]
     await kit.check_invariants()
+
+
+async def test_a_refused_transfer_leaves_everything_as_it_was(kit: CrewsKit) -> None:
+    event_id = await kit.new_event()
+    source, full = await kit.crew(event_id, "A", 2), await kit.crew(event_id, "B", 1)
+    await kit.assign(full.id, await kit.booking(event_id))
+    place = await kit.assign(source.id, await kit.booking(event_id))
+
+    with pytest.raises(CrewFull):
+        await kit.transfer(place.id, full.id)
+
+    uow = kit.new_uow()
+    async with uow:
+        assert await uow.assignments.get(place.id) == place
+    assert (await kit.active_count(source.id), await kit.active_count(full.id)) == (1, 1)
+    assert await kit.history_count() == 2
+    await kit.check_invariants()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aquastream.domain.crews.errors import CrewForbidden, EventClosed
-from aquastream.domain.crews.model import CrewType
+from aquastream.domain.crews.model import CrewType, Participation
 from aquastream.domain.crews.planning import UnplacedReason
 from tests.unit.crews.crews_world import CrewsWorld
 
@@ -77,3 +77,17 @@ async def test_only_the_organizer_auto_assigns_an_open_event(world: CrewsWorld) 
     world.close(event_id)
     with pytest.raises(EventClosed):
         await world.auto_assign(world.organizer, event_id, CrewType.CREW, dry_run=True)
+
+
+async def test_wishes_about_people_no_longer_confirmed_are_not_counted(world: CrewsWorld) -> None:
+    event_id = world.new_event()
+    await world.crew(event_id, capacity=4)
+    me, friend, gone = (world.participant(event_id) for _ in range(3))
+    await world.set_preferences(me, event_id, [friend.user_id, gone.user_id], [])
+    await world.set_preferences(gone, event_id, [me.user_id], [])
+    world.participants.set(event_id, gone.user_id, Participation.NONE)
+
+    report = await world.auto_assign(world.organizer, event_id, CrewType.CREW, dry_run=True)
+
+    assert {p.user_id for p in report.plan.placements} == {me.user_id, friend.user_id}
+    assert (report.plan.preferences_satisfied, report.plan.preferences_considered) == (1, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from aquastream.domain.crews.model import Crew, CrewType
+from aquastream.domain.crews.model import Crew, CrewType, Preferences
 from aquastream.domain.crews.planning import Plan, PlanCrew, plan_crews
 from aquastream.domain.crews.seating import PlacingUseCase, take_place
 from aquastream.domain.shared.principal import Principal
@@ -21,6 +21,21 @@ class AutoAssignReport:
     crews: dict[uuid.UUID, Crew]
     applied: bool
     assignment_ids: dict[uuid.UUID, uuid.UUID]
+
+
+def _among(people: set[uuid.UUID], preferences: list[Preferences]) -> list[Preferences]:
+    """The wishes between people still confirmed: someone whose booking ended since is neither
+    placed nor counted as a wish that could not be met."""
+    return [
+        Preferences(
+            p.event_id,
+            p.user_id,
+            tuple(u for u in p.prefer if u in people),
+            tuple(u for u in p.avoid if u in people),
+        )
+        for p in preferences
+        if p.user_id in people
+    ]
 
 
 class AutoAssign(PlacingUseCase):
@@ -53,7 +68,7 @@ class AutoAssign(PlacingUseCase):
             plan = plan_crews(
                 [PlanCrew(c.id, c.name, c.capacity, tuple(sorted(members.get(c.id, ())))) for c in crews],
                 [user_id for user_id in confirmed if user_id not in assigned],
-                await self._uow.preferences.for_event(event_id),
+                _among(set(confirmed), await self._uow.preferences.for_event(event_id)),
             )
             assignment_ids: dict[uuid.UUID, uuid.UUID] = {}
             if not dry_run and plan.placements:
