@@ -212,7 +212,7 @@ class CrewsKit:
 
     async def assign(self, crew_id: uuid.UUID, user: Principal, **options: Any) -> Assignment:
         assign: AssignParticipant = self._use_case(
-            lambda uow, gate, people: AssignParticipant(uow, self.clock, gate, people)
+            lambda uow, gate, _: AssignParticipant(uow, self.clock, gate)
         )
         return await assign(self.organizer, crew_id, user.user_id, **options)
 
@@ -224,7 +224,7 @@ class CrewsKit:
 
     async def transfer(self, assignment_id: uuid.UUID, crew_id: uuid.UUID) -> Transfer:
         transfer: TransferParticipant = self._use_case(
-            lambda uow, gate, people: TransferParticipant(uow, self.clock, gate, people)
+            lambda uow, gate, _: TransferParticipant(uow, self.clock, gate)
         )
         return await transfer(self.organizer, assignment_id, crew_id)
 
@@ -238,12 +238,12 @@ class CrewsKit:
         self, user: Principal, event_id: uuid.UUID, prefer: list[uuid.UUID], avoid: list[uuid.UUID]
     ) -> None:
         set_preferences: SetPreferences = self._use_case(
-            lambda uow, gate, people: SetPreferences(uow, self.clock, gate, people, CrewPolicy())
+            lambda uow, gate, _: SetPreferences(uow, self.clock, gate, CrewPolicy())
         )
         await set_preferences(user, event_id, prefer, avoid)
 
     async def auto_assign(self, event_id: uuid.UUID, *, dry_run: bool = False) -> AutoAssignReport:
-        auto: AutoAssign = self._use_case(lambda uow, gate, people: AutoAssign(uow, self.clock, gate, people))
+        auto: AutoAssign = self._use_case(lambda uow, gate, _: AutoAssign(uow, self.clock, gate))
         return await auto(self.organizer, event_id, CrewType.CREW, dry_run=dry_run)
 
     # --- the invariants, read outside any use case ----------------------------------------

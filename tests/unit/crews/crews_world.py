@@ -59,12 +59,12 @@ class CrewsWorld:
         self.list_crews = ListEventCrews(uow(), gate)
         self.get_crew = GetCrew(uow(), gate)
         self.my_crews = GetMyCrews(uow(), gate)
-        self.assign = AssignParticipant(uow(), clock, gate, people)
+        self.assign = AssignParticipant(uow(), clock, gate)
         self.unassign = UnassignParticipant(uow(), clock, gate)
-        self.transfer = TransferParticipant(uow(), clock, gate, people)
+        self.transfer = TransferParticipant(uow(), clock, gate)
         self.release = ReleaseEndedBooking(uow(), clock, people)
-        self.set_preferences = SetPreferences(uow(), clock, gate, people, policy or CrewPolicy())
-        self.auto_assign = AutoAssign(uow(), clock, gate, people)
+        self.set_preferences = SetPreferences(uow(), clock, gate, policy or CrewPolicy())
+        self.auto_assign = AutoAssign(uow(), clock, gate)
 
     def new_uow(self) -> MemoryCrewsUnitOfWork:
         return MemoryCrewsUnitOfWork(self.db)

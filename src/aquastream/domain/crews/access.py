@@ -16,6 +16,7 @@ from aquastream.domain.crews.errors import (
 )
 from aquastream.domain.crews.model import Assignment, Crew, CrewEvent, Participation
 from aquastream.domain.shared.principal import Principal
+from aquastream.ports.clock import Clock
 from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork, ParticipantNames
 
 
@@ -95,3 +96,12 @@ class Gate:
         if not event.is_open:
             raise EventClosed()
         return assignment, event
+
+
+class GatedUseCase:
+    """Base of the use cases that change crews: a unit of work, the clock and the gate."""
+
+    def __init__(self, uow: CrewsUnitOfWork, clock: Clock, gate: Gate) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._gate = gate

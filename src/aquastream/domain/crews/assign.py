@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from aquastream.domain.crews.access import Gate
+from aquastream.domain.crews.access import GatedUseCase
 from aquastream.domain.crews.errors import (
     AssignmentNotActive,
     CrewNotFound,
@@ -14,7 +14,7 @@ from aquastream.domain.crews.errors import (
     TransferTypeMismatch,
 )
 from aquastream.domain.crews.model import Assignment, AssignmentStatus, Participation, Transfer
-from aquastream.domain.crews.seating import PlacingUseCase, ended_event, refuse_second_place, take_place
+from aquastream.domain.crews.seating import ended_event, refuse_second_place, take_place
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
@@ -30,7 +30,7 @@ async def _require_confirmed(
         raise ParticipantNotConfirmed()
 
 
-class AssignParticipant(PlacingUseCase):
+class AssignParticipant(GatedUseCase):
     """The organizer gives a participant a place in a crew.
 
     Rules: the event's organizer or an admin; only a participant with a CONFIRMED booking
@@ -51,7 +51,7 @@ class AssignParticipant(PlacingUseCase):
     ) -> Assignment:
         async with self._uow:
             crew, event = await self._gate.managed_crew(self._uow, principal, crew_id)
-            await _require_confirmed(self._participants, event.id, user_id)
+            await _require_confirmed(self._gate.participants, event.id, user_id)
             await refuse_second_place(self._uow, crew, user_id)
             _, assignment = await take_place(
                 self._uow,
@@ -66,14 +66,9 @@ class AssignParticipant(PlacingUseCase):
         return assignment
 
 
-class UnassignParticipant:
+class UnassignParticipant(GatedUseCase):
     """The organizer takes a participant out of a crew: the assignment becomes REMOVED (the
     row stays as history) and the place is free again. An ended one is 409."""
-
-    def __init__(self, uow: CrewsUnitOfWork, clock: Clock, gate: Gate) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._gate = gate
 
     async def __call__(self, principal: Principal, assignment_id: uuid.UUID) -> Assignment:
         async with self._uow:
@@ -90,7 +85,7 @@ class UnassignParticipant:
         return ended
 
 
-class TransferParticipant(PlacingUseCase):
+class TransferParticipant(GatedUseCase):
     """The organizer moves a participant to another crew of the same type in the same event.
 
     Atomic: the old assignment becomes TRANSFERRED (pointing at the new one) and the new one
@@ -120,7 +115,7 @@ class TransferParticipant(PlacingUseCase):
                 raise TransferToSameCrew()
             if target.type is not assignment.crew_type:
                 raise TransferTypeMismatch()
-            await _require_confirmed(self._participants, event.id, assignment.user_id)
+            await _require_confirmed(self._gate.participants, event.id, assignment.user_id)
             now = self._clock.now()
             replacement_id = new_id()
             previous = await self._uow.assignments.end(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from aquastream.domain.crews.access import GatedUseCase
 from aquastream.domain.crews.model import Crew, CrewType, Preferences
 from aquastream.domain.crews.planning import Plan, PlanCrew, plan_crews
-from aquastream.domain.crews.seating import PlacingUseCase, take_place
+from aquastream.domain.crews.seating import take_place
 from aquastream.domain.shared.principal import Principal
 
 
@@ -38,7 +39,7 @@ def _among(people: set[uuid.UUID], preferences: list[Preferences]) -> list[Prefe
     ]
 
 
-class AutoAssign(PlacingUseCase):
+class AutoAssign(GatedUseCase):
     """Place all unassigned confirmed participants into the event's crews of one type.
 
     The plan (``planning.plan_crews``) never exceeds capacity, never puts an avoid pair
@@ -55,7 +56,7 @@ class AutoAssign(PlacingUseCase):
     ) -> AutoAssignReport:
         async with self._uow:
             await self._gate.managed_event(principal, event_id)
-            confirmed = await self._participants.confirmed(event_id, lock=not dry_run)
+            confirmed = await self._gate.participants.confirmed(event_id, lock=not dry_run)
             if dry_run:
                 crews = await self._uow.crews.list_for_event(event_id, crew_type)
             else:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from msgspec import UNSET, UnsetType
 
-from aquastream.domain.crews.access import Gate
+from aquastream.domain.crews.access import Gate, GatedUseCase
 from aquastream.domain.crews.errors import (
     CapacityBelowSize,
     CrewNotEmpty,
@@ -20,7 +20,6 @@ from aquastream.domain.crews.model import Crew, CrewDetails, CrewType
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.clock import Clock
 from aquastream.ports.crews import CrewsUnitOfWork
 
 BOAT_FIELDS = ("boat_type", "boat_number", "boat_condition")
@@ -54,18 +53,13 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-class CreateCrew:
+class CreateCrew(GatedUseCase):
     """The organizer adds a crew to their event.
 
     Rules: the event's organizer or an admin (403 otherwise), an event not cancelled or
     completed (422); capacity ≥ 1; name unique within the event and type (409); boat details
     only for CREW, tent details only for TENT (400).
     """
-
-    def __init__(self, uow: CrewsUnitOfWork, clock: Clock, gate: Gate) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._gate = gate
 
     async def __call__(
         self, principal: Principal, event_id: uuid.UUID, crew_type: CrewType, details: CrewDetails
@@ -103,7 +97,7 @@ class CrewChanges:
         return new_type, dataclasses.replace(crew.details, **given)
 
 
-class UpdateCrew:
+class UpdateCrew(GatedUseCase):
     """The organizer edits a crew.
 
     Rules: as ``CreateCrew``; the capacity never below the people assigned now (409
@@ -112,11 +106,6 @@ class UpdateCrew:
     concurrent assignment cannot slip in between. Changing the type away from CREW or TENT
     needs the details of the old type cleared in the same request.
     """
-
-    def __init__(self, uow: CrewsUnitOfWork, clock: Clock, gate: Gate) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._gate = gate
 
     async def __call__(self, principal: Principal, crew_id: uuid.UUID, changes: CrewChanges) -> Crew:
         async with self._uow:

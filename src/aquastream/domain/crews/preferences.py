@@ -17,7 +17,7 @@ from aquastream.domain.crews.policy import CrewPolicy
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
-from aquastream.ports.crews import ConfirmedParticipants, CrewsUnitOfWork
+from aquastream.ports.crews import CrewsUnitOfWork
 
 
 def _distinct(user_ids: Sequence[uuid.UUID]) -> tuple[uuid.UUID, ...]:
@@ -38,13 +38,11 @@ class SetPreferences:
         uow: CrewsUnitOfWork,
         clock: Clock,
         gate: Gate,
-        participants: ConfirmedParticipants,
         policy: CrewPolicy,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._gate = gate
-        self._participants = participants
         self._policy = policy
 
     async def __call__(
@@ -58,13 +56,13 @@ class SetPreferences:
         self._check(preferences)
         async with self._uow:
             event = await self._gate.event(event_id)
-            participation = await self._participants.participation(event_id, principal.user_id)
+            participation = await self._gate.participants.participation(event_id, principal.user_id)
             if participation is not Participation.CONFIRMED:
                 raise NotAParticipant()
             if not event.is_open:
                 raise EventClosed()
             listed = {*preferences.prefer, *preferences.avoid}
-            confirmed = set(await self._participants.confirmed(event_id, listed))
+            confirmed = set(await self._gate.participants.confirmed(event_id, listed))
             if listed - confirmed:
                 raise PreferenceNotParticipant(listed - confirmed)
             await self._uow.preferences.put(preferences, now=self._clock.now())

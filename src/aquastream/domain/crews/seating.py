@@ -6,25 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from aquastream.domain.crews.access import Gate
 from aquastream.domain.crews.errors import AlreadyAssigned, CrewFull, SeatOutOfRange
 from aquastream.domain.crews.events import CrewAssigned, CrewAssignmentEnded
 from aquastream.domain.crews.model import Assignment, AssignmentStatus, Crew
 from aquastream.domain.shared.ids import new_id
-from aquastream.ports.clock import Clock
-from aquastream.ports.crews import ConfirmedParticipants, CrewsUnitOfWork
-
-
-class PlacingUseCase:
-    """Base of the use cases that give people places: the ports each of them needs."""
-
-    def __init__(
-        self, uow: CrewsUnitOfWork, clock: Clock, gate: Gate, participants: ConfirmedParticipants
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._gate = gate
-        self._participants = participants
+from aquastream.ports.crews import CrewsUnitOfWork
 
 
 async def refuse_second_place(uow: CrewsUnitOfWork, crew: Crew, user_id: uuid.UUID) -> None:
