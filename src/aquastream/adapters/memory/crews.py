@@ -87,8 +87,9 @@ class MemoryCrewRepository(_Table):
         crew: Crew | None = self._rows.get(crew_id)
         if crew is None or crew.size >= crew.capacity:
             return None
-        self._rows[crew_id] = dataclasses.replace(crew, size=crew.size + 1)
-        return self._rows[crew_id]  # type: ignore[no-any-return]
+        taken = dataclasses.replace(crew, size=crew.size + 1)
+        self._rows[crew_id] = taken
+        return taken
 
     async def release_seat(self, crew_id: uuid.UUID) -> None:
         crew: Crew | None = self._rows.get(crew_id)
