@@ -7,7 +7,7 @@ import uuid
 from tests.api.booking.conftest import People
 from tests.api.catalog.kit import API, Cast, create_event
 from tests.api.crews.conftest import Trip
-from tests.api.crews.kit import assigned, crew_view, new_crew
+from tests.api.crews.kit import assign, assigned, crew_view, new_crew
 from tests.api.identity.conftest import Client, assert_problem
 
 
@@ -79,8 +79,12 @@ async def test_bad_crews_are_refused(api: Client, cast: Cast, trip: Trip) -> Non
     assert body["errors"] == [{"field": "tentDetails", "message": "not allowed for this crew type"}]
 
 
-async def test_a_cancelled_events_crews_are_read_only(api: Client, cast: Cast, trip: Trip) -> None:
+async def test_a_cancelled_events_crews_are_read_only(
+    api: Client, cast: Cast, people: People, trip: Trip
+) -> None:
     crew = await new_crew(api, cast.anna, trip.event_id)
+    other = await new_crew(api, cast.anna, trip.event_id, name="Other")
+    place = await assigned(api, cast.anna, crew["id"], people.pavel.id)
     cancelled = await api.post(
         f"{API}/events/{trip.event_id}/cancel", json={"reason": "flood"}, headers=cast.anna.auth
     )
@@ -94,6 +98,33 @@ async def test_a_cancelled_events_crews_are_read_only(api: Client, cast: Cast, t
     assert_problem(late, 422, "crew.event_closed")
     edit = await api.put(f"{API}/crews/{crew['id']}", json={"name": "Late"}, headers=cast.anna.auth)
     assert_problem(edit, 422, "crew.event_closed")
+    closed = [
+        await api.delete(f"{API}/crews/{other['id']}", headers=cast.anna.auth),
+        await assign(api, cast.anna, other["id"], people.rita.id),
+        await api.delete(f"{API}/assignments/{place['id']}", headers=cast.anna.auth),
+        await api.post(
+            f"{API}/assignments/{place['id']}/transfer", json={"crewId": other["id"]}, headers=cast.anna.auth
+        ),
+        await api.post(
+            f"{API}/events/{trip.event_id}/crews/auto-assign", json={"type": "CREW"}, headers=cast.anna.auth
+        ),
+        await api.put(f"{API}/events/{trip.event_id}/crews/preferences", json={}, headers=people.rita.auth),
+    ]
+    for response in closed:
+        assert_problem(response, 422, "crew.event_closed")
+    listed = await api.get(f"{API}/events/{trip.event_id}/crews", headers=cast.anna.auth)
+    assert [c["name"] for c in listed.json()] == ["Other", "Raft Alpha"]
+
+
+async def test_event_routes_of_an_unknown_event_are_404(api: Client, cast: Cast, people: People) -> None:
+    unknown = f"{API}/events/{uuid.uuid4()}/crews"
+    for response in (
+        await api.post(f"{unknown}/auto-assign", json={"type": "CREW"}, headers=cast.anna.auth),
+        await api.put(f"{unknown}/preferences", json={}, headers=people.pavel.auth),
+        await api.get(f"{unknown}/me", headers=people.pavel.auth),
+        await api.get(unknown, headers=cast.root.auth),
+    ):
+        assert_problem(response, 404, "event.not_found")
 
 
 async def test_organizer_and_participants_list_the_crews_with_members(
