@@ -5,9 +5,10 @@ The rules, in order of strength:
 1. never above capacity, never an "avoid" pair in one crew (either side's avoid counts, and
    against the people already in a crew as well as the newly placed);
 2. "prefer" pairs together where possible: people linked by preferences (either way) form
-   groups, merged only while no avoid pair would end up inside; a group goes whole into one
-   crew when one has room, else its members go one by one to the crew holding most of the
-   people they are linked with;
+   groups, merged only while no avoid pair would end up inside and the group still fits the
+   roomiest crew (so that friends' clusters stay whole instead of melting into one group too
+   big for any crew); a group goes whole into one crew when one has room, else its members
+   go one by one to the crew holding most of the people they are linked with;
 3. balance: among equally good crews the one with the fewest members wins, so that without
    preferences the sizes of crews that are not full differ by at most one;
 4. determinism: the input is sorted first (crews by name then id, people by id) and every
@@ -91,14 +92,15 @@ class _Relations:
         return sum(len(self._linked.get(person, set()) & others_set) for person in people)
 
 
-def _groups(people: Sequence[uuid.UUID], relations: _Relations) -> list[list[uuid.UUID]]:
+def _groups(people: Sequence[uuid.UUID], relations: _Relations, room: int) -> list[list[uuid.UUID]]:
     """People linked by preferences, merged edge by edge (in sorted order) unless the merged
-    group would hold an avoid pair. Biggest first, then by smallest id."""
+    group would hold an avoid pair or outgrow ``room`` (the most free places of one crew).
+    Biggest first, then by smallest id."""
     group_of: dict[uuid.UUID, list[uuid.UUID]] = {person: [person] for person in people}
     edges = sorted({(min(a, b), max(a, b)) for a, b in relations.wishes if a in group_of and b in group_of})
     for a, b in edges:
         left, right = group_of[a], group_of[b]
-        if left is right or relations.clash(left, right):
+        if left is right or len(left) + len(right) > room or relations.clash(left, right):
             continue
         left.extend(right)
         for person in right:
@@ -136,7 +138,8 @@ def plan_crews(
         crew_of[person] = crew.id
         placements.append(Placement(person, crew.id))
 
-    for group in _groups(to_place, relations):
+    room = max((free(crew) for crew in ordered), default=0)
+    for group in _groups(to_place, relations, room):
         whole = best(ordered, group) if len(group) > 1 else None
         if whole is not None:
             for person in group:
