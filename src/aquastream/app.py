@@ -21,6 +21,7 @@ from aquastream.adapters.http.auth import AuthenticationMiddleware, default_deny
 from aquastream.adapters.http.booking import CONTROLLERS as BOOKING_CONTROLLERS
 from aquastream.adapters.http.catalog import CONTROLLERS as CATALOG_CONTROLLERS
 from aquastream.adapters.http.client_ip import TrustedProxies
+from aquastream.adapters.http.crews import CONTROLLERS as CREWS_CONTROLLERS
 from aquastream.adapters.http.edge import EdgeMiddleware
 from aquastream.adapters.http.health import Readiness, live, ready
 from aquastream.adapters.http.identity import CONTROLLERS as IDENTITY_CONTROLLERS
@@ -50,6 +51,7 @@ def api_v1_route_handlers() -> list[ControllerRouterHandler]:
         *CATALOG_CONTROLLERS,
         *BOOKING_CONTROLLERS,
         *NOTIFICATION_CONTROLLERS,
+        *CREWS_CONTROLLERS,
     ]
 
 

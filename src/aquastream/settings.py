@@ -136,6 +136,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     expiry_sweep_seconds: Annotated[
         int, _doc("How often expired holds and lapsed waitlist windows are released."), msgspec.Meta(ge=1)
     ] = 60
+    crew_preferences_max: Annotated[
+        int,
+        _doc("How many people a participant may list to be with, and as many to avoid, in an event's crews."),
+        msgspec.Meta(ge=0),
+    ] = 5
     run_worker: Annotated[
         bool, _doc("Run the outbox dispatcher and scheduled jobs inside the API process.")
     ] = True

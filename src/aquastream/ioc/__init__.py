@@ -12,6 +12,7 @@ from dishka.integrations.litestar import LitestarProvider
 
 from aquastream.ioc.booking import BookingProvider
 from aquastream.ioc.catalog import CatalogProvider
+from aquastream.ioc.crews import CrewsProvider
 from aquastream.ioc.identity import IdentityProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
 from aquastream.ioc.notifications import NotificationProvider
@@ -31,6 +32,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         CatalogProvider(),
         BookingProvider(),
         NotificationProvider(),
+        CrewsProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:

@@ -42,6 +42,7 @@ from aquastream.domain.booking.events import (
     WaitlistSeatOffered,
 )
 from aquastream.domain.booking.model import BookingStatus, LogReason
+from aquastream.domain.crews.events import CrewAssigned
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.identity.telegram import LinkTelegramChat
 from aquastream.domain.notifications.admin import SendTestMessage
@@ -150,7 +151,28 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
             )
         ],
     ),
+    NoticeRule(
+        CrewAssigned,
+        lambda e: [
+            Notice(
+                e.user_id,
+                Category.CREW_ASSIGNMENT,
+                f"crew:{e.assignment_id}:assigned",
+                "crew_assignment",
+                e.event_id,
+                {"crew": _crew_place(e)},
+            )
+        ],
+    ),
 )
+
+
+def _crew_place(assigned: CrewAssigned) -> str:
+    """``Raft 2`` or ``Raft 2 #4`` (a seat number), then the position when there is one."""
+    place = assigned.crew_name
+    if assigned.seat_number is not None:
+        place = f"{place} #{assigned.seat_number}"
+    return f"{place}, {assigned.position}" if assigned.position else place
 
 
 def _subscription(rule: NoticeRule) -> Callable[[AsyncContainer], Subscription]:

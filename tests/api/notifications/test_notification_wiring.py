@@ -118,3 +118,30 @@ async def test_a_deleted_account_gets_nothing_more_and_its_messages_are_gone(
 
     assert await send_messages(api) == 0
     assert channel.sent == []
+
+
+async def test_a_participant_placed_in_a_crew_hears_of_it_once(
+    api: Client, cast: Cast, people: People, channel: MemoryMessageSender
+) -> None:
+    event = await published_event(api, cast.anna, "river-rats", price="0")
+    await booked(api, people.pavel, event["id"])
+    crew = await api.post(
+        f"{API}/events/{event['id']}/crews",
+        json={"type": "CREW", "name": "Raft 2", "capacity": 6},
+        headers=cast.anna.auth,
+    )
+    assert crew.status_code == 201, crew.text
+    placed = await api.post(
+        f"{API}/crews/{crew.json()['id']}/assignments",
+        json={"userId": people.pavel.id, "seatNumber": 4, "position": "helmsman"},
+        headers=cast.anna.auth,
+    )
+    assert placed.status_code == 201, placed.text
+
+    await deliver_events(api)
+    await deliver_events(api)
+    await send_messages(api)
+
+    [message] = [m for m in channel.sent if m.category is Category.CREW_ASSIGNMENT]
+    assert message.title == "Распределение: Rafting on the Msta"
+    assert "Raft 2 #4, helmsman" in message.body

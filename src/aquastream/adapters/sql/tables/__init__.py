@@ -6,13 +6,14 @@ registers its tables, so a new domain adds its module to the imports below.
 
 from __future__ import annotations
 
-from aquastream.adapters.sql.tables import booking, catalog, identity, infra, media, notifications
+from aquastream.adapters.sql.tables import booking, catalog, crews, identity, infra, media, notifications
 from aquastream.adapters.sql.tables.base import NAMING_CONVENTION, metadata
 
 __all__ = [
     "NAMING_CONVENTION",
     "booking",
     "catalog",
+    "crews",
     "identity",
     "infra",
     "media",

@@ -1,7 +1,7 @@
 """Notifications: the outbox of rendered messages, users' languages and opted-out categories.
 
 Revision ID: 0007_notifications
-Revises: 0004_media
+Revises: 0006_crews
 Create Date: 2026-11-26 12:00:00+00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from aquastream.adapters.sql.migration_ops import create_schemas, drop_schemas
 
 revision: str = "0007_notifications"
-down_revision: str | Sequence[str] | None = "0004_media"
+down_revision: str | Sequence[str] | None = "0006_crews"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

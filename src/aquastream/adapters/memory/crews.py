@@ -1,0 +1,244 @@
+"""In-memory crews repositories and unit of work, and the ports crews asks of other domains
+(events and their organizers, confirmed participants, names), known by hand.
+
+Counters change in place under the database lock that the unit of work holds, which makes
+each method as atomic as the single SQL statement it stands for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.domain.crews.errors import AlreadyAssigned, CrewNameTaken, SeatTaken
+from aquastream.domain.crews.model import (
+    Assignment,
+    AssignmentStatus,
+    Crew,
+    CrewDetails,
+    CrewEvent,
+    CrewType,
+    Participation,
+    Preferences,
+)
+from aquastream.domain.shared.principal import Principal
+
+CREWS = "crews.crews"
+ASSIGNMENTS = "crews.assignments"
+PREFERENCES = "crews.preferences"
+
+
+class _Table:
+    table_name: str
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    @property
+    def _rows(self) -> dict[Any, Any]:
+        # Looked up on every use: a rollback replaces the database's tables.
+        return self._db.table(self.table_name)
+
+
+def _crew_order(crew: Crew) -> tuple[str, str, uuid.UUID]:
+    return crew.type.value, crew.name, crew.id
+
+
+class MemoryCrewRepository(_Table):
+    table_name = CREWS
+
+    def _check_name(self, crew_id: uuid.UUID, event_id: uuid.UUID, crew_type: CrewType, name: str) -> None:
+        if any(
+            c.id != crew_id and c.event_id == event_id and c.type is crew_type and c.name == name
+            for c in self._rows.values()
+        ):
+            raise CrewNameTaken()
+
+    async def add(self, crew: Crew) -> None:
+        self._check_name(crew.id, crew.event_id, crew.type, crew.name)
+        self._rows[crew.id] = crew
+
+    async def get(self, crew_id: uuid.UUID) -> Crew | None:
+        return self._rows.get(crew_id)
+
+    async def list_for_event(self, event_id: uuid.UUID, crew_type: CrewType | None = None) -> list[Crew]:
+        found = [c for c in self._rows.values() if c.event_id == event_id and crew_type in (None, c.type)]
+        return sorted(found, key=_crew_order)
+
+    async def lock_for_event(self, event_id: uuid.UUID, crew_type: CrewType) -> list[Crew]:
+        return sorted(await self.list_for_event(event_id, crew_type), key=lambda c: c.id)
+
+    async def update(
+        self, crew_id: uuid.UUID, crew_type: CrewType, details: CrewDetails, *, now: datetime
+    ) -> Crew | None:
+        crew: Crew | None = self._rows.get(crew_id)
+        if crew is None or crew.size > details.capacity or (crew_type is not crew.type and crew.size > 0):
+            return None
+        self._check_name(crew.id, crew.event_id, crew_type, details.name)
+        updated = dataclasses.replace(crew, type=crew_type, details=details, updated_at=now)
+        self._rows[crew_id] = updated
+        return updated
+
+    async def take_seat(self, crew_id: uuid.UUID) -> Crew | None:
+        crew: Crew | None = self._rows.get(crew_id)
+        if crew is None or crew.size >= crew.capacity:
+            return None
+        taken = dataclasses.replace(crew, size=crew.size + 1)
+        self._rows[crew_id] = taken
+        return taken
+
+    async def release_seat(self, crew_id: uuid.UUID) -> None:
+        crew: Crew | None = self._rows.get(crew_id)
+        if crew is not None and crew.size > 0:
+            self._rows[crew_id] = dataclasses.replace(crew, size=crew.size - 1)
+
+    async def delete_if_empty(self, crew_id: uuid.UUID) -> bool:
+        crew: Crew | None = self._rows.get(crew_id)
+        if crew is None or crew.size > 0:
+            return False
+        del self._rows[crew_id]
+        history = self._db.table(ASSIGNMENTS)
+        for assignment_id in [a.id for a in history.values() if a.crew_id == crew_id]:
+            del history[assignment_id]
+        return True
+
+
+def _assignment_order(assignment: Assignment) -> tuple[uuid.UUID, bool, int, datetime, uuid.UUID]:
+    seat = assignment.seat_number
+    return assignment.crew_id, seat is None, seat or 0, assignment.assigned_at, assignment.id
+
+
+class MemoryAssignmentRepository(_Table):
+    table_name = ASSIGNMENTS
+
+    def _active(self) -> list[Assignment]:
+        return [a for a in self._rows.values() if a.is_active]
+
+    async def add(self, assignment: Assignment) -> None:
+        for other in self._active():
+            same_place = (other.event_id, other.crew_type, other.user_id)
+            if same_place == (assignment.event_id, assignment.crew_type, assignment.user_id):
+                raise AlreadyAssigned(other.id)
+            if (
+                assignment.seat_number is not None
+                and other.crew_id == assignment.crew_id
+                and other.seat_number == assignment.seat_number
+            ):
+                raise SeatTaken()
+        self._rows[assignment.id] = assignment
+
+    async def get(self, assignment_id: uuid.UUID) -> Assignment | None:
+        return self._rows.get(assignment_id)
+
+    async def end(
+        self,
+        assignment_id: uuid.UUID,
+        *,
+        status: AssignmentStatus,
+        now: datetime,
+        actor_id: uuid.UUID | None,
+        transferred_to: uuid.UUID | None = None,
+    ) -> Assignment | None:
+        assignment: Assignment | None = self._rows.get(assignment_id)
+        if assignment is None or not assignment.is_active:
+            return None
+        ended = dataclasses.replace(
+            assignment, status=status, ended_at=now, ended_by=actor_id, transferred_to=transferred_to
+        )
+        self._rows[assignment_id] = ended
+        return ended
+
+    async def active_for_event(
+        self, event_id: uuid.UUID, crew_type: CrewType | None = None
+    ) -> list[Assignment]:
+        found = [a for a in self._active() if a.event_id == event_id and crew_type in (None, a.crew_type)]
+        return sorted(found, key=_assignment_order)
+
+    async def active_for_user(self, event_id: uuid.UUID, user_id: uuid.UUID) -> list[Assignment]:
+        found = [a for a in self._active() if a.event_id == event_id and a.user_id == user_id]
+        return sorted(found, key=_assignment_order)
+
+    async def history_of_crew(self, crew_id: uuid.UUID) -> list[Assignment]:
+        found = [a for a in self._rows.values() if a.crew_id == crew_id]
+        return sorted(found, key=lambda a: (a.assigned_at, a.id))
+
+
+class MemoryPreferenceRepository(_Table):
+    table_name = PREFERENCES
+
+    async def put(self, preferences: Preferences, *, now: datetime) -> None:
+        self._rows[(preferences.event_id, preferences.user_id)] = preferences
+
+    async def get(self, event_id: uuid.UUID, user_id: uuid.UUID) -> Preferences:
+        found: Preferences | None = self._rows.get((event_id, user_id))
+        return found or Preferences(event_id, user_id)
+
+    async def for_event(self, event_id: uuid.UUID) -> list[Preferences]:
+        found = [p for p in self._rows.values() if p.event_id == event_id and (p.prefer or p.avoid)]
+        return sorted(found, key=lambda p: p.user_id)
+
+
+class MemoryCrewsUnitOfWork(MemoryUnitOfWork):
+    def __init__(self, db: MemoryDatabase) -> None:
+        super().__init__(db)
+        self.crews = MemoryCrewRepository(db)
+        self.assignments = MemoryAssignmentRepository(db)
+        self.preferences = MemoryPreferenceRepository(db)
+
+
+class MemoryCrewEvents:
+    """Events and the owners of each organizer, set by hand; admins manage every organizer."""
+
+    def __init__(
+        self,
+        events: Iterable[CrewEvent] = (),
+        owners: Mapping[uuid.UUID, Iterable[uuid.UUID]] | None = None,
+    ) -> None:
+        self.events: dict[uuid.UUID, CrewEvent] = {event.id: event for event in events}
+        self.owners: dict[uuid.UUID, set[uuid.UUID]] = {
+            organizer_id: set(users) for organizer_id, users in (owners or {}).items()
+        }
+
+    async def get(self, event_id: uuid.UUID) -> CrewEvent | None:
+        return self.events.get(event_id)
+
+    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
+        return principal.is_admin or principal.user_id in self.owners.get(organizer_id, set())
+
+
+class MemoryConfirmedParticipants:
+    """Who takes part in which event, set by hand (``status[event_id][user_id]``)."""
+
+    def __init__(self) -> None:
+        self.status: dict[uuid.UUID, dict[uuid.UUID, Participation]] = {}
+
+    def set(self, event_id: uuid.UUID, user_id: uuid.UUID, participation: Participation) -> None:
+        self.status.setdefault(event_id, {})[user_id] = participation
+
+    async def participation(
+        self, event_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False
+    ) -> Participation:
+        return self.status.get(event_id, {}).get(user_id, Participation.NONE)
+
+    async def confirmed(
+        self, event_id: uuid.UUID, user_ids: Collection[uuid.UUID] | None = None, *, lock: bool = False
+    ) -> Sequence[uuid.UUID]:
+        return sorted(
+            user_id
+            for user_id, participation in self.status.get(event_id, {}).items()
+            if participation is Participation.CONFIRMED and (user_ids is None or user_id in user_ids)
+        )
+
+
+class MemoryParticipantNames:
+    """Names of people, set by hand (``known[user_id] = "First Last"``)."""
+
+    def __init__(self) -> None:
+        self.known: dict[uuid.UUID, str] = {}
+
+    async def names(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        return {user_id: self.known[user_id] for user_id in user_ids if user_id in self.known}

@@ -1,0 +1,149 @@
+"""Crew entities: crews of an event, the assignments of participants to them, preferences."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class CrewType(StrEnum):
+    CREW = "CREW"  # a boat
+    TENT = "TENT"
+    TABLE = "TABLE"
+    BUS = "BUS"
+
+
+class AssignmentStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    REMOVED = "REMOVED"
+    TRANSFERRED = "TRANSFERRED"
+
+
+class Participation(StrEnum):
+    """What a user is to an event, as far as crews care (from the booking domain)."""
+
+    CONFIRMED = "CONFIRMED"  # may be assigned, sees the crews
+    COMPLETED = "COMPLETED"  # the event is over: still sees the crews, is not assigned any more
+    NONE = "NONE"
+
+
+class PreferenceKind(StrEnum):
+    PREFER = "PREFER"
+    AVOID = "AVOID"
+
+
+@dataclass(frozen=True, slots=True)
+class CrewEvent:
+    """The event a crew belongs to, as the catalog knows it. ``is_open`` is False once the
+    event is cancelled or completed: its crews are then read-only."""
+
+    id: uuid.UUID
+    organizer_id: uuid.UUID
+    is_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CrewDetails:
+    """What the organizer says about a crew: boat details only for CREW, tent details only for TENT."""
+
+    name: str
+    capacity: int
+    description: str | None = None
+    boat_type: str | None = None
+    boat_number: str | None = None
+    boat_condition: str | None = None
+    tent_details: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Crew:
+    """A group inside one event. ``size`` counts the ACTIVE assignments; every change of it is
+    one guarded statement in the adapters, so that ``0 <= size <= capacity`` always holds."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    type: CrewType
+    details: CrewDetails
+    size: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def name(self) -> str:
+        return self.details.name
+
+    @property
+    def capacity(self) -> int:
+        return self.details.capacity
+
+    @property
+    def free_seats(self) -> int:
+        return self.details.capacity - self.size
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One participant's place in a crew. Ending it (REMOVED, TRANSFERRED) keeps the row:
+    the history of who sat where stays. ``crew_type`` copies the crew's type, which cannot
+    change while anyone is assigned; ``transferred_to`` is the assignment that replaced it."""
+
+    id: uuid.UUID
+    crew_id: uuid.UUID
+    event_id: uuid.UUID
+    crew_type: CrewType
+    user_id: uuid.UUID
+    status: AssignmentStatus
+    assigned_at: datetime
+    assigned_by: uuid.UUID | None
+    seat_number: int | None = None
+    position: str | None = None
+    ended_at: datetime | None = None
+    ended_by: uuid.UUID | None = None  # None when the system ended it (the booking stopped)
+    transferred_to: uuid.UUID | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is AssignmentStatus.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """Whom a participant wants to be with (``prefer``) and not to be with (``avoid``) in
+    every crew type of one event."""
+
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+    prefer: tuple[uuid.UUID, ...] = ()
+    avoid: tuple[uuid.UUID, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CrewView:
+    """A crew with its active members, ordered by seat number then assignment time, and the
+    names of the people in it. ``history`` (its ended assignments, oldest first) is looked up
+    for the organizer only, None otherwise."""
+
+    crew: Crew
+    members: tuple[Assignment, ...]
+    names: Mapping[uuid.UUID, str] = field(default_factory=dict)
+    history: tuple[Assignment, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MyCrew:
+    """The caller's place in one crew type of an event and the people with them."""
+
+    crew: Crew
+    assignment: Assignment
+    teammates: tuple[Assignment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """The ended assignment and the one that replaced it in the target crew."""
+
+    previous: Assignment
+    current: Assignment

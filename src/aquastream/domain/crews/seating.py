@@ -1,0 +1,80 @@
+"""The two writes every placement and every removal makes, shared by the use cases: the crew's
+guarded counter and the assignment row, with the events they raise."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from aquastream.domain.crews.errors import AlreadyAssigned, CrewFull, SeatOutOfRange
+from aquastream.domain.crews.events import CrewAssigned, CrewAssignmentEnded
+from aquastream.domain.crews.model import Assignment, AssignmentStatus, Crew
+from aquastream.domain.shared.ids import new_id
+from aquastream.ports.crews import CrewsUnitOfWork
+
+
+async def refuse_second_place(uow: CrewsUnitOfWork, crew: Crew, user_id: uuid.UUID) -> None:
+    """``AlreadyAssigned`` (naming the place) when the user has a crew of this type already.
+    A read for a clear answer: the unique index still decides between racing inserts."""
+    for assignment in await uow.assignments.active_for_user(crew.event_id, user_id):
+        if assignment.crew_type is crew.type:
+            raise AlreadyAssigned(assignment.id)
+
+
+async def take_place(
+    uow: CrewsUnitOfWork,
+    crew_id: uuid.UUID,
+    user_id: uuid.UUID,
+    *,
+    actor_id: uuid.UUID | None,
+    now: datetime,
+    seat_number: int | None = None,
+    position: str | None = None,
+    assignment_id: uuid.UUID | None = None,
+) -> tuple[Crew, Assignment]:
+    """Take a free place of the crew (``CrewFull`` when there is none) and record the ACTIVE
+    assignment; ``CrewAssigned`` commits with it."""
+    crew = await uow.crews.take_seat(crew_id)
+    if crew is None:
+        raise CrewFull()
+    if seat_number is not None and not 1 <= seat_number <= crew.capacity:
+        raise SeatOutOfRange(extra={"capacity": crew.capacity})
+    assignment = Assignment(
+        id=assignment_id or new_id(),
+        crew_id=crew.id,
+        event_id=crew.event_id,
+        crew_type=crew.type,
+        user_id=user_id,
+        status=AssignmentStatus.ACTIVE,
+        assigned_at=now,
+        assigned_by=actor_id,
+        seat_number=seat_number,
+        position=position,
+    )
+    await uow.assignments.add(assignment)
+    uow.collect(
+        CrewAssigned(
+            occurred_at=now,
+            assignment_id=assignment.id,
+            user_id=user_id,
+            event_id=crew.event_id,
+            crew_id=crew.id,
+            crew_name=crew.name,
+            crew_type=crew.type.value,
+            seat_number=seat_number,
+            position=position,
+        )
+    )
+    return crew, assignment
+
+
+def ended_event(assignment: Assignment, now: datetime) -> CrewAssignmentEnded:
+    return CrewAssignmentEnded(
+        occurred_at=now,
+        assignment_id=assignment.id,
+        user_id=assignment.user_id,
+        event_id=assignment.event_id,
+        crew_id=assignment.crew_id,
+        status=assignment.status.value,
+        actor_id=assignment.ended_by,
+    )

@@ -1,0 +1,95 @@
+"""Providers of the crews domain: its unit of work, the ports it asks the catalog, booking and
+identity (answered on its own connection), its use cases, and its subscriptions to booking's facts."""
+
+from __future__ import annotations
+
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.sql.crews import (
+    SqlConfirmedParticipants,
+    SqlCrewEvents,
+    SqlCrewsUnitOfWork,
+    SqlParticipantNames,
+)
+from aquastream.domain.booking.events import BookingCancelled, BookingMarkedNoShow
+from aquastream.domain.crews.access import Gate
+from aquastream.domain.crews.assign import (
+    AssignParticipant,
+    ReleaseEndedBooking,
+    TransferParticipant,
+    UnassignParticipant,
+)
+from aquastream.domain.crews.auto import AutoAssign
+from aquastream.domain.crews.crews import CreateCrew, DeleteCrew, UpdateCrew
+from aquastream.domain.crews.policy import CrewPolicy
+from aquastream.domain.crews.preferences import SetPreferences
+from aquastream.domain.crews.queries import GetCrew, GetMyCrews, ListEventCrews
+from aquastream.ioc.worker import Subscription, use_case_handler
+from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork, ParticipantNames
+from aquastream.settings import Settings
+
+
+class CrewsProvider(Provider):
+    scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def policy(self, settings: Settings) -> CrewPolicy:
+        return CrewPolicy(max_preferences=settings.crew_preferences_max)
+
+    @provide
+    def sql_uow(self, engine: AsyncEngine) -> SqlCrewsUnitOfWork:
+        return SqlCrewsUnitOfWork(engine)
+
+    @provide
+    def uow(self, uow: SqlCrewsUnitOfWork) -> CrewsUnitOfWork:
+        return uow
+
+    # The catalog, booking and identity are asked inside crews' transaction, on its connection.
+    @provide
+    def events(self, uow: SqlCrewsUnitOfWork) -> CrewEvents:
+        return SqlCrewEvents(uow)
+
+    @provide
+    def participants(self, uow: SqlCrewsUnitOfWork) -> ConfirmedParticipants:
+        return SqlConfirmedParticipants(uow)
+
+    @provide
+    def people(self, uow: SqlCrewsUnitOfWork) -> ParticipantNames:
+        return SqlParticipantNames(uow)
+
+    gate = provide(Gate)
+
+    use_cases = provide_all(
+        CreateCrew,
+        UpdateCrew,
+        DeleteCrew,
+        ListEventCrews,
+        GetCrew,
+        GetMyCrews,
+        AssignParticipant,
+        UnassignParticipant,
+        TransferParticipant,
+        SetPreferences,
+        AutoAssign,
+        ReleaseEndedBooking,
+    )
+
+    # A booking that stops being CONFIRMED frees its owner's places in the event's crews.
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_booking_cancelled(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            BookingCancelled,
+            use_case_handler(
+                container, ReleaseEndedBooking, lambda release, e: release(e.event_id, e.user_id)
+            ),
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_booking_marked_no_show(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            BookingMarkedNoShow,
+            use_case_handler(
+                container, ReleaseEndedBooking, lambda release, e: release(e.event_id, e.user_id)
+            ),
+        )

@@ -1,0 +1,159 @@
+"""Ports of the crews domain: its unit of work and repositories, and what it asks other domains.
+
+Every change of a crew's ``size`` is one guarded statement in the adapters
+(``UPDATE … SET size = size + 1 WHERE size < capacity``), so concurrent assignments never
+overfill a crew. One ACTIVE assignment per participant, crew type and event, and one per
+seat number in a crew, are unique indexes: the second of two racing inserts is refused.
+Locks are taken in one order in every transaction: the participant's booking (shared),
+assignment rows, then crew rows in id order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from aquastream.domain.crews.model import (
+    Assignment,
+    AssignmentStatus,
+    Crew,
+    CrewDetails,
+    CrewEvent,
+    CrewType,
+    Participation,
+    Preferences,
+)
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.uow import UnitOfWork
+
+
+class CrewRepository(Protocol):
+    async def add(self, crew: Crew) -> None:
+        """Insert; raises ``CrewNameTaken`` when the event has a crew of that type and name."""
+        ...
+
+    async def get(self, crew_id: uuid.UUID) -> Crew | None: ...
+
+    async def list_for_event(self, event_id: uuid.UUID, crew_type: CrewType | None = None) -> list[Crew]:
+        """By type, then name."""
+        ...
+
+    async def lock_for_event(self, event_id: uuid.UUID, crew_type: CrewType) -> list[Crew]:
+        """The event's crews of ``crew_type``, locked until the end of the transaction, in id order."""
+        ...
+
+    async def update(
+        self, crew_id: uuid.UUID, crew_type: CrewType, details: CrewDetails, *, now: datetime
+    ) -> Crew | None:
+        """Set type and details if ``size <= capacity`` holds after it and, when the type
+        changes, nobody is assigned; the updated crew, or None when a guard failed. Raises
+        ``CrewNameTaken`` on a duplicate name."""
+        ...
+
+    async def take_seat(self, crew_id: uuid.UUID) -> Crew | None:
+        """``size + 1`` if ``size < capacity``; the updated crew, or None when it is full."""
+        ...
+
+    async def release_seat(self, crew_id: uuid.UUID) -> None:
+        """``size - 1``: an active assignment ended."""
+        ...
+
+    async def delete_if_empty(self, crew_id: uuid.UUID) -> bool:
+        """Delete the crew (and the history of its ended assignments) if nobody is assigned."""
+        ...
+
+
+class AssignmentRepository(Protocol):
+    async def add(self, assignment: Assignment) -> None:
+        """Insert an ACTIVE assignment; raises ``AlreadyAssigned`` when the participant has an
+        active one of the same type in the event, ``SeatTaken`` when its seat number is taken."""
+        ...
+
+    async def get(self, assignment_id: uuid.UUID) -> Assignment | None: ...
+
+    async def end(
+        self,
+        assignment_id: uuid.UUID,
+        *,
+        status: AssignmentStatus,
+        now: datetime,
+        actor_id: uuid.UUID | None,
+        transferred_to: uuid.UUID | None = None,
+    ) -> Assignment | None:
+        """ACTIVE → ``status``; the ended assignment, or None when it was not ACTIVE."""
+        ...
+
+    async def active_for_event(
+        self, event_id: uuid.UUID, crew_type: CrewType | None = None
+    ) -> list[Assignment]:
+        """In crew, seat number, then assignment order."""
+        ...
+
+    async def active_for_user(self, event_id: uuid.UUID, user_id: uuid.UUID) -> list[Assignment]: ...
+
+    async def history_of_crew(self, crew_id: uuid.UUID) -> list[Assignment]:
+        """Every assignment the crew ever had, oldest first."""
+        ...
+
+
+class PreferenceRepository(Protocol):
+    async def put(self, preferences: Preferences, *, now: datetime) -> None:
+        """Replace the participant's preferences for the event."""
+        ...
+
+    async def get(self, event_id: uuid.UUID, user_id: uuid.UUID) -> Preferences: ...
+
+    async def for_event(self, event_id: uuid.UUID) -> list[Preferences]:
+        """Everyone's non-empty preferences, by user id."""
+        ...
+
+
+class CrewsUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def crews(self) -> CrewRepository: ...
+
+    @property
+    def assignments(self) -> AssignmentRepository: ...
+
+    @property
+    def preferences(self) -> PreferenceRepository: ...
+
+
+class CrewEvents(Protocol):
+    """What crews asks the catalog domain about events and who organizes them."""
+
+    async def get(self, event_id: uuid.UUID) -> CrewEvent | None:
+        """The event, draft or not; None when it does not exist."""
+        ...
+
+    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
+        """True for the organizer's owners and for every admin."""
+        ...
+
+
+class ConfirmedParticipants(Protocol):
+    """What crews asks the booking domain about who takes part in an event."""
+
+    async def participation(
+        self, event_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False
+    ) -> Participation:
+        """CONFIRMED, COMPLETED or NONE. With ``lock`` a confirmed booking stays confirmed
+        until this transaction ends (``FOR SHARE``): a cancellation then waits for the
+        assignment to commit, and its event removes it afterwards."""
+        ...
+
+    async def confirmed(
+        self, event_id: uuid.UUID, user_ids: Collection[uuid.UUID] | None = None, *, lock: bool = False
+    ) -> Sequence[uuid.UUID]:
+        """The users (of ``user_ids``, or all) with a CONFIRMED booking for the event, by id."""
+        ...
+
+
+class ParticipantNames(Protocol):
+    """What crews asks the identity domain: how people are called, to show teammates."""
+
+    async def names(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        """ "First Last" as the profile gives it; people without a name are left out."""
+        ...
