@@ -25,6 +25,7 @@ from aquastream.adapters.http.edge import EdgeMiddleware
 from aquastream.adapters.http.health import Readiness, live, ready
 from aquastream.adapters.http.identity import CONTROLLERS as IDENTITY_CONTROLLERS
 from aquastream.adapters.http.logs import configure_logging
+from aquastream.adapters.http.media import CONTROLLERS as MEDIA_CONTROLLERS
 from aquastream.adapters.http.metrics import metrics_endpoint
 from aquastream.adapters.http.openapi import (
     API_PREFIX,
@@ -43,7 +44,13 @@ from aquastream.worker import BackgroundWorker
 
 def api_v1_route_handlers() -> list[ControllerRouterHandler]:
     """Everything served under ``/api/v1``: each domain adds its controllers here."""
-    return [openapi_document, *IDENTITY_CONTROLLERS, *CATALOG_CONTROLLERS, *BOOKING_CONTROLLERS]
+    return [
+        openapi_document,
+        *IDENTITY_CONTROLLERS,
+        *CATALOG_CONTROLLERS,
+        *BOOKING_CONTROLLERS,
+        *MEDIA_CONTROLLERS,
+    ]
 
 
 def make_container(settings: Settings, *providers: Provider) -> AsyncContainer:

@@ -14,6 +14,7 @@ from aquastream.ioc.booking import BookingProvider
 from aquastream.ioc.catalog import CatalogProvider
 from aquastream.ioc.identity import IdentityProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
+from aquastream.ioc.media import MediaProvider, S3MediaProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
 
@@ -29,8 +30,11 @@ def base_providers(settings: Settings) -> list[Provider]:
         IdentityProvider(),
         CatalogProvider(),
         BookingProvider(),
+        MediaProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:
         providers.append(RedisProvider())
+    if settings.media_storage == "s3":
+        providers.append(S3MediaProvider())
     return providers
