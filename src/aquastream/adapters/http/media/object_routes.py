@@ -61,7 +61,7 @@ class LocalObjectController(Controller):
         clock: FromDishka[Clock],
         expires: FromQuery[int],
         signature: FromQuery[str],
-        content_type: Annotated[str, QueryParameter(query="type")] = "",
+        content_type: Annotated[str, QueryParameter(name="type")] = "",
     ) -> File:
         key = key.lstrip("/")
         local = _local(storage)
