@@ -17,8 +17,9 @@ from tests.api.catalog.conftest import FrozenClockProvider, cast, clock
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.conftest import Serve
 from tests.api.identity.conftest import Client
+from tests.s3_server import s3_bucket, s3_endpoint
 
-__all__ = ["api", "cast", "clock", "media_dir", "people", "scene"]
+__all__ = ["api", "cast", "clock", "media_dir", "people", "s3_bucket", "s3_endpoint", "scene"]
 
 MAX_BYTES = 64 * 1024
 

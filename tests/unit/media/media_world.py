@@ -59,7 +59,9 @@ class MediaWorld:
         self.owners.add(
             OwnerType.PAYMENT_PROOF,
             self.booking_id,
-            OwnerFacts(user_id=self.paul.user_id, organizer_owner_id=self.olga.user_id, booking_pending=pending),
+            OwnerFacts(
+                user_id=self.paul.user_id, organizer_owner_id=self.olga.user_id, booking_pending=pending
+            ),
         )
 
     def uow(self) -> MemoryMediaUnitOfWork:

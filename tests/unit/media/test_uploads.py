@@ -36,7 +36,11 @@ async def test_a_user_uploads_their_avatar_and_it_is_ready_at_once(world: MediaW
     file = await world.upload(world.ulla, OwnerType.AVATAR, world.ulla.user_id, PNG, file_name="me.png")
 
     assert file.status is FileStatus.READY
-    assert (file.content_type, file.size_bytes, file.uploaded_by) == ("image/png", len(PNG), world.ulla.user_id)
+    assert (file.content_type, file.size_bytes, file.uploaded_by) == (
+        "image/png",
+        len(PNG),
+        world.ulla.user_id,
+    )
     assert (file.created_at, file.completed_at, file.delete_after) == (NOW, NOW, None)
     assert file.storage_key == f"avatar/{world.ulla.user_id}/{file.id}"
     assert world.storage.objects[file.storage_key] == PNG
@@ -82,7 +86,9 @@ async def test_each_owner_type_takes_only_its_formats(
 
 
 async def test_a_payment_proof_may_be_a_pdf_and_is_kept_90_days(world: MediaWorld) -> None:
-    file = await world.upload(world.paul, OwnerType.PAYMENT_PROOF, world.booking_id, PDF, file_name="bank.pdf")
+    file = await world.upload(
+        world.paul, OwnerType.PAYMENT_PROOF, world.booking_id, PDF, file_name="bank.pdf"
+    )
     assert file.content_type == "application/pdf"
     assert file.delete_after == NOW + timedelta(days=90)
 
@@ -110,7 +116,9 @@ async def test_nobody_else_changes_a_users_avatar_but_an_admin(world: MediaWorld
     assert file.uploaded_by == world.root.user_id
 
 
-@pytest.mark.parametrize("owner_type", [OwnerType.ORGANIZER_LOGO, OwnerType.TEAM_PHOTO, OwnerType.EVENT_IMAGE])
+@pytest.mark.parametrize(
+    "owner_type", [OwnerType.ORGANIZER_LOGO, OwnerType.TEAM_PHOTO, OwnerType.EVENT_IMAGE]
+)
 async def test_organizer_pictures_are_added_by_its_owner_and_admins_only(
     world: MediaWorld, owner_type: OwnerType
 ) -> None:
