@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from aquastream.domain.media.access import authorize_delete, visible_file
+from aquastream.domain.media.base import StorageUseCase
 from aquastream.domain.media.errors import MediaNotFound
 from aquastream.domain.media.events import MediaDeleted
-from aquastream.domain.media.model import DeletionReason, MediaFile, MediaPolicy, SignedLink
+from aquastream.domain.media.model import DeletionReason, MediaFile, SignedLink
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
-from aquastream.ports.media import MediaUnitOfWork, ObjectStorage
+from aquastream.ports.media import MediaUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,21 +33,13 @@ def deleted(file: MediaFile, reason: DeletionReason, *, at: datetime) -> MediaDe
     )
 
 
-class GetFileLink:
+class GetFileLink(StorageUseCase):
     """A signed GET link of a READY file that expires after ``policy.link_ttl``.
 
     Rules: public owner types for anyone, even anonymous; avatars for their user and
     admins; payment proofs for the payer, the event's organizer and admins. Anything else,
     and PENDING uploads, is not found.
     """
-
-    def __init__(
-        self, uow: MediaUnitOfWork, storage: ObjectStorage, clock: Clock, policy: MediaPolicy
-    ) -> None:
-        self._uow = uow
-        self._storage = storage
-        self._clock = clock
-        self._policy = policy
 
     async def __call__(self, principal: Principal | None, file_id: uuid.UUID) -> FileLink:
         async with self._uow:

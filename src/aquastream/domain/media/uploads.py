@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from aquastream.domain.media.access import authorize_upload
+from aquastream.domain.media.base import CheckingUseCase, StorageUseCase
 from aquastream.domain.media.checks import checked_format, clean_name
 from aquastream.domain.media.errors import (
     EmptyFile,
@@ -24,15 +25,12 @@ from aquastream.domain.media.events import MediaUploaded
 from aquastream.domain.media.model import (
     FileStatus,
     MediaFile,
-    MediaPolicy,
     OwnerType,
     SignedLink,
     storage_key_for,
 )
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.clock import Clock
-from aquastream.ports.media import FormatSniffer, MediaUnitOfWork, ObjectStorage
 
 
 def _uploaded(file: MediaFile) -> MediaUploaded:
@@ -48,7 +46,7 @@ def _uploaded(file: MediaFile) -> MediaUploaded:
     )
 
 
-class UploadFile:
+class UploadFile(CheckingUseCase):
     """Store a file sent in the request (multipart ``POST /media``).
 
     Rules: the caller may add files to the owner (see ``access``); the bytes are at most
@@ -56,20 +54,6 @@ class UploadFile:
     from the bytes. The object is written first, then the row (READY); if the row cannot be
     written the object is removed again. Raises ``MediaUploaded``.
     """
-
-    def __init__(
-        self,
-        uow: MediaUnitOfWork,
-        storage: ObjectStorage,
-        sniffer: FormatSniffer,
-        clock: Clock,
-        policy: MediaPolicy,
-    ) -> None:
-        self._uow = uow
-        self._storage = storage
-        self._sniffer = sniffer
-        self._clock = clock
-        self._policy = policy
 
     async def __call__(
         self,
@@ -124,21 +108,13 @@ class PendingUpload:
     upload: SignedLink
 
 
-class StartUpload:
+class StartUpload(StorageUseCase):
     """Reserve a file and hand out a presigned PUT URL (``POST /media/uploads``).
 
     Rules: the caller may add files to the owner; the row is PENDING, seen by its uploader
     alone, until ``CompleteUpload``; the URL lives ``policy.link_ttl``, and an upload never
     completed is dropped by the retention job after ``policy.abandoned_after``.
     """
-
-    def __init__(
-        self, uow: MediaUnitOfWork, storage: ObjectStorage, clock: Clock, policy: MediaPolicy
-    ) -> None:
-        self._uow = uow
-        self._storage = storage
-        self._clock = clock
-        self._policy = policy
 
     async def __call__(
         self,
@@ -169,7 +145,7 @@ class StartUpload:
         return PendingUpload(file, link)
 
 
-class CompleteUpload:
+class CompleteUpload(CheckingUseCase):
     """Check what was PUT to a presigned URL and make the file READY (``POST /media/{id}/complete``).
 
     Rules: only the uploader completes (anyone else: not found); nothing stored yet is 409
@@ -178,20 +154,6 @@ class CompleteUpload:
     READY file again answers it unchanged; of two racing completions exactly one makes the
     file READY and raises ``MediaUploaded``.
     """
-
-    def __init__(
-        self,
-        uow: MediaUnitOfWork,
-        storage: ObjectStorage,
-        sniffer: FormatSniffer,
-        clock: Clock,
-        policy: MediaPolicy,
-    ) -> None:
-        self._uow = uow
-        self._storage = storage
-        self._sniffer = sniffer
-        self._clock = clock
-        self._policy = policy
 
     async def __call__(self, principal: Principal, file_id: uuid.UUID) -> MediaFile:
         async with self._uow:

@@ -20,6 +20,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from aquastream.adapters.http.auth import public
 from aquastream.adapters.http.media.media_routes import declared_length
+from aquastream.adapters.http.route_options import RATE_LIMIT
 from aquastream.adapters.storage.local import LinkSigner, LocalObjectStorage
 from aquastream.domain.media.errors import FileTooLarge, MediaNotFound
 from aquastream.domain.media.model import MediaPolicy
@@ -51,7 +52,13 @@ class LocalObjectController(Controller):
     tags = ["media"]
 
     @public
-    @get("/{key:path}", summary="The bytes behind a signed local link", include_in_schema=False)
+    @get(
+        "/{key:path}",
+        summary="The bytes behind a signed local link",
+        include_in_schema=False,
+        # A page shows many pictures at once; the signature already limits what can be read.
+        opt={RATE_LIMIT: None},
+    )
     @inject
     async def download(
         self,
