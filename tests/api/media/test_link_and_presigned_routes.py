@@ -142,14 +142,17 @@ async def test_completing_before_the_put_keeps_the_upload_open(api: Client, scen
     assert (await complete(api, scene.people.pavel, pending["id"])).status_code == 200
 
 
-async def test_a_stored_object_that_fails_the_checks_is_removed_at_completion(
+async def test_a_stored_object_that_fails_the_checks_is_removed_and_may_be_sent_again(
     api: Client, scene: Scene, media_dir: Path
 ) -> None:
+    pavel = scene.people.pavel
     pending = await started(api, scene)
     assert (await api.put(pending["uploadUrl"], content=HTML)).status_code == 204
-    assert_problem(await complete(api, scene.people.pavel, pending["id"]), 422, "media.type_not_allowed")
+    assert_problem(await complete(api, pavel, pending["id"]), 422, "media.type_not_allowed")
     assert stored_files(media_dir) == []
-    assert_problem(await complete(api, scene.people.pavel, pending["id"]), 404, "media.not_found")
+    assert_problem(await complete(api, pavel, pending["id"]), 409, "media.not_uploaded")
+    assert (await api.put(pending["uploadUrl"], content=PNG)).status_code == 204
+    assert (await complete(api, pavel, pending["id"])).json()["status"] == "READY"
 
 
 async def test_only_the_uploader_completes(api: Client, scene: Scene) -> None:

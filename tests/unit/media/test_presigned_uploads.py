@@ -100,16 +100,21 @@ async def test_only_the_uploader_completes(world: MediaWorld) -> None:
 @pytest.mark.parametrize(
     ("stored", "error"), [(HTML, UnsupportedFileType), (sized(PNG, MAX_BYTES + 1), FileTooLarge)]
 )
-async def test_a_stored_object_that_fails_the_checks_is_removed_with_its_file(
+async def test_a_stored_object_that_fails_the_checks_is_removed_and_may_be_sent_again(
     world: MediaWorld, stored: bytes, error: type[Exception]
 ) -> None:
     file = await started(world)
     world.storage.objects[file.storage_key] = stored
     with pytest.raises(error):
         await world.complete(world.paul, file.id)
-    assert world.rows() == {}
     assert world.storage.objects == {}
     assert world.events("MediaUploaded") == []
+    [row] = world.rows().values()
+    assert isinstance(row, MediaFile)
+    assert row.status is FileStatus.PENDING
+
+    world.storage.objects[file.storage_key] = PNG
+    assert (await world.complete(world.paul, file.id)).content_type == "image/png"
 
 
 async def test_a_proof_of_a_booking_paid_meanwhile_is_not_completed(world: MediaWorld) -> None:

@@ -4,6 +4,11 @@ aiobotocore, with presigned URLs (signature version 4) for downloads and uploads
 One client lives as long as the process (``open_s3_client``); the bucket is the operator's
 to create. A presigned URL's lifetime is counted by the storage service from the moment it
 is signed, on the service's clock.
+
+A presigned PUT URL stays usable until it expires, even after its upload was completed:
+S3 cannot make it single-use. Download links therefore name the content type that the
+check found (``ResponseContentType``), so bytes swapped in later are never served as
+anything else (a page cannot become HTML); keep ``media_link_ttl_seconds`` short.
 """
 
 from __future__ import annotations

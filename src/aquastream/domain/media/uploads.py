@@ -2,8 +2,9 @@
 completes after checking what was stored.
 
 The owner is checked before any byte is handled, and the storage is written outside any
-transaction (a 25 MB upload never holds a database connection). A file that fails the
-checks leaves nothing behind: no row, no object.
+transaction (a 25 MB upload never holds a database connection). Bytes that fail the
+checks are never kept: a direct upload leaves no row and no object; a presigned one has
+its object removed (its PENDING row waits for a corrected file or the retention job).
 """
 
 from __future__ import annotations
@@ -149,10 +150,13 @@ class CompleteUpload(CheckingUseCase):
     """Check what was PUT to a presigned URL and make the file READY (``POST /media/{id}/complete``).
 
     Rules: only the uploader completes (anyone else: not found); nothing stored yet is 409
-    ``media.not_uploaded`` and the upload stays open; the stored object must pass the same
-    checks as a direct upload, and one that fails is removed with its row. Completing a
-    READY file again answers it unchanged; of two racing completions exactly one makes the
-    file READY and raises ``MediaUploaded``.
+    ``media.not_uploaded``; the stored object must pass the same checks as a direct upload.
+    An object that fails them is removed at once, and the upload stays open: while its URL
+    lives the client may PUT a corrected file and complete again, and a PUT after the
+    refusal never leaves an object that no row names (the retention job drops the
+    upload, with whatever it holds, once abandoned). Completing a READY file again answers
+    it unchanged; of two racing completions exactly one makes the file READY and raises
+    ``MediaUploaded``.
     """
 
     async def __call__(self, principal: Principal, file_id: uuid.UUID) -> MediaFile:
@@ -175,7 +179,7 @@ class CompleteUpload(CheckingUseCase):
                 head=await self._storage.read_start(file.storage_key, self._sniffer.bytes_needed),
             )
         except (EmptyFile, FileTooLarge, UnsupportedFileType):
-            await self._reject(file)
+            await self._storage.delete(file.storage_key)
             raise
         return await self._make_ready(file, content_type, stored.size_bytes)
 
@@ -198,11 +202,3 @@ class CompleteUpload(CheckingUseCase):
             self._uow.collect(_uploaded(ready))
             await self._uow.commit()
         return ready
-
-    async def _reject(self, file: MediaFile) -> None:
-        """Object first: a row left behind by a failure here is still PENDING, which the
-        retention job drops; an object left behind by no row would be found by nobody."""
-        await self._storage.delete(file.storage_key)
-        async with self._uow:
-            await self._uow.files.remove(file.id)
-            await self._uow.commit()

@@ -131,8 +131,9 @@ class MediaController(Controller):
         complete_upload: FromDishka[CompleteUpload],
     ) -> MediaOut:
         """The uploader only (others: 404). Nothing stored yet: 409 ``media.not_uploaded``.
-        A stored object that fails the checks is removed with its file (422/400 as for a
-        direct upload). Completing a READY file again answers it unchanged."""
+        A stored object that fails the checks is removed (422/400 as for a direct upload);
+        a corrected file may be PUT to the same URL while it lives. Completing a READY file
+        again answers it unchanged."""
         return MediaOut.of(await complete_upload(caller, file_id))
 
     @public
