@@ -1,5 +1,6 @@
 """Providers of the media domain: its unit of work, storage and format sniffing, its use
-cases, the retention job, and the removal of deleted files' objects.
+cases, the retention job, the removal of deleted files' objects, and the avatars of
+deleted accounts (identity's ``UserDeleted``).
 
 The local storage is the default; ``S3MediaProvider`` replaces it (and adds a readiness
 check of the bucket) when ``media_storage`` is ``s3``.
@@ -18,10 +19,11 @@ from aquastream.adapters.sql.media import SqlMediaUnitOfWork
 from aquastream.adapters.storage.local import LinkSigner, LocalObjectStorage
 from aquastream.adapters.storage.s3 import S3Check, S3ObjectStorage, open_s3_client
 from aquastream.adapters.storage.sniffing import FiletypeSniffer
+from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.media.events import MediaDeleted
 from aquastream.domain.media.files import DeleteFile, GetFileLink
 from aquastream.domain.media.model import MediaPolicy
-from aquastream.domain.media.retention import PurgeDueFiles, RemoveStoredObject
+from aquastream.domain.media.retention import DeleteAvatarsOfDeletedUser, PurgeDueFiles, RemoveStoredObject
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
@@ -75,6 +77,7 @@ class MediaProvider(Provider):
         GetFileLink,
         DeleteFile,
         PurgeDueFiles,
+        DeleteAvatarsOfDeletedUser,
         RemoveStoredObject,
     )
 
@@ -92,6 +95,13 @@ class MediaProvider(Provider):
     def on_media_deleted(self, container: AsyncContainer) -> Subscription:
         return Subscription(
             MediaDeleted, use_case_handler(container, RemoveStoredObject, lambda remove, e: remove(e))
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            UserDeleted,
+            use_case_handler(container, DeleteAvatarsOfDeletedUser, lambda delete, e: delete(e.user_id)),
         )
 
 

@@ -35,6 +35,10 @@ class FileRepository(Protocol):
         """Delete the row; the deleted file, or None when another transaction deleted it first."""
         ...
 
+    async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
+        """Delete every file of the owner (any status); the deleted files."""
+        ...
+
     async def claim_due(self, *, now: datetime, abandoned_before: datetime, limit: int) -> list[MediaFile]:
         """Up to ``limit`` files due for deletion, oldest first, locked for this transaction
         (rows another transaction holds are skipped, ``SKIP LOCKED``): those whose

@@ -212,3 +212,15 @@ async def test_others_may_not_delete(api: Client, scene: Scene) -> None:
         "media.not_found",
     )
     assert_problem(await api.delete(f"/api/v1/media/{avatar['id']}"), 401, "auth.unauthenticated")
+
+
+async def test_deleting_an_account_deletes_its_avatar(api: Client, scene: Scene, media_dir: Path) -> None:
+    rita = scene.people.rita
+    avatar = await uploaded(api, rita, "avatar", rita.id, PNG)
+    logo = await uploaded(api, scene.cast.anna, "organizer_logo", scene.organizer_id, PNG)
+
+    assert (await api.delete("/api/v1/users/me", headers=rita.auth)).status_code == 204
+    await deliver_events(api)
+
+    assert_problem(await link(api, scene.cast.root, avatar["id"]), 404, "media.not_found")
+    assert [p.name for p in stored_files(media_dir)] == [logo["id"]]

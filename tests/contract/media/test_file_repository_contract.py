@@ -95,6 +95,24 @@ async def test_remove_answers_the_removed_file_once(kit: MediaKit) -> None:
         assert await uow.files.get(file.id) is None
 
 
+async def test_remove_owned_deletes_every_file_of_one_owner(kit: MediaKit) -> None:
+    mine = a_file(status=FileStatus.READY)
+    pending = a_file()
+    pending.owner_id = mine.owner_id
+    someone_elses = a_file()
+    same_id_other_type = a_file(OwnerType.EVENT_IMAGE)
+    same_id_other_type.owner_id = mine.owner_id
+    await add(kit, mine, pending, someone_elses, same_id_other_type)
+    async with kit.new_uow() as uow:
+        removed = await uow.files.remove_owned(OwnerType.AVATAR, mine.owner_id)
+        await uow.commit()
+    assert sorted(f.id for f in removed) == sorted([mine.id, pending.id])
+    async with kit.new_uow() as uow:
+        assert await uow.files.get(someone_elses.id) == someone_elses
+        assert await uow.files.get(same_id_other_type.id) == same_id_other_type
+        assert await uow.files.remove_owned(OwnerType.AVATAR, mine.owner_id) == []
+
+
 async def test_claim_due_finds_expired_and_abandoned_files_oldest_first(kit: MediaKit) -> None:
     day = timedelta(days=1)
     old_proof = a_file(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from aquastream.domain.media.events import MediaDeleted
 from aquastream.domain.media.model import DeletionReason, MediaPolicy, OwnerType
-from aquastream.domain.media.retention import PurgeDueFiles
+from aquastream.domain.media.retention import DeleteAvatarsOfDeletedUser, PurgeDueFiles
 
 from .media_world import MediaWorld
 from .samples import PDF, PNG
@@ -60,3 +60,20 @@ async def test_one_run_deletes_at_most_a_batch(world: MediaWorld) -> None:
     purge = PurgeDueFiles(world.uow(), world.clock, MediaPolicy(purge_batch_size=2))
     assert [await purge() for _ in range(4)] == [2, 2, 1, 0]
     assert world.rows() == {}
+
+
+async def test_a_deleted_account_loses_its_avatars_but_not_its_proofs(world: MediaWorld) -> None:
+    await world.upload(world.paul, OwnerType.AVATAR, world.paul.user_id, PNG)
+    await world.upload(world.paul, OwnerType.AVATAR, world.paul.user_id, PNG)
+    proof = await world.upload(world.paul, OwnerType.PAYMENT_PROOF, world.booking_id, PDF)
+    others = await world.upload(world.ulla, OwnerType.AVATAR, world.ulla.user_id, PNG)
+    delete_avatars = DeleteAvatarsOfDeletedUser(world.uow(), world.clock)
+
+    assert await delete_avatars(world.paul.user_id) == 2
+    assert await delete_avatars(world.paul.user_id) == 0
+
+    assert set(world.rows()) == {proof.id, others.id}
+    reasons = {e.reason for e in world.events("MediaDeleted") if isinstance(e, MediaDeleted)}
+    assert reasons == {DeletionReason.ACCOUNT_DELETED}
+    await world.deliver_deletions()
+    assert set(world.storage.objects) == {proof.storage_key, others.storage_key}

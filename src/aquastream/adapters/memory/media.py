@@ -59,6 +59,12 @@ class MemoryFileRepository:
     async def remove(self, file_id: uuid.UUID) -> MediaFile | None:
         return self._rows.pop(file_id, None)
 
+    async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
+        owned = [f for f in self._rows.values() if (f.owner_type, f.owner_id) == (owner_type, owner_id)]
+        for file in owned:
+            del self._rows[file.id]
+        return owned
+
     async def claim_due(self, *, now: datetime, abandoned_before: datetime, limit: int) -> list[MediaFile]:
         due = [
             f

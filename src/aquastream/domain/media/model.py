@@ -30,7 +30,7 @@ class DeletionReason(StrEnum):
     BY_OWNER = "BY_OWNER"
     RETENTION = "RETENTION"
     ABANDONED = "ABANDONED"
-    REJECTED = "REJECTED"
+    ACCOUNT_DELETED = "ACCOUNT_DELETED"
 
 
 # Anyone may read these (brand pages and event pages are public).

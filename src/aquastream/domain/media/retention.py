@@ -1,11 +1,13 @@
-"""Keeping storage tidy: payment proofs past their retention, uploads never completed, and
-the objects of deleted rows."""
+"""Keeping storage tidy: payment proofs past their retention, uploads never completed, the
+avatars of deleted accounts, and the objects of deleted rows."""
 
 from __future__ import annotations
 
+import uuid
+
 from aquastream.domain.media.events import MediaDeleted
 from aquastream.domain.media.files import deleted
-from aquastream.domain.media.model import DeletionReason, FileStatus, MediaPolicy
+from aquastream.domain.media.model import DeletionReason, FileStatus, MediaPolicy, OwnerType
 from aquastream.ports.clock import Clock
 from aquastream.ports.media import MediaUnitOfWork, ObjectStorage
 
@@ -48,6 +50,25 @@ class PurgeDueFiles:
                 purged += 1
             await self._uow.commit()
         return purged
+
+
+class DeleteAvatarsOfDeletedUser:
+    """Delete the avatars of a user who deleted their account; the handler of identity's
+    ``UserDeleted`` (the account is anonymised, so its picture goes too). Payment proofs
+    stay until their retention ends: they are the payments domain's evidence. Idempotent.
+    Returns how many files were deleted."""
+
+    def __init__(self, uow: MediaUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, user_id: uuid.UUID) -> int:
+        async with self._uow:
+            now = self._clock.now()
+            removed = await self._uow.files.remove_owned(OwnerType.AVATAR, user_id)
+            self._uow.collect(*(deleted(file, DeletionReason.ACCOUNT_DELETED, at=now) for file in removed))
+            await self._uow.commit()
+        return len(removed)
 
 
 class RemoveStoredObject:

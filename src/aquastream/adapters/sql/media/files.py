@@ -82,6 +82,15 @@ class SqlFileRepository(SqlRepository):
     async def remove(self, file_id: uuid.UUID) -> MediaFile | None:
         return await self._one(delete(files).where(files.c.id == file_id).returning(*files.c))
 
+    async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
+        statement = (
+            delete(files)
+            .where(files.c.owner_type == owner_type.value, files.c.owner_id == owner_id)
+            .returning(*files.c)
+        )
+        rows = (await self._connection.execute(statement)).mappings().all()
+        return [_file_from_row(row) for row in rows]
+
     async def claim_due(self, *, now: datetime, abandoned_before: datetime, limit: int) -> list[MediaFile]:
         c = files.c
         statement = (
