@@ -145,3 +145,10 @@ async def test_an_unknown_owner_is_not_found(api: Client, scene: Scene) -> None:
 async def test_uploading_needs_a_token(api: Client, scene: Scene) -> None:
     response = await upload(api, None, "avatar", scene.people.pavel.id, PNG)
     assert_problem(response, 401, "auth.unauthenticated")
+
+
+async def test_the_upload_form_is_documented(api: Client) -> None:
+    document = (await api.get(f"{API}/openapi.json")).json()
+    body = document["paths"]["/api/v1/media"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert body["schema"]["required"] == ["ownerType", "ownerId", "file"]
+    assert body["schema"]["properties"]["file"]["format"] == "binary"

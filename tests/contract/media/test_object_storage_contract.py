@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -87,9 +89,9 @@ def _query(url: str) -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
 
 
-async def test_local_links_are_signed_for_their_method_key_expiry_and_type(tmp_path: object) -> None:
+async def test_local_links_are_signed_for_their_method_key_expiry_and_type(tmp_path: Path) -> None:
     signer = LinkSigner(SIGNING_SECRET)
-    storage = LocalObjectStorage(tmp_path / "media", signer, base_url="https://api.test/")  # type: ignore[operator]
+    storage = LocalObjectStorage(tmp_path / "media", signer, base_url="https://api.test/")
     download = await storage.download_link(
         KEY, expires_in=timedelta(minutes=15), now=NOW, content_type="image/png"
     )
@@ -109,15 +111,23 @@ async def test_local_links_are_signed_for_their_method_key_expiry_and_type(tmp_p
 
 
 @pytest.mark.parametrize("key", ["../escape", "a/../../b", "/etc/passwd", "", "a//b", "a/./b"])
-async def test_local_storage_refuses_keys_that_leave_its_directory(tmp_path: object, key: str) -> None:
-    storage = LocalObjectStorage(tmp_path / "media", LinkSigner(SIGNING_SECRET))  # type: ignore[operator]
+async def test_local_storage_refuses_keys_that_leave_its_directory(tmp_path: Path, key: str) -> None:
+    storage = LocalObjectStorage(tmp_path / "media", LinkSigner(SIGNING_SECRET))
     with pytest.raises(ValueError, match="not a storage key"):
         await storage.put(key, b"x", content_type="text/plain")
 
 
-async def test_local_put_new_never_replaces_an_object(tmp_path: object) -> None:
-    storage = LocalObjectStorage(tmp_path / "media", LinkSigner(SIGNING_SECRET))  # type: ignore[operator]
+async def test_local_put_new_never_replaces_an_object(tmp_path: Path) -> None:
+    storage = LocalObjectStorage(tmp_path / "media", LinkSigner(SIGNING_SECRET))
     assert await storage.put_new(KEY, b"first")
     assert not await storage.put_new(KEY, b"second")
     assert await storage.read_start(KEY, 100) == b"first"
     assert [p.name for p in storage.path_of(KEY).parent.iterdir()] == [storage.path_of(KEY).name]
+
+
+async def test_local_put_new_lets_one_of_racing_writers_in(tmp_path: Path) -> None:
+    storage = LocalObjectStorage(tmp_path / "media", LinkSigner(SIGNING_SECRET))
+    outcomes = await asyncio.gather(*(storage.put_new(KEY, bytes([n]) * 100) for n in range(20)))
+    assert outcomes.count(True) == 1
+    winner = outcomes.index(True)
+    assert await storage.read_start(KEY, 1000) == bytes([winner]) * 100

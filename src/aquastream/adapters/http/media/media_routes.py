@@ -56,6 +56,20 @@ async def refuse_oversized_body(connection: ASGIConnection[Any, Any, Any, Any], 
 
 T = TypeVar("T")
 
+# The form as OpenAPI shows it; the handler parses it itself, to name every bad field.
+FORM_SCHEMA: dict[str, Any] = {
+    "properties": {
+        "ownerType": {"type": "string", "enum": [t.value for t in OwnerType]},
+        "ownerId": {"type": "string", "format": "uuid"},
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "The file; its format is read from its bytes.",
+        },
+    },
+    "required": ["ownerType", "ownerId", "file"],
+}
+
 
 def _form_field(form: dict[str, Any], name: str, kind: type[T], errors: list[FieldError]) -> T | None:
     value = form.get(name)
@@ -96,7 +110,9 @@ class MediaController(Controller):
     @inject
     async def upload(
         self,
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[
+            dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART, schema_extra=FORM_SCHEMA)
+        ],
         caller: FromDishka[Principal],
         upload_file: FromDishka[UploadFile],
     ) -> MediaOut:
