@@ -19,7 +19,9 @@ def test_media_is_local_under_the_data_folder_by_default(tmp_path: Path) -> None
 
 
 def test_the_media_folder_can_be_chosen(tmp_path: Path) -> None:
-    settings = load_settings({"AQUASTREAM_MEDIA_DIR": str(tmp_path / "files")}, env_file=None)
+    settings = load_settings(
+        {"AQUASTREAM_MEDIA_DIR": str(tmp_path / "files"), "AQUASTREAM_DATA_DIR": str(tmp_path)}, env_file=None
+    )
     assert settings.media_path == tmp_path / "files"
 
 
