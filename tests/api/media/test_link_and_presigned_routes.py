@@ -14,7 +14,7 @@ from tests.api.identity.conftest import Client, assert_problem
 from tests.unit.media.samples import HTML, PDF, PNG, sized
 
 from .conftest import MAX_BYTES, Scene
-from .kit import complete, fetch, link, start_upload, stored_files, uploaded
+from .kit import chunks, complete, fetch, link, start_upload, stored_files, uploaded
 
 
 async def deliver_events(api: Client) -> None:
@@ -224,3 +224,27 @@ async def test_deleting_an_account_deletes_its_avatar(api: Client, scene: Scene,
 
     assert_problem(await link(api, scene.cast.root, avatar["id"]), 404, "media.not_found")
     assert [p.name for p in stored_files(media_dir)] == [logo["id"]]
+
+
+async def test_presigned_routes_refuse_what_they_cannot_serve(api: Client, scene: Scene) -> None:
+    pavel = scene.people.pavel
+    assert_problem(
+        await start_upload(api, pavel, "event_image", str(uuid.uuid4())), 404, "media.owner_not_found"
+    )
+    unauthenticated = await api.post(
+        "/api/v1/media/uploads", json={"ownerType": "avatar", "ownerId": pavel.id}
+    )
+    assert_problem(unauthenticated, 401, "auth.unauthenticated")
+    pending = await started(api, scene)
+    assert_problem(await api.post(f"/api/v1/media/{pending['id']}/complete"), 401, "auth.unauthenticated")
+    chunked = await api.put(pending["uploadUrl"], content=chunks(PNG))
+    assert_problem(chunked, 400, "media.length_required")
+
+
+async def test_a_proof_cannot_be_completed_once_the_booking_is_paid(api: Client, scene: Scene) -> None:
+    pending = await started(api, scene)
+    assert (await api.put(pending["uploadUrl"], content=PNG)).status_code == 204
+    confirm = await api.post(f"/api/v1/bookings/{scene.booking_id}/confirm", headers=scene.cast.anna.auth)
+    assert confirm.status_code == 200, confirm.text
+    response = await complete(api, scene.people.pavel, pending["id"])
+    assert_problem(response, 422, "media.booking_not_pending")
