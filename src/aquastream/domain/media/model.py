@@ -108,12 +108,11 @@ def storage_key_for(owner_type: OwnerType, owner_id: uuid.UUID, file_id: uuid.UU
 
 @dataclass(frozen=True, slots=True)
 class SignedLink:
-    """A URL that works until ``expires_at``; an upload link tells the method and headers."""
+    """A URL that works until ``expires_at``, with the HTTP method it is signed for."""
 
     url: str
     expires_at: datetime
     method: str = "GET"
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,12 +73,11 @@ class MediaLinkOut(MediaOut, kw_only=True):
 
 
 class UploadStartOut(MediaOut, kw_only=True):
-    """A PENDING file: send its bytes with ``uploadMethod`` to ``uploadUrl`` (adding
-    ``uploadHeaders``) before ``expiresAt``, then call ``POST /media/{id}/complete``."""
+    """A PENDING file: send its bytes with ``uploadMethod`` to ``uploadUrl`` before
+    ``expiresAt``, then call ``POST /media/{id}/complete``."""
 
     upload_url: str
     upload_method: str
-    upload_headers: dict[str, str]
     expires_at: datetime
 
     @classmethod
@@ -88,6 +87,5 @@ class UploadStartOut(MediaOut, kw_only=True):
             **cls.fields_of(pending.file),
             upload_url=link.url,
             upload_method=link.method,
-            upload_headers=link.headers,
             expires_at=link.expires_at,
         )
