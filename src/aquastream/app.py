@@ -26,6 +26,7 @@ from aquastream.adapters.http.edge import EdgeMiddleware
 from aquastream.adapters.http.health import Readiness, live, ready
 from aquastream.adapters.http.identity import CONTROLLERS as IDENTITY_CONTROLLERS
 from aquastream.adapters.http.logs import configure_logging
+from aquastream.adapters.http.media import CONTROLLERS as MEDIA_CONTROLLERS
 from aquastream.adapters.http.metrics import metrics_endpoint
 from aquastream.adapters.http.notifications import CONTROLLERS as NOTIFICATION_CONTROLLERS
 from aquastream.adapters.http.openapi import (
@@ -52,6 +53,7 @@ def api_v1_route_handlers() -> list[ControllerRouterHandler]:
         *BOOKING_CONTROLLERS,
         *NOTIFICATION_CONTROLLERS,
         *CREWS_CONTROLLERS,
+        *MEDIA_CONTROLLERS,
     ]
 
 

@@ -141,6 +141,38 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         _doc("How many people a participant may list to be with, and as many to avoid, in an event's crews."),
         msgspec.Meta(ge=0),
     ] = 5
+    media_storage: Annotated[
+        Literal["local", "s3"],
+        _doc("Where uploaded files go: `local` (a folder, served by the app) or `s3` (S3-compatible)."),
+    ] = "local"
+    media_dir: Annotated[
+        str | None, _doc("Folder of the `local` media storage; unset means `media` under `data_dir`.")
+    ] = None
+    media_public_url: Annotated[
+        str,
+        _doc(
+            "Public base URL of this API (`https://api.example.org`) that `local` media links start "
+            "with; empty gives links relative to the API's host."
+        ),
+    ] = ""
+    media_max_bytes: Annotated[
+        int, _doc("Largest uploaded file, in bytes (25 MiB by default)."), msgspec.Meta(ge=1024)
+    ] = 26_214_400
+    media_link_ttl_seconds: Annotated[
+        int, _doc("Lifetime of signed media links (downloads and presigned uploads)."), msgspec.Meta(ge=1)
+    ] = 900
+    s3_endpoint_url: Annotated[
+        str | None,
+        _doc("S3 endpoint (`https://storage.yandexcloud.net`, `http://minio:9000`); unset means AWS."),
+    ] = None
+    s3_bucket: Annotated[str | None, _doc("S3 bucket of the media files; required with `s3` storage.")] = None
+    s3_region: Annotated[str, _doc("S3 region.")] = "us-east-1"
+    s3_access_key_id: Annotated[
+        str | None, _doc("S3 access key id; required in production with `s3` storage.")
+    ] = None
+    s3_secret_access_key: Annotated[
+        str | None, _doc("S3 secret access key; required in production with `s3` storage.")
+    ] = None
     run_worker: Annotated[
         bool, _doc("Run the outbox dispatcher and scheduled jobs inside the API process.")
     ] = True
@@ -161,6 +193,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     @property
     def should_migrate_on_start(self) -> bool:
         return self.is_sqlite if self.migrate_on_start is None else self.migrate_on_start
+
+    @property
+    def media_path(self) -> Path:
+        """The folder of the local media storage."""
+        return Path(self.media_dir) if self.media_dir else Path(self.data_dir) / "media"
 
     @property
     def secret(self) -> str:
@@ -223,6 +260,7 @@ def load_settings(
         settings = msgspec.convert(values, Settings, strict=False)
     except msgspec.ValidationError as exc:
         raise SettingsError(f"Invalid configuration: {_name_env_var(str(exc))}") from None
+    _check_media_storage(settings)
     return _resolve_secret(settings)
 
 
@@ -233,6 +271,21 @@ def _name_env_var(message: str) -> str:
         field, _, rest = tail.partition("`")
         return f"{head}{PREFIX}{field.upper()}{rest}"
     return message
+
+
+def _check_media_storage(settings: Settings) -> None:
+    """S3 needs a bucket; in production also its keys (no anonymous or ambient credentials)."""
+    if settings.media_storage != "s3":
+        return
+    if not settings.s3_bucket:
+        raise SettingsError(f"{PREFIX}S3_BUCKET is required when {PREFIX}MEDIA_STORAGE=s3.")
+    if settings.env == "production":
+        for name in ("s3_access_key_id", "s3_secret_access_key"):
+            if not getattr(settings, name):
+                raise SettingsError(
+                    f"{PREFIX}{name.upper()} is required when {PREFIX}MEDIA_STORAGE=s3 "
+                    f"and {PREFIX}ENV=production."
+                )
 
 
 def _resolve_secret(settings: Settings) -> Settings:

@@ -15,6 +15,7 @@ from aquastream.ioc.catalog import CatalogProvider
 from aquastream.ioc.crews import CrewsProvider
 from aquastream.ioc.identity import IdentityProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
+from aquastream.ioc.media import MediaProvider, S3MediaProvider
 from aquastream.ioc.notifications import NotificationProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
@@ -33,8 +34,11 @@ def base_providers(settings: Settings) -> list[Provider]:
         BookingProvider(),
         NotificationProvider(),
         CrewsProvider(),
+        MediaProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:
         providers.append(RedisProvider())
+    if settings.media_storage == "s3":
+        providers.append(S3MediaProvider())
     return providers

@@ -1,0 +1,125 @@
+"""In-memory media adapters: file rows in the memory database, owners known by hand, and an
+object storage in a dictionary."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.domain.media.model import FileStatus, MediaFile, OwnerType, SignedLink, StoredObject
+from aquastream.ports.media import OwnerFacts
+
+FILES = "media.files"
+
+
+class MemoryFileRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    @property
+    def _rows(self) -> dict[uuid.UUID, MediaFile]:
+        # Looked up on every use: a rollback replaces the database's tables.
+        return self._db.table(FILES)
+
+    async def add(self, file: MediaFile) -> None:
+        if file.id in self._rows or any(f.storage_key == file.storage_key for f in self._rows.values()):
+            raise ValueError(f"file {file.id} or its storage key exists already")
+        self._rows[file.id] = dataclasses.replace(file)
+
+    async def get(self, file_id: uuid.UUID) -> MediaFile | None:
+        file = self._rows.get(file_id)
+        return dataclasses.replace(file) if file else None
+
+    async def mark_ready(
+        self,
+        file_id: uuid.UUID,
+        *,
+        content_type: str,
+        size_bytes: int,
+        completed_at: datetime,
+        delete_after: datetime | None,
+    ) -> MediaFile | None:
+        file = self._rows.get(file_id)
+        if file is None or file.status is not FileStatus.PENDING:
+            return None
+        ready = dataclasses.replace(
+            file,
+            status=FileStatus.READY,
+            content_type=content_type,
+            size_bytes=size_bytes,
+            completed_at=completed_at,
+            delete_after=delete_after,
+        )
+        self._rows[file_id] = ready
+        return dataclasses.replace(ready)
+
+    async def remove(self, file_id: uuid.UUID) -> MediaFile | None:
+        return self._rows.pop(file_id, None)
+
+    async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
+        owned = [f for f in self._rows.values() if (f.owner_type, f.owner_id) == (owner_type, owner_id)]
+        for file in owned:
+            del self._rows[file.id]
+        return owned
+
+    async def claim_due(self, *, now: datetime, abandoned_before: datetime, limit: int) -> list[MediaFile]:
+        due = [
+            f
+            for f in self._rows.values()
+            if (f.delete_after is not None and f.delete_after <= now)
+            or (f.status is FileStatus.PENDING and f.created_at < abandoned_before)
+        ]
+        return [dataclasses.replace(f) for f in sorted(due, key=lambda f: (f.created_at, f.id))[:limit]]
+
+
+class MemoryOwnerDirectory:
+    """Owners known by hand: ``known[(owner_type, owner_id)]`` are their facts."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[OwnerType, uuid.UUID], OwnerFacts] = {}
+
+    def add(self, owner_type: OwnerType, owner_id: uuid.UUID, facts: OwnerFacts) -> None:
+        self.known[(owner_type, owner_id)] = facts
+
+    async def facts(self, owner_type: OwnerType, owner_id: uuid.UUID) -> OwnerFacts | None:
+        return self.known.get((owner_type, owner_id))
+
+
+class MemoryMediaUnitOfWork(MemoryUnitOfWork):
+    def __init__(self, db: MemoryDatabase, owners: MemoryOwnerDirectory) -> None:
+        super().__init__(db)
+        self.files = MemoryFileRepository(db)
+        self.owners = owners
+
+
+class MemoryObjectStorage:
+    """Objects in a dictionary; its links name the key and expiry but lead nowhere."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
+        self.objects[key] = bytes(data)
+
+    async def stat(self, key: str) -> StoredObject | None:
+        data = self.objects.get(key)
+        return None if data is None else StoredObject(len(data))
+
+    async def read_start(self, key: str, length: int) -> bytes:
+        return self.objects.get(key, b"")[:length]
+
+    async def delete(self, key: str) -> None:
+        self.objects.pop(key, None)
+
+    async def download_link(
+        self, key: str, *, expires_in: timedelta, now: datetime, content_type: str | None
+    ) -> SignedLink:
+        expires_at = now + expires_in
+        return SignedLink(f"memory://{quote(key)}?expires={int(expires_at.timestamp())}", expires_at)
+
+    async def upload_link(self, key: str, *, expires_in: timedelta, now: datetime) -> SignedLink:
+        expires_at = now + expires_in
+        return SignedLink(f"memory://{quote(key)}?expires={int(expires_at.timestamp())}", expires_at, "PUT")

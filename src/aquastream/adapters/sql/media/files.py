@@ -1,0 +1,109 @@
+"""File rows in ``media.files``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, and_, delete, insert, or_, select, update
+
+from aquastream.adapters.sql.tables.media import files
+from aquastream.adapters.sql.uow import SqlRepository
+from aquastream.domain.media.model import FileStatus, MediaFile, OwnerType
+
+
+def _file_from_row(row: RowMapping) -> MediaFile:
+    return MediaFile(
+        id=row["id"],
+        owner_type=OwnerType(row["owner_type"]),
+        owner_id=row["owner_id"],
+        uploaded_by=row["uploaded_by"],
+        status=FileStatus(row["status"]),
+        storage_key=row["storage_key"],
+        created_at=row["created_at"],
+        original_name=row["original_name"],
+        content_type=row["content_type"],
+        size_bytes=row["size_bytes"],
+        completed_at=row["completed_at"],
+        delete_after=row["delete_after"],
+    )
+
+
+class SqlFileRepository(SqlRepository):
+    async def _one(self, statement: Any) -> MediaFile | None:
+        row = (await self._connection.execute(statement)).mappings().first()
+        return _file_from_row(row) if row else None
+
+    async def add(self, file: MediaFile) -> None:
+        await self._connection.execute(
+            insert(files).values(
+                id=file.id,
+                owner_type=file.owner_type.value,
+                owner_id=file.owner_id,
+                uploaded_by=file.uploaded_by,
+                status=file.status.value,
+                storage_key=file.storage_key,
+                original_name=file.original_name,
+                content_type=file.content_type,
+                size_bytes=file.size_bytes,
+                created_at=file.created_at,
+                completed_at=file.completed_at,
+                delete_after=file.delete_after,
+            )
+        )
+
+    async def get(self, file_id: uuid.UUID) -> MediaFile | None:
+        return await self._one(select(files).where(files.c.id == file_id))
+
+    async def mark_ready(
+        self,
+        file_id: uuid.UUID,
+        *,
+        content_type: str,
+        size_bytes: int,
+        completed_at: datetime,
+        delete_after: datetime | None,
+    ) -> MediaFile | None:
+        c = files.c
+        return await self._one(
+            update(files)
+            .where(c.id == file_id, c.status == FileStatus.PENDING.value)
+            .values(
+                status=FileStatus.READY.value,
+                content_type=content_type,
+                size_bytes=size_bytes,
+                completed_at=completed_at,
+                delete_after=delete_after,
+            )
+            .returning(*files.c)
+        )
+
+    async def remove(self, file_id: uuid.UUID) -> MediaFile | None:
+        return await self._one(delete(files).where(files.c.id == file_id).returning(*files.c))
+
+    async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
+        statement = (
+            delete(files)
+            .where(files.c.owner_type == owner_type.value, files.c.owner_id == owner_id)
+            .returning(*files.c)
+        )
+        rows = (await self._connection.execute(statement)).mappings().all()
+        return [_file_from_row(row) for row in rows]
+
+    async def claim_due(self, *, now: datetime, abandoned_before: datetime, limit: int) -> list[MediaFile]:
+        c = files.c
+        statement = (
+            select(files)
+            .where(
+                or_(
+                    c.delete_after <= now,
+                    and_(c.status == FileStatus.PENDING.value, c.created_at < abandoned_before),
+                )
+            )
+            .order_by(c.created_at, c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = (await self._connection.execute(statement)).mappings().all()
+        return [_file_from_row(row) for row in rows]

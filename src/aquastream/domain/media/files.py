@@ -1,0 +1,73 @@
+"""Reading a file through a signed link, and deleting it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from aquastream.domain.media.access import authorize_delete, visible_file
+from aquastream.domain.media.base import StorageUseCase
+from aquastream.domain.media.errors import MediaNotFound
+from aquastream.domain.media.events import MediaDeleted
+from aquastream.domain.media.model import DeletionReason, MediaFile, SignedLink
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.clock import Clock
+from aquastream.ports.media import MediaUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class FileLink:
+    file: MediaFile
+    download: SignedLink
+
+
+def deleted(file: MediaFile, reason: DeletionReason, *, at: datetime) -> MediaDeleted:
+    return MediaDeleted(
+        occurred_at=at,
+        file_id=file.id,
+        owner_type=file.owner_type,
+        owner_id=file.owner_id,
+        storage_key=file.storage_key,
+        reason=reason,
+    )
+
+
+class GetFileLink(StorageUseCase):
+    """A signed GET link of a READY file that expires after ``policy.link_ttl``.
+
+    Rules: public owner types for anyone, even anonymous; avatars for their user and
+    admins; payment proofs for the payer, the event's organizer and admins. Anything else,
+    and PENDING uploads, is not found.
+    """
+
+    async def __call__(self, principal: Principal | None, file_id: uuid.UUID) -> FileLink:
+        async with self._uow:
+            file = await visible_file(self._uow, principal, file_id)
+        link = await self._storage.download_link(
+            file.storage_key,
+            expires_in=self._policy.link_ttl,
+            now=self._clock.now(),
+            content_type=file.content_type,
+        )
+        return FileLink(file, link)
+
+
+class DeleteFile:
+    """Delete a file (``DELETE /media/{id}``): its row at once, its object by the subscriber
+    of ``MediaDeleted``. Who may: see ``access.authorize_delete``."""
+
+    def __init__(self, uow: MediaUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, principal: Principal, file_id: uuid.UUID) -> None:
+        async with self._uow:
+            file = await self._uow.files.get(file_id)
+            if file is None:
+                raise MediaNotFound()
+            await authorize_delete(self._uow, principal, file)
+            if await self._uow.files.remove(file_id) is None:
+                raise MediaNotFound()
+            self._uow.collect(deleted(file, DeletionReason.BY_OWNER, at=self._clock.now()))
+            await self._uow.commit()

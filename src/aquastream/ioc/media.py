@@ -1,0 +1,130 @@
+"""Providers of the media domain: its unit of work, storage and format sniffing, its use
+cases, the retention job, the removal of deleted files' objects, and the avatars of
+deleted accounts (identity's ``UserDeleted``).
+
+The local storage is the default; ``S3MediaProvider`` replaces it (and adds a readiness
+check of the bucket) when ``media_storage`` is ``s3``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.http.health import ReadinessCheck
+from aquastream.adapters.sql.media import SqlMediaUnitOfWork
+from aquastream.adapters.storage.local import LinkSigner, LocalObjectStorage
+from aquastream.adapters.storage.s3 import S3Check, S3ObjectStorage, open_s3_client
+from aquastream.adapters.storage.sniffing import FiletypeSniffer
+from aquastream.domain.identity.events import UserDeleted
+from aquastream.domain.media.events import MediaDeleted
+from aquastream.domain.media.files import DeleteFile, GetFileLink
+from aquastream.domain.media.model import MediaPolicy
+from aquastream.domain.media.retention import DeleteAvatarsOfDeletedUser, PurgeDueFiles, RemoveStoredObject
+from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
+from aquastream.domain.shared.scheduling import PeriodicJob
+from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
+from aquastream.ports.media import FormatSniffer, MediaUnitOfWork, ObjectStorage
+from aquastream.settings import Settings
+
+PURGE_FILES_JOB = "media.purge_due_files"
+# Retention is counted in days: an hourly sweep is exact enough and costs nothing.
+PURGE_FILES_INTERVAL = timedelta(hours=1)
+# Batches per tick, as booking's sweeps: a backlog is worked off over a few ticks.
+MAX_BATCHES_PER_TICK = 10
+
+
+async def purge_until_done(purge: PurgeDueFiles, batch_size: int) -> int:
+    total = 0
+    for _ in range(MAX_BATCHES_PER_TICK):
+        done = await purge()
+        total += done
+        if done < batch_size:
+            break
+    return total
+
+
+class MediaProvider(Provider):
+    scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def policy(self, settings: Settings) -> MediaPolicy:
+        return MediaPolicy(
+            max_bytes=settings.media_max_bytes, link_ttl=timedelta(seconds=settings.media_link_ttl_seconds)
+        )
+
+    sniffer = provide(FiletypeSniffer, provides=FormatSniffer, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    def link_signer(self, settings: Settings) -> LinkSigner:
+        return LinkSigner(settings.secret)
+
+    @provide(scope=Scope.APP)
+    def storage(self, settings: Settings, signer: LinkSigner) -> ObjectStorage:
+        return LocalObjectStorage(settings.media_path, signer, base_url=settings.media_public_url)
+
+    @provide
+    def uow(self, engine: AsyncEngine) -> MediaUnitOfWork:
+        return SqlMediaUnitOfWork(engine)
+
+    use_cases = provide_all(
+        UploadFile,
+        StartUpload,
+        CompleteUpload,
+        GetFileLink,
+        DeleteFile,
+        PurgeDueFiles,
+        DeleteAvatarsOfDeletedUser,
+        RemoveStoredObject,
+    )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def purge_files_job(self, container: AsyncContainer, policy: MediaPolicy) -> PeriodicJob:
+        return use_case_job(
+            container,
+            PURGE_FILES_JOB,
+            PURGE_FILES_INTERVAL,
+            PurgeDueFiles,
+            lambda purge: purge_until_done(purge, policy.purge_batch_size),
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_media_deleted(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            MediaDeleted, use_case_handler(container, RemoveStoredObject, lambda remove, e: remove(e))
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            UserDeleted,
+            use_case_handler(container, DeleteAvatarsOfDeletedUser, lambda delete, e: delete(e.user_id)),
+        )
+
+
+class S3MediaProvider(Provider):
+    """The S3-compatible storage, one client for the process's lifetime."""
+
+    scope = Scope.APP
+
+    @provide
+    async def s3_storage(self, settings: Settings) -> AsyncIterator[S3ObjectStorage]:
+        assert settings.s3_bucket is not None
+        async with open_s3_client(
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+        ) as client:
+            yield S3ObjectStorage(client, settings.s3_bucket)
+
+    @provide
+    def storage(self, storage: S3ObjectStorage) -> ObjectStorage:
+        return storage
+
+    @provide(provides=ReadinessCheck)
+    def bucket_check(self, storage: S3ObjectStorage) -> S3Check:
+        return S3Check(storage)

@@ -1,0 +1,123 @@
+"""Ports of the media domain: its unit of work and file rows, what it asks other domains
+about owners, where the bytes are stored and how their format is recognised."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from aquastream.domain.media.model import MediaFile, OwnerType, SignedLink, StoredObject
+from aquastream.ports.uow import UnitOfWork
+
+
+class FileRepository(Protocol):
+    async def add(self, file: MediaFile) -> None: ...
+
+    async def get(self, file_id: uuid.UUID) -> MediaFile | None: ...
+
+    async def mark_ready(
+        self,
+        file_id: uuid.UUID,
+        *,
+        content_type: str,
+        size_bytes: int,
+        completed_at: datetime,
+        delete_after: datetime | None,
+    ) -> MediaFile | None:
+        """PENDING → READY with what the bytes were found to be: one conditional statement,
+        so of two racing completions one wins; the updated file, or None when the file is
+        gone or no longer PENDING."""
+        ...
+
+    async def remove(self, file_id: uuid.UUID) -> MediaFile | None:
+        """Delete the row; the deleted file, or None when another transaction deleted it first."""
+        ...
+
+    async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
+        """Delete every file of the owner (any status); the deleted files."""
+        ...
+
+    async def claim_due(self, *, now: datetime, abandoned_before: datetime, limit: int) -> list[MediaFile]:
+        """Up to ``limit`` files due for deletion, oldest first, locked for this transaction
+        (rows another transaction holds are skipped, ``SKIP LOCKED``): those whose
+        ``delete_after`` has passed and PENDING ones created before ``abandoned_before``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerFacts:
+    """Who stands behind an owner, as the other domains' tables say.
+
+    - ``user_id``: the user of an avatar; the payer of a booking;
+    - ``organizer_owner_id``: the owner of the organizer that a logo, a team photo or an
+      event image belongs to; for a booking, the owner of its event's organizer;
+    - ``booking_pending``: whether a booking waits for payment (PENDING).
+    """
+
+    user_id: uuid.UUID | None = None
+    organizer_owner_id: uuid.UUID | None = None
+    booking_pending: bool = False
+
+
+class OwnerDirectory(Protocol):
+    """What media asks the identity, catalog and booking domains about owners, from inside
+    media's unit of work (SQL adapters read on its connection)."""
+
+    async def facts(self, owner_type: OwnerType, owner_id: uuid.UUID) -> OwnerFacts | None:
+        """The facts of an existing owner; None when there is none (a deleted user, an
+        unknown organizer, team member, event or booking)."""
+        ...
+
+
+class MediaUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def files(self) -> FileRepository: ...
+
+    @property
+    def owners(self) -> OwnerDirectory: ...
+
+
+class ObjectStorage(Protocol):
+    """Where the bytes live (S3-compatible storage, or a local directory). Keys are made by
+    the domain (``storage_key_for``), never by clients."""
+
+    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
+        """Store ``data`` under ``key``, replacing whatever was there."""
+        ...
+
+    async def stat(self, key: str) -> StoredObject | None:
+        """The object's size; None when nothing is stored under ``key``."""
+        ...
+
+    async def read_start(self, key: str, length: int) -> bytes:
+        """The first ``length`` bytes (fewer when the object is shorter); what sniffing needs."""
+        ...
+
+    async def delete(self, key: str) -> None:
+        """Remove the object; nothing happens when there is none."""
+        ...
+
+    async def download_link(
+        self, key: str, *, expires_in: timedelta, now: datetime, content_type: str | None
+    ) -> SignedLink:
+        """A GET URL of the object that stops working after ``expires_in``."""
+        ...
+
+    async def upload_link(self, key: str, *, expires_in: timedelta, now: datetime) -> SignedLink:
+        """A PUT URL that stores the request body under ``key`` until ``expires_in`` passes."""
+        ...
+
+
+class FormatSniffer(Protocol):
+    """Recognises a file's format from its first bytes, never from a name or a header."""
+
+    @property
+    def bytes_needed(self) -> int:
+        """How many leading bytes ``sniff`` looks at."""
+        ...
+
+    def sniff(self, head: bytes) -> str | None:
+        """The MIME type the bytes are, or None when they are no format it knows."""
+        ...

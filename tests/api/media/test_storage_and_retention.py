@@ -1,0 +1,107 @@
+"""The app on S3 (moto in server mode), and the retention job run by the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.domain.shared.scheduling import Scheduler
+from aquastream.ioc.media import PURGE_FILES_JOB
+from tests.api.catalog.conftest import FrozenClockProvider
+from tests.api.conftest import Serve
+from tests.api.identity.conftest import Client, assert_problem, login, register
+from tests.s3_server import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, s3_client
+from tests.unit.media.samples import PDF, PNG
+
+from .conftest import Scene
+from .kit import complete, link, start_upload, stored_files, uploaded
+from .test_link_and_presigned_routes import deliver_events
+
+
+@pytest.fixture
+async def s3_api(serve: Serve, clock: FrozenClock, s3_endpoint: str, s3_bucket: str) -> AsyncIterator[Client]:
+    async with serve(
+        FrozenClockProvider(clock),
+        rate_limit_enabled=False,
+        # The S3 client belongs to the app's event loop: its own worker removes the objects.
+        run_worker=True,
+        outbox_poll_seconds=0.02,
+        media_storage="s3",
+        s3_endpoint_url=s3_endpoint,
+        s3_bucket=s3_bucket,
+        s3_region=REGION,
+        s3_access_key_id=ACCESS_KEY_ID,
+        s3_secret_access_key=SECRET_ACCESS_KEY,
+    ) as client:
+        yield client
+
+
+async def bucket_keys(endpoint: str, bucket: str) -> list[str]:
+    async with s3_client(endpoint) as client:
+        listing = await client.list_objects_v2(Bucket=bucket)
+    return [item["Key"] for item in listing.get("Contents", [])]
+
+
+async def test_on_s3_uploads_links_and_deletion_go_to_the_bucket(
+    s3_api: Client, s3_endpoint: str, s3_bucket: str
+) -> None:
+    ulla = await register(s3_api, "ulla@example.com")
+    pending = await start_upload(s3_api, ulla, "avatar", ulla.id)
+    assert pending.status_code == 201, pending.text
+    upload_url = pending.json()["uploadUrl"]
+    assert upload_url.startswith(f"{s3_endpoint}/{s3_bucket}/avatar/{ulla.id}/")
+    assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in upload_url
+
+    async with httpx.AsyncClient() as browser:
+        assert (await browser.put(upload_url, content=PNG)).status_code == 200
+        done = await complete(s3_api, ulla, pending.json()["id"])
+        assert done.status_code == 200, done.text
+        assert done.json()["contentType"] == "image/png"
+        direct = await uploaded(s3_api, ulla, "avatar", ulla.id, PNG)
+        url = (await link(s3_api, ulla, direct["id"])).json()["url"]
+        got = await browser.get(url)
+        assert (got.status_code, got.content, got.headers["content-type"]) == (200, PNG, "image/png")
+    assert len(await bucket_keys(s3_endpoint, s3_bucket)) == 2
+
+    assert (await s3_api.delete(f"/api/v1/media/{direct['id']}", headers=ulla.auth)).status_code == 204
+    left = [f"avatar/{ulla.id}/{pending.json()['id']}"]
+    for _ in range(500):
+        if await bucket_keys(s3_endpoint, s3_bucket) == left:
+            break
+        await asyncio.sleep(0.02)
+    assert await bucket_keys(s3_endpoint, s3_bucket) == left
+
+
+async def test_on_s3_the_local_link_routes_do_not_exist(s3_api: Client) -> None:
+    response = await s3_api.get("/api/v1/media/objects/avatar/x/y", params={"expires": 1, "signature": "s"})
+    assert_problem(response, 404, "media.not_found")
+
+
+async def test_readiness_checks_the_bucket(s3_api: Client) -> None:
+    ulla = await register(s3_api, "ulla@example.com")
+    assert (await s3_api.get("/health/ready")).status_code == 200
+    assert ulla.id
+
+
+async def test_the_retention_job_deletes_proofs_after_90_days(
+    api: Client, scene: Scene, clock: FrozenClock, media_dir: Path
+) -> None:
+    proof = await uploaded(api, scene.people.pavel, "payment_proof", scene.booking_id, PDF)
+    logo = await uploaded(api, scene.cast.anna, "organizer_logo", scene.organizer_id, PNG)
+    scheduler = await api.app.state.dishka_container.get(Scheduler)
+    assert PURGE_FILES_JOB in [job.name for job in scheduler.jobs]
+
+    clock.advance(timedelta(days=90))
+    assert PURGE_FILES_JOB in await scheduler.run_due()
+    await deliver_events(api)
+
+    root = await login(api, scene.cast.root.email)
+    assert_problem(await link(api, root, proof["id"]), 404, "media.not_found")
+    assert (await link(api, None, logo["id"])).status_code == 200
+    assert [p.name for p in stored_files(media_dir)] == [logo["id"]]
