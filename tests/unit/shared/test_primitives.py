@@ -25,6 +25,12 @@ def test_ids_are_version_7_and_ordered_by_creation_time() -> None:
     assert abs(embedded_ms - time.time() * 1000) < 5_000
 
 
+def test_ids_made_within_one_millisecond_keep_their_order() -> None:
+    ids = [new_id() for _ in range(1_000)]  # far more than one per millisecond
+    assert ids == sorted(ids)
+    assert all(i.version == 7 and i.variant == uuid.RFC_4122 for i in ids)
+
+
 def test_ids_do_not_repeat() -> None:
     assert len({new_id() for _ in range(10_000)}) == 10_000
 
