@@ -32,6 +32,7 @@ from aquastream.adapters.http.openapi import (
     openapi_config,
     openapi_document,
 )
+from aquastream.adapters.http.payments import CONTROLLERS as PAYMENT_CONTROLLERS
 from aquastream.adapters.http.problems import handle_exception
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
@@ -43,7 +44,13 @@ from aquastream.worker import BackgroundWorker
 
 def api_v1_route_handlers() -> list[ControllerRouterHandler]:
     """Everything served under ``/api/v1``: each domain adds its controllers here."""
-    return [openapi_document, *IDENTITY_CONTROLLERS, *CATALOG_CONTROLLERS, *BOOKING_CONTROLLERS]
+    return [
+        openapi_document,
+        *IDENTITY_CONTROLLERS,
+        *CATALOG_CONTROLLERS,
+        *BOOKING_CONTROLLERS,
+        *PAYMENT_CONTROLLERS,
+    ]
 
 
 def make_container(settings: Settings, *providers: Provider) -> AsyncContainer:

@@ -14,6 +14,7 @@ from aquastream.ioc.booking import BookingProvider
 from aquastream.ioc.catalog import CatalogProvider
 from aquastream.ioc.identity import IdentityProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
+from aquastream.ioc.payments import PaymentsProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
 
@@ -29,6 +30,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         IdentityProvider(),
         CatalogProvider(),
         BookingProvider(),
+        PaymentsProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:

@@ -6,7 +6,7 @@ registers its tables, so a new domain adds its module to the imports below.
 
 from __future__ import annotations
 
-from aquastream.adapters.sql.tables import booking, catalog, identity, infra, media
+from aquastream.adapters.sql.tables import booking, catalog, identity, infra, media, payments
 from aquastream.adapters.sql.tables.base import NAMING_CONVENTION, metadata
 
-__all__ = ["NAMING_CONVENTION", "booking", "catalog", "identity", "infra", "media", "metadata"]
+__all__ = ["NAMING_CONVENTION", "booking", "catalog", "identity", "infra", "media", "metadata", "payments"]
