@@ -83,7 +83,8 @@ async def test_the_probe_keeps_paid_and_reviewed_bookings(kit: PaymentsKit) -> N
     await kit.approve(payment.id)
     assert await kit.hold_until(booking.id) == kit.clock.now() + timedelta(minutes=5)
     confirmed = await kit.confirm_paid(booking.id)
-    assert confirmed is not None and confirmed.status is BookingStatus.CONFIRMED
+    assert confirmed is not None
+    assert confirmed.status is BookingStatus.CONFIRMED
 
 
 async def test_the_probe_asks_the_provider_about_an_open_card_payment(kit: PaymentsKit) -> None:

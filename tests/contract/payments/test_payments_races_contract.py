@@ -100,7 +100,10 @@ async def test_payments_racing_the_expiry_job_and_strangers_never_lose_or_double
     event_id = await racing.booking.publish(capacity, price=PRICE)
     payers = [racing.booking.new_user() for _ in range(capacity)]
     holds = [await racing.booking.book(user, event_id) for user in payers]
-    payments = [await racing.init(user, hold.id, PaymentMethod.WIDGET) for user, hold in zip(payers, holds)]
+    payments = [
+        await racing.init(user, hold.id, PaymentMethod.WIDGET)
+        for user, hold in zip(payers, holds, strict=True)
+    ]
     racing.clock.advance(minutes=31)
 
     async def pay(payment: Payment, delay: float) -> Booking | None:
