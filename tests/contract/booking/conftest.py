@@ -9,11 +9,11 @@ purpose (10 + 10 overflow): the seat update wants few concurrent writers.
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.engine import create_engine
@@ -32,19 +32,23 @@ BOOKING_TABLES = [
 ]
 
 
-async def _empty_booking_tables(engine: AsyncEngine) -> None:
+async def _empty_tables(engine: AsyncEngine, tables: Sequence[Table]) -> None:
     quote = engine.dialect.identifier_preparer.format_table
     async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {', '.join(quote(t) for t in BOOKING_TABLES)}"))
+        await connection.execute(text(f"TRUNCATE {', '.join(quote(t) for t in tables)}"))
 
 
-async def open_sql_engine(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncEngine:
+async def open_sql_engine(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, tables: Sequence[Table] = BOOKING_TABLES
+) -> AsyncEngine:
+    """A SQLite copy of the migrated template, or the session's PostgreSQL database with
+    ``tables`` emptied."""
     if backend == "sqlite":
         path = tmp_path / "aquastream.db"
         shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
         return create_engine(f"sqlite+aiosqlite:///{path}", pool_size=POOL_SIZE)
     engine = create_engine(request.getfixturevalue("migrated_postgres_url"), pool_size=POOL_SIZE)
-    await _empty_booking_tables(engine)
+    await _empty_tables(engine, tables)
     return engine
 
 
