@@ -24,15 +24,17 @@ from aquastream.adapters.sql.payments import (
 )
 from aquastream.domain.booking.events import RefundRequested
 from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
-from aquastream.domain.payments.events import PaymentRefunded, PaymentSucceeded
+from aquastream.domain.payments.events import DuplicatePaymentReceived, PaymentRefunded, PaymentSucceeded
 from aquastream.domain.payments.init import InitPayment
 from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, SubmitProof
 from aquastream.domain.payments.model import BankAccount
 from aquastream.domain.payments.policy import PaymentsPolicy
 from aquastream.domain.payments.queries import GetPayment, ListEventPayments, ListMyPayments, ModerationQueue
-from aquastream.domain.payments.refunds import RefundBookingPayments, RefundPayment
+from aquastream.domain.payments.reconcile import ReconcileOpenPayments
+from aquastream.domain.payments.refunds import RefundBookingPayments, RefundDuplicatePayment, RefundPayment
 from aquastream.domain.payments.webhooks import ProcessWebhook
-from aquastream.ioc.worker import Subscription, use_case_handler
+from aquastream.domain.shared.scheduling import PeriodicJob
+from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
 from aquastream.ports.booking import PaymentStatusProbe
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import (
@@ -43,6 +45,9 @@ from aquastream.ports.payments import (
     ProofFiles,
 )
 from aquastream.settings import Settings
+
+RECONCILE_JOB = "payments.reconcile_open_payments"
+RECONCILE_INTERVAL = timedelta(minutes=5)
 
 # Outside production, without configured details, QR payments go to this obviously fake payee.
 DEMO_BANK_ACCOUNT = BankAccount(
@@ -137,8 +142,23 @@ class PaymentsProvider(Provider):
         ReviewPayment,
         RefundPayment,
         RefundBookingPayments,
+        RefundDuplicatePayment,
         ProcessWebhook,
+        ReconcileOpenPayments,
     )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def reconcile_job(self, container: AsyncContainer) -> PeriodicJob:
+        return use_case_job(
+            container, RECONCILE_JOB, RECONCILE_INTERVAL, ReconcileOpenPayments, lambda reconcile: reconcile()
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_duplicate_payment(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            DuplicatePaymentReceived,
+            use_case_handler(container, RefundDuplicatePayment, lambda refund, e: refund(e.payment_id)),
+        )
 
     @provide(scope=Scope.APP, provides=Subscription)
     def on_payment_succeeded(self, container: AsyncContainer) -> Subscription:

@@ -49,6 +49,13 @@ class PaymentRepository(Protocol):
         """Every payment of the booking, oldest first."""
         ...
 
+    async def open_card_payments(
+        self, *, opened_after: datetime, opened_before: datetime, limit: int
+    ) -> list[Payment]:
+        """Card payments PENDING or PROCESSING with a provider id, created in that interval,
+        oldest first."""
+        ...
+
     async def transition(
         self,
         payment_id: uuid.UUID,

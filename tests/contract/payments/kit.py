@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -130,6 +130,18 @@ class PaymentsKit:
     async def refund(self, payment_id: uuid.UUID, amount: Decimal) -> Refund:
         use_case = RefundPayment(self.new_ports().uow, self.clock, self.organizers, self.providers)
         return await use_case(self.booking.organizer, payment_id, amount, None)
+
+    async def open_card_payments(self, minutes_old: int) -> list[Payment]:
+        """Card payments opened between a day and ``minutes_old`` minutes ago, as the
+        reconciliation job asks for them."""
+        ports = self.new_ports()
+        now = self.clock.now()
+        async with ports.uow:
+            return await ports.uow.payments.open_card_payments(
+                opened_after=now - timedelta(days=1),
+                opened_before=now - timedelta(minutes=minutes_old),
+                limit=10,
+            )
 
     async def confirm_paid(self, booking_id: uuid.UUID) -> Booking | None:
         return await ConfirmPaidBooking(self.booking.new_uow(), self.clock)(booking_id)

@@ -107,3 +107,16 @@ async def test_refunds_never_exceed_the_amount(kit: PaymentsKit) -> None:
 
     refunded = await kit.payment(payment.id)
     assert (refunded.status, refunded.refunded_amount) == (PaymentStatus.REFUNDED, PRICE)
+
+
+async def test_open_card_payments_are_found_for_reconciliation(kit: PaymentsKit) -> None:
+    user, booking = await kit.pending_booking()
+    card = await kit.init(user, booking.id, PaymentMethod.WIDGET)
+    other, other_booking = await kit.pending_booking()
+    await kit.init(other, other_booking.id, PaymentMethod.QR_MANUAL)
+    kit.clock.advance(minutes=11)
+
+    assert [p.id for p in await kit.open_card_payments(minutes_old=10)] == [card.id]
+    assert await kit.open_card_payments(minutes_old=12) == []
+    await kit.webhook(kit.paid_notice(card))
+    assert await kit.open_card_payments(minutes_old=10) == []

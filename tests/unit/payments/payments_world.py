@@ -36,7 +36,8 @@ from aquastream.domain.payments.model import (
 )
 from aquastream.domain.payments.policy import PaymentsPolicy
 from aquastream.domain.payments.queries import GetPayment, ListEventPayments, ListMyPayments, ModerationQueue
-from aquastream.domain.payments.refunds import RefundBookingPayments, RefundPayment
+from aquastream.domain.payments.reconcile import ReconcileOpenPayments
+from aquastream.domain.payments.refunds import RefundBookingPayments, RefundDuplicatePayment, RefundPayment
 from aquastream.domain.payments.webhooks import ProcessWebhook
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
@@ -70,7 +71,9 @@ class PaymentsWorld(BookingWorld):
         self.review = ReviewPayment(uow(), clock, self.organizers)
         self.refund = RefundPayment(uow(), clock, self.organizers, self.providers)
         self.refund_booking = RefundBookingPayments(uow(), clock, self.providers)
+        self.refund_duplicate = RefundDuplicatePayment(uow(), clock, self.providers)
         self.process_webhook = ProcessWebhook(uow(), clock, self.providers)
+        self.reconcile = ReconcileOpenPayments(uow(), clock, self.providers, self.payments_policy)
         self.get_payment = GetPayment(uow(), self.organizers)
         self.my_payments = ListMyPayments(uow())
         self.event_payments = ListEventPayments(uow(), self.organizers, self.booking_directory)

@@ -19,6 +19,7 @@ from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.domain.payments.errors import PaymentAlreadyOpen
 from aquastream.domain.payments.model import (
     LIVE_STATUSES,
+    OPEN_CARD_STATUSES,
     PAID_STATUSES,
     Checkout,
     PayableBooking,
@@ -78,6 +79,19 @@ class MemoryPaymentRepository:
 
     async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
         return _newest_first(self._where(lambda p: p.booking_id == booking_id))[::-1]
+
+    async def open_card_payments(
+        self, *, opened_after: datetime, opened_before: datetime, limit: int
+    ) -> list[Payment]:
+        rows = self._where(
+            lambda p: (
+                p.method is PaymentMethod.WIDGET
+                and p.status in OPEN_CARD_STATUSES
+                and p.provider_payment_id is not None
+                and opened_after <= p.created_at <= opened_before
+            )
+        )
+        return sorted(rows, key=lambda p: (p.created_at, p.id))[:limit]
 
     def _replace(self, payment: Payment, **changes: Any) -> Payment:
         updated = dataclasses.replace(payment, **changes)

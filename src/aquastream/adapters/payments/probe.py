@@ -20,6 +20,7 @@ from typing import Protocol
 
 from aquastream.domain.payments.errors import ProviderFailed
 from aquastream.domain.payments.model import (
+    OPEN_CARD_STATUSES,
     PAID_STATUSES,
     Payment,
     PaymentMethod,
@@ -30,8 +31,6 @@ from aquastream.domain.payments.policy import PaymentsPolicy
 from aquastream.ports.payments import PaymentProviders
 
 logger = logging.getLogger("aquastream.payments.probe")
-
-OPEN_CARD_STATUSES = frozenset({PaymentStatus.PENDING, PaymentStatus.PROCESSING})
 
 
 class BookingPayments(Protocol):

@@ -53,3 +53,12 @@ class PaymentRefunded(DomainEvent, frozen=True, kw_only=True):
     currency: str
     manual: bool  # a QR payment: the organizer sends the money back by hand
     fully_refunded: bool
+
+
+class DuplicatePaymentReceived(DomainEvent, frozen=True, kw_only=True):
+    """A payment succeeded for a booking another payment had paid already (one cancelled here
+    but paid at the provider anyway): payments refunds it, notifications may tell the payer."""
+
+    payment_id: uuid.UUID
+    booking_id: uuid.UUID
+    user_id: uuid.UUID

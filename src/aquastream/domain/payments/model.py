@@ -46,6 +46,8 @@ LIVE_STATUSES = frozenset(
 )
 # Money was received and not all of it went back.
 PAID_STATUSES = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED})
+# A card payment the provider has not settled yet.
+OPEN_CARD_STATUSES = frozenset({PaymentStatus.PENDING, PaymentStatus.PROCESSING})
 # The payer may give up the payment: no money has moved and no decision is pending.
 CANCELLABLE_STATUSES = frozenset({PaymentStatus.PENDING, PaymentStatus.REJECTED})
 

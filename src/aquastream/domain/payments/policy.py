@@ -16,3 +16,7 @@ class PaymentsPolicy:
     # the confirmation is on its way through the outbox.
     confirmation_grace: timedelta = timedelta(minutes=5)
     bank_account: BankAccount | None = None  # None: QR transfers are not offered
+    # Open card payments are re-read from their provider once they are this old, for this long.
+    reconcile_after: timedelta = timedelta(minutes=10)
+    reconcile_window: timedelta = timedelta(hours=24)
+    reconcile_batch: int = 50

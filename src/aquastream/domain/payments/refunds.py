@@ -188,3 +188,22 @@ class RefundBookingPayments:
                 await self._refunder.refund(payment, payment.refundable, reason=reason, actor_id=None)
                 made += 1
         return made
+
+
+class RefundDuplicatePayment:
+    """Refund a payment that paid a booking twice; the handler of ``DuplicatePaymentReceived``.
+    Idempotent: what is refunded already is not refunded again. Returns whether it refunded."""
+
+    DUPLICATE = "DUPLICATE_PAYMENT"
+
+    def __init__(self, uow: PaymentsUnitOfWork, clock: Clock, providers: PaymentProviders) -> None:
+        self._uow = uow
+        self._refunder = Refunder(uow, clock, providers)
+
+    async def __call__(self, payment_id: uuid.UUID) -> bool:
+        async with self._uow:
+            payment = await self._uow.payments.get(payment_id)
+        if payment is None or payment.refundable <= 0:
+            return False
+        await self._refunder.refund(payment, payment.refundable, reason=self.DUPLICATE, actor_id=None)
+        return True

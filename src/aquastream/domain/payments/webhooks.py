@@ -6,10 +6,11 @@ import logging
 from datetime import datetime
 
 from aquastream.domain.payments.errors import ProviderUnknown
-from aquastream.domain.payments.events import PaymentFailed
+from aquastream.domain.payments.events import DuplicatePaymentReceived, PaymentFailed
 from aquastream.domain.payments.manage import succeeded_event
 from aquastream.domain.payments.masking import mask
 from aquastream.domain.payments.model import (
+    PAID_STATUSES,
     Payment,
     PaymentStatus,
     ProviderPayment,
@@ -70,7 +71,7 @@ class ProcessWebhook:
             payment = await self._find(provider_name, notice)
             outcome = WebhookOutcome.UNKNOWN_PAYMENT
             if payment is not None:
-                outcome = await self._apply(payment, notice.payment, now)
+                outcome = await apply_report(self._uow, payment, notice.payment, now)
             await self._uow.webhooks.resolve(record.id, outcome, payment.id if payment else None)
             await self._uow.commit()
         if outcome in (WebhookOutcome.UNKNOWN_PAYMENT, WebhookOutcome.AMOUNT_MISMATCH):
@@ -89,28 +90,41 @@ class ProcessWebhook:
                 return None
         return payment
 
-    async def _apply(self, payment: Payment, reported: ProviderPayment, now: datetime) -> WebhookOutcome:
-        if not _same_money(payment, reported):
-            return WebhookOutcome.AMOUNT_MISMATCH
-        move = reported_transition(reported.status)
-        if move is None:
-            return WebhookOutcome.NO_CHANGE
-        expected, new = move
-        changes = {} if payment.provider_payment_id else {"provider_payment_id": reported.provider_payment_id}
-        moved = await self._uow.payments.transition(
-            payment.id, expected=expected, new=new, now=now, **changes
-        )
-        if moved is None:
-            return WebhookOutcome.NO_CHANGE
-        if moved.status is PaymentStatus.SUCCEEDED:
-            self._uow.collect(succeeded_event(moved))
-        elif moved.status is PaymentStatus.FAILED:
-            self._uow.collect(
-                PaymentFailed(
+
+async def apply_report(
+    uow: PaymentsUnitOfWork, payment: Payment, reported: ProviderPayment, now: datetime
+) -> WebhookOutcome:
+    """Apply what a provider reports about a payment (a notification, or a reconciliation's
+    fetch): amount and currency must match, the payment only moves forwards. A success
+    raises ``PaymentSucceeded``, unless another payment of the booking had already succeeded:
+    then ``DuplicatePaymentReceived`` (payments refunds the surplus) instead."""
+    if not _same_money(payment, reported):
+        return WebhookOutcome.AMOUNT_MISMATCH
+    move = reported_transition(reported.status)
+    if move is None:
+        return WebhookOutcome.NO_CHANGE
+    expected, new = move
+    changes = {} if payment.provider_payment_id else {"provider_payment_id": reported.provider_payment_id}
+    moved = await uow.payments.transition(payment.id, expected=expected, new=new, now=now, **changes)
+    if moved is None:
+        return WebhookOutcome.NO_CHANGE
+    if moved.status is PaymentStatus.SUCCEEDED:
+        others = await uow.payments.for_booking(moved.booking_id)
+        if any(other.id != moved.id and other.status in PAID_STATUSES for other in others):
+            uow.collect(
+                DuplicatePaymentReceived(
                     occurred_at=now, payment_id=moved.id, booking_id=moved.booking_id, user_id=moved.user_id
                 )
             )
-        return WebhookOutcome.APPLIED
+        else:
+            uow.collect(succeeded_event(moved))
+    elif moved.status is PaymentStatus.FAILED:
+        uow.collect(
+            PaymentFailed(
+                occurred_at=now, payment_id=moved.id, booking_id=moved.booking_id, user_id=moved.user_id
+            )
+        )
+    return WebhookOutcome.APPLIED
 
 
 def _same_money(payment: Payment, reported: ProviderPayment) -> bool:

@@ -17,6 +17,7 @@ from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.payments.errors import PaymentAlreadyOpen
 from aquastream.domain.payments.model import (
     LIVE_STATUSES,
+    OPEN_CARD_STATUSES,
     PAID_STATUSES,
     Checkout,
     Payment,
@@ -105,6 +106,24 @@ class SqlPaymentRepository(SqlRepository):
 
     async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
         query = select(payments).where(payments.c.booking_id == booking_id).order_by(payments.c.created_at)
+        return [payment_from_row(row) for row in (await self._connection.execute(query)).mappings()]
+
+    async def open_card_payments(
+        self, *, opened_after: datetime, opened_before: datetime, limit: int
+    ) -> list[Payment]:
+        c = payments.c
+        query = (
+            select(payments)
+            .where(
+                c.method == PaymentMethod.WIDGET.value,
+                c.status.in_([s.value for s in OPEN_CARD_STATUSES]),
+                c.provider_payment_id.is_not(None),
+                c.created_at >= opened_after,
+                c.created_at <= opened_before,
+            )
+            .order_by(c.created_at, c.id)
+            .limit(limit)
+        )
         return [payment_from_row(row) for row in (await self._connection.execute(query)).mappings()]
 
     async def transition(
