@@ -1,5 +1,5 @@
 """The payments kit on every backend: memory, SQLite, PostgreSQL (the payments, booking and
-media tables, the organizers and the outbox emptied before each test)."""
+media tables and the outbox emptied before each test; organizers rows carry fresh ids)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.sql.tables import catalog, infra, media
+from aquastream.adapters.sql.tables import infra, media
 from aquastream.adapters.sql.tables import payments as payment_tables
 from tests.contract.booking.conftest import BOOKING_TABLES, open_sql_engine
 
@@ -20,7 +20,6 @@ TABLES = [
     payment_tables.refunds,
     payment_tables.payments,
     media.files,
-    catalog.organizers,
     infra.outbox,
     *BOOKING_TABLES,
 ]
