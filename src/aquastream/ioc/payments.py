@@ -28,6 +28,7 @@ from aquastream.domain.payments.events import DuplicatePaymentReceived, PaymentR
 from aquastream.domain.payments.init import InitPayment
 from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, SubmitProof
 from aquastream.domain.payments.model import BankAccount
+from aquastream.domain.payments.payees import GetPayeeAccount, SetPayeeAccount
 from aquastream.domain.payments.policy import PaymentsPolicy
 from aquastream.domain.payments.queries import GetPayment, ListEventPayments, ListMyPayments, ModerationQueue
 from aquastream.domain.payments.reconcile import ReconcileOpenPayments
@@ -145,6 +146,8 @@ class PaymentsProvider(Provider):
         RefundDuplicatePayment,
         ProcessWebhook,
         ReconcileOpenPayments,
+        SetPayeeAccount,
+        GetPayeeAccount,
     )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from aquastream.domain.payments.model import (
+    BankAccount,
     Checkout,
     CheckoutRequest,
     PayableBooking,
@@ -129,9 +130,24 @@ class WebhookLog(Protocol):
     async def get(self, provider: str, provider_event_id: str) -> WebhookRecord | None: ...
 
 
+class PayeeAccounts(Protocol):
+    """The bank account each organizer's QR transfers go to."""
+
+    async def get(self, organizer_id: uuid.UUID) -> BankAccount | None: ...
+
+    async def save(
+        self, organizer_id: uuid.UUID, account: BankAccount, *, by: uuid.UUID, now: datetime
+    ) -> None:
+        """Insert or replace."""
+        ...
+
+
 class PaymentsUnitOfWork(UnitOfWork, Protocol):
     @property
     def payments(self) -> PaymentRepository: ...
+
+    @property
+    def payees(self) -> PayeeAccounts: ...
 
     @property
     def refunds(self) -> RefundRepository: ...
@@ -159,6 +175,10 @@ class OrganizerDirectory(Protocol):
 
     async def managed_by(self, principal: Principal) -> Collection[uuid.UUID]:
         """The organizers the caller manages (admins: asked separately, they manage all)."""
+        ...
+
+    async def id_of(self, slug: str) -> uuid.UUID | None:
+        """The id of the organizer with this slug."""
         ...
 
 

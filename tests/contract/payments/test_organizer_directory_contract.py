@@ -25,7 +25,7 @@ async def _directory(
 ) -> AsyncIterator[OrganizerDirectory]:
     engine = kit.booking.engine
     if engine is None:
-        yield MemoryOrganizerDirectory({organizer_id: {owner}})
+        yield MemoryOrganizerDirectory({organizer_id: {owner}}, {f"org-{organizer_id.hex[:8]}": organizer_id})
         return
     now = kit.clock.now()
     async with engine.begin() as connection:
@@ -56,3 +56,5 @@ async def test_owners_who_are_organizers_and_admins_manage_an_organizer(kit: Pay
         assert not await directory.can_manage(Principal(new_id(), Role.ORGANIZER), organizer_id)
         assert set(await directory.managed_by(Principal(owner, Role.ORGANIZER))) == {organizer_id}
         assert set(await directory.managed_by(Principal(owner, Role.USER))) == set()
+        assert await directory.id_of(f"org-{organizer_id.hex[:8]}") == organizer_id
+        assert await directory.id_of("no-such-organizer") is None

@@ -4,6 +4,7 @@ refunds within the amount, and the hold probe answering from inside booking's tr
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,7 +13,14 @@ import pytest
 from aquastream.adapters.payments.sandbox import SIGNATURE_HEADER
 from aquastream.domain.booking.model import BookingStatus
 from aquastream.domain.payments.errors import InvalidProof, PaymentAlreadyOpen, RefundTooLarge
-from aquastream.domain.payments.model import PaymentMethod, PaymentStatus, WebhookDelivery, WebhookOutcome
+from aquastream.domain.payments.model import (
+    BankAccount,
+    PaymentMethod,
+    PaymentStatus,
+    WebhookDelivery,
+    WebhookOutcome,
+)
+from aquastream.domain.shared.ids import new_id
 
 from .kit import PRICE, PaymentsKit
 
@@ -120,3 +128,20 @@ async def test_open_card_payments_are_found_for_reconciliation(kit: PaymentsKit)
     assert await kit.open_card_payments(minutes_old=12) == []
     await kit.webhook(kit.paid_notice(card))
     assert await kit.open_card_payments(minutes_old=10) == []
+
+
+async def test_an_organizers_payee_account_is_stored_and_replaced(kit: PaymentsKit) -> None:
+    organizer_id, by = new_id(), new_id()
+    first = BankAccount("River Rats", "40702810000000000777", "T-Bank", "044525974", "30101810145250000974")
+    second = dataclasses.replace(first, bank_name="Sber", bic="044525225")
+
+    for account in (first, second):
+        ports = kit.new_ports()
+        async with ports.uow:
+            await ports.uow.payees.save(organizer_id, account, by=by, now=kit.clock.now())
+            await ports.uow.commit()
+
+    ports = kit.new_ports()
+    async with ports.uow:
+        assert await ports.uow.payees.get(organizer_id) == second
+        assert await ports.uow.payees.get(new_id()) is None

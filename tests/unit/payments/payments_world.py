@@ -34,6 +34,7 @@ from aquastream.domain.payments.model import (
     WebhookOutcome,
     WebhookRecord,
 )
+from aquastream.domain.payments.payees import GetPayeeAccount, SetPayeeAccount
 from aquastream.domain.payments.policy import PaymentsPolicy
 from aquastream.domain.payments.queries import GetPayment, ListEventPayments, ListMyPayments, ModerationQueue
 from aquastream.domain.payments.reconcile import ReconcileOpenPayments
@@ -59,7 +60,9 @@ class PaymentsWorld(BookingWorld):
         self.payments_policy = policy or PaymentsPolicy(bank_account=ACCOUNT)
         self.sandbox = SandboxProvider("sandbox-secret", "http://test/sandbox/{id}/complete")
         self.providers = ConfiguredProviders(SANDBOX, {SANDBOX: self.sandbox})
-        self.organizers = MemoryOrganizerDirectory({self.organizer_id: {self.organizer.user_id}})
+        self.organizers = MemoryOrganizerDirectory(
+            {self.organizer_id: {self.organizer.user_id}}, {"river-rats": self.organizer_id}
+        )
         self.booking_directory = MemoryBookingDirectory(self.db)
         self.proofs = MemoryProofFiles()
         uow, clock = self.new_payments_uow, self.clock
@@ -78,6 +81,8 @@ class PaymentsWorld(BookingWorld):
         self.my_payments = ListMyPayments(uow())
         self.event_payments = ListEventPayments(uow(), self.organizers, self.booking_directory)
         self.moderation = ModerationQueue(uow(), self.organizers)
+        self.set_payee = SetPayeeAccount(uow(), clock, self.organizers)
+        self.get_payee = GetPayeeAccount(uow(), self.organizers)
         self.confirm_paid = ConfirmPaidBooking(self.new_uow(), clock)
         self.settle_refund = SettleRefund(self.new_uow(), clock)
         self.probe = PaymentHoldProbe(

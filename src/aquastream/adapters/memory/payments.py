@@ -21,6 +21,7 @@ from aquastream.domain.payments.model import (
     LIVE_STATUSES,
     OPEN_CARD_STATUSES,
     PAID_STATUSES,
+    BankAccount,
     Checkout,
     PayableBooking,
     Payment,
@@ -36,6 +37,7 @@ from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal, Role
 
 PAYMENTS = "payments.payments"
+PAYEES = "payments.payee_accounts"
 REFUNDS = "payments.refunds"
 WEBHOOKS = "payments.webhook_events"
 
@@ -216,10 +218,25 @@ class MemoryWebhookLog:
         return self._rows.get((provider, provider_event_id))
 
 
+class MemoryPayeeAccounts:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def get(self, organizer_id: uuid.UUID) -> BankAccount | None:
+        found: BankAccount | None = self._db.table(PAYEES).get(organizer_id)
+        return found
+
+    async def save(
+        self, organizer_id: uuid.UUID, account: BankAccount, *, by: uuid.UUID, now: datetime
+    ) -> None:
+        self._db.table(PAYEES)[organizer_id] = account
+
+
 class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
         self.payments = MemoryPaymentRepository(db)
+        self.payees = MemoryPayeeAccounts(db)
         self.refunds = MemoryRefundRepository(db)
         self.webhooks = MemoryWebhookLog(db)
 
@@ -257,12 +274,20 @@ class MemoryBookingDirectory:
 
 
 class MemoryOrganizerDirectory:
-    """Owners of each organizer, set by hand; admins manage every organizer."""
+    """Owners and slugs of each organizer, set by hand; admins manage every organizer."""
 
-    def __init__(self, owners: Mapping[uuid.UUID, Iterable[uuid.UUID]] | None = None) -> None:
+    def __init__(
+        self,
+        owners: Mapping[uuid.UUID, Iterable[uuid.UUID]] | None = None,
+        slugs: Mapping[str, uuid.UUID] | None = None,
+    ) -> None:
         self.owners: dict[uuid.UUID, set[uuid.UUID]] = {
             organizer_id: set(users) for organizer_id, users in (owners or {}).items()
         }
+        self.slugs: dict[str, uuid.UUID] = dict(slugs or {})
+
+    async def id_of(self, slug: str) -> uuid.UUID | None:
+        return self.slugs.get(slug)
 
     async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
         if principal.is_admin:

@@ -22,6 +22,11 @@ class EventNotFound(NotFound):
     default_message = "Event not found."
 
 
+class OrganizerNotFound(NotFound):
+    code = "organizer.not_found"
+    default_message = "Organizer not found."
+
+
 class BookingNotPayable(Conflict):
     code = "payment.booking_not_payable"
     default_message = "Only a PENDING booking whose seat is still held can be paid."

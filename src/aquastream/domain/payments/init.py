@@ -16,6 +16,7 @@ from aquastream.domain.payments.errors import (
 )
 from aquastream.domain.payments.model import (
     QR_PROVIDER,
+    BankAccount,
     CheckoutRequest,
     PayableBooking,
     Payment,
@@ -45,8 +46,8 @@ class InitPayment:
       stored first, then opened at the provider with the payment id as idempotency key, then
       its confirmation data is stored. A provider failure marks the payment FAILED
       (``ProviderFailed``, the client may init again);
-    - QR_MANUAL: the payload of the Russian unified QR format for the configured account
-      (``QrNotConfigured`` without one).
+    - QR_MANUAL: the payload of the Russian unified QR format for the organizer's own bank
+      account, else the service-wide one from settings (``QrNotConfigured`` without either).
     """
 
     def __init__(
@@ -74,7 +75,12 @@ class InitPayment:
                 raise BookingNotFound()
             if not booking.is_payable_at(now):
                 raise BookingNotPayable()
-            payment = self._new_payment(booking, method, card_provider, now)
+            payee = None
+            if method is PaymentMethod.QR_MANUAL:
+                payee = await self._uow.payees.get(booking.organizer_id) or self._policy.bank_account
+                if payee is None:
+                    raise QrNotConfigured()
+            payment = self._new_payment(booking, method, card_provider, payee, now)
             await self._uow.payments.add(payment)
             await self._uow.commit()
         if card_provider is None:
@@ -91,13 +97,14 @@ class InitPayment:
         return found
 
     def _new_payment(
-        self, booking: PayableBooking, method: PaymentMethod, provider: PaymentProvider | None, now: datetime
+        self,
+        booking: PayableBooking,
+        method: PaymentMethod,
+        provider: PaymentProvider | None,
+        payee: BankAccount | None,
+        now: datetime,
     ) -> Payment:
-        qr_payload = None
-        if method is PaymentMethod.QR_MANUAL:
-            if self._policy.bank_account is None:
-                raise QrNotConfigured()
-            qr_payload = unified_payload(self._policy.bank_account, booking.amount, _purpose(booking))
+        qr_payload = unified_payload(payee, booking.amount, _purpose(booking)) if payee else None
         return Payment(
             id=new_id(),
             booking_id=booking.id,

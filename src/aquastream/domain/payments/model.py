@@ -199,6 +199,21 @@ class BankAccount:
     bic: str
     correspondent_account: str
 
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, message) for every detail a Russian bank would refuse."""
+        found = []
+        for field_name, value, digits in (
+            ("account", self.account, 20),
+            ("bic", self.bic, 9),
+            ("correspondentAccount", self.correspondent_account, 20),
+        ):
+            if not (value.isdigit() and len(value) == digits):
+                found.append((field_name, f"must be {digits} digits"))
+        for field_name, value in (("name", self.name), ("bankName", self.bank_name)):
+            if not value.strip() or len(value) > 160 or "|" in value:
+                found.append((field_name, "must be 1 to 160 characters without '|'"))
+        return found
+
 
 @dataclass(frozen=True, slots=True)
 class CheckoutRequest:

@@ -17,7 +17,14 @@ import segno
 from msgspec import Meta
 
 from aquastream.adapters.http.structs import CamelStruct
-from aquastream.domain.payments.model import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
+from aquastream.domain.payments.model import (
+    BankAccount,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
 
 Money = Annotated[str, Meta(description="An amount with 2 fraction digits.", examples=["1500.00"])]
 Reason = Annotated[str, Meta(max_length=1000)]
@@ -150,3 +157,27 @@ class PaymentOut(CamelStruct):
     @classmethod
     def listed(cls, payment: Payment) -> PaymentOut:
         return cls.of(payment, with_png=False)
+
+
+class PayeeAccountBody(CamelStruct, forbid_unknown_fields=True):
+    """Where an organizer's QR transfers go: the payee's name and settlement account (20
+    digits), its bank's name, BIC (9 digits) and correspondent account (20 digits)."""
+
+    name: Annotated[str, Meta(max_length=160)]
+    account: Annotated[str, Meta(max_length=20)]
+    bank_name: Annotated[str, Meta(max_length=160)]
+    bic: Annotated[str, Meta(max_length=9)]
+    correspondent_account: Annotated[str, Meta(max_length=20)]
+
+    def to_domain(self) -> BankAccount:
+        return BankAccount(self.name, self.account, self.bank_name, self.bic, self.correspondent_account)
+
+    @classmethod
+    def of(cls, account: BankAccount) -> PayeeAccountBody:
+        return cls(
+            name=account.name,
+            account=account.account,
+            bank_name=account.bank_name,
+            bic=account.bic,
+            correspondent_account=account.correspondent_account,
+        )

@@ -64,6 +64,12 @@ class SqlOrganizerDirectory(SqlRepository):
         query = select(organizers.c.id).where(organizers.c.owner_user_id == principal.user_id)
         return set((await self._connection.scalars(query)).all())
 
+    async def id_of(self, slug: str) -> uuid.UUID | None:
+        organizer_id: uuid.UUID | None = await self._connection.scalar(
+            select(organizers.c.id).where(organizers.c.slug == slug)
+        )
+        return organizer_id
+
 
 class SqlProofFiles(SqlRepository):
     async def get(self, file_id: uuid.UUID) -> ProofFile | None:

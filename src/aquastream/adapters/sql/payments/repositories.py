@@ -12,13 +12,20 @@ from sqlalchemy import RowMapping, case, insert, select, update
 
 from aquastream.adapters.sql.booking.rows import dialect_insert
 from aquastream.adapters.sql.paging import fetch_page
-from aquastream.adapters.sql.tables.payments import LIVE_PAYMENT, payments, refunds, webhook_events
+from aquastream.adapters.sql.tables.payments import (
+    LIVE_PAYMENT,
+    payee_accounts,
+    payments,
+    refunds,
+    webhook_events,
+)
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.payments.errors import PaymentAlreadyOpen
 from aquastream.domain.payments.model import (
     LIVE_STATUSES,
     OPEN_CARD_STATUSES,
     PAID_STATUSES,
+    BankAccount,
     Checkout,
     Payment,
     PaymentMethod,
@@ -303,3 +310,32 @@ class SqlWebhookLog(SqlRepository):
             outcome=WebhookOutcome(row["outcome"]),
             payment_id=row["payment_id"],
         )
+
+
+class SqlPayeeAccounts(SqlRepository):
+    async def get(self, organizer_id: uuid.UUID) -> BankAccount | None:
+        c = payee_accounts.c
+        query = select(c.name, c.account, c.bank_name, c.bic, c.correspondent_account).where(
+            c.organizer_id == organizer_id
+        )
+        row = (await self._connection.execute(query)).first()
+        return BankAccount(*row) if row else None
+
+    async def save(
+        self, organizer_id: uuid.UUID, account: BankAccount, *, by: uuid.UUID, now: datetime
+    ) -> None:
+        values = {
+            "name": account.name,
+            "account": account.account,
+            "bank_name": account.bank_name,
+            "bic": account.bic,
+            "correspondent_account": account.correspondent_account,
+            "updated_at": now,
+            "updated_by": by,
+        }
+        statement = (
+            dialect_insert(self._connection, payee_accounts)
+            .values(organizer_id=organizer_id, **values)
+            .on_conflict_do_update(index_elements=["organizer_id"], set_=values)
+        )
+        await self._connection.execute(statement)

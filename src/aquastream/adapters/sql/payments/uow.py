@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.payments.repositories import (
+    SqlPayeeAccounts,
     SqlPaymentRepository,
     SqlRefundRepository,
     SqlWebhookLog,
@@ -16,5 +17,6 @@ class SqlPaymentsUnitOfWork(SqlUnitOfWork):
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine)
         self.payments = SqlPaymentRepository(self)
+        self.payees = SqlPayeeAccounts(self)
         self.refunds = SqlRefundRepository(self)
         self.webhooks = SqlWebhookLog(self)

@@ -1,9 +1,10 @@
 """Tables of the payments domain (PostgreSQL schema ``payments``).
 
 Payments refer to their booking, event, organizer and payer by id only (no cross-schema
-foreign keys). One live payment per booking is a partial unique index; a provider's payment
-id and a provider's event id are unique per provider, which makes duplicate notifications
-(even concurrent ones) collide in the database.
+foreign keys); an organizer's own QR payee details are keyed by its id. One live payment per
+booking is a partial unique index; a provider's payment id and a provider's event id are
+unique per provider, which makes duplicate notifications (even concurrent ones) collide in
+the database.
 """
 
 from __future__ import annotations
@@ -108,3 +109,17 @@ webhook_events = Table(
     schema=SCHEMA,
 )
 Index("ix_webhook_events_payment_id", webhook_events.c.payment_id)
+
+payee_accounts = Table(
+    "payee_accounts",
+    metadata,
+    Column("organizer_id", GUID(), primary_key=True),
+    Column("name", String(160), nullable=False),
+    Column("account", String(20), nullable=False),
+    Column("bank_name", String(160), nullable=False),
+    Column("bic", String(9), nullable=False),
+    Column("correspondent_account", String(20), nullable=False),
+    Column("updated_at", DateTimeUTC(), nullable=False),
+    Column("updated_by", GUID(), nullable=False),
+    schema=SCHEMA,
+)

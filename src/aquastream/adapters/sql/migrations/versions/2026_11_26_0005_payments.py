@@ -1,4 +1,4 @@
-"""Payments: payments (card and QR), their refunds, accepted provider notifications.
+"""Payments: payments (card and QR), their refunds, accepted provider notifications, payees.
 
 Revision ID: 0005_payments
 Revises: 0004_media
@@ -117,10 +117,23 @@ def upgrade() -> None:
         schema=SCHEMA,
     )
     op.create_index("ix_webhook_events_payment_id", "webhook_events", ["payment_id"], schema=SCHEMA)
+    op.create_table(
+        "payee_accounts",
+        sa.Column("organizer_id", GUID(), nullable=False),
+        sa.Column("name", sa.String(160), nullable=False),
+        sa.Column("account", sa.String(20), nullable=False),
+        sa.Column("bank_name", sa.String(160), nullable=False),
+        sa.Column("bic", sa.String(9), nullable=False),
+        sa.Column("correspondent_account", sa.String(20), nullable=False),
+        sa.Column("updated_at", DateTimeUTC(), nullable=False),
+        sa.Column("updated_by", GUID(), nullable=False),
+        sa.PrimaryKeyConstraint("organizer_id", name="pk_payee_accounts"),
+        schema=SCHEMA,
+    )
 
 
 def downgrade() -> None:
     # Dropping a table drops its indexes; children go before the tables they point at.
-    for table in ("webhook_events", "refunds", "payments"):
+    for table in ("payee_accounts", "webhook_events", "refunds", "payments"):
         op.drop_table(table, schema=SCHEMA)
     drop_schemas(SCHEMA)
