@@ -148,7 +148,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     ] = 300
     qr_payee_name: Annotated[
         str | None,
-        _doc("Payee of QR transfers (the five `QR_*` set enable QR payments; development has a demo payee)."),
+        _doc("QR payee for organizers without their own (all five `QR_*` needed; development has a demo)."),
     ] = None
     qr_account: Annotated[str | None, _doc("Payee's settlement account (20 digits).")] = None
     qr_bank_name: Annotated[str | None, _doc("Payee's bank.")] = None
