@@ -35,6 +35,7 @@ from aquastream.adapters.http.openapi import (
     openapi_config,
     openapi_document,
 )
+from aquastream.adapters.http.payments import CONTROLLERS as PAYMENT_CONTROLLERS
 from aquastream.adapters.http.problems import handle_exception
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
@@ -54,6 +55,7 @@ def api_v1_route_handlers() -> list[ControllerRouterHandler]:
         *NOTIFICATION_CONTROLLERS,
         *CREWS_CONTROLLERS,
         *MEDIA_CONTROLLERS,
+        *PAYMENT_CONTROLLERS,
     ]
 
 

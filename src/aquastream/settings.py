@@ -148,13 +148,6 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     media_dir: Annotated[
         str | None, _doc("Folder of the `local` media storage; unset means `media` under `data_dir`.")
     ] = None
-    media_public_url: Annotated[
-        str,
-        _doc(
-            "Public base URL of this API (`https://api.example.org`) that `local` media links start "
-            "with; empty gives links relative to the API's host."
-        ),
-    ] = ""
     media_max_bytes: Annotated[
         int, _doc("Largest uploaded file, in bytes (25 MiB by default)."), msgspec.Meta(ge=1024)
     ] = 26_214_400
@@ -173,6 +166,59 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     s3_secret_access_key: Annotated[
         str | None, _doc("S3 secret access key; required in production with `s3` storage.")
     ] = None
+    public_url: Annotated[
+        str,
+        _doc(
+            "Public base URL of this API (`https://api.example.org`) that the links it hands out start "
+            "with (local media, the sandbox payment page); empty gives links relative to the API's host."
+        ),
+    ] = ""
+    payments_provider: Annotated[
+        Literal["sandbox", "yookassa", "cloudpayments", "stripe"],
+        _doc("Card provider used when `POST /payments` names none; `sandbox` (local, development only)."),
+    ] = "sandbox"
+    payments_return_url: Annotated[str, _doc("Where a card provider sends the payer back after paying.")] = (
+        "http://localhost:8000/payments/return"
+    )
+    payments_provider_timeout_seconds: Annotated[
+        float, _doc("Timeout of each call to a payment provider."), msgspec.Meta(gt=0)
+    ] = 10.0
+    payments_probe_timeout_seconds: Annotated[
+        float,
+        _doc("How long the expiry job waits for a provider's answer about an open card payment."),
+        msgspec.Meta(gt=0),
+    ] = 3.0
+    payments_proof_hold_seconds: Annotated[
+        int,
+        _doc("How long a submitted QR receipt keeps the booking's seat while the organizer decides."),
+        msgspec.Meta(ge=60),
+    ] = 172_800
+    rate_limit_payments: Annotated[str, _doc("Limit of the payment routes.")] = "30/minute"
+    yookassa_shop_id: Annotated[str | None, _doc("YooKassa shop id (HTTP Basic user).")] = None
+    yookassa_secret_key: Annotated[str | None, _doc("YooKassa secret key (HTTP Basic password).")] = None
+    yookassa_api_url: Annotated[str, _doc("YooKassa API base.")] = "https://api.yookassa.ru/v3"
+    yookassa_ip_allowlist: Annotated[
+        bool, _doc("Accept YooKassa notifications only from YooKassa's published addresses.")
+    ] = False
+    cloudpayments_public_id: Annotated[str | None, _doc("CloudPayments public id (widget, API user).")] = None
+    cloudpayments_api_secret: Annotated[
+        str | None, _doc("CloudPayments API secret (API password, notification HMAC key).")
+    ] = None
+    cloudpayments_api_url: Annotated[str, _doc("CloudPayments API base.")] = "https://api.cloudpayments.ru"
+    stripe_secret_key: Annotated[str | None, _doc("Stripe secret API key.")] = None
+    stripe_webhook_secret: Annotated[str | None, _doc("Stripe webhook signing secret (`whsec_…`).")] = None
+    stripe_api_url: Annotated[str, _doc("Stripe API base.")] = "https://api.stripe.com"
+    stripe_webhook_tolerance_seconds: Annotated[
+        int, _doc("How old a Stripe event's signed timestamp may be."), msgspec.Meta(ge=1)
+    ] = 300
+    qr_payee_name: Annotated[
+        str | None,
+        _doc("QR payee for organizers without their own (all five `QR_*` needed; development has a demo)."),
+    ] = None
+    qr_account: Annotated[str | None, _doc("Payee's settlement account (20 digits).")] = None
+    qr_bank_name: Annotated[str | None, _doc("Payee's bank.")] = None
+    qr_bic: Annotated[str | None, _doc("Payee bank's BIC (9 digits).")] = None
+    qr_correspondent_account: Annotated[str | None, _doc("Payee bank's correspondent account.")] = None
     run_worker: Annotated[
         bool, _doc("Run the outbox dispatcher and scheduled jobs inside the API process.")
     ] = True
@@ -261,7 +307,37 @@ def load_settings(
     except msgspec.ValidationError as exc:
         raise SettingsError(f"Invalid configuration: {_name_env_var(str(exc))}") from None
     _check_media_storage(settings)
-    return _resolve_secret(settings)
+    settings = _resolve_secret(settings)
+    _check_payment_credentials(settings)
+    return settings
+
+
+# The secrets each card provider needs, by setting name.
+PROVIDER_SECRETS: dict[str, tuple[str, ...]] = {
+    "yookassa": ("yookassa_shop_id", "yookassa_secret_key"),
+    "cloudpayments": ("cloudpayments_public_id", "cloudpayments_api_secret"),
+    "stripe": ("stripe_secret_key", "stripe_webhook_secret"),
+}
+
+
+def _check_payment_credentials(settings: Settings) -> None:
+    """Production takes real money: the chosen provider's secrets are required, the sandbox
+    (which lets anyone complete a payment) is refused."""
+    if settings.env != "production":
+        return
+    if settings.payments_provider == "sandbox":
+        raise SettingsError(
+            f"{PREFIX}PAYMENTS_PROVIDER=sandbox is for development; choose yookassa, cloudpayments or stripe."
+        )
+    missing = [
+        f"{PREFIX}{name.upper()}"
+        for name in PROVIDER_SECRETS[settings.payments_provider]
+        if not getattr(settings, name)
+    ]
+    if missing:
+        raise SettingsError(
+            f"{', '.join(missing)} required when {PREFIX}PAYMENTS_PROVIDER={settings.payments_provider}."
+        )
 
 
 def _name_env_var(message: str) -> str:

@@ -80,7 +80,15 @@ def test_demo_data_fills_the_catalog_once(server: str, tmp_path: Path) -> None:
 
 
 def test_demo_data_is_refused_in_production(tmp_path: Path) -> None:
-    refused = cli(tmp_path, "demo-data", AQUASTREAM_ENV="production", AQUASTREAM_JWT_SECRET="s" * 64)
+    refused = cli(
+        tmp_path,
+        "demo-data",
+        AQUASTREAM_ENV="production",
+        AQUASTREAM_JWT_SECRET="s" * 64,
+        AQUASTREAM_PAYMENTS_PROVIDER="stripe",
+        AQUASTREAM_STRIPE_SECRET_KEY="sk_live_x",
+        AQUASTREAM_STRIPE_WEBHOOK_SECRET="whsec_x",
+    )
     assert refused.returncode != 0
     assert "not loaded in production" in refused.stderr
     assert not (tmp_path / "aquastream.db").exists()

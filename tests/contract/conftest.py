@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryJobLeases, MemoryOutboxStore
@@ -93,12 +92,12 @@ async def _fill_pool(engine: AsyncEngine, size: int) -> None:
     await asyncio.gather(*(hold_a_connection() for _ in range(size)))
 
 
-async def _empty_all_tables(engine: AsyncEngine) -> None:
-    quote = engine.dialect.identifier_preparer.format_table
+async def empty_all_tables(engine: AsyncEngine) -> None:
+    """Delete every row of every table, children first. DELETE, not TRUNCATE: on tables this
+    small it takes a few milliseconds where TRUNCATE (new files for ~30 tables) takes 60."""
     async with engine.begin() as connection:
-        await connection.execute(
-            text(f"TRUNCATE {', '.join(quote(table) for table in metadata.sorted_tables)} CASCADE")
-        )
+        for table in reversed(metadata.sorted_tables):
+            await connection.execute(table.delete())
 
 
 def _sql_backend(name: str, engine: AsyncEngine) -> Backend:
@@ -136,14 +135,22 @@ async def sql_backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
         yield sql_backend
 
 
-async def _sql_backend_for(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
-    if request.param == "sqlite":
+async def open_migrated_engine(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, pool_size: int = RACERS
+) -> AsyncEngine:
+    """``backend`` "sqlite": a copy of the migrated template file; "postgres": the session's
+    migrated database, emptied."""
+    if backend == "sqlite":
         path = tmp_path / "aquastream.db"
         shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
-        engine = create_engine(f"sqlite+aiosqlite:///{path}", pool_size=RACERS)
-    else:
-        engine = create_engine(request.getfixturevalue("migrated_postgres_url"), pool_size=RACERS)
-        await _empty_all_tables(engine)
+        return create_engine(f"sqlite+aiosqlite:///{path}", pool_size=pool_size)
+    engine = create_engine(request.getfixturevalue("migrated_postgres_url"), pool_size=pool_size)
+    await empty_all_tables(engine)
+    return engine
+
+
+async def _sql_backend_for(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    engine = await open_migrated_engine(request, request.param, tmp_path)
     try:
         yield _sql_backend(request.param, engine)
     finally:

@@ -17,6 +17,7 @@ from aquastream.ioc.identity import IdentityProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
 from aquastream.ioc.media import MediaProvider, S3MediaProvider
 from aquastream.ioc.notifications import NotificationProvider
+from aquastream.ioc.payments import PaymentsProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
 
@@ -35,6 +36,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         NotificationProvider(),
         CrewsProvider(),
         MediaProvider(),
+        PaymentsProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:

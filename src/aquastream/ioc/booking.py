@@ -1,6 +1,6 @@
-"""Providers of the booking domain: its unit of work and the ports it asks other domains,
-its use cases, the sweeps that release expired holds and lapsed waitlist windows, and its
-subscriptions to the catalog's facts."""
+"""Providers of the booking domain: its unit of work and the ports it asks other domains
+(the payment probe comes from ``ioc.payments``), its use cases, the sweeps that release
+expired holds and lapsed waitlist windows, and its subscriptions to the catalog's facts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.http.booking.idempotency import KEY_RETENTION
-from aquastream.adapters.payments.probe import NoPaymentsTaken
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlIdempotencyStore
 from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
 from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
@@ -23,6 +22,7 @@ from aquastream.domain.booking.jobs import (
     LapseWaitlistWindows,
 )
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
+from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.queries import (
     ExportParticipants,
@@ -43,7 +43,6 @@ from aquastream.ports.booking import (
     BookingUnitOfWork,
     OrganizerAccess,
     ParticipantDirectory,
-    PaymentStatusProbe,
 )
 from aquastream.ports.clock import Clock
 from aquastream.ports.idempotency import IdempotencyStore
@@ -81,8 +80,6 @@ class BookingProvider(Provider):
     def organizer_access(self, uow: SqlBookingUnitOfWork) -> OrganizerAccess:
         return SqlOrganizerAccess(uow)
 
-    payments = provide(NoPaymentsTaken, provides=PaymentStatusProbe, scope=Scope.APP)
-
     @provide(scope=Scope.APP)
     def idempotency(self, engine: AsyncEngine) -> IdempotencyStore:
         return SqlIdempotencyStore(engine)
@@ -105,6 +102,8 @@ class BookingProvider(Provider):
         HandOverFreedSeats,
         CompleteEventBookings,
         CancelEventBookings,
+        ConfirmPaidBooking,
+        SettleRefund,
     )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)

@@ -64,7 +64,7 @@ class MediaProvider(Provider):
 
     @provide(scope=Scope.APP)
     def storage(self, settings: Settings, signer: LinkSigner) -> ObjectStorage:
-        return LocalObjectStorage(settings.media_path, signer, base_url=settings.media_public_url)
+        return LocalObjectStorage(settings.media_path, signer, base_url=settings.public_url)
 
     @provide
     def uow(self, engine: AsyncEngine) -> MediaUnitOfWork:

@@ -3,16 +3,16 @@ the channels, the use cases, the sender and reminder jobs, and the table of whic
 another domain becomes which message.
 
 Adding a category's fact is one entry in ``NOTICE_RULES`` (and a template in
-``domain/notifications/templates.py``), e.g. for payments
-``NoticeRule(PaymentSucceeded, lambda e: [Notice(e.user_id, Category.PAYMENT_STATUS,
-f"payment:{e.payment_id}:SUCCEEDED", "payment_status", e.event_id, {"status": "SUCCEEDED"})])``.
+``domain/notifications/templates.py``).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -39,9 +39,11 @@ from aquastream.domain.booking.events import (
     BookingConfirmed,
     BookingCreated,
     BookingExpired,
+    RefundRequested,
     WaitlistSeatOffered,
 )
 from aquastream.domain.booking.model import BookingStatus, LogReason
+from aquastream.domain.booking.payments import SEAT_LOST
 from aquastream.domain.crews.events import CrewAssigned
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.identity.telegram import LinkTelegramChat
@@ -54,6 +56,12 @@ from aquastream.domain.notifications.policy import NotificationPolicy
 from aquastream.domain.notifications.preferences import GetMyPreferences, UpdateMyPreferences
 from aquastream.domain.notifications.privacy import ForgetUser
 from aquastream.domain.notifications.sending import SendDueMessages
+from aquastream.domain.payments.events import (
+    PaymentFailed,
+    PaymentRefunded,
+    PaymentRejected,
+    PaymentSucceeded,
+)
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import Subscription, sweep, use_case_handler, use_case_job
@@ -152,6 +160,45 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
         ],
     ),
     NoticeRule(
+        PaymentSucceeded,
+        lambda e: [
+            _payment(e, "succeeded", "payment_succeeded", e.event_id, amount=_money(e.amount, e.currency))
+        ],
+    ),
+    NoticeRule(PaymentFailed, lambda e: [_payment(e, "failed", "payment_failed")]),
+    NoticeRule(
+        PaymentRejected,
+        # One notice per rejection: a payer may resubmit and be rejected again.
+        lambda e: [_payment(e, f"rejected:{e.message_id}", "payment_rejected", reason=e.reason)],
+    ),
+    NoticeRule(
+        PaymentRefunded,
+        lambda e: [
+            _payment(
+                e,
+                f"refunded:{e.message_id}",
+                "payment_refunded_manually" if e.manual else "payment_refunded",
+                amount=_money(e.amount, e.currency),
+            )
+        ],
+    ),
+    NoticeRule(
+        RefundRequested,
+        lambda e: (
+            [
+                Notice(
+                    e.user_id,
+                    Category.PAYMENT_STATUS,
+                    f"booking:{e.booking_id}:seat_lost",
+                    "payment_seat_lost",
+                    e.event_id,
+                )
+            ]
+            if e.reason == SEAT_LOST
+            else []
+        ),
+    ),
+    NoticeRule(
         CrewAssigned,
         lambda e: [
             Notice(
@@ -165,6 +212,22 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
         ],
     ),
 )
+
+
+def _payment(
+    e: PaymentSucceeded | PaymentFailed | PaymentRejected | PaymentRefunded,
+    what: str,
+    template: str,
+    event_id: uuid.UUID | None = None,
+    **params: str,
+) -> Notice:
+    return Notice(
+        e.user_id, Category.PAYMENT_STATUS, f"payment:{e.payment_id}:{what}", template, event_id, params
+    )
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{amount:.2f} {currency}"
 
 
 def _crew_place(assigned: CrewAssigned) -> str:

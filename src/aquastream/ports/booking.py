@@ -114,6 +114,17 @@ class BookingRepository(Protocol):
         a PAID one becomes REFUND_PENDING. The updated bookings."""
         ...
 
+    async def set_payment_status(
+        self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime
+    ) -> Booking | None:
+        """Change only the payment status, from ``expected`` to ``new`` (locks the row); the
+        updated booking, or None when the payment status was no longer ``expected``."""
+        ...
+
+    async def extend_hold(self, booking_id: uuid.UUID, *, until: datetime, now: datetime) -> bool:
+        """Move the end of a PENDING booking's hold to ``until``; False when not PENDING."""
+        ...
+
     async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
         """Up to ``limit`` PENDING bookings whose hold ended, oldest first, locked for this
         transaction; rows another transaction holds are skipped (``SKIP LOCKED``)."""
@@ -235,9 +246,12 @@ class ParticipantDirectory(Protocol):
 class PaymentStatusProbe(Protocol):
     """What booking asks the payments domain before releasing a held seat."""
 
-    async def has_succeeded(self, booking_id: uuid.UUID) -> bool:
-        """True when a payment for the booking has succeeded (asking the provider about a
-        payment still open there). Called inside the expiry transaction: answer quickly."""
+    async def hold_until(self, booking_id: uuid.UUID, *, now: datetime) -> datetime | None:
+        """Until when the booking must keep its seat because of its payment: a payment that
+        succeeded (its confirmation is on its way), a QR receipt waiting for the organizer
+        (at most the proof-review limit), a card payment still open here that the provider
+        reports paid. None when no payment holds the seat. Called inside the expiry
+        transaction: adapters answer quickly (a bounded provider call at most)."""
         ...
 
 

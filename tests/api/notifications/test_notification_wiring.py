@@ -14,6 +14,7 @@ from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.identity.conftest import Client
+from tests.api.payments.kit import complete_in_sandbox, started
 
 from .kit import deliver_events, run_due_jobs, send_messages
 
@@ -145,3 +146,22 @@ async def test_a_participant_placed_in_a_crew_hears_of_it_once(
     [message] = [m for m in channel.sent if m.category is Category.CREW_ASSIGNMENT]
     assert message.title == "Распределение: Rafting on the Msta"
     assert "Raft 2 #4, helmsman" in message.body
+
+
+async def test_a_card_payment_is_acknowledged_with_the_booking_confirmation(
+    api: Client, cast: Cast, people: People, channel: MemoryMessageSender
+) -> None:
+    event = await published_event(api, cast.anna, "river-rats")
+    booking = await booked(api, people.pavel, event["id"])
+    payment = await started(api, people.pavel, booking["id"])
+    completed = await complete_in_sandbox(api, payment)
+    assert completed.status_code == 200, completed.text
+
+    for _ in range(3):  # the payment's fact, then booking's confirmation
+        await deliver_events(api)
+    await send_messages(api)
+
+    assert sent(channel, Category.PAYMENT_STATUS) == ["Оплата получена: Rafting on the Msta"]
+    assert sent(channel, Category.BOOKING_CONFIRMED) == ["Бронь подтверждена: Rafting on the Msta"]
+    [receipt] = [m for m in channel.sent if m.category is Category.PAYMENT_STATUS]
+    assert "1500.00 RUB" in receipt.body

@@ -7,7 +7,6 @@ the booking domain's adapter on the same database, as in the application.
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.booking import MemoryBookingUnitOfWork, MemorySeatInventory
@@ -23,14 +21,13 @@ from aquastream.adapters.memory.catalog import MemoryCatalogOrganizerAccess, Mem
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryOutboxStore
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork, SqlOrganizerAccess
-from aquastream.adapters.sql.engine import create_engine
 from aquastream.adapters.sql.outbox import SqlOutboxStore
-from aquastream.adapters.sql.tables import metadata
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import BookingUnitOfWork
 from aquastream.ports.catalog import CatalogUnitOfWork
 from aquastream.ports.outbox import OutboxStore
+from tests.contract.conftest import open_migrated_engine
 
 from .factories import NOW
 
@@ -61,14 +58,6 @@ class CatalogBackend:
             now=NOW + timedelta(days=3650), limit=10_000, lease=timedelta(days=1)
         )
         return [decode_event(message.event_name, message.payload) for message in messages]
-
-
-async def _empty_all_tables(engine: AsyncEngine) -> None:
-    quote = engine.dialect.identifier_preparer.format_table
-    async with engine.begin() as connection:
-        await connection.execute(
-            text(f"TRUNCATE {', '.join(quote(table) for table in metadata.sorted_tables)} CASCADE")
-        )
 
 
 def _memory_backend() -> CatalogBackend:
@@ -110,13 +99,7 @@ async def catalog(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     if request.param == "memory":
         yield _memory_backend()
         return
-    if request.param == "sqlite":
-        path = tmp_path / "aquastream.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
-        engine = create_engine(f"sqlite+aiosqlite:///{path}", pool_size=POOL_SIZE)
-    else:
-        engine = create_engine(request.getfixturevalue("migrated_postgres_url"), pool_size=POOL_SIZE)
-        await _empty_all_tables(engine)
+    engine = await open_migrated_engine(request, request.param, tmp_path, pool_size=POOL_SIZE)
     try:
         yield _sql_backend(request.param, engine)
     finally:

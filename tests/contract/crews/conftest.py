@@ -2,7 +2,7 @@
 
 SQL backends get databases migrated with the real migrations (the session fixtures of
 ``tests/conftest.py``): SQLite a copy of the migrated file, PostgreSQL the session's database
-with the crews, booking, catalog and identity tables emptied before each test. The pool is booking's
+with every table emptied before each test. The pool is booking's
 (10 + 10 overflow): 20 connections for 20 racers.
 """
 
@@ -12,34 +12,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.sql.tables import catalog, crews, identity
-from tests.contract.booking.conftest import open_sql_engine as open_booking_engine
+from tests.contract.booking.conftest import open_sql_engine
 
 from .kit import CrewsKit
-
-TABLES = [
-    crews.preferences,
-    crews.assignments,
-    crews.crews,
-    catalog.events,
-    catalog.organizers,
-    identity.profiles,
-    identity.users,
-]
-
-
-async def open_sql_engine(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncEngine:
-    """Booking's engine (its tables emptied on PostgreSQL), with the crews, catalog and identity
-    tables emptied as well."""
-    engine = await open_booking_engine(request, backend, tmp_path)
-    if backend == "postgres":
-        quote = engine.dialect.identifier_preparer.format_table
-        async with engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {', '.join(quote(t) for t in TABLES)} CASCADE"))
-    return engine
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

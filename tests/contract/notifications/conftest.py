@@ -4,38 +4,21 @@ before each test, since the kit writes users, events and bookings too)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.sql.engine import create_engine
-from aquastream.adapters.sql.tables import metadata
+from tests.contract.conftest import open_migrated_engine
 
 from .kit import NotificationKit
 
 POOL_SIZE = 20
 
 
-async def _empty_all_tables(engine: AsyncEngine) -> None:
-    quote = engine.dialect.identifier_preparer.format_table
-    async with engine.begin() as connection:
-        await connection.execute(
-            text(f"TRUNCATE {', '.join(quote(table) for table in metadata.sorted_tables)} CASCADE")
-        )
-
-
 async def _open_engine(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncEngine:
-    if backend == "sqlite":
-        path = tmp_path / "aquastream.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
-        return create_engine(f"sqlite+aiosqlite:///{path}", pool_size=POOL_SIZE)
-    engine = create_engine(request.getfixturevalue("migrated_postgres_url"), pool_size=POOL_SIZE)
-    await _empty_all_tables(engine)
-    return engine
+    return await open_migrated_engine(request, backend, tmp_path, pool_size=POOL_SIZE)
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

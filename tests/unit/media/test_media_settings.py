@@ -36,6 +36,10 @@ def test_s3_in_production_needs_its_keys() -> None:
         "AQUASTREAM_JWT_SECRET": SECRET,
         "AQUASTREAM_MEDIA_STORAGE": "s3",
         "AQUASTREAM_S3_BUCKET": "media",
+        # Production takes real payments: a real provider with its secrets.
+        "AQUASTREAM_PAYMENTS_PROVIDER": "stripe",
+        "AQUASTREAM_STRIPE_SECRET_KEY": "sk_live_x",
+        "AQUASTREAM_STRIPE_WEBHOOK_SECRET": "whsec_x",
     }
     with pytest.raises(SettingsError, match="AQUASTREAM_S3_ACCESS_KEY_ID is required"):
         load_settings(base, env_file=None)

@@ -11,11 +11,14 @@ from aquastream.domain.booking.events import (
     BookingConfirmed,
     BookingCreated,
     BookingExpired,
+    RefundRequested,
     WaitlistSeatOffered,
 )
 from aquastream.domain.booking.model import LogReason
+from aquastream.domain.booking.payments import SEAT_LOST
 from aquastream.domain.notifications.model import Category, Notice
 from aquastream.domain.notifications.templates import TEMPLATES
+from aquastream.domain.payments.events import PaymentRefunded, PaymentRejected, PaymentSucceeded
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.ids import new_id
 from aquastream.ioc.notifications import NOTICE_RULES
@@ -109,3 +112,67 @@ def test_every_template_exists_in_both_languages_with_the_same_placeholders() ->
 def _fields(text: str) -> list[str]:
 
     return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+PAYMENT = new_id()
+
+
+def test_payment_facts_tell_the_payer_and_every_rejection_or_refund_is_its_own_message() -> None:
+    succeeded = PaymentSucceeded(
+        occurred_at=NOW,
+        payment_id=PAYMENT,
+        booking_id=BOOKING,
+        event_id=EVENT,
+        user_id=USER,
+        amount=Decimal("1500"),
+        currency="RUB",
+        method="WIDGET",
+    )
+    [received] = notices_for(succeeded)
+    assert (received.category, received.subject, received.template, received.event_id) == (
+        Category.PAYMENT_STATUS,
+        f"payment:{PAYMENT}:succeeded",
+        "payment_succeeded",
+        EVENT,
+    )
+    assert received.params == {"amount": "1500.00 RUB"}
+
+    first, second = (
+        PaymentRejected(
+            occurred_at=NOW, payment_id=PAYMENT, booking_id=BOOKING, user_id=USER, reason="blurry"
+        )
+        for _ in range(2)
+    )
+    [rejected_once], [rejected_again] = notices_for(first), notices_for(second)
+    assert rejected_once.subject != rejected_again.subject
+    assert rejected_once.params == {"reason": "blurry"}
+
+    manual = PaymentRefunded(
+        occurred_at=NOW,
+        payment_id=PAYMENT,
+        booking_id=BOOKING,
+        user_id=USER,
+        amount=Decimal("500"),
+        currency="RUB",
+        manual=True,
+        fully_refunded=False,
+    )
+    [refund] = notices_for(manual)
+    assert (refund.template, refund.params) == ("payment_refunded_manually", {"amount": "500.00 RUB"})
+
+
+def test_only_a_refund_for_a_lost_seat_is_announced_before_the_refund_itself() -> None:
+    def requested(reason: str) -> RefundRequested:
+        return RefundRequested(
+            occurred_at=NOW,
+            booking_id=BOOKING,
+            event_id=EVENT,
+            user_id=USER,
+            amount=Decimal("1500"),
+            currency="RUB",
+            reason=reason,
+        )
+
+    [seat_lost] = notices_for(requested(SEAT_LOST))
+    assert (seat_lost.subject, seat_lost.template) == (f"booking:{BOOKING}:seat_lost", "payment_seat_lost")
+    assert notices_for(requested("CANCELLED_BY_USER")) == []

@@ -44,6 +44,12 @@ HTTP_ERRORS = Counter(
     ("status", "code"),
     registry=REGISTRY,
 )
+WEBHOOKS_FAILED = Counter(
+    "aquastream_webhooks_failed_total",
+    "Payment provider notifications refused or not applied, by provider and reason code.",
+    ("provider", "code"),
+    registry=REGISTRY,
+)
 
 
 def observe_request(method: str, route: str, status: int, duration_seconds: float) -> None:

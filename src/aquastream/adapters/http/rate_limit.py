@@ -53,6 +53,7 @@ def category_limits(settings: Settings) -> dict[str, str]:
         "auth": settings.rate_limit_auth,
         "recovery": settings.rate_limit_recovery,
         "booking": settings.rate_limit_booking,
+        "payments": settings.rate_limit_payments,
         DEFAULT_CATEGORY: settings.rate_limit_default,
     }
 

@@ -207,6 +207,21 @@ class MemoryBookingRepository(_Table):
             )
         ]
 
+    async def set_payment_status(
+        self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime
+    ) -> Booking | None:
+        booking: Booking | None = self._rows.get(booking_id)
+        if booking is None or booking.payment_status is not expected:
+            return None
+        return self._move(booking, booking.status, now, new)
+
+    async def extend_hold(self, booking_id: uuid.UUID, *, until: datetime, now: datetime) -> bool:
+        booking: Booking | None = self._rows.get(booking_id)
+        if booking is None or booking.status is not BookingStatus.PENDING:
+            return False
+        self._rows[booking_id] = dataclasses.replace(booking, expires_at=until, updated_at=now)
+        return True
+
     async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
         due = self._where(
             lambda b: b.status is BookingStatus.PENDING and b.expires_at is not None and b.expires_at <= now
@@ -455,13 +470,18 @@ class MemoryParticipantDirectory:
 
 
 class MemoryPaymentStatusProbe:
-    """Bookings whose payment succeeded, set by hand."""
+    """Bookings whose payment succeeded and QR receipts under review, set by hand."""
+
+    GRACE = timedelta(minutes=5)
 
     def __init__(self, succeeded: Iterable[uuid.UUID] = ()) -> None:
         self.succeeded: set[uuid.UUID] = set(succeeded)
+        self.under_review: dict[uuid.UUID, datetime] = {}  # booking id -> end of the review hold
 
-    async def has_succeeded(self, booking_id: uuid.UUID) -> bool:
-        return booking_id in self.succeeded
+    async def hold_until(self, booking_id: uuid.UUID, *, now: datetime) -> datetime | None:
+        if booking_id in self.succeeded:
+            return now + self.GRACE
+        return self.under_review.get(booking_id)
 
 
 class MemoryOrganizerAccess:

@@ -1,16 +1,88 @@
-"""Booking's ``PaymentStatusProbe`` while the payments domain does not exist yet.
+"""Booking's ``PaymentStatusProbe``, answered from the payments table inside booking's expiry
+transaction (on its connection), and from the provider for a card payment still open here.
 
-No payment can have succeeded when the service takes none: paid bookings are confirmed
-by their organizer (cash, transfer) or expire when their hold ends. The payments domain
-replaces this adapter with one that reads its payments and asks the provider about open
-card payments.
+- a SUCCEEDED (or refunded-in-part) payment keeps the seat a short grace: its confirmation is
+  on its way through the outbox;
+- a SUBMITTED QR receipt keeps it until ``submitted_at + proof_hold``;
+- an open card payment is looked up at its provider, bounded by ``timeout_seconds``; a
+  provider that does not answer in time (or at all) does not keep the seat: should the payment
+  succeed later, booking re-takes a seat or the money is refunded.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from aquastream.domain.payments.errors import ProviderFailed
+from aquastream.domain.payments.model import (
+    OPEN_CARD_STATUSES,
+    PAID_STATUSES,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    ProviderStatus,
+)
+from aquastream.domain.payments.policy import PaymentsPolicy
+from aquastream.ports.payments import PaymentProviders
+
+logger = logging.getLogger("aquastream.payments.probe")
 
 
-class NoPaymentsTaken:
-    async def has_succeeded(self, booking_id: uuid.UUID) -> bool:
-        return False
+class BookingPayments(Protocol):
+    async def for_booking(self, booking_id: uuid.UUID) -> Sequence[Payment]: ...
+
+
+class PaymentHoldProbe:
+    def __init__(
+        self,
+        payments: BookingPayments,
+        providers: PaymentProviders,
+        policy: PaymentsPolicy,
+        *,
+        timeout_seconds: float,
+    ) -> None:
+        self._payments = payments
+        self._providers = providers
+        self._policy = policy
+        self._timeout = timeout_seconds
+
+    async def hold_until(self, booking_id: uuid.UUID, *, now: datetime) -> datetime | None:
+        holds = [
+            await self._hold_of(payment, now) for payment in await self._payments.for_booking(booking_id)
+        ]
+        kept = [until for until in holds if until is not None and until > now]
+        return max(kept, default=None)
+
+    async def _hold_of(self, payment: Payment, now: datetime) -> datetime | None:
+        if payment.status in PAID_STATUSES:
+            return now + self._policy.confirmation_grace
+        if payment.status is PaymentStatus.SUBMITTED and payment.submitted_at is not None:
+            return payment.submitted_at + self._policy.proof_hold
+        if (
+            payment.method is PaymentMethod.WIDGET
+            and payment.status in OPEN_CARD_STATUSES
+            and payment.provider_payment_id is not None
+            and await self._paid_at_provider(payment, payment.provider_payment_id)
+        ):
+            return now + self._policy.confirmation_grace
+        return None
+
+    async def _paid_at_provider(self, payment: Payment, provider_payment_id: str) -> bool:
+        provider = self._providers.get(payment.provider)
+        if provider is None:
+            return False
+        try:
+            async with asyncio.timeout(self._timeout):
+                reported = await provider.fetch(provider_payment_id)
+        except (TimeoutError, ProviderFailed):
+            logger.warning(
+                "provider did not say whether a payment succeeded; the hold ends",
+                extra={"payment_id": str(payment.id), "provider": payment.provider},
+            )
+            return False
+        return reported.status is ProviderStatus.SUCCEEDED

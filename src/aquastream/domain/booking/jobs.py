@@ -33,8 +33,9 @@ class ExpireHolds:
     Rules:
     - at most ``policy.expiry_batch_size`` bookings per run, claimed with row locks that
       other workers skip (``FOR UPDATE SKIP LOCKED``), so each booking expires exactly once;
-    - a booking whose payment has succeeded is never expired (the payment domain is asked
-      first; the booking stays PENDING until the payment's confirmation arrives);
+    - a booking whose payment holds the seat is never expired: the payment domain is asked
+      first, and a succeeded payment (its confirmation is on its way) or a QR receipt under
+      review extends the hold to the time the payment domain names instead;
     - an expired booking's seat returns and is handed to the waitlist if anyone waits;
     - each expiry writes a log row and raises ``BookingExpired``.
     Returns how many bookings expired.
@@ -54,7 +55,9 @@ class ExpireHolds:
             now = self._clock.now()
             claimed = await self._uow.bookings.claim_expired(now=now, limit=self._policy.expiry_batch_size)
             for booking in sorted(claimed, key=lambda b: (b.event_id, b.id)):
-                if await self._payments.has_succeeded(booking.id):
+                keep_until = await self._payments.hold_until(booking.id, now=now)
+                if keep_until is not None and keep_until > now:
+                    await self._uow.bookings.extend_hold(booking.id, until=keep_until, now=now)
                     continue
                 done = await self._uow.bookings.transition(
                     booking.id, expected=BookingStatus.PENDING, new=BookingStatus.EXPIRED, now=now

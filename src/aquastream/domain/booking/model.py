@@ -53,6 +53,8 @@ class LogReason(StrEnum):
     NO_SHOW = "NO_SHOW"
     EVENT_COMPLETED = "EVENT_COMPLETED"
     EVENT_CANCELLED = "EVENT_CANCELLED"
+    PAID = "PAID"  # the payments domain reported the payment succeeded
+    PAID_AFTER_EXPIRY = "PAID_AFTER_EXPIRY"  # a late payment re-took a free seat
 
 
 class WaitlistStatus(StrEnum):

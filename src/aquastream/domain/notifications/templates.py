@@ -123,10 +123,54 @@ TEMPLATES: Mapping[str, Mapping[Language, Template]] = {
         Language.RU: Template("Новости «{event_title}»", "{text}"),
         Language.EN: Template("News of “{event_title}”", "{text}"),
     },
-    "payment_status": {
-        Language.RU: Template("Оплата: {event_title}", "Статус оплаты брони на «{event_title}»: {status}."),
+    "payment_succeeded": {
+        Language.RU: Template(
+            "Оплата получена: {event_title}", "Мы получили оплату брони на «{event_title}»: {amount}."
+        ),
         Language.EN: Template(
-            "Payment: {event_title}", "The payment for your booking of “{event_title}” is now {status}."
+            "Payment received: {event_title}",
+            "We received the payment for your booking of “{event_title}”: {amount}.",
+        ),
+    },
+    "payment_failed": {
+        Language.RU: Template(
+            "Оплата не прошла",
+            "Оплата брони не прошла. Попробуйте ещё раз, пока бронь действует.",
+        ),
+        Language.EN: Template(
+            "Payment failed",
+            "The payment for your booking did not go through. Try again while the booking is held.",
+        ),
+    },
+    "payment_rejected": {
+        Language.RU: Template(
+            "Чек не принят",
+            "Организатор не принял чек об оплате: {reason}. Загрузите другой, пока бронь действует.",
+        ),
+        Language.EN: Template(
+            "Receipt not accepted",
+            "The organizer did not accept your payment receipt: {reason}. "
+            "Upload another while the booking is held.",
+        ),
+    },
+    "payment_refunded": {
+        Language.RU: Template("Возврат оплаты", "Мы вернули вам {amount}."),
+        Language.EN: Template("Payment refunded", "We refunded {amount} to you."),
+    },
+    "payment_refunded_manually": {
+        Language.RU: Template("Возврат оплаты", "Организатор вернёт вам {amount} переводом."),
+        Language.EN: Template("Payment refunded", "The organizer will transfer {amount} back to you."),
+    },
+    "payment_seat_lost": {
+        Language.RU: Template(
+            "Место не сохранилось: {event_title}",
+            "Оплата пришла после окончания брони на «{event_title}», а свободных мест уже нет. "
+            "Деньги вернутся автоматически.",
+        ),
+        Language.EN: Template(
+            "No seat left: {event_title}",
+            "Your payment for “{event_title}” arrived after the booking's hold ended and no seat "
+            "was free any more. The money is refunded automatically.",
         ),
     },
     "crew_assignment": {

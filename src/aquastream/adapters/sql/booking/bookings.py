@@ -106,6 +106,27 @@ class SqlBookingRepository(SqlRepository):
         )
         return await self._many(statement)
 
+    async def set_payment_status(
+        self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime
+    ) -> Booking | None:
+        c = bookings.c
+        statement = (
+            update(bookings)
+            .where(c.id == booking_id, c.payment_status == expected.value)
+            .values(payment_status=new.value, updated_at=now)
+            .returning(bookings)
+        )
+        return await self._one(statement)
+
+    async def extend_hold(self, booking_id: uuid.UUID, *, until: datetime, now: datetime) -> bool:
+        c = bookings.c
+        statement = (
+            update(bookings)
+            .where(c.id == booking_id, c.status == BookingStatus.PENDING.value)
+            .values(expires_at=until, updated_at=now)
+        )
+        return (await self._connection.execute(statement)).rowcount == 1
+
     async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
         c = bookings.c
         statement = (

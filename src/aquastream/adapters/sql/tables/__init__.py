@@ -6,7 +6,16 @@ registers its tables, so a new domain adds its module to the imports below.
 
 from __future__ import annotations
 
-from aquastream.adapters.sql.tables import booking, catalog, crews, identity, infra, media, notifications
+from aquastream.adapters.sql.tables import (
+    booking,
+    catalog,
+    crews,
+    identity,
+    infra,
+    media,
+    notifications,
+    payments,
+)
 from aquastream.adapters.sql.tables.base import NAMING_CONVENTION, metadata
 
 __all__ = [
@@ -19,4 +28,5 @@ __all__ = [
     "media",
     "metadata",
     "notifications",
+    "payments",
 ]

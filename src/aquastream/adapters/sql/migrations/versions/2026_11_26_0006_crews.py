@@ -1,7 +1,7 @@
 """Crews: crews of an event, the assignments of participants (with history), preferences.
 
 Revision ID: 0006_crews
-Revises: 0004_media
+Revises: 0005_payments
 Create Date: 2026-11-26 11:00:00+00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from aquastream.adapters.sql.migration_ops import create_schemas, drop_schemas
 
 revision: str = "0006_crews"
-down_revision: str | Sequence[str] | None = "0004_media"
+down_revision: str | Sequence[str] | None = "0005_payments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

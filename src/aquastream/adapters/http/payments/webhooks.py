@@ -1,0 +1,76 @@
+"""``POST /webhooks/payments/{provider}``: providers' notifications, authenticated the way each
+provider defines, stored once and applied; every refusal counts in the "webhooks failed"
+metric. Not rate-limited (providers retry from few addresses) and public (no bearer token:
+the signature, or for YooKassa the API re-read, is the authentication)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Request, post
+from litestar.params import FromPath
+from litestar.status_codes import HTTP_200_OK
+
+from aquastream.adapters.http.auth import public
+from aquastream.adapters.http.client_ip import TrustedProxies
+from aquastream.adapters.http.metrics import WEBHOOKS_FAILED
+from aquastream.adapters.http.route_options import RATE_LIMIT
+from aquastream.adapters.payments.cloudpayments import CLOUDPAYMENTS
+from aquastream.domain.payments.model import WebhookDelivery, WebhookOutcome
+from aquastream.domain.payments.webhooks import ProcessWebhook
+from aquastream.domain.shared.errors import DomainError
+
+UNAPPLIED = frozenset({WebhookOutcome.UNKNOWN_PAYMENT, WebhookOutcome.AMOUNT_MISMATCH})
+
+
+async def process_delivery(
+    process_webhook: ProcessWebhook, provider: str, delivery: WebhookDelivery
+) -> WebhookOutcome | None:
+    """Run the use case, counting refused and unapplied notifications as failed."""
+    try:
+        outcome = await process_webhook(provider, delivery)
+    except DomainError as error:
+        WEBHOOKS_FAILED.labels(provider, error.code).inc()
+        raise
+    if outcome in UNAPPLIED:
+        WEBHOOKS_FAILED.labels(provider, f"webhook.{outcome.value.lower()}").inc()
+    return outcome
+
+
+def acknowledge(provider: str, outcome: WebhookOutcome | None) -> dict[str, Any]:
+    """What each provider expects back: CloudPayments ``{"code": 0}``, the others any 200."""
+    if provider == CLOUDPAYMENTS:
+        return {"code": 0}
+    return {"received": True, "duplicate": outcome is None, "outcome": outcome.value if outcome else None}
+
+
+class WebhookController(Controller):
+    path = "/webhooks/payments"
+    tags = ["webhooks"]
+
+    @public
+    @post(
+        "/{provider:str}",
+        status_code=HTTP_200_OK,
+        summary="A payment provider's notification",
+        opt={RATE_LIMIT: None},
+    )
+    @inject
+    async def receive(
+        self,
+        provider: FromPath[str],
+        request: Request[Any, Any, Any],
+        process_webhook: FromDishka[ProcessWebhook],
+        proxies: FromDishka[TrustedProxies],
+    ) -> dict[str, Any]:
+        """``yookassa``, ``cloudpayments``, ``stripe`` or ``sandbox`` (404
+        ``payment.provider_unknown`` for another or an unconfigured one). A notification that
+        cannot be authenticated is 401 ``webhook.invalid_signature`` and nothing is stored; a
+        repeated one is acknowledged (``duplicate: true``) and changes nothing."""
+        delivery = WebhookDelivery(
+            headers={name.lower(): value for name, value in request.headers.items()},
+            body=await request.body(),
+            client_ip=proxies.client_ip(request.scope),
+        )
+        return acknowledge(provider, await process_delivery(process_webhook, provider, delivery))

@@ -1,0 +1,17 @@
+"""SQL adapters of the payments domain."""
+
+from aquastream.adapters.sql.payments.lookups import (
+    SqlBookingDirectory,
+    SqlBookingPayments,
+    SqlOrganizerDirectory,
+    SqlProofFiles,
+)
+from aquastream.adapters.sql.payments.uow import SqlPaymentsUnitOfWork
+
+__all__ = [
+    "SqlBookingDirectory",
+    "SqlBookingPayments",
+    "SqlOrganizerDirectory",
+    "SqlPaymentsUnitOfWork",
+    "SqlProofFiles",
+]

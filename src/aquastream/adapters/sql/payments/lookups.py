@@ -1,0 +1,94 @@
+"""What payments reads of other domains' tables, on the connection of the unit of work it is
+given (payments asks from inside its own transaction; on SQLite a second connection would
+wait for that transaction's write lock): bookings and events (booking), who manages an
+organizer (catalog), uploaded receipts (media). And booking's question to payments, read
+from the payments table inside booking's expiry transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+
+from sqlalchemy import select
+
+from aquastream.adapters.sql.payments.repositories import payment_from_row
+from aquastream.adapters.sql.tables.booking import bookings, inventories
+from aquastream.adapters.sql.tables.catalog import organizers
+from aquastream.adapters.sql.tables.media import files
+from aquastream.adapters.sql.tables.payments import payments
+from aquastream.adapters.sql.uow import SqlRepository
+from aquastream.domain.payments.model import PayableBooking, Payment, ProofFile
+from aquastream.domain.shared.principal import Principal, Role
+
+
+class SqlBookingDirectory(SqlRepository):
+    async def booking(self, booking_id: uuid.UUID) -> PayableBooking | None:
+        query = (
+            select(bookings, inventories.c.organizer_id, inventories.c.title)
+            .join(inventories, inventories.c.event_id == bookings.c.event_id)
+            .where(bookings.c.id == booking_id)
+        )
+        row = (await self._connection.execute(query)).mappings().first()
+        if row is None:
+            return None
+        return PayableBooking(
+            id=row["id"],
+            event_id=row["event_id"],
+            organizer_id=row["organizer_id"],
+            user_id=row["user_id"],
+            status=row["status"],
+            payment_status=row["payment_status"],
+            amount=row["amount"],
+            currency=row["currency"],
+            expires_at=row["expires_at"],
+            event_title=row["title"],
+        )
+
+    async def event_organizer(self, event_id: uuid.UUID) -> uuid.UUID | None:
+        query = select(inventories.c.organizer_id).where(inventories.c.event_id == event_id)
+        organizer_id: uuid.UUID | None = await self._connection.scalar(query)
+        return organizer_id
+
+
+class SqlOrganizerDirectory(SqlRepository):
+    """Mirrors the catalog's rule: admins manage all, an ORGANIZER the organizers they own."""
+
+    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
+        if principal.is_admin:
+            return True
+        return organizer_id in await self.managed_by(principal)
+
+    async def managed_by(self, principal: Principal) -> Collection[uuid.UUID]:
+        if principal.role is not Role.ORGANIZER:
+            return set()
+        query = select(organizers.c.id).where(organizers.c.owner_user_id == principal.user_id)
+        return set((await self._connection.scalars(query)).all())
+
+    async def id_of(self, slug: str) -> uuid.UUID | None:
+        organizer_id: uuid.UUID | None = await self._connection.scalar(
+            select(organizers.c.id).where(organizers.c.slug == slug)
+        )
+        return organizer_id
+
+
+class SqlProofFiles(SqlRepository):
+    async def get(self, file_id: uuid.UUID) -> ProofFile | None:
+        query = select(files.c.id, files.c.owner_type, files.c.owner_id, files.c.uploaded_by, files.c.status)
+        row = (await self._connection.execute(query.where(files.c.id == file_id))).first()
+        if row is None:
+            return None
+        return ProofFile(
+            id=row.id,
+            owner_type=row.owner_type,
+            owner_id=row.owner_id,
+            uploaded_by=row.uploaded_by,
+            status=row.status,
+        )
+
+
+class SqlBookingPayments(SqlRepository):
+    """The payments of a booking, read inside booking's transaction (its expiry job)."""
+
+    async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
+        query = select(payments).where(payments.c.booking_id == booking_id).order_by(payments.c.created_at)
+        return [payment_from_row(row) for row in (await self._connection.execute(query)).mappings()]

@@ -1,0 +1,22 @@
+"""The payments unit of work: its repositories share one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.sql.payments.repositories import (
+    SqlPayeeAccounts,
+    SqlPaymentRepository,
+    SqlRefundRepository,
+    SqlWebhookLog,
+)
+from aquastream.adapters.sql.uow import SqlUnitOfWork
+
+
+class SqlPaymentsUnitOfWork(SqlUnitOfWork):
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        self.payments = SqlPaymentRepository(self)
+        self.payees = SqlPayeeAccounts(self)
+        self.refunds = SqlRefundRepository(self)
+        self.webhooks = SqlWebhookLog(self)

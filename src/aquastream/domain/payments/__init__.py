@@ -1,0 +1,1 @@
+"""The payments domain: card payments through a provider, QR transfers checked by the organizer."""

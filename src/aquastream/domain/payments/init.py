@@ -1,0 +1,155 @@
+"""Use case: the owner of a PENDING booking starts paying it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from aquastream.domain.payments.errors import (
+    BookingNotFound,
+    BookingNotPayable,
+    PaymentNotFound,
+    ProviderFailed,
+    ProviderNotConfigured,
+    ProviderUnknown,
+    QrNotConfigured,
+)
+from aquastream.domain.payments.model import (
+    QR_PROVIDER,
+    BankAccount,
+    CheckoutRequest,
+    PayableBooking,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
+from aquastream.domain.payments.policy import PaymentsPolicy
+from aquastream.domain.payments.qr import unified_payload
+from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.clock import Clock
+from aquastream.ports.payments import BookingDirectory, PaymentProvider, PaymentProviders, PaymentsUnitOfWork
+
+
+class InitPayment:
+    """Start paying a booking.
+
+    Rules:
+    - only the booking's owner (anyone else: 404 ``booking.not_found``), for a PENDING,
+      unpaid booking whose hold has not ended (``BookingNotPayable``);
+    - amount and currency are frozen from the booking;
+    - one live payment (PENDING, PROCESSING, SUBMITTED, REJECTED) per booking: a second init
+      is refused with ``PaymentAlreadyOpen`` carrying the open payment's id; the client goes on
+      with that one or cancels it first (a silent replacement could leave two payments that
+      both take the payer's money);
+    - WIDGET: the provider named (or the default one) must be configured; the payment is
+      stored first, then opened at the provider with the payment id as idempotency key, then
+      its confirmation data is stored. A provider failure marks the payment FAILED
+      (``ProviderFailed``, the client may init again);
+    - QR_MANUAL: the payload of the Russian unified QR format for the organizer's own bank
+      account, else the service-wide one from settings (``QrNotConfigured`` without either).
+    """
+
+    def __init__(
+        self,
+        uow: PaymentsUnitOfWork,
+        clock: Clock,
+        bookings: BookingDirectory,
+        providers: PaymentProviders,
+        policy: PaymentsPolicy,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._bookings = bookings
+        self._providers = providers
+        self._policy = policy
+
+    async def __call__(
+        self, principal: Principal, booking_id: uuid.UUID, method: PaymentMethod, provider: str | None = None
+    ) -> Payment:
+        card_provider = self._card_provider(provider) if method is PaymentMethod.WIDGET else None
+        async with self._uow:
+            now = self._clock.now()
+            booking = await self._bookings.booking(booking_id)
+            if booking is None or booking.user_id != principal.user_id:
+                raise BookingNotFound()
+            if not booking.is_payable_at(now):
+                raise BookingNotPayable()
+            payee = None
+            if method is PaymentMethod.QR_MANUAL:
+                payee = await self._uow.payees.get(booking.organizer_id) or self._policy.bank_account
+                if payee is None:
+                    raise QrNotConfigured()
+            payment = self._new_payment(booking, method, card_provider, payee, now)
+            await self._uow.payments.add(payment)
+            await self._uow.commit()
+        if card_provider is None:
+            return payment
+        return await self._open_at_provider(card_provider, payment, booking)
+
+    def _card_provider(self, name: str | None) -> PaymentProvider:
+        chosen = name or self._providers.default
+        if not self._providers.known(chosen):
+            raise ProviderUnknown()
+        found = self._providers.get(chosen)
+        if found is None:
+            raise ProviderNotConfigured()
+        return found
+
+    def _new_payment(
+        self,
+        booking: PayableBooking,
+        method: PaymentMethod,
+        provider: PaymentProvider | None,
+        payee: BankAccount | None,
+        now: datetime,
+    ) -> Payment:
+        qr_payload = unified_payload(payee, booking.amount, _purpose(booking)) if payee else None
+        return Payment(
+            id=new_id(),
+            booking_id=booking.id,
+            event_id=booking.event_id,
+            organizer_id=booking.organizer_id,
+            user_id=booking.user_id,
+            method=method,
+            provider=provider.name if provider else QR_PROVIDER,
+            amount=booking.amount,
+            currency=booking.currency,
+            status=PaymentStatus.PENDING,
+            created_at=now,
+            updated_at=now,
+            qr_payload=qr_payload,
+        )
+
+    async def _open_at_provider(
+        self, provider: PaymentProvider, payment: Payment, booking: PayableBooking
+    ) -> Payment:
+        request = CheckoutRequest(
+            payment_id=payment.id,
+            amount=payment.amount,
+            currency=payment.currency,
+            description=_purpose(booking),
+            return_url=self._policy.return_url,
+        )
+        try:
+            checkout = await provider.create(request)
+        except ProviderFailed:
+            async with self._uow:
+                await self._uow.payments.transition(
+                    payment.id,
+                    expected={PaymentStatus.PENDING},
+                    new=PaymentStatus.FAILED,
+                    now=self._clock.now(),
+                )
+                await self._uow.commit()
+            raise
+        async with self._uow:
+            opened = await self._uow.payments.attach_checkout(payment.id, checkout, now=self._clock.now())
+            await self._uow.commit()
+        if opened is None:
+            raise PaymentNotFound()
+        return opened
+
+
+def _purpose(booking: PayableBooking) -> str:
+    return f"Оплата бронирования {booking.id} ({booking.event_title[:60]})"

@@ -1,0 +1,71 @@
+"""Reads: one payment, the caller's payments, an event's payments, the moderation queue."""
+
+from __future__ import annotations
+
+import uuid
+
+from aquastream.domain.payments.access import load_visible_payment
+from aquastream.domain.payments.errors import EventNotFound, PaymentForbidden
+from aquastream.domain.payments.model import Payment, Refund
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.payments import BookingDirectory, OrganizerDirectory, PaymentsUnitOfWork
+
+
+class GetPayment:
+    """One payment with its refunds, for its payer, the event's organizer or an admin (others 404)."""
+
+    def __init__(self, uow: PaymentsUnitOfWork, organizers: OrganizerDirectory) -> None:
+        self._uow = uow
+        self._organizers = organizers
+
+    async def __call__(self, principal: Principal, payment_id: uuid.UUID) -> tuple[Payment, list[Refund]]:
+        async with self._uow:
+            found = await load_visible_payment(self._uow, self._organizers, principal, payment_id)
+            return found.payment, await self._uow.refunds.for_payment(payment_id)
+
+
+class ListMyPayments:
+    """The caller's payments, newest first."""
+
+    def __init__(self, uow: PaymentsUnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, principal: Principal, paging: PageRequest) -> Page[Payment]:
+        async with self._uow:
+            return await self._uow.payments.list_for_user(principal.user_id, paging)
+
+
+class ListEventPayments:
+    """The payments of one event, newest first: its organizer and admins (others 403; an
+    unknown or unpublished event 404)."""
+
+    def __init__(
+        self, uow: PaymentsUnitOfWork, organizers: OrganizerDirectory, bookings: BookingDirectory
+    ) -> None:
+        self._uow = uow
+        self._organizers = organizers
+        self._bookings = bookings
+
+    async def __call__(self, principal: Principal, event_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
+        async with self._uow:
+            organizer_id = await self._bookings.event_organizer(event_id)
+            if organizer_id is None:
+                raise EventNotFound()
+            if not (principal.is_admin or await self._organizers.can_manage(principal, organizer_id)):
+                raise PaymentForbidden()
+            return await self._uow.payments.list_for_event(event_id, paging)
+
+
+class ModerationQueue:
+    """Submitted QR receipts waiting for a decision, oldest submission first: of the events of
+    the organizers the caller manages, or of every event for an admin."""
+
+    def __init__(self, uow: PaymentsUnitOfWork, organizers: OrganizerDirectory) -> None:
+        self._uow = uow
+        self._organizers = organizers
+
+    async def __call__(self, principal: Principal, paging: PageRequest) -> Page[Payment]:
+        async with self._uow:
+            organizer_ids = None if principal.is_admin else await self._organizers.managed_by(principal)
+            return await self._uow.payments.submitted(organizer_ids, paging)

@@ -1,0 +1,187 @@
+"""Providers of the payments domain: its unit of work and the ports it asks other domains,
+the card providers, its use cases, booking's payment probe, and the subscriptions between
+payments and booking (a succeeded payment confirms its booking, a refund request refunds,
+a full refund settles the booking's payment status)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.payments.probe import PaymentHoldProbe
+from aquastream.adapters.payments.registry import build_providers
+from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
+from aquastream.adapters.sql.payments import (
+    SqlBookingDirectory,
+    SqlBookingPayments,
+    SqlOrganizerDirectory,
+    SqlPaymentsUnitOfWork,
+    SqlProofFiles,
+)
+from aquastream.domain.booking.events import RefundRequested
+from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
+from aquastream.domain.payments.events import DuplicatePaymentReceived, PaymentRefunded, PaymentSucceeded
+from aquastream.domain.payments.init import InitPayment
+from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, SubmitProof
+from aquastream.domain.payments.model import BankAccount
+from aquastream.domain.payments.payees import GetPayeeAccount, SetPayeeAccount
+from aquastream.domain.payments.policy import PaymentsPolicy
+from aquastream.domain.payments.queries import GetPayment, ListEventPayments, ListMyPayments, ModerationQueue
+from aquastream.domain.payments.reconcile import ReconcileOpenPayments
+from aquastream.domain.payments.refunds import RefundBookingPayments, RefundDuplicatePayment, RefundPayment
+from aquastream.domain.payments.webhooks import ProcessWebhook
+from aquastream.domain.shared.scheduling import PeriodicJob
+from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
+from aquastream.ports.booking import PaymentStatusProbe
+from aquastream.ports.clock import Clock
+from aquastream.ports.payments import (
+    BookingDirectory,
+    OrganizerDirectory,
+    PaymentProviders,
+    PaymentsUnitOfWork,
+    ProofFiles,
+)
+from aquastream.settings import Settings
+
+RECONCILE_JOB = "payments.reconcile_open_payments"
+RECONCILE_INTERVAL = timedelta(minutes=5)
+
+# Outside production, without configured details, QR payments go to this obviously fake payee.
+DEMO_BANK_ACCOUNT = BankAccount(
+    name="AquaStream Demo",
+    account="40702810900000000001",
+    bank_name="DEMO BANK",
+    bic="044525000",
+    correspondent_account="30101810400000000225",
+)
+
+
+def bank_account(settings: Settings) -> BankAccount | None:
+    """The QR payee from settings when all five details are set; a demo payee in development."""
+    details = (
+        settings.qr_payee_name,
+        settings.qr_account,
+        settings.qr_bank_name,
+        settings.qr_bic,
+        settings.qr_correspondent_account,
+    )
+    if all(details):
+        name, account, bank_name, bic, correspondent = (str(value) for value in details)
+        return BankAccount(name, account, bank_name, bic, correspondent)
+    return None if settings.env == "production" else DEMO_BANK_ACCOUNT
+
+
+class PaymentsProvider(Provider):
+    scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def policy(self, settings: Settings) -> PaymentsPolicy:
+        return PaymentsPolicy(
+            return_url=settings.payments_return_url,
+            proof_hold=timedelta(seconds=settings.payments_proof_hold_seconds),
+            bank_account=bank_account(settings),
+        )
+
+    @provide(scope=Scope.APP)
+    async def http_client(self, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+        async with httpx.AsyncClient(timeout=settings.payments_provider_timeout_seconds) as client:
+            yield client
+
+    @provide(scope=Scope.APP)
+    def providers(self, settings: Settings, client: httpx.AsyncClient, clock: Clock) -> PaymentProviders:
+        return build_providers(settings, client, clock)
+
+    @provide
+    def sql_uow(self, engine: AsyncEngine) -> SqlPaymentsUnitOfWork:
+        return SqlPaymentsUnitOfWork(engine)
+
+    @provide
+    def uow(self, uow: SqlPaymentsUnitOfWork) -> PaymentsUnitOfWork:
+        return uow
+
+    # The other domains are read inside payments' transaction, on its connection.
+    @provide
+    def bookings(self, uow: SqlPaymentsUnitOfWork) -> BookingDirectory:
+        return SqlBookingDirectory(uow)
+
+    @provide
+    def organizers(self, uow: SqlPaymentsUnitOfWork) -> OrganizerDirectory:
+        return SqlOrganizerDirectory(uow)
+
+    @provide
+    def proofs(self, uow: SqlPaymentsUnitOfWork) -> ProofFiles:
+        return SqlProofFiles(uow)
+
+    # Booking asks from inside its expiry transaction, on booking's connection.
+    @provide
+    def probe(
+        self,
+        uow: SqlBookingUnitOfWork,
+        providers: PaymentProviders,
+        policy: PaymentsPolicy,
+        settings: Settings,
+    ) -> PaymentStatusProbe:
+        return PaymentHoldProbe(
+            SqlBookingPayments(uow),
+            providers,
+            policy,
+            timeout_seconds=settings.payments_probe_timeout_seconds,
+        )
+
+    use_cases = provide_all(
+        InitPayment,
+        GetPayment,
+        ListMyPayments,
+        ListEventPayments,
+        ModerationQueue,
+        CancelPayment,
+        SubmitProof,
+        ReviewPayment,
+        RefundPayment,
+        RefundBookingPayments,
+        RefundDuplicatePayment,
+        ProcessWebhook,
+        ReconcileOpenPayments,
+        SetPayeeAccount,
+        GetPayeeAccount,
+    )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def reconcile_job(self, container: AsyncContainer) -> PeriodicJob:
+        return use_case_job(
+            container, RECONCILE_JOB, RECONCILE_INTERVAL, ReconcileOpenPayments, lambda reconcile: reconcile()
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_duplicate_payment(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            DuplicatePaymentReceived,
+            use_case_handler(container, RefundDuplicatePayment, lambda refund, e: refund(e.payment_id)),
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_payment_succeeded(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            PaymentSucceeded,
+            use_case_handler(container, ConfirmPaidBooking, lambda confirm, e: confirm(e.booking_id)),
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_refund_requested(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            RefundRequested,
+            use_case_handler(
+                container, RefundBookingPayments, lambda refund, e: refund(e.booking_id, e.reason)
+            ),
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_payment_refunded(self, container: AsyncContainer) -> Subscription:
+        async def settle(use_case: SettleRefund, event: PaymentRefunded) -> bool:
+            return await use_case(event.booking_id) if event.fully_refunded else False
+
+        return Subscription(PaymentRefunded, use_case_handler(container, SettleRefund, settle))

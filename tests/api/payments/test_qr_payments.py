@@ -1,0 +1,117 @@
+"""QR bank transfers through the API: the QR, the receipt, the moderation queue, the review."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from tests.api.booking.kit import fresh
+from tests.api.catalog.kit import API, Cast
+from tests.api.identity.conftest import Account, Client, assert_problem
+from tests.api.payments.conftest import People
+from tests.api.payments.kit import drain_outbox, fetched, paid_booking, receipt, run_due_jobs, started
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+async def _submit(api: Client, payer: Account, payment: dict[str, Any], file_id: str) -> Any:
+    return await api.post(
+        f"{API}/payments/{payment['id']}/proof", json={"fileId": file_id}, headers=payer.auth
+    )
+
+
+async def _review(api: Client, account: Account, payment: dict[str, Any], **body: Any) -> Any:
+    return await api.post(f"{API}/payments/{payment['id']}/review", json=body, headers=account.auth)
+
+
+async def test_a_qr_payment_shows_the_unified_payload_and_its_png(
+    api: Client, cast: Cast, people: People
+) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+
+    payment = await started(api, people.pavel, booking["id"], "QR_MANUAL")
+
+    assert payment["provider"] == "manual"
+    assert payment["confirmation"] is None
+    assert payment["qr"]["payload"].startswith(
+        "ST00012|Name=AquaStream Demo|PersonalAcc=40702810900000000001|"
+    )
+    assert "|Sum=150000|Purpose=" in payment["qr"]["payload"]
+    assert base64.b64decode(payment["qr"]["pngBase64"]).startswith(PNG_SIGNATURE)
+    listed = await fetched(api, people.pavel, "/payments")
+    assert listed["items"][0]["qr"]["pngBase64"] is None
+
+
+async def test_receipt_review_and_confirmation(api: Client, cast: Cast, people: People) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"], "QR_MANUAL")
+
+    submitted = await _submit(api, people.pavel, payment, await receipt(api, booking, people.pavel.id))
+    assert (submitted.status_code, submitted.json()["status"]) == (200, "SUBMITTED")
+
+    queue = await fetched(api, cast.anna, "/payments/moderation")
+    assert [p["id"] for p in queue["items"]] == [payment["id"]]
+    assert (await fetched(api, cast.boris, "/payments/moderation"))["items"] == []
+    assert (await fetched(api, cast.root, "/payments/moderation"))["total"] == 1
+    assert_problem(
+        await api.get(f"{API}/payments/moderation", headers=people.pavel.auth), 403, "auth.forbidden"
+    )
+
+    rejected = await _review(api, cast.anna, payment, decision="REJECT", reason="The amount is wrong")
+    assert (rejected.json()["status"], rejected.json()["rejectionReason"]) == (
+        "REJECTED",
+        "The amount is wrong",
+    )
+    again = await _submit(api, people.pavel, payment, await receipt(api, booking, people.pavel.id))
+    assert again.json()["status"] == "SUBMITTED"
+
+    approved = await _review(api, cast.anna, payment, decision="APPROVE")
+    assert approved.json()["status"] == "SUCCEEDED"
+    await drain_outbox(api)
+    assert (await fetched(api, people.pavel, f"/bookings/{booking['id']}"))["status"] == "CONFIRMED"
+
+
+async def test_receipt_and_review_errors(api: Client, cast: Cast, people: People) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"], "QR_MANUAL")
+
+    someone_elses = await receipt(api, booking, people.rita.id)
+    assert_problem(await _submit(api, people.pavel, payment, someone_elses), 422, "payment.invalid_proof")
+    avatar = await receipt(api, booking, people.pavel.id, owner_type="avatar")
+    assert_problem(await _submit(api, people.pavel, payment, avatar), 422, "payment.invalid_proof")
+    unfinished = await receipt(api, booking, people.pavel.id, status="PENDING")
+    assert_problem(await _submit(api, people.pavel, payment, unfinished), 422, "payment.invalid_proof")
+    assert_problem(await _submit(api, people.pavel, payment, "not-a-uuid"), 400, "validation.failed")
+    assert_problem(await _review(api, cast.anna, payment, decision="APPROVE"), 409, "payment.invalid_status")
+
+    await _submit(api, people.pavel, payment, await receipt(api, booking, people.pavel.id))
+    assert_problem(await _review(api, cast.anna, payment, decision="REJECT"), 400, "validation.failed")
+    assert_problem(await _review(api, cast.anna, payment, decision="MAYBE"), 400, "validation.failed")
+    assert_problem(await _review(api, people.pavel, payment, decision="APPROVE"), 403, "payment.forbidden")
+    assert_problem(await _review(api, cast.boris, payment, decision="APPROVE"), 404, "payment.not_found")
+
+
+async def test_a_card_payment_takes_no_receipt(api: Client, cast: Cast, people: People) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    card = await started(api, people.pavel, booking["id"])
+
+    refused = await _submit(api, people.pavel, card, await receipt(api, booking, people.pavel.id))
+
+    assert_problem(refused, 422, "payment.wrong_method")
+    assert_problem(await _review(api, cast.anna, card, decision="APPROVE"), 422, "payment.wrong_method")
+
+
+async def test_a_receipt_under_review_keeps_the_seat_past_the_hold(
+    api: Client, cast: Cast, people: People, clock: Any
+) -> None:
+    booking = await paid_booking(api, cast, people.pavel, capacity=1)
+    payment = await started(api, people.pavel, booking["id"], "QR_MANUAL")
+    await _submit(api, people.pavel, payment, await receipt(api, booking, people.pavel.id))
+    await run_due_jobs(api)
+
+    clock.advance(hours=2)
+    await run_due_jobs(api)
+    (pavel,) = await fresh(api, people.pavel)
+    kept = await fetched(api, pavel, f"/bookings/{booking['id']}")
+    assert kept["status"] == "PENDING"
+    assert kept["expiresAt"] == "2030-01-03T12:00:00Z"  # 48 h after the receipt

@@ -1,0 +1,83 @@
+"""``POST /webhooks/payments/{provider}``: authenticity, duplicates, and the failure metric."""
+
+from __future__ import annotations
+
+import json
+
+from aquastream.adapters.http.metrics import WEBHOOKS_FAILED
+from aquastream.adapters.payments.sandbox import SANDBOX, SIGNATURE_HEADER, SandboxProvider
+from aquastream.ports.payments import PaymentProviders
+from tests.api.catalog.kit import API, Cast
+from tests.api.identity.conftest import Client, assert_problem
+from tests.api.payments.conftest import People
+from tests.api.payments.kit import drain_outbox, fetched, paid_booking, started
+
+WEBHOOK = f"{API}/webhooks/payments"
+
+
+def _failures(provider: str, code: str) -> float:
+    return WEBHOOKS_FAILED.labels(provider, code)._value.get()
+
+
+async def test_a_forged_notification_is_refused_and_counted(api: Client, cast: Cast, people: People) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"])
+    forged = json.dumps(
+        {
+            "id": "evt_forged",
+            "paymentId": payment["confirmation"]["url"].split("/")[-2],
+            "status": "SUCCEEDED",
+        }
+    )
+    before = _failures("sandbox", "webhook.invalid_signature")
+
+    refused = await api.post(
+        f"{WEBHOOK}/sandbox",
+        content=forged,
+        headers={SIGNATURE_HEADER: "00" * 32, "content-type": "application/json"},
+    )
+
+    assert_problem(refused, 401, "webhook.invalid_signature")
+    assert _failures("sandbox", "webhook.invalid_signature") == before + 1
+    await drain_outbox(api)
+    assert (await fetched(api, people.pavel, f"/payments/{payment['id']}"))["status"] == "PENDING"
+
+
+async def test_a_signed_notification_is_applied_once(api: Client, cast: Cast, people: People) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"])
+    provider_payment_id = payment["confirmation"]["url"].split("/")[-2]
+    body = json.dumps(
+        {"id": "evt_1", "paymentId": provider_payment_id, "status": "SUCCEEDED", "amount": "1500.00"}
+    ).encode()
+    signature = await _sandbox_signature(api, body)
+
+    first = await api.post(f"{WEBHOOK}/sandbox", content=body, headers={SIGNATURE_HEADER: signature})
+    again = await api.post(f"{WEBHOOK}/sandbox", content=body, headers={SIGNATURE_HEADER: signature})
+
+    assert first.json() == {"received": True, "duplicate": False, "outcome": "APPLIED"}
+    assert again.json() == {"received": True, "duplicate": True, "outcome": None}
+    await drain_outbox(api)
+    assert (await fetched(api, people.pavel, f"/bookings/{booking['id']}"))["status"] == "CONFIRMED"
+
+
+async def test_unknown_and_unconfigured_providers_are_404(api: Client) -> None:
+    assert_problem(await api.post(f"{WEBHOOK}/paypal", content=b"{}"), 404, "payment.provider_unknown")
+    assert_problem(await api.post(f"{WEBHOOK}/stripe", content=b"{}"), 404, "payment.provider_unknown")
+
+
+async def test_a_signed_notification_that_is_not_json_is_a_bad_request(api: Client) -> None:
+    body = b"not json"
+    refused = await api.post(
+        f"{WEBHOOK}/sandbox", content=body, headers={SIGNATURE_HEADER: await _sandbox_signature(api, body)}
+    )
+
+    assert_problem(refused, 400, "validation.failed")
+
+
+async def _sandbox_signature(api: Client, body: bytes) -> str:
+    """Signed as the sandbox signs its notifications."""
+    providers = await api.app.state.dishka_container.get(PaymentProviders)
+    sandbox = providers.get(SANDBOX)
+    assert isinstance(sandbox, SandboxProvider)
+    return sandbox.sign(body)
