@@ -40,6 +40,7 @@ from aquastream.domain.booking.events import (
     BookingCreated,
     BookingExpired,
     RefundRequested,
+    WaitlistClosed,
     WaitlistSeatOffered,
 )
 from aquastream.domain.booking.model import BookingStatus, LogReason
@@ -156,6 +157,18 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
                 "waitlist_available",
                 e.event_id,
                 {"window_expires_at": e.window_expires_at},
+            )
+        ],
+    ),
+    NoticeRule(
+        WaitlistClosed,
+        lambda e: [
+            Notice(
+                e.user_id,
+                Category.BOOKING_STATUS,
+                f"waitlist:{e.entry_id}:closed",
+                "waitlist_event_cancelled",
+                e.event_id,
             )
         ],
     ),

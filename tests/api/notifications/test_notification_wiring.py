@@ -82,6 +82,28 @@ async def test_cancelling_an_event_tells_every_participant(
     assert sent(channel, Category.BOOKING_STATUS) == ["Событие отменено: Rafting on the Msta"] * 2
 
 
+async def test_cancelling_an_event_tells_the_people_on_its_waitlist_too(
+    api: Client, cast: Cast, people: People, channel: MemoryMessageSender
+) -> None:
+    event = await published_event(api, cast.anna, "river-rats", price="0", capacity=1)
+    await booked(api, people.pavel, event["id"])
+    joined = await api.post(f"{API}/events/{event['id']}/waitlist", headers=people.rita.auth)
+    assert joined.status_code == 201, joined.text
+    response = await api.post(
+        f"{API}/events/{event['id']}/cancel", json={"reason": "flood"}, headers=cast.anna.auth
+    )
+    assert response.status_code == 200, response.text
+
+    await deliver_events(api)
+    await deliver_events(api)
+    await send_messages(api)
+
+    told = {m.address: m.body for m in channel.sent if m.category is Category.BOOKING_STATUS}
+    assert set(told) == {"pavel@example.com", "rita@example.com"}
+    assert "бронь снята" in told["pavel@example.com"]
+    assert "лист ожидания закрыт" in told["rita@example.com"]
+
+
 async def test_reminders_go_out_before_the_start_through_the_scheduler(
     api: Client, cast: Cast, people: People, channel: MemoryMessageSender, clock: FrozenClock
 ) -> None:

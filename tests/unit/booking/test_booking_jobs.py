@@ -192,6 +192,7 @@ async def test_completing_an_event_completes_confirmed_bookings_and_closes_the_q
     assert world.booking(confirmed.id).status is BookingStatus.COMPLETED
     assert world.log(confirmed.id)[-1].reason is LogReason.EVENT_COMPLETED
     assert [e.status for e in world.entries(event_id)] == [WaitlistStatus.EXPIRED, WaitlistStatus.REMOVED]
+    assert "WaitlistClosed" not in world.outbox_events()  # an event that is over needs no word
     inventory = world.inventory(event_id)
     assert (inventory.reserved, inventory.waiting) == (0, 0)
     world.check_invariants(event_id)
@@ -219,5 +220,6 @@ async def test_cancelling_an_event_cancels_every_active_booking_and_refunds_paid
     assert all(b.status is BookingStatus.CANCELLED for b in world.bookings(event_id))
     assert world.outbox_events().count("RefundRequested") == 1
     assert [e.status for e in world.entries(event_id)] == [WaitlistStatus.REMOVED]
+    assert world.outbox_events().count("WaitlistClosed") == 1  # once, though cancelled twice
     assert world.inventory(event_id).available == 3
     world.check_invariants(event_id)

@@ -64,3 +64,11 @@ class WaitlistSeatOffered(DomainEvent, frozen=True, kw_only=True):
     event_id: uuid.UUID
     entry_id: uuid.UUID
     window_expires_at: datetime
+
+
+class WaitlistClosed(DomainEvent, frozen=True, kw_only=True):
+    """The event was cancelled while this user was in its queue: the entry is closed."""
+
+    user_id: uuid.UUID
+    event_id: uuid.UUID
+    entry_id: uuid.UUID

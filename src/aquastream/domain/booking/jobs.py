@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from aquastream.domain.booking.events import BookingCancelled, BookingExpired, RefundRequested
+from aquastream.domain.booking.events import BookingCancelled, BookingExpired, RefundRequested, WaitlistClosed
 from aquastream.domain.booking.handover import hand_over_free_seats, pass_on_held_seat, return_seat
 from aquastream.domain.booking.model import (
     BookingStatus,
@@ -138,10 +138,21 @@ class HandOverFreedSeats:
         return offered
 
 
-async def _close_queue(uow: BookingUnitOfWork, event_id: uuid.UUID, *, now: datetime) -> None:
+async def _close_queue(
+    uow: BookingUnitOfWork, event_id: uuid.UUID, *, now: datetime, event_cancelled: bool = False
+) -> None:
     """Close the event's waitlist: entries become REMOVED (waiting) or EXPIRED (notified), are
-    audited, and the seats held for them return to the pool. The inventory is locked already."""
+    audited, and the seats held for them return to the pool. The inventory is locked already.
+    When the event was cancelled, each person in the queue is told (``WaitlistClosed``); an
+    event that is over needs no word."""
     closed = await uow.waitlist.close_all(event_id)
+    if event_cancelled:
+        uow.collect(
+            *(
+                WaitlistClosed(occurred_at=now, user_id=entry.user_id, event_id=event_id, entry_id=entry.id)
+                for entry in closed
+            )
+        )
     await uow.inventories.clear_queue(event_id)
     await uow.waitlist_audit.add(
         *(
@@ -203,7 +214,7 @@ class CancelEventBookings:
     - every PENDING and CONFIRMED booking becomes CANCELLED (logged) and its seat returns;
     - a PAID one becomes REFUND_PENDING and raises ``RefundRequested``;
     - every cancelled booking raises ``BookingCancelled``, so that its owner is notified;
-    - the waitlist is closed.
+    - the waitlist is closed, and everyone in it hears of it (``WaitlistClosed``).
     Idempotent. Returns how many bookings were cancelled.
     """
 
@@ -258,6 +269,6 @@ class CancelEventBookings:
             if await self._uow.inventories.lock(event_id) is not None:
                 if cancelled_count:
                     await self._uow.inventories.release_seats(event_id, cancelled_count)
-                await _close_queue(self._uow, event_id, now=now)
+                await _close_queue(self._uow, event_id, now=now, event_cancelled=True)
             await self._uow.commit()
         return cancelled_count

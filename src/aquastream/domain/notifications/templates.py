@@ -78,6 +78,16 @@ TEMPLATES: Mapping[str, Mapping[Language, Template]] = {
             "If you paid, you will be refunded.",
         ),
     },
+    "waitlist_event_cancelled": {
+        Language.RU: Template(
+            "Событие отменено: {event_title}",
+            "«{event_title}» ({event_start}) отменено организатором, лист ожидания закрыт.",
+        ),
+        Language.EN: Template(
+            "Event cancelled: {event_title}",
+            "“{event_title}” ({event_start}) was cancelled by the organizer; its waitlist is closed.",
+        ),
+    },
     "booking_expired": {
         Language.RU: Template(
             "Бронь истекла: {event_title}",
