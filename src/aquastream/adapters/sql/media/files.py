@@ -82,6 +82,14 @@ class SqlFileRepository(SqlRepository):
     async def remove(self, file_id: uuid.UUID) -> MediaFile | None:
         return await self._one(delete(files).where(files.c.id == file_id).returning(*files.c))
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[MediaFile]:
+        c = files.c
+        mine = or_(
+            c.uploaded_by == user_id, and_(c.owner_type == OwnerType.AVATAR.value, c.owner_id == user_id)
+        )
+        rows = await self._connection.execute(select(files).where(mine).order_by(c.created_at, c.id))
+        return [_file_from_row(row) for row in rows.mappings()]
+
     async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
         statement = (
             delete(files)
