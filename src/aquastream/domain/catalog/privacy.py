@@ -6,6 +6,7 @@ import dataclasses
 import uuid
 from typing import Any
 
+from aquastream.domain.catalog.calendar import revoke_live_feed
 from aquastream.domain.catalog.model import CalendarFeed, Favorite, Organizer
 from aquastream.domain.shared.privacy import every_page, iso
 from aquastream.ports.catalog import CatalogUnitOfWork
@@ -55,9 +56,7 @@ class ForgetCatalogUser:
             favorites = await every_page(lambda paging: self._uow.favorites.list_for_user(user_id, paging))
             for favorite in favorites:
                 await self._uow.favorites.remove(user_id, favorite.event_id)
-            feed = await self._uow.feeds.get(user_id)
-            if feed is not None and feed.is_live:
-                await self._uow.feeds.put(dataclasses.replace(feed, revoked_at=self._clock.now()))
+            await revoke_live_feed(self._uow, user_id, now=self._clock.now())
             await self._uow.commit()
 
 
