@@ -1,13 +1,19 @@
-"""The booking domain's part of a user's data export (SPEC §2)."""
+"""The booking domain's part of a user's rights over their data (SPEC §2): export it; a
+deleted account leaves every queue (its bookings stay, accounting needs them)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from aquastream.domain.booking.errors import WaitlistEntryNotFound
 from aquastream.domain.booking.model import Booking, BookingLogEntry, WaitlistEntry
+from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.booking.waitlist import LeaveWaitlist
+from aquastream.domain.shared.principal import Principal, Role
 from aquastream.domain.shared.privacy import every_page, iso, money
 from aquastream.ports.booking import BookingUnitOfWork
+from aquastream.ports.clock import Clock
 
 
 class ExportMyBookingData:
@@ -32,6 +38,34 @@ class ExportMyBookingData:
             "bookings": [_booking(b, logs[b.id]) for b in bookings],
             "waitlist": [_waitlist_entry(e) for e in waitlist],
         }
+
+
+class LeaveQueuesOfDeletedUser:
+    """A deleted account leaves every waitlist it is in, as if it had left each one itself
+    (a NOTIFIED entry passes its held seat on): nobody can book for it any more, so keeping
+    its place would only hold seats back from the people behind it. Its bookings stay.
+
+    Each queue is left in its own transaction (one inventory lock at a time, the order every
+    other writer uses). Idempotent: an entry already gone (left, lapsed, or a redelivered
+    event) is skipped. Returns how many queues were left.
+    """
+
+    def __init__(self, uow: BookingUnitOfWork, clock: Clock, policy: BookingPolicy) -> None:
+        self._uow = uow
+        self._leave = LeaveWaitlist(uow, clock, policy)
+
+    async def __call__(self, user_id: uuid.UUID) -> int:
+        async with self._uow:
+            entries = await every_page(lambda paging: self._uow.waitlist.live_for_user(user_id, paging))
+        deleted_user = Principal(user_id, Role.USER)
+        left = 0
+        for entry in entries:
+            try:
+                await self._leave(deleted_user, entry.event_id)
+            except WaitlistEntryNotFound:
+                continue
+            left += 1
+        return left
 
 
 def _booking(booking: Booking, log: list[BookingLogEntry]) -> dict[str, Any]:
