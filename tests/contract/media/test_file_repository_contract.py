@@ -180,3 +180,19 @@ async def test_a_users_files_are_those_they_uploaded_and_their_avatar_oldest_fir
     async with kit.new_uow() as uow:
         assert await uow.files.list_for_user(me) == [proof, avatar]
         assert await uow.files.list_for_user(new_id()) == []
+
+
+async def test_forgetting_names_clears_only_the_users_uploads(kit: MediaKit) -> None:
+    me = new_id()
+    proof = replace(a_file(OwnerType.PAYMENT_PROOF, status=FileStatus.READY), uploaded_by=me)
+    unnamed = replace(a_file(OwnerType.TEAM_PHOTO), uploaded_by=me, original_name=None)
+    someone_elses = a_file()
+    await add(kit, proof, unnamed, someone_elses)
+
+    async with kit.new_uow() as uow:
+        assert await uow.files.forget_names_uploaded_by(me) == 1
+        await uow.commit()
+    async with kit.new_uow() as uow:
+        assert await uow.files.forget_names_uploaded_by(me) == 0
+        assert await uow.files.get(proof.id) == replace(proof, original_name=None)
+        assert await uow.files.get(someone_elses.id) == someone_elses

@@ -67,6 +67,12 @@ class MemoryFileRepository:
         ]
         return sorted(mine, key=lambda f: (f.created_at, f.id))
 
+    async def forget_names_uploaded_by(self, user_id: uuid.UUID) -> int:
+        named = [f for f in self._rows.values() if f.uploaded_by == user_id and f.original_name is not None]
+        for file in named:
+            self._rows[file.id] = dataclasses.replace(file, original_name=None)
+        return len(named)
+
     async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
         owned = [f for f in self._rows.values() if (f.owner_type, f.owner_id) == (owner_type, owner_id)]
         for file in owned:

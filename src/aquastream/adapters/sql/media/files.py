@@ -90,6 +90,15 @@ class SqlFileRepository(SqlRepository):
         rows = await self._connection.execute(select(files).where(mine).order_by(c.created_at, c.id))
         return [_file_from_row(row) for row in rows.mappings()]
 
+    async def forget_names_uploaded_by(self, user_id: uuid.UUID) -> int:
+        c = files.c
+        result = await self._connection.execute(
+            update(files)
+            .where(c.uploaded_by == user_id, c.original_name.is_not(None))
+            .values(original_name=None)
+        )
+        return int(result.rowcount or 0)
+
     async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
         statement = (
             delete(files)
