@@ -14,7 +14,7 @@ from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked, join_queue
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.crews.kit import assigned, new_crew
-from tests.api.identity.conftest import Account, Client
+from tests.api.identity.conftest import Account, Client, assert_problem
 from tests.api.media.kit import uploaded
 from tests.api.notifications.kit import deliver_events
 from tests.api.payments.kit import complete_in_sandbox, started
@@ -156,3 +156,15 @@ async def test_deleting_the_account_forgets_personal_data_everywhere_but_keeps_b
     others = await sections_of(api, people.rita.id)
     assert [f["eventId"] for f in others["catalog"]["favorites"]] == [footprint.trip_id]
     assert len(others["media"]["files"]) == 1
+
+
+async def test_the_export_needs_a_caller_and_reads_no_domain_without_one(api: Client) -> None:
+    assert_problem(await api.get(f"{API}/users/me/export"), 401, "auth.unauthenticated")
+
+
+async def test_every_download_is_audited(api: Client, people: People) -> None:
+    await export_of(api, people.pavel)
+    body = await export_of(api, people.pavel)
+
+    # The first download's entry; this one's is written in the same transaction, after the read.
+    assert [e["action"] for e in body["auditLog"]].count("DATA_EXPORTED") == 1
