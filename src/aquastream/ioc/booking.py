@@ -24,6 +24,7 @@ from aquastream.domain.booking.jobs import (
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
 from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
 from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.booking.privacy import ExportMyBookingData, LeaveQueuesOfDeletedUser
 from aquastream.domain.booking.queries import (
     ExportParticipants,
     GetBooking,
@@ -37,6 +38,8 @@ from aquastream.domain.booking.waitlist import (
     ListMyWaitlist,
 )
 from aquastream.domain.catalog.events import EventCancelled, EventCapacityChanged, EventCompleted
+from aquastream.domain.identity.events import UserDeleted
+from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import Subscription, sweep, use_case_handler, use_case_job
 from aquastream.ports.booking import (
@@ -85,6 +88,8 @@ class BookingProvider(Provider):
         return SqlIdempotencyStore(engine)
 
     use_cases = provide_all(
+        ExportMyBookingData,
+        LeaveQueuesOfDeletedUser,
         BookSeat,
         CancelBooking,
         ConfirmBooking,
@@ -105,6 +110,17 @@ class BookingProvider(Provider):
         ConfirmPaidBooking,
         SettleRefund,
     )
+
+    @provide(provides=PersonalDataSection)
+    def booking_section(self, export: ExportMyBookingData) -> PersonalDataSection:
+        return PersonalDataSection("bookings", export)
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            UserDeleted,
+            use_case_handler(container, LeaveQueuesOfDeletedUser, lambda leave, e: leave(e.user_id)),
+        )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def expire_holds_job(

@@ -28,9 +28,12 @@ from aquastream.domain.catalog.organizers import (
     ListOrganizers,
     UpdateOrganizer,
 )
+from aquastream.domain.catalog.privacy import ExportMyCatalogData, ForgetCatalogUser
 from aquastream.domain.catalog.team import AddTeamMember, ListTeam, RemoveTeamMember, UpdateTeamMember
+from aquastream.domain.identity.events import UserDeleted
+from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import use_case_job
+from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
 from aquastream.ports.catalog import (
     CalendarRenderer,
     CatalogUnitOfWork,
@@ -81,6 +84,8 @@ class CatalogProvider(Provider):
         )
 
     use_cases = provide_all(
+        ExportMyCatalogData,
+        ForgetCatalogUser,
         CreateOrganizer,
         UpdateOrganizer,
         GetOrganizer,
@@ -108,3 +113,13 @@ class CatalogProvider(Provider):
         RevokeCalendarFeed,
         RenderCalendarFeed,
     )
+
+    @provide(provides=PersonalDataSection)
+    def catalog_section(self, export: ExportMyCatalogData) -> PersonalDataSection:
+        return PersonalDataSection("catalog", export)
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            UserDeleted, use_case_handler(container, ForgetCatalogUser, lambda forget, e: forget(e.user_id))
+        )

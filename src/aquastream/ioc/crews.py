@@ -24,7 +24,10 @@ from aquastream.domain.crews.auto import AutoAssign
 from aquastream.domain.crews.crews import CreateCrew, DeleteCrew, UpdateCrew
 from aquastream.domain.crews.policy import CrewPolicy
 from aquastream.domain.crews.preferences import SetPreferences
+from aquastream.domain.crews.privacy import ExportMyCrewData, ForgetCrewsUser
 from aquastream.domain.crews.queries import GetCrew, GetMyCrews, ListEventCrews
+from aquastream.domain.identity.events import UserDeleted
+from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.ioc.worker import Subscription, use_case_handler
 from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork, ParticipantNames
 from aquastream.settings import Settings
@@ -61,6 +64,8 @@ class CrewsProvider(Provider):
     gate = provide(Gate)
 
     use_cases = provide_all(
+        ExportMyCrewData,
+        ForgetCrewsUser,
         CreateCrew,
         UpdateCrew,
         DeleteCrew,
@@ -74,6 +79,16 @@ class CrewsProvider(Provider):
         AutoAssign,
         ReleaseEndedBooking,
     )
+
+    @provide(provides=PersonalDataSection)
+    def crews_section(self, export: ExportMyCrewData) -> PersonalDataSection:
+        return PersonalDataSection("crews", export)
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            UserDeleted, use_case_handler(container, ForgetCrewsUser, lambda forget, e: forget(e.user_id))
+        )
 
     # A booking that stops being CONFIRMED frees its owner's places in the event's crews.
     @provide(scope=Scope.APP, provides=Subscription)

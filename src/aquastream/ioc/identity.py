@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from dishka import AsyncContainer, Provider, Scope, collect, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
@@ -28,6 +28,7 @@ from aquastream.domain.identity.profile import GetMyProfile, UpdateMyProfile
 from aquastream.domain.identity.recovery import RequestPasswordRecovery, ResetPassword, VerifyRecoveryCode
 from aquastream.domain.identity.registration import RegisterUser
 from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegramChat
+from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.notifications import smtp_mailer, telegram_bot
 from aquastream.ioc.worker import use_case_job
@@ -47,6 +48,9 @@ class IdentityProvider(Provider):
     """The identity domain: its unit of work, crypto and senders, and one use case per action."""
 
     scope = Scope.REQUEST
+
+    # Every domain's part of the caller's data export (each domain provides its own).
+    personal_data_sections = collect(PersonalDataSection, scope=Scope.REQUEST)
 
     @provide(scope=Scope.APP)
     def policy(self, settings: Settings) -> IdentityPolicy:

@@ -23,8 +23,10 @@ from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.media.events import MediaDeleted
 from aquastream.domain.media.files import DeleteFile, GetFileLink
 from aquastream.domain.media.model import MediaPolicy
+from aquastream.domain.media.privacy import ExportMyMediaData
 from aquastream.domain.media.retention import DeleteAvatarsOfDeletedUser, PurgeDueFiles, RemoveStoredObject
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
+from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
 from aquastream.ports.media import FormatSniffer, MediaUnitOfWork, ObjectStorage
@@ -71,6 +73,7 @@ class MediaProvider(Provider):
         return SqlMediaUnitOfWork(engine)
 
     use_cases = provide_all(
+        ExportMyMediaData,
         UploadFile,
         StartUpload,
         CompleteUpload,
@@ -80,6 +83,10 @@ class MediaProvider(Provider):
         DeleteAvatarsOfDeletedUser,
         RemoveStoredObject,
     )
+
+    @provide(provides=PersonalDataSection)
+    def media_section(self, export: ExportMyMediaData) -> PersonalDataSection:
+        return PersonalDataSection("media", export)
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def purge_files_job(self, container: AsyncContainer, policy: MediaPolicy) -> PeriodicJob:

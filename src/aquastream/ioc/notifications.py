@@ -55,7 +55,7 @@ from aquastream.domain.notifications.model import Category, Channel, Notice
 from aquastream.domain.notifications.notify import Notify
 from aquastream.domain.notifications.policy import NotificationPolicy
 from aquastream.domain.notifications.preferences import GetMyPreferences, UpdateMyPreferences
-from aquastream.domain.notifications.privacy import ForgetUser
+from aquastream.domain.notifications.privacy import ExportMyNotificationData, ForgetUser
 from aquastream.domain.notifications.sending import SendDueMessages
 from aquastream.domain.payments.events import (
     PaymentFailed,
@@ -64,6 +64,7 @@ from aquastream.domain.payments.events import (
     PaymentSucceeded,
 )
 from aquastream.domain.shared.events import DomainEvent
+from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import Subscription, sweep, use_case_handler, use_case_job
 from aquastream.ports.notifications import (
@@ -340,6 +341,7 @@ class NotificationProvider(Provider):
         return ChannelRouter(senders, LogSender(reveal=settings.env != "production"))
 
     use_cases = provide_all(
+        ExportMyNotificationData,
         Notify,
         SendDueMessages,
         SendEventReminders,
@@ -350,6 +352,10 @@ class NotificationProvider(Provider):
         HandleBotMessage,
         ForgetUser,
     )
+
+    @provide(provides=PersonalDataSection)
+    def notifications_section(self, export: ExportMyNotificationData) -> PersonalDataSection:
+        return PersonalDataSection("notifications", export)
 
     @provide(scope=Scope.APP, provides=Subscription)
     def on_user_deleted(self, container: AsyncContainer) -> Subscription:

@@ -30,10 +30,12 @@ from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, Subm
 from aquastream.domain.payments.model import BankAccount
 from aquastream.domain.payments.payees import GetPayeeAccount, SetPayeeAccount
 from aquastream.domain.payments.policy import PaymentsPolicy
+from aquastream.domain.payments.privacy import ExportMyPaymentData
 from aquastream.domain.payments.queries import GetPayment, ListEventPayments, ListMyPayments, ModerationQueue
 from aquastream.domain.payments.reconcile import ReconcileOpenPayments
 from aquastream.domain.payments.refunds import RefundBookingPayments, RefundDuplicatePayment, RefundPayment
 from aquastream.domain.payments.webhooks import ProcessWebhook
+from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
 from aquastream.ports.booking import PaymentStatusProbe
@@ -133,6 +135,7 @@ class PaymentsProvider(Provider):
         )
 
     use_cases = provide_all(
+        ExportMyPaymentData,
         InitPayment,
         GetPayment,
         ListMyPayments,
@@ -149,6 +152,10 @@ class PaymentsProvider(Provider):
         SetPayeeAccount,
         GetPayeeAccount,
     )
+
+    @provide(provides=PersonalDataSection)
+    def payments_section(self, export: ExportMyPaymentData) -> PersonalDataSection:
+        return PersonalDataSection("payments", export)
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def reconcile_job(self, container: AsyncContainer) -> PeriodicJob:

@@ -93,6 +93,11 @@ class AssignmentRepository(Protocol):
 
     async def active_for_user(self, event_id: uuid.UUID, user_id: uuid.UUID) -> list[Assignment]: ...
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Assignment]:
+        """Every assignment of the user in any event, active or ended, oldest first (for
+        their data export)."""
+        ...
+
     async def history_of_crew(self, crew_id: uuid.UUID) -> list[Assignment]:
         """Every assignment the crew ever had, oldest first."""
         ...
@@ -107,6 +112,15 @@ class PreferenceRepository(Protocol):
 
     async def for_event(self, event_id: uuid.UUID) -> list[Preferences]:
         """Everyone's non-empty preferences, by user id."""
+        ...
+
+    async def for_user(self, user_id: uuid.UUID) -> list[Preferences]:
+        """The user's non-empty preferences in every event, by event id."""
+        ...
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+        """Forget every preference the user gave (a deleted account); the lists of others
+        that name the user are theirs and stay."""
         ...
 
 

@@ -35,6 +35,16 @@ class FileRepository(Protocol):
         """Delete the row; the deleted file, or None when another transaction deleted it first."""
         ...
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[MediaFile]:
+        """Every file (any status) the user uploaded or that is their avatar, oldest first
+        (for their data export)."""
+        ...
+
+    async def forget_names_uploaded_by(self, user_id: uuid.UUID) -> int:
+        """Clear the original file name of every file the user uploaded (a name can say who
+        they are); how many files had one."""
+        ...
+
     async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
         """Delete every file of the owner (any status); the deleted files."""
         ...

@@ -47,6 +47,10 @@ class MessageRepository(Protocol):
 
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None: ...
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
+        """Every message to the user, whatever its status, newest first (for their data export)."""
+        ...
+
     async def delete_for_user(self, user_id: uuid.UUID) -> int:
         """Delete every message of the user; how many there were."""
         ...

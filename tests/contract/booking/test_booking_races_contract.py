@@ -26,8 +26,9 @@ from aquastream.adapters.sql.tables.booking import booking_log, waitlist_audit
 from aquastream.domain.booking.errors import EventFull
 from aquastream.domain.booking.model import Booking
 from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.booking.privacy import LeaveQueuesOfDeletedUser
 from aquastream.domain.shared.errors import DomainError
-from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.principal import Principal, Role
 
 from .conftest import open_sql_engine
 from .kit import BookingKit, sql_kit
@@ -189,6 +190,52 @@ async def test_many_expiry_workers_with_small_batches_share_the_work(racing: Boo
     assert sum(counts) == 50
     assert await _count_log(racing, "HOLD_EXPIRED", per_booking=True) == [1] * 50
     (await racing.seat_state(event_id)).assert_consistent()
+
+
+async def test_deleted_users_leaving_their_queues_twice_at_once_among_cancellations_keep_every_seat(
+    racing: BookingKit,
+) -> None:
+    """Each deleted account's ``UserDeleted`` is delivered by two workers at once (at-least-once
+    delivery) while holders cancel and freed seats are offered down the queues: every entry of
+    a deleted account is removed exactly once, and no seat is lost or doubled."""
+    events = [await racing.publish(3) for _ in range(3)]
+    holds = {
+        event_id: [await racing.book(racing.new_user(), event_id) for _ in range(3)] for event_id in events
+    }
+    deleted, staying = [racing.new_user() for _ in range(12)], [racing.new_user() for _ in range(6)]
+    for event_id in events:
+        for user in [*deleted, *staying]:
+            await racing.join(user, event_id)
+
+    async def forget(user: Principal) -> int:
+        return await LeaveQueuesOfDeletedUser(racing.new_uow(), racing.clock, racing.policy)(user.user_id)
+
+    async def cancel(booking: Booking) -> Booking:
+        return await racing.cancel(Principal(booking.user_id, Role.USER), booking.id)
+
+    forgets = [forget(user) for user in deleted for _ in range(2)]
+    others = [cancel(booking) for event_id in events for booking in holds[event_id][:2]]
+    others += [racing.hand_over(event_id) for event_id in events]
+    started = time.perf_counter()
+    outcomes = await settle(*forgets, *others)
+    elapsed = time.perf_counter() - started
+
+    queues_left = outcomes[: len(forgets)]
+    report(
+        racing,
+        "12 deleted users in 3 queues, each delivered twice at once, + 6 cancels + 3 hand-overs",
+        queues_left=sum(queues_left),
+        refusals=sum(isinstance(o, DomainError) for o in outcomes),
+        seconds=round(elapsed, 2),
+    )
+    assert sum(queues_left) == len(deleted) * len(events)
+    assert await _count_audit(racing, "REMOVED") == len(deleted) * len(events)
+    for event_id in events:
+        await racing.hand_over(event_id)
+        (await racing.seat_state(event_id)).assert_consistent()
+        async with racing.new_uow() as uow:
+            assert [await uow.waitlist.live_entry(event_id, user.user_id) for user in deleted] == [None] * 12
+        assert len(await _notified_users(racing, event_id, staying)) == 2
 
 
 async def _notified_users(kit: BookingKit, event_id: Any, users: list[Principal]) -> list[Principal]:

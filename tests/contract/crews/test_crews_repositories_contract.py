@@ -241,3 +241,43 @@ async def test_preferences_are_replaced_whole_and_listed_by_user(kit: CrewsKit) 
         assert await uow.preferences.get(event_id, b) == Preferences(event_id, b)
         assert await uow.preferences.get(event_id, c) == Preferences(event_id, c)
         assert [p.user_id for p in await uow.preferences.for_event(event_id)] == [a]
+
+
+async def test_a_users_places_in_every_event_are_listed_oldest_first_ended_ones_too(kit: CrewsKit) -> None:
+    rafting, hike = a_crew(new_id()), a_crew(new_id(), crew_type=CrewType.TENT)
+    earlier = an_assignment(hike, minutes=0)
+    later = dataclasses.replace(an_assignment(rafting, minutes=5), user_id=earlier.user_id)
+    async with kit.new_uow() as uow:
+        await uow.crews.add(rafting)
+        await uow.crews.add(hike)
+        for assignment in (later, earlier, an_assignment(rafting)):
+            await uow.assignments.add(assignment)
+        ended = await uow.assignments.end(later.id, status=AssignmentStatus.REMOVED, now=NOW, actor_id=None)
+        await uow.commit()
+    async with kit.new_uow() as uow:
+        assert await uow.assignments.list_for_user(earlier.user_id) == [earlier, ended]
+        assert await uow.assignments.list_for_user(new_id()) == []
+
+
+async def test_a_users_preferences_are_listed_by_event_and_deleted_leaving_others_lists(
+    kit: CrewsKit,
+) -> None:
+    first, second = sorted(new_id() for _ in range(2))
+    me, mate = new_id(), new_id()
+    async with kit.new_uow() as uow:
+        await uow.preferences.put(Preferences(second, me, avoid=(mate,)), now=NOW)
+        await uow.preferences.put(Preferences(first, me, prefer=(mate,)), now=NOW)
+        await uow.preferences.put(Preferences(first, mate, prefer=(me,)), now=NOW)
+        await uow.commit()
+    async with kit.new_uow() as uow:
+        assert await uow.preferences.for_user(me) == [
+            Preferences(first, me, (mate,), ()),
+            Preferences(second, me, (), (mate,)),
+        ]
+        await uow.preferences.delete_for_user(me)
+        await uow.preferences.delete_for_user(me)
+        await uow.commit()
+    async with kit.new_uow() as uow:
+        assert await uow.preferences.for_user(me) == []
+        assert await uow.preferences.get(first, me) == Preferences(first, me)
+        assert await uow.preferences.for_user(mate) == [Preferences(first, mate, (me,), ())]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aquastream.domain.media.model import FileStatus, MediaFile, OwnerType, storage_key_for
@@ -164,3 +165,34 @@ async def test_owner_facts_come_from_the_other_domains_tables(kit: MediaKit) -> 
             assert await owners.facts(owner_type, uuid.uuid4()) is None
         # An id of another kind of owner is no owner of this kind.
         assert await owners.facts(OwnerType.EVENT_IMAGE, organizer) is None
+
+
+async def test_a_users_files_are_those_they_uploaded_and_their_avatar_oldest_first(kit: MediaKit) -> None:
+    me, admin = new_id(), new_id()
+    avatar = replace(a_file(created_at=NOW), owner_id=me, uploaded_by=admin)
+    proof = replace(
+        a_file(OwnerType.PAYMENT_PROOF, status=FileStatus.READY, created_at=NOW - timedelta(hours=1)),
+        uploaded_by=me,
+    )
+    logo = replace(a_file(OwnerType.ORGANIZER_LOGO), owner_id=me, uploaded_by=admin)
+    await add(kit, avatar, proof, logo, a_file())
+
+    async with kit.new_uow() as uow:
+        assert await uow.files.list_for_user(me) == [proof, avatar]
+        assert await uow.files.list_for_user(new_id()) == []
+
+
+async def test_forgetting_names_clears_only_the_users_uploads(kit: MediaKit) -> None:
+    me = new_id()
+    proof = replace(a_file(OwnerType.PAYMENT_PROOF, status=FileStatus.READY), uploaded_by=me)
+    unnamed = replace(a_file(OwnerType.TEAM_PHOTO), uploaded_by=me, original_name=None)
+    someone_elses = a_file()
+    await add(kit, proof, unnamed, someone_elses)
+
+    async with kit.new_uow() as uow:
+        assert await uow.files.forget_names_uploaded_by(me) == 1
+        await uow.commit()
+    async with kit.new_uow() as uow:
+        assert await uow.files.forget_names_uploaded_by(me) == 0
+        assert await uow.files.get(proof.id) == replace(proof, original_name=None)
+        assert await uow.files.get(someone_elses.id) == someone_elses

@@ -186,3 +186,15 @@ async def test_who_was_told_of_a_subject(kit: NotificationKit) -> None:
     async with kit.uow() as uow:
         assert await uow.messages.users_told(Category.EVENT_REMINDER, "event:e1:reminder:24h") == {ann, bob}
         assert await uow.messages.users_told(Category.EVENT_REMINDER, "event:e2:reminder:24h") == set()
+
+
+async def test_a_users_messages_are_listed_newest_first_whatever_their_status(kit: NotificationKit) -> None:
+    ann = new_id()
+    oldest = a_message("s:1", user_id=ann, created_at=NOW - timedelta(hours=2), status=MessageStatus.SENT)
+    newest = a_message("s:2", user_id=ann, created_at=NOW)
+    middle = a_message("s:3", user_id=ann, created_at=NOW - timedelta(hours=1), status=MessageStatus.FAILED)
+    await add(kit, oldest, newest, middle, a_message("s:1"))
+
+    async with kit.uow() as uow:
+        assert await uow.messages.list_for_user(ann) == [newest, middle, oldest]
+        assert await uow.messages.list_for_user(new_id()) == []

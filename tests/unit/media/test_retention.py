@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aquastream.domain.media.events import MediaDeleted
-from aquastream.domain.media.model import DeletionReason, MediaPolicy, OwnerType
+from aquastream.domain.media.model import DeletionReason, MediaFile, MediaPolicy, OwnerType
 from aquastream.domain.media.retention import DeleteAvatarsOfDeletedUser, PurgeDueFiles
 
 from .media_world import MediaWorld
@@ -62,17 +62,23 @@ async def test_one_run_deletes_at_most_a_batch(world: MediaWorld) -> None:
     assert world.rows() == {}
 
 
-async def test_a_deleted_account_loses_its_avatars_but_not_its_proofs(world: MediaWorld) -> None:
+async def test_a_deleted_account_loses_its_avatars_and_file_names_but_not_its_proofs(
+    world: MediaWorld,
+) -> None:
     await world.upload(world.paul, OwnerType.AVATAR, world.paul.user_id, PNG)
     await world.upload(world.paul, OwnerType.AVATAR, world.paul.user_id, PNG)
-    proof = await world.upload(world.paul, OwnerType.PAYMENT_PROOF, world.booking_id, PDF)
-    others = await world.upload(world.ulla, OwnerType.AVATAR, world.ulla.user_id, PNG)
+    proof = await world.upload(
+        world.paul, OwnerType.PAYMENT_PROOF, world.booking_id, PDF, file_name="Paul.pdf"
+    )
+    others = await world.upload(world.ulla, OwnerType.AVATAR, world.ulla.user_id, PNG, file_name="Ulla.png")
     delete_avatars = DeleteAvatarsOfDeletedUser(world.uow(), world.clock)
 
     assert await delete_avatars(world.paul.user_id) == 2
     assert await delete_avatars(world.paul.user_id) == 0
 
     assert set(world.rows()) == {proof.id, others.id}
+    stored = [f for f in world.rows().values() if isinstance(f, MediaFile)]
+    assert {f.id: f.original_name for f in stored} == {proof.id: None, others.id: "Ulla.png"}
     reasons = {e.reason for e in world.events("MediaDeleted") if isinstance(e, MediaDeleted)}
     assert reasons == {DeletionReason.ACCOUNT_DELETED}
     await world.deliver_deletions()

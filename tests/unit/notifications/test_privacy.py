@@ -1,9 +1,12 @@
-"""A deleted account's messages and preferences are deleted with it."""
+"""A user's notification data: exported on request, deleted with the account."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aquastream.domain.notifications.model import Category, Channel, Language, Notice, Preferences
 from aquastream.domain.notifications.preferences import PreferenceChange
+from aquastream.domain.notifications.privacy import ExportMyNotificationData
 
 from .world import World
 
@@ -23,3 +26,34 @@ async def test_a_deleted_users_messages_and_preferences_are_forgotten(world: Wor
 
     assert [m.user_id for m in world.messages()] == [bob]
     assert await world.get_preferences()(ann) == Preferences(ann)
+
+
+async def test_the_export_holds_preferences_and_every_message_newest_first(world: World) -> None:
+    ann, bob = world.person(), world.person(email="bob@example.com")
+    await world.notify(Notice(ann, Category.TEST, "test:1", "admin_test", params={"text": "first"}))
+    await world.send()()
+    world.clock.advance(timedelta(minutes=1))
+    await world.notify(Notice(ann, Category.TEST, "test:2", "admin_test", params={"text": "second"}))
+    await world.notify(Notice(bob, Category.TEST, "test:1", "admin_test", params={"text": "for bob"}))
+    await world.update_preferences()(
+        ann, PreferenceChange(Language.EN, {Category.EVENT_NEWS: {Channel.EMAIL: False}})
+    )
+
+    section = await ExportMyNotificationData(world.uow())(ann)
+
+    assert section["preferences"] == {
+        "language": "en",
+        "switchedOff": [{"category": "EVENT_NEWS", "channel": "EMAIL"}],
+    }
+    assert [(m["status"], m["address"]) for m in section["messages"]] == [
+        ("PENDING", "ann@example.com"),
+        ("SENT", "ann@example.com"),
+    ]
+    assert "for bob" not in str(section)
+    assert section["messages"][1]["sentAt"].endswith("Z")
+
+
+async def test_a_user_who_never_chose_exports_the_default_preferences(world: World) -> None:
+    section = await ExportMyNotificationData(world.uow())(world.person())
+
+    assert section == {"preferences": {"language": "ru", "switchedOff": []}, "messages": []}

@@ -162,6 +162,10 @@ class MemoryAssignmentRepository(_Table):
         found = [a for a in self._active() if a.event_id == event_id and a.user_id == user_id]
         return sorted(found, key=_assignment_order)
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Assignment]:
+        found = [a for a in self._rows.values() if a.user_id == user_id]
+        return sorted(found, key=lambda a: (a.assigned_at, a.id))
+
     async def history_of_crew(self, crew_id: uuid.UUID) -> list[Assignment]:
         found = [a for a in self._rows.values() if a.crew_id == crew_id]
         return sorted(found, key=lambda a: (a.assigned_at, a.id))
@@ -180,6 +184,14 @@ class MemoryPreferenceRepository(_Table):
     async def for_event(self, event_id: uuid.UUID) -> list[Preferences]:
         found = [p for p in self._rows.values() if p.event_id == event_id and (p.prefer or p.avoid)]
         return sorted(found, key=lambda p: p.user_id)
+
+    async def for_user(self, user_id: uuid.UUID) -> list[Preferences]:
+        found = [p for p in self._rows.values() if p.user_id == user_id and (p.prefer or p.avoid)]
+        return sorted(found, key=lambda p: p.event_id)
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+        for key in [key for key, p in self._rows.items() if p.user_id == user_id]:
+            del self._rows[key]
 
 
 class MemoryCrewsUnitOfWork(MemoryUnitOfWork):

@@ -59,6 +59,20 @@ class MemoryFileRepository:
     async def remove(self, file_id: uuid.UUID) -> MediaFile | None:
         return self._rows.pop(file_id, None)
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[MediaFile]:
+        mine = [
+            f
+            for f in self._rows.values()
+            if f.uploaded_by == user_id or (f.owner_type, f.owner_id) == (OwnerType.AVATAR, user_id)
+        ]
+        return sorted(mine, key=lambda f: (f.created_at, f.id))
+
+    async def forget_names_uploaded_by(self, user_id: uuid.UUID) -> int:
+        named = [f for f in self._rows.values() if f.uploaded_by == user_id and f.original_name is not None]
+        for file in named:
+            self._rows[file.id] = dataclasses.replace(file, original_name=None)
+        return len(named)
+
     async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
         owned = [f for f in self._rows.values() if (f.owner_type, f.owner_id) == (owner_type, owner_id)]
         for file in owned:

@@ -93,6 +93,10 @@ class MemoryMessageRepository(_Tables):
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
         self._update(message_id, status=MessageStatus.FAILED, last_error=error)
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
+        mine = [m for m in self._table(MESSAGES).values() if m.user_id == user_id]
+        return sorted(mine, key=lambda m: (m.created_at, m.id), reverse=True)
+
     async def delete_for_user(self, user_id: uuid.UUID) -> int:
         rows = self._table(MESSAGES)
         doomed = [message_id for message_id, m in rows.items() if m.user_id == user_id]

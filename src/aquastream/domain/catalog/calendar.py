@@ -118,12 +118,16 @@ class RevokeCalendarFeed:
 
     async def __call__(self, principal: Principal) -> None:
         async with self._uow:
-            feed = await self._uow.feeds.get(principal.user_id)
-            if feed is None or not feed.is_live:
-                return
-            feed.revoked_at = self._clock.now()
-            await self._uow.feeds.put(feed)
+            await revoke_live_feed(self._uow, principal.user_id, now=self._clock.now())
             await self._uow.commit()
+
+
+async def revoke_live_feed(uow: CatalogUnitOfWork, user_id: uuid.UUID, *, now: datetime) -> None:
+    """Stop the user's feed URL working; without a live feed nothing changes."""
+    feed = await uow.feeds.get(user_id)
+    if feed is not None and feed.is_live:
+        feed.revoked_at = now
+        await uow.feeds.put(feed)
 
 
 class RenderCalendarFeed:

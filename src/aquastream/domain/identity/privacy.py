@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from aquastream.domain.identity.access import load_me
@@ -19,7 +18,7 @@ from aquastream.domain.identity.model import (
     RequestContext,
     User,
 )
-from aquastream.domain.shared.paging import MAX_PAGE_SIZE, PageRequest
+from aquastream.domain.shared.privacy import every_page, iso
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import IdentityUnitOfWork
 
@@ -52,29 +51,19 @@ class ExportMyData:
             if profile is None:
                 raise UserNotFound()
             sessions = await self._uow.sessions.list_for_user(user.id)
-            entries = await self._all_audit_entries(user.id)
+            entries = await every_page(lambda paging: self._uow.audit.list_for_user(user.id, paging))
             now = self._clock.now()
             await self._uow.audit.add(
                 audit_entry(AuditAction.DATA_EXPORTED, at=now, actor_id=user.id, target_id=user.id, ctx=ctx)
             )
             await self._uow.commit()
         return {
-            "exportedAt": _iso(now),
+            "exportedAt": iso(now),
             "user": _user(user),
             "profile": _profile(profile),
             "sessions": [_session(s) for s in sessions],
             "auditLog": [_audit(e) for e in entries],
         }
-
-    async def _all_audit_entries(self, user_id: uuid.UUID) -> list[AuditEntry]:
-        entries: list[AuditEntry] = []
-        page = 0
-        while True:
-            batch = await self._uow.audit.list_for_user(user_id, PageRequest(page, MAX_PAGE_SIZE))
-            entries.extend(batch.items)
-            if not batch.items or len(entries) >= batch.total:
-                return entries
-            page += 1
 
 
 class DeleteMyAccount:
@@ -116,18 +105,14 @@ class DeleteMyAccount:
             await self._uow.commit()
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
 def _user(user: User) -> dict[str, Any]:
     return {
         "id": str(user.id),
         "email": user.email,
         "role": str(user.role),
         "isActive": user.is_active,
-        "createdAt": _iso(user.created_at),
-        "updatedAt": _iso(user.updated_at),
+        "createdAt": iso(user.created_at),
+        "updatedAt": iso(user.updated_at),
     }
 
 
@@ -141,7 +126,7 @@ def _profile(profile: Profile) -> dict[str, Any]:
         "lastName": profile.last_name,
         "birthDate": profile.birth_date.isoformat() if profile.birth_date else None,
         "extra": profile.extra,
-        "updatedAt": _iso(profile.updated_at),
+        "updatedAt": iso(profile.updated_at),
     }
 
 
@@ -149,9 +134,9 @@ def _session(session: RefreshSession) -> dict[str, Any]:
     return {
         "id": str(session.id),
         "familyId": str(session.family_id),
-        "createdAt": _iso(session.created_at),
-        "expiresAt": _iso(session.expires_at),
-        "revokedAt": _iso(session.revoked_at),
+        "createdAt": iso(session.created_at),
+        "expiresAt": iso(session.expires_at),
+        "revokedAt": iso(session.revoked_at),
     }
 
 
@@ -159,7 +144,7 @@ def _audit(entry: AuditEntry) -> dict[str, Any]:
     return {
         "id": str(entry.id),
         "action": str(entry.action),
-        "createdAt": _iso(entry.created_at),
+        "createdAt": iso(entry.created_at),
         "actorId": str(entry.actor_id) if entry.actor_id else None,
         "targetId": str(entry.target_id) if entry.target_id else None,
         "payload": entry.payload,

@@ -55,8 +55,9 @@ class PurgeDueFiles:
 class DeleteAvatarsOfDeletedUser:
     """Delete the avatars of a user who deleted their account; the handler of identity's
     ``UserDeleted`` (the account is anonymised, so its picture goes too). Payment proofs
-    stay until their retention ends: they are the payments domain's evidence. Idempotent.
-    Returns how many files were deleted."""
+    stay until their retention ends: they are the payments domain's evidence; they and the
+    other files the user uploaded (logos, photos of an organizer's page) lose their original
+    file name, which can name the person. Idempotent. Returns how many files were deleted."""
 
     def __init__(self, uow: MediaUnitOfWork, clock: Clock) -> None:
         self._uow = uow
@@ -66,6 +67,7 @@ class DeleteAvatarsOfDeletedUser:
         async with self._uow:
             now = self._clock.now()
             removed = await self._uow.files.remove_owned(OwnerType.AVATAR, user_id)
+            await self._uow.files.forget_names_uploaded_by(user_id)
             self._uow.collect(*(deleted(file, DeletionReason.ACCOUNT_DELETED, at=now) for file in removed))
             await self._uow.commit()
         return len(removed)

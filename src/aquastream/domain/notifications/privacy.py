@@ -1,10 +1,30 @@
-"""A deleted account takes its notification data with it."""
+"""The notification domain's part of a user's rights over their data (SPEC §2): export it;
+a deleted account takes it along."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from aquastream.domain.notifications.model import Message, Preferences
+from aquastream.domain.shared.privacy import iso
 from aquastream.ports.notifications import NotificationUnitOfWork
+
+
+class ExportMyNotificationData:
+    """The user's preferences (language and what they switched off; the defaults for a user
+    who never chose) and every message sent or to be sent to them, with the address it went
+    to, newest first. The delivery error text is left out: it is the channel's diagnostics
+    (SMTP or Telegram replies), not data about the user."""
+
+    def __init__(self, uow: NotificationUnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, user_id: uuid.UUID) -> dict[str, Any]:
+        async with self._uow:
+            preferences = await self._uow.preferences.get(user_id)
+            messages = await self._uow.messages.list_for_user(user_id)
+        return {"preferences": _preferences(preferences), "messages": [_message(m) for m in messages]}
 
 
 class ForgetUser:
@@ -22,3 +42,29 @@ class ForgetUser:
             await self._uow.preferences.delete_for_user(user_id)
             await self._uow.commit()
         return removed
+
+
+def _preferences(preferences: Preferences) -> dict[str, Any]:
+    return {
+        "language": str(preferences.language),
+        "switchedOff": [
+            {"category": str(category), "channel": str(channel)}
+            for category, channel in sorted(preferences.switched_off)
+        ],
+    }
+
+
+def _message(message: Message) -> dict[str, Any]:
+    return {
+        "id": str(message.id),
+        "category": str(message.category),
+        "channel": str(message.channel),
+        "address": message.address,
+        "language": str(message.language),
+        "title": message.title,
+        "body": message.body,
+        "status": str(message.status),
+        "attempts": message.attempts,
+        "createdAt": iso(message.created_at),
+        "sentAt": iso(message.sent_at),
+    }

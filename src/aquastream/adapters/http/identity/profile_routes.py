@@ -15,6 +15,7 @@ from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
 from aquastream.domain.identity.profile import GetMyProfile, ProfileChanges, UpdateMyProfile
 from aquastream.domain.identity.telegram import CreateTelegramLink
 from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.privacy import PersonalDataSection
 
 
 class ProfileController(Controller):
@@ -50,9 +51,14 @@ class ProfileController(Controller):
         self,
         caller: FromDishka[Principal],
         export_data: FromDishka[ExportMyData],
+        sections: FromDishka[list[PersonalDataSection]],
         ctx: FromDishka[RequestContext],
     ) -> Response[dict[str, Any]]:
+        """Identity's keys (unchanged) plus one key per other domain. Identity goes first: it
+        refuses an unknown caller and audits the export before any other domain is read."""
         data = await export_data(caller, ctx)
+        for section in sections:
+            data[section.key] = await section.export(caller.user_id)
         return Response(
             data,
             headers={"Content-Disposition": f'attachment; filename="aquastream-{caller.user_id}.json"'},

@@ -110,6 +110,10 @@ class SqlAssignmentRepository(SqlRepository):
         c = assignments.c
         return await self._many(self._active_in_order(c.event_id == event_id, c.user_id == user_id))
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Assignment]:
+        c = assignments.c
+        return await self._many(select(assignments).where(c.user_id == user_id).order_by(c.assigned_at, c.id))
+
     async def history_of_crew(self, crew_id: uuid.UUID) -> list[Assignment]:
         c = assignments.c
         return await self._many(select(assignments).where(c.crew_id == crew_id).order_by(c.assigned_at, c.id))

@@ -184,3 +184,9 @@ class SqlPreferenceRepository(SqlRepository):
 
     async def for_event(self, event_id: uuid.UUID) -> list[Preferences]:
         return await self._for(preferences.c.event_id == event_id)
+
+    async def for_user(self, user_id: uuid.UUID) -> list[Preferences]:
+        return sorted(await self._for(preferences.c.user_id == user_id), key=lambda p: p.event_id)
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> None:
+        await self._connection.execute(delete(preferences).where(preferences.c.user_id == user_id))

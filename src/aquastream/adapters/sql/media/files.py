@@ -82,6 +82,23 @@ class SqlFileRepository(SqlRepository):
     async def remove(self, file_id: uuid.UUID) -> MediaFile | None:
         return await self._one(delete(files).where(files.c.id == file_id).returning(*files.c))
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[MediaFile]:
+        c = files.c
+        mine = or_(
+            c.uploaded_by == user_id, and_(c.owner_type == OwnerType.AVATAR.value, c.owner_id == user_id)
+        )
+        rows = await self._connection.execute(select(files).where(mine).order_by(c.created_at, c.id))
+        return [_file_from_row(row) for row in rows.mappings()]
+
+    async def forget_names_uploaded_by(self, user_id: uuid.UUID) -> int:
+        c = files.c
+        result = await self._connection.execute(
+            update(files)
+            .where(c.uploaded_by == user_id, c.original_name.is_not(None))
+            .values(original_name=None)
+        )
+        return int(result.rowcount or 0)
+
     async def remove_owned(self, owner_type: OwnerType, owner_id: uuid.UUID) -> list[MediaFile]:
         statement = (
             delete(files)

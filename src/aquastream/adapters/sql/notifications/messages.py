@@ -130,6 +130,14 @@ class SqlMessageRepository(_Upserts):
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
         await self._set(message_id, status=MessageStatus.FAILED, last_error=error)
 
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
+        query = (
+            select(messages)
+            .where(messages.c.user_id == user_id)
+            .order_by(messages.c.created_at.desc(), messages.c.id.desc())
+        )
+        return [message_from_row(row) for row in (await self._connection.execute(query)).mappings()]
+
     async def delete_for_user(self, user_id: uuid.UUID) -> int:
         result = await self._connection.execute(delete(messages).where(messages.c.user_id == user_id))
         return int(result.rowcount or 0)

@@ -1,0 +1,170 @@
+"""``GET /users/me/export`` gathers every domain's data about the caller, and ``DELETE
+/users/me`` (through the outbox) removes or anonymises it everywhere but bookings and payments."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from aquastream.domain.shared.privacy import PersonalDataSection
+from tests.api.booking.conftest import People
+from tests.api.booking.kit import booked, join_queue
+from tests.api.catalog.kit import API, Cast, published_event
+from tests.api.crews.kit import assigned, new_crew
+from tests.api.identity.conftest import Account, Client, assert_problem
+from tests.api.media.kit import uploaded
+from tests.api.notifications.kit import deliver_events
+from tests.api.payments.kit import complete_in_sandbox, started
+from tests.unit.media.samples import PNG
+
+DOMAIN_KEYS = ("catalog", "bookings", "payments", "notifications", "crews", "media")
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What pavel left in every domain, by the ids the API answered."""
+
+    trip_id: str
+    free_booking_id: str
+    paid_booking_id: str
+    payment_id: str
+    full_event_id: str
+    crew_id: str
+    avatar_id: str
+    rita_booking_id: str
+
+
+async def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json() if response.content else None
+
+
+@pytest.fixture
+async def footprint(api: Client, cast: Cast, people: People) -> Footprint:
+    pavel, rita = people.pavel, people.rita
+    trip = await published_event(api, cast.anna, "river-rats", price="0", capacity=10)
+    free = await booked(api, pavel, trip["id"])
+    rita_booking = await booked(api, rita, trip["id"])
+    paid_event = await published_event(api, cast.anna, "river-rats", title="Paid trip")
+    paid = await booked(api, pavel, paid_event["id"])
+    payment = await started(api, pavel, paid["id"])
+    await ok(await complete_in_sandbox(api, payment))
+    full = await published_event(api, cast.anna, "river-rats", title="Full trip", price="0", capacity=1)
+    await booked(api, rita, full["id"])
+    await join_queue(api, pavel, full["id"])
+    await ok(await api.post(f"{API}/events/{trip['id']}/favorite", headers=pavel.auth))
+    await ok(await api.post(f"{API}/events/{trip['id']}/favorite", headers=rita.auth))
+    await ok(await api.get(f"{API}/users/me/calendar-feed", headers=pavel.auth))
+    crew = await new_crew(api, cast.anna, trip["id"], name="Raft Alpha")
+    await assigned(api, cast.anna, crew["id"], pavel.id, seatNumber=1)
+    await ok(
+        await api.put(
+            f"{API}/events/{trip['id']}/crews/preferences", json={"prefer": [rita.id]}, headers=pavel.auth
+        )
+    )
+    await ok(await api.put(f"{API}/notifications/preferences", json={"language": "en"}, headers=pavel.auth))
+    avatar = await uploaded(api, pavel, "avatar", pavel.id, PNG)
+    await uploaded(api, rita, "avatar", rita.id, PNG)
+    await deliver_events(api)  # notifications write the booking and payment messages
+    return Footprint(
+        trip_id=trip["id"],
+        free_booking_id=free["id"],
+        paid_booking_id=paid["id"],
+        payment_id=payment["id"],
+        full_event_id=full["id"],
+        crew_id=crew["id"],
+        avatar_id=avatar["id"],
+        rita_booking_id=rita_booking["id"],
+    )
+
+
+async def export_of(api: Client, account: Account) -> dict[str, Any]:
+    body: dict[str, Any] = await ok(await api.get(f"{API}/users/me/export", headers=account.auth))
+    return body
+
+
+async def sections_of(api: Client, user_id: str) -> dict[str, dict[str, Any]]:
+    """Every domain's section as the export route reads it, for a user who cannot log in."""
+    async with api.app.state.dishka_container() as request:
+        sections = await request.get(list[PersonalDataSection])
+        return {s.key: await s.export(uuid.UUID(user_id)) for s in sections}
+
+
+async def test_the_export_holds_the_callers_data_from_every_domain_and_nobody_elses(
+    api: Client, people: People, footprint: Footprint
+) -> None:
+    body = await export_of(api, people.pavel)
+
+    assert set(body) == {"exportedAt", "user", "profile", "sessions", "auditLog", *DOMAIN_KEYS}
+    assert body["user"]["email"] == people.pavel.email
+    catalog = body["catalog"]
+    assert [f["eventId"] for f in catalog["favorites"]] == [footprint.trip_id]
+    assert catalog["calendarFeed"]["revokedAt"] is None
+    assert catalog["organizers"] == []
+    bookings = body["bookings"]
+    assert {b["id"] for b in bookings["bookings"]} == {footprint.free_booking_id, footprint.paid_booking_id}
+    assert all(b["log"] for b in bookings["bookings"])
+    assert [w["eventId"] for w in bookings["waitlist"]] == [footprint.full_event_id]
+    [payment] = body["payments"]["payments"]
+    assert (payment["id"], payment["status"]) == (footprint.payment_id, "SUCCEEDED")
+    notifications = body["notifications"]
+    assert notifications["preferences"]["language"] == "en"
+    assert notifications["messages"]
+    assert {m["address"] for m in notifications["messages"]} == {people.pavel.email}
+    crews = body["crews"]
+    assert [(a["crewId"], a["seatNumber"]) for a in crews["assignments"]] == [(footprint.crew_id, 1)]
+    assert crews["preferences"] == [{"eventId": footprint.trip_id, "prefer": [people.rita.id], "avoid": []}]
+    assert [f["id"] for f in body["media"]["files"]] == [footprint.avatar_id]
+    text = str(body)
+    assert people.rita.email not in text
+    assert footprint.rita_booking_id not in text
+    assert "passwordHash" not in text
+
+
+async def test_an_organizer_exports_the_pages_they_own(api: Client, cast: Cast) -> None:
+    body = await export_of(api, cast.anna)
+
+    assert [o["slug"] for o in body["catalog"]["organizers"]] == ["river-rats"]
+    assert body["bookings"] == {"bookings": [], "waitlist": []}
+
+
+async def test_deleting_the_account_forgets_personal_data_everywhere_but_keeps_bookings_and_payments(
+    api: Client, people: People, footprint: Footprint
+) -> None:
+    pavel = people.pavel
+
+    await ok(await api.delete(f"{API}/users/me", headers=pavel.auth), 204)
+    await deliver_events(api)
+    await deliver_events(api)  # at-least-once: a second delivery finds nothing left to do
+
+    left = await sections_of(api, pavel.id)
+    assert left["catalog"]["favorites"] == []
+    assert left["catalog"]["calendarFeed"]["revokedAt"] is not None
+    assert left["crews"]["preferences"] == []
+    assert [a["crewId"] for a in left["crews"]["assignments"]] == [footprint.crew_id]
+    assert left["bookings"]["waitlist"] == []
+    assert left["notifications"] == {"preferences": {"language": "ru", "switchedOff": []}, "messages": []}
+    assert left["media"] == {"files": []}
+    assert {b["id"] for b in left["bookings"]["bookings"]} == {
+        footprint.free_booking_id,
+        footprint.paid_booking_id,
+    }
+    assert [p["id"] for p in left["payments"]["payments"]] == [footprint.payment_id]
+    others = await sections_of(api, people.rita.id)
+    assert [f["eventId"] for f in others["catalog"]["favorites"]] == [footprint.trip_id]
+    assert len(others["media"]["files"]) == 1
+
+
+async def test_the_export_needs_a_caller_and_reads_no_domain_without_one(api: Client) -> None:
+    assert_problem(await api.get(f"{API}/users/me/export"), 401, "auth.unauthenticated")
+
+
+async def test_every_download_is_audited(api: Client, people: People) -> None:
+    await export_of(api, people.pavel)
+    body = await export_of(api, people.pavel)
+
+    # The first download's entry; this one's is written in the same transaction, after the read.
+    assert [e["action"] for e in body["auditLog"]].count("DATA_EXPORTED") == 1

@@ -1,0 +1,63 @@
+"""The booking domain's part of a user's data export, and a deleted account leaving its queues."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from aquastream.domain.booking.model import WaitlistStatus
+from aquastream.domain.booking.privacy import ExportMyBookingData, LeaveQueuesOfDeletedUser
+from tests.unit.booking.booking_world import BookingWorld
+
+
+async def test_export_holds_every_booking_with_its_log_and_the_live_waitlist(world: BookingWorld) -> None:
+    anna, boris = world.new_user(), world.new_user()
+    free = await world.publish(capacity=1)
+    paid = await world.publish(capacity=5, price=Decimal("1500"))
+    first = await world.book(anna, free)
+    await world.cancel(anna, first.id)
+    second = await world.book(anna, paid)
+    await world.book(boris, free)
+    await world.join(anna, free)
+
+    section = await ExportMyBookingData(world.new_uow())(anna.user_id)
+
+    assert [b["id"] for b in section["bookings"]] == [str(second.id), str(first.id)]
+    cancelled = section["bookings"][1]
+    assert cancelled["status"] == "CANCELLED"
+    assert [entry["newStatus"] for entry in cancelled["log"]] == ["CONFIRMED", "CANCELLED"]
+    assert cancelled["createdAt"].endswith("Z")
+    assert (section["bookings"][0]["amount"], section["bookings"][0]["currency"]) == ("1500.00", "RUB")
+    assert [(w["eventId"], w["position"], w["status"]) for w in section["waitlist"]] == [
+        (str(free), 1, "WAITING")
+    ]
+
+
+async def test_a_user_without_bookings_exports_empty_lists(world: BookingWorld) -> None:
+    section = await ExportMyBookingData(world.new_uow())(world.new_user().user_id)
+
+    assert section == {"bookings": [], "waitlist": []}
+
+
+async def test_a_deleted_user_leaves_every_queue_and_keeps_their_bookings(world: BookingWorld) -> None:
+    gone, holder, behind = world.new_user(), world.new_user(), world.new_user()
+    waited_on, offered = await world.publish(capacity=1), await world.publish(capacity=1)
+    kept = await world.book(gone, await world.publish(capacity=1))
+    await world.book(holder, waited_on)
+    seat_holder = await world.book(holder, offered)
+    await world.join(gone, waited_on)
+    await world.join(gone, offered)
+    await world.join(behind, offered)
+    await world.cancel(holder, seat_holder.id)
+    await world.hand_over(offered)  # the freed seat is offered to ``gone``, first in the queue
+    assert world.entry_of(offered, gone).status is WaitlistStatus.NOTIFIED
+    leave = LeaveQueuesOfDeletedUser(world.new_uow(), world.clock, world.policy)
+
+    assert await leave(gone.user_id) == 2
+    assert await leave(gone.user_id) == 0
+
+    section = await ExportMyBookingData(world.new_uow())(gone.user_id)
+    assert section["waitlist"] == []
+    assert [b["id"] for b in section["bookings"]] == [str(kept.id)]
+    assert world.entry_of(offered, behind).status is WaitlistStatus.NOTIFIED
+    for event_id in (waited_on, offered):
+        world.check_invariants(event_id)
