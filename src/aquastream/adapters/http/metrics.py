@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, get
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
 from aquastream.adapters.http.route_options import OPERATOR_ROUTE
+from aquastream.ports.outbox import OutboxStore
 
 UNMATCHED_ROUTE = "<unmatched>"
 
@@ -51,6 +53,18 @@ WEBHOOKS_FAILED = Counter(
     registry=REGISTRY,
 )
 
+BOOKINGS_CREATED = Counter(
+    "aquastream_bookings_created_total",
+    "Bookings made through POST /bookings (not replays of an Idempotency-Key), by status.",
+    ("status",),
+    registry=REGISTRY,
+)
+OUTBOX_BACKLOG = Gauge(
+    "aquastream_outbox_backlog",
+    "Domain events written to the outbox and not yet delivered to their subscribers (read at scrape time).",
+    registry=REGISTRY,
+)
+
 
 def observe_request(method: str, route: str, status: int, duration_seconds: float) -> None:
     status_label = str(status)
@@ -58,9 +72,16 @@ def observe_request(method: str, route: str, status: int, duration_seconds: floa
     HTTP_REQUEST_DURATION.labels(method, route, status_label).observe(duration_seconds)
 
 
-@get("/metrics", include_in_schema=False, sync_to_thread=False, opt=OPERATOR_ROUTE)
-def metrics_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
-    """Every metric above, in the exposition format the scraper asks for (Prometheus text by default)."""
+@get("/metrics", include_in_schema=False, opt=OPERATOR_ROUTE)
+@inject
+async def metrics_endpoint(
+    request: Request[Any, Any, Any], outbox: FromDishka[OutboxStore]
+) -> Response[bytes]:
+    """Every metric above, in the exposition format the scraper asks for (Prometheus text by default).
+
+    The outbox backlog is the database's, shared by every instance: it is counted here, once
+    per scrape, rather than by each worker's poll."""
+    OUTBOX_BACKLOG.set(await outbox.backlog())
     encode, media_type = choose_encoder(request.headers.get("accept", ""))
     # Litestar appends the charset to text/* media types itself.
     media_type = media_type.replace("; charset=utf-8", "") if media_type.startswith("text/") else media_type

@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from aquastream.adapters.http.booking.dto import BookingIn, BookingOut
 from aquastream.adapters.http.booking.idempotency import IdempotencyKey, IdempotentPost
 from aquastream.adapters.http.booking.statuses import StatusFilter, booking_statuses
+from aquastream.adapters.http.metrics import BOOKINGS_CREATED
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
 from aquastream.adapters.http.route_options import RATE_LIMIT
 from aquastream.domain.booking.book import BookSeat
@@ -54,7 +55,9 @@ class BookingController(Controller):
         A paid event gives PENDING until ``expiresAt``; a free one is CONFIRMED at once."""
 
         async def act() -> BookingOut:
-            return BookingOut.of(await book_seat(caller, data.event_id))
+            booking = await book_seat(caller, data.event_id)
+            BOOKINGS_CREATED.labels(booking.status.value).inc()
+            return BookingOut.of(booking)
 
         return await IdempotentPost(store, clock).answer(
             caller,
