@@ -169,8 +169,7 @@ async def _already_loaded(container: AsyncContainer) -> bool:
 
 async def _drain_outbox(container: AsyncContainer) -> None:
     dispatcher = await container.get(OutboxDispatcher)
-    while await dispatcher.dispatch_once():
-        pass
+    await dispatcher.drain()
 
 
 def _event_input(event: DemoEvent, today: datetime) -> EventInput:

@@ -20,8 +20,7 @@ async def _drain_outbox(api: Client) -> None:
     """What the background worker does between two polls."""
     container = api.app.state.dishka_container
     dispatcher = await container.get(OutboxDispatcher)
-    while await dispatcher.dispatch_once():
-        pass
+    await dispatcher.drain()
     assert await (await container.get(OutboxStore)).backlog() == 0
 
 

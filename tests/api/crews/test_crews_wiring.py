@@ -21,8 +21,7 @@ from tests.api.identity.conftest import Client
 async def _drain_outbox(api: Client) -> None:
     """What the background worker does between two polls."""
     dispatcher = await api.app.state.dishka_container.get(OutboxDispatcher)
-    while await dispatcher.dispatch_once():
-        pass
+    await dispatcher.drain()
 
 
 async def _outbox_payloads(api: Client, name: str) -> list[str]:

@@ -20,8 +20,7 @@ from .kit import chunks, complete, fetch, link, start_upload, stored_files, uplo
 async def deliver_events(api: Client) -> None:
     """What the background worker does: hand the outbox to the subscribers."""
     dispatcher = await api.app.state.dishka_container.get(OutboxDispatcher)
-    while await dispatcher.dispatch_once():
-        pass
+    await dispatcher.drain()
 
 
 def with_query(url: str, **changes: str) -> str:

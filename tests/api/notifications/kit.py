@@ -11,8 +11,7 @@ from tests.api.identity.conftest import Client
 async def deliver_events(api: Client) -> None:
     """Drain the event outbox: subscribers (notifications among them) get every fact."""
     dispatcher = await api.app.state.dishka_container.get(OutboxDispatcher)
-    while await dispatcher.dispatch_once():
-        pass
+    await dispatcher.drain()
 
 
 async def send_messages(api: Client) -> int:

@@ -48,8 +48,7 @@ async def complete_in_sandbox(api: Client, payment: dict[str, Any], outcome: str
 async def drain_outbox(api: Client) -> None:
     """What the background worker does between two polls: deliver every event to its subscribers."""
     dispatcher = await api.app.state.dishka_container.get(OutboxDispatcher)
-    while await dispatcher.dispatch_once():
-        pass
+    await dispatcher.drain()
 
 
 async def run_due_jobs(api: Client) -> list[str]:

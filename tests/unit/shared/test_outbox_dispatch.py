@@ -141,3 +141,29 @@ def test_backoff_doubles_and_is_capped(clock) -> None:
         60,
         60,
     ]
+
+
+async def test_draining_delivers_the_facts_that_subscribers_raise_too_and_stops_at_a_failure(
+    db: MemoryDatabase, clock: FrozenClock
+) -> None:
+    router = EventRouter()
+    notes: list[str] = []
+
+    async def chain(event: DomainEvent) -> None:  # each fact raises the next, as use cases do
+        await _commit_events(db, SomethingElseHappened(occurred_at=clock.now(), note="raised"))
+
+    async def on_note(event: DomainEvent) -> None:
+        assert isinstance(event, SomethingElseHappened)
+        notes.append(event.note)
+        raise RuntimeError("the subscriber is down")
+
+    router.subscribe(SomethingHappened, chain)
+    router.subscribe(SomethingElseHappened, on_note)
+    await _commit_events(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
+    dispatcher = OutboxDispatcher(MemoryOutboxStore(db), router.deliver, clock, batch_size=1)
+
+    assert await dispatcher.drain() == 2  # the fact, then the one its subscriber raised
+    assert notes == ["raised"]  # failed once; its retry is not due yet, so draining ended
+    clock.advance(minutes=1)
+    assert await dispatcher.drain() == 1
+    assert notes == ["raised", "raised"]

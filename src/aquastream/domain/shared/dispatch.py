@@ -72,6 +72,15 @@ class OutboxDispatcher:
             await self._handle(message)
         return len(messages)
 
+    async def drain(self) -> int:
+        """Pass over batches until none is due (a failed delivery waits for its retry time, so
+        this ends); how many messages were claimed in all. For commands and tests that need
+        the facts delivered now rather than at the worker's next poll."""
+        total = 0
+        while claimed := await self.dispatch_once():
+            total += claimed
+        return total
+
     async def _handle(self, message: OutboxMessage) -> None:
         try:
             await self._deliver(decode_event(message.event_name, message.payload))
