@@ -189,6 +189,6 @@ class PaymentsProvider(Provider):
     @provide(scope=Scope.APP, provides=Subscription)
     def on_payment_refunded(self, container: AsyncContainer) -> Subscription:
         async def settle(use_case: SettleRefund, event: PaymentRefunded) -> bool:
-            return await use_case(event.booking_id) if event.fully_refunded else False
+            return await use_case(event.booking_id, fully_refunded=event.fully_refunded)
 
         return Subscription(PaymentRefunded, use_case_handler(container, SettleRefund, settle))

@@ -88,6 +88,10 @@ class BookingRepository(Protocol):
 
     async def active_for(self, event_id: uuid.UUID, user_id: uuid.UUID) -> Booking | None: ...
 
+    async def lock(self, booking_id: uuid.UUID) -> Booking | None:
+        """Read and lock the row until the end of the transaction (``FOR UPDATE``)."""
+        ...
+
     async def transition(
         self,
         booking_id: uuid.UUID,
@@ -96,8 +100,10 @@ class BookingRepository(Protocol):
         new: BookingStatus,
         now: datetime,
         payment_status: PaymentStatus | None = None,
+        refund_held_money: bool = False,
     ) -> Booking | None:
-        """Move from ``expected`` to ``new`` (and set the payment status when given); the
+        """Move from ``expected`` to ``new`` (and set the payment status when given); with
+        ``refund_held_money`` a payment in ``MONEY_HELD`` becomes REFUND_PENDING. The
         updated booking, or None when its status was no longer ``expected``."""
         ...
 
@@ -108,10 +114,11 @@ class BookingRepository(Protocol):
         expected: BookingStatus,
         new: BookingStatus,
         now: datetime,
-        refund_paid: bool = False,
+        refund_held_money: bool = False,
     ) -> list[Booking]:
-        """Move every booking of the event in ``expected`` to ``new``; with ``refund_paid``
-        a PAID one becomes REFUND_PENDING. The updated bookings."""
+        """Move every booking of the event in ``expected`` to ``new``; with
+        ``refund_held_money`` a payment in ``MONEY_HELD`` becomes REFUND_PENDING. The
+        updated bookings."""
         ...
 
     async def set_payment_status(

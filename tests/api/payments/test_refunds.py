@@ -28,6 +28,10 @@ async def test_the_organizer_refunds_in_parts(api: Client, cast: Cast, people: P
     part = await _refund(api, cast.anna, payment, amount="400.00", reason="No lunch")
     assert part.status_code == 201, part.text
     assert (part.json()["amount"], part.json()["status"]) == ("400.00", "SUCCEEDED")
+    await drain_outbox(api)
+    assert (await fetched(api, people.pavel, f"/payments/{payment['id']}"))["status"] == "PARTIALLY_REFUNDED"
+    partly = await fetched(api, people.pavel, f"/bookings/{booking['id']}")
+    assert (partly["status"], partly["paymentStatus"]) == ("CONFIRMED", "PARTIALLY_REFUNDED")
     assert_problem(await _refund(api, cast.anna, payment, amount="1100.01"), 422, "payment.refund_too_large")
     assert_problem(await _refund(api, cast.anna, payment, amount="12.345"), 400, "validation.failed")
     assert_problem(await _refund(api, people.pavel, payment), 403, "payment.forbidden")

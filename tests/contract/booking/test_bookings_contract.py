@@ -88,22 +88,41 @@ async def test_a_transition_happens_only_from_the_expected_status(kit: BookingKi
     assert again is None
 
 
+async def test_lock_reads_the_booking_and_an_unknown_one_is_none(kit: BookingKit) -> None:
+    booking = a_booking(await kit.publish(1))
+    async with kit.new_uow() as uow:
+        await uow.bookings.add(booking)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.bookings.lock(booking.id) == booking
+        assert await uow.bookings.lock(a_booking(booking.event_id).id) is None
+
+
 async def test_bulk_transitions_move_one_status_and_refund_paid_bookings(kit: BookingKit) -> None:
-    event_id = await kit.publish(4)
+    event_id = await kit.publish(5)
     paid = a_booking(event_id, status=BookingStatus.CONFIRMED, payment_status=PaymentStatus.PAID)
+    partly = a_booking(
+        event_id, status=BookingStatus.CONFIRMED, payment_status=PaymentStatus.PARTIALLY_REFUNDED
+    )
     free = a_booking(event_id, status=BookingStatus.CONFIRMED, payment_status=PaymentStatus.NOT_REQUIRED)
     pending = a_booking(event_id)
     elsewhere = a_booking(await kit.publish(1), status=BookingStatus.CONFIRMED)
     async with kit.new_uow() as uow:
-        for booking in (paid, free, pending, elsewhere):
+        for booking in (paid, partly, free, pending, elsewhere):
             await uow.bookings.add(booking)
         moved = await uow.bookings.transition_all(
-            event_id, expected=BookingStatus.CONFIRMED, new=BookingStatus.CANCELLED, now=NOW, refund_paid=True
+            event_id,
+            expected=BookingStatus.CONFIRMED,
+            new=BookingStatus.CANCELLED,
+            now=NOW,
+            refund_held_money=True,
         )
         await uow.commit()
 
     assert {(b.id, b.status, b.payment_status) for b in moved} == {
         (paid.id, BookingStatus.CANCELLED, PaymentStatus.REFUND_PENDING),
+        (partly.id, BookingStatus.CANCELLED, PaymentStatus.REFUND_PENDING),
         (free.id, BookingStatus.CANCELLED, PaymentStatus.NOT_REQUIRED),
     }
     async with kit.new_uow() as uow:

@@ -144,7 +144,7 @@ class PaymentsKit:
             )
 
     async def confirm_paid(self, booking_id: uuid.UUID) -> Booking | None:
-        return await ConfirmPaidBooking(self.booking.new_uow(), self.clock)(booking_id)
+        return await ConfirmPaidBooking(self.booking.new_uow(), self.clock, self.booking.policy)(booking_id)
 
     async def expire_holds(self) -> int:
         uow = self.booking.new_uow()

@@ -38,6 +38,7 @@ from aquastream.domain.booking.model import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from aquastream.domain.booking.payments import ConfirmPaidBooking
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.queries import (
     ExportParticipants,
@@ -78,6 +79,7 @@ class BookingWorld:
         self.event_bookings = ListEventBookings(uow(), access)
         self.export = ExportParticipants(uow(), access, self.participants)
         self.expire_holds = ExpireHolds(uow(), clock, self.payments, policy_)
+        self.confirm_paid = ConfirmPaidBooking(uow(), clock, policy_)
         self.lapse_windows = LapseWaitlistWindows(uow(), clock, policy_)
         self.hand_over = HandOverFreedSeats(uow(), clock, policy_)
         self.complete_event = CompleteEventBookings(uow(), clock)
@@ -182,3 +184,5 @@ class BookingWorld:
         assert len(active_users) == len(set(active_users))
         live_users = [e.user_id for e in entries if e.is_live]
         assert len(live_users) == len(set(live_users))
+        # Nobody holds two seats: a booking and a place in the queue exclude each other.
+        assert not set(active_users) & set(live_users), (active_users, entries)

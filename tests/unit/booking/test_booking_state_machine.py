@@ -2,9 +2,11 @@
 
 After every step: seat-holding bookings + held seats + free seats == capacity, no counter is
 negative, the waiting counter equals the WAITING entries, positions are strictly increasing,
-each user has at most one active booking and one live entry, a seat held for a notified
-user is taken by nobody else, and no seat stays free while someone waits (except between a
-capacity increase and the hand-over its event triggers).
+each user has at most one active booking and one live entry and never both (nobody holds two
+seats), a seat held for a notified user is taken by nobody else, and no seat stays free while
+someone waits (except between a capacity increase and the hand-over its event triggers).
+Payments arrive in time or late (after the hold expired or the booking was cancelled): a late
+one re-takes a seat by the rules of a new booking or is refunded.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from aquastream.domain.booking.errors import EventFull, WaitlistOfferExpired
-from aquastream.domain.booking.model import Booking, BookingStatus, WaitlistStatus
+from aquastream.domain.booking.model import Booking, BookingStatus, PaymentStatus, WaitlistStatus
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.shared.errors import DomainError
 from aquastream.domain.shared.principal import Principal
@@ -57,7 +59,10 @@ class BookingMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         self.loop.close()
 
-    @initialize(capacity=st.integers(min_value=1, max_value=2), paid=st.booleans())
+    # Mostly paid events: only they have holds, payments and late payments.
+    @initialize(
+        capacity=st.integers(min_value=1, max_value=2), paid=st.sampled_from([True, True, True, False])
+    )
     def publish(self, capacity: int, paid: bool) -> None:
         self.event_id = self.run(
             self.world.publish(capacity, price=Decimal(1500) if paid else None, starts_in=timedelta(days=365))
@@ -147,6 +152,79 @@ class BookingMachine(RuleBasedStateMachine):
         booking = self.active_booking(owner)
         assert booking is not None
         self.run(self.world.confirm(self.world.organizer, booking.id))
+
+    def unpaid_and_ended(self) -> list[Booking]:
+        """Bookings whose hold ended (expired or cancelled) with their payment still to come."""
+        return [
+            b
+            for b in self.world.bookings(self.event_id)
+            if b.status in (BookingStatus.EXPIRED, BookingStatus.CANCELLED)
+            and b.payment_status is PaymentStatus.PENDING
+        ]
+
+    @precondition(lambda self: self.with_active_booking(BookingStatus.PENDING))
+    @rule(data=st.data())
+    def payment_arrives(self, data: st.DataObject) -> None:
+        owner = data.draw(st.sampled_from(self.with_active_booking(BookingStatus.PENDING)))
+        booking = self.active_booking(owner)
+        assert booking is not None
+        settled = self.run(self.world.confirm_paid(booking.id))
+        assert settled is not None
+        assert (settled.status, settled.payment_status) == (BookingStatus.CONFIRMED, PaymentStatus.PAID)
+
+    def offered_late_payers(self) -> list[Booking]:
+        notified = {u.user_id for u in self.queued(WaitlistStatus.NOTIFIED)}
+        return [b for b in self.unpaid_and_ended() if b.user_id in notified]
+
+    @precondition(lambda self: self.unpaid_and_ended())
+    @rule(data=st.data())
+    def late_payment_arrives(self, data: st.DataObject) -> None:
+        self.settle_late_payment(data.draw(st.sampled_from(self.unpaid_and_ended())))
+
+    @precondition(lambda self: self.offered_late_payers())
+    @rule(data=st.data())
+    def late_payment_reaches_an_offered_payer(self, data: st.DataObject) -> None:
+        """The case that once left a payer with a booking and a held seat."""
+        self.settle_late_payment(data.draw(st.sampled_from(self.offered_late_payers())))
+
+    def settle_late_payment(self, booking: Booking) -> None:
+        before = self.world.inventory(self.event_id)
+        payer = next(u for u in self.users if u.user_id == booking.user_id)
+        had_other_booking = self.active_booking(payer) is not None
+        offered = payer in self.queued(WaitlistStatus.NOTIFIED)
+        settled = self.run(self.world.confirm_paid(booking.id))
+        assert settled is not None
+        if settled.status is BookingStatus.CONFIRMED:
+            assert booking.status is BookingStatus.EXPIRED
+            assert settled.payment_status is PaymentStatus.PAID
+            assert not had_other_booking
+            # The seat held for the payer, or a free one while nobody waits: never another's.
+            assert offered or (before.available > 0 and before.waiting == 0), before
+            assert payer not in self.queued()
+        else:
+            assert settled.status is booking.status
+            assert settled.payment_status is PaymentStatus.REFUND_PENDING
+            assert self.world.inventory(self.event_id) == before
+        # A second delivery of the same payment changes nothing.
+        assert self.run(self.world.confirm_paid(booking.id)) == settled
+
+    @precondition(lambda self: self.unpaid_and_ended())
+    @rule(data=st.data())
+    def late_payer_queues(self, data: st.DataObject) -> None:
+        """Whose hold ended may queue before their payment arrives and be offered a seat: the
+        others take the free seats (so that there is a queue to join), then one of them may
+        give theirs up (so that the queue moves)."""
+        booking = data.draw(st.sampled_from(self.unpaid_and_ended()))
+        payer = next(u for u in self.users if u.user_id == booking.user_id)
+        for other in self.users:
+            if other != payer:
+                self.try_to_book(other)
+        self.attempt(self.world.join(payer, self.event_id))
+        holders = [u for u in self.with_active_booking() if u != payer]
+        if holders and data.draw(st.booleans()):
+            leaving = self.active_booking(data.draw(st.sampled_from(holders)))
+            assert leaving is not None
+            self.run(self.world.cancel(self.world.organizer, leaving.id))
 
     @rule(who=users)
     def join(self, who: int) -> None:

@@ -83,7 +83,7 @@ class PaymentsWorld(BookingWorld):
         self.moderation = ModerationQueue(uow(), self.organizers)
         self.set_payee = SetPayeeAccount(uow(), clock, self.organizers)
         self.get_payee = GetPayeeAccount(uow(), self.organizers)
-        self.confirm_paid = ConfirmPaidBooking(self.new_uow(), clock)
+        self.confirm_paid = ConfirmPaidBooking(self.new_uow(), clock, self.policy)
         self.settle_refund = SettleRefund(self.new_uow(), clock)
         self.probe = PaymentHoldProbe(
             MemoryPaymentRepository(self.db), self.providers, self.payments_policy, timeout_seconds=1

@@ -17,6 +17,7 @@ from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.domain.booking.errors import BookingDuplicate, WaitlistDuplicate
 from aquastream.domain.booking.model import (
     ACTIVE_STATUSES,
+    MONEY_HELD,
     Booking,
     BookingLogEntry,
     BookingStatus,
@@ -162,13 +163,23 @@ class MemoryBookingRepository(_Table):
         return found[0] if found else None
 
     def _move(
-        self, booking: Booking, new: BookingStatus, now: datetime, payment_status: PaymentStatus | None
+        self,
+        booking: Booking,
+        new: BookingStatus,
+        now: datetime,
+        payment_status: PaymentStatus | None,
+        refund_held_money: bool = False,
     ) -> Booking:
+        if refund_held_money and booking.payment_status in MONEY_HELD:
+            payment_status = PaymentStatus.REFUND_PENDING
         updated = dataclasses.replace(
             booking, status=new, updated_at=now, payment_status=payment_status or booking.payment_status
         )
         self._rows[booking.id] = updated
         return updated
+
+    async def lock(self, booking_id: uuid.UUID) -> Booking | None:
+        return await self.get(booking_id)
 
     async def transition(
         self,
@@ -178,11 +189,12 @@ class MemoryBookingRepository(_Table):
         new: BookingStatus,
         now: datetime,
         payment_status: PaymentStatus | None = None,
+        refund_held_money: bool = False,
     ) -> Booking | None:
         booking: Booking | None = self._rows.get(booking_id)
         if booking is None or booking.status is not expected:
             return None
-        return self._move(booking, new, now, payment_status)
+        return self._move(booking, new, now, payment_status, refund_held_money)
 
     async def transition_all(
         self,
@@ -191,17 +203,10 @@ class MemoryBookingRepository(_Table):
         expected: BookingStatus,
         new: BookingStatus,
         now: datetime,
-        refund_paid: bool = False,
+        refund_held_money: bool = False,
     ) -> list[Booking]:
         return [
-            self._move(
-                booking,
-                new,
-                now,
-                PaymentStatus.REFUND_PENDING
-                if refund_paid and booking.payment_status is PaymentStatus.PAID
-                else None,
-            )
+            self._move(booking, new, now, None, refund_held_money)
             for booking in self._in_booking_order(
                 self._where(lambda b: b.event_id == event_id and b.status is expected)
             )

@@ -12,17 +12,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from aquastream.domain.booking.events import BookingCancelled, BookingExpired, RefundRequested, WaitlistClosed
+from aquastream.domain.booking.events import WaitlistClosed
 from aquastream.domain.booking.handover import hand_over_free_seats, pass_on_held_seat, return_seat
-from aquastream.domain.booking.model import (
-    BookingStatus,
-    LogReason,
-    PaymentStatus,
-    WaitlistAction,
-    WaitlistStatus,
-)
+from aquastream.domain.booking.lifecycle import BookingLifecycle
+from aquastream.domain.booking.model import BookingStatus, LogReason, WaitlistAction, WaitlistStatus
 from aquastream.domain.booking.policy import BookingPolicy
-from aquastream.domain.booking.records import audit_entry, log_entry
+from aquastream.domain.booking.records import audit_entry
 from aquastream.ports.booking import BookingUnitOfWork, PaymentStatusProbe
 from aquastream.ports.clock import Clock
 
@@ -53,31 +48,23 @@ class ExpireHolds:
         expired = 0
         async with self._uow:
             now = self._clock.now()
+            lifecycle = BookingLifecycle(self._uow)
             claimed = await self._uow.bookings.claim_expired(now=now, limit=self._policy.expiry_batch_size)
             for booking in sorted(claimed, key=lambda b: (b.event_id, b.id)):
                 keep_until = await self._payments.hold_until(booking.id, now=now)
                 if keep_until is not None and keep_until > now:
                     await self._uow.bookings.extend_hold(booking.id, until=keep_until, now=now)
                     continue
-                done = await self._uow.bookings.transition(
-                    booking.id, expected=BookingStatus.PENDING, new=BookingStatus.EXPIRED, now=now
+                done = await lifecycle.move(
+                    booking.id,
+                    old=BookingStatus.PENDING,
+                    new=BookingStatus.EXPIRED,
+                    reason=LogReason.HOLD_EXPIRED,
+                    actor_id=None,
+                    at=now,
                 )
                 if done is None:
                     continue
-                await self._uow.log.add(
-                    log_entry(
-                        done,
-                        old_status=BookingStatus.PENDING,
-                        reason=LogReason.HOLD_EXPIRED,
-                        actor_id=None,
-                        at=now,
-                    )
-                )
-                self._uow.collect(
-                    BookingExpired(
-                        occurred_at=now, booking_id=done.id, event_id=done.event_id, user_id=done.user_id
-                    )
-                )
                 await return_seat(self._uow, booking.event_id, now=now, policy=self._policy)
                 expired += 1
             await self._uow.commit()
@@ -185,20 +172,12 @@ class CompleteEventBookings:
     async def __call__(self, event_id: uuid.UUID) -> int:
         async with self._uow:
             now = self._clock.now()
-            completed = await self._uow.bookings.transition_all(
-                event_id, expected=BookingStatus.CONFIRMED, new=BookingStatus.COMPLETED, now=now
-            )
-            await self._uow.log.add(
-                *(
-                    log_entry(
-                        booking,
-                        old_status=BookingStatus.CONFIRMED,
-                        reason=LogReason.EVENT_COMPLETED,
-                        actor_id=None,
-                        at=now,
-                    )
-                    for booking in completed
-                )
+            completed = await BookingLifecycle(self._uow).move_all(
+                event_id,
+                old=BookingStatus.CONFIRMED,
+                new=BookingStatus.COMPLETED,
+                reason=LogReason.EVENT_COMPLETED,
+                at=now,
             )
             if await self._uow.inventories.lock(event_id) is not None:
                 await _close_queue(self._uow, event_id, now=now)
@@ -211,9 +190,9 @@ class CancelEventBookings:
     ``EventCancelled``.
 
     Rules:
-    - every PENDING and CONFIRMED booking becomes CANCELLED (logged) and its seat returns;
-    - a PAID one becomes REFUND_PENDING and raises ``RefundRequested``;
-    - every cancelled booking raises ``BookingCancelled``, so that its owner is notified;
+    - every PENDING and CONFIRMED booking becomes CANCELLED and its seat returns; as every
+      cancellation does (``lifecycle``), it is logged and raises ``BookingCancelled`` (its
+      owner is notified), and money held for it goes back (``RefundRequested``);
     - the waitlist is closed, and everyone in it hears of it (``WaitlistClosed``).
     Idempotent. Returns how many bookings were cancelled.
     """
@@ -226,46 +205,12 @@ class CancelEventBookings:
         cancelled_count = 0
         async with self._uow:
             now = self._clock.now()
-            for expected in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
-                cancelled = await self._uow.bookings.transition_all(
-                    event_id, expected=expected, new=BookingStatus.CANCELLED, now=now, refund_paid=True
+            lifecycle = BookingLifecycle(self._uow)
+            for old in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
+                cancelled = await lifecycle.move_all(
+                    event_id, old=old, new=BookingStatus.CANCELLED, reason=LogReason.EVENT_CANCELLED, at=now
                 )
                 cancelled_count += len(cancelled)
-                await self._uow.log.add(
-                    *(
-                        log_entry(
-                            booking,
-                            old_status=expected,
-                            reason=LogReason.EVENT_CANCELLED,
-                            actor_id=None,
-                            at=now,
-                        )
-                        for booking in cancelled
-                    )
-                )
-                for booking in cancelled:
-                    self._uow.collect(
-                        BookingCancelled(
-                            occurred_at=now,
-                            booking_id=booking.id,
-                            event_id=event_id,
-                            user_id=booking.user_id,
-                            reason=LogReason.EVENT_CANCELLED,
-                            actor_id=None,
-                        )
-                    )
-                    if booking.payment_status is PaymentStatus.REFUND_PENDING:
-                        self._uow.collect(
-                            RefundRequested(
-                                occurred_at=now,
-                                booking_id=booking.id,
-                                event_id=event_id,
-                                user_id=booking.user_id,
-                                amount=booking.amount,
-                                currency=booking.currency,
-                                reason=LogReason.EVENT_CANCELLED,
-                            )
-                        )
             if await self._uow.inventories.lock(event_id) is not None:
                 if cancelled_count:
                     await self._uow.inventories.release_seats(event_id, cancelled_count)

@@ -11,22 +11,10 @@ from aquastream.domain.booking.errors import (
     EventAlreadyStarted,
     EventNotStarted,
 )
-from aquastream.domain.booking.events import (
-    BookingCancelled,
-    BookingConfirmed,
-    BookingMarkedNoShow,
-    RefundRequested,
-)
 from aquastream.domain.booking.handover import return_seat
-from aquastream.domain.booking.model import (
-    ACTIVE_STATUSES,
-    Booking,
-    BookingStatus,
-    LogReason,
-    PaymentStatus,
-)
+from aquastream.domain.booking.lifecycle import BookingLifecycle
+from aquastream.domain.booking.model import ACTIVE_STATUSES, Booking, BookingStatus, LogReason, PaymentStatus
 from aquastream.domain.booking.policy import BookingPolicy
-from aquastream.domain.booking.records import log_entry
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import BookingUnitOfWork, OrganizerAccess
 from aquastream.ports.clock import Clock
@@ -41,7 +29,8 @@ class CancelBooking:
     - the owner may cancel until the event starts (``EventAlreadyStarted``), the organizer
       and admins at any time;
     - the seat returns and, if anyone waits, is held for the first in the queue;
-    - a paid CONFIRMED booking becomes REFUND_PENDING and raises ``RefundRequested``;
+    - money held for it (PAID, PARTIALLY_REFUNDED) goes back: the payment becomes
+      REFUND_PENDING and ``RefundRequested`` is raised (the lifecycle's rule);
     - the log row and ``BookingCancelled`` commit with the change.
     """
 
@@ -62,46 +51,16 @@ class CancelBooking:
                 raise BookingStatusConflict()
             if not found.is_manager and found.inventory.has_started(now):
                 raise EventAlreadyStarted()
-            refund = (
-                booking.status is BookingStatus.CONFIRMED and booking.payment_status is PaymentStatus.PAID
-            )
-            cancelled = await self._uow.bookings.transition(
+            cancelled = await BookingLifecycle(self._uow).move(
                 booking.id,
-                expected=booking.status,
+                old=booking.status,
                 new=BookingStatus.CANCELLED,
-                now=now,
-                payment_status=PaymentStatus.REFUND_PENDING if refund else None,
+                reason=LogReason.CANCELLED_BY_USER if found.is_owner else LogReason.CANCELLED_BY_ORGANIZER,
+                actor_id=principal.user_id,
+                at=now,
             )
             if cancelled is None:
                 raise BookingStatusConflict()
-            reason = LogReason.CANCELLED_BY_USER if found.is_owner else LogReason.CANCELLED_BY_ORGANIZER
-            await self._uow.log.add(
-                log_entry(
-                    cancelled, old_status=booking.status, reason=reason, actor_id=principal.user_id, at=now
-                )
-            )
-            self._uow.collect(
-                BookingCancelled(
-                    occurred_at=now,
-                    booking_id=booking.id,
-                    event_id=booking.event_id,
-                    user_id=booking.user_id,
-                    reason=reason,
-                    actor_id=principal.user_id,
-                )
-            )
-            if refund:
-                self._uow.collect(
-                    RefundRequested(
-                        occurred_at=now,
-                        booking_id=booking.id,
-                        event_id=booking.event_id,
-                        user_id=booking.user_id,
-                        amount=booking.amount,
-                        currency=booking.currency,
-                        reason=reason,
-                    )
-                )
             await return_seat(self._uow, booking.event_id, now=now, policy=self._policy)
             await self._uow.commit()
         return cancelled
@@ -130,32 +89,17 @@ class ConfirmBooking:
                 raise BookingForbidden()
             if found.booking.status is not BookingStatus.PENDING:
                 raise BookingStatusConflict()
-            confirmed = await self._uow.bookings.transition(
+            confirmed = await BookingLifecycle(self._uow).move(
                 booking_id,
-                expected=BookingStatus.PENDING,
+                old=BookingStatus.PENDING,
                 new=BookingStatus.CONFIRMED,
-                now=now,
+                reason=LogReason.CONFIRMED_BY_ORGANIZER,
+                actor_id=principal.user_id,
+                at=now,
                 payment_status=PaymentStatus.PAID,
             )
             if confirmed is None:
                 raise BookingStatusConflict()
-            await self._uow.log.add(
-                log_entry(
-                    confirmed,
-                    old_status=BookingStatus.PENDING,
-                    reason=LogReason.CONFIRMED_BY_ORGANIZER,
-                    actor_id=principal.user_id,
-                    at=now,
-                )
-            )
-            self._uow.collect(
-                BookingConfirmed(
-                    occurred_at=now,
-                    booking_id=confirmed.id,
-                    event_id=confirmed.event_id,
-                    user_id=confirmed.user_id,
-                )
-            )
             await self._uow.commit()
         return confirmed
 
@@ -186,24 +130,15 @@ class MarkNoShow:
                 raise BookingStatusConflict()
             if not found.inventory.has_started(now):
                 raise EventNotStarted()
-            marked = await self._uow.bookings.transition(
-                booking_id, expected=BookingStatus.CONFIRMED, new=BookingStatus.NO_SHOW, now=now
+            marked = await BookingLifecycle(self._uow).move(
+                booking_id,
+                old=BookingStatus.CONFIRMED,
+                new=BookingStatus.NO_SHOW,
+                reason=LogReason.NO_SHOW,
+                actor_id=principal.user_id,
+                at=now,
             )
             if marked is None:
                 raise BookingStatusConflict()
-            await self._uow.log.add(
-                log_entry(
-                    marked,
-                    old_status=BookingStatus.CONFIRMED,
-                    reason=LogReason.NO_SHOW,
-                    actor_id=principal.user_id,
-                    at=now,
-                )
-            )
-            self._uow.collect(
-                BookingMarkedNoShow(
-                    occurred_at=now, booking_id=marked.id, event_id=marked.event_id, user_id=marked.user_id
-                )
-            )
             await self._uow.commit()
         return marked

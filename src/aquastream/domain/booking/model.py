@@ -37,8 +37,13 @@ class PaymentStatus(StrEnum):
     NOT_REQUIRED = "NOT_REQUIRED"
     PENDING = "PENDING"
     PAID = "PAID"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"  # the organizer returned a part; the booking stands
     REFUND_PENDING = "REFUND_PENDING"
     REFUNDED = "REFUNDED"
+
+
+# Money is held for the booking: cancelling it asks for a refund of what is left.
+MONEY_HELD = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED})
 
 
 class LogReason(StrEnum):

@@ -21,6 +21,7 @@ from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.errors import BookingDuplicate
 from aquastream.domain.booking.model import (
     ACTIVE_STATUSES,
+    MONEY_HELD,
     Booking,
     BookingLogEntry,
     BookingStatus,
@@ -62,6 +63,9 @@ class SqlBookingRepository(SqlRepository):
             )
         )
 
+    async def lock(self, booking_id: uuid.UUID) -> Booking | None:
+        return await self._one(select(bookings).where(bookings.c.id == booking_id).with_for_update())
+
     async def transition(
         self,
         booking_id: uuid.UUID,
@@ -70,10 +74,9 @@ class SqlBookingRepository(SqlRepository):
         new: BookingStatus,
         now: datetime,
         payment_status: PaymentStatus | None = None,
+        refund_held_money: bool = False,
     ) -> Booking | None:
-        values: dict[str, Any] = {"status": new.value, "updated_at": now}
-        if payment_status is not None:
-            values["payment_status"] = payment_status.value
+        values = _moved(new, now, payment_status, refund_held_money)
         statement = (
             update(bookings)
             .where(bookings.c.id == booking_id, bookings.c.status == expected.value)
@@ -89,15 +92,10 @@ class SqlBookingRepository(SqlRepository):
         expected: BookingStatus,
         new: BookingStatus,
         now: datetime,
-        refund_paid: bool = False,
+        refund_held_money: bool = False,
     ) -> list[Booking]:
         c = bookings.c
-        values: dict[str, Any] = {"status": new.value, "updated_at": now}
-        if refund_paid:
-            values["payment_status"] = case(
-                (c.payment_status == PaymentStatus.PAID.value, PaymentStatus.REFUND_PENDING.value),
-                else_=c.payment_status,
-            )
+        values = _moved(new, now, None, refund_held_money)
         statement = (
             update(bookings)
             .where(c.event_id == event_id, c.status == expected.value)
@@ -165,6 +163,24 @@ class SqlBookingRepository(SqlRepository):
         self, event_id: uuid.UUID, *, statuses: Collection[BookingStatus]
     ) -> list[Booking]:
         return await self._many(self._listing(bookings.c.event_id == event_id, statuses=statuses))
+
+
+def _moved(
+    new: BookingStatus, now: datetime, payment_status: PaymentStatus | None, refund_held_money: bool
+) -> dict[str, Any]:
+    """The SET clause of a status change."""
+    values: dict[str, Any] = {"status": new.value, "updated_at": now}
+    if payment_status is not None:
+        values["payment_status"] = payment_status.value
+    elif refund_held_money:
+        values["payment_status"] = case(
+            (
+                bookings.c.payment_status.in_([s.value for s in MONEY_HELD]),
+                PaymentStatus.REFUND_PENDING.value,
+            ),
+            else_=bookings.c.payment_status,
+        )
+    return values
 
 
 class SqlBookingLog(SqlRepository):
