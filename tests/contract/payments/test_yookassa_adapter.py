@@ -159,9 +159,33 @@ async def test_a_notification_is_believed_only_as_far_as_the_api_confirms_it(
     claimed = await adapter.verify_webhook(_notification("payment.succeeded", checkout.provider_payment_id))
 
     assert claimed.payment.status is ProviderStatus.PENDING  # the API says pending
-    assert claimed.event_id == f"payment.succeeded:{checkout.provider_payment_id}"
     with pytest.raises(InvalidWebhookSignature):
         await adapter.verify_webhook(_notification("payment.succeeded", "forged-id"))
+
+
+async def test_a_notification_is_known_by_what_the_api_confirmed_not_by_its_body(
+    fake: FakeYooKassa, client: httpx.AsyncClient
+) -> None:
+    adapter = _adapter(fake, client)
+    checkout = await adapter.create(_request())
+    payment_id = checkout.provider_payment_id
+    assert payment_id is not None
+
+    forged = await adapter.verify_webhook(_notification("payment.succeeded", payment_id))
+    fake.payments[payment_id]["status"] = "succeeded"
+    genuine = await adapter.verify_webhook(_notification("payment.succeeded", payment_id))
+    refund_body = {
+        "type": "notification",
+        "event": "refund.succeeded",
+        "object": {"id": "rf-1", "payment_id": payment_id},
+    }
+    refunded = await adapter.verify_webhook(WebhookDelivery({}, json.dumps(refund_body).encode()))
+
+    # The forged claim cannot take the id of the genuine news that follows it...
+    assert forged.event_id != genuine.event_id
+    assert genuine.payment.status is ProviderStatus.SUCCEEDED
+    # ...and news the API already confirmed is a repeat, whatever event announces it.
+    assert refunded.event_id == genuine.event_id
 
 
 async def test_the_ip_allowlist_refuses_other_senders(fake: FakeYooKassa, client: httpx.AsyncClient) -> None:

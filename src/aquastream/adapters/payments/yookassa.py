@@ -5,6 +5,8 @@ Requests authenticate with HTTP Basic (shop id : secret key) and carry an ``Idem
 (our payment or refund id), so a retried request never charges or refunds twice. YooKassa
 does not sign its notifications: the notification only names the payment, whose state is
 then fetched from the API; optionally the sender's IP must be in YooKassa's published ranges.
+A notification is known by what the API confirmed (the payment's id and status), so repeats
+of one piece of news are recognised whatever their bodies say.
 """
 
 from __future__ import annotations
@@ -143,8 +145,12 @@ class YooKassaProvider:
             ):
                 raise InvalidWebhookSignature("YooKassa does not know the notified payment.") from None
             raise
-        # The API's answer, not the notification, is what counts.
-        return WebhookNotice(event_id=f"{event}:{subject['id']}", payment=payment, payload=notification)
+        # The API's answer, not the notification, is what counts, for duplicates too: an event id
+        # read from the unsigned body would let a forged "succeeded" about a payment still
+        # pending take the id of the genuine notification to come, which would then be
+        # dismissed as a repeat. The verified payment and status name what is news.
+        event_id = f"{payment.provider_payment_id}:{payment.status.value}"
+        return WebhookNotice(event_id=event_id, payment=payment, payload=notification)
 
     def _allowed(self, client_ip: str | None) -> bool:
         if client_ip is None:

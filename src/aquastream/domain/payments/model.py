@@ -259,8 +259,8 @@ class WebhookDelivery:
 
 @dataclass(frozen=True, slots=True)
 class WebhookNotice:
-    """An authentic notification: the provider's event id, the payment it speaks of, the raw
-    payload (masked before it is stored)."""
+    """An authentic notification: its event id (the provider's signed one, or one made only of
+    verified facts), the payment it speaks of, the raw payload (masked before it is stored)."""
 
     event_id: str
     payment: ProviderPayment

@@ -34,8 +34,10 @@ class ProcessWebhook:
     - the provider must be known and configured (``ProviderUnknown``: 404);
     - authenticity as the provider defines it, checked by its adapter before anything is
       stored (``InvalidWebhookSignature``: 401, nothing stored);
-    - every accepted notification is stored once, masked, under its provider event id: a
-      duplicate (even one delivered concurrently) is acknowledged and changes nothing;
+    - every accepted notification is stored once, masked, under its event id: a duplicate
+      (even one delivered concurrently) is acknowledged and changes nothing. The id is one the
+      provider signed, or, where nothing is signed (YooKassa), made only of what the
+      provider's API confirmed, so an unverified body never claims the id of news to come;
     - the payment is found by the provider's id, else by our id echoed by the provider;
     - amount and currency must equal the payment's (else stored as AMOUNT_MISMATCH, logged,
       and the payment is left alone);
