@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -95,6 +96,48 @@ async def test_a_stripe_checkout_confirms_the_booking(
     )
     assert refund.status_code == 201, refund.text
     assert stripe.requests[-1].form() == {"payment_intent": "pi_1", "amount": "10000"}
+
+
+async def test_authentic_stripe_events_not_followed_are_acknowledged_and_change_nothing(
+    api: Client,
+    cast: Cast,
+    people: People,
+    stripe: FakeStripe,
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"])
+    session = stripe.sessions[payment["confirmation"]["sessionId"]]
+    intent = {"id": "pi_1", "object": "payment_intent", "metadata": {"payment_id": payment["id"]}}
+    charge = {"id": "ch_1", "object": "charge", "paid": True, "amount": 150000, "currency": "rub"}
+    events = [
+        {"id": "evt_intent", "type": "payment_intent.created", "data": {"object": intent}},
+        {"id": "evt_charge", "type": "charge.succeeded", "data": {"object": charge}},
+        {"id": "evt_not_a_session", "type": "checkout.session.completed", "data": {"object": charge}},
+    ]
+    caplog.set_level(logging.INFO, logger="aquastream.payments.webhooks")
+
+    for event in events:
+        body, headers = _signed(event, clock)
+        answer = await api.post(f"{API}/webhooks/payments/stripe", content=body, headers=headers)
+        assert (answer.status_code, answer.json()["outcome"]) == (200, "IGNORED"), answer.text
+    forged_body, forged_headers = _signed(events[1], clock, secret="whsec_other")
+    assert_problem(
+        await api.post(f"{API}/webhooks/payments/stripe", content=forged_body, headers=forged_headers),
+        401,
+        "webhook.invalid_signature",
+    )
+    await drain_outbox(api)
+
+    assert (await fetched(api, people.pavel, f"/payments/{payment['id']}"))["status"] == "PENDING"
+    assert (await fetched(api, people.pavel, f"/bookings/{booking['id']}"))["status"] == "PENDING"
+    assert session["status"] == "open"
+    logged = [record for record in caplog.records if record.name == "aquastream.payments.webhooks"]
+    assert [(r.levelno, r.event_type, r.event_id) for r in logged] == [  # type: ignore[attr-defined]
+        (logging.INFO, event["type"], event["id"]) for event in events
+    ]
+    assert all(SECRET_KEY not in r.getMessage() and WEBHOOK_SECRET not in r.getMessage() for r in logged)
 
 
 async def test_a_forged_yookassa_notification_does_not_hide_the_genuine_one(

@@ -21,6 +21,7 @@ from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.payments.stripe import StripeProvider
 from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderFailed
 from aquastream.domain.payments.model import CheckoutRequest, ProviderStatus, WebhookDelivery
+from aquastream.domain.shared.errors import ValidationFailed
 
 from .fake_providers import Answer, FakeProvider, Recorded, serving
 
@@ -136,6 +137,31 @@ async def test_a_signed_completed_session_is_a_success(fake: FakeStripe, adapter
     assert (notice.payment.status, notice.payment.reference) == (ProviderStatus.SUCCEEDED, reference)
     assert (notice.payment.amount, notice.payment.currency) == (Decimal("1500.00"), "RUB")
     assert expired.payment.status is ProviderStatus.FAILED
+
+
+async def test_authentic_events_about_no_checkout_payment_carry_no_payment(adapter: StripeProvider) -> None:
+    intent = {"id": "pi_1", "object": "payment_intent", "status": "requires_payment_method"}
+    charge = {"id": "ch_1", "object": "charge", "paid": True, "payment_intent": "pi_1"}
+
+    for event in (
+        _event(intent, "payment_intent.created"),
+        _event(charge, "charge.succeeded"),
+        _event({"id": "cus_1", "object": "customer"}, "customer.created"),
+        _event(charge, "checkout.session.completed"),  # not a session
+    ):
+        notice = await adapter.verify_webhook(_signed(event))
+        assert (notice.event_id, notice.event_type, notice.payment) == ("evt_1", event["type"], None)
+
+
+async def test_a_signed_event_without_an_id_or_with_a_broken_session_is_malformed(
+    adapter: StripeProvider,
+) -> None:
+    nameless = {"object": "event", "type": "checkout.session.completed", "data": {"object": {}}}
+    broken = _event({"object": "checkout.session", "amount_total": "lots"})
+
+    for event in (nameless, broken):
+        with pytest.raises(ValidationFailed):
+            await adapter.verify_webhook(_signed(event))
 
 
 async def test_bad_signatures_and_stale_timestamps_are_refused(adapter: StripeProvider) -> None:

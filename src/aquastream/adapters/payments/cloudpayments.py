@@ -116,7 +116,9 @@ class CloudPaymentsProvider:
         payment = _payment(notification)
         operation = notification.get("OperationType", "Payment")
         event_id = f"{operation}:{notification['TransactionId']}:{payment.status.value}"
-        return WebhookNotice(event_id=event_id, payment=payment, payload=notification)
+        return WebhookNotice(
+            event_id=event_id, event_type=str(operation), payment=payment, payload=notification
+        )
 
 
 def _fields(delivery: WebhookDelivery) -> dict[str, Any]:

@@ -116,6 +116,8 @@ class SandboxProvider:
                 currency=event.get("currency"),
                 reference=uuid.UUID(event["reference"]) if event.get("reference") else None,
             )
-            return WebhookNotice(event_id=str(event["id"]), payment=payment, payload=event)
+            return WebhookNotice(
+                event_id=str(event["id"]), event_type="payment", payment=payment, payload=event
+            )
         except (KeyError, ValueError):
             raise InvalidWebhookSignature("The notification is signed but not a sandbox event.") from None

@@ -150,7 +150,7 @@ class YooKassaProvider:
         # pending take the id of the genuine notification to come, which would then be
         # dismissed as a repeat. The verified payment and status name what is news.
         event_id = f"{payment.provider_payment_id}:{payment.status.value}"
-        return WebhookNotice(event_id=event_id, payment=payment, payload=notification)
+        return WebhookNotice(event_id=event_id, event_type=event, payment=payment, payload=notification)
 
     def _allowed(self, client_ip: str | None) -> bool:
         if client_ip is None:
