@@ -36,6 +36,35 @@ async def test_a_sandbox_card_payment_confirms_the_booking(api: Client, cast: Ca
     assert (confirmed["status"], confirmed["paymentStatus"]) == ("CONFIRMED", "PAID")
 
 
+async def test_posting_the_sandbox_page_with_no_body_pays(api: Client, cast: Cast, people: People) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"])
+    path = payment["confirmation"]["url"].removeprefix("http://localhost:8000")
+
+    paid = await api.post(path)  # what the README says: POST the confirmation.url
+
+    assert paid.request.content == b""
+    assert "content-type" not in paid.request.headers
+    assert (paid.status_code, paid.json()["outcome"]) == (200, "APPLIED"), paid.text
+    assert (await fetched(api, people.pavel, f"/payments/{payment['id']}"))["status"] == "SUCCEEDED"
+
+
+async def test_a_sandbox_page_body_must_name_a_known_outcome(api: Client, cast: Cast, people: People) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"])
+    path = payment["confirmation"]["url"].removeprefix("http://localhost:8000")
+
+    for body in ({"outcome": "MAYBE"}, {"result": "SUCCEEDED"}, [1]):
+        assert_problem(await api.post(path, json=body), 400, "validation.failed")
+    assert_problem(
+        await api.post(path, content=b"{", headers={"content-type": "application/json"}),
+        400,
+        "validation.failed",
+    )
+
+    assert (await fetched(api, people.pavel, f"/payments/{payment['id']}"))["status"] == "PENDING"
+
+
 async def test_a_failed_sandbox_payment_leaves_the_booking_pending(
     api: Client, cast: Cast, people: People
 ) -> None:

@@ -60,7 +60,7 @@ class RefundIn(CamelStruct, forbid_unknown_fields=True):
 
 
 class SandboxCompletionIn(CamelStruct, forbid_unknown_fields=True):
-    """How the sandbox payment ends."""
+    """How the sandbox payment ends; no body at all also pays it."""
 
     outcome: Literal["SUCCEEDED", "FAILED"] = "SUCCEEDED"
 
