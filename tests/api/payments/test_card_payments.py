@@ -135,6 +135,13 @@ async def test_the_payer_cancels_an_open_payment(api: Client, cast: Cast, people
     assert (cancelled.status_code, cancelled.json()["status"]) == (200, "CANCELLED")
     assert_problem(await api.post(path, headers=people.pavel.auth), 409, "payment.invalid_status")
 
+    # Cancelled at the sandbox too: its payment page can no longer make it succeed.
+    late = await complete_in_sandbox(api, payment)
+    assert (late.status_code, late.json()["outcome"]) == (200, "NO_CHANGE")
+    await drain_outbox(api)
+    assert (await fetched(api, people.pavel, f"/payments/{payment['id']}"))["status"] == "CANCELLED"
+    assert (await fetched(api, people.pavel, f"/bookings/{booking['id']}"))["status"] == "PENDING"
+
 
 async def test_payments_are_listed_for_their_payer_and_their_event(
     api: Client, cast: Cast, people: People

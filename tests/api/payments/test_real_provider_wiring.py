@@ -98,6 +98,23 @@ async def test_a_stripe_checkout_confirms_the_booking(
     assert stripe.requests[-1].form() == {"payment_intent": "pi_1", "amount": "10000"}
 
 
+async def test_cancelling_a_stripe_payment_expires_its_checkout_session(
+    api: Client, cast: Cast, people: People, stripe: FakeStripe
+) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"])
+    session = stripe.sessions[payment["confirmation"]["sessionId"]]
+
+    cancelled = await api.post(f"{API}/payments/{payment['id']}/cancel", headers=people.pavel.auth)
+
+    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "CANCELLED")
+    assert session["status"] == "expired"
+    assert (stripe.requests[-1].method, stripe.requests[-1].path) == (
+        "POST",
+        f"/v1/checkout/sessions/{session['id']}/expire",
+    )
+
+
 async def test_authentic_stripe_events_not_followed_are_acknowledged_and_change_nothing(
     api: Client,
     cast: Cast,

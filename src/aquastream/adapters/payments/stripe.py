@@ -124,6 +124,12 @@ class StripeProvider:
             raise ProviderFailed("Stripe refused the refund.")
         return str(refund["id"])
 
+    async def cancel(self, provider_payment_id: str) -> None:
+        """Expire the Checkout Session: the payer can no longer complete it. Stripe expires
+        only an open session; for one already completed it answers an error (the payment's
+        outcome arrives as an event)."""
+        await self._call("POST", f"/v1/checkout/sessions/{provider_payment_id}/expire")
+
     async def verify_webhook(self, delivery: WebhookDelivery) -> WebhookNotice:
         """An authentic event of a type not followed, or about something other than a Checkout
         Session, is a notice without a payment: answered with an error, Stripe would resend it

@@ -127,6 +127,19 @@ class YooKassaProvider:
             raise ProviderFailed("YooKassa refused the refund.")
         return str(answer["id"])
 
+    async def cancel(self, provider_payment_id: str) -> None:
+        """YooKassa cancels only a payment ``waiting_for_capture``. Ours are created with
+        ``capture: true``, so one still ``pending`` cannot be cancelled through the API: YooKassa
+        cancels it by itself when the payer does not pay in time, and nothing is done here."""
+        answer = await self._call("GET", f"/payments/{provider_payment_id}")
+        if answer.get("status") == "waiting_for_capture":
+            await self._call(
+                "POST",
+                f"/payments/{provider_payment_id}/cancel",
+                key=f"cancel-{provider_payment_id}",
+                body={},
+            )
+
     async def verify_webhook(self, delivery: WebhookDelivery) -> WebhookNotice:
         if self._networks and not self._allowed(delivery.client_ip):
             raise InvalidWebhookSignature("The notification does not come from YooKassa's addresses.")

@@ -137,7 +137,9 @@ class PaymentController(Controller):
     async def cancel(
         self, payment_id: PaymentId, caller: FromDishka[Principal], cancel_payment: FromDishka[CancelPayment]
     ) -> PaymentOut:
-        """The payer, for a PENDING or REJECTED payment (409 ``payment.invalid_status``)."""
+        """The payer, for a PENDING or REJECTED payment (409 ``payment.invalid_status``). A card
+        payment is then cancelled at its provider too where the provider allows it; should it
+        be paid there all the same, the booking settles it (confirmed, or refunded)."""
         return PaymentOut.of(await cancel_payment(caller, payment_id))
 
     @post("/{payment_id:uuid}/proof", status_code=HTTP_200_OK, summary="Hand in the bank's receipt (QR)")
