@@ -208,6 +208,12 @@ class PaymentProvider(Protocol):
         """The provider's refund id."""
         ...
 
+    async def cancel(self, provider_payment_id: str) -> None:
+        """Stop the payment at the provider, where the provider lets it be stopped, so the
+        payer can no longer pay it. A payment already paid there, or one the provider lets
+        lapse by itself, is left alone (its outcome is reported as usual)."""
+        ...
+
     async def verify_webhook(self, delivery: WebhookDelivery) -> WebhookNotice: ...
 
 

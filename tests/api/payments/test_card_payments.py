@@ -36,6 +36,35 @@ async def test_a_sandbox_card_payment_confirms_the_booking(api: Client, cast: Ca
     assert (confirmed["status"], confirmed["paymentStatus"]) == ("CONFIRMED", "PAID")
 
 
+async def test_posting_the_sandbox_page_with_no_body_pays(api: Client, cast: Cast, people: People) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"])
+    path = payment["confirmation"]["url"].removeprefix("http://localhost:8000")
+
+    paid = await api.post(path)  # what the README says: POST the confirmation.url
+
+    assert paid.request.content == b""
+    assert "content-type" not in paid.request.headers
+    assert (paid.status_code, paid.json()["outcome"]) == (200, "APPLIED"), paid.text
+    assert (await fetched(api, people.pavel, f"/payments/{payment['id']}"))["status"] == "SUCCEEDED"
+
+
+async def test_a_sandbox_page_body_must_name_a_known_outcome(api: Client, cast: Cast, people: People) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    payment = await started(api, people.pavel, booking["id"])
+    path = payment["confirmation"]["url"].removeprefix("http://localhost:8000")
+
+    for body in ({"outcome": "MAYBE"}, {"result": "SUCCEEDED"}, [1]):
+        assert_problem(await api.post(path, json=body), 400, "validation.failed")
+    assert_problem(
+        await api.post(path, content=b"{", headers={"content-type": "application/json"}),
+        400,
+        "validation.failed",
+    )
+
+    assert (await fetched(api, people.pavel, f"/payments/{payment['id']}"))["status"] == "PENDING"
+
+
 async def test_a_failed_sandbox_payment_leaves_the_booking_pending(
     api: Client, cast: Cast, people: People
 ) -> None:
@@ -105,6 +134,13 @@ async def test_the_payer_cancels_an_open_payment(api: Client, cast: Cast, people
     cancelled = await api.post(path, headers=people.pavel.auth)
     assert (cancelled.status_code, cancelled.json()["status"]) == (200, "CANCELLED")
     assert_problem(await api.post(path, headers=people.pavel.auth), 409, "payment.invalid_status")
+
+    # Cancelled at the sandbox too: its payment page can no longer make it succeed.
+    late = await complete_in_sandbox(api, payment)
+    assert (late.status_code, late.json()["outcome"]) == (200, "NO_CHANGE")
+    await drain_outbox(api)
+    assert (await fetched(api, people.pavel, f"/payments/{payment['id']}"))["status"] == "CANCELLED"
+    assert (await fetched(api, people.pavel, f"/bookings/{booking['id']}"))["status"] == "PENDING"
 
 
 async def test_payments_are_listed_for_their_payer_and_their_event(

@@ -63,6 +63,9 @@ async def test_the_payment_routes_are_documented(api: Client) -> None:
     }.items():
         assert verbs <= set(paths[path]), path
     assert "PaymentOut" in document["components"]["schemas"]
+    sandbox_page = paths["/api/v1/payments/sandbox/{provider_payment_id}/complete"]["post"]
+    assert sandbox_page["requestBody"]["required"] is False  # a bare POST pays
+    assert paths["/api/v1/payments/{payment_id}/proof"]["post"]["requestBody"]["required"] is True
 
 
 async def test_a_payment_after_the_hold_retakes_a_free_seat(

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import base64
+import io
 from typing import Any
+
+import zxingcpp
+from PIL import Image
 
 from tests.api.booking.kit import fresh
 from tests.api.catalog.kit import API, Cast
@@ -40,6 +44,32 @@ async def test_a_qr_payment_shows_the_unified_payload_and_its_png(
     assert base64.b64decode(payment["qr"]["pngBase64"]).startswith(PNG_SIGNATURE)
     listed = await fetched(api, people.pavel, "/payments")
     assert listed["items"][0]["qr"]["pngBase64"] is None
+
+
+async def test_the_qr_image_carries_the_payload_as_utf8_for_bank_apps(
+    api: Client, cast: Cast, people: People
+) -> None:
+    cyrillic_payee = {
+        "name": "ИП Речникова",
+        "account": "40702810000000000777",
+        "bankName": "ПАО Сбербанк",
+        "bic": "044525225",
+        "correspondentAccount": "30101810400000000225",
+    }
+    saved = await api.put(
+        f"{API}/organizers/river-rats/payment-details", json=cyrillic_payee, headers=cast.anna.auth
+    )
+    assert saved.status_code == 200, saved.text
+    booking = await paid_booking(api, cast, people.pavel, title="Сплав по Мсте")
+
+    qr = (await started(api, people.pavel, booking["id"], "QR_MANUAL"))["qr"]
+
+    assert "|Name=ИП Речникова|" in qr["payload"]
+    assert "Сплав по Мсте" in qr["payload"]
+    image = Image.open(io.BytesIO(base64.b64decode(qr["pngBase64"])))
+    (decoded,) = zxingcpp.read_barcodes(image)
+    # The raw bytes, not the decoder's guess at their character set: what a bank app gets.
+    assert decoded.bytes == qr["payload"].encode("utf-8")
 
 
 async def test_receipt_review_and_confirmation(api: Client, cast: Cast, people: People) -> None:

@@ -30,13 +30,25 @@ class FakeCloudPayments(FakeProvider):
     def __init__(self) -> None:
         super().__init__(lambda h: h.get("authorization") == basic(PUBLIC_ID, API_SECRET), "X-Request-ID")
         self.transactions: dict[int, dict[str, Any]] = {}
-        self.routes = {("POST", "/payments/get"): self._get, ("POST", "/payments/refund"): self._refund}
+        self.routes = {
+            ("POST", "/payments/get"): self._get,
+            ("POST", "/payments/refund"): self._refund,
+            ("POST", "/payments/void"): self._void,
+        }
 
     def _get(self, request: Recorded) -> Answer:
         found = self.transactions.get(request.json()["TransactionId"])
         if found is None:
             return 200, {"Success": False, "Message": "Not found"}
         return 200, {"Success": True, "Message": None, "Model": found}
+
+    def _void(self, request: Recorded) -> Answer:
+        """Only an authorized (two-stage) transaction can be voided."""
+        found = self.transactions.get(request.json()["TransactionId"])
+        if found is None or found["Status"] != "Authorized":
+            return 200, {"Success": False, "Message": "Transaction can not be voided"}
+        found["Status"] = "Cancelled"
+        return 200, {"Success": True, "Message": None}
 
     def _refund(self, request: Recorded) -> Answer:
         body = request.json()
@@ -159,3 +171,23 @@ async def test_fetch_and_refund_use_basic_auth_and_a_request_id(
     assert refund.json() == {"TransactionId": 1211506522, "Amount": 100.5}
     with pytest.raises(ProviderFailed):
         await adapter.refund("42", Decimal("1.00"), "RUB", idempotency_key="refund-8")
+
+
+async def test_cancel_voids_an_authorized_transaction_and_leaves_a_completed_one(
+    fake: FakeCloudPayments, adapter: CloudPaymentsProvider
+) -> None:
+    held = {"TransactionId": 1001, "Status": "Authorized", "Amount": 1500.0, "Currency": "RUB"}
+    paid = {"TransactionId": 1002, "Status": "Completed", "Amount": 1500.0, "Currency": "RUB"}
+    fake.transactions.update({1001: held, 1002: paid})
+
+    await adapter.cancel("1001")
+    await adapter.cancel("1002")
+
+    assert (held["Status"], paid["Status"]) == ("Cancelled", "Completed")
+    assert [(r.path, r.json()) for r in fake.requests] == [
+        ("/payments/get", {"TransactionId": 1001}),
+        ("/payments/void", {"TransactionId": 1001}),
+        ("/payments/get", {"TransactionId": 1002}),
+    ]
+    assert all(r.headers["authorization"] == basic(PUBLIC_ID, API_SECRET) for r in fake.requests)
+    assert (await adapter.fetch("1001")).status is ProviderStatus.FAILED

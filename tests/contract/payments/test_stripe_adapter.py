@@ -21,6 +21,7 @@ from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.payments.stripe import StripeProvider
 from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderFailed
 from aquastream.domain.payments.model import CheckoutRequest, ProviderStatus, WebhookDelivery
+from aquastream.domain.shared.errors import ValidationFailed
 
 from .fake_providers import Answer, FakeProvider, Recorded, serving
 
@@ -34,6 +35,7 @@ class FakeStripe(FakeProvider):
         self.sessions: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self.routes = {
+            ("POST", "/v1/checkout/sessions/"): self._expire,  # …/{id}/expire, before the create prefix
             ("POST", "/v1/checkout/sessions"): self._create,
             ("GET", "/v1/checkout/sessions/"): self._get,
             ("POST", "/v1/refunds"): self._refund,
@@ -60,6 +62,17 @@ class FakeStripe(FakeProvider):
         session = self.sessions.get(request.path.rsplit("/", 1)[-1])
         return (200, session) if session else (404, {"error": {"type": "invalid_request_error"}})
 
+    def _expire(self, request: Recorded) -> Answer:
+        """Only an open session can be expired; Stripe answers an error for any other."""
+        session_id, action = request.path.removeprefix("/v1/checkout/sessions/").split("/")
+        session = self.sessions.get(session_id)
+        if action != "expire" or session is None:
+            return 404, {"error": {"type": "invalid_request_error"}}
+        if session["status"] != "open":
+            return 400, {"error": {"type": "invalid_request_error", "code": "checkout_session_not_open"}}
+        session["status"] = "expired"
+        return 200, session
+
     def _refund(self, request: Recorded) -> Answer:
         form = request.form()
         return 200, {
@@ -82,6 +95,10 @@ async def adapter(fake: FakeStripe) -> AsyncIterator[StripeProvider]:
         yield StripeProvider(client, SECRET_KEY, WEBHOOK_SECRET, FrozenClock(NOW), api_url=fake.url)
 
 
+def _request() -> CheckoutRequest:
+    return CheckoutRequest(uuid.uuid4(), Decimal("1500.00"), "RUB", "Booking", "https://app.example/return")
+
+
 def _signed(event: dict[str, Any], *, at: datetime = NOW, secret: str = WEBHOOK_SECRET) -> WebhookDelivery:
     body = json.dumps(event).encode()
     timestamp = int(at.timestamp())
@@ -96,9 +113,7 @@ def _event(session: dict[str, Any], kind: str = "checkout.session.completed") ->
 async def test_a_checkout_session_opens_with_our_id_as_idempotency_key(
     fake: FakeStripe, adapter: StripeProvider
 ) -> None:
-    request = CheckoutRequest(
-        uuid.uuid4(), Decimal("1500.00"), "RUB", "Booking", "https://app.example/return"
-    )
+    request = _request()
 
     checkout = await adapter.create(request)
     again = await adapter.create(request)
@@ -138,6 +153,31 @@ async def test_a_signed_completed_session_is_a_success(fake: FakeStripe, adapter
     assert expired.payment.status is ProviderStatus.FAILED
 
 
+async def test_authentic_events_about_no_checkout_payment_carry_no_payment(adapter: StripeProvider) -> None:
+    intent = {"id": "pi_1", "object": "payment_intent", "status": "requires_payment_method"}
+    charge = {"id": "ch_1", "object": "charge", "paid": True, "payment_intent": "pi_1"}
+
+    for event in (
+        _event(intent, "payment_intent.created"),
+        _event(charge, "charge.succeeded"),
+        _event({"id": "cus_1", "object": "customer"}, "customer.created"),
+        _event(charge, "checkout.session.completed"),  # not a session
+    ):
+        notice = await adapter.verify_webhook(_signed(event))
+        assert (notice.event_id, notice.event_type, notice.payment) == ("evt_1", event["type"], None)
+
+
+async def test_a_signed_event_without_an_id_or_with_a_broken_session_is_malformed(
+    adapter: StripeProvider,
+) -> None:
+    nameless = {"object": "event", "type": "checkout.session.completed", "data": {"object": {}}}
+    broken = _event({"object": "checkout.session", "amount_total": "lots"})
+
+    for event in (nameless, broken):
+        with pytest.raises(ValidationFailed):
+            await adapter.verify_webhook(_signed(event))
+
+
 async def test_bad_signatures_and_stale_timestamps_are_refused(adapter: StripeProvider) -> None:
     event = _event({"id": "cs_1", "object": "checkout.session", "payment_status": "paid"})
     forged = _signed(event, secret="whsec_other")
@@ -154,9 +194,7 @@ async def test_bad_signatures_and_stale_timestamps_are_refused(adapter: StripePr
 
 
 async def test_fetch_and_refund_through_the_payment_intent(fake: FakeStripe, adapter: StripeProvider) -> None:
-    request = CheckoutRequest(
-        uuid.uuid4(), Decimal("1500.00"), "RUB", "Booking", "https://app.example/return"
-    )
+    request = _request()
     checkout = await adapter.create(request)
     assert checkout.provider_payment_id is not None
     with pytest.raises(ProviderFailed):  # nothing paid yet: no payment intent to refund
@@ -175,3 +213,26 @@ async def test_fetch_and_refund_through_the_payment_intent(fake: FakeStripe, ada
     refund = fake.requests[-1]
     assert refund.headers["idempotency-key"] == "r-1"
     assert refund.form() == {"payment_intent": "pi_1", "amount": "10000"}
+
+
+async def test_cancel_expires_an_open_session_and_stripe_refuses_a_completed_one(
+    fake: FakeStripe, adapter: StripeProvider
+) -> None:
+    open_session = await adapter.create(_request())
+    paid_session = await adapter.create(_request())
+    assert open_session.provider_payment_id is not None
+    assert paid_session.provider_payment_id is not None
+    fake.sessions[paid_session.provider_payment_id].update(status="complete", payment_status="paid")
+
+    await adapter.cancel(open_session.provider_payment_id)
+    with pytest.raises(ProviderFailed):
+        await adapter.cancel(paid_session.provider_payment_id)
+
+    expire = fake.requests[2]
+    assert (expire.method, expire.path) == (
+        "POST",
+        f"/v1/checkout/sessions/{open_session.provider_payment_id}/expire",
+    )
+    assert expire.headers["authorization"] == f"Bearer {SECRET_KEY}"
+    assert (await adapter.fetch(open_session.provider_payment_id)).status is ProviderStatus.FAILED
+    assert (await adapter.fetch(paid_session.provider_payment_id)).status is ProviderStatus.SUCCEEDED

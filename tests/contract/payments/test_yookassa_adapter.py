@@ -29,6 +29,7 @@ class FakeYooKassa(FakeProvider):
         self.payments: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self.routes = {
+            ("POST", "/v3/payments/"): self._cancel,  # …/{id}/cancel, before the create prefix
             ("POST", "/v3/payments"): self._create,
             ("GET", "/v3/payments/"): self._get,
             ("POST", "/v3/refunds"): self._refund,
@@ -55,6 +56,25 @@ class FakeYooKassa(FakeProvider):
     def _get(self, request: Recorded) -> Answer:
         payment = self.payments.get(request.path.rsplit("/", 1)[-1])
         return (200, payment) if payment else (404, {"type": "error", "code": "not_found"})
+
+    def _cancel(self, request: Recorded) -> Answer:
+        """Only a payment ``waiting_for_capture`` can be cancelled; the key is required."""
+        payment_id, action = request.path.removeprefix("/v3/payments/").split("/")
+        payment = self.payments.get(payment_id)
+        if action != "cancel" or payment is None:
+            return 404, {"type": "error", "code": "not_found"}
+        if "idempotence-key" not in request.headers:
+            return 400, {"type": "error", "code": "invalid_request", "parameter": "Idempotence-Key"}
+        if payment["status"] != "waiting_for_capture":
+            return 400, {
+                "type": "error",
+                "code": "invalid_request",
+                "description": "Payment can't be cancelled",
+            }
+        payment.update(
+            status="canceled", cancellation_details={"party": "merchant", "reason": "canceled_by_merchant"}
+        )
+        return 200, payment
 
     def _refund(self, request: Recorded) -> Answer:
         if "idempotence-key" not in request.headers:
@@ -138,6 +158,29 @@ async def test_fetch_maps_statuses_and_reads_our_reference(
     )
 
 
+async def test_cancel_cancels_a_payment_waiting_for_capture_and_leaves_a_pending_one_to_lapse(
+    fake: FakeYooKassa, client: httpx.AsyncClient
+) -> None:
+    adapter = _adapter(fake, client)
+    pending, held = (await adapter.create(_request()), await adapter.create(_request()))
+    assert pending.provider_payment_id is not None
+    assert held.provider_payment_id is not None
+    fake.payments[held.provider_payment_id]["status"] = "waiting_for_capture"
+    created = len(fake.requests)
+
+    await adapter.cancel(pending.provider_payment_id)
+    await adapter.cancel(held.provider_payment_id)
+
+    assert [(r.method, r.path) for r in fake.requests[created:]] == [
+        ("GET", f"/v3/payments/{pending.provider_payment_id}"),
+        ("GET", f"/v3/payments/{held.provider_payment_id}"),
+        ("POST", f"/v3/payments/{held.provider_payment_id}/cancel"),
+    ]
+    assert fake.requests[-1].headers["idempotence-key"]
+    assert fake.payments[pending.provider_payment_id]["status"] == "pending"
+    assert (await adapter.fetch(held.provider_payment_id)).status is ProviderStatus.FAILED
+
+
 async def test_a_refund_carries_its_idempotence_key(fake: FakeYooKassa, client: httpx.AsyncClient) -> None:
     adapter = _adapter(fake, client)
 
@@ -159,9 +202,33 @@ async def test_a_notification_is_believed_only_as_far_as_the_api_confirms_it(
     claimed = await adapter.verify_webhook(_notification("payment.succeeded", checkout.provider_payment_id))
 
     assert claimed.payment.status is ProviderStatus.PENDING  # the API says pending
-    assert claimed.event_id == f"payment.succeeded:{checkout.provider_payment_id}"
     with pytest.raises(InvalidWebhookSignature):
         await adapter.verify_webhook(_notification("payment.succeeded", "forged-id"))
+
+
+async def test_a_notification_is_known_by_what_the_api_confirmed_not_by_its_body(
+    fake: FakeYooKassa, client: httpx.AsyncClient
+) -> None:
+    adapter = _adapter(fake, client)
+    checkout = await adapter.create(_request())
+    payment_id = checkout.provider_payment_id
+    assert payment_id is not None
+
+    forged = await adapter.verify_webhook(_notification("payment.succeeded", payment_id))
+    fake.payments[payment_id]["status"] = "succeeded"
+    genuine = await adapter.verify_webhook(_notification("payment.succeeded", payment_id))
+    refund_body = {
+        "type": "notification",
+        "event": "refund.succeeded",
+        "object": {"id": "rf-1", "payment_id": payment_id},
+    }
+    refunded = await adapter.verify_webhook(WebhookDelivery({}, json.dumps(refund_body).encode()))
+
+    # The forged claim cannot take the id of the genuine news that follows it...
+    assert forged.event_id != genuine.event_id
+    assert genuine.payment.status is ProviderStatus.SUCCEEDED
+    # ...and news the API already confirmed is a repeat, whatever event announces it.
+    assert refunded.event_id == genuine.event_id
 
 
 async def test_the_ip_allowlist_refuses_other_senders(fake: FakeYooKassa, client: httpx.AsyncClient) -> None:

@@ -69,7 +69,7 @@ class PaymentsWorld(BookingWorld):
         self.init_payment = InitPayment(
             uow(), clock, self.booking_directory, self.providers, self.payments_policy
         )
-        self.cancel_payment = CancelPayment(uow(), clock, self.organizers)
+        self.cancel_payment = CancelPayment(uow(), clock, self.organizers, self.providers)
         self.submit_proof = SubmitProof(uow(), clock, self.organizers, self.booking_directory, self.proofs)
         self.review = ReviewPayment(uow(), clock, self.organizers)
         self.refund = RefundPayment(uow(), clock, self.organizers, self.providers)

@@ -3,6 +3,7 @@ and a booking paid twice has the surplus refunded."""
 
 from __future__ import annotations
 
+from aquastream.adapters.payments.sandbox import SANDBOX
 from aquastream.domain.payments.model import PaymentMethod, PaymentStatus, ProviderStatus, RefundStatus
 from tests.unit.payments.payments_world import PaymentsWorld
 
@@ -39,10 +40,13 @@ async def test_reconciliation_leaves_payments_the_provider_still_waits_for(world
 async def test_a_second_payment_of_a_paid_booking_is_refunded(world: PaymentsWorld) -> None:
     user, booking = await world.pending_booking()
     abandoned = await world.init_payment(user, booking.id, PaymentMethod.WIDGET)
+    assert abandoned.provider_payment_id is not None
+    # Paid at the provider just before the payer cancelled it here; the news arrives late.
+    late_news = world.sandbox.complete(abandoned.provider_payment_id, ProviderStatus.SUCCEEDED)
     await world.cancel_payment(user, abandoned.id)
     paid = await world.init_payment(user, booking.id, PaymentMethod.WIDGET)
     await world.pay_in_sandbox(paid)
-    await world.pay_in_sandbox(abandoned)  # paid at the provider after all
+    await world.process_webhook(SANDBOX, late_news)
 
     assert world.payment(abandoned.id).status is PaymentStatus.SUCCEEDED
     assert world.outbox_events()[-1] == "DuplicatePaymentReceived"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import logging
 
+import httpx
 import pytest
 
+from aquastream.adapters.payments.registry import ConfiguredProviders
 from aquastream.adapters.payments.sandbox import SANDBOX, SIGNATURE_HEADER
+from aquastream.adapters.payments.stripe import STRIPE, StripeProvider
 from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderUnknown
 from aquastream.domain.payments.model import (
     PaymentMethod,
@@ -15,6 +21,7 @@ from aquastream.domain.payments.model import (
     WebhookDelivery,
     WebhookOutcome,
 )
+from aquastream.domain.payments.webhooks import ProcessWebhook
 from tests.unit.payments.payments_world import PaymentsWorld
 
 
@@ -136,3 +143,33 @@ async def test_stored_payloads_are_masked(world: PaymentsWorld) -> None:
     assert stored["card"] == {"number": "***", "cvc": "***", "last4": "1111"}
     assert stored["email"] == "***"
     assert stored["note"] == "card *** used"
+
+
+async def test_an_authentic_notification_about_no_payment_is_recorded_as_ignored(
+    world: PaymentsWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    user, booking = await world.pending_booking()
+    payment = await world.init_payment(user, booking.id, PaymentMethod.WIDGET)
+    body = json.dumps({"id": "evt_1", "type": "charge.succeeded", "data": {"object": {"object": "charge"}}})
+    timestamp = int(world.clock.now().timestamp())
+    signature = hmac.new(b"whsec_test", f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    delivery = WebhookDelivery({"stripe-signature": f"t={timestamp},v1={signature}"}, body.encode())
+    caplog.set_level(logging.INFO, logger="aquastream.payments.webhooks")
+
+    async with httpx.AsyncClient() as unused_client:  # verifying a Stripe event calls no API
+        stripe = StripeProvider(unused_client, "sk_test", "whsec_test", world.clock)
+        process = ProcessWebhook(
+            world.new_payments_uow(), world.clock, ConfiguredProviders(STRIPE, {STRIPE: stripe})
+        )
+        assert await process(STRIPE, delivery) is WebhookOutcome.IGNORED
+        assert await process(STRIPE, delivery) is None
+
+    assert [(r.provider_event_id, r.outcome, r.payment_id) for r in world.webhooks()] == [
+        ("evt_1", WebhookOutcome.IGNORED, None)
+    ]
+    assert world.payment(payment.id).status is PaymentStatus.PENDING
+    (logged,) = caplog.records
+    assert (logged.levelno, logged.getMessage()) == (
+        logging.INFO,
+        "stripe notification evt_1 (charge.succeeded) acknowledged: not one this service follows",
+    )

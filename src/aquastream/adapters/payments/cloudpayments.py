@@ -106,6 +106,14 @@ class CloudPaymentsProvider:
         model = answer.get("Model") or {}
         return str(model.get("TransactionId", provider_payment_id))
 
+    async def cancel(self, provider_payment_id: str) -> None:
+        """Void the transaction while it is only authorized (a two-stage payment): the held
+        money goes back to the payer. A completed one is left to its notification; before the
+        payer pays there is no transaction at all, so nothing to cancel."""
+        answer = await self._call("/payments/get", {"TransactionId": int(provider_payment_id)})
+        if (answer.get("Model") or {}).get("Status") == "Authorized":
+            await self._call("/payments/void", {"TransactionId": int(provider_payment_id)})
+
     async def verify_webhook(self, delivery: WebhookDelivery) -> WebhookNotice:
         expected = base64.b64encode(hmac_sha256(self._secret, delivery.body)).decode()
         presented = next((delivery.headers[h] for h in SIGNATURE_HEADERS if h in delivery.headers), None)
@@ -116,7 +124,9 @@ class CloudPaymentsProvider:
         payment = _payment(notification)
         operation = notification.get("OperationType", "Payment")
         event_id = f"{operation}:{notification['TransactionId']}:{payment.status.value}"
-        return WebhookNotice(event_id=event_id, payment=payment, payload=notification)
+        return WebhookNotice(
+            event_id=event_id, event_type=str(operation), payment=payment, payload=notification
+        )
 
 
 def _fields(delivery: WebhookDelivery) -> dict[str, Any]:

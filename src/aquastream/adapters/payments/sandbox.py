@@ -64,10 +64,14 @@ class SandboxProvider:
         url = self._complete_url.format(id=provider_payment_id)
         return Checkout(provider_payment_id, {"type": "sandbox", "url": url, "returnUrl": request.return_url})
 
-    async def fetch(self, provider_payment_id: str) -> ProviderPayment:
+    def _known(self, provider_payment_id: str) -> _SandboxPayment:
         payment = self._payments.get(provider_payment_id)
         if payment is None:
             raise ProviderFailed("The sandbox does not know this payment (it keeps them in memory).")
+        return payment
+
+    async def fetch(self, provider_payment_id: str) -> ProviderPayment:
+        payment = self._known(provider_payment_id)
         return ProviderPayment(
             provider_payment_id, payment.status, payment.amount, payment.currency, payment.reference
         )
@@ -80,6 +84,13 @@ class SandboxProvider:
             raise ProviderFailed("The sandbox has no succeeded payment to refund.")
         self._payments[provider_payment_id] = replace(payment, refunded=payment.refunded + amount)
         return f"sbr_{uuid.uuid5(uuid.NAMESPACE_OID, idempotency_key).hex}"
+
+    async def cancel(self, provider_payment_id: str) -> None:
+        """A payment still open ends FAILED (as a provider reports a cancelled payment), so
+        completing it afterwards cannot make it succeed; a settled one is left as it is."""
+        payment = self._known(provider_payment_id)
+        if payment.status is ProviderStatus.PENDING:
+            self._payments[provider_payment_id] = replace(payment, status=ProviderStatus.FAILED)
 
     def complete(self, provider_payment_id: str, outcome: ProviderStatus) -> WebhookDelivery:
         """Settle a sandbox payment as the payer would, and sign the notification about it."""
@@ -116,6 +127,8 @@ class SandboxProvider:
                 currency=event.get("currency"),
                 reference=uuid.UUID(event["reference"]) if event.get("reference") else None,
             )
-            return WebhookNotice(event_id=str(event["id"]), payment=payment, payload=event)
+            return WebhookNotice(
+                event_id=str(event["id"]), event_type="payment", payment=payment, payload=event
+            )
         except (KeyError, ValueError):
             raise InvalidWebhookSignature("The notification is signed but not a sandbox event.") from None

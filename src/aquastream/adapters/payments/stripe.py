@@ -3,7 +3,9 @@
 API calls are form-encoded with the secret key as bearer token and an ``Idempotency-Key``
 (our payment or refund id). Events are authenticated by ``Stripe-Signature: t=<unix time>,
 v1=<hex>``: HMAC-SHA256 of ``<t>.<raw body>`` with the endpoint's signing secret; ``t`` must
-be within the tolerance window of now (replays of old events are refused).
+be within the tolerance window of now (replays of old events are refused). Only the Checkout
+Session events that settle a payment are followed; other authentic events are acknowledged
+and ignored, since Stripe resends an event it gets no 2xx for during about three days.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ STRIPE = "stripe"
 DEFAULT_API_URL = "https://api.stripe.com"
 SIGNATURE_HEADER = "stripe-signature"
 _FAILED_EVENTS = {"checkout.session.async_payment_failed", "checkout.session.expired"}
+# The Checkout Session events that say how a payment ended; any other event an endpoint is
+# subscribed to (``payment_intent.created``, ``charge.succeeded``…) is acknowledged and ignored.
+_FOLLOWED_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded", *_FAILED_EVENTS}
 
 
 class StripeProvider:
@@ -119,14 +124,34 @@ class StripeProvider:
             raise ProviderFailed("Stripe refused the refund.")
         return str(refund["id"])
 
+    async def cancel(self, provider_payment_id: str) -> None:
+        """Expire the Checkout Session: the payer can no longer complete it. Stripe expires
+        only an open session; for one already completed it answers an error (the payment's
+        outcome arrives as an event)."""
+        await self._call("POST", f"/v1/checkout/sessions/{provider_payment_id}/expire")
+
     async def verify_webhook(self, delivery: WebhookDelivery) -> WebhookNotice:
+        """An authentic event of a type not followed, or about something other than a Checkout
+        Session, is a notice without a payment: answered with an error, Stripe would resend it
+        for days."""
         self._check_signature(delivery)
         event = json_body(delivery.body)
-        session = (event.get("data") or {}).get("object")
-        if not isinstance(session, dict) or "id" not in event or session.get("object") != "checkout.session":
-            raise ValidationFailed("Not a Stripe Checkout Session event.")
-        payment = _payment(session)
-        if event.get("type") in _FAILED_EVENTS:
+        if not event.get("id"):
+            raise ValidationFailed("Not a Stripe event.")
+        event_id, event_type = str(event["id"]), str(event.get("type") or "")
+        data = event.get("data")
+        session = data.get("object") if isinstance(data, dict) else None
+        if (
+            event_type not in _FOLLOWED_EVENTS
+            or not isinstance(session, dict)
+            or session.get("object") != "checkout.session"
+        ):
+            return WebhookNotice(event_id=event_id, event_type=event_type, payment=None, payload=event)
+        try:
+            payment = _payment(session)
+        except (KeyError, TypeError, ValueError):
+            raise ValidationFailed("The event's Checkout Session is malformed.") from None
+        if event_type in _FAILED_EVENTS:
             payment = ProviderPayment(
                 payment.provider_payment_id,
                 ProviderStatus.FAILED,
@@ -134,7 +159,7 @@ class StripeProvider:
                 payment.currency,
                 payment.reference,
             )
-        return WebhookNotice(event_id=str(event["id"]), payment=payment, payload=event)
+        return WebhookNotice(event_id=event_id, event_type=event_type, payment=payment, payload=event)
 
     def _check_signature(self, delivery: WebhookDelivery) -> None:
         header = delivery.headers.get(SIGNATURE_HEADER, "")

@@ -5,6 +5,8 @@ Requests authenticate with HTTP Basic (shop id : secret key) and carry an ``Idem
 (our payment or refund id), so a retried request never charges or refunds twice. YooKassa
 does not sign its notifications: the notification only names the payment, whose state is
 then fetched from the API; optionally the sender's IP must be in YooKassa's published ranges.
+A notification is known by what the API confirmed (the payment's id and status), so repeats
+of one piece of news are recognised whatever their bodies say.
 """
 
 from __future__ import annotations
@@ -125,6 +127,19 @@ class YooKassaProvider:
             raise ProviderFailed("YooKassa refused the refund.")
         return str(answer["id"])
 
+    async def cancel(self, provider_payment_id: str) -> None:
+        """YooKassa cancels only a payment ``waiting_for_capture``. Ours are created with
+        ``capture: true``, so one still ``pending`` cannot be cancelled through the API: YooKassa
+        cancels it by itself when the payer does not pay in time, and nothing is done here."""
+        answer = await self._call("GET", f"/payments/{provider_payment_id}")
+        if answer.get("status") == "waiting_for_capture":
+            await self._call(
+                "POST",
+                f"/payments/{provider_payment_id}/cancel",
+                key=f"cancel-{provider_payment_id}",
+                body={},
+            )
+
     async def verify_webhook(self, delivery: WebhookDelivery) -> WebhookNotice:
         if self._networks and not self._allowed(delivery.client_ip):
             raise InvalidWebhookSignature("The notification does not come from YooKassa's addresses.")
@@ -143,8 +158,12 @@ class YooKassaProvider:
             ):
                 raise InvalidWebhookSignature("YooKassa does not know the notified payment.") from None
             raise
-        # The API's answer, not the notification, is what counts.
-        return WebhookNotice(event_id=f"{event}:{subject['id']}", payment=payment, payload=notification)
+        # The API's answer, not the notification, is what counts, for duplicates too: an event id
+        # read from the unsigned body would let a forged "succeeded" about a payment still
+        # pending take the id of the genuine notification to come, which would then be
+        # dismissed as a repeat. The verified payment and status name what is news.
+        event_id = f"{payment.provider_payment_id}:{payment.status.value}"
+        return WebhookNotice(event_id=event_id, event_type=event, payment=payment, payload=notification)
 
     def _allowed(self, client_ip: str | None) -> bool:
         if client_ip is None:

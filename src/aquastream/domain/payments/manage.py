@@ -3,6 +3,7 @@ organizer reviews the receipt."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from aquastream.domain.payments.access import load_managed_payment, load_own_payment
@@ -10,6 +11,7 @@ from aquastream.domain.payments.errors import (
     BookingNotPayable,
     InvalidProof,
     PaymentStatusConflict,
+    ProviderFailed,
     WrongMethod,
 )
 from aquastream.domain.payments.events import PaymentProofSubmitted, PaymentRejected, PaymentSucceeded
@@ -24,9 +26,17 @@ from aquastream.domain.payments.model import (
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
-from aquastream.ports.payments import BookingDirectory, OrganizerDirectory, PaymentsUnitOfWork, ProofFiles
+from aquastream.ports.payments import (
+    BookingDirectory,
+    OrganizerDirectory,
+    PaymentProviders,
+    PaymentsUnitOfWork,
+    ProofFiles,
+)
 
 MAX_REASON_LENGTH = 1000
+
+logger = logging.getLogger("aquastream.payments.manage")
 
 
 class CancelPayment:
@@ -35,16 +45,28 @@ class CancelPayment:
     Rules:
     - only the payer (the organizer gets 403, anyone else 404);
     - only a PENDING payment (nothing moved yet) or a REJECTED QR payment
-      (``PaymentStatusConflict``); the booking may then be paid another way. A card payment
-      left open at the provider lapses there; should the provider still report it paid, the
-      money is taken and the booking settles it (confirmed, or refunded when another payment
-      came first).
+      (``PaymentStatusConflict``); the booking may then be paid another way;
+    - the payment is CANCELLED here first, committed on its own: the payer's decision stands
+      whatever the provider does, and no transaction waits on a provider;
+    - then a card payment the provider has an id for is cancelled there too
+      (``PaymentProvider.cancel``), best effort: a provider that refuses or does not answer
+      is logged, and the payment lapses there by itself;
+    - should the provider still report it paid (the payer paid first, or it could not be
+      stopped), the money is taken and the booking settles it (confirmed, or refunded when
+      another payment came first).
     """
 
-    def __init__(self, uow: PaymentsUnitOfWork, clock: Clock, organizers: OrganizerDirectory) -> None:
+    def __init__(
+        self,
+        uow: PaymentsUnitOfWork,
+        clock: Clock,
+        organizers: OrganizerDirectory,
+        providers: PaymentProviders,
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._organizers = organizers
+        self._providers = providers
 
     async def __call__(self, principal: Principal, payment_id: uuid.UUID) -> Payment:
         async with self._uow:
@@ -55,7 +77,22 @@ class CancelPayment:
             if cancelled is None:
                 raise PaymentStatusConflict()
             await self._uow.commit()
+        if cancelled.method is PaymentMethod.WIDGET and cancelled.provider_payment_id is not None:
+            await self._cancel_at_provider(cancelled, cancelled.provider_payment_id)
         return cancelled
+
+    async def _cancel_at_provider(self, payment: Payment, provider_payment_id: str) -> None:
+        context = {"payment_id": str(payment.id), "provider": payment.provider}
+        provider = self._providers.get(payment.provider)
+        if provider is None:
+            logger.warning("payment cancelled here; its provider is no longer configured", extra=context)
+            return
+        try:
+            await provider.cancel(provider_payment_id)
+        except ProviderFailed:
+            logger.warning(
+                "payment cancelled here; its provider did not cancel it, it lapses there", extra=context
+            )
 
 
 def _is_valid_proof(file: ProofFile | None, payment: Payment, payer_id: uuid.UUID) -> bool:

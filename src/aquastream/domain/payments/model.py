@@ -94,6 +94,7 @@ class WebhookOutcome(StrEnum):
     NO_CHANGE = "NO_CHANGE"  # stale or repeated news (out of order delivery)
     UNKNOWN_PAYMENT = "UNKNOWN_PAYMENT"
     AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
+    IGNORED = "IGNORED"  # authentic, but about nothing this service follows (another event type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,9 +260,15 @@ class WebhookDelivery:
 
 @dataclass(frozen=True, slots=True)
 class WebhookNotice:
-    """An authentic notification: the provider's event id, the payment it speaks of, the raw
-    payload (masked before it is stored)."""
+    """An authentic notification: its event id (the provider's signed one, or one made only of
+    verified facts), its type in the provider's words, the payment it speaks of, the raw
+    payload (masked before it is stored).
+
+    ``payment`` is None for a notification the service does not follow (a provider sends
+    every type its endpoint subscribes to): it is acknowledged, recorded as IGNORED, and
+    changes nothing, so the provider stops resending it."""
 
     event_id: str
-    payment: ProviderPayment
+    event_type: str
+    payment: ProviderPayment | None
     payload: Mapping[str, Any]

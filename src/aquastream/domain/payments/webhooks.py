@@ -34,8 +34,13 @@ class ProcessWebhook:
     - the provider must be known and configured (``ProviderUnknown``: 404);
     - authenticity as the provider defines it, checked by its adapter before anything is
       stored (``InvalidWebhookSignature``: 401, nothing stored);
-    - every accepted notification is stored once, masked, under its provider event id: a
-      duplicate (even one delivered concurrently) is acknowledged and changes nothing;
+    - every accepted notification is stored once, masked, under its event id: a duplicate
+      (even one delivered concurrently) is acknowledged and changes nothing. The id is one the
+      provider signed, or, where nothing is signed (YooKassa), made only of what the
+      provider's API confirmed, so an unverified body never claims the id of news to come;
+    - a notification about no payment (a type the service does not follow, such as Stripe's
+      ``charge.succeeded``) is stored as IGNORED, logged at INFO and changes nothing: answered
+      as accepted, the provider stops resending it;
     - the payment is found by the provider's id, else by our id echoed by the provider;
     - amount and currency must equal the payment's (else stored as AMOUNT_MISMATCH, logged,
       and the payment is left alone);
@@ -68,27 +73,46 @@ class ProcessWebhook:
             # First: the unique event id serialises duplicate deliveries.
             if not await self._uow.webhooks.add(record):
                 return None
-            payment = await self._find(provider_name, notice)
-            outcome = WebhookOutcome.UNKNOWN_PAYMENT
-            if payment is not None:
-                outcome = await apply_report(self._uow, payment, notice.payment, now)
+            payment = None
+            if notice.payment is None:
+                outcome = WebhookOutcome.IGNORED
+            else:
+                payment = await self._find(provider_name, notice.payment)
+                outcome = WebhookOutcome.UNKNOWN_PAYMENT
+                if payment is not None:
+                    outcome = await apply_report(self._uow, payment, notice.payment, now)
             await self._uow.webhooks.resolve(record.id, outcome, payment.id if payment else None)
             await self._uow.commit()
-        if outcome in (WebhookOutcome.UNKNOWN_PAYMENT, WebhookOutcome.AMOUNT_MISMATCH):
-            logger.warning(
-                "payment notification not applied",
-                extra={"provider": provider_name, "event_id": notice.event_id, "outcome": outcome.value},
-            )
+        _log(provider_name, notice, outcome)
         return outcome
 
-    async def _find(self, provider_name: str, notice: WebhookNotice) -> Payment | None:
-        reported = notice.payment
+    async def _find(self, provider_name: str, reported: ProviderPayment) -> Payment | None:
         payment = await self._uow.payments.by_provider_id(provider_name, reported.provider_payment_id)
         if payment is None and reported.reference is not None:
             payment = await self._uow.payments.get(reported.reference)
             if payment is not None and payment.provider != provider_name:
                 return None
         return payment
+
+
+def _log(provider_name: str, notice: WebhookNotice, outcome: WebhookOutcome) -> None:
+    context = {
+        "provider": provider_name,
+        "event_id": notice.event_id,
+        "event_type": notice.event_type,
+        "outcome": outcome.value,
+    }
+    if outcome is WebhookOutcome.IGNORED:
+        # The type and id in the message too: plain-text logs show no extras.
+        logger.info(
+            "%s notification %s (%s) acknowledged: not one this service follows",
+            provider_name,
+            notice.event_id,
+            notice.event_type,
+            extra=context,
+        )
+    elif outcome in (WebhookOutcome.UNKNOWN_PAYMENT, WebhookOutcome.AMOUNT_MISMATCH):
+        logger.warning("payment notification not applied", extra=context)
 
 
 async def apply_report(

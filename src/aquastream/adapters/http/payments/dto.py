@@ -60,7 +60,7 @@ class RefundIn(CamelStruct, forbid_unknown_fields=True):
 
 
 class SandboxCompletionIn(CamelStruct, forbid_unknown_fields=True):
-    """How the sandbox payment ends."""
+    """How the sandbox payment ends; no body at all also pays it."""
 
     outcome: Literal["SUCCEEDED", "FAILED"] = "SUCCEEDED"
 
@@ -75,9 +75,16 @@ class QrOut(CamelStruct):
     def of(cls, payload: str, *, with_png: bool) -> QrOut:
         if not with_png:
             return cls(payload=payload, png_base64=None)
-        buffer = io.BytesIO()
-        segno.make(payload, error="m", micro=False).save(buffer, kind="png", scale=5, border=4)
-        return cls(payload=payload, png_base64=base64.b64encode(buffer.getvalue()).decode())
+        return cls(payload=payload, png_base64=base64.b64encode(qr_png(payload)).decode())
+
+
+def qr_png(payload: str) -> bytes:
+    """The payload as a QR code image. ``ST00012`` declares UTF-8, so the code carries the
+    payload's UTF-8 bytes: left to choose, the QR library would encode Cyrillic in Shift_JIS,
+    which bank apps read as garbage."""
+    buffer = io.BytesIO()
+    segno.make(payload, error="m", micro=False, encoding="utf-8").save(buffer, kind="png", scale=5, border=4)
+    return buffer.getvalue()
 
 
 class RefundOut(CamelStruct):

@@ -4,11 +4,13 @@ organizer reviews receipts and refunds; the sandbox's payment page."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Operation, Reference
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -40,6 +42,15 @@ from aquastream.ports.idempotency import IdempotencyStore
 from aquastream.ports.payments import PaymentProviders
 
 PaymentId = FromPath[uuid.UUID]
+
+
+@dataclass
+class OptionalBodyOperation(Operation):
+    """An operation whose JSON body may be left out (Litestar marks every body required)."""
+
+    def __post_init__(self) -> None:
+        if self.request_body is not None and not isinstance(self.request_body, Reference):
+            self.request_body.required = False
 
 
 class PaymentController(Controller):
@@ -126,7 +137,9 @@ class PaymentController(Controller):
     async def cancel(
         self, payment_id: PaymentId, caller: FromDishka[Principal], cancel_payment: FromDishka[CancelPayment]
     ) -> PaymentOut:
-        """The payer, for a PENDING or REJECTED payment (409 ``payment.invalid_status``)."""
+        """The payer, for a PENDING or REJECTED payment (409 ``payment.invalid_status``). A card
+        payment is then cancelled at its provider too where the provider allows it; should it
+        be paid there all the same, the booking settles it (confirmed, or refunded)."""
         return PaymentOut.of(await cancel_payment(caller, payment_id))
 
     @post("/{payment_id:uuid}/proof", status_code=HTTP_200_OK, summary="Hand in the bank's receipt (QR)")
@@ -188,20 +201,23 @@ class PaymentController(Controller):
         "/sandbox/{provider_payment_id:str}/complete",
         status_code=HTTP_200_OK,
         summary="Sandbox only: pay (or fail) a sandbox payment, as its payment page would",
+        operation_class=OptionalBodyOperation,
     )
     @inject
     async def complete_sandbox(
         self,
         provider_payment_id: FromPath[str],
-        data: JSONBody[SandboxCompletionIn],
         providers: FromDishka[PaymentProviders],
         process_webhook: FromDishka[ProcessWebhook],
+        data: JSONBody[SandboxCompletionIn | None] = None,
     ) -> dict[str, Any]:
-        """The ``confirmation.url`` of a sandbox payment. Settles it at the sandbox, which then
+        """The ``confirmation.url`` of a sandbox payment: a bare ``POST`` (no body) pays it,
+        ``{"outcome": "FAILED"}`` makes it fail. Settles it at the sandbox, which then
         delivers its signed notification like a real provider. 422
         ``payment.provider_unavailable`` where the sandbox is off (production)."""
         sandbox = providers.get(SANDBOX)
         if not isinstance(sandbox, SandboxProvider):
             raise ProviderNotConfigured()
-        delivery = sandbox.complete(provider_payment_id, ProviderStatus(data.outcome))
+        outcome = (data or SandboxCompletionIn()).outcome
+        delivery = sandbox.complete(provider_payment_id, ProviderStatus(outcome))
         return acknowledge(SANDBOX, await process_delivery(process_webhook, SANDBOX, delivery))

@@ -67,7 +67,8 @@ class WebhookController(Controller):
         """``yookassa``, ``cloudpayments``, ``stripe`` or ``sandbox`` (404
         ``payment.provider_unknown`` for another or an unconfigured one). A notification that
         cannot be authenticated is 401 ``webhook.invalid_signature`` and nothing is stored; a
-        repeated one is acknowledged (``duplicate: true``) and changes nothing."""
+        repeated one is acknowledged (``duplicate: true``) and changes nothing, and so is an
+        authentic one of a type the service does not follow (``outcome: IGNORED``)."""
         delivery = WebhookDelivery(
             headers={name.lower(): value for name, value in request.headers.items()},
             body=await request.body(),
