@@ -14,6 +14,7 @@ from aquastream.domain.payments.errors import (
 )
 from aquastream.domain.payments.model import Payment, PaymentMethod, PaymentStatus, RefundStatus
 from aquastream.domain.shared.errors import ValidationFailed
+from aquastream.domain.shared.money import TooManyFractionDigits
 from aquastream.domain.shared.principal import Principal, Role
 from tests.unit.payments.payments_world import PaymentsWorld
 
@@ -47,9 +48,11 @@ async def test_refund_rules(world: PaymentsWorld) -> None:
     payment = await _paid_by_card(world)
     with pytest.raises(PaymentForbidden):
         await world.refund(Principal(payment.user_id, Role.USER), payment.id, None, None)
-    for bad in ("0", "-5", "1.234", "abc"):
+    for bad in ("0", "-5", "abc"):
         with pytest.raises(ValidationFailed):
             await world.refund(world.organizer, payment.id, bad, None)
+    with pytest.raises(TooManyFractionDigits):
+        await world.refund(world.organizer, payment.id, "1.234", None)
     user, booking = await world.pending_booking()
     unpaid = await world.init_payment(user, booking.id, PaymentMethod.WIDGET)
     with pytest.raises(PaymentStatusConflict):
