@@ -175,3 +175,32 @@ async def test_fetch_and_refund_through_the_payment_intent(fake: FakeStripe, ada
     refund = fake.requests[-1]
     assert refund.headers["idempotency-key"] == "r-1"
     assert refund.form() == {"payment_intent": "pi_1", "amount": "10000"}
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor_units"),
+    [("1000", "JPY", "1000"), ("1.234", "KWD", "1234"), ("1500.00", "RUB", "150000")],
+)
+async def test_stripe_gets_and_reports_amounts_in_the_currencys_minor_units(
+    fake: FakeStripe, adapter: StripeProvider, amount: str, currency: str, minor_units: str
+) -> None:
+    request = CheckoutRequest(uuid.uuid4(), Decimal(amount), currency, "Booking", "https://app.example/r")
+
+    checkout = await adapter.create(request)
+    assert checkout.provider_payment_id is not None
+    fake.sessions[checkout.provider_payment_id].update(
+        status="complete", payment_status="paid", payment_intent="pi_1"
+    )
+    fetched = await adapter.fetch(checkout.provider_payment_id)
+    await adapter.refund(checkout.provider_payment_id, Decimal(amount), currency, idempotency_key="r-1")
+
+    opened = fake.requests[0].form()
+    assert (
+        opened["line_items[0][price_data][unit_amount]"],
+        opened["line_items[0][price_data][currency]"],
+    ) == (
+        minor_units,
+        currency.lower(),
+    )
+    assert (str(fetched.amount), fetched.currency) == (amount, currency)
+    assert fake.requests[-1].form()["amount"] == minor_units
