@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +12,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.engine import Connection
 
 from aquastream.adapters.sql.engine import SCHEMAS, create_engine
@@ -22,6 +25,7 @@ from aquastream.adapters.sql.migrate import (
     revision_ids,
     upgrade,
 )
+from aquastream.adapters.sql.tables.booking import inventories
 
 from .factories import a_user
 
@@ -112,3 +116,48 @@ async def test_an_in_memory_database_is_migrated_through_its_engine() -> None:
             assert await uow.users.get(user.id) == user
     finally:
         await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_money_columns_go_down_to_two_fraction_digits_only_without_losing_one(
+    empty_postgres_url: str,
+) -> None:
+    """Amounts with a third fraction digit (KWD) stop the downgrade instead of being rounded."""
+    precision = "0009_currency_precision"
+    before = ScriptDirectory.from_config(migration_config()).get_revision(precision).down_revision
+    assert isinstance(before, str)
+    await upgrade(empty_postgres_url, precision)
+    engine = create_engine(empty_postgres_url)
+    event_id = uuid.uuid4()
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(insert(inventories).values(_inventory(event_id, Decimal("1.234"))))
+
+        with pytest.raises(RuntimeError, match=r"booking\.inventories\.price has 1 amount"):
+            await downgrade(empty_postgres_url, before)
+        assert await current_revision(empty_postgres_url) == precision
+
+        async with engine.begin() as connection:
+            await connection.execute(update(inventories).values(price=Decimal("1.230")))
+        await downgrade(empty_postgres_url, before)
+        async with engine.connect() as connection:
+            price = await connection.scalar(select(inventories.c.price))
+    finally:
+        await engine.dispose()
+    assert (await current_revision(empty_postgres_url), str(price)) == (before, "1.23")
+
+
+def _inventory(event_id: uuid.UUID, price: Decimal) -> dict[str, Any]:
+    start = datetime(2030, 6, 1, 9, tzinfo=UTC)
+    return {
+        "event_id": event_id,
+        "organizer_id": uuid.uuid4(),
+        "title": "Dhow race",
+        "status": "OPEN",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=5),
+        "capacity": 10,
+        "available": 10,
+        "price": price,
+        "currency": "KWD",
+    }

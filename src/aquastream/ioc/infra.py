@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.currencies import CldrCurrencies
 from aquastream.adapters.http.auth import principal_of
 from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.health import DatabaseCheck, Readiness, ReadinessCheck, RedisCheck
@@ -20,13 +21,14 @@ from aquastream.adapters.system import SystemClock
 from aquastream.domain.identity.model import RequestContext
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
+from aquastream.ports.currencies import CurrencyCatalogue
 from aquastream.settings import Settings
 
 REDIS_TIMEOUT_SECONDS = 2.0
 
 
 class InfraProvider(Provider):
-    """Settings, time and the database."""
+    """Settings, time, currencies and the database."""
 
     scope = Scope.APP
 
@@ -39,6 +41,7 @@ class InfraProvider(Provider):
         return self._settings
 
     clock = provide(SystemClock, provides=Clock)
+    currencies = provide(CldrCurrencies, provides=CurrencyCatalogue)
 
     @provide
     async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:

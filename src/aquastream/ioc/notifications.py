@@ -19,6 +19,7 @@ import httpx
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.currencies import written
 from aquastream.adapters.notify.channels import (
     ChannelRouter,
     EmailSender,
@@ -241,7 +242,7 @@ def _payment(
 
 
 def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount:.2f} {currency}"
+    return f"{written(amount, currency)} {currency}"
 
 
 def _crew_place(assigned: CrewAssigned) -> str:

@@ -61,7 +61,7 @@ async def test_only_the_organizers_managers_create_its_events(api: Client, cast:
     assert by_admin.json()["organizerSlug"] == "river-rats"
 
 
-async def test_every_invalid_event_field_is_reported_at_once(api: Client, cast: Cast) -> None:
+async def test_every_malformed_event_field_is_reported_at_once(api: Client, cast: Cast) -> None:
     body = event_body(
         "river-rats",
         type="yachting",
@@ -69,8 +69,7 @@ async def test_every_invalid_event_field_is_reported_at_once(api: Client, cast: 
         dateStart=at(-1),
         dateEnd=at(-2),
         capacity=0,
-        price="10.005",
-        currency="rubles",
+        price="-10",
         location={"city": "Msta", "latitude": 95},
         tags=["ok", "!!!"],
         coverUrl="cover.jpg",
@@ -85,7 +84,6 @@ async def test_every_invalid_event_field_is_reported_at_once(api: Client, cast: 
         "dateEnd",
         "capacity",
         "price",
-        "currency",
         "location.latitude",
         "location.longitude",
         "tags",

@@ -33,7 +33,11 @@ async def test_the_organizer_refunds_in_parts(api: Client, cast: Cast, people: P
     partly = await fetched(api, people.pavel, f"/bookings/{booking['id']}")
     assert (partly["status"], partly["paymentStatus"]) == ("CONFIRMED", "PARTIALLY_REFUNDED")
     assert_problem(await _refund(api, cast.anna, payment, amount="1100.01"), 422, "payment.refund_too_large")
-    assert_problem(await _refund(api, cast.anna, payment, amount="12.345"), 400, "validation.failed")
+    too_fine = assert_problem(
+        await _refund(api, cast.anna, payment, amount="12.345"), 422, "money.too_many_fraction_digits"
+    )
+    assert [e["field"] for e in too_fine["errors"]] == ["amount"]
+    assert_problem(await _refund(api, cast.anna, payment, amount="-12"), 400, "validation.failed")
     assert_problem(await _refund(api, people.pavel, payment), 403, "payment.forbidden")
     assert_problem(await _refund(api, cast.boris, payment), 404, "payment.not_found")
 

@@ -108,7 +108,9 @@ class BookingKit:
             await uow.commit()
         return result
 
-    async def publish(self, capacity: int, *, price: Decimal | None = None) -> uuid.UUID:
+    async def publish(
+        self, capacity: int, *, price: Decimal | None = None, currency: str = "RUB"
+    ) -> uuid.UUID:
         event_id = new_id()
         starts_at = NOW + timedelta(days=30)
         listing = EventListing(
@@ -118,7 +120,7 @@ class BookingKit:
             ends_at=starts_at + timedelta(hours=5),
             capacity=capacity,
             price=price,
-            currency="RUB",
+            currency=currency,
             title="Kayak weekend",
         )
         await self._with_seats(lambda seats: seats.open(listing))

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from aquastream.adapters.currencies import CldrCurrencies
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import EventFilters, GetEvent, ListEvents
@@ -25,6 +26,7 @@ from .conftest import CatalogBackend
 from .factories import NOW
 
 OWNER = Principal(user_id=uuid.uuid4(), role=Role.ORGANIZER)
+CURRENCIES = CldrCurrencies(FrozenClock(NOW))
 
 
 def an_input(days_ahead: int = 10, **fields: object) -> EventInput:
@@ -46,7 +48,7 @@ def an_input(days_ahead: int = 10, **fields: object) -> EventInput:
 
 
 async def published_event(catalog: CatalogBackend, clock: FrozenClock, **fields: object) -> uuid.UUID:
-    view = await CreateEvent(catalog.uow(), clock)(OWNER, "vuoksa", an_input(**fields))
+    view = await CreateEvent(catalog.uow(), clock, CURRENCIES)(OWNER, "vuoksa", an_input(**fields))
     await PublishEvent(catalog.uow(), clock)(OWNER, view.event.id)
     return view.event.id
 
@@ -73,7 +75,7 @@ async def test_capacity_below_taken_changes_neither_event_nor_seats(
 ) -> None:
     event_id = await published_event(catalog, clock)
     await catalog.take_seats(event_id, 4)
-    update = UpdateEvent(catalog.uow(), clock)
+    update = UpdateEvent(catalog.uow(), clock, CURRENCIES)
 
     with pytest.raises(CapacityBelowTaken):
         await update(OWNER, event_id, EventChanges(capacity=3, description="Меньше мест"))

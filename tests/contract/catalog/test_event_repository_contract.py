@@ -52,6 +52,24 @@ async def test_event_round_trips_every_field(catalog: CatalogBackend) -> None:
         assert await uow.events.get_many([]) == {}
 
 
+@pytest.mark.parametrize(
+    ("price", "currency"),
+    [("1000", "JPY"), ("1.234", "KWD"), ("9999999999.999", "KWD"), ("1500.50", "RUB"), ("0.00", "RUB")],
+)
+async def test_prices_come_back_exactly_with_their_currencys_digits(
+    catalog: CatalogBackend, price: str, currency: str
+) -> None:
+    organizer = an_organizer()
+    event = an_event(organizer, price=Decimal(price), currency=currency)
+    await store(catalog.uow(), organizer, event)
+
+    async with catalog.uow() as uow:
+        stored = await uow.events.get(event.id)
+
+    assert stored is not None
+    assert (str(stored.price), stored.currency) == (price, currency)
+
+
 async def test_event_changes_are_saved(catalog: CatalogBackend) -> None:
     organizer = an_organizer()
     event = an_event(organizer, status=EventStatus.DRAFT, published_at=None)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.memory.currencies import FixedCurrencies
 from aquastream.adapters.memory.payments import (
     PAYMENTS,
     MemoryBookingDirectory,
@@ -98,9 +99,11 @@ class PaymentsKit:
     def one_writer_at_a_time(self) -> bool:
         return self.booking.one_writer_at_a_time
 
-    async def pending_booking(self, capacity: int = 2) -> tuple[Principal, Booking]:
+    async def pending_booking(
+        self, capacity: int = 2, *, price: Decimal = PRICE, currency: str = "RUB"
+    ) -> tuple[Principal, Booking]:
         user = self.booking.new_user()
-        event_id = await self.booking.publish(capacity, price=PRICE)
+        event_id = await self.booking.publish(capacity, price=price, currency=currency)
         return user, await self.booking.book(user, event_id)
 
     # Use cases, each on a unit of work of its own.
@@ -128,7 +131,9 @@ class PaymentsKit:
         return await use_case(self.booking.organizer, payment_id, approve=True)
 
     async def refund(self, payment_id: uuid.UUID, amount: Decimal) -> Refund:
-        use_case = RefundPayment(self.new_ports().uow, self.clock, self.organizers, self.providers)
+        use_case = RefundPayment(
+            self.new_ports().uow, self.clock, self.organizers, self.providers, FixedCurrencies()
+        )
         return await use_case(self.booking.organizer, payment_id, amount, None)
 
     async def open_card_payments(self, minutes_old: int) -> list[Payment]:

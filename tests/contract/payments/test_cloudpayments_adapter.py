@@ -191,3 +191,33 @@ async def test_cancel_voids_an_authorized_transaction_and_leaves_a_completed_one
     ]
     assert all(r.headers["authorization"] == basic(PUBLIC_ID, API_SECRET) for r in fake.requests)
     assert (await adapter.fetch("1001")).status is ProviderStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "number"),
+    [("1000", "JPY", 1000), ("1.234", "KWD", 1.234), ("1500.50", "RUB", 1500.5)],
+)
+async def test_cloudpayments_gets_and_reports_amounts_with_the_currencys_fraction_digits(
+    fake: FakeCloudPayments, adapter: CloudPaymentsProvider, amount: str, currency: str, number: float
+) -> None:
+    reference = uuid.uuid4()
+    fake.transactions[1211506522] = {
+        "TransactionId": 1211506522,
+        "Amount": number,
+        "Currency": currency,
+        "InvoiceId": str(reference),
+        "Status": "Completed",
+    }
+    request = CheckoutRequest(reference, Decimal(amount), currency, "Booking", "https://app.example/r")
+
+    checkout = await adapter.create(request)
+    fetched = await adapter.fetch("1211506522")
+    await adapter.refund("1211506522", Decimal(amount), currency, idempotency_key="refund-9")
+    notified = await adapter.verify_webhook(
+        _signed(urlencode(_pay_notification(reference, Amount=amount, Currency=currency)).encode())
+    )
+
+    assert (checkout.confirmation["amount"], checkout.confirmation["currency"]) == (amount, currency)
+    assert (str(fetched.amount), str(notified.payment.amount)) == (amount, amount)
+    # A JSON number as CloudPayments reads it: JPY whole (1000, not 1000.0), KWD to the fils.
+    assert fake.requests[-1].body.decode().endswith(f'"Amount":{number}}}')

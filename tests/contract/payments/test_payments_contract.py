@@ -103,6 +103,37 @@ async def test_the_probe_asks_the_provider_about_an_open_card_payment(kit: Payme
     assert await kit.hold_until(booking.id) == kit.clock.now() + timedelta(minutes=5)
 
 
+@pytest.mark.parametrize(
+    ("price", "currency", "part", "left"),
+    [
+        ("1000", "JPY", "1", "999"),
+        ("12.345", "KWD", "0.005", "12.340"),
+        ("1500.50", "RUB", "0.01", "1500.49"),
+    ],
+)
+async def test_amounts_come_back_exactly_with_their_currencys_digits(
+    kit: PaymentsKit, price: str, currency: str, part: str, left: str
+) -> None:
+    user, booking = await kit.pending_booking(price=Decimal(price), currency=currency)
+    payment = await kit.init(user, booking.id, PaymentMethod.WIDGET)
+    await kit.webhook(kit.paid_notice(payment))
+
+    refund = await kit.refund(payment.id, Decimal(part))
+    stored = await kit.payment(payment.id)
+    ports = kit.new_ports()
+    async with ports.uow:
+        payable = await ports.bookings.booking(booking.id)
+
+    assert payable is not None
+    assert (str(booking.amount), str(payable.amount), str(stored.amount)) == (price, price, price)
+    assert (str(stored.refunded_amount), str(stored.refundable)) == (part, left)
+    assert (str(refund.amount), refund.currency, stored.status) == (
+        part,
+        currency,
+        PaymentStatus.PARTIALLY_REFUNDED,
+    )
+
+
 async def test_refunds_never_exceed_the_amount(kit: PaymentsKit) -> None:
     user, booking = await kit.pending_booking()
     payment = await kit.init(user, booking.id, PaymentMethod.WIDGET)

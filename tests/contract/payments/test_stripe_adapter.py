@@ -236,3 +236,32 @@ async def test_cancel_expires_an_open_session_and_stripe_refuses_a_completed_one
     assert expire.headers["authorization"] == f"Bearer {SECRET_KEY}"
     assert (await adapter.fetch(open_session.provider_payment_id)).status is ProviderStatus.FAILED
     assert (await adapter.fetch(paid_session.provider_payment_id)).status is ProviderStatus.SUCCEEDED
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor_units"),
+    [("1000", "JPY", "1000"), ("1.234", "KWD", "1234"), ("1500.00", "RUB", "150000")],
+)
+async def test_stripe_gets_and_reports_amounts_in_the_currencys_minor_units(
+    fake: FakeStripe, adapter: StripeProvider, amount: str, currency: str, minor_units: str
+) -> None:
+    request = CheckoutRequest(uuid.uuid4(), Decimal(amount), currency, "Booking", "https://app.example/r")
+
+    checkout = await adapter.create(request)
+    assert checkout.provider_payment_id is not None
+    fake.sessions[checkout.provider_payment_id].update(
+        status="complete", payment_status="paid", payment_intent="pi_1"
+    )
+    fetched = await adapter.fetch(checkout.provider_payment_id)
+    await adapter.refund(checkout.provider_payment_id, Decimal(amount), currency, idempotency_key="r-1")
+
+    opened = fake.requests[0].form()
+    assert (
+        opened["line_items[0][price_data][unit_amount]"],
+        opened["line_items[0][price_data][currency]"],
+    ) == (
+        minor_units,
+        currency.lower(),
+    )
+    assert (str(fetched.amount), fetched.currency) == (amount, currency)
+    assert fake.requests[-1].form()["amount"] == minor_units

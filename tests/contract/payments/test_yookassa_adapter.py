@@ -255,3 +255,20 @@ async def test_an_unreachable_api_fails_the_call(client: httpx.AsyncClient) -> N
 
     with pytest.raises(ProviderFailed):
         await adapter.fetch("anything")
+
+
+@pytest.mark.parametrize(("amount", "currency"), [("1000", "JPY"), ("1.234", "KWD"), ("1500.00", "RUB")])
+async def test_yookassa_gets_and_reports_amounts_with_the_currencys_fraction_digits(
+    fake: FakeYooKassa, client: httpx.AsyncClient, amount: str, currency: str
+) -> None:
+    adapter = _adapter(fake, client)
+    request = CheckoutRequest(uuid.uuid4(), Decimal(amount), currency, "Booking", "https://app.example/r")
+
+    checkout = await adapter.create(request)
+    assert checkout.provider_payment_id is not None
+    fetched = await adapter.fetch(checkout.provider_payment_id)
+    await adapter.refund(checkout.provider_payment_id, Decimal(amount), currency, idempotency_key="r-1")
+
+    assert fake.requests[0].json()["amount"] == {"value": amount, "currency": currency}
+    assert (str(fetched.amount), fetched.currency) == (amount, currency)
+    assert fake.requests[-1].json()["amount"] == {"value": amount, "currency": currency}

@@ -103,6 +103,7 @@ class BookingWorld:
         capacity: int = 2,
         *,
         price: Decimal | None = None,
+        currency: str = "RUB",
         starts_in: timedelta = timedelta(days=10),
     ) -> uuid.UUID:
         """What the catalog does on publish: open the inventory in its own transaction."""
@@ -117,7 +118,7 @@ class BookingWorld:
                     ends_at=starts_at + timedelta(hours=6),
                     capacity=capacity,
                     price=price,
-                    currency="RUB",
+                    currency=currency,
                     title="Rafting on the Katun",
                 )
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from aquastream.adapters.memory.currencies import FixedCurrencies
 from aquastream.domain.booking.model import WaitlistStatus
 from aquastream.domain.booking.privacy import ExportMyBookingData, LeaveQueuesOfDeletedUser
 from tests.unit.booking.booking_world import BookingWorld
@@ -19,7 +20,7 @@ async def test_export_holds_every_booking_with_its_log_and_the_live_waitlist(wor
     await world.book(boris, free)
     await world.join(anna, free)
 
-    section = await ExportMyBookingData(world.new_uow())(anna.user_id)
+    section = await ExportMyBookingData(world.new_uow(), FixedCurrencies())(anna.user_id)
 
     assert [b["id"] for b in section["bookings"]] == [str(second.id), str(first.id)]
     cancelled = section["bookings"][1]
@@ -33,7 +34,7 @@ async def test_export_holds_every_booking_with_its_log_and_the_live_waitlist(wor
 
 
 async def test_a_user_without_bookings_exports_empty_lists(world: BookingWorld) -> None:
-    section = await ExportMyBookingData(world.new_uow())(world.new_user().user_id)
+    section = await ExportMyBookingData(world.new_uow(), FixedCurrencies())(world.new_user().user_id)
 
     assert section == {"bookings": [], "waitlist": []}
 
@@ -55,7 +56,7 @@ async def test_a_deleted_user_leaves_every_queue_and_keeps_their_bookings(world:
     assert await leave(gone.user_id) == 2
     assert await leave(gone.user_id) == 0
 
-    section = await ExportMyBookingData(world.new_uow())(gone.user_id)
+    section = await ExportMyBookingData(world.new_uow(), FixedCurrencies())(gone.user_id)
     assert section["waitlist"] == []
     assert [b["id"] for b in section["bookings"]] == [str(kept.id)]
     assert world.entry_of(offered, behind).status is WaitlistStatus.NOTIFIED

@@ -16,9 +16,10 @@ from aquastream.adapters.calendar import HmacFeedTokenSigner, IcalendarRenderer
 from aquastream.adapters.memory.booking import INVENTORIES, MemoryBookingUnitOfWork, MemorySeatInventory
 from aquastream.adapters.memory.catalog import MemoryCatalogUnitOfWork
 from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.memory.currencies import FixedCurrencies
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.domain.booking.model import Inventory
-from aquastream.domain.catalog.authoring import CreateEvent
+from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.event_rules import EventInput
 from aquastream.domain.catalog.lifecycle import PublishEvent
 from aquastream.domain.catalog.model import Event, Organizer
@@ -49,6 +50,7 @@ class CatalogKit:
     def __init__(self) -> None:
         self.db = MemoryDatabase()
         self.clock = FrozenClock()
+        self.currencies = FixedCurrencies()
         self.inventory = MemorySeatInventory(self.db)
         self.bookings = FakeConfirmedBookings()
         self.renderer = IcalendarRenderer()
@@ -64,6 +66,12 @@ class CatalogKit:
     @property
     def now(self) -> datetime:
         return self.clock.now()
+
+    def create_event(self) -> CreateEvent:
+        return CreateEvent(self.uow(), self.clock, self.currencies)
+
+    def update_event(self) -> UpdateEvent:
+        return UpdateEvent(self.uow(), self.clock, self.currencies)
 
     def event_input(self, **overrides: Any) -> EventInput:
         start = self.now + timedelta(days=10)
@@ -92,7 +100,7 @@ class CatalogKit:
     async def draft(
         self, slug: str = "vuoksa-rafting", *, by: Principal | None = None, **fields: Any
     ) -> EventView:
-        return await CreateEvent(self.uow(), self.clock)(by or self.owner, slug, self.event_input(**fields))
+        return await self.create_event()(by or self.owner, slug, self.event_input(**fields))
 
     async def published(
         self, slug: str = "vuoksa-rafting", *, by: Principal | None = None, **fields: Any

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 
 from aquastream.adapters.memory.booking import INVENTORIES
-from aquastream.domain.catalog.authoring import UpdateEvent
 from aquastream.domain.catalog.errors import EventNotFound, EventNotPublishable, InvalidEventTransition
 from aquastream.domain.catalog.event_rules import EventChanges
 from aquastream.domain.catalog.events import (
@@ -203,7 +202,7 @@ async def test_completed_event_cannot_be_cancelled(kit: CatalogKit) -> None:
 async def test_every_fact_about_one_event_reaches_the_outbox(kit: CatalogKit) -> None:
     await kit.organizer("vuoksa")
     published = await kit.published("vuoksa")
-    await UpdateEvent(kit.uow(), kit.clock)(kit.owner, published.event.id, EventChanges(capacity=12))
+    await kit.update_event()(kit.owner, published.event.id, EventChanges(capacity=12))
     await CancelEvent(kit.uow(), kit.clock)(kit.owner, published.event.id)
 
     assert [type(fact) for fact in kit.outbox()] == [EventPublished, EventCapacityChanged, EventCancelled]

@@ -6,6 +6,8 @@ import string
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from aquastream.domain.booking.events import (
     BookingCancelled,
     BookingConfirmed,
@@ -159,6 +161,28 @@ def test_payment_facts_tell_the_payer_and_every_rejection_or_refund_is_its_own_m
     )
     [refund] = notices_for(manual)
     assert (refund.template, refund.params) == ("payment_refunded_manually", {"amount": "500.00 RUB"})
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "written"), [("1000", "JPY", "1000 JPY"), ("1.5", "KWD", "1.500 KWD")]
+)
+def test_amounts_in_messages_have_their_currencys_fraction_digits(
+    amount: str, currency: str, written: str
+) -> None:
+    refunded = PaymentRefunded(
+        occurred_at=NOW,
+        payment_id=PAYMENT,
+        booking_id=BOOKING,
+        user_id=USER,
+        amount=Decimal(amount),
+        currency=currency,
+        manual=False,
+        fully_refunded=True,
+    )
+
+    [notice] = notices_for(refunded)
+
+    assert notice.params == {"amount": written}
 
 
 def test_only_a_refund_for_a_lost_seat_is_announced_before_the_refund_itself() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from aquastream.adapters.memory.currencies import FixedCurrencies
 from aquastream.adapters.memory.payments import (
     PAYMENTS,
     REFUNDS,
@@ -72,7 +73,7 @@ class PaymentsWorld(BookingWorld):
         self.cancel_payment = CancelPayment(uow(), clock, self.organizers, self.providers)
         self.submit_proof = SubmitProof(uow(), clock, self.organizers, self.booking_directory, self.proofs)
         self.review = ReviewPayment(uow(), clock, self.organizers)
-        self.refund = RefundPayment(uow(), clock, self.organizers, self.providers)
+        self.refund = RefundPayment(uow(), clock, self.organizers, self.providers, FixedCurrencies())
         self.refund_booking = RefundBookingPayments(uow(), clock, self.providers)
         self.refund_duplicate = RefundDuplicatePayment(uow(), clock, self.providers)
         self.process_webhook = ProcessWebhook(uow(), clock, self.providers)
@@ -93,9 +94,11 @@ class PaymentsWorld(BookingWorld):
     def new_payments_uow(self) -> MemoryPaymentsUnitOfWork:
         return MemoryPaymentsUnitOfWork(self.db)
 
-    async def pending_booking(self, user: Principal | None = None) -> tuple[Principal, Booking]:
+    async def pending_booking(
+        self, user: Principal | None = None, *, price: Decimal = PRICE, currency: str = "RUB"
+    ) -> tuple[Principal, Booking]:
         user = user or self.new_user()
-        event_id = await self.publish(capacity=2, price=PRICE)
+        event_id = await self.publish(capacity=2, price=price, currency=currency)
         return user, await self.book(user, event_id)
 
     async def pay_in_sandbox(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from aquastream.adapters.memory.payments import PAYMENTS
 from aquastream.domain.payments.errors import (
     BookingNotFound,
     BookingNotPayable,
@@ -11,6 +14,7 @@ from aquastream.domain.payments.errors import (
     ProviderNotConfigured,
     ProviderUnknown,
     QrNotConfigured,
+    QrOnlyInRoubles,
 )
 from aquastream.domain.payments.model import PaymentMethod, PaymentStatus
 from aquastream.domain.payments.policy import PaymentsPolicy
@@ -44,6 +48,20 @@ async def test_a_qr_payment_carries_the_unified_payload_in_kopecks(world: Paymen
         "|BIC=044525225|CorrespAcc=30101810400000000225|Sum=150000|Purpose=Оплата бронирования "
     )
     assert str(booking.id) in payment.qr_payload
+
+
+@pytest.mark.parametrize(("price", "currency"), [(Decimal("1000"), "JPY"), (Decimal("20.500"), "KWD")])
+async def test_a_qr_payment_is_for_roubles_only_and_a_card_takes_any_currency(
+    world: PaymentsWorld, price: Decimal, currency: str
+) -> None:
+    user, booking = await world.pending_booking(price=price, currency=currency)
+
+    with pytest.raises(QrOnlyInRoubles) as caught:
+        await world.init_payment(user, booking.id, PaymentMethod.QR_MANUAL)
+    assert (caught.value.code, world.db.table(PAYMENTS)) == ("payment.qr_rub_only", {})
+    by_card = await world.init_payment(user, booking.id, PaymentMethod.WIDGET)
+
+    assert (by_card.amount, by_card.currency) == (price, currency)
 
 
 async def test_only_the_owner_may_pay_a_booking(world: PaymentsWorld) -> None:

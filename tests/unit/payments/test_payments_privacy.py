@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from aquastream.adapters.memory.currencies import FixedCurrencies
 from aquastream.domain.payments.model import PaymentMethod
 from aquastream.domain.payments.privacy import ExportMyPaymentData
 from tests.unit.payments.payments_world import PaymentsWorld
@@ -17,7 +18,7 @@ async def test_export_holds_payments_with_refunds_but_no_checkout_secrets(world:
     other, other_booking = await world.pending_booking()
     await world.init_payment(other, other_booking.id, PaymentMethod.WIDGET)
 
-    section = await ExportMyPaymentData(world.new_payments_uow())(user.user_id)
+    section = await ExportMyPaymentData(world.new_payments_uow(), FixedCurrencies())(user.user_id)
 
     [exported] = section["payments"]
     assert (exported["id"], exported["bookingId"]) == (str(payment.id), str(booking.id))
@@ -37,4 +38,6 @@ async def test_export_holds_payments_with_refunds_but_no_checkout_secrets(world:
 async def test_a_user_without_payments_exports_an_empty_list(world: PaymentsWorld) -> None:
     user, _ = await world.pending_booking()
 
-    assert await ExportMyPaymentData(world.new_payments_uow())(user.user_id) == {"payments": []}
+    assert await ExportMyPaymentData(world.new_payments_uow(), FixedCurrencies())(user.user_id) == {
+        "payments": []
+    }

@@ -14,6 +14,7 @@ from aquastream.domain.payments.errors import (
 )
 from aquastream.domain.payments.model import Payment, PaymentMethod, PaymentStatus, RefundStatus
 from aquastream.domain.shared.errors import ValidationFailed
+from aquastream.domain.shared.money import TooManyFractionDigits
 from aquastream.domain.shared.principal import Principal, Role
 from tests.unit.payments.payments_world import PaymentsWorld
 
@@ -47,13 +48,39 @@ async def test_refund_rules(world: PaymentsWorld) -> None:
     payment = await _paid_by_card(world)
     with pytest.raises(PaymentForbidden):
         await world.refund(Principal(payment.user_id, Role.USER), payment.id, None, None)
-    for bad in ("0", "-5", "1.234", "abc"):
+    for bad in ("0", "-5", "abc"):
         with pytest.raises(ValidationFailed):
             await world.refund(world.organizer, payment.id, bad, None)
+    with pytest.raises(TooManyFractionDigits):
+        await world.refund(world.organizer, payment.id, "1.234", None)
     user, booking = await world.pending_booking()
     unpaid = await world.init_payment(user, booking.id, PaymentMethod.WIDGET)
     with pytest.raises(PaymentStatusConflict):
         await world.refund(world.organizer, unpaid.id, None, None)
+
+
+@pytest.mark.parametrize(
+    ("price", "currency", "too_fine", "part", "rest"),
+    [
+        (Decimal("1000"), "JPY", "100.5", "100", Decimal("900")),
+        (Decimal("12.345"), "KWD", "1.2345", "1.234", Decimal("11.111")),
+    ],
+)
+async def test_refunds_have_at_most_the_payments_currency_digits(
+    world: PaymentsWorld, price: Decimal, currency: str, too_fine: str, part: str, rest: Decimal
+) -> None:
+    user, booking = await world.pending_booking(price=price, currency=currency)
+    payment = await world.init_payment(user, booking.id, PaymentMethod.WIDGET)
+    await world.pay_in_sandbox(payment)
+
+    with pytest.raises(TooManyFractionDigits) as caught:
+        await world.refund(world.organizer, payment.id, too_fine, None)
+    assert [e.field for e in caught.value.errors] == ["amount"]
+    assert world.payment(payment.id).refunded_amount == 0
+    refund = await world.refund(world.organizer, payment.id, part, None)
+
+    assert (refund.amount, refund.currency) == (Decimal(part), currency)
+    assert world.payment(payment.id).refundable == rest
 
 
 async def test_a_provider_refusal_refunds_nothing(world: PaymentsWorld) -> None:

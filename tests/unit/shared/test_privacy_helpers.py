@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from aquastream.adapters.memory.currencies import FixedCurrencies
 from aquastream.domain.shared.paging import MAX_PAGE_SIZE, Page, PageRequest
 from aquastream.domain.shared.privacy import every_page, iso, money
 
@@ -35,4 +36,8 @@ async def test_every_page_of_an_empty_list_asks_once() -> None:
 def test_times_and_amounts_are_written_as_the_api_writes_them() -> None:
     assert iso(datetime(2026, 7, 1, 9, 30, tzinfo=UTC)) == "2026-07-01T09:30:00Z"
     assert iso(None) is None
-    assert money(Decimal("1500")) == "1500.00"
+    currencies = FixedCurrencies()
+    assert money(Decimal("1500"), "RUB", currencies) == "1500.00"
+    assert money(Decimal("1000.000"), "JPY", currencies) == "1000"
+    assert money(Decimal("1.234"), "KWD", currencies) == "1.234"
+    assert money(Decimal("12.50"), "HRK", currencies) == "12.50"  # no longer taken: as stored

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from aquastream.adapters.payments.common import (
+    decimal_number,
     decimal_text,
     hmac_sha256,
     parse_decimal,
@@ -85,7 +86,7 @@ class CloudPaymentsProvider:
                 "type": "widget",
                 "publicId": self._public_id,
                 "invoiceId": str(request.payment_id),
-                "amount": decimal_text(request.amount),
+                "amount": decimal_text(request.amount, request.currency),
                 "currency": request.currency,
                 "description": request.description,
             },
@@ -100,7 +101,7 @@ class CloudPaymentsProvider:
     ) -> str:
         answer = await self._call(
             "/payments/refund",
-            {"TransactionId": int(provider_payment_id), "Amount": float(decimal_text(amount))},
+            {"TransactionId": int(provider_payment_id), "Amount": decimal_number(amount, currency)},
             request_id=idempotency_key,
         )
         model = answer.get("Model") or {}
@@ -146,7 +147,7 @@ def _payment(fields: dict[str, Any]) -> ProviderPayment:
     return ProviderPayment(
         provider_payment_id=str(fields["TransactionId"]),
         status=status,
-        amount=parse_decimal(fields.get("Amount")),
+        amount=parse_decimal(fields.get("Amount"), fields.get("Currency")),
         currency=fields.get("Currency"),
         reference=uuid_or_none(fields.get("InvoiceId")),
     )

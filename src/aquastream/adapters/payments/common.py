@@ -9,31 +9,56 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from aquastream.adapters.currencies import amount_in, fraction_digits, written
 from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderFailed
 from aquastream.domain.shared.errors import ValidationFailed
+from aquastream.domain.shared.money import from_minor_units, to_minor_units
 
 
-def decimal_text(amount: Decimal) -> str:
-    """``1500.00``: how YooKassa and CloudPayments write amounts."""
-    return f"{amount:.2f}"
+def decimal_text(amount: Decimal, currency: str) -> str:
+    """``1500.00`` RUB, ``1000`` JPY, ``1.234`` KWD: how YooKassa, CloudPayments and the
+    sandbox write amounts, with the currency's fraction digits."""
+    return written(amount, currency)
 
 
-def minor_units(amount: Decimal) -> int:
-    """Kopecks/cents, how Stripe writes amounts."""
-    return int((amount * 100).to_integral_value())
+def decimal_number(amount: Decimal, currency: str) -> int | float:
+    """The same as a JSON number: whole for a currency without fraction digits (JPY ``1000``),
+    else a float, exact at our at most 13 significant digits (KWD ``1.234``)."""
+    text = decimal_text(amount, currency)
+    return int(text) if fraction_digits(currency) == 0 else float(text)
 
 
-def parse_decimal(value: Any) -> Decimal | None:
+def minor_units(amount: Decimal, currency: str) -> int:
+    """The amount in the currency's minor units, how Stripe writes amounts: RUB 1500.00 →
+    150000 (kopecks), JPY 1000 → 1000, KWD 1.234 → 1234 (fils)."""
+    return to_minor_units(amount, fraction_digits(currency))
+
+
+def parse_minor_units(value: Any, currency: Any) -> Decimal | None:
+    """An amount a provider reports in minor units of ``currency`` (None when either is
+    missing or unreadable)."""
+    if value is None or not currency:
+        return None
+    try:
+        return from_minor_units(int(value), fraction_digits(str(currency)))
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+
+
+def parse_decimal(value: Any, currency: Any) -> Decimal | None:
+    """An amount a provider reports as a decimal, to ``currency``'s fraction digits (as it
+    came when the currency is missing; None when unreadable)."""
     if value is None:
         return None
     try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation:
+        amount = Decimal(str(value))
+        return amount_in(amount, str(currency)) if currency else amount
+    except ArithmeticError:
         return None
 
 

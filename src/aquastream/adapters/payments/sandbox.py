@@ -107,7 +107,7 @@ class SandboxProvider:
                 "paymentId": provider_payment_id,
                 "reference": str(payment.reference),
                 "status": payment.status.value,
-                "amount": decimal_text(payment.amount),
+                "amount": decimal_text(payment.amount, payment.currency),
                 "currency": payment.currency,
             }
         ).encode()
@@ -123,7 +123,7 @@ class SandboxProvider:
             payment = ProviderPayment(
                 provider_payment_id=str(event["paymentId"]),
                 status=ProviderStatus(event["status"]),
-                amount=parse_decimal(event.get("amount")),
+                amount=parse_decimal(event.get("amount"), event.get("currency")),
                 currency=event.get("currency"),
                 reference=uuid.UUID(event["reference"]) if event.get("reference") else None,
             )

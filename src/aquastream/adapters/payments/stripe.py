@@ -20,6 +20,7 @@ from aquastream.adapters.payments.common import (
     json_body,
     matches,
     minor_units,
+    parse_minor_units,
     provider_call,
     uuid_or_none,
 )
@@ -94,7 +95,7 @@ class StripeProvider:
                 "metadata[payment_id]": reference,
                 "line_items[0][quantity]": "1",
                 "line_items[0][price_data][currency]": request.currency.lower(),
-                "line_items[0][price_data][unit_amount]": str(minor_units(request.amount)),
+                "line_items[0][price_data][unit_amount]": str(minor_units(request.amount, request.currency)),
                 "line_items[0][price_data][product_data][name]": request.description[:250],
             },
         )
@@ -118,7 +119,7 @@ class StripeProvider:
             "POST",
             "/v1/refunds",
             key=idempotency_key,
-            form={"payment_intent": str(intent), "amount": str(minor_units(amount))},
+            form={"payment_intent": str(intent), "amount": str(minor_units(amount, currency))},
         )
         if refund.get("status") in ("failed", "canceled"):
             raise ProviderFailed("Stripe refused the refund.")
@@ -190,7 +191,7 @@ def _payment(session: dict[str, Any]) -> ProviderPayment:
     return ProviderPayment(
         provider_payment_id=str(session["id"]),
         status=status,
-        amount=(Decimal(int(total)) / 100).quantize(Decimal("0.01")) if total is not None else None,
+        amount=parse_minor_units(total, currency),
         currency=str(currency).upper() if currency else None,
         reference=uuid_or_none(session.get("client_reference_id")),
     )

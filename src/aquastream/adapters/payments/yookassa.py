@@ -95,7 +95,10 @@ class YooKassaProvider:
             "/payments",
             key=str(request.payment_id),
             body={
-                "amount": {"value": decimal_text(request.amount), "currency": request.currency},
+                "amount": {
+                    "value": decimal_text(request.amount, request.currency),
+                    "currency": request.currency,
+                },
                 "capture": True,
                 "confirmation": {"type": "redirect", "return_url": request.return_url},
                 "description": request.description[:128],
@@ -120,7 +123,7 @@ class YooKassaProvider:
             key=idempotency_key,
             body={
                 "payment_id": provider_payment_id,
-                "amount": {"value": decimal_text(amount), "currency": currency},
+                "amount": {"value": decimal_text(amount, currency), "currency": currency},
             },
         )
         if answer.get("status") == "canceled":
@@ -181,7 +184,7 @@ def _payment(answer: dict[str, Any]) -> ProviderPayment:
     return ProviderPayment(
         provider_payment_id=str(answer["id"]),
         status=_STATUSES.get(str(answer.get("status")), ProviderStatus.PENDING),
-        amount=parse_decimal(amount.get("value")),
+        amount=parse_decimal(amount.get("value"), amount.get("currency")),
         currency=amount.get("currency"),
         reference=uuid_or_none(reference),
     )

@@ -21,7 +21,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, Column, MetaData
+from sqlalchemy import JSON, Column, Float, MetaData, Numeric
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.schema import BLANK_SCHEMA
@@ -147,10 +147,20 @@ def _compare_type(
     inspected_type: TypeEngine[Any],
     metadata_type: TypeEngine[Any],
 ) -> bool | None:
+    if context.dialect.name != "sqlite":
+        return None
     # SQLite reads BINARY(16) back as NUMERIC(16): not a change.
-    if context.dialect.name == "sqlite" and isinstance(metadata_type, GUID):
+    if isinstance(metadata_type, GUID):
+        return False
+    # SQLite disregards NUMERIC's precision and scale (its money columns keep the declaration
+    # they were created with): only a change to or from another type counts.
+    if _exact_numeric(metadata_type) and _exact_numeric(inspected_type):
         return False
     return None
+
+
+def _exact_numeric(column_type: TypeEngine[Any]) -> bool:
+    return isinstance(column_type, Numeric) and not isinstance(column_type, Float)
 
 
 def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:

@@ -96,7 +96,7 @@ class BookSeat:
             user_id=user_id,
             status=BookingStatus.CONFIRMED if free else BookingStatus.PENDING,
             payment_status=PaymentStatus.NOT_REQUIRED if free else PaymentStatus.PENDING,
-            amount=(inventory.price or Decimal(0)).quantize(_CENT),
+            amount=inventory.price or Decimal(0),
             currency=inventory.currency,
             created_at=now,
             updated_at=now,

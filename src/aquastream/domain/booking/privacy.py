@@ -14,6 +14,7 @@ from aquastream.domain.shared.principal import Principal, Role
 from aquastream.domain.shared.privacy import every_page, iso, money
 from aquastream.ports.booking import BookingUnitOfWork
 from aquastream.ports.clock import Clock
+from aquastream.ports.currencies import CurrencyCatalogue
 
 
 class ExportMyBookingData:
@@ -26,8 +27,9 @@ class ExportMyBookingData:
     on as its booking.
     """
 
-    def __init__(self, uow: BookingUnitOfWork) -> None:
+    def __init__(self, uow: BookingUnitOfWork, currencies: CurrencyCatalogue) -> None:
         self._uow = uow
+        self._currencies = currencies
 
     async def __call__(self, user_id: uuid.UUID) -> dict[str, Any]:
         async with self._uow:
@@ -35,7 +37,7 @@ class ExportMyBookingData:
             logs = {b.id: await self._uow.log.list_for_booking(b.id) for b in bookings}
             waitlist = await every_page(lambda paging: self._uow.waitlist.live_for_user(user_id, paging))
         return {
-            "bookings": [_booking(b, logs[b.id]) for b in bookings],
+            "bookings": [_booking(b, logs[b.id], self._currencies) for b in bookings],
             "waitlist": [_waitlist_entry(e) for e in waitlist],
         }
 
@@ -68,13 +70,13 @@ class LeaveQueuesOfDeletedUser:
         return left
 
 
-def _booking(booking: Booking, log: list[BookingLogEntry]) -> dict[str, Any]:
+def _booking(booking: Booking, log: list[BookingLogEntry], currencies: CurrencyCatalogue) -> dict[str, Any]:
     return {
         "id": str(booking.id),
         "eventId": str(booking.event_id),
         "status": str(booking.status),
         "paymentStatus": str(booking.payment_status),
-        "amount": money(booking.amount),
+        "amount": money(booking.amount, booking.currency, currencies),
         "currency": booking.currency,
         "createdAt": iso(booking.created_at),
         "updatedAt": iso(booking.updated_at),

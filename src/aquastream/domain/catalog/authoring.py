@@ -22,23 +22,27 @@ from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import CatalogUnitOfWork
 from aquastream.ports.clock import Clock
+from aquastream.ports.currencies import CurrencyCatalogue
 
 
 class CreateEvent:
     """The organizer's manager creates an event as a DRAFT.
 
     Rules: the organizer exists (404) and the caller manages it (403); every field follows
-    ``check_event`` (all problems at once, ``ValidationFailed``), the start in the future.
+    ``check_event`` (all problems at once, ``ValidationFailed``), the start in the future; the
+    currency is one the catalogue takes and the price has no more than its fraction digits
+    (422: ``UnknownCurrency``, ``TooManyFractionDigits``).
     Description, city and address may wait until publishing.
     """
 
-    def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: CatalogUnitOfWork, clock: Clock, currencies: CurrencyCatalogue) -> None:
         self._uow = uow
         self._clock = clock
+        self._currencies = currencies
 
     async def __call__(self, principal: Principal, organizer_slug: str, data: EventInput) -> EventView:
         now = self._clock.now()
-        checked = check_event(data, now=now)
+        checked = check_event(data, self._currencies, now=now)
         async with self._uow:
             organizer = await managed_organizer(self._uow, normalise_slug(organizer_slug), principal)
             event = Event(
@@ -75,9 +79,10 @@ class UpdateEvent:
     - COMPLETED and CANCELLED events are not editable (``EventNotEditable``).
     """
 
-    def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: CatalogUnitOfWork, clock: Clock, currencies: CurrencyCatalogue) -> None:
         self._uow = uow
         self._clock = clock
+        self._currencies = currencies
 
     async def __call__(self, principal: Principal, event_id: uuid.UUID, changes: EventChanges) -> EventView:
         updates = given(changes)
@@ -87,7 +92,9 @@ class UpdateEvent:
             if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
                 raise EventNotEditable(f"A {event.status.value.lower()} event cannot be changed.")
             start_changes = "date_start" in updates and updates["date_start"] != event.date_start
-            checked = check_event(merged_input(event, updates), now=now, start_must_be_future=start_changes)
+            checked = check_event(
+                merged_input(event, updates), self._currencies, now=now, start_must_be_future=start_changes
+            )
             changed = checked.differs_from(event)
             old_capacity = event.capacity
             if event.status is EventStatus.PUBLISHED:

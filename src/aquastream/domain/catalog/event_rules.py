@@ -16,7 +16,8 @@ from aquastream.domain.catalog.checks import FieldChecker
 from aquastream.domain.catalog.errors import EventNotPublishable
 from aquastream.domain.catalog.model import Event, EventType, Location
 from aquastream.domain.shared.errors import ValidationFailed
-from aquastream.domain.shared.money import DEFAULT_CURRENCY, Money
+from aquastream.domain.shared.money import DEFAULT_CURRENCY, Currency, Money, checked_amount
+from aquastream.ports.currencies import CurrencyCatalogue
 
 MAX_CAPACITY = 100_000
 MAX_TAGS = 20
@@ -141,14 +142,17 @@ class CheckedEvent:
         event.cover_url = self.cover_url
 
 
-def check_event(data: EventInput, *, now: datetime, start_must_be_future: bool = True) -> CheckedEvent:
-    """Every field checked at once (``ValidationFailed`` lists each problem).
+def check_event(
+    data: EventInput, currencies: CurrencyCatalogue, *, now: datetime, start_must_be_future: bool = True
+) -> CheckedEvent:
+    """Every field checked at once (``ValidationFailed`` lists each problem), then the money.
 
     Title 3-500 characters; type one of ``EventType``; times with a timezone and the start
     before the end (and in the future, unless it is an unchanged start being re-sent);
-    capacity 1-100000; price not negative with at most 2 fraction digits and an ISO 4217
-    currency (no price or 0 = free); latitude -90…90 and longitude -180…180, both or
-    neither; up to 20 tags; cover an http(s) URL.
+    capacity 1-100000; price a non-negative number (no price or 0 = free); latitude -90…90
+    and longitude -180…180, both or neither; up to 20 tags; cover an http(s) URL. Once the
+    fields are well-formed: the currency is one the catalogue takes (``UnknownCurrency``)
+    and the price has at most its fraction digits (``TooManyFractionDigits``).
     """
     check = FieldChecker()
     event_type = parse_event_type(check, "type", data.type)
@@ -160,8 +164,8 @@ def check_event(data: EventInput, *, now: datetime, start_must_be_future: bool =
     if start_must_be_future and date_start <= now:
         check.fail("dateStart", "must be in the future")
     capacity = check.whole_number("capacity", data.capacity, minimum=1, maximum=MAX_CAPACITY)
-    currency = data.currency.strip().upper() if data.currency else DEFAULT_CURRENCY
-    price = _price(check, data.price, currency)
+    if data.price is not None:
+        _check_amount(check, data.price)
     check.number_range("latitude", data.latitude, minimum=-90, maximum=90)
     check.number_range("longitude", data.longitude, minimum=-180, maximum=180)
     if (data.latitude is None) != (data.longitude is None):
@@ -172,30 +176,31 @@ def check_event(data: EventInput, *, now: datetime, start_must_be_future: bool =
         latitude=data.latitude,
         longitude=data.longitude,
     )
-    checked = CheckedEvent(
+    description = check.text("description", data.description, max_length=20_000)
+    tags = normalise_tags(check, data.tags)
+    cover_url = check.url("coverUrl", data.cover_url)
+    check.raise_if_any()
+    currency = Currency.known(currencies, data.currency or DEFAULT_CURRENCY)
+    return CheckedEvent(
         type=event_type or EventType.OTHER,
         title=title,
         date_start=date_start,
         date_end=date_end,
         capacity=capacity,
-        description=check.text("description", data.description, max_length=20_000),
+        description=description,
         location=location,
-        price=price,
-        currency=currency,
-        tags=normalise_tags(check, data.tags),
-        cover_url=check.url("coverUrl", data.cover_url),
+        price=None if data.price is None else Money.of(data.price, currency).amount,
+        currency=currency.code,
+        tags=tags,
+        cover_url=cover_url,
     )
-    check.raise_if_any()
-    return checked
 
 
-def _price(check: FieldChecker, price: Decimal | None, currency: str) -> Decimal | None:
+def _check_amount(check: FieldChecker, price: Decimal) -> None:
     try:
-        money = Money.of(price if price is not None else 0, currency)
+        checked_amount(price, field="price")
     except ValidationFailed as error:
         check.adopt(error.errors)
-        return price
-    return None if price is None else money.amount
 
 
 def event_as_input(event: Event) -> EventInput:

@@ -67,6 +67,14 @@ class QrNotConfigured(RuleViolated):
     default_message = "Payment by bank transfer is not configured."
 
 
+class QrOnlyInRoubles(RuleViolated):
+    code = "payment.qr_rub_only"
+    default_message = (
+        "Payment by bank-transfer QR is in roubles only (the QR states its sum in kopecks); "
+        "pay this booking by card."
+    )
+
+
 class WrongMethod(RuleViolated):
     code = "payment.wrong_method"
     default_message = "This action is only for QR bank-transfer payments."

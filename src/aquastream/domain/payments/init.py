@@ -13,6 +13,7 @@ from aquastream.domain.payments.errors import (
     ProviderNotConfigured,
     ProviderUnknown,
     QrNotConfigured,
+    QrOnlyInRoubles,
 )
 from aquastream.domain.payments.model import (
     QR_PROVIDER,
@@ -24,7 +25,7 @@ from aquastream.domain.payments.model import (
     PaymentStatus,
 )
 from aquastream.domain.payments.policy import PaymentsPolicy
-from aquastream.domain.payments.qr import unified_payload
+from aquastream.domain.payments.qr import QR_CURRENCY, unified_payload
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
@@ -46,7 +47,8 @@ class InitPayment:
       stored first, then opened at the provider with the payment id as idempotency key, then
       its confirmation data is stored. A provider failure marks the payment FAILED
       (``ProviderFailed``, the client may init again);
-    - QR_MANUAL: the payload of the Russian unified QR format for the organizer's own bank
+    - QR_MANUAL: only for a booking in roubles (``QrOnlyInRoubles``: the format's sum is in
+      kopecks); the payload of the Russian unified QR format for the organizer's own bank
       account, else the service-wide one from settings (``QrNotConfigured`` without either).
     """
 
@@ -77,6 +79,8 @@ class InitPayment:
                 raise BookingNotPayable()
             payee = None
             if method is PaymentMethod.QR_MANUAL:
+                if booking.currency != QR_CURRENCY:
+                    raise QrOnlyInRoubles()
                 payee = await self._uow.payees.get(booking.organizer_id) or self._policy.bank_account
                 if payee is None:
                     raise QrNotConfigured()

@@ -118,11 +118,12 @@ class Payment:
     submitted_at: datetime | None = None
     decided_at: datetime | None = None
     rejection_reason: str | None = None
-    refunded_amount: Decimal = Decimal("0.00")
+    # A bare zero, so that sums keep the currency's digits of the amounts added to it.
+    refunded_amount: Decimal = Decimal(0)
 
     @property
     def refundable(self) -> Decimal:
-        return self.amount - self.refunded_amount if self.status in PAID_STATUSES else Decimal("0.00")
+        return self.amount - self.refunded_amount if self.status in PAID_STATUSES else Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

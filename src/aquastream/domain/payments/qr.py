@@ -5,7 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aquastream.domain.payments.model import BankAccount
+from aquastream.domain.shared.money import to_minor_units
 
+# The format states ``Sum`` in kopecks: a transfer in any other currency cannot be encoded.
+QR_CURRENCY = "RUB"
 _FORBIDDEN = str.maketrans({"|": " ", "\n": " ", "\r": " "})
 
 
@@ -17,7 +20,7 @@ def _clean(value: str) -> str:
 def unified_payload(account: BankAccount, amount: Decimal, purpose: str) -> str:
     """``ST00012|Name=…|PersonalAcc=…|BankName=…|BIC=…|CorrespAcc=…|Sum=<kopecks>|Purpose=…``
     (``ST00012``: the format's version 0001, UTF-8 encoded)."""
-    kopecks = int((amount * 100).to_integral_value())
+    kopecks = to_minor_units(amount, 2)  # a rouble has 100 kopecks
     fields = [
         ("Name", account.name),
         ("PersonalAcc", account.account),

@@ -26,9 +26,10 @@ from aquastream.domain.payments.model import (
 )
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.domain.shared.ids import new_id
-from aquastream.domain.shared.money import Money
+from aquastream.domain.shared.money import Currency, Money
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
+from aquastream.ports.currencies import CurrencyCatalogue
 from aquastream.ports.payments import OrganizerDirectory, PaymentProviders, PaymentsUnitOfWork
 
 
@@ -123,8 +124,9 @@ class RefundPayment:
     Rules:
     - only the event's organizer or an admin (the payer gets 403, anyone else 404);
     - only a SUCCEEDED or PARTIALLY_REFUNDED payment (``PaymentStatusConflict``);
-    - ``amount`` (default: all that is left) is positive with 2 fraction digits (400) and at
-      most what is left to refund (``RefundTooLarge``);
+    - ``amount`` (default: all that is left) is a positive number (400) with no more fraction
+      digits than the payment's currency has (``TooManyFractionDigits``: JPY none, KWD 3) and
+      at most what is left to refund (``RefundTooLarge``);
     - card payments through the provider's refund API (``ProviderFailed`` when it refuses:
       nothing is refunded), QR payments recorded as MANUAL;
     - the booking itself is not cancelled: cancelling it is a separate decision.
@@ -136,9 +138,11 @@ class RefundPayment:
         clock: Clock,
         organizers: OrganizerDirectory,
         providers: PaymentProviders,
+        currencies: CurrencyCatalogue,
     ) -> None:
         self._uow = uow
         self._organizers = organizers
+        self._currencies = currencies
         self._refunder = Refunder(uow, clock, providers)
 
     async def __call__(
@@ -148,11 +152,11 @@ class RefundPayment:
             payment = await load_managed_payment(self._uow, self._organizers, principal, payment_id)
         if payment.status not in PAID_STATUSES:
             raise PaymentStatusConflict()
-        value = (
-            payment.refundable
-            if amount is None
-            else Money.of(amount, payment.currency, field="amount").amount
-        )
+        if amount is None:
+            value = payment.refundable
+        else:
+            currency = Currency.known(self._currencies, payment.currency)
+            value = Money.of(amount, currency, field="amount").amount
         if value <= 0:
             raise ValidationFailed(errors=[FieldError("amount", "must be greater than 0")])
         return await self._refunder.refund(

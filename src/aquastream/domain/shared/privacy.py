@@ -9,7 +9,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from aquastream.domain.shared.money import amount_text
 from aquastream.domain.shared.paging import MAX_PAGE_SIZE, Page, PageRequest
+from aquastream.ports.currencies import CurrencyCatalogue
 
 T = TypeVar("T")
 
@@ -29,9 +31,11 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
-def money(amount: Decimal) -> str:
-    """An amount as the API writes it: a string with 2 fraction digits, never a float."""
-    return f"{amount:.2f}"
+def money(amount: Decimal, currency: str, currencies: CurrencyCatalogue) -> str:
+    """An amount as the API writes it: a string with the currency's fraction digits, never a
+    float (in a currency no longer taken, as stored)."""
+    digits = currencies.minor_digits(currency)
+    return f"{amount:f}" if digits is None else amount_text(amount, digits)
 
 
 async def every_page(fetch: Callable[[PageRequest], Awaitable[Page[T]]]) -> list[T]:

@@ -1,7 +1,7 @@
 """Request and response bodies of bookings and waitlist entries.
 
-Money travels as ``amount`` plus ``currency``: a string with 2 fraction digits
-(``"1500.00"``, ``"0.00"`` for a free event), never a float.
+Money travels as ``amount`` plus ``currency``: a string with the currency's fraction digits
+(``"1500.00"`` RUB, ``"0.00"`` for a free event, ``"1000"`` JPY), never a float.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Annotated
 
 from msgspec import Meta
 
+from aquastream.adapters.currencies import written
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.booking.model import (
     Booking,
@@ -22,7 +23,11 @@ from aquastream.domain.booking.model import (
 )
 
 AmountOut = Annotated[
-    str, Meta(description="The price frozen at booking time, 2 fraction digits.", examples=["1500.00"])
+    str,
+    Meta(
+        description="The price frozen at booking time, with the currency's fraction digits.",
+        examples=["1500.00", "1000"],
+    ),
 ]
 
 
@@ -56,7 +61,7 @@ class BookingOut(CamelStruct):
             user_id=booking.user_id,
             status=booking.status,
             payment_status=booking.payment_status,
-            amount=f"{booking.amount:.2f}",
+            amount=written(booking.amount, booking.currency),
             currency=booking.currency,
             created_at=booking.created_at,
             updated_at=booking.updated_at,

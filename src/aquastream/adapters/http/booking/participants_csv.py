@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
+from aquastream.adapters.currencies import written
 from aquastream.domain.booking.model import ParticipantRow
 
 # Litestar adds "; charset=utf-8" to text/* types.
@@ -58,7 +59,7 @@ def _cells(row: ParticipantRow) -> tuple[str, ...]:
         row.email or "",
         row.phone or "",
         row.telegram or "",
-        f"{row.amount:.2f}",
+        written(row.amount, row.currency),
         row.currency,
         _instant(row.booked_at),
     )

@@ -2,7 +2,8 @@
 
 Money travels as ``price`` plus ``currency``: requests may give the price as a JSON
 number or a decimal string (exactly, never through a float); responses always give a
-string with 2 fraction digits (``"1500.00"``), or null for an event without a price.
+string with the currency's fraction digits (``"1500.00"`` RUB, ``"1000"`` JPY, ``"1.234"``
+KWD), or null for an event without a price.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Annotated
 
 from msgspec import UNSET, Meta, UnsetType
 
+from aquastream.adapters.currencies import written
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.catalog.event_rules import EventChanges, EventInput
 from aquastream.domain.catalog.model import EventStatus, EventType, Location
@@ -24,21 +26,25 @@ from aquastream.domain.shared.money import DEFAULT_CURRENCY
 # The domain names location fields on their own; on the wire they sit inside ``location``.
 LOCATION_FIELDS = {name: f"location.{name}" for name in ("address", "city", "latitude", "longitude")}
 
-# What the price column holds (12 digits, 2 of them fractional); larger numbers are a typo.
+# What the price column holds (13 digits, 3 of them fractional); larger numbers are a typo.
 PRICE_LIMIT = Decimal(10) ** 10
 
 PriceIn = Annotated[
     Decimal,
     Meta(
         description=(
-            "A JSON number or a decimal string, at most 2 fraction digits, not negative; null or 0 = free."
+            "A JSON number or a decimal string, not negative, with at most the currency's fraction "
+            "digits (RUB 2, JPY 0, KWD 3); null or 0 = free."
         ),
         examples=["1500.00"],
     ),
 ]
 PriceOut = Annotated[
     str | None,
-    Meta(description="A decimal string with 2 fraction digits; null = free.", examples=["1500.00"]),
+    Meta(
+        description="A decimal string with the currency's fraction digits; null = free.",
+        examples=["1500.00", "1000", "1.234"],
+    ),
 ]
 EventTypeIn = Annotated[
     str, Meta(description="One of " + ", ".join(t.value for t in EventType) + " (any case).")
@@ -203,7 +209,7 @@ class EventOut(CamelStruct):
             date_start=event.date_start,
             date_end=event.date_end,
             location=LocationOut.of(event.location),
-            price=None if event.price is None else f"{event.price:.2f}",
+            price=None if event.price is None else written(event.price, event.currency),
             currency=event.currency,
             capacity=event.capacity,
             available=view.available,

@@ -111,6 +111,10 @@ class EventController(Controller):
     async def create(
         self, data: JSONBody[EventIn], caller: FromDishka[Principal], create_event: FromDishka[CreateEvent]
     ) -> EventOut:
+        """Malformed fields are 400, all listed at once. Then the money: 422
+        ``currency.unknown`` for a currency that is not an ISO 4217 currency in use, 422
+        ``money.too_many_fraction_digits`` for a price finer than its currency (JPY whole,
+        RUB to the kopeck, KWD to the fils)."""
         with nested_fields(LOCATION_FIELDS):
             return EventOut.of(await create_event(caller, data.organizer_slug, data.to_input()))
 
@@ -125,7 +129,9 @@ class EventController(Controller):
     ) -> EventOut:
         """A draft changes in full; a published event only its description, tags, cover and
         capacity (409 ``event.not_editable`` otherwise; 422 ``event.capacity_below_taken``
-        below the seats taken); completed and cancelled events not at all."""
+        below the seats taken); completed and cancelled events not at all. Price and currency
+        follow the rules of creation (422 ``currency.unknown``,
+        ``money.too_many_fraction_digits``)."""
         with nested_fields(LOCATION_FIELDS):
             return EventOut.of(await update_event(caller, event_id, data.to_changes()))
 

@@ -1,6 +1,7 @@
 """Request and response bodies of payments.
 
-Money travels as a string with 2 fraction digits plus ``currency``, never a float. A QR
+Money travels as a string with the currency's fraction digits plus ``currency`` (``"1500.00"``
+RUB, ``"1000"`` JPY, ``"1.234"`` KWD), never a float. A QR
 payment carries its payload in the Russian unified format and a PNG of it (base64).
 """
 
@@ -16,6 +17,7 @@ from typing import Annotated, Literal
 import segno
 from msgspec import Meta
 
+from aquastream.adapters.currencies import written
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.payments.model import (
     BankAccount,
@@ -26,7 +28,10 @@ from aquastream.domain.payments.model import (
     RefundStatus,
 )
 
-Money = Annotated[str, Meta(description="An amount with 2 fraction digits.", examples=["1500.00"])]
+Money = Annotated[
+    str,
+    Meta(description="An amount with the currency's fraction digits.", examples=["1500.00", "1000", "1.234"]),
+]
 Reason = Annotated[str, Meta(max_length=1000)]
 
 
@@ -103,7 +108,7 @@ class RefundOut(CamelStruct):
         return cls(
             id=refund.id,
             payment_id=refund.payment_id,
-            amount=f"{refund.amount:.2f}",
+            amount=written(refund.amount, refund.currency),
             currency=refund.currency,
             status=refund.status,
             reason=refund.reason,
@@ -147,8 +152,8 @@ class PaymentOut(CamelStruct):
             method=payment.method,
             provider=payment.provider,
             status=payment.status,
-            amount=f"{payment.amount:.2f}",
-            refunded_amount=f"{payment.refunded_amount:.2f}",
+            amount=written(payment.amount, payment.currency),
+            refunded_amount=written(payment.refunded_amount, payment.currency),
             currency=payment.currency,
             created_at=payment.created_at,
             updated_at=payment.updated_at,

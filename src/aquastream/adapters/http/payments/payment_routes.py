@@ -81,7 +81,8 @@ class PaymentController(Controller):
         it first). WIDGET answers with the provider's ``confirmation`` (422
         ``payment.provider_unavailable`` for a provider not configured, 503
         ``payment.provider_failed`` when it does not answer); QR_MANUAL with ``qr`` (the
-        unified-format payload and its PNG)."""
+        unified-format payload and its PNG), for a booking in RUB only (422
+        ``payment.qr_rub_only``: the format's sum is in kopecks)."""
 
         async def act() -> PaymentOut:
             return PaymentOut.of(await init_payment(caller, data.booking_id, data.method, data.provider))
@@ -191,8 +192,10 @@ class PaymentController(Controller):
     ) -> Response[RefundOut]:
         """The event's organizer or an admin, for a SUCCEEDED or PARTIALLY_REFUNDED payment
         (409 ``payment.invalid_status``); at most what is left (422
-        ``payment.refund_too_large``). Card payments through the provider (503
-        ``payment.provider_failed`` refunds nothing); QR payments are recorded as MANUAL."""
+        ``payment.refund_too_large``) and no finer than the payment's currency (422
+        ``money.too_many_fraction_digits``: JPY whole, KWD to 3 digits). Card payments through
+        the provider (503 ``payment.provider_failed`` refunds nothing); QR payments are
+        recorded as MANUAL."""
         refund = await refund_payment(caller, payment_id, data.amount, data.reason)
         return Response(RefundOut.of(refund), status_code=HTTP_201_CREATED)
 

@@ -8,6 +8,7 @@ from sqlalchemy import RowMapping, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from aquastream.adapters.currencies import amount_in
 from aquastream.domain.booking.model import (
     LIVE_WAITLIST_STATUSES,
     Booking,
@@ -50,7 +51,7 @@ def inventory_from_row(row: RowMapping) -> Inventory:
         reserved=row["reserved"],
         waiting=row["waiting"],
         next_position=row["next_position"],
-        price=row["price"],
+        price=None if row["price"] is None else amount_in(row["price"], row["currency"]),
         currency=row["currency"],
     )
 
@@ -62,7 +63,7 @@ def booking_from_row(row: RowMapping) -> Booking:
         user_id=row["user_id"],
         status=BookingStatus(row["status"]),
         payment_status=PaymentStatus(row["payment_status"]),
-        amount=row["amount"],
+        amount=amount_in(row["amount"], row["currency"]),
         currency=row["currency"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],

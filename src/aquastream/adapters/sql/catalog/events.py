@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from advanced_alchemy.types import GUID
@@ -33,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 
+from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.sql.catalog.organizers import contains_every_term
 from aquastream.adapters.sql.paging import fetch_page
 from aquastream.adapters.sql.tables.catalog import events
@@ -61,7 +61,6 @@ booking_inventories = Table(
 
 # Everything but the generated search document, which no caller needs back.
 EVENT_COLUMNS = [c for c in events.c if c.name != "search_vector"]
-CENT = Decimal("0.01")
 
 
 def event_from_row(row: RowMapping) -> Event:
@@ -84,8 +83,7 @@ def event_from_row(row: RowMapping) -> Event:
             latitude=row["latitude"],
             longitude=row["longitude"],
         ),
-        # SQLite keeps NUMERIC as a float: 2 places restore the exact amount.
-        price=None if price is None else Decimal(price).quantize(CENT),
+        price=None if price is None else amount_in(price, row["currency"]),
         currency=row["currency"],
         tags=list(row["tags"]),
         cover_url=row["cover_url"],

@@ -11,6 +11,7 @@ from collections.abc import Collection
 
 from sqlalchemy import select
 
+from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.sql.payments.repositories import payment_from_row
 from aquastream.adapters.sql.tables.booking import bookings, inventories
 from aquastream.adapters.sql.tables.catalog import organizers
@@ -38,7 +39,7 @@ class SqlBookingDirectory(SqlRepository):
             user_id=row["user_id"],
             status=row["status"],
             payment_status=row["payment_status"],
-            amount=row["amount"],
+            amount=amount_in(row["amount"], row["currency"]),
             currency=row["currency"],
             expires_at=row["expires_at"],
             event_title=row["title"],

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping, case, insert, select, update
 
+from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.sql.booking.rows import dialect_insert
 from aquastream.adapters.sql.paging import fetch_page
 from aquastream.adapters.sql.tables.payments import (
@@ -49,7 +50,7 @@ def payment_from_row(row: RowMapping) -> Payment:
         user_id=row["user_id"],
         method=PaymentMethod(row["method"]),
         provider=row["provider"],
-        amount=row["amount"],
+        amount=amount_in(row["amount"], row["currency"]),
         currency=row["currency"],
         status=PaymentStatus(row["status"]),
         created_at=row["created_at"],
@@ -61,7 +62,7 @@ def payment_from_row(row: RowMapping) -> Payment:
         submitted_at=row["submitted_at"],
         decided_at=row["decided_at"],
         rejection_reason=row["rejection_reason"],
-        refunded_amount=row["refunded_amount"],
+        refunded_amount=amount_in(row["refunded_amount"], row["currency"]),
     )
 
 
@@ -224,7 +225,7 @@ def _refund_from_row(row: RowMapping) -> Refund:
     return Refund(
         id=row["id"],
         payment_id=row["payment_id"],
-        amount=row["amount"],
+        amount=amount_in(row["amount"], row["currency"]),
         currency=row["currency"],
         status=RefundStatus(row["status"]),
         reason=row["reason"],

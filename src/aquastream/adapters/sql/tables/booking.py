@@ -53,7 +53,7 @@ inventories = Table(
     Column("reserved", Integer(), nullable=False, server_default="0"),
     Column("waiting", Integer(), nullable=False, server_default="0"),
     Column("next_position", BigInteger(), nullable=False, server_default="0"),
-    Column("price", Numeric(12, 2), nullable=True),
+    Column("price", Numeric(13, 3), nullable=True),
     Column("currency", String(3), nullable=False),
     # The last line of defence behind the conditional updates: a counter never goes negative.
     CheckConstraint("available >= 0 AND reserved >= 0 AND waiting >= 0", name="counters_not_negative"),
@@ -69,7 +69,7 @@ bookings = Table(
     Column("user_id", GUID(), nullable=False),
     Column("status", String(16), nullable=False),
     Column("payment_status", String(16), nullable=False),
-    Column("amount", Numeric(12, 2), nullable=False),
+    Column("amount", Numeric(13, 3), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("created_at", DateTimeUTC(), nullable=False),
     Column("updated_at", DateTimeUTC(), nullable=False),

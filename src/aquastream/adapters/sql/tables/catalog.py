@@ -141,7 +141,7 @@ events = Table(
     Column("city_key", String(200), nullable=True, index=True),
     Column("latitude", Float(), nullable=True),
     Column("longitude", Float(), nullable=True),
-    Column("price", Numeric(12, 2), nullable=True),
+    Column("price", Numeric(13, 3), nullable=True),
     Column("currency", String(3), nullable=False, server_default="RUB"),
     Column("capacity", Integer(), nullable=False),
     Column("status", String(16), nullable=False),
