@@ -21,7 +21,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, Column, Float, MetaData, Numeric
+from sqlalchemy import JSON, Column, Float, MetaData, Numeric, String, Text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.schema import BLANK_SCHEMA
@@ -156,7 +156,14 @@ def _compare_type(
     # they were created with): only a change to or from another type counts.
     if _exact_numeric(metadata_type) and _exact_numeric(inspected_type):
         return False
+    # Nor does it enforce a VARCHAR's length: a migration that widens one changes PostgreSQL only.
+    if _text(metadata_type) and _text(inspected_type):
+        return isinstance(metadata_type, Text) is not isinstance(inspected_type, Text)
     return None
+
+
+def _text(column_type: TypeEngine[Any]) -> bool:
+    return isinstance(column_type, String)
 
 
 def _exact_numeric(column_type: TypeEngine[Any]) -> bool:

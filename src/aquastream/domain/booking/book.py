@@ -24,8 +24,6 @@ from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import BookingUnitOfWork, ParticipantDirectory
 from aquastream.ports.clock import Clock
 
-_CENT = Decimal("0.01")
-
 
 class BookSeat:
     """Book a seat of a published event.
