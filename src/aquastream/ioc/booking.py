@@ -14,6 +14,7 @@ from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlIdempotency
 from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
 from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
 from aquastream.domain.booking.book import BookSeat
+from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
 from aquastream.domain.booking.jobs import (
     CancelEventBookings,
     CompleteEventBookings,
@@ -109,6 +110,8 @@ class BookingProvider(Provider):
         CancelEventBookings,
         ConfirmPaidBooking,
         SettleRefund,
+        KeepSeatDuringReview,
+        GiveTimeAfterRejection,
     )
 
     @provide(provides=PersonalDataSection)

@@ -23,8 +23,15 @@ from aquastream.adapters.sql.payments import (
     SqlProofFiles,
 )
 from aquastream.domain.booking.events import RefundRequested
+from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
 from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
-from aquastream.domain.payments.events import DuplicatePaymentReceived, PaymentRefunded, PaymentSucceeded
+from aquastream.domain.payments.events import (
+    DuplicatePaymentReceived,
+    PaymentProofSubmitted,
+    PaymentRefunded,
+    PaymentRejected,
+    PaymentSucceeded,
+)
 from aquastream.domain.payments.init import InitPayment
 from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, SubmitProof
 from aquastream.domain.payments.model import BankAccount
@@ -175,6 +182,24 @@ class PaymentsProvider(Provider):
         return Subscription(
             PaymentSucceeded,
             use_case_handler(container, ConfirmPaidBooking, lambda confirm, e: confirm(e.booking_id)),
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_proof_submitted(self, container: AsyncContainer) -> Subscription:
+        async def keep_seat(use_case: KeepSeatDuringReview, event: PaymentProofSubmitted) -> bool:
+            return event.review_until is not None and await use_case(event.booking_id, event.review_until)
+
+        return Subscription(
+            PaymentProofSubmitted, use_case_handler(container, KeepSeatDuringReview, keep_seat)
+        )
+
+    @provide(scope=Scope.APP, provides=Subscription)
+    def on_payment_rejected(self, container: AsyncContainer) -> Subscription:
+        return Subscription(
+            PaymentRejected,
+            use_case_handler(
+                container, GiveTimeAfterRejection, lambda give_time, e: give_time(e.booking_id, e.occurred_at)
+            ),
         )
 
     @provide(scope=Scope.APP, provides=Subscription)

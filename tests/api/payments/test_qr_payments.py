@@ -145,3 +145,21 @@ async def test_a_receipt_under_review_keeps_the_seat_past_the_hold(
     kept = await fetched(api, pavel, f"/bookings/{booking['id']}")
     assert kept["status"] == "PENDING"
     assert kept["expiresAt"] == "2030-01-03T12:00:00Z"  # 48 h after the receipt
+
+
+async def test_the_booking_shows_the_hold_in_force_while_a_receipt_is_reviewed(
+    api: Client, cast: Cast, people: People
+) -> None:
+    booking = await paid_booking(api, cast, people.pavel)
+    assert booking["expiresAt"] == "2030-01-01T12:30:00Z"  # the regular 30-minute hold
+    payment = await started(api, people.pavel, booking["id"], "QR_MANUAL")
+    await _submit(api, people.pavel, payment, await receipt(api, booking, people.pavel.id))
+    await drain_outbox(api)  # no expiry job has run: the hold shows as soon as the receipt is in
+
+    in_review = await fetched(api, people.pavel, f"/bookings/{booking['id']}")
+    assert in_review["expiresAt"] == "2030-01-03T12:00:00Z"  # 48 h after the receipt
+
+    await _review(api, cast.anna, payment, decision="REJECT", reason="The amount is wrong")
+    await drain_outbox(api)
+    rejected = await fetched(api, people.pavel, f"/bookings/{booking['id']}")
+    assert rejected["expiresAt"] == "2030-01-01T12:30:00Z"  # a regular hold from the refusal

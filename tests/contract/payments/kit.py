@@ -123,7 +123,9 @@ class PaymentsKit:
 
     async def submit(self, user: Principal, payment_id: uuid.UUID, file_id: uuid.UUID) -> Payment:
         ports = self.new_ports()
-        use_case = SubmitProof(ports.uow, self.clock, self.organizers, ports.bookings, ports.proofs)
+        use_case = SubmitProof(
+            ports.uow, self.clock, self.organizers, ports.bookings, ports.proofs, self.policy
+        )
         return await use_case(user, payment_id, file_id)
 
     async def approve(self, payment_id: uuid.UUID) -> Payment:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from aquastream.adapters.memory.booking import (
     BOOKING_LOG,
@@ -165,6 +167,12 @@ class BookingWorld:
 
     def outbox_events(self) -> list[str]:
         return [row.event_name for row in self.db.table("outbox").values()]
+
+    def outbox_payload(self, event_name: str) -> dict[str, Any]:
+        """The payload of the last outbox message of that name, as JSON."""
+        rows = [row for row in self.db.table("outbox").values() if row.event_name == event_name]
+        payload: dict[str, Any] = json.loads(rows[-1].payload)
+        return payload
 
     def check_invariants(self, event_id: uuid.UUID) -> None:
         """The seat invariant of SPEC §4 and the waitlist's counters, on committed state."""

@@ -20,6 +20,7 @@ from aquastream.adapters.memory.payments import (
 from aquastream.adapters.payments.probe import PaymentHoldProbe
 from aquastream.adapters.payments.registry import ConfiguredProviders
 from aquastream.adapters.payments.sandbox import SANDBOX, SandboxProvider
+from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
 from aquastream.domain.booking.jobs import ExpireHolds
 from aquastream.domain.booking.model import Booking
 from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
@@ -71,7 +72,9 @@ class PaymentsWorld(BookingWorld):
             uow(), clock, self.booking_directory, self.providers, self.payments_policy
         )
         self.cancel_payment = CancelPayment(uow(), clock, self.organizers, self.providers)
-        self.submit_proof = SubmitProof(uow(), clock, self.organizers, self.booking_directory, self.proofs)
+        self.submit_proof = SubmitProof(
+            uow(), clock, self.organizers, self.booking_directory, self.proofs, self.payments_policy
+        )
         self.review = ReviewPayment(uow(), clock, self.organizers)
         self.refund = RefundPayment(uow(), clock, self.organizers, self.providers, FixedCurrencies())
         self.refund_booking = RefundBookingPayments(uow(), clock, self.providers)
@@ -86,6 +89,8 @@ class PaymentsWorld(BookingWorld):
         self.get_payee = GetPayeeAccount(uow(), self.organizers)
         self.confirm_paid = ConfirmPaidBooking(self.new_uow(), clock, self.policy)
         self.settle_refund = SettleRefund(self.new_uow(), clock)
+        self.keep_seat_during_review = KeepSeatDuringReview(self.new_uow(), clock)
+        self.give_time_after_rejection = GiveTimeAfterRejection(self.new_uow(), clock, self.policy)
         self.probe = PaymentHoldProbe(
             MemoryPaymentRepository(self.db), self.providers, self.payments_policy, timeout_seconds=1
         )

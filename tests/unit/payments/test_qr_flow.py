@@ -122,6 +122,39 @@ async def test_a_submitted_receipt_keeps_the_seat_until_the_review_limit(world: 
     assert world.booking(booking.id).status is BookingStatus.EXPIRED
 
 
+async def test_the_booking_shows_the_review_hold_and_a_fresh_hold_after_a_rejection(
+    world: PaymentsWorld,
+) -> None:
+    user, booking, submitted = await _submitted(world)
+    review_until = booking.created_at + timedelta(hours=48)
+    written = world.outbox_payload("PaymentProofSubmitted")["review_until"]
+    assert written == review_until.isoformat().replace("+00:00", "Z")
+
+    assert await world.keep_seat_during_review(booking.id, review_until)
+    assert not await world.keep_seat_during_review(booking.id, review_until)  # delivered again
+    assert world.booking(booking.id).expires_at == review_until
+
+    world.clock.advance(hours=3)
+    await world.review(world.organizer, submitted.id, approve=False, reason="Blurry photo")
+    rejected_at = world.clock.now()
+    assert await world.give_time_after_rejection(booking.id, rejected_at)
+    assert not await world.give_time_after_rejection(booking.id, rejected_at)
+    assert world.booking(booking.id).expires_at == rejected_at + timedelta(minutes=30)
+
+    await world.submit_proof(user, submitted.id, world.proof_of(booking))
+    assert await world.keep_seat_during_review(booking.id, rejected_at + timedelta(hours=48))
+    assert world.booking(booking.id).expires_at == rejected_at + timedelta(hours=48)
+
+
+async def test_a_hold_that_ended_is_not_changed_by_late_review_news(world: PaymentsWorld) -> None:
+    user, booking = await world.pending_booking()
+    await world.cancel(user, booking.id)
+
+    assert not await world.keep_seat_during_review(booking.id, booking.created_at + timedelta(hours=48))
+    assert not await world.give_time_after_rejection(booking.id, world.clock.now())
+    assert world.booking(booking.id).expires_at == booking.expires_at
+
+
 async def test_no_receipt_once_the_booking_lost_its_seat(world: PaymentsWorld) -> None:
     user, booking = await world.pending_booking()
     payment = await world.init_payment(user, booking.id, PaymentMethod.QR_MANUAL)

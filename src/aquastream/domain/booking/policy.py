@@ -12,5 +12,4 @@ class BookingPolicy:
 
     hold: timedelta = timedelta(minutes=30)  # how long a PENDING (paid) booking keeps its seat
     waitlist_window: timedelta = timedelta(minutes=30)  # how long a seat is held for a notified user
-    proof_hold: timedelta = timedelta(hours=48)  # hold limit while a QR payment proof is reviewed
     expiry_batch_size: int = 100  # bookings (or lapsed windows) one job pass handles at most

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 
 from aquastream.domain.shared.events import DomainEvent
@@ -27,13 +28,16 @@ class PaymentFailed(DomainEvent, frozen=True, kw_only=True):
 
 
 class PaymentProofSubmitted(DomainEvent, frozen=True, kw_only=True):
-    """A QR receipt waits for the organizer's review."""
+    """A QR receipt waits for the organizer's review; the booking keeps its seat until the
+    organizer decides, at the latest until ``review_until``."""
 
     payment_id: uuid.UUID
     booking_id: uuid.UUID
     event_id: uuid.UUID
     organizer_id: uuid.UUID
     user_id: uuid.UUID
+    # Optional for messages written before it existed: booking then keeps the hold it has.
+    review_until: datetime | None = None
 
 
 class PaymentRejected(DomainEvent, frozen=True, kw_only=True):

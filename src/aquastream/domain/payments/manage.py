@@ -23,6 +23,7 @@ from aquastream.domain.payments.model import (
     PaymentStatus,
     ProofFile,
 )
+from aquastream.domain.payments.policy import PaymentsPolicy
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
@@ -115,8 +116,10 @@ class SubmitProof:
     - the file is a READY ``payment_proof`` file whose owner is the booking and which the payer
       uploaded (``InvalidProof``);
     - the payment becomes SUBMITTED; from then on the booking keeps its seat until the
-      organizer decides, at most ``proof_hold`` (the expiry job asks payments first);
-    - ``PaymentProofSubmitted`` commits with the change (the organizer is told).
+      organizer decides, at most ``proof_hold``: ``PaymentProofSubmitted`` carries that limit
+      (``review_until``), which booking shows as the hold in force (and the expiry job asks
+      payments first anyway);
+    - ``PaymentProofSubmitted`` commits with the change.
     """
 
     def __init__(
@@ -126,12 +129,14 @@ class SubmitProof:
         organizers: OrganizerDirectory,
         bookings: BookingDirectory,
         proofs: ProofFiles,
+        policy: PaymentsPolicy,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._organizers = organizers
         self._bookings = bookings
         self._proofs = proofs
+        self._policy = policy
 
     async def __call__(self, principal: Principal, payment_id: uuid.UUID, file_id: uuid.UUID) -> Payment:
         async with self._uow:
@@ -165,6 +170,7 @@ class SubmitProof:
                     event_id=payment.event_id,
                     organizer_id=payment.organizer_id,
                     user_id=payment.user_id,
+                    review_until=now + self._policy.proof_hold,
                 )
             )
             await self._uow.commit()
