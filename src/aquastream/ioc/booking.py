@@ -9,8 +9,7 @@ from datetime import timedelta
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.http.booking.idempotency import KEY_RETENTION
-from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlIdempotencyStore
+from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
 from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
 from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
 from aquastream.domain.booking.book import BookSeat
@@ -42,14 +41,19 @@ from aquastream.domain.catalog.events import EventCancelled, EventCapacityChange
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import Subscription, sweep, use_case_handler, use_case_job
+from aquastream.ioc.worker import (
+    Subscription,
+    purge_request_keys_job,
+    sweep,
+    use_case_handler,
+    use_case_job,
+)
 from aquastream.ports.booking import (
     BookingUnitOfWork,
     OrganizerAccess,
     ParticipantDirectory,
 )
 from aquastream.ports.clock import Clock
-from aquastream.ports.idempotency import IdempotencyStore
 from aquastream.settings import Settings
 
 EXPIRE_HOLDS_JOB = "booking.expire_holds"
@@ -83,10 +87,6 @@ class BookingProvider(Provider):
     @provide
     def organizer_access(self, uow: SqlBookingUnitOfWork) -> OrganizerAccess:
         return SqlOrganizerAccess(uow)
-
-    @provide(scope=Scope.APP)
-    def idempotency(self, engine: AsyncEngine) -> IdempotencyStore:
-        return SqlIdempotencyStore(engine)
 
     use_cases = provide_all(
         ExportMyBookingData,
@@ -150,11 +150,8 @@ class BookingProvider(Provider):
         )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
-    def purge_idempotency_job(self, store: IdempotencyStore, clock: Clock) -> PeriodicJob:
-        async def purge() -> None:
-            await store.purge(older_than=clock.now() - KEY_RETENTION)
-
-        return PeriodicJob(PURGE_IDEMPOTENCY_JOB, timedelta(hours=1), purge)
+    def purge_request_keys_job(self, container: AsyncContainer, clock: Clock) -> PeriodicJob:
+        return purge_request_keys_job(container, PURGE_IDEMPOTENCY_JOB, BookingUnitOfWork, clock)
 
     @provide(scope=Scope.APP, provides=Subscription)
     def on_capacity_changed(self, container: AsyncContainer) -> Subscription:

@@ -44,7 +44,7 @@ from aquastream.domain.payments.refunds import RefundBookingPayments, RefundDupl
 from aquastream.domain.payments.webhooks import ProcessWebhook
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
+from aquastream.ioc.worker import Subscription, purge_request_keys_job, use_case_handler, use_case_job
 from aquastream.ports.booking import PaymentStatusProbe
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import (
@@ -57,6 +57,7 @@ from aquastream.ports.payments import (
 from aquastream.settings import Settings
 
 RECONCILE_JOB = "payments.reconcile_open_payments"
+PURGE_IDEMPOTENCY_JOB = "payments.purge_idempotency_keys"
 RECONCILE_INTERVAL = timedelta(minutes=5)
 
 # Outside production, without configured details, QR payments go to this obviously fake payee.
@@ -163,6 +164,10 @@ class PaymentsProvider(Provider):
     @provide(provides=PersonalDataSection)
     def payments_section(self, export: ExportMyPaymentData) -> PersonalDataSection:
         return PersonalDataSection("payments", export)
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def purge_request_keys_job(self, container: AsyncContainer, clock: Clock) -> PeriodicJob:
+        return purge_request_keys_job(container, PURGE_IDEMPOTENCY_JOB, PaymentsUnitOfWork, clock)
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def reconcile_job(self, container: AsyncContainer) -> PeriodicJob:

@@ -18,8 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aquastream.adapters.sql.outbox import SqlJobLeases, SqlOutboxStore
 from aquastream.domain.shared.dispatch import EventRouter, Handler, OutboxDispatcher
 from aquastream.domain.shared.events import DomainEvent
+from aquastream.domain.shared.requests import PurgeRequestKeys
 from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
 from aquastream.ports.clock import Clock
+from aquastream.ports.idempotency import KeyedUnitOfWork
 from aquastream.ports.outbox import JobLeases, OutboxStore
 from aquastream.settings import Settings
 from aquastream.worker import BackgroundWorker
@@ -62,6 +64,18 @@ def use_case_job(
             await call(await request.get(use_case))
 
     return PeriodicJob(name, interval, run)
+
+
+def purge_request_keys_job(container: AsyncContainer, name: str, uow_type: Any, clock: Clock) -> PeriodicJob:
+    """The hourly job that forgets a keyed domain's idempotency keys past their retention;
+    ``uow_type`` is the domain's unit-of-work port (a Protocol, hence ``Any``)."""
+
+    async def run() -> None:
+        async with container() as request:
+            uow: KeyedUnitOfWork = await request.get(uow_type)
+            await PurgeRequestKeys(uow, clock)()
+
+    return PeriodicJob(name, timedelta(hours=1), run)
 
 
 # A sweep takes batches until one comes back short, but never more than this many per

@@ -27,7 +27,7 @@ from aquastream.domain.booking.model import (
 )
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.uow import UnitOfWork
+from aquastream.ports.idempotency import KeyedUnitOfWork
 
 
 class InventoryRepository(Protocol):
@@ -219,7 +219,7 @@ class WaitlistAudit(Protocol):
         ...
 
 
-class BookingUnitOfWork(UnitOfWork, Protocol):
+class BookingUnitOfWork(KeyedUnitOfWork, Protocol):
     # Read-only members, so that an adapter's more specific repository types satisfy them.
     @property
     def inventories(self) -> InventoryRepository: ...

@@ -1,5 +1,11 @@
-"""Idempotency keys of state-changing POSTs: the same key from the same user within the
-retention period (24 h) answers with the first response instead of acting twice."""
+"""Idempotency keys of state-changing POSTs (SPEC §1), kept by the domain whose resource the
+request creates, in the same transaction as that resource.
+
+A keyed request claims its key as the first statement of the transaction that creates the
+booking or payment, and writes its answer down before that transaction commits. So a crash
+after the commit leaves a key that answers the retry with what was created, and a request
+that fails leaves no key behind (its transaction rolled back): a retry acts afresh.
+"""
 
 from __future__ import annotations
 
@@ -8,57 +14,65 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from aquastream.ports.uow import UnitOfWork
+
 
 @dataclass(frozen=True, slots=True)
 class StoredResponse:
-    """The first answer given for a key, replayed byte for byte."""
+    """The answer given for a key, replayed byte for byte."""
 
     status_code: int
     body: bytes
 
 
 @dataclass(frozen=True, slots=True)
-class IdempotencyRecord:
-    """What a key already holds: the fingerprint of the request that claimed it and, once that
-    request finished, its response (None while it is still being handled)."""
+class KeyRecord:
+    """What a key holds: the fingerprint of the request that claimed it, the resource that
+    request created and, once written down, its answer (None only when the answer is given
+    in a later transaction than the resource's, as a card payment's is, and that one did not
+    happen)."""
 
     request_hash: str
+    resource_id: uuid.UUID
     response: StoredResponse | None
     created_at: datetime
 
 
-class IdempotencyStore(Protocol):
-    """Each call is its own short transaction, separate from the use case's.
+class RequestKeys(Protocol):
+    """The keys of one domain's requests; every call runs in its unit of work's transaction."""
 
-    The caller ``reserve``s the key before acting; when it gets None it owns the key, acts,
-    then ``complete``s it with the response, or ``release``s it when acting failed so that
-    a retry may act. When it gets a record, it replays the response if the request hash
-    matches (or answers "in progress" while there is none) and refuses a different request
-    under the same key.
-    """
-
-    async def reserve(
+    async def claim(
         self,
         user_id: uuid.UUID,
         key: str,
         *,
         request_hash: str,
+        resource_id: uuid.UUID,
         now: datetime,
-        ttl: timedelta,
-        abandoned_after: timedelta,
-    ) -> IdempotencyRecord | None:
-        """Claim the key atomically: None when this caller now owns it, else the record that
-        holds it. A record older than ``ttl`` no longer counts and is replaced, and so is a
-        reservation still without a response after ``abandoned_after`` (its request died
-        between reserving and completing; without this the key would stay "in progress")."""
+        retention: timedelta,
+    ) -> KeyRecord | None:
+        """Hold the key for the resource this transaction creates: None when it is ours now,
+        else the record that holds it. A record older than ``retention`` no longer counts and
+        is replaced. A claim of a key that another transaction claimed and has not finished
+        waits for it: its record once it commits, the key once it rolls back."""
         ...
 
-    async def complete(self, user_id: uuid.UUID, key: str, response: StoredResponse) -> None: ...
+    async def answer(self, user_id: uuid.UUID, key: str, response: StoredResponse) -> None:
+        """Write down the answer of the request that holds the key."""
+        ...
 
     async def release(self, user_id: uuid.UUID, key: str) -> None:
-        """Forget a key whose request failed without a response worth replaying."""
+        """Forget a key whose request failed after its resource was committed (a provider
+        refused the payment): a retry acts afresh."""
         ...
 
     async def purge(self, *, older_than: datetime) -> int:
-        """Delete keys created before ``older_than``; how many were deleted."""
+        """Delete keys claimed before ``older_than``; how many went."""
         ...
+
+
+class KeyedUnitOfWork(UnitOfWork, Protocol):
+    """The unit of work of a domain whose resources keyed requests create."""
+
+    @property
+    def request_keys(self) -> RequestKeys: ...

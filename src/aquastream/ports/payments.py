@@ -31,7 +31,7 @@ from aquastream.domain.payments.model import (
 )
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.uow import UnitOfWork
+from aquastream.ports.idempotency import KeyedUnitOfWork
 
 
 class PaymentRepository(Protocol):
@@ -142,7 +142,7 @@ class PayeeAccounts(Protocol):
         ...
 
 
-class PaymentsUnitOfWork(UnitOfWork, Protocol):
+class PaymentsUnitOfWork(KeyedUnitOfWork, Protocol):
     @property
     def payments(self) -> PaymentRepository: ...
 

@@ -1,18 +1,23 @@
 """``Idempotency-Key`` on POST /bookings: a retry answers with the first response instead of
-booking twice; a key is its user's, lives 24 h, and is released when the request failed."""
+booking twice, even when the first answer was lost after the commit; a key is its user's,
+lives 24 h, and is kept only by a request that booked."""
 
 from __future__ import annotations
 
-import uuid
+import asyncio
 from datetime import timedelta
+from typing import Any
 
-from aquastream.adapters.http.booking.dto import BookingIn
-from aquastream.adapters.http.booking.idempotency import ABANDONED_AFTER, KEY_RETENTION, request_fingerprint
+from dishka import Provider, Scope, provide
+
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.ports.idempotency import IdempotencyStore
+from aquastream.domain.booking.book import BookSeat
+from aquastream.domain.booking.model import Booking
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import book, booked, fresh, seats_left
+from tests.api.catalog.conftest import FrozenClockProvider
 from tests.api.catalog.kit import API, Cast, published_event
+from tests.api.conftest import Serve
 from tests.api.identity.conftest import Account, Client, assert_problem
 
 KEY = "6f1c7a52-8a0e-4d3c-9a51-2b7f0c1d9e11"
@@ -120,33 +125,46 @@ async def test_an_incomplete_profile_refusal_is_not_kept_either(api: Client, cas
     assert (await book(api, cast.vera, event["id"], key=KEY)).status_code == 201
 
 
-async def test_a_key_whose_first_request_is_still_running_answers_409(
-    api: Client, cast: Cast, people: People, clock: FrozenClock
+class BookSeatThenDie(BookSeat):
+    """The booking commits, then the process dies before the answer leaves it."""
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Booking:
+        await super().__call__(*args, **kwargs)
+        raise SystemError("the process died between the commit and the response")
+
+
+class DyingAfterCommit(Provider):
+    book_seat = provide(BookSeatThenDie, provides=BookSeat, scope=Scope.REQUEST)
+
+
+async def test_a_retry_after_a_crash_between_commit_and_answer_replays_the_first_201(
+    api: Client, cast: Cast, people: People, serve: Serve, clock: FrozenClock
 ) -> None:
     event = await published_event(api, cast.anna, "river-rats")
-    # Another request (of another instance, say) holds the key and has not answered yet.
-    store = await api.app.state.dishka_container.get(IdempotencyStore)
-    fingerprint = request_fingerprint("POST", f"{API}/bookings", BookingIn(event_id=uuid.UUID(event["id"])))
-    held = await store.reserve(
-        uuid.UUID(people.pavel.id),
-        KEY,
-        request_hash=fingerprint,
-        now=clock.now(),
-        ttl=KEY_RETENTION,
-        abandoned_after=ABANDONED_AFTER,
-    )
-    assert held is None
+    async with serve(FrozenClockProvider(clock), DyingAfterCommit(), rate_limit_enabled=False) as dying:
+        cut_off = await book(dying, people.pavel, event["id"], key=KEY)
+        assert cut_off.status_code == 500  # the client never heard of its booking
 
-    assert_problem(await book(api, people.pavel, event["id"], key=KEY), 409, "idempotency.in_progress")
-    other = await published_event(api, cast.anna, "river-rats")
-    assert_problem(await book(api, people.pavel, other["id"], key=KEY), 422, "idempotency.key_reused")
-    assert await _my_bookings(api, people.pavel) == 0
+    retry = await book(api, people.pavel, event["id"], key=KEY)
 
-    # That request died without answering: once it is surely dead, a retry takes the key over.
-    clock.advance(ABANDONED_AFTER)
-    (pavel,) = await fresh(api, people.pavel)
-    assert (await book(api, pavel, event["id"], key=KEY)).status_code == 201
-    assert await _my_bookings(api, pavel) == 1
+    assert retry.status_code == 201, retry.text
+    assert retry.headers["idempotent-replayed"] == "true"
+    (mine,) = (await api.get(f"{API}/bookings", headers=people.pavel.auth)).json()["items"]
+    assert retry.json() == {**mine, "updatedAt": retry.json()["updatedAt"]}
+    assert await seats_left(api, event["id"]) == 9
+
+
+async def test_a_repeat_while_the_first_request_runs_waits_for_it_and_replays(
+    api: Client, cast: Cast, people: People
+) -> None:
+    event = await published_event(api, cast.anna, "river-rats")
+
+    answers = await asyncio.gather(*(book(api, people.pavel, event["id"], key=KEY) for _ in range(4)))
+
+    assert [a.status_code for a in answers] == [201] * 4
+    assert len({a.content for a in answers}) == 1
+    assert sorted(a.headers.get("idempotent-replayed", "false") for a in answers) == ["false"] + ["true"] * 3
+    assert await _my_bookings(api, people.pavel) == 1
 
 
 async def test_a_key_is_forgotten_after_24_hours(

@@ -1,5 +1,5 @@
 """In-memory booking repositories, unit of work, seat inventory and the ports booking asks of
-other domains (participants, payments, organizer access), plus idempotency keys.
+other domains (participants, payments, organizer access).
 
 Counters change in place under the database lock that the unit of work holds, which makes
 each method as atomic as the single SQL statement it stands for.
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.adapters.memory.request_keys import MemoryRequestKeys
 from aquastream.domain.booking.errors import BookingDuplicate, WaitlistDuplicate
 from aquastream.domain.booking.model import (
     ACTIVE_STATUSES,
@@ -32,7 +33,6 @@ from aquastream.domain.booking.model import (
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import Availability, EventListing
-from aquastream.ports.idempotency import IdempotencyRecord, StoredResponse
 
 T = TypeVar("T")
 
@@ -393,6 +393,7 @@ class MemoryBookingUnitOfWork(MemoryUnitOfWork):
         self.log = MemoryBookingLog(db)
         self.waitlist = MemoryWaitlistRepository(db)
         self.waitlist_audit = MemoryWaitlistAudit(db)
+        self.request_keys = MemoryRequestKeys(db, IDEMPOTENCY)
 
 
 class MemorySeatInventory(_Table):
@@ -499,58 +500,3 @@ class MemoryOrganizerAccess:
 
     async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
         return principal.is_admin or principal.user_id in self.owners.get(organizer_id, set())
-
-
-@dataclasses.dataclass(slots=True)
-class _KeyRow:
-    request_hash: str
-    created_at: datetime
-    response: StoredResponse | None = None
-
-
-class MemoryIdempotencyStore:
-    """``ports.idempotency.IdempotencyStore``; each call is its own transaction."""
-
-    def __init__(self, db: MemoryDatabase) -> None:
-        self._db = db
-
-    @property
-    def _rows(self) -> dict[tuple[uuid.UUID, str], _KeyRow]:
-        return self._db.table(IDEMPOTENCY)
-
-    async def reserve(
-        self,
-        user_id: uuid.UUID,
-        key: str,
-        *,
-        request_hash: str,
-        now: datetime,
-        ttl: timedelta,
-        abandoned_after: timedelta,
-    ) -> IdempotencyRecord | None:
-        async with self._db.lock:
-            row = self._rows.get((user_id, key))
-            abandoned = row is not None and row.response is None and row.created_at <= now - abandoned_after
-            if row is not None and row.created_at > now - ttl and not abandoned:
-                return IdempotencyRecord(row.request_hash, row.response, row.created_at)
-            self._rows[(user_id, key)] = _KeyRow(request_hash, now)
-            return None
-
-    async def complete(self, user_id: uuid.UUID, key: str, response: StoredResponse) -> None:
-        async with self._db.lock:
-            row = self._rows.get((user_id, key))
-            if row is not None:
-                row.response = response
-
-    async def release(self, user_id: uuid.UUID, key: str) -> None:
-        async with self._db.lock:
-            row = self._rows.get((user_id, key))
-            if row is not None and row.response is None:
-                del self._rows[(user_id, key)]
-
-    async def purge(self, *, older_than: datetime) -> int:
-        async with self._db.lock:
-            old = [k for k, row in self._rows.items() if row.created_at < older_than]
-            for k in old:
-                del self._rows[k]
-            return len(old)

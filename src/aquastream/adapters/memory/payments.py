@@ -16,6 +16,7 @@ from typing import Any
 
 from aquastream.adapters.memory.booking import BOOKINGS, INVENTORIES
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.adapters.memory.request_keys import MemoryRequestKeys
 from aquastream.domain.payments.errors import PaymentAlreadyOpen
 from aquastream.domain.payments.model import (
     LIVE_STATUSES,
@@ -239,6 +240,7 @@ class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
         self.payees = MemoryPayeeAccounts(db)
         self.refunds = MemoryRefundRepository(db)
         self.webhooks = MemoryWebhookLog(db)
+        self.request_keys = MemoryRequestKeys(db, "payments.idempotency_keys")
 
 
 class MemoryBookingDirectory:

@@ -21,6 +21,7 @@ from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.seats import find_offer, take_seat
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.requests import KeyedRequest, claim_key, record_answer
 from aquastream.ports.booking import BookingUnitOfWork, ParticipantDirectory
 from aquastream.ports.clock import Clock
 
@@ -43,7 +44,8 @@ class BookSeat:
       and a hold until ``now + hold``; a free one gives CONFIRMED with NOT_REQUIRED;
     - the booking, the seat, the log row, the waitlist conversion and the events
       (``BookingCreated``, and ``BookingConfirmed`` when free; see ``lifecycle``) commit
-      together.
+      together, with the request's ``Idempotency-Key`` and its answer when it has one: a
+      repeat of a request that booked gets ``RequestAlreadyHandled`` before any rule runs.
     """
 
     def __init__(
@@ -58,16 +60,21 @@ class BookSeat:
         self._participants = participants
         self._policy = policy
 
-    async def __call__(self, principal: Principal, event_id: uuid.UUID) -> Booking:
+    async def __call__(
+        self, principal: Principal, event_id: uuid.UUID, request: KeyedRequest[Booking] | None = None
+    ) -> Booking:
         async with self._uow:
+            now = self._clock.now()
+            booking_id = new_id()
+            # First: a repeat of a request that booked already is answered as it was.
+            await claim_key(self._uow, request, booking_id, now=now)
             if not await self._participants.is_contactable(principal.user_id):
                 raise ProfileIncomplete()
-            now = self._clock.now()
             inventory = await load_event(self._uow, event_id)
             if not inventory.is_open_at(now):
                 raise EventNotOpen()
             offer = await find_offer(self._uow, inventory, principal.user_id)
-            booking = self._new_booking(principal.user_id, inventory, offer, now)
+            booking = self._new_booking(booking_id, principal.user_id, inventory, offer, now)
             # Lock order: booking, inventory, waitlist. A duplicate is refused on the unique
             # index without touching the hot inventory row, and everything that does not
             # depend on the seat is written before the row is locked: the lock is then held
@@ -81,15 +88,21 @@ class BookSeat:
             )
             await self._uow.write_events()
             await take_seat(self._uow, event_id, principal.user_id, offer, now=now, policy=self._policy)
+            await record_answer(self._uow, request, booking)
             await self._uow.commit()
         return booking
 
     def _new_booking(
-        self, user_id: uuid.UUID, inventory: Inventory, offer: WaitlistEntry | None, now: datetime
+        self,
+        booking_id: uuid.UUID,
+        user_id: uuid.UUID,
+        inventory: Inventory,
+        offer: WaitlistEntry | None,
+        now: datetime,
     ) -> Booking:
         free = inventory.is_free
         return Booking(
-            id=new_id(),
+            id=booking_id,
             event_id=inventory.event_id,
             user_id=user_id,
             status=BookingStatus.CONFIRMED if free else BookingStatus.PENDING,

@@ -28,6 +28,7 @@ from aquastream.domain.payments.policy import PaymentsPolicy
 from aquastream.domain.payments.qr import QR_CURRENCY, unified_payload
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.requests import KeyedRequest, claim_key, record_answer
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import BookingDirectory, PaymentProvider, PaymentProviders, PaymentsUnitOfWork
 
@@ -49,7 +50,10 @@ class InitPayment:
       (``ProviderFailed``, the client may init again);
     - QR_MANUAL: only for a booking in roubles (``QrOnlyInRoubles``: the format's sum is in
       kopecks); the payload of the Russian unified QR format for the organizer's own bank
-      account, else the service-wide one from settings (``QrNotConfigured`` without either).
+      account, else the service-wide one from settings (``QrNotConfigured`` without either);
+    - a keyed request (``Idempotency-Key``) claims its key in the transaction that stores the
+      payment, and its answer is written down with the payment's final state (the QR payment
+      at once, a card payment with its confirmation data); a provider failure forgets the key.
     """
 
     def __init__(
@@ -67,11 +71,19 @@ class InitPayment:
         self._policy = policy
 
     async def __call__(
-        self, principal: Principal, booking_id: uuid.UUID, method: PaymentMethod, provider: str | None = None
+        self,
+        principal: Principal,
+        booking_id: uuid.UUID,
+        method: PaymentMethod,
+        provider: str | None = None,
+        request: KeyedRequest[Payment] | None = None,
     ) -> Payment:
         card_provider = self._card_provider(provider) if method is PaymentMethod.WIDGET else None
         async with self._uow:
             now = self._clock.now()
+            payment_id = new_id()
+            # First: a repeat of a request that opened a payment already is answered as it was.
+            await claim_key(self._uow, request, payment_id, now=now)
             booking = await self._bookings.booking(booking_id)
             if booking is None or booking.user_id != principal.user_id:
                 raise BookingNotFound()
@@ -84,12 +96,30 @@ class InitPayment:
                 payee = await self._uow.payees.get(booking.organizer_id) or self._policy.bank_account
                 if payee is None:
                     raise QrNotConfigured()
-            payment = self._new_payment(booking, method, card_provider, payee, now)
+            payment = self._new_payment(payment_id, booking, method, card_provider, payee, now)
             await self._uow.payments.add(payment)
+            if card_provider is None:
+                await record_answer(self._uow, request, payment)
             await self._uow.commit()
         if card_provider is None:
             return payment
-        return await self._open_at_provider(card_provider, payment, booking)
+        return await self._open_at_provider(card_provider, payment, booking, request)
+
+    async def resume(self, principal: Principal, payment_id: uuid.UUID) -> Payment:
+        """The caller's payment as it is now; a card payment whose opening at the provider was
+        cut off (the service stopped between storing it and hearing the provider) is opened
+        again, with the same idempotency key there. How a repeated keyed request is answered
+        when its first answer was never written down."""
+        async with self._uow:
+            payment = await self._uow.payments.get(payment_id)
+            if payment is None or payment.user_id != principal.user_id:
+                raise PaymentNotFound()
+            booking = await self._bookings.booking(payment.booking_id)
+        provider = self._providers.get(payment.provider)
+        cut_off = payment.status is PaymentStatus.PENDING and not payment.confirmation
+        if not cut_off or provider is None or booking is None:
+            return payment
+        return await self._open_at_provider(provider, payment, booking, None)
 
     def _card_provider(self, name: str | None) -> PaymentProvider:
         chosen = name or self._providers.default
@@ -102,6 +132,7 @@ class InitPayment:
 
     def _new_payment(
         self,
+        payment_id: uuid.UUID,
         booking: PayableBooking,
         method: PaymentMethod,
         provider: PaymentProvider | None,
@@ -110,7 +141,7 @@ class InitPayment:
     ) -> Payment:
         qr_payload = unified_payload(payee, booking.amount, _purpose(booking)) if payee else None
         return Payment(
-            id=new_id(),
+            id=payment_id,
             booking_id=booking.id,
             event_id=booking.event_id,
             organizer_id=booking.organizer_id,
@@ -126,9 +157,13 @@ class InitPayment:
         )
 
     async def _open_at_provider(
-        self, provider: PaymentProvider, payment: Payment, booking: PayableBooking
+        self,
+        provider: PaymentProvider,
+        payment: Payment,
+        booking: PayableBooking,
+        request: KeyedRequest[Payment] | None,
     ) -> Payment:
-        request = CheckoutRequest(
+        checkout_request = CheckoutRequest(
             payment_id=payment.id,
             amount=payment.amount,
             currency=payment.currency,
@@ -136,7 +171,7 @@ class InitPayment:
             return_url=self._policy.return_url,
         )
         try:
-            checkout = await provider.create(request)
+            checkout = await provider.create(checkout_request)
         except ProviderFailed:
             async with self._uow:
                 await self._uow.payments.transition(
@@ -145,13 +180,17 @@ class InitPayment:
                     new=PaymentStatus.FAILED,
                     now=self._clock.now(),
                 )
+                # The request failed: a retry with its key tries afresh.
+                if request is not None:
+                    await self._uow.request_keys.release(request.user_id, request.key)
                 await self._uow.commit()
             raise
         async with self._uow:
             opened = await self._uow.payments.attach_checkout(payment.id, checkout, now=self._clock.now())
+            if opened is None:
+                raise PaymentNotFound()
+            await record_answer(self._uow, request, opened)
             await self._uow.commit()
-        if opened is None:
-            raise PaymentNotFound()
         return opened
 
 

@@ -13,17 +13,17 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from aquastream.adapters.http.booking.dto import BookingIn, BookingOut
-from aquastream.adapters.http.booking.idempotency import IdempotencyKey, IdempotentPost
 from aquastream.adapters.http.booking.statuses import StatusFilter, booking_statuses
+from aquastream.adapters.http.idempotency import IdempotencyKey, answer_keyed
 from aquastream.adapters.http.metrics import BOOKINGS_CREATED
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
 from aquastream.adapters.http.route_options import RATE_LIMIT
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
+from aquastream.domain.booking.model import Booking
 from aquastream.domain.booking.queries import GetBooking, ListMyBookings
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.clock import Clock
-from aquastream.ports.idempotency import IdempotencyStore
+from aquastream.domain.shared.requests import KeyedRequest
 
 
 class BookingController(Controller):
@@ -44,8 +44,7 @@ class BookingController(Controller):
         data: JSONBody[BookingIn],
         caller: FromDishka[Principal],
         book_seat: FromDishka[BookSeat],
-        store: FromDishka[IdempotencyStore],
-        clock: FromDishka[Clock],
+        get_booking: FromDishka[GetBooking],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
         """Needs a phone or Telegram handle in the profile (422 ``profile.incomplete``) and a
@@ -54,19 +53,23 @@ class BookingController(Controller):
         ``existingBookingId``); no free seat is 409 ``event.full`` with ``waitlistOpen``.
         A paid event gives PENDING until ``expiresAt``; a free one is CONFIRMED at once."""
 
-        async def act() -> BookingOut:
-            booking = await book_seat(caller, data.event_id)
+        async def act(keyed: KeyedRequest[Booking] | None) -> Booking:
+            booking = await book_seat(caller, data.event_id, keyed)
             BOOKINGS_CREATED.labels(booking.status.value).inc()
-            return BookingOut.of(booking)
+            return booking
 
-        return await IdempotentPost(store, clock).answer(
+        async def replay(booking_id: uuid.UUID) -> BookingOut:
+            return BookingOut.of(await get_booking(caller, booking_id))
+
+        return await answer_keyed(
             caller,
             idempotency_key,
-            method=request.method,
-            path=request.url.path,
+            request=request,
             body=data,
             status_code=HTTP_201_CREATED,
             act=act,
+            render=BookingOut.of,
+            replay=replay,
         )
 
     @get("", summary="The caller's bookings, newest first")

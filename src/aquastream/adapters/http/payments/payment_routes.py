@@ -15,7 +15,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from aquastream.adapters.http.auth import public, requires_role
-from aquastream.adapters.http.booking.idempotency import IdempotencyKey, IdempotentPost
+from aquastream.adapters.http.idempotency import IdempotencyKey, answer_keyed
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
 from aquastream.adapters.http.payments.dto import (
     PaymentIn,
@@ -32,13 +32,12 @@ from aquastream.adapters.payments.sandbox import SANDBOX, SandboxProvider
 from aquastream.domain.payments.errors import ProviderNotConfigured
 from aquastream.domain.payments.init import InitPayment
 from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, SubmitProof
-from aquastream.domain.payments.model import ProviderStatus
+from aquastream.domain.payments.model import Payment, ProviderStatus
 from aquastream.domain.payments.queries import GetPayment, ListMyPayments, ModerationQueue
 from aquastream.domain.payments.refunds import RefundPayment
 from aquastream.domain.payments.webhooks import ProcessWebhook
 from aquastream.domain.shared.principal import Principal, Role
-from aquastream.ports.clock import Clock
-from aquastream.ports.idempotency import IdempotencyStore
+from aquastream.domain.shared.requests import KeyedRequest
 from aquastream.ports.payments import PaymentProviders
 
 PaymentId = FromPath[uuid.UUID]
@@ -71,8 +70,6 @@ class PaymentController(Controller):
         data: JSONBody[PaymentIn],
         caller: FromDishka[Principal],
         init_payment: FromDishka[InitPayment],
-        store: FromDishka[IdempotencyStore],
-        clock: FromDishka[Clock],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
         """The booking's owner, for a PENDING booking still holding its seat (404
@@ -84,17 +81,21 @@ class PaymentController(Controller):
         unified-format payload and its PNG), for a booking in RUB only (422
         ``payment.qr_rub_only``: the format's sum is in kopecks)."""
 
-        async def act() -> PaymentOut:
-            return PaymentOut.of(await init_payment(caller, data.booking_id, data.method, data.provider))
+        async def act(keyed: KeyedRequest[Payment] | None) -> Payment:
+            return await init_payment(caller, data.booking_id, data.method, data.provider, keyed)
 
-        return await IdempotentPost(store, clock).answer(
+        async def replay(payment_id: uuid.UUID) -> PaymentOut:
+            return PaymentOut.of(await init_payment.resume(caller, payment_id))
+
+        return await answer_keyed(
             caller,
             idempotency_key,
-            method=request.method,
-            path=request.url.path,
+            request=request,
             body=data,
             status_code=HTTP_201_CREATED,
             act=act,
+            render=PaymentOut.of,
+            replay=replay,
         )
 
     @get("", summary="The caller's payments, newest first")

@@ -4,7 +4,7 @@ seat inventory, the calendar feed's lookup of confirmed bookings, and idempotenc
 from __future__ import annotations
 
 from aquastream.adapters.sql.booking.inventories import SqlSeatInventory
-from aquastream.adapters.sql.booking.lookups import SqlConfirmedBookingsLookup, SqlIdempotencyStore
+from aquastream.adapters.sql.booking.lookups import SqlConfirmedBookingsLookup
 from aquastream.adapters.sql.booking.uow import SqlBookingUnitOfWork
 
-__all__ = ["SqlBookingUnitOfWork", "SqlConfirmedBookingsLookup", "SqlIdempotencyStore", "SqlSeatInventory"]
+__all__ = ["SqlBookingUnitOfWork", "SqlConfirmedBookingsLookup", "SqlSeatInventory"]

@@ -12,10 +12,10 @@ from sqlalchemy import ColumnElement, case, insert, select, update
 from aquastream.adapters.sql.booking.rows import (
     booking_from_row,
     booking_values,
-    dialect_insert,
     log_entry_from_row,
 )
 from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.booking import ACTIVE_BOOKING, booking_log, bookings
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.errors import BookingDuplicate

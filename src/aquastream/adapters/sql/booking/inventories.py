@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, select, update
 
-from aquastream.adapters.sql.booking.rows import OPEN, dialect_insert, inventory_from_row
+from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
+from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.booking import inventories
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.model import Inventory, InventoryStatus

@@ -1,12 +1,10 @@
-"""Rows of the booking tables to domain objects and back, and dialect helpers."""
+"""Rows of the booking tables to domain objects and back."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import RowMapping, Table
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import RowMapping
 
 from aquastream.adapters.currencies import amount_in
 from aquastream.domain.booking.model import (
@@ -26,13 +24,6 @@ from aquastream.domain.booking.model import (
 
 OPEN = InventoryStatus.OPEN.value
 LIVE = [status.value for status in LIVE_WAITLIST_STATUSES]
-
-
-def dialect_insert(connection: AsyncConnection, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that can say ON CONFLICT DO NOTHING in the connection's dialect."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 # --- rows to domain objects --------------------------------------------------------------

@@ -7,6 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aquastream.adapters.sql.booking.bookings import SqlBookingLog, SqlBookingRepository
 from aquastream.adapters.sql.booking.inventories import SqlInventoryRepository
 from aquastream.adapters.sql.booking.waitlist import SqlWaitlistAudit, SqlWaitlistRepository
+from aquastream.adapters.sql.request_keys import SqlRequestKeys
+from aquastream.adapters.sql.tables.booking import idempotency_keys
 from aquastream.adapters.sql.uow import SqlUnitOfWork
 
 
@@ -18,3 +20,4 @@ class SqlBookingUnitOfWork(SqlUnitOfWork):
         self.log = SqlBookingLog(self)
         self.waitlist = SqlWaitlistRepository(self)
         self.waitlist_audit = SqlWaitlistAudit(self)
+        self.request_keys = SqlRequestKeys(self, idempotency_keys)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping, select, update
 
-from aquastream.adapters.sql.booking.rows import dialect_insert
+from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.crews import assignments
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.crews.errors import AlreadyAssigned, SeatTaken

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import RowMapping, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from aquastream.adapters.sql.booking.rows import dialect_insert
 from aquastream.adapters.sql.errors import violated_unique
+from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.crews import CREWS_NAME_UNIQUE, crews, preferences
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.crews.errors import CrewNameTaken

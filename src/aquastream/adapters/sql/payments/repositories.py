@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import RowMapping, case, insert, select, update
 
 from aquastream.adapters.currencies import amount_in
-from aquastream.adapters.sql.booking.rows import dialect_insert
 from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.payments import (
     LIVE_PAYMENT,
     payee_accounts,

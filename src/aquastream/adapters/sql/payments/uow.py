@@ -10,6 +10,8 @@ from aquastream.adapters.sql.payments.repositories import (
     SqlRefundRepository,
     SqlWebhookLog,
 )
+from aquastream.adapters.sql.request_keys import SqlRequestKeys
+from aquastream.adapters.sql.tables.payments import idempotency_keys
 from aquastream.adapters.sql.uow import SqlUnitOfWork
 
 
@@ -20,3 +22,4 @@ class SqlPaymentsUnitOfWork(SqlUnitOfWork):
         self.payees = SqlPayeeAccounts(self)
         self.refunds = SqlRefundRepository(self)
         self.webhooks = SqlWebhookLog(self)
+        self.request_keys = SqlRequestKeys(self, idempotency_keys)

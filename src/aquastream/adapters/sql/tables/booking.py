@@ -17,9 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     Numeric,
-    PrimaryKeyConstraint,
     String,
     Table,
     UniqueConstraint,
@@ -27,6 +25,7 @@ from sqlalchemy import (
 )
 
 from aquastream.adapters.sql.tables.base import metadata
+from aquastream.adapters.sql.tables.request_keys import request_keys_table
 
 SCHEMA = "booking"
 
@@ -156,16 +155,4 @@ waitlist_audit = Table(
 Index("ix_waitlist_audit_event_id_created_at", waitlist_audit.c.event_id, waitlist_audit.c.created_at)
 Index("ix_waitlist_audit_entry_id", waitlist_audit.c.entry_id)
 
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column("user_id", GUID(), nullable=False),
-    Column("key", String(255), nullable=False),
-    Column("request_hash", String(128), nullable=False),
-    Column("created_at", DateTimeUTC(), nullable=False),
-    Column("response_status", Integer(), nullable=True),
-    Column("response_body", LargeBinary(), nullable=True),
-    PrimaryKeyConstraint("user_id", "key"),
-    schema=SCHEMA,
-)
-Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)
+idempotency_keys = request_keys_table("idempotency_keys", SCHEMA)

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from aquastream.adapters.sql.tables.base import metadata
+from aquastream.adapters.sql.tables.request_keys import request_keys_table
 
 SCHEMA = "payments"
 
@@ -123,3 +124,5 @@ payee_accounts = Table(
     Column("updated_by", GUID(), nullable=False),
     schema=SCHEMA,
 )
+
+idempotency_keys = request_keys_table("payment_idempotency_keys", SCHEMA)
