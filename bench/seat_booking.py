@@ -30,6 +30,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
 from aquastream.adapters.sql.engine import create_engine
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
@@ -98,7 +99,9 @@ async def _participants(engine: AsyncEngine, count: int) -> list[uuid.UUID]:
 
 async def _use_case(engine: AsyncEngine, event_id: uuid.UUID, user_id: uuid.UUID) -> bool:
     uow = SqlBookingUnitOfWork(engine)
-    book = BookSeat(uow, SystemClock(), SqlParticipantDirectory(uow), BookingPolicy())
+    book = BookSeat(
+        uow, SystemClock(), SqlParticipantDirectory(uow), BookingPolicy(), SignedPayLinks("b" * 64, "")
+    )
     try:
         await book(Principal(user_id, Role.USER), event_id)
     except EventFull:

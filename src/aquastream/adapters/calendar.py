@@ -3,15 +3,13 @@ private calendar feeds."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from aquastream.adapters.crypto.signing import HmacSigner
 from aquastream.ports.catalog import CalendarEntry
 
 PRODUCT_ID = "-//AquaStream//Catalog//EN"
@@ -62,16 +60,8 @@ def _vevent(entry: CalendarEntry, generated_at: datetime) -> CalendarEvent:
     return event
 
 
-class HmacFeedTokenSigner:
+class HmacFeedTokenSigner(HmacSigner):
     """HMAC-SHA256 under a server secret, base64url without padding (43 characters)."""
 
     def __init__(self, secret: str | bytes) -> None:
-        key = secret.encode() if isinstance(secret, str) else secret
-        if len(key) < 32:
-            raise ValueError("the calendar feed secret must be at least 32 bytes long")
-        # A key of its own, so that the feed tokens never equal another use of the secret.
-        self._key = hmac.new(key, b"aquastream calendar feed", hashlib.sha256).digest()
-
-    def sign(self, message: str) -> str:
-        digest = hmac.new(self._key, message.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        super().__init__(secret, b"aquastream calendar feed")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
 from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
 from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
@@ -31,6 +32,7 @@ from aquastream.domain.booking.queries import (
     ListEventBookings,
     ListMyBookings,
 )
+from aquastream.domain.booking.views import DescribeBookings
 from aquastream.domain.booking.waitlist import (
     GetMyWaitlistPosition,
     JoinWaitlist,
@@ -52,6 +54,7 @@ from aquastream.ports.booking import (
     BookingUnitOfWork,
     OrganizerAccess,
     ParticipantDirectory,
+    PayLinks,
 )
 from aquastream.ports.clock import Clock
 from aquastream.settings import Settings
@@ -88,6 +91,10 @@ class BookingProvider(Provider):
     def organizer_access(self, uow: SqlBookingUnitOfWork) -> OrganizerAccess:
         return SqlOrganizerAccess(uow)
 
+    @provide(scope=Scope.APP)
+    def pay_links(self, settings: Settings) -> PayLinks:
+        return SignedPayLinks(settings.secret, settings.public_url)
+
     use_cases = provide_all(
         ExportMyBookingData,
         LeaveQueuesOfDeletedUser,
@@ -112,6 +119,7 @@ class BookingProvider(Provider):
         SettleRefund,
         KeepSeatDuringReview,
         GiveTimeAfterRejection,
+        DescribeBookings,
     )
 
     @provide(provides=PersonalDataSection)

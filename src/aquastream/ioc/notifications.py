@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -94,14 +94,17 @@ class NoticeRule:
 def _booking_created(e: BookingCreated) -> list[Notice]:
     if e.status != BookingStatus.PENDING:
         return []  # a free booking is confirmed at once: BookingConfirmed tells the user
+    params: dict[str, str | datetime] = {"expires_at": e.expires_at or e.occurred_at}
+    if e.pay_url:
+        params["pay_url"] = e.pay_url
     return [
         Notice(
             e.user_id,
             Category.BOOKING_STATUS,
             f"booking:{e.booking_id}:created",
-            "booking_created",
+            "booking_created" if e.pay_url else "booking_created_unlinked",
             e.event_id,
-            {"expires_at": e.expires_at or e.occurred_at},
+            params,
         )
     ]
 

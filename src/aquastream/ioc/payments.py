@@ -12,6 +12,7 @@ import httpx
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.payments.open_payments import PaymentsOfBookings
 from aquastream.adapters.payments.probe import PaymentHoldProbe
 from aquastream.adapters.payments.registry import build_providers
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
@@ -32,7 +33,7 @@ from aquastream.domain.payments.events import (
     PaymentRejected,
     PaymentSucceeded,
 )
-from aquastream.domain.payments.init import InitPayment
+from aquastream.domain.payments.init import InitPayment, PayByLink
 from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, SubmitProof
 from aquastream.domain.payments.model import BankAccount
 from aquastream.domain.payments.payees import GetPayeeAccount, SetPayeeAccount
@@ -45,7 +46,7 @@ from aquastream.domain.payments.webhooks import ProcessWebhook
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import Subscription, purge_request_keys_job, use_case_handler, use_case_job
-from aquastream.ports.booking import PaymentStatusProbe
+from aquastream.ports.booking import OpenPayments, PaymentStatusProbe
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import (
     BookingDirectory,
@@ -126,6 +127,11 @@ class PaymentsProvider(Provider):
     def proofs(self, uow: SqlPaymentsUnitOfWork) -> ProofFiles:
         return SqlProofFiles(uow)
 
+    # Booking asks what payments are under way for its bookings, in payments' own transaction.
+    @provide
+    def open_payments(self, uow: PaymentsUnitOfWork) -> OpenPayments:
+        return PaymentsOfBookings(uow)
+
     # Booking asks from inside its expiry transaction, on booking's connection.
     @provide
     def probe(
@@ -145,6 +151,7 @@ class PaymentsProvider(Provider):
     use_cases = provide_all(
         ExportMyPaymentData,
         InitPayment,
+        PayByLink,
         GetPayment,
         ListMyPayments,
         ListEventPayments,

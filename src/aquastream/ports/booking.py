@@ -19,6 +19,7 @@ from aquastream.domain.booking.model import (
     BookingLogEntry,
     BookingStatus,
     Inventory,
+    OpenPayment,
     ParticipantContact,
     PaymentStatus,
     WaitlistAuditEntry,
@@ -267,4 +268,23 @@ class OrganizerAccess(Protocol):
 
     async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
         """True for the organizer's owners and for every admin."""
+        ...
+
+
+class OpenPayments(Protocol):
+    """What booking asks the payments domain about the payments under way for its bookings."""
+
+    async def open_for(self, booking_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, OpenPayment]:
+        """The live payment (waiting for the payer, being processed or reviewed) of each of
+        these bookings that has one; outside any booking transaction."""
+        ...
+
+
+class PayLinks(Protocol):
+    """The signed link that starts paying a booking without a login (messages carry it)."""
+
+    def link_for(self, booking_id: uuid.UUID) -> str: ...
+
+    def verify(self, booking_id: uuid.UUID, token: str) -> bool:
+        """Whether ``token`` is the one the booking's link carries."""
         ...

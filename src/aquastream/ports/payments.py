@@ -46,6 +46,10 @@ class PaymentRepository(Protocol):
 
     async def live_for_booking(self, booking_id: uuid.UUID) -> Payment | None: ...
 
+    async def live_for_bookings(self, booking_ids: Collection[uuid.UUID]) -> list[Payment]:
+        """The live payments of these bookings (at most one each)."""
+        ...
+
     async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
         """Every payment of the booking, oldest first."""
         ...

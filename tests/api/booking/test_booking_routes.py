@@ -162,10 +162,13 @@ async def test_a_booking_is_shown_to_its_owner_the_organizer_and_admins_only(
     booking = await booked(api, people.pavel, event["id"])
     url = f"{API}/bookings/{booking['id']}"
 
-    for account in (people.pavel, cast.anna, cast.root):
+    assert booking["actions"] == ["PAY", "CANCEL"]
+    assert (await api.get(url, headers=people.pavel.auth)).json() == booking
+    # The organizer and admins see what they may do, and no pay link: it pays for the owner.
+    for account in (cast.anna, cast.root):
         shown = await api.get(url, headers=account.auth)
         assert shown.status_code == 200, shown.text
-        assert shown.json() == booking
+        assert shown.json() == {**booking, "actions": ["CANCEL", "CONFIRM"], "payUrl": None}
     # Others learn nothing, not even that the booking exists.
     for account in (people.rita, cast.boris):
         assert_problem(await api.get(url, headers=account.auth), 404, "booking.not_found")

@@ -62,6 +62,7 @@ async def test_a_paid_booking_hears_of_its_hold_and_its_cancellation(
         "Бронь отменена: Rafting on the Msta",
     ]
     assert "12:30 UTC" in channel.sent[0].body  # pay by the end of the 30-minute hold
+    assert channel.sent[0].body.endswith(booking["payUrl"])  # and where
 
 
 async def test_cancelling_an_event_tells_every_participant(

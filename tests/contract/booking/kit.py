@@ -39,6 +39,7 @@ from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.booking import BookingUnitOfWork
 from aquastream.ports.catalog import EventListing, SeatInventory
 from aquastream.ports.uow import UnitOfWork
+from tests.unit.booking.booking_world import PAY_LINKS
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -133,7 +134,9 @@ class BookingKit:
     # Use cases, each on a unit of work of its own.
 
     async def book(self, user: Principal, event_id: uuid.UUID) -> Booking:
-        return await BookSeat(self.new_uow(), self.clock, self.participants, self.policy)(user, event_id)
+        return await BookSeat(self.new_uow(), self.clock, self.participants, self.policy, PAY_LINKS)(
+            user, event_id
+        )
 
     async def cancel(self, user: Principal, booking_id: uuid.UUID) -> Booking:
         return await CancelBooking(self.new_uow(), self.clock, self.access, self.policy)(user, booking_id)

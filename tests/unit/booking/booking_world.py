@@ -15,6 +15,7 @@ from aquastream.adapters.memory.booking import (
     WAITLIST,
     WAITLIST_AUDIT,
     MemoryBookingUnitOfWork,
+    MemoryOpenPayments,
     MemoryOrganizerAccess,
     MemoryParticipantDirectory,
     MemoryPaymentStatusProbe,
@@ -22,6 +23,7 @@ from aquastream.adapters.memory.booking import (
 )
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.jobs import (
     CancelEventBookings,
@@ -48,6 +50,7 @@ from aquastream.domain.booking.queries import (
     ListEventBookings,
     ListMyBookings,
 )
+from aquastream.domain.booking.views import DescribeBookings
 from aquastream.domain.booking.waitlist import (
     GetMyWaitlistPosition,
     JoinWaitlist,
@@ -57,6 +60,8 @@ from aquastream.domain.booking.waitlist import (
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.catalog import EventListing
+
+PAY_LINKS = SignedPayLinks("pay-links-secret-" * 4, "https://api.test")
 
 
 class BookingWorld:
@@ -72,11 +77,13 @@ class BookingWorld:
         self.access = MemoryOrganizerAccess({self.organizer_id: {self.organizer.user_id}})
         uow = self.new_uow
         clock, policy_, access = self.clock, self.policy, self.access
-        self.book = BookSeat(uow(), clock, self.participants, policy_)
+        self.book = BookSeat(uow(), clock, self.participants, policy_, PAY_LINKS)
         self.cancel = CancelBooking(uow(), clock, access, policy_)
         self.confirm = ConfirmBooking(uow(), clock, access)
         self.no_show = MarkNoShow(uow(), clock, access)
         self.get_booking = GetBooking(uow(), access)
+        self.open_payments = MemoryOpenPayments()
+        self.describe = DescribeBookings(uow(), clock, access, self.open_payments, PAY_LINKS)
         self.my_bookings = ListMyBookings(uow())
         self.event_bookings = ListEventBookings(uow(), access)
         self.export = ExportParticipants(uow(), access, self.participants)

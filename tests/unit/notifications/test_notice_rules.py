@@ -6,6 +6,7 @@ import string
 from datetime import timedelta
 from decimal import Decimal
 
+import msgspec
 import pytest
 
 from aquastream.domain.booking.events import (
@@ -18,8 +19,8 @@ from aquastream.domain.booking.events import (
 )
 from aquastream.domain.booking.model import LogReason
 from aquastream.domain.booking.payments import SEAT_LOST
-from aquastream.domain.notifications.model import Category, Notice
-from aquastream.domain.notifications.templates import TEMPLATES
+from aquastream.domain.notifications.model import Category, Language, Notice
+from aquastream.domain.notifications.templates import TEMPLATES, render
 from aquastream.domain.payments.events import PaymentRefunded, PaymentRejected, PaymentSucceeded
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.ids import new_id
@@ -34,6 +35,9 @@ def notices_for(fact: DomainEvent) -> list[Notice]:
     return [n for rule in NOTICE_RULES if isinstance(fact, rule.event_type) for n in rule.notices(fact)]
 
 
+PAY_URL = "https://api.example.org/api/v1/payments/pay/x?token=t"
+
+
 def created(status: str) -> BookingCreated:
     return BookingCreated(
         occurred_at=NOW,
@@ -45,6 +49,7 @@ def created(status: str) -> BookingCreated:
         amount=Decimal("1500.00"),
         currency="RUB",
         expires_at=NOW + timedelta(minutes=30),
+        pay_url=PAY_URL if status == "PENDING" else None,
     )
 
 
@@ -54,7 +59,7 @@ def cancelled(reason: str) -> BookingCancelled:
     )
 
 
-def test_a_pending_booking_tells_until_when_to_pay() -> None:
+def test_a_pending_booking_tells_until_when_to_pay_and_where() -> None:
     [notice] = notices_for(created("PENDING"))
 
     assert (notice.category, notice.subject, notice.template) == (
@@ -62,7 +67,16 @@ def test_a_pending_booking_tells_until_when_to_pay() -> None:
         f"booking:{BOOKING}:created",
         "booking_created",
     )
-    assert notice.params == {"expires_at": NOW + timedelta(minutes=30)}
+    assert notice.params == {"expires_at": NOW + timedelta(minutes=30), "pay_url": PAY_URL}
+    rendered = render("booking_created", Language.EN, notice.params, None)
+    assert rendered.body.endswith(f"released: {PAY_URL}")
+
+
+def test_a_booking_told_of_before_pay_links_existed_keeps_the_old_text() -> None:
+    [notice] = notices_for(msgspec.structs.replace(created("PENDING"), pay_url=None))
+
+    assert notice.template == "booking_created_unlinked"
+    assert "pay_url" not in notice.params
 
 
 def test_a_free_booking_is_told_once_by_its_confirmation() -> None:

@@ -24,6 +24,7 @@ from aquastream.domain.booking.model import (
     BookingStatus,
     Inventory,
     InventoryStatus,
+    OpenPayment,
     ParticipantContact,
     PaymentStatus,
     WaitlistAuditEntry,
@@ -500,3 +501,15 @@ class MemoryOrganizerAccess:
 
     async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
         return principal.is_admin or principal.user_id in self.owners.get(organizer_id, set())
+
+
+class MemoryOpenPayments:
+    """Booking's ``OpenPayments`` for tests of booking alone: the payments a test put here."""
+
+    def __init__(self) -> None:
+        self.payments: dict[uuid.UUID, OpenPayment] = {}
+
+    async def open_for(self, booking_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, OpenPayment]:
+        return {
+            booking_id: self.payments[booking_id] for booking_id in booking_ids if booking_id in self.payments
+        }

@@ -80,6 +80,10 @@ class MemoryPaymentRepository:
         found = self._where(lambda p: p.booking_id == booking_id and p.status in LIVE_STATUSES)
         return found[0] if found else None
 
+    async def live_for_bookings(self, booking_ids: Collection[uuid.UUID]) -> list[Payment]:
+        wanted = set(booking_ids)
+        return self._where(lambda p: p.booking_id in wanted and p.status in LIVE_STATUSES)
+
     async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
         return _newest_first(self._where(lambda p: p.booking_id == booking_id))[::-1]
 

@@ -22,7 +22,7 @@ from aquastream.domain.booking.seats import find_offer, take_seat
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.requests import KeyedRequest, claim_key, record_answer
-from aquastream.ports.booking import BookingUnitOfWork, ParticipantDirectory
+from aquastream.ports.booking import BookingUnitOfWork, ParticipantDirectory, PayLinks
 from aquastream.ports.clock import Clock
 
 
@@ -41,7 +41,8 @@ class BookSeat:
       by one conditional update that also requires that nobody is waiting, so free seats go
       to the queue first (``EventFull``: the waitlist is open);
     - the price is frozen into the booking; a paid event gives PENDING with payment PENDING
-      and a hold until ``now + hold``; a free one gives CONFIRMED with NOT_REQUIRED;
+      and a hold until ``now + hold`` (``BookingCreated`` then carries the link to pay it); a
+      free one gives CONFIRMED with NOT_REQUIRED;
     - the booking, the seat, the log row, the waitlist conversion and the events
       (``BookingCreated``, and ``BookingConfirmed`` when free; see ``lifecycle``) commit
       together, with the request's ``Idempotency-Key`` and its answer when it has one: a
@@ -54,11 +55,13 @@ class BookSeat:
         clock: Clock,
         participants: ParticipantDirectory,
         policy: BookingPolicy,
+        links: PayLinks,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._participants = participants
         self._policy = policy
+        self._links = links
 
     async def __call__(
         self, principal: Principal, event_id: uuid.UUID, request: KeyedRequest[Booking] | None = None
@@ -85,6 +88,7 @@ class BookSeat:
                 reason=LogReason.BOOKED_FROM_WAITLIST if offer else LogReason.BOOKED,
                 actor_id=principal.user_id,
                 at=now,
+                pay_url=self._links.link_for(booking.id) if booking.status is BookingStatus.PENDING else None,
             )
             await self._uow.write_events()
             await take_seat(self._uow, event_id, principal.user_id, offer, now=now, policy=self._policy)

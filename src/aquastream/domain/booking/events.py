@@ -18,6 +18,7 @@ class BookingCreated(DomainEvent, frozen=True, kw_only=True):
     amount: Decimal
     currency: str
     expires_at: datetime | None
+    pay_url: str | None = None  # the link to pay a PENDING booking (absent in older messages)
 
 
 class BookingConfirmed(DomainEvent, frozen=True, kw_only=True):

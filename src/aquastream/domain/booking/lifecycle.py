@@ -87,7 +87,12 @@ def check_payment_transition(old: PaymentStatus, new: PaymentStatus) -> None:
 
 
 def _events(
-    old: BookingStatus | None, booking: Booking, reason: LogReason, actor_id: uuid.UUID | None, at: datetime
+    old: BookingStatus | None,
+    booking: Booking,
+    reason: LogReason,
+    actor_id: uuid.UUID | None,
+    at: datetime,
+    pay_url: str | None = None,
 ) -> list[DomainEvent]:
     """What a booking that has just reached its status announces."""
     ids = {"booking_id": booking.id, "event_id": booking.event_id, "user_id": booking.user_id}
@@ -101,6 +106,7 @@ def _events(
                 amount=booking.amount,
                 currency=booking.currency,
                 expires_at=booking.expires_at,
+                pay_url=pay_url,
                 **ids,
             )
         )
@@ -141,13 +147,20 @@ class BookingLifecycle:
         self._uow = uow
 
     async def create(
-        self, booking: Booking, *, reason: LogReason, actor_id: uuid.UUID | None, at: datetime
+        self,
+        booking: Booking,
+        *,
+        reason: LogReason,
+        actor_id: uuid.UUID | None,
+        at: datetime,
+        pay_url: str | None = None,
     ) -> None:
         """Insert a new booking (``BookingDuplicate`` when the user has an active one) with its
-        log row and events."""
+        log row and events; ``BookingCreated`` carries ``pay_url``, the link to pay it."""
         check_transition(None, booking.status, reason)
         await self._uow.bookings.add(booking)
-        await self._record(None, booking, reason, actor_id, at)
+        await self._uow.log.add(log_entry(booking, old_status=None, reason=reason, actor_id=actor_id, at=at))
+        self._uow.collect(*_events(None, booking, reason, actor_id, at, pay_url))
 
     async def move(
         self,

@@ -81,6 +81,25 @@ class WaitlistAction(StrEnum):
     EXPIRED = "EXPIRED"
 
 
+class BookingAction(StrEnum):
+    """What the caller may do with a booking now (``views.actions_for``)."""
+
+    PAY = "PAY"
+    CANCEL = "CANCEL"
+    CONFIRM = "CONFIRM"
+    NO_SHOW = "NO_SHOW"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPayment:
+    """A live payment of a booking, as the payments domain describes it to booking."""
+
+    payment_id: uuid.UUID
+    method: str
+    status: str
+    page_url: str | None  # the provider's page of an open card payment
+
+
 @dataclass(frozen=True, slots=True)
 class Inventory:
     """The seats of one published event.

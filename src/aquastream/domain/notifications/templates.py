@@ -26,6 +26,19 @@ TEMPLATES: Mapping[str, Mapping[Language, Template]] = {
         Language.RU: Template(
             "Бронь создана: {event_title}",
             "Вы забронировали место на «{event_title}» ({event_start}). "
+            "Оплатите до {expires_at}, иначе бронь будет снята: {pay_url}",
+        ),
+        Language.EN: Template(
+            "Booking created: {event_title}",
+            "You booked a seat for “{event_title}” ({event_start}). "
+            "Pay by {expires_at} or the booking is released: {pay_url}",
+        ),
+    },
+    # A booking made before its facts carried the link to pay.
+    "booking_created_unlinked": {
+        Language.RU: Template(
+            "Бронь создана: {event_title}",
+            "Вы забронировали место на «{event_title}» ({event_start}). "
             "Оплатите до {expires_at}, иначе бронь будет снята.",
         ),
         Language.EN: Template(

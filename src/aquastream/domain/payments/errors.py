@@ -102,3 +102,16 @@ class ProviderFailed(Busy):
 
     code = "payment.provider_failed"
     default_message = "The payment provider did not answer; please retry."
+
+
+class PayLinkInvalid(NotFound):
+    code = "payment.link_invalid"
+    default_message = "This pay link is not valid."
+
+
+class NoPaymentPage(Conflict):
+    code = "payment.no_payment_page"
+    default_message = (
+        "This payment is made in the payment form of the app (the provider has no page of its own); "
+        "open the booking in the app to pay."
+    )

@@ -8,6 +8,7 @@ from datetime import datetime
 from aquastream.domain.payments.errors import (
     BookingNotFound,
     BookingNotPayable,
+    NoPaymentPage,
     PaymentNotFound,
     ProviderFailed,
     ProviderNotConfigured,
@@ -27,7 +28,7 @@ from aquastream.domain.payments.model import (
 from aquastream.domain.payments.policy import PaymentsPolicy
 from aquastream.domain.payments.qr import QR_CURRENCY, unified_payload
 from aquastream.domain.shared.ids import new_id
-from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.principal import Principal, Role
 from aquastream.domain.shared.requests import KeyedRequest, claim_key, record_answer
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import BookingDirectory, PaymentProvider, PaymentProviders, PaymentsUnitOfWork
@@ -196,3 +197,45 @@ class InitPayment:
 
 def _purpose(booking: PayableBooking) -> str:
     return f"Оплата бронирования {booking.id} ({booking.event_title[:60]})"
+
+
+class PayByLink:
+    """The owner of a booking opened its pay link (from a message or the app): the card
+    payment to go on with.
+
+    Rules:
+    - the link's signature was checked by the caller; the booking must exist
+      (``BookingNotFound``);
+    - a card payment of the booking still waiting for the payer is continued (no second
+      payment);
+    - otherwise a new card payment with the default provider is started, by the rules of
+      ``InitPayment`` (the booking payable, one live payment per booking: a QR payment under
+      way answers ``PaymentAlreadyOpen``);
+    - the payment must have a page at its provider to go to (``NoPaymentPage`` for a widget
+      that only the app can open, CloudPayments').
+    Returns the payment and the address of its page.
+    """
+
+    def __init__(self, uow: PaymentsUnitOfWork, bookings: BookingDirectory, init: InitPayment) -> None:
+        self._uow = uow
+        self._bookings = bookings
+        self._init = init
+
+    async def __call__(self, booking_id: uuid.UUID) -> tuple[Payment, str]:
+        async with self._uow:
+            booking = await self._bookings.booking(booking_id)
+            live = await self._uow.payments.live_for_booking(booking_id)
+        if booking is None:
+            raise BookingNotFound()
+        waiting = (
+            live is not None and live.method is PaymentMethod.WIDGET and live.status is PaymentStatus.PENDING
+        )
+        payment = (
+            live
+            if live is not None and waiting
+            else await self._init(Principal(booking.user_id, Role.USER), booking_id, PaymentMethod.WIDGET)
+        )
+        page = payment.confirmation.get("url")
+        if not page:
+            raise NoPaymentPage()
+        return payment, page

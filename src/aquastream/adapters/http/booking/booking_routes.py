@@ -22,6 +22,8 @@ from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
 from aquastream.domain.booking.model import Booking
 from aquastream.domain.booking.queries import GetBooking, ListMyBookings
+from aquastream.domain.booking.views import DescribeBookings
+from aquastream.domain.shared.paging import Page
 from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.requests import KeyedRequest
 
@@ -45,6 +47,7 @@ class BookingController(Controller):
         caller: FromDishka[Principal],
         book_seat: FromDishka[BookSeat],
         get_booking: FromDishka[GetBooking],
+        describe: FromDishka[DescribeBookings],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
         """Needs a phone or Telegram handle in the profile (422 ``profile.incomplete``) and a
@@ -59,7 +62,7 @@ class BookingController(Controller):
             return booking
 
         async def replay(booking_id: uuid.UUID) -> BookingOut:
-            return BookingOut.of(await get_booking(caller, booking_id))
+            return await _described(describe, caller, await get_booking(caller, booking_id))
 
         return await answer_keyed(
             caller,
@@ -68,7 +71,7 @@ class BookingController(Controller):
             body=data,
             status_code=HTTP_201_CREATED,
             act=act,
-            render=BookingOut.of,
+            render=lambda booking: BookingOut.of(describe.new(booking)),
             replay=replay,
         )
 
@@ -78,12 +81,13 @@ class BookingController(Controller):
         self,
         caller: FromDishka[Principal],
         list_bookings: FromDishka[ListMyBookings],
+        describe: FromDishka[DescribeBookings],
         status: StatusFilter = None,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[BookingOut]:
         found = await list_bookings(caller, page_request(page, size), booking_statuses(status))
-        return PageOut.of(found, BookingOut.of)
+        return await described_page(describe, caller, found)
 
     @get("/{booking_id:uuid}", summary="One booking (its owner, the event's organizer, an admin)")
     @inject
@@ -92,9 +96,10 @@ class BookingController(Controller):
         booking_id: FromPath[uuid.UUID],
         caller: FromDishka[Principal],
         get_booking: FromDishka[GetBooking],
+        describe: FromDishka[DescribeBookings],
     ) -> BookingOut:
         """Anyone else gets 404 ``booking.not_found``, as for a booking that does not exist."""
-        return BookingOut.of(await get_booking(caller, booking_id))
+        return await _described(describe, caller, await get_booking(caller, booking_id))
 
     @post("/{booking_id:uuid}/cancel", status_code=HTTP_200_OK, summary="Cancel a booking")
     @inject
@@ -103,11 +108,12 @@ class BookingController(Controller):
         booking_id: FromPath[uuid.UUID],
         caller: FromDishka[Principal],
         cancel_booking: FromDishka[CancelBooking],
+        describe: FromDishka[DescribeBookings],
     ) -> BookingOut:
         """PENDING or CONFIRMED only (409 ``booking.invalid_status``); the owner until the
         event starts (422 ``booking.event_started``), the organizer at any time. The seat
         returns, or goes to the first in the waitlist; a paid booking is refunded."""
-        return BookingOut.of(await cancel_booking(caller, booking_id))
+        return await _described(describe, caller, await cancel_booking(caller, booking_id))
 
     @post("/{booking_id:uuid}/confirm", status_code=HTTP_200_OK, summary="Confirm a booking by hand")
     @inject
@@ -116,10 +122,11 @@ class BookingController(Controller):
         booking_id: FromPath[uuid.UUID],
         caller: FromDishka[Principal],
         confirm_booking: FromDishka[ConfirmBooking],
+        describe: FromDishka[DescribeBookings],
     ) -> BookingOut:
         """The event's organizer or an admin (the participant gets 403 ``booking.forbidden``),
         for a PENDING booking paid outside the app, in cash say; the payment becomes PAID."""
-        return BookingOut.of(await confirm_booking(caller, booking_id))
+        return await _described(describe, caller, await confirm_booking(caller, booking_id))
 
     @post("/{booking_id:uuid}/no-show", status_code=HTTP_200_OK, summary="Record a no-show")
     @inject
@@ -128,7 +135,21 @@ class BookingController(Controller):
         booking_id: FromPath[uuid.UUID],
         caller: FromDishka[Principal],
         mark_no_show: FromDishka[MarkNoShow],
+        describe: FromDishka[DescribeBookings],
     ) -> BookingOut:
         """The event's organizer or an admin, for a CONFIRMED booking once the event has
         started (422 ``booking.event_not_started`` before). The seat is not returned."""
-        return BookingOut.of(await mark_no_show(caller, booking_id))
+        return await _described(describe, caller, await mark_no_show(caller, booking_id))
+
+
+async def _described(describe: DescribeBookings, caller: Principal, booking: Booking) -> BookingOut:
+    (view,) = await describe(caller, [booking])
+    return BookingOut.of(view)
+
+
+async def described_page(
+    describe: DescribeBookings, caller: Principal, found: Page[Booking]
+) -> PageOut[BookingOut]:
+    """A page of bookings, each with what the caller may do with it."""
+    views = await describe(caller, found.items)
+    return PageOut.of(Page(views, found.total, found.page, found.size), BookingOut.of)

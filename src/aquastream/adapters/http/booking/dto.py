@@ -15,12 +15,13 @@ from msgspec import Meta
 from aquastream.adapters.currencies import written
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.booking.model import (
-    Booking,
+    BookingAction,
     BookingStatus,
     PaymentStatus,
     WaitlistPlace,
     WaitlistStatus,
 )
+from aquastream.domain.booking.views import BookingView
 
 AmountOut = Annotated[
     str,
@@ -38,8 +39,12 @@ class BookingIn(CamelStruct, forbid_unknown_fields=True):
 
 
 class BookingOut(CamelStruct):
-    """A booking. ``expiresAt`` is when the seat of an unpaid (PENDING) booking is released;
-    null for free and confirmed bookings."""
+    """A booking, with what the caller may do next. ``expiresAt`` is when the seat of an
+    unpaid (PENDING) booking is released: the hold in force, a QR receipt under review
+    included; null for free and confirmed bookings. ``actions`` lists what the caller may do
+    now (``PAY``, ``CANCEL``, and for the event's organizer ``CONFIRM``, ``NO_SHOW``);
+    ``paymentId`` is the open payment, if any; ``payUrl``, for the owner of a booking to pay,
+    is where to pay: the open card payment's page, else the booking's pay link."""
 
     id: uuid.UUID
     event_id: uuid.UUID
@@ -52,9 +57,13 @@ class BookingOut(CamelStruct):
     updated_at: datetime
     expires_at: datetime | None
     waitlist_entry_id: uuid.UUID | None
+    actions: list[BookingAction]
+    payment_id: uuid.UUID | None
+    pay_url: str | None
 
     @classmethod
-    def of(cls, booking: Booking) -> BookingOut:
+    def of(cls, view: BookingView) -> BookingOut:
+        booking = view.booking
         return cls(
             id=booking.id,
             event_id=booking.event_id,
@@ -68,6 +77,9 @@ class BookingOut(CamelStruct):
             # A hold means nothing once the booking left PENDING.
             expires_at=booking.expires_at if booking.status is BookingStatus.PENDING else None,
             waitlist_entry_id=booking.waitlist_entry_id,
+            actions=list(view.actions),
+            payment_id=view.payment_id,
+            pay_url=view.pay_url,
         )
 
 

@@ -8,11 +8,13 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, get
 from litestar.params import FromPath
 
+from aquastream.adapters.http.booking.booking_routes import described_page
 from aquastream.adapters.http.booking.dto import BookingOut
 from aquastream.adapters.http.booking.participants_csv import CSV_MEDIA_TYPE, participants_csv
 from aquastream.adapters.http.booking.statuses import StatusFilter, booking_statuses
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
 from aquastream.domain.booking.queries import ExportParticipants, ListEventBookings
+from aquastream.domain.booking.views import DescribeBookings
 from aquastream.domain.shared.principal import Principal
 
 
@@ -27,6 +29,7 @@ class EventBookingController(Controller):
         event_id: FromPath[uuid.UUID],
         caller: FromDishka[Principal],
         list_bookings: FromDishka[ListEventBookings],
+        describe: FromDishka[DescribeBookings],
         status: StatusFilter = None,
         page: PageNumber = 0,
         size: PageSize = 20,
@@ -34,7 +37,7 @@ class EventBookingController(Controller):
         """The event's organizer or an admin (403 ``booking.forbidden`` for others); a draft
         has no bookings and is 404 ``event.not_found``."""
         found = await list_bookings(caller, event_id, page_request(page, size), booking_statuses(status))
-        return PageOut.of(found, BookingOut.of)
+        return await described_page(describe, caller, found)
 
     @get(
         "/{event_id:uuid}/participants.csv",

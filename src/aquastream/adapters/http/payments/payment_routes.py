@@ -3,12 +3,13 @@ organizer reviews receipts and refunds; the sandbox's payment page."""
 
 from __future__ import annotations
 
+import html
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Operation, Reference
 from litestar.params import FromPath, JSONBody
@@ -29,7 +30,7 @@ from aquastream.adapters.http.payments.dto import (
 from aquastream.adapters.http.payments.webhooks import acknowledge, process_delivery
 from aquastream.adapters.http.route_options import RATE_LIMIT
 from aquastream.adapters.payments.sandbox import SANDBOX, SandboxProvider
-from aquastream.domain.payments.errors import ProviderNotConfigured
+from aquastream.domain.payments.errors import PaymentNotFound, ProviderFailed, ProviderNotConfigured
 from aquastream.domain.payments.init import InitPayment
 from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, SubmitProof
 from aquastream.domain.payments.model import Payment, ProviderStatus
@@ -50,6 +51,14 @@ class OptionalBodyOperation(Operation):
     def __post_init__(self) -> None:
         if self.request_body is not None and not isinstance(self.request_body, Reference):
             self.request_body.required = False
+
+
+SANDBOX_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>AquaStream sandbox payment</title></head>
+<body><h1>Sandbox payment</h1><p>Amount: {amount}. Status: {status}.</p>
+<form method="post"><button type="submit">Pay</button></form>
+<p>No money moves: this is the development sandbox.</p></body></html>
+"""
 
 
 class PaymentController(Controller):
@@ -199,6 +208,29 @@ class PaymentController(Controller):
         recorded as MANUAL."""
         refund = await refund_payment(caller, payment_id, data.amount, data.reason)
         return Response(RefundOut.of(refund), status_code=HTTP_201_CREATED)
+
+    @public
+    @get(
+        "/sandbox/{provider_payment_id:str}/complete",
+        media_type=MediaType.HTML,
+        summary="Sandbox only: the payment page a pay link leads to",
+    )
+    @inject
+    async def sandbox_page(
+        self, provider_payment_id: FromPath[str], providers: FromDishka[PaymentProviders]
+    ) -> str:
+        """What a browser sees at a sandbox payment's ``confirmation.url``: the amount and a
+        button that ``POST``s the page, which pays it. 404 ``payment.not_found`` for a payment
+        the sandbox does not know (it keeps them in memory)."""
+        sandbox = providers.get(SANDBOX)
+        if not isinstance(sandbox, SandboxProvider):
+            raise ProviderNotConfigured()
+        try:
+            payment = await sandbox.fetch(provider_payment_id)
+        except ProviderFailed:
+            raise PaymentNotFound() from None
+        amount = html.escape(f"{payment.amount} {payment.currency}")
+        return SANDBOX_PAGE.format(amount=amount, status=html.escape(payment.status.value))
 
     @public
     @post(

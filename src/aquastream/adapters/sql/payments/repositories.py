@@ -112,6 +112,13 @@ class SqlPaymentRepository(SqlRepository):
             select(payments).where(c.booking_id == booking_id, c.status.in_([s.value for s in LIVE_STATUSES]))
         )
 
+    async def live_for_bookings(self, booking_ids: Collection[uuid.UUID]) -> list[Payment]:
+        c = payments.c
+        query = select(payments).where(
+            c.booking_id.in_(list(booking_ids)), c.status.in_([s.value for s in LIVE_STATUSES])
+        )
+        return [payment_from_row(row) for row in (await self._connection.execute(query)).mappings()]
+
     async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
         query = select(payments).where(payments.c.booking_id == booking_id).order_by(payments.c.created_at)
         return [payment_from_row(row) for row in (await self._connection.execute(query)).mappings()]

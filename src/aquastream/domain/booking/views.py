@@ -1,0 +1,162 @@
+"""What a booking's holder (or its event's organizer) may do next, and where to pay: the
+booking as responses show it (SPEC §4: ``actions``, the open ``paymentId`` and ``payUrl``).
+
+Actions, for the caller at this moment:
+
+- ``PAY``: the owner, while the booking is PENDING, unpaid and its hold lasts, and no payment
+  of it is already being processed or reviewed (a QR receipt under review, a card payment
+  the provider is settling); an open payment that waits for the payer, or a refused receipt,
+  leaves ``PAY`` on: the payer goes on with it or pays another way;
+- ``CANCEL``: an active booking, by its owner until the event starts, by the organizer (or
+  an admin) at any time;
+- ``CONFIRM``: the organizer, for a PENDING booking (paid outside the app);
+- ``NO_SHOW``: the organizer, for a CONFIRMED booking once the event has started.
+
+``payUrl`` is the open card payment's page at its provider when there is one, else, while
+``PAY`` is on, the booking's own signed pay link (it opens a card payment and forwards to
+the provider's page), which messages carry too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from aquastream.domain.booking.access import can_manage_event
+from aquastream.domain.booking.model import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingAction,
+    BookingStatus,
+    Inventory,
+    OpenPayment,
+    PaymentStatus,
+)
+from aquastream.domain.shared.principal import Principal
+from aquastream.ports.booking import BookingUnitOfWork, OpenPayments, OrganizerAccess, PayLinks
+from aquastream.ports.clock import Clock
+
+# Statuses of an open payment that is in someone else's hands than the payer's.
+_PAYMENT_UNDER_WAY = frozenset({"PROCESSING", "SUBMITTED"})
+
+
+@dataclass(frozen=True, slots=True)
+class BookingView:
+    booking: Booking
+    actions: tuple[BookingAction, ...]
+    payment_id: uuid.UUID | None = None
+    pay_url: str | None = None
+
+
+def actions_for(
+    booking: Booking,
+    *,
+    is_owner: bool,
+    is_manager: bool,
+    started: bool,
+    payment: OpenPayment | None,
+    now: datetime,
+) -> tuple[BookingAction, ...]:
+    """The actions of the module's docstring, in a stable order."""
+    pending = booking.status is BookingStatus.PENDING
+    payable = (
+        is_owner
+        and pending
+        and booking.payment_status is PaymentStatus.PENDING
+        and booking.expires_at is not None
+        and booking.expires_at > now
+        and (payment is None or payment.status not in _PAYMENT_UNDER_WAY)
+    )
+    allowed = {
+        BookingAction.PAY: payable,
+        BookingAction.CANCEL: booking.status in ACTIVE_STATUSES
+        and (is_manager or (is_owner and not started)),
+        BookingAction.CONFIRM: is_manager and pending,
+        BookingAction.NO_SHOW: is_manager and booking.status is BookingStatus.CONFIRMED and started,
+    }
+    return tuple(action for action, on in allowed.items() if on)
+
+
+class DescribeBookings:
+    """Bookings as the caller sees them: each with its actions, open payment and pay link.
+
+    ``new`` describes a booking its owner has just made, with nothing to read: the event has
+    not started (it was bookable) and no payment exists yet. ``__call__`` reads what the
+    actions depend on: the events' inventories, whether the caller manages them, and, for
+    PENDING bookings only, their open payments (asked of payments).
+    """
+
+    def __init__(
+        self,
+        uow: BookingUnitOfWork,
+        clock: Clock,
+        access: OrganizerAccess,
+        payments: OpenPayments,
+        links: PayLinks,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._access = access
+        self._payments = payments
+        self._links = links
+
+    def new(self, booking: Booking) -> BookingView:
+        return self._view(booking, is_owner=True, is_manager=False, started=False, payment=None)
+
+    async def __call__(self, principal: Principal, bookings: Sequence[Booking]) -> list[BookingView]:
+        async with self._uow:
+            inventories = {
+                event_id: inventory
+                for event_id in {b.event_id for b in bookings}
+                if (inventory := await self._uow.inventories.get(event_id)) is not None
+            }
+            managed = {
+                event_id: await can_manage_event(self._access, principal, inventory)
+                for event_id, inventory in inventories.items()
+            }
+        pending = [b.id for b in bookings if b.status is BookingStatus.PENDING]
+        payments: Mapping[uuid.UUID, OpenPayment] = await self._payments.open_for(pending) if pending else {}
+        now = self._clock.now()
+        return [
+            self._view(
+                booking,
+                is_owner=booking.user_id == principal.user_id,
+                is_manager=managed.get(booking.event_id, False),
+                started=_started(inventories.get(booking.event_id), now),
+                payment=payments.get(booking.id),
+            )
+            for booking in bookings
+        ]
+
+    def _view(
+        self,
+        booking: Booking,
+        *,
+        is_owner: bool,
+        is_manager: bool,
+        started: bool,
+        payment: OpenPayment | None,
+    ) -> BookingView:
+        actions = actions_for(
+            booking,
+            is_owner=is_owner,
+            is_manager=is_manager,
+            started=started,
+            payment=payment,
+            now=self._clock.now(),
+        )
+        pay_url = payment.page_url if payment is not None else None
+        if pay_url is None and BookingAction.PAY in actions:
+            pay_url = self._links.link_for(booking.id)
+        return BookingView(
+            booking,
+            actions,
+            payment.payment_id if payment is not None else None,
+            pay_url if is_owner else None,
+        )
+
+
+def _started(inventory: Inventory | None, now: datetime) -> bool:
+    return inventory is None or inventory.has_started(now)
