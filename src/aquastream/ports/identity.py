@@ -158,8 +158,9 @@ class PasswordHasher(Protocol):
 
 
 class AccessTokenIssuer(Protocol):
-    def issue(self, user: User, *, now: datetime) -> tuple[str, int]:
-        """A signed access token for ``user`` and its lifetime in seconds."""
+    def issue(self, user: User, *, now: datetime, session_family_id: uuid.UUID) -> tuple[str, int]:
+        """A signed access token for ``user``, naming the session family it was issued
+        with, and its lifetime in seconds."""
         ...
 
 

@@ -59,12 +59,14 @@ class FakeSecrets:
 
 
 class FakeAccessTokenIssuer:
-    """Tokens that show whom they were issued to, with the role of that moment."""
+    """Tokens that show whom they were issued to, with the role of that moment and the
+    session family."""
 
     ttl_seconds = 900
 
-    def issue(self, user: User, *, now: datetime) -> tuple[str, int]:
-        return f"access:{user.id}:{user.role}:{int(now.timestamp())}", self.ttl_seconds
+    def issue(self, user: User, *, now: datetime, session_family_id: uuid.UUID) -> tuple[str, int]:
+        token = f"access:{user.id}:{user.role}:{int(now.timestamp())}:{session_family_id}"
+        return token, self.ttl_seconds
 
 
 @dataclass

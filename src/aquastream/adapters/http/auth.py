@@ -51,7 +51,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
         if scheme.lower() != "bearer" or not token:
             raise TokenInvalid("Use 'Authorization: Bearer <access token>'.")
         tokens = await self._container.get(JwtAccessTokens)
-        return tokens.decode(token)
+        return tokens.decode(token).principal
 
 
 def public(handler: HandlerT) -> HandlerT:

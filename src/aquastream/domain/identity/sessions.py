@@ -37,7 +37,7 @@ class TokenMinter:
             created_at=now,
             expires_at=now + self._policy.refresh_token_ttl,
         )
-        access_token, expires_in = self._issuer.issue(user, now=now)
+        access_token, expires_in = self._issuer.issue(user, now=now, session_family_id=session.family_id)
         return session, TokenPair(
             access_token=access_token, refresh_token=refresh_token, expires_in=expires_in
         )
