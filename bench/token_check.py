@@ -55,7 +55,7 @@ FIELDS = ("per_second", "p50_ms", "p99_ms", "cpu_ms")
 class SignatureOnly(AccessTokenCheck):
     """The edge as it was: a genuine, unexpired token is enough, and nothing is read."""
 
-    def ensure_live(self, token: AccessToken) -> None:
+    async def ensure_live(self, token: AccessToken) -> None:
         return None
 
     async def start(self) -> None:
@@ -125,7 +125,7 @@ async def _check_alone(app: Litestar, token: str) -> tuple[float, float]:
     checks = 20_000
     started = time.perf_counter()
     for _ in range(checks):
-        (await container.get(AccessTokenCheck)).ensure_live(access)
+        await (await container.get(AccessTokenCheck)).ensure_live(access)
     per_check = (time.perf_counter() - started) / checks * 1e6
     check, reads = await container.get(AccessTokenCheck), 20
     await check.refresh()  # the reads that follow are the usual ones, of the last seconds

@@ -71,7 +71,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         _doc(
             "How often each instance reads the access tokens revoked lately (blocks, logouts, "
             "password resets; at most 2 s): another instance's revocation stops a token within "
-            "about this, the revoking instance's at once. Unread for 2 s longer, tokens get 503."
+            "this plus 2 s at most, the revoking instance's at once."
         ),
         msgspec.Meta(gt=0, le=2),
     ] = 1.0

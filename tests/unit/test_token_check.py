@@ -23,6 +23,7 @@ from aquastream.domain.identity.model import RefreshSession, Role, User
 from aquastream.domain.identity.revocation import EndedSession, Revocation
 from aquastream.domain.shared.errors import DependencyUnavailable
 from aquastream.domain.shared.principal import Principal
+from aquastream.ports.identity import RevocationFeed
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 POLL_SECONDS = 1.0
@@ -49,11 +50,15 @@ class RecordingFeed(MemoryRevocationFeed):
         return await super().revoked_since(since)
 
 
-class FailingFeed:
-    """A feed whose database is down."""
+class SwitchableFeed(MemoryRevocationFeed):
+    """The memory feed, whose database can be taken down."""
+
+    down = False
 
     async def revoked_since(self, since: datetime) -> list[Revocation]:
-        raise DependencyUnavailable()
+        if self.down:
+            raise DependencyUnavailable()
+        return await super().revoked_since(since)
 
 
 @pytest.fixture
@@ -71,11 +76,13 @@ def monotonic() -> ManualMonotonic:
     return ManualMonotonic()
 
 
+def reading(feed: RevocationFeed, clock: FrozenClock, monotonic: ManualMonotonic) -> AccessTokenCheck:
+    return AccessTokenCheck(feed, clock, token_ttl=TOKEN_TTL, poll_seconds=POLL_SECONDS, monotonic=monotonic)
+
+
 @pytest.fixture
 def check(db: MemoryDatabase, clock: FrozenClock, monotonic: ManualMonotonic) -> AccessTokenCheck:
-    return AccessTokenCheck(
-        MemoryRevocationFeed(db), clock, token_ttl=TOKEN_TTL, poll_seconds=POLL_SECONDS, monotonic=monotonic
-    )
+    return reading(MemoryRevocationFeed(db), clock, monotonic)
 
 
 def logged_in(db: MemoryDatabase, clock: FrozenClock) -> AccessToken:
@@ -95,11 +102,14 @@ def log_out_elsewhere(db: MemoryDatabase, token: AccessToken, at: datetime) -> N
     db.table("sessions")[token.session_family_id].revoked_at = at
 
 
-async def test_nothing_can_be_vouched_for_before_the_first_read(
+async def test_a_token_met_before_the_first_read_waits_for_one(
     db: MemoryDatabase, clock: FrozenClock, check: AccessTokenCheck
 ) -> None:
-    with pytest.raises(DependencyUnavailable):
-        check.ensure_live(logged_in(db, clock))
+    token = logged_in(db, clock)
+    log_out_elsewhere(db, token, clock.now())
+
+    with pytest.raises(TokenRevoked):
+        await check.ensure_live(token)
 
 
 async def test_a_revocation_made_elsewhere_is_seen_at_the_next_read(
@@ -107,15 +117,15 @@ async def test_a_revocation_made_elsewhere_is_seen_at_the_next_read(
 ) -> None:
     token, other = logged_in(db, clock), logged_in(db, clock)
     await check.refresh()
-    check.ensure_live(token)
+    await check.ensure_live(token)
 
     log_out_elsewhere(db, token, clock.now())
-    check.ensure_live(token)  # not read yet
+    await check.ensure_live(token)  # not read yet
     await check.refresh()
 
     with pytest.raises(TokenRevoked):
-        check.ensure_live(token)
-    check.ensure_live(other)
+        await check.ensure_live(token)
+    await check.ensure_live(other)
 
 
 async def test_a_revocation_made_here_is_seen_at_once(
@@ -128,7 +138,7 @@ async def test_a_revocation_made_here_is_seen_at_once(
     check.access_revoked(EndedSession(token.principal.user_id, token.session_family_id, clock.now()))
 
     with pytest.raises(TokenRevoked):
-        check.ensure_live(token)
+        await check.ensure_live(token)
 
 
 async def test_a_read_does_not_undo_what_this_process_revoked_meanwhile(
@@ -141,35 +151,70 @@ async def test_a_read_does_not_undo_what_this_process_revoked_meanwhile(
     await check.refresh()  # began before the revocation was committed: it does not know of it
 
     with pytest.raises(TokenRevoked):
-        check.ensure_live(token)
+        await check.ensure_live(token)
 
 
-async def test_tokens_get_503_once_the_feed_went_unread_too_long_and_work_again_after_a_read(
-    db: MemoryDatabase, clock: FrozenClock, check: AccessTokenCheck, monotonic: ManualMonotonic
+async def test_a_list_read_too_long_ago_is_read_again_before_a_token_is_judged(
+    db: MemoryDatabase, clock: FrozenClock, monotonic: ManualMonotonic
 ) -> None:
+    feed = RecordingFeed(db)
+    check = reading(feed, clock, monotonic)
+    token = logged_in(db, clock)
+    await check.refresh()
+    log_out_elsewhere(db, token, clock.now())
+
+    monotonic.seconds += POLL_SECONDS + STALE_GRACE_SECONDS
+    await check.ensure_live(token)  # the list is just fresh enough: not read again
+    assert len(feed.asked) == 1
+    monotonic.seconds += 0.01
+    with pytest.raises(TokenRevoked):
+        await check.ensure_live(token)
+    assert len(feed.asked) == 2
+
+
+async def test_while_the_database_cannot_be_read_tokens_get_503_and_work_again_after_a_read(
+    db: MemoryDatabase, clock: FrozenClock, monotonic: ManualMonotonic
+) -> None:
+    feed = SwitchableFeed(db)
+    check = reading(feed, clock, monotonic)
     token = logged_in(db, clock)
     await check.refresh()
 
-    monotonic.seconds += POLL_SECONDS + STALE_GRACE_SECONDS
-    check.ensure_live(token)
-    monotonic.seconds += 0.01
+    feed.down = True
     with pytest.raises(DependencyUnavailable):
-        check.ensure_live(token)
+        await check.refresh()
+    await check.ensure_live(token)  # what was read is still fresh enough
+    monotonic.seconds += POLL_SECONDS + STALE_GRACE_SECONDS + 0.01
+    with pytest.raises(DependencyUnavailable):
+        await check.ensure_live(token)
 
+    feed.down = False
     await check.refresh()
-    check.ensure_live(token)
+    await check.ensure_live(token)
+
+
+async def test_requests_waiting_for_a_read_share_one(
+    db: MemoryDatabase, clock: FrozenClock, monotonic: ManualMonotonic
+) -> None:
+    feed = RecordingFeed(db)
+    check = reading(feed, clock, monotonic)
+    tokens = [logged_in(db, clock) for _ in range(5)]
+
+    await asyncio.gather(*(check.ensure_live(token) for token in tokens))
+
+    assert len(feed.asked) == 1
 
 
 async def test_a_feed_that_cannot_be_read_leaves_tokens_unvouched_for(
     db: MemoryDatabase, clock: FrozenClock, monotonic: ManualMonotonic
 ) -> None:
-    check = AccessTokenCheck(
-        FailingFeed(), clock, token_ttl=TOKEN_TTL, poll_seconds=POLL_SECONDS, monotonic=monotonic
-    )
+    feed = SwitchableFeed(db)
+    feed.down = True
+    check = reading(feed, clock, monotonic)
     await check.start()
     try:
         with pytest.raises(DependencyUnavailable):
-            check.ensure_live(logged_in(db, clock))
+            await check.ensure_live(logged_in(db, clock))
     finally:
         await check.stop()
 
@@ -181,13 +226,13 @@ async def test_revocations_older_than_a_token_lifetime_are_forgotten(
     log_out_elsewhere(db, token, clock.now())
     await check.refresh()
     with pytest.raises(TokenRevoked):
-        check.ensure_live(token)
+        await check.ensure_live(token)
 
     clock.advance(TOKEN_TTL + timedelta(minutes=2))
     await check.refresh()
 
     # Only a forged token could still claim that session: every real one has expired.
-    check.ensure_live(token)
+    await check.ensure_live(token)
 
 
 async def test_the_feed_is_read_in_the_background_until_stopped(
@@ -197,12 +242,12 @@ async def test_the_feed_is_read_in_the_background_until_stopped(
     token = logged_in(db, clock)
     await check.start()
     try:
-        check.ensure_live(token)
+        await check.ensure_live(token)
         log_out_elsewhere(db, token, clock.now())
         async with asyncio.timeout(2):
             while True:
                 try:
-                    check.ensure_live(token)
+                    await check.ensure_live(token)
                 except TokenRevoked:
                     break
                 await asyncio.sleep(0.01)
@@ -214,7 +259,7 @@ async def test_a_read_asks_for_what_is_new_since_the_last_one_less_the_overlap(
     db: MemoryDatabase, clock: FrozenClock, monotonic: ManualMonotonic
 ) -> None:
     feed = RecordingFeed(db)
-    check = AccessTokenCheck(feed, clock, token_ttl=TOKEN_TTL, poll_seconds=POLL_SECONDS, monotonic=monotonic)
+    check = reading(feed, clock, monotonic)
     first_read = clock.now()
     await check.refresh()
     clock.advance(seconds=1)
@@ -240,9 +285,9 @@ async def test_a_revocation_committed_later_than_the_overlap_is_caught_by_the_ne
 
     monotonic.seconds += 1
     await check.refresh()
-    check.ensure_live(token)
+    await check.ensure_live(token)
 
     monotonic.seconds += FULL_READ_SECONDS
     await check.refresh()
     with pytest.raises(TokenRevoked):
-        check.ensure_live(token)
+        await check.ensure_live(token)

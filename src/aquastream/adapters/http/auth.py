@@ -57,7 +57,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
         tokens = await self._container.get(JwtAccessTokens)
         access = tokens.decode(token)
         check = await self._container.get(AccessTokenCheck)
-        check.ensure_live(access)
+        await check.ensure_live(access)
         return access.principal
 
 

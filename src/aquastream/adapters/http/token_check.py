@@ -12,10 +12,11 @@ late, or came from a clock a little behind this one, is still read. Every
 ``FULL_READ_SECONDS`` a read covers a token's whole lifetime again, for whatever was later
 than even that.
 
-Should the feed go unread for longer than ``poll_seconds`` + ``STALE_GRACE_SECONDS``
-(the database is down), the list can no longer vouch for any token: requests that carry
-one are answered 503 until a read succeeds again. So a revoked token is refused, or the
-request answered 503, at most that long (3 s by default) after the revocation committed.
+A token is judged only by a list whose read began at most ``poll_seconds`` +
+``STALE_GRACE_SECONDS`` ago (3 s by default), so it is refused at most that long after its
+revocation committed. Should the list be older (a busy process read it late), the request
+waits for a read; while the database cannot be read, requests that carry a token are
+answered 503.
 """
 
 from __future__ import annotations
@@ -64,11 +65,12 @@ class AccessTokenCheck:
         self._read_as_of: datetime | None = None  # the same, by the clock revocations are stamped with
         self._full_read_at: float | None = None
         self._poller: asyncio.Task[None] | None = None
-        self._failing = False
+        self._reading: asyncio.Task[None] | None = None
+        self._failing = False  # the last read failed
 
-    def ensure_live(self, token: AccessToken) -> None:
-        if self._read_at is None or self._monotonic() - self._read_at > self._stale_after:
-            raise DependencyUnavailable()
+    async def ensure_live(self, token: AccessToken) -> None:
+        if not self._fresh():
+            await self._read_now()
         if not self._revoked.admits(token.principal.user_id, token.session_family_id, token.issued_at):
             raise TokenRevoked()
 
@@ -77,7 +79,56 @@ class AccessTokenCheck:
         self._revoked.record(*revocations)
 
     async def refresh(self) -> None:
-        """Read the feed once; ``DependencyUnavailable`` when the database cannot answer."""
+        """Read the feed, or wait for the read under way; ``DependencyUnavailable`` when the
+        database cannot answer. A failure is logged once, not at every try, until a read
+        works again."""
+        if self._reading is None:
+            self._reading = asyncio.create_task(self._read(), name="access-token-revocations-read")
+            self._reading.add_done_callback(self._read_done)
+        try:
+            await asyncio.shield(self._reading)
+        except Exception as error:
+            if not self._failing:
+                logger.warning(
+                    "Cannot read the revoked access tokens (%s); requests with a token get 503 "
+                    "until a read works again",
+                    type(error.__cause__ or error).__name__,
+                    # Anything but an unreachable database is a bug: show where.
+                    exc_info=not isinstance(error, DependencyUnavailable),
+                )
+            self._failing = True
+            raise
+        if self._failing:
+            logger.warning("The revoked access tokens are read again")
+            self._failing = False
+
+    async def start(self) -> None:
+        """Read the feed, then keep reading it in the background until ``stop``."""
+        with contextlib.suppress(Exception):  # logged; tokens get 503 until a read works
+            await self.refresh()
+        self._poller = asyncio.create_task(self._poll(), name="access-token-revocations")
+
+    async def stop(self) -> None:
+        if self._poller is None:
+            return
+        self._poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._poller
+        self._poller = None
+
+    def _fresh(self) -> bool:
+        return self._read_at is not None and self._monotonic() - self._read_at <= self._stale_after
+
+    async def _read_now(self) -> None:
+        """The list is stale: a late read is waited for (a busy process is no reason to
+        refuse), but while the database is known to be down the answer is 503 at once."""
+        if self._failing:
+            raise DependencyUnavailable()
+        await self.refresh()
+        if not self._fresh():  # the read waited for had begun too long ago
+            raise DependencyUnavailable()
+
+    async def _read(self) -> None:
         began, now = self._monotonic(), self._clock.now()
         oldest_of_interest = now - self._window
         full = self._full_read_at is None or began - self._full_read_at >= FULL_READ_SECONDS
@@ -91,40 +142,13 @@ class AccessTokenCheck:
         if full:
             self._full_read_at = began
 
-    async def start(self) -> None:
-        """Read the feed, then keep reading it in the background until ``stop``."""
-        await self._refresh_or_log()
-        self._poller = asyncio.create_task(self._poll(), name="access-token-revocations")
-
-    async def stop(self) -> None:
-        if self._poller is None:
-            return
-        self._poller.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._poller
-        self._poller = None
+    def _read_done(self, read: asyncio.Task[None]) -> None:
+        self._reading = None
+        if not read.cancelled():
+            read.exception()  # retrieved here too, should every waiter have gone
 
     async def _poll(self) -> None:
         while True:
             await asyncio.sleep(self._poll_seconds)
-            await self._refresh_or_log()
-
-    async def _refresh_or_log(self) -> None:
-        """One read; a failure is logged once, not every second, until a read works again."""
-        try:
-            await self.refresh()
-        except Exception as error:
-            if not self._failing:
-                logger.warning(
-                    "Cannot read the revoked access tokens (%s); requests with a token get 503 "
-                    "from %.0f s after the last read until a read works again",
-                    type(error.__cause__ or error).__name__,
-                    self._stale_after,
-                    # Anything but an unreachable database is a bug: show where.
-                    exc_info=not isinstance(error, DependencyUnavailable),
-                )
-            self._failing = True
-            return
-        if self._failing:
-            logger.warning("The revoked access tokens are read again")
-            self._failing = False
+            with contextlib.suppress(Exception):  # logged by ``refresh``
+                await self.refresh()
