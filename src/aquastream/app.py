@@ -39,6 +39,7 @@ from aquastream.adapters.http.payments import CONTROLLERS as PAYMENT_CONTROLLERS
 from aquastream.adapters.http.problems import handle_exception
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
+from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.http.tracing import name_span_after_route, tracing_for
 from aquastream.ioc import base_providers
 from aquastream.settings import Settings
@@ -87,6 +88,7 @@ def create_app(
         if settings.rate_limit_enabled:
             await container.get(RateLimits)
         await container.get(Readiness)
+        await (await container.get(AccessTokenCheck)).start()
         complete_document(app)
         if settings.run_worker:
             worker = await container.get(BackgroundWorker)
@@ -97,6 +99,7 @@ def create_app(
         worker = app.state.get("worker")
         if worker is not None:
             await worker.stop()
+        await (await container.get(AccessTokenCheck)).stop()
         await container.close()
         if tracing is not None:
             tracing.shutdown()

@@ -66,6 +66,15 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     refresh_token_ttl_seconds: Annotated[int, _doc("Refresh-token lifetime."), msgspec.Meta(ge=300)] = (
         2_592_000
     )
+    access_revocation_poll_seconds: Annotated[
+        float,
+        _doc(
+            "How often each instance reads the access tokens revoked lately (blocks, logouts, "
+            "password resets; at most 2 s): another instance's revocation stops a token within "
+            "this plus 2 s at most, the revoking instance's at once."
+        ),
+        msgspec.Meta(gt=0, le=2),
+    ] = 1.0
     cors_origins: Annotated[
         list[str], _doc("Comma-separated origins allowed by CORS; empty disables CORS.")
     ] = msgspec.field(default_factory=list)

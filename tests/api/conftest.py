@@ -128,7 +128,8 @@ def bearer(access_tokens: JwtAccessTokens) -> Bearer:
     """``bearer(Role.ADMIN)``: an Authorization header with a fresh token for a new user."""
 
     def bearer(role: Role = Role.USER, *, user_id: uuid.UUID | None = None) -> dict[str, str]:
-        token, _ = access_tokens.issue(a_user(role, user_id=user_id), now=datetime.now(UTC))
+        user, now = a_user(role, user_id=user_id), datetime.now(UTC)
+        token, _ = access_tokens.issue(user, now=now, session_family_id=uuid.uuid4())
         return {"Authorization": f"Bearer {token}"}
 
     return bearer

@@ -53,7 +53,9 @@ async def test_valid_token_reaches_the_handler_with_the_principal(client: Client
 
 
 async def test_expired_token_is_refused_as_expired(client: Client, access_tokens: JwtAccessTokens) -> None:
-    token, _ = access_tokens.issue(a_user(), now=datetime.now(UTC) - timedelta(hours=1))
+    token, _ = access_tokens.issue(
+        a_user(), now=datetime.now(UTC) - timedelta(hours=1), session_family_id=uuid.uuid4()
+    )
 
     response = await client.get("/api/v1/probe/me", headers=header(token))
 

@@ -43,6 +43,16 @@ def test_bad_values_name_the_variable() -> None:
         load_settings({"AQUASTREAM_ENV": "staging"}, env_file=None)
 
 
+def test_revoked_tokens_cannot_be_read_more_rarely_than_the_revocation_bound_allows(tmp_path: Path) -> None:
+    assert (
+        load_settings({"AQUASTREAM_DATA_DIR": str(tmp_path)}, env_file=None).access_revocation_poll_seconds
+        == 1
+    )
+    for too_rare_or_never in ("2.5", "0"):
+        with pytest.raises(SettingsError, match="AQUASTREAM_ACCESS_REVOCATION_POLL_SECONDS"):
+            load_settings({"AQUASTREAM_ACCESS_REVOCATION_POLL_SECONDS": too_rare_or_never}, env_file=None)
+
+
 def test_unknown_variables_with_the_prefix_are_refused() -> None:
     with pytest.raises(SettingsError, match="AQUASTREAM_DATABSE_URL is not a known setting"):
         load_settings({"AQUASTREAM_DATABSE_URL": "x"}, env_file=None)

@@ -1,5 +1,5 @@
-"""Providers of the identity domain: its unit of work, crypto, senders, use cases and the
-housekeeping job."""
+"""Providers of the identity domain: its unit of work, the revocation feed the edge reads,
+crypto, senders, use cases and the housekeeping job."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.notify.recovery import (
     LogRecoveryCodeSender,
     SmtpRecoveryCodeSender,
     TelegramRecoveryCodeSender,
 )
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
+from aquastream.adapters.sql.identity.revocations import SqlRevocationFeed
 from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
 from aquastream.domain.identity.auth import LogIn, LogOut, LogOutEverywhere, RefreshTokens
@@ -33,10 +35,12 @@ from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.notifications import smtp_mailer, telegram_bot
 from aquastream.ioc.worker import use_case_job
 from aquastream.ports.identity import (
+    AccessRevocationListener,
     AccessTokenIssuer,
     IdentityUnitOfWork,
     PasswordHasher,
     RecoveryCodeSender,
+    RevocationFeed,
     SecretGenerator,
 )
 from aquastream.settings import Settings
@@ -92,6 +96,15 @@ class IdentityProvider(Provider):
     @provide
     def uow(self, engine: AsyncEngine) -> IdentityUnitOfWork:
         return SqlIdentityUnitOfWork(engine)
+
+    @provide(scope=Scope.APP)
+    def revocation_feed(self, engine: AsyncEngine) -> RevocationFeed:
+        return SqlRevocationFeed(engine)
+
+    @provide(scope=Scope.APP)
+    def revocation_listener(self, check: AccessTokenCheck) -> AccessRevocationListener:
+        """The edge's check learns at once of the tokens this process revokes."""
+        return check
 
     use_cases = provide_all(
         RegisterUser,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from dishka import Provider, Scope, collect, provide
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
@@ -16,12 +17,14 @@ from aquastream.adapters.http.auth import principal_of
 from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.health import DatabaseCheck, Readiness, ReadinessCheck, RedisCheck
 from aquastream.adapters.http.rate_limit import RateLimits, category_limits
+from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.sql.engine import create_engine
 from aquastream.adapters.system import SystemClock
 from aquastream.domain.identity.model import RequestContext
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
 from aquastream.ports.currencies import CurrencyCatalogue
+from aquastream.ports.identity import RevocationFeed
 from aquastream.settings import Settings
 
 REDIS_TIMEOUT_SECONDS = 2.0
@@ -59,13 +62,23 @@ class InfraProvider(Provider):
 
 
 class EdgeProvider(Provider):
-    """What the HTTP edge needs: tokens, client addresses, rate limits, readiness, the caller."""
+    """What the HTTP edge needs: tokens and their check, client addresses, rate limits,
+    readiness, the caller."""
 
     scope = Scope.APP
 
     @provide
     def access_tokens(self, settings: Settings, clock: Clock) -> JwtAccessTokens:
         return JwtAccessTokens(settings.secret, settings.access_token_ttl_seconds, clock=clock)
+
+    @provide
+    def access_token_check(self, settings: Settings, feed: RevocationFeed, clock: Clock) -> AccessTokenCheck:
+        return AccessTokenCheck(
+            feed,
+            clock,
+            token_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
+            poll_seconds=settings.access_revocation_poll_seconds,
+        )
 
     @provide
     def trusted_proxies(self, settings: Settings) -> TrustedProxies:

@@ -15,6 +15,7 @@ from aquastream.domain.identity.model import (
     TelegramLinkCode,
     User,
 )
+from aquastream.domain.identity.revocation import Revocation
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.ports.uow import UnitOfWork
 
@@ -76,7 +77,9 @@ class SessionRepository(Protocol):
 
     async def revoke_family(self, family_id: uuid.UUID, *, at: datetime) -> int: ...
 
-    async def revoke_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> int: ...
+    async def revoke_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> list[uuid.UUID]:
+        """Revoke every live session of the user; the session families that ended."""
+        ...
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[RefreshSession]: ...
 
@@ -158,8 +161,29 @@ class PasswordHasher(Protocol):
 
 
 class AccessTokenIssuer(Protocol):
-    def issue(self, user: User, *, now: datetime) -> tuple[str, int]:
-        """A signed access token for ``user`` and its lifetime in seconds."""
+    def issue(self, user: User, *, now: datetime, session_family_id: uuid.UUID) -> tuple[str, int]:
+        """A signed access token for ``user``, naming the session family it was issued
+        with, and its lifetime in seconds."""
+        ...
+
+
+class RevocationFeed(Protocol):
+    """What every instance of the edge reads, every second or so, to refuse revoked tokens."""
+
+    async def revoked_since(self, since: datetime) -> list[Revocation]:
+        """Session families ended (revoked, not rotated) and users marked at or after
+        ``since``, as committed now, each account with whether it is usable now.
+
+        Raises ``DependencyUnavailable`` when the store cannot be reached.
+        """
+        ...
+
+
+class AccessRevocationListener(Protocol):
+    def access_revoked(self, *revocations: Revocation) -> None:
+        """Called after a commit that revoked access tokens (or, for an unblock, gave an
+        account back): this process takes it into account at once, other processes when
+        they next read the ``RevocationFeed``."""
         ...
 
 

@@ -159,7 +159,7 @@ async def test_expired_access_token_is_refused(api: Client) -> None:
     account = await register(api, "anna@example.com")
     tokens = JwtAccessTokens(JWT_SECRET, 900, clock=SystemClock())
     user = a_user(user_id=uuid.UUID(account.id))
-    stale, _ = tokens.issue(user, now=datetime.now(UTC) - timedelta(hours=1))
+    stale, _ = tokens.issue(user, now=datetime.now(UTC) - timedelta(hours=1), session_family_id=uuid.uuid4())
     response = await api.get("/api/v1/users/me", headers={"Authorization": f"Bearer {stale}"})
     assert_problem(response, 401, "auth.token_expired")
 
@@ -168,7 +168,7 @@ async def test_access_token_signed_with_another_key_is_refused(api: Client) -> N
     account = await register(api, "anna@example.com")
     forger = JwtAccessTokens("another-secret-" + "z" * 60, 900, clock=SystemClock())
     user = a_user(user_id=uuid.UUID(account.id))
-    forged, _ = forger.issue(user, now=datetime.now(UTC))
+    forged, _ = forger.issue(user, now=datetime.now(UTC), session_family_id=uuid.uuid4())
     response = await api.get("/api/v1/users/me", headers={"Authorization": f"Bearer {forged}"})
     assert_problem(response, 401, "auth.token_invalid")
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import inspect
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase
-from aquastream.adapters.memory.identity import MemoryIdentityUnitOfWork
+from aquastream.adapters.memory.identity import MemoryIdentityUnitOfWork, MemoryRevocationFeed
 from aquastream.domain.identity.auth import Credentials, LogIn
 from aquastream.domain.identity.bootstrap import CreateAdmin
 from aquastream.domain.identity.model import (
@@ -30,6 +30,7 @@ from aquastream.domain.identity.model import (
 )
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.registration import RegisterUser, Registration
+from aquastream.domain.identity.revocation import Revocation, RevokedAccess
 from aquastream.domain.shared.events import decode_event
 
 T = TypeVar("T")
@@ -59,12 +60,24 @@ class FakeSecrets:
 
 
 class FakeAccessTokenIssuer:
-    """Tokens that show whom they were issued to, with the role of that moment."""
+    """Tokens that show whom they were issued to, with the role of that moment and the
+    session family."""
 
     ttl_seconds = 900
 
-    def issue(self, user: User, *, now: datetime) -> tuple[str, int]:
-        return f"access:{user.id}:{user.role}:{int(now.timestamp())}", self.ttl_seconds
+    def issue(self, user: User, *, now: datetime, session_family_id: uuid.UUID) -> tuple[str, int]:
+        token = f"access:{user.id}:{user.role}:{int(now.timestamp())}:{session_family_id}"
+        return token, self.ttl_seconds
+
+
+class RecordingRevocations:
+    """What the use cases said they revoked, in order."""
+
+    def __init__(self) -> None:
+        self.heard: list[Revocation] = []
+
+    def access_revoked(self, *revocations: Revocation) -> None:
+        self.heard.extend(revocations)
 
 
 @dataclass
@@ -108,6 +121,7 @@ class IdentityKit:
     secrets: FakeSecrets = field(default_factory=FakeSecrets)
     sender: RecordingSender = field(default_factory=RecordingSender)
     policy: IdentityPolicy = field(default_factory=IdentityPolicy)
+    revocations: RecordingRevocations = field(default_factory=RecordingRevocations)
 
     def make(self, use_case: type[T]) -> T:
         """The use case with its ports, each call with its own unit of work (as per request)."""
@@ -119,6 +133,7 @@ class IdentityKit:
             "secrets": self.secrets,
             "sender": self.sender,
             "policy": self.policy,
+            "revocations": self.revocations,
         }
         wanted = inspect.signature(use_case).parameters
         return use_case(**{name: available[name] for name in wanted})
@@ -152,6 +167,23 @@ class IdentityKit:
 
     def live_sessions(self, user_id: uuid.UUID) -> list[RefreshSession]:
         return [s for s in self.sessions(user_id) if s.revoked_at is None]
+
+    async def token_holds(self, tokens: TokenPair) -> bool:
+        """Whether the edge would still take the access token of ``tokens`` (what the fake
+        issuer wrote in it), judged alike by what other instances read from the revocation
+        feed and by what this one heard from the use cases."""
+        _, user, _, issued, family = tokens.access_token.split(":")
+        user_id, family_id, issued_at = (
+            uuid.UUID(user),
+            uuid.UUID(family),
+            datetime.fromtimestamp(int(issued), UTC),
+        )
+        read, heard = RevokedAccess(), RevokedAccess()
+        read.record(*await MemoryRevocationFeed(self.db).revoked_since(self.clock.now() - timedelta(hours=1)))
+        heard.record(*self.revocations.heard)
+        holds = read.admits(user_id, family_id, issued_at)
+        assert heard.admits(user_id, family_id, issued_at) == holds, "the feed and the use cases disagree"
+        return holds
 
     def audit(self, action: AuditAction | None = None) -> list[AuditEntry]:
         entries = sorted(self.db.table("audit").values(), key=lambda e: (e.created_at, e.id))

@@ -128,7 +128,7 @@ async def test_a_rotation_that_loses_the_race_is_treated_as_theft(kit: IdentityK
     user_id, tokens = await kit.register()
     racing_uow = MemoryIdentityUnitOfWork(kit.db)
     racing_uow.sessions = SessionsThatLoseTheRace(kit.db)
-    use_case = RefreshTokens(racing_uow, kit.clock, kit.issuer, kit.secrets, kit.policy)
+    use_case = RefreshTokens(racing_uow, kit.clock, kit.issuer, kit.secrets, kit.policy, kit.revocations)
 
     with pytest.raises(InvalidRefreshToken):
         await use_case(tokens.refresh_token)

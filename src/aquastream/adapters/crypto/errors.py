@@ -1,4 +1,4 @@
-"""Why an access token was refused: both are 401s that tell the client what to do next."""
+"""Why an access token was refused: all are 401s that tell the client what to do next."""
 
 from __future__ import annotations
 
@@ -17,3 +17,11 @@ class TokenInvalid(Unauthenticated):
 
     code = "auth.token_invalid"
     default_message = "The access token is invalid."
+
+
+class TokenRevoked(Unauthenticated):
+    """Genuine and unexpired, but its session ended (logout, password reset) or its account
+    was blocked or changed: log in again."""
+
+    code = "auth.token_revoked"
+    default_message = "The access token was revoked; log in again."

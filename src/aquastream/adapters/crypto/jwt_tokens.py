@@ -1,8 +1,14 @@
-"""Access tokens: HS512 JWTs carrying who the caller is, checked at the edge without a database."""
+"""Access tokens: HS512 JWTs carrying who the caller is and the session they were issued with.
+
+Besides the claims of SPEC §2 a token carries ``sid``, the id of its refresh-session
+family, so that the edge can refuse it once that session ends. Tokens issued before
+``sid`` existed are still accepted without it (they expire within minutes of the change).
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +21,15 @@ from aquastream.ports.clock import Clock
 
 ALGORITHM = "HS512"
 REQUIRED_CLAIMS = ("sub", "username", "role", "jti", "iat", "exp")
+
+
+@dataclass(frozen=True, slots=True)
+class AccessToken:
+    """What a genuine, unexpired access token says."""
+
+    principal: Principal
+    session_family_id: uuid.UUID | None  # None in tokens issued before ``sid`` existed
+    issued_at: datetime
 
 
 class JwtAccessTokens:
@@ -30,21 +45,23 @@ class JwtAccessTokens:
         self._ttl_seconds = ttl_seconds
         self._clock = clock
 
-    def issue(self, user: User, *, now: datetime) -> tuple[str, int]:
-        """A signed token for ``user`` and its lifetime in seconds."""
+    def issue(self, user: User, *, now: datetime, session_family_id: uuid.UUID) -> tuple[str, int]:
+        """A signed token for ``user`` issued with the session family ``session_family_id``,
+        and its lifetime in seconds."""
         issued_at = int(now.timestamp())
         claims = {
             "sub": str(user.id),
             "username": user.email,
             "role": user.role.value,
+            "sid": str(session_family_id),
             "jti": uuid.uuid4().hex,
             "iat": issued_at,
             "exp": int((now + timedelta(seconds=self._ttl_seconds)).timestamp()),
         }
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM), self._ttl_seconds
 
-    def decode(self, token: str) -> Principal:
-        """The caller the token names; ``TokenExpired`` or ``TokenInvalid`` otherwise."""
+    def decode(self, token: str) -> AccessToken:
+        """What the token says; ``TokenExpired`` or ``TokenInvalid`` otherwise."""
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -56,12 +73,14 @@ class JwtAccessTokens:
         except jwt.PyJWTError:
             raise TokenInvalid() from None
         principal = _principal_from(claims)
-        expires_at = claims["exp"]
-        if not isinstance(expires_at, int) or isinstance(expires_at, bool):
-            raise TokenInvalid()
+        issued_at, expires_at = _seconds(claims["iat"]), _seconds(claims["exp"])
         if expires_at <= self._now().timestamp():
             raise TokenExpired()
-        return principal
+        return AccessToken(
+            principal=principal,
+            session_family_id=_session_family_from(claims),
+            issued_at=_instant(issued_at),
+        )
 
     def _now(self) -> datetime:
         if self._clock is not None:
@@ -71,11 +90,37 @@ class JwtAccessTokens:
 
 def _principal_from(claims: dict[str, Any]) -> Principal:
     try:
-        user_id = uuid.UUID(claims["sub"])
         role = Role(claims["role"])
-    except (ValueError, TypeError, AttributeError):
+    except ValueError:
         raise TokenInvalid() from None
     username = claims["username"]
     if not isinstance(username, str):
         raise TokenInvalid()
-    return Principal(user_id=user_id, role=role, email=username)
+    return Principal(user_id=_uuid(claims["sub"]), role=role, email=username)
+
+
+def _session_family_from(claims: dict[str, Any]) -> uuid.UUID | None:
+    return _uuid(claims["sid"]) if "sid" in claims else None
+
+
+def _uuid(value: object) -> uuid.UUID:
+    if not isinstance(value, str):
+        raise TokenInvalid()
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise TokenInvalid() from None
+
+
+def _seconds(value: object) -> int:
+    """A NumericDate claim, which these tokens write as whole seconds."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TokenInvalid()
+    return value
+
+
+def _instant(seconds: int) -> datetime:
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise TokenInvalid() from None

@@ -3,8 +3,11 @@
 Every route needs an authenticated caller unless its handler is marked public (``@public``
 or ``opt={"public": True}``). Public routes (SPEC §9): auth (register, login, refresh,
 recovery), catalog reads (events, organizers, team, FAQ), health, metrics and the API
-docs. A token that is present but invalid or expired is refused with 401 even on a public
-route, so clients learn at once that they must refresh.
+docs. A token that is present but invalid, expired or revoked is refused with 401 even on
+a public route, so clients learn at once that they must refresh or log in again. Whether
+a token was revoked (its session ended, its account was blocked) is judged by
+``AccessTokenCheck`` from what identity revoked lately; when it cannot tell (the database
+is down), the answer is 503.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from aquastream.adapters.crypto.errors import TokenInvalid
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
 from aquastream.adapters.http.route_options import PUBLIC
+from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.domain.shared.errors import Forbidden, Unauthenticated
 from aquastream.domain.shared.principal import Principal, Role
 
@@ -51,7 +55,10 @@ class AuthenticationMiddleware(ASGIMiddleware):
         if scheme.lower() != "bearer" or not token:
             raise TokenInvalid("Use 'Authorization: Bearer <access token>'.")
         tokens = await self._container.get(JwtAccessTokens)
-        return tokens.decode(token)
+        access = tokens.decode(token)
+        check = await self._container.get(AccessTokenCheck)
+        await check.ensure_live(access)
+        return access.principal
 
 
 def public(handler: HandlerT) -> HandlerT:

@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 document (``/api/v1/openapi.json``) and its interactive docs (``/api/v1/docs``).
 
 Litestar documents errors in its own shape; ``complete_document`` rewrites them as the
-problem+json the API really sends, adds the 401 and 429 routes may answer, and makes the
-bearer token optional on public routes.
+problem+json the API really sends, adds the 401, 429 and 503 routes may answer, and makes
+the bearer token optional on public routes.
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ def complete_document(app: Litestar) -> None:
 
 
 def _document_problems(document: OpenAPI) -> None:
-    """Describe every error response as problem+json; add 401 (protected) and 429 (limited)."""
+    """Describe every error response as problem+json; add 401 (protected), 429 (limited) and
+    503 (no token is vouched for while the revoked ones cannot be read)."""
     # Litestar fills ``components.schemas`` with the schemas it generates: add ours afterwards.
     if document.components.schemas is None:
         document.components.schemas = {}
@@ -111,6 +112,9 @@ def _document_problems(document: OpenAPI) -> None:
                 if operation.security != OPTIONAL_BEARER:
                     responses.setdefault("401", _problem_response("No valid access token."))
                 responses.setdefault("429", _problem_response("Rate limited; see Retry-After."))
+                responses.setdefault(
+                    "503", _problem_response("A dependency is unavailable; see Retry-After.")
+                )
             operation.responses = responses
 
 

@@ -24,6 +24,7 @@ from aquastream.adapters.http.request_id import current_request_id
 from aquastream.domain.shared.errors import (
     Busy,
     Conflict,
+    DependencyUnavailable,
     DomainError,
     FieldError,
     Forbidden,
@@ -48,6 +49,7 @@ STATUS_BY_ERROR_KIND: tuple[tuple[type[DomainError], int], ...] = (
     (Conflict, 409),
     (RuleViolated, 422),
     (Busy, 503),
+    (DependencyUnavailable, 503),
 )
 
 # Codes for errors Litestar raises itself (routing, body parsing, limits).

@@ -20,6 +20,7 @@ from aquastream.domain.identity.model import (
     TelegramLinkCode,
     User,
 )
+from aquastream.domain.identity.revocation import AccountAccess, EndedSession, Revocation
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.ports.identity import (
     AuditLog,
@@ -136,19 +137,19 @@ class MemorySessionRepository(_Repository):
         row.revoked_at = at
         return True
 
-    async def _revoke_where(self, predicate, at: datetime) -> int:  # type: ignore[no-untyped-def]
-        count = 0
-        for row in self._rows.values():
-            if row.revoked_at is None and predicate(row):
-                row.revoked_at = at
-                count += 1
-        return count
+    def _revoke_where(
+        self, predicate: Callable[[RefreshSession], bool], at: datetime
+    ) -> list[RefreshSession]:
+        revoked = [row for row in self._rows.values() if row.revoked_at is None and predicate(row)]
+        for row in revoked:
+            row.revoked_at = at
+        return revoked
 
     async def revoke_family(self, family_id: uuid.UUID, *, at: datetime) -> int:
-        return await self._revoke_where(lambda s: s.family_id == family_id, at)
+        return len(self._revoke_where(lambda s: s.family_id == family_id, at))
 
-    async def revoke_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> int:
-        return await self._revoke_where(lambda s: s.user_id == user_id, at)
+    async def revoke_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> list[uuid.UUID]:
+        return [s.family_id for s in self._revoke_where(lambda s: s.user_id == user_id, at)]
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[RefreshSession]:
         rows = [copy.copy(s) for s in self._rows.values() if s.user_id == user_id]
@@ -253,6 +254,31 @@ class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
         self.recovery: RecoveryRepository = MemoryRecoveryRepository(db)
         self.link_codes: TelegramLinkRepository = MemoryTelegramLinkRepository(db)
         self.audit: AuditLog = MemoryAuditLog(db)
+
+
+class MemoryRevocationFeed:
+    """Identity's ``RevocationFeed`` over the memory tables (the SQL twin is
+    ``SqlRevocationFeed``); it waits for a unit of work in progress, so that it reads only
+    what is committed."""
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def revoked_since(self, since: datetime) -> list[Revocation]:
+        async with self._db.lock:
+            sessions: list[RefreshSession] = list(self._db.table("sessions").values())
+            users: list[User] = list(self._db.table("users").values())
+            revocations: list[Revocation] = [
+                EndedSession(s.user_id, s.family_id, s.revoked_at)
+                for s in sessions
+                if s.revoked_at is not None and s.revoked_at >= since and s.replaced_by is None
+            ]
+            revocations += [
+                AccountAccess(u.id, u.tokens_not_before, u.is_usable)
+                for u in users
+                if u.tokens_not_before is not None and u.tokens_not_before >= since
+            ]
+            return revocations
 
 
 class MemoryIdentityParticipantDirectory:

@@ -3,7 +3,9 @@
 Each domain keeps its tables in its own PostgreSQL schema. SQLite has no schemas, so on
 SQLite the schema names are translated away and every table lives in the one file.
 SQLite write transactions start with ``BEGIN IMMEDIATE``: writers queue on the file lock
-up front instead of failing when a reader tries to upgrade to a writer.
+up front instead of failing when a reader tries to upgrade to a writer; connections
+opened with the ``DEFERRED_BEGIN`` execution option only read, and start with a plain
+``BEGIN`` that takes no lock until they do.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ def is_sqlite_url(url: str) -> bool:
 
 
 DEFAULT_LOCK_TIMEOUT_MS = 5000
+# An execution option for SQLite connections that only read (see the module docstring).
+DEFERRED_BEGIN = "aquastream_deferred_begin"
 
 
 def create_engine(
@@ -68,6 +72,7 @@ def _sqlite_engine(url: str, *, echo: bool, lock_timeout_ms: int) -> AsyncEngine
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = connection.get_execution_options().get(DEFERRED_BEGIN, False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine

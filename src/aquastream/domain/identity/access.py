@@ -8,8 +8,9 @@ from aquastream.ports.identity import IdentityUnitOfWork
 
 
 async def load_me(uow: IdentityUnitOfWork, principal: Principal, *, must_be_active: bool = True) -> User:
-    """The caller's account. An access token outlives a deletion or a block by up to its TTL,
-    so the stored account, not the token, decides."""
+    """The caller's account. The edge refuses the tokens of a deleted or blocked account
+    within seconds of the change (as soon as it has read it), so the stored account, not
+    the token, decides."""
     user = await uow.users.get(principal.user_id)
     if user is None or user.is_deleted:
         raise UserNotFound()
@@ -20,7 +21,7 @@ async def load_me(uow: IdentityUnitOfWork, principal: Principal, *, must_be_acti
 
 async def require_admin(uow: IdentityUnitOfWork, principal: Principal) -> User:
     """The token must say ADMIN and the stored account must still be an active admin:
-    a demoted or blocked admin's token stays valid for minutes after the change."""
+    the edge lets a demoted or blocked admin's token through for seconds after the change."""
     if not principal.is_admin:
         raise NotAllowed()
     admin = await uow.users.get(principal.user_id)

@@ -11,9 +11,11 @@ from aquastream.domain.identity.access import require_admin
 from aquastream.domain.identity.audit import audit_entry
 from aquastream.domain.identity.errors import CannotChangeOwnAccess, UserNotFound
 from aquastream.domain.identity.model import AuditAction, AuditEntry, Principal, RequestContext, Role, User
+from aquastream.domain.identity.revocation import AccountAccess
+from aquastream.domain.identity.sessions import end_every_session
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.ports.clock import Clock
-from aquastream.ports.identity import IdentityUnitOfWork
+from aquastream.ports.identity import AccessRevocationListener, IdentityUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +63,10 @@ class ListUsers:
 class _ChangeAccess:
     """What role changes and blocks share: an admin acting on another, existing user."""
 
-    def __init__(self, uow: IdentityUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: AccessRevocationListener) -> None:
         self._uow = uow
         self._clock = clock
+        self._revocations = revocations
 
     async def _target(self, principal: Principal, user_id: uuid.UUID) -> User:
         admin = await require_admin(self._uow, principal)
@@ -81,7 +84,8 @@ class ChangeUserRole(_ChangeAccess):
     Rules:
     - admins only (``NotAllowed``), never on themselves (``CannotChangeOwnAccess``);
     - an unknown or deleted user is ``UserNotFound``;
-    - the user's sessions are revoked, so their next tokens carry the new role;
+    - the user's sessions and access tokens are revoked, so their next tokens carry the
+      new role;
     - ROLE_CHANGED (old and new role) is audited and ``UserRoleChanged`` raised;
     - giving the role the user already has changes and records nothing.
     """
@@ -97,8 +101,8 @@ class ChangeUserRole(_ChangeAccess):
             old_role = user.role
             user.role = role
             user.updated_at = now
+            ended, access = await end_every_session(self._uow, user, at=now)
             await self._uow.users.save(user)
-            await self._uow.sessions.revoke_all_for_user(user.id, at=now)
             await self._uow.audit.add(
                 audit_entry(
                     AuditAction.ROLE_CHANGED,
@@ -115,15 +119,18 @@ class ChangeUserRole(_ChangeAccess):
                 )
             )
             await self._uow.commit()
+        self._revocations.access_revoked(*ended, access)
         return UserSummary.of(user)
 
 
 class BlockUser(_ChangeAccess):
-    """Block a user: they can no longer log in, refresh or recover their password.
+    """Block a user: they can no longer log in, refresh, recover their password or use the
+    access tokens they hold.
 
     Rules:
     - admins only, never on themselves, the user must exist (as for role changes);
-    - every session of the user is revoked and open recovery requests closed;
+    - every session and access token of the user is revoked and open recovery requests
+      closed; unblocking brings none of them back;
     - BLOCKED is audited and ``UserBlocked`` raised; blocking a blocked user does nothing.
     """
 
@@ -137,8 +144,8 @@ class BlockUser(_ChangeAccess):
             now = self._clock.now()
             user.is_active = False
             user.updated_at = now
+            ended, access = await end_every_session(self._uow, user, at=now)
             await self._uow.users.save(user)
-            await self._uow.sessions.revoke_all_for_user(user.id, at=now)
             await self._uow.recovery.close_all_for_user(user.id, at=now)
             await self._uow.audit.add(
                 audit_entry(
@@ -147,13 +154,15 @@ class BlockUser(_ChangeAccess):
             )
             self._uow.collect(events.UserBlocked(occurred_at=now, user_id=user.id))
             await self._uow.commit()
+        self._revocations.access_revoked(*ended, access)
         return UserSummary.of(user)
 
 
 class UnblockUser(_ChangeAccess):
     """Let a blocked user in again (UNBLOCKED audited, ``UserUnblocked`` raised).
 
-    Same access rules as blocking; unblocking an active user does nothing.
+    Same access rules as blocking; unblocking an active user does nothing. The tokens the
+    block revoked stay revoked: the user logs in again.
     """
 
     async def __call__(
@@ -174,6 +183,8 @@ class UnblockUser(_ChangeAccess):
             )
             self._uow.collect(events.UserUnblocked(occurred_at=now, user_id=user.id))
             await self._uow.commit()
+        if user.tokens_not_before is not None:
+            self._revocations.access_revoked(AccountAccess(user.id, user.tokens_not_before, user.is_usable))
         return UserSummary.of(user)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aquastream.domain.identity.access import load_me
 from aquastream.domain.identity.audit import audit_entry
 from aquastream.domain.identity.errors import InvalidCredentials, InvalidRefreshToken, UserBlocked
 from aquastream.domain.identity.model import (
@@ -17,10 +18,12 @@ from aquastream.domain.identity.model import (
 from aquastream.domain.identity.passwords import hash_password, verify_against_dummy, verify_password
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.profile_rules import normalise_email
-from aquastream.domain.identity.sessions import TokenMinter
+from aquastream.domain.identity.revocation import EndedSession
+from aquastream.domain.identity.sessions import TokenMinter, end_every_session
 from aquastream.domain.identity.tokens import hash_token
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import (
+    AccessRevocationListener,
     AccessTokenIssuer,
     IdentityUnitOfWork,
     PasswordHasher,
@@ -123,8 +126,9 @@ class RefreshTokens:
     Rules:
     - rotation is one atomic conditional update, so one token yields at most one new pair;
     - a token that is already revoked, or whose rotation loses a race, is treated as
-      stolen: its whole session family is revoked and SESSION_REUSE_DETECTED audited and
-      committed, then ``InvalidRefreshToken`` is raised;
+      stolen: its whole session family is revoked (and with it the access tokens issued
+      in that family) and SESSION_REUSE_DETECTED audited and committed, then
+      ``InvalidRefreshToken`` is raised;
     - an unknown or expired token, or a blocked or deleted user, gives ``InvalidRefreshToken``;
     - the new session stays in the family of the old one and lives the full refresh TTL.
     """
@@ -136,10 +140,12 @@ class RefreshTokens:
         issuer: AccessTokenIssuer,
         secrets: SecretGenerator,
         policy: IdentityPolicy,
+        revocations: AccessRevocationListener,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._minter = TokenMinter(issuer, secrets, policy)
+        self._revocations = revocations
 
     async def __call__(self, refresh_token: str, ctx: RequestContext | None = None) -> TokenPair:
         async with self._uow:
@@ -177,20 +183,25 @@ class RefreshTokens:
                 )
             )
             await self._uow.commit()
+        self._revocations.access_revoked(EndedSession(session.user_id, session.family_id, now))
 
 
 class LogOut:
-    """End the session of one refresh token.
+    """End the session of one refresh token, and the access tokens issued with it.
 
     Rules:
+    - the token's whole session family is revoked (the login it belongs to, through every
+      rotation), so the access tokens issued with it stop working too; other sessions of
+      the user stay;
     - only a session of the caller is revoked; anything else is quietly ignored, so the
       answer does not tell whether a token exists;
     - idempotent: logging out twice is fine, and only the first is audited (LOGOUT).
     """
 
-    def __init__(self, uow: IdentityUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: AccessRevocationListener) -> None:
         self._uow = uow
         self._clock = clock
+        self._revocations = revocations
 
     async def __call__(
         self, principal: Principal, refresh_token: str, ctx: RequestContext | None = None
@@ -200,41 +211,45 @@ class LogOut:
             session = await self._uow.sessions.get_by_token_hash(hash_token(refresh_token))
             if session is None or session.user_id != principal.user_id:
                 return
-            if await self._uow.sessions.revoke(session.id, at=now):
-                await self._uow.audit.add(
-                    audit_entry(
-                        AuditAction.LOGOUT,
-                        at=now,
-                        actor_id=principal.user_id,
-                        target_id=principal.user_id,
-                        ctx=ctx,
-                    )
+            if not await self._uow.sessions.revoke_family(session.family_id, at=now):
+                return
+            await self._uow.audit.add(
+                audit_entry(
+                    AuditAction.LOGOUT,
+                    at=now,
+                    actor_id=principal.user_id,
+                    target_id=principal.user_id,
+                    ctx=ctx,
                 )
-                await self._uow.commit()
+            )
+            await self._uow.commit()
+        self._revocations.access_revoked(EndedSession(principal.user_id, session.family_id, now))
 
 
 class LogOutEverywhere:
-    """End every session of the caller (audited as LOGOUT_ALL with how many were live).
+    """End every session of the caller and every access token issued to them so far
+    (audited as LOGOUT_ALL with how many sessions were live)."""
 
-    Access tokens already issued stay valid until they expire (minutes); refresh is gone.
-    """
-
-    def __init__(self, uow: IdentityUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: AccessRevocationListener) -> None:
         self._uow = uow
         self._clock = clock
+        self._revocations = revocations
 
     async def __call__(self, principal: Principal, ctx: RequestContext | None = None) -> None:
         async with self._uow:
             now = self._clock.now()
-            revoked = await self._uow.sessions.revoke_all_for_user(principal.user_id, at=now)
+            user = await load_me(self._uow, principal, must_be_active=False)
+            ended, access = await end_every_session(self._uow, user, at=now)
+            await self._uow.users.save(user)
             await self._uow.audit.add(
                 audit_entry(
                     AuditAction.LOGOUT_ALL,
                     at=now,
                     actor_id=principal.user_id,
                     target_id=principal.user_id,
-                    payload={"sessions_revoked": revoked},
+                    payload={"sessions_revoked": len(ended)},
                     ctx=ctx,
                 )
             )
             await self._uow.commit()
+        self._revocations.access_revoked(*ended, access)

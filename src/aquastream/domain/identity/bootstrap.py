@@ -11,6 +11,7 @@ from aquastream.domain.identity.events import UserRegistered, UserRoleChanged, U
 from aquastream.domain.identity.model import AuditAction, Role, User
 from aquastream.domain.identity.passwords import hash_password
 from aquastream.domain.identity.profile_rules import normalise_email
+from aquastream.domain.identity.sessions import end_every_session
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import IdentityUnitOfWork, PasswordHasher
@@ -31,8 +32,8 @@ class CreateAdmin:
     Rules:
     - a new account follows the registration rules (email form, password policy) and
       needs a password; it is audited REGISTERED and raises ``UserRegistered``;
-    - an existing account keeps its password; promoting it revokes its sessions (their
-      tokens carry the old role), is audited ROLE_CHANGED and raises ``UserRoleChanged``;
+    - an existing account keeps its password; promoting it revokes its sessions and access
+      tokens (they carry the old role), is audited ROLE_CHANGED and raises ``UserRoleChanged``;
       a blocked account is unblocked too (UNBLOCKED, ``UserUnblocked``);
     - running it twice is harmless: an active admin stays as it is.
     """
@@ -80,7 +81,7 @@ class CreateAdmin:
         if user.role != Role.ADMIN:
             old_role = user.role
             user.role = Role.ADMIN
-            await self._uow.sessions.revoke_all_for_user(user.id, at=now)
+            await end_every_session(self._uow, user, at=now)
             payload = {"old_role": str(old_role), "new_role": str(Role.ADMIN)} | _VIA_CLI
             await self._uow.audit.add(
                 audit_entry(AuditAction.ROLE_CHANGED, at=now, target_id=user.id, payload=payload)

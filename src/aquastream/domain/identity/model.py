@@ -53,10 +53,17 @@ class User:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
+    # Access tokens issued before this instant are refused (see ``revocation``).
+    tokens_not_before: datetime | None = None
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_usable(self) -> bool:
+        """Active and not deleted: the account may log in and hold tokens."""
+        return self.is_active and not self.is_deleted
 
 
 @dataclass(slots=True)

@@ -18,9 +18,10 @@ from aquastream.domain.identity.model import (
     RequestContext,
     User,
 )
+from aquastream.domain.identity.sessions import end_every_session
 from aquastream.domain.shared.privacy import every_page, iso
 from aquastream.ports.clock import Clock
-from aquastream.ports.identity import IdentityUnitOfWork
+from aquastream.ports.identity import AccessRevocationListener, IdentityUnitOfWork
 
 # Not an Argon2 hash, so no password ever verifies against it.
 UNUSABLE_PASSWORD_HASH = "!deleted"
@@ -74,16 +75,17 @@ class DeleteMyAccount:
       the password hash unusable, the account inactive and marked deleted;
     - the profile's personal fields are cleared (phone, Telegram, names, birth date; extra
       becomes ``{}``);
-    - every session is revoked and open recovery requests closed;
+    - every session and access token is revoked and open recovery requests closed;
     - bookings and payments live in other domains and are kept for accounting; they refer
       to the user by id only, and learn of the deletion from ``UserDeleted``;
     - ACCOUNT_DELETED is audited in the same transaction; blocked users cannot delete
       themselves (that would lift the block by letting them register again).
     """
 
-    def __init__(self, uow: IdentityUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: AccessRevocationListener) -> None:
         self._uow = uow
         self._clock = clock
+        self._revocations = revocations
 
     async def __call__(self, principal: Principal, ctx: RequestContext) -> None:
         async with self._uow:
@@ -94,15 +96,16 @@ class DeleteMyAccount:
             user.is_active = False
             user.deleted_at = now
             user.updated_at = now
+            ended, access = await end_every_session(self._uow, user, at=now)
             await self._uow.users.save(user)
             await self._uow.profiles.save(Profile(user_id=user.id, updated_at=now))
-            await self._uow.sessions.revoke_all_for_user(user.id, at=now)
             await self._uow.recovery.close_all_for_user(user.id, at=now)
             await self._uow.audit.add(
                 audit_entry(AuditAction.ACCOUNT_DELETED, at=now, actor_id=user.id, target_id=user.id, ctx=ctx)
             )
             self._uow.collect(UserDeleted(occurred_at=now, user_id=user.id))
             await self._uow.commit()
+        self._revocations.access_revoked(*ended, access)
 
 
 def _user(user: User) -> dict[str, Any]:

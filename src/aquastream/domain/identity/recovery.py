@@ -19,10 +19,12 @@ from aquastream.domain.identity.passwords import (
 )
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.profile_rules import normalise_email
+from aquastream.domain.identity.sessions import end_every_session
 from aquastream.domain.identity.tokens import hash_token
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import (
+    AccessRevocationListener,
     IdentityUnitOfWork,
     PasswordHasher,
     RecoveryCodeSender,
@@ -170,14 +172,22 @@ class ResetPassword:
       account must be active;
     - the new password follows the policy (``WeakPassword``);
     - the token is consumed once, atomically: two resets with one token cannot both win;
-    - every session of the user is revoked and every other open recovery request closed;
+    - every session and access token of the user is revoked and every other open
+      recovery request closed;
     - PASSWORD_CHANGED is audited in the same transaction.
     """
 
-    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, hasher: PasswordHasher) -> None:
+    def __init__(
+        self,
+        uow: IdentityUnitOfWork,
+        clock: Clock,
+        hasher: PasswordHasher,
+        revocations: AccessRevocationListener,
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._hasher = hasher
+        self._revocations = revocations
 
     async def __call__(self, reset_token: str, new_password: str, ctx: RequestContext) -> None:
         token_hash = hash_token(reset_token)
@@ -192,8 +202,8 @@ class ResetPassword:
                 raise InvalidResetToken()
             user.password_hash = password_hash
             user.updated_at = now
+            ended, access = await end_every_session(self._uow, user, at=now)
             await self._uow.users.save(user)
-            await self._uow.sessions.revoke_all_for_user(user.id, at=now)
             await self._uow.recovery.close_all_for_user(user.id, at=now)
             await self._uow.audit.add(
                 audit_entry(
@@ -206,6 +216,7 @@ class ResetPassword:
                 )
             )
             await self._uow.commit()
+        self._revocations.access_revoked(*ended, access)
 
     async def _find(self, token_hash: str) -> tuple[RecoveryRequest, User]:
         request = await self._uow.recovery.get_by_reset_token_hash(token_hash)

@@ -1,4 +1,5 @@
-"""Issuing a token pair: a signed access token and an opaque refresh token kept as a session."""
+"""Sessions: issuing a token pair (a signed access token and an opaque refresh token kept as
+a session), and ending every session of a user."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from datetime import datetime
 
 from aquastream.domain.identity.model import RefreshSession, TokenPair, User
 from aquastream.domain.identity.policy import IdentityPolicy
+from aquastream.domain.identity.revocation import AccountAccess, EndedSession
 from aquastream.domain.identity.tokens import hash_token
 from aquastream.domain.shared.ids import new_id
-from aquastream.ports.identity import AccessTokenIssuer, SecretGenerator
+from aquastream.ports.identity import AccessTokenIssuer, IdentityUnitOfWork, SecretGenerator
 
 
 class TokenMinter:
@@ -37,7 +39,23 @@ class TokenMinter:
             created_at=now,
             expires_at=now + self._policy.refresh_token_ttl,
         )
-        access_token, expires_in = self._issuer.issue(user, now=now)
+        access_token, expires_in = self._issuer.issue(user, now=now, session_family_id=session.family_id)
         return session, TokenPair(
             access_token=access_token, refresh_token=refresh_token, expires_in=expires_in
         )
+
+
+async def end_every_session(
+    uow: IdentityUnitOfWork, user: User, *, at: datetime
+) -> tuple[list[EndedSession], AccountAccess]:
+    """Revoke every refresh session of ``user`` and every access token issued to them so far.
+
+    Sets ``user.tokens_not_before`` (see ``revocation``): the caller saves the user in the
+    same unit of work, having first made any change to whether the account is usable.
+    Returns what the edge must learn once that is committed: the session families that
+    ended, and the account's new mark.
+    """
+    user.tokens_not_before = at
+    families = await uow.sessions.revoke_all_for_user(user.id, at=at)
+    ended = [EndedSession(user.id, family_id, at) for family_id in families]
+    return ended, AccountAccess(user.id, at, user.is_usable)

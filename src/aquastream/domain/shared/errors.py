@@ -85,3 +85,11 @@ class Busy(DomainError):
 
     code = "busy"
     default_message = "The resource is busy, please retry."
+
+
+class DependencyUnavailable(DomainError):
+    """Something the request needs (the database, …) cannot be reached just now; the
+    client may retry (HTTP 503)."""
+
+    code = "dependency.unavailable"
+    default_message = "A service this request needs is unavailable; please retry shortly."

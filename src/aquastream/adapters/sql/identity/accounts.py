@@ -27,6 +27,7 @@ def _user_from_row(row: RowMapping) -> User:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         deleted_at=row["deleted_at"],
+        tokens_not_before=row["tokens_not_before"],
     )
 
 
@@ -40,6 +41,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "created_at": user.created_at,
         "updated_at": user.updated_at,
         "deleted_at": user.deleted_at,
+        "tokens_not_before": user.tokens_not_before,
     }
 
 

@@ -63,8 +63,14 @@ class SqlSessionRepository(SqlRepository):
     async def revoke_family(self, family_id: uuid.UUID, *, at: datetime) -> int:
         return await self._revoke_live(refresh_sessions.c.family_id == family_id, revoked_at=at)
 
-    async def revoke_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> int:
-        return await self._revoke_live(refresh_sessions.c.user_id == user_id, revoked_at=at)
+    async def revoke_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> list[uuid.UUID]:
+        result = await self._connection.execute(
+            update(refresh_sessions)
+            .where(refresh_sessions.c.user_id == user_id, refresh_sessions.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+            .returning(refresh_sessions.c.family_id)
+        )
+        return list(result.scalars())
 
     async def _revoke_live(self, which: ColumnElement[bool], **values: Any) -> int:
         result = await self._connection.execute(

@@ -9,7 +9,7 @@ Going down refuses to round: while any amount uses the third fraction digit, the
 stops and names the column instead of silently changing what was charged.
 
 Revision ID: 0009_currency_precision
-Revises: 0007_notifications
+Revises: 0008_token_revocation
 Create Date: 2026-12-03 12:00:00+00:00
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from aquastream.adapters.sql.migration_ops import on_postgresql
 
 revision: str = "0009_currency_precision"
-down_revision: str | Sequence[str] | None = "0007_notifications"
+down_revision: str | Sequence[str] | None = "0008_token_revocation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,54 @@
+"""Reads outside any unit of work, for questions asked all the time.
+
+PostgreSQL runs them in autocommit, which spares the BEGIN and ROLLBACK round trips;
+SQLite in a deferred transaction, which takes no write lock and so never waits for a
+writer. A database that cannot be reached, drops the connection or does not answer
+within the timeout is ``DependencyUnavailable`` (HTTP 503, retry later); a statement the
+database refuses keeps its own error (a bug).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Executable, Row
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from aquastream.adapters.sql.engine import DEFERRED_BEGIN
+from aquastream.domain.shared.errors import DependencyUnavailable
+
+
+class StandaloneReads:
+    def __init__(self, engine: AsyncEngine, *, timeout_seconds: float) -> None:
+        if engine.dialect.name == "sqlite":
+            self._engine = engine.execution_options(**{DEFERRED_BEGIN: True})
+        else:
+            self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._timeout_seconds = timeout_seconds
+
+    async def all(
+        self, statements: Sequence[Executable], parameters: Mapping[str, Any]
+    ) -> list[Sequence[Row[Any]]]:
+        """The rows each statement gives, read on one connection."""
+        try:
+            async with asyncio.timeout(self._timeout_seconds):
+                connection = await self._connect()
+                try:
+                    return [(await connection.execute(s, parameters)).all() for s in statements]
+                finally:
+                    await connection.close()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            raise DependencyUnavailable() from error
+        except TimeoutError as error:
+            raise DependencyUnavailable() from error
+
+    async def _connect(self) -> AsyncConnection:
+        try:
+            return await self._engine.connect()
+        except Exception as error:  # whatever the driver says, the database cannot serve now
+            raise DependencyUnavailable() from error
