@@ -41,13 +41,18 @@ from aquastream.domain.booking.waitlist import (
 )
 from aquastream.domain.catalog.events import EventCancelled, EventCapacityChanged, EventCompleted
 from aquastream.domain.identity.events import UserDeleted
+from aquastream.domain.payments.events import (
+    PaymentProofSubmitted,
+    PaymentRefunded,
+    PaymentRejected,
+    PaymentSucceeded,
+)
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
+from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ioc.worker import (
-    Subscription,
     purge_request_keys_job,
     sweep,
-    use_case_handler,
     use_case_job,
 )
 from aquastream.ports.booking import (
@@ -62,6 +67,27 @@ from aquastream.settings import Settings
 EXPIRE_HOLDS_JOB = "booking.expire_holds"
 LAPSE_WINDOWS_JOB = "booking.lapse_waitlist_windows"
 PURGE_IDEMPOTENCY_JOB = "booking.purge_idempotency_keys"
+
+
+async def _keep_seat(keep: KeepSeatDuringReview, e: PaymentProofSubmitted) -> bool:
+    return e.review_until is not None and await keep(e.booking_id, e.review_until)
+
+
+REACTIONS = Reactions(
+    "booking",
+    on(UserDeleted, LeaveQueuesOfDeletedUser).call(lambda leave, e: leave(e.user_id)),
+    on(EventCapacityChanged, HandOverFreedSeats).call(lambda hand_over, e: hand_over(e.event_id)),
+    on(EventCompleted, CompleteEventBookings).call(lambda complete, e: complete(e.event_id)),
+    on(EventCancelled, CancelEventBookings).call(lambda cancel, e: cancel(e.event_id)),
+    on(PaymentSucceeded, ConfirmPaidBooking).call(lambda confirm, e: confirm(e.booking_id)),
+    on(PaymentProofSubmitted, KeepSeatDuringReview).call(_keep_seat),
+    on(PaymentRejected, GiveTimeAfterRejection).call(
+        lambda give_time, e: give_time(e.booking_id, e.occurred_at)
+    ),
+    on(PaymentRefunded, SettleRefund).call(
+        lambda settle, e: settle(e.booking_id, fully_refunded=e.fully_refunded)
+    ),
+)
 
 
 class BookingProvider(Provider):
@@ -122,16 +148,13 @@ class BookingProvider(Provider):
         DescribeBookings,
     )
 
+    @provide(scope=Scope.APP)
+    def reactions(self) -> Reactions:
+        return REACTIONS
+
     @provide(provides=PersonalDataSection)
     def booking_section(self, export: ExportMyBookingData) -> PersonalDataSection:
         return PersonalDataSection("bookings", export)
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            UserDeleted,
-            use_case_handler(container, LeaveQueuesOfDeletedUser, lambda leave, e: leave(e.user_id)),
-        )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def expire_holds_job(
@@ -160,24 +183,3 @@ class BookingProvider(Provider):
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def purge_request_keys_job(self, container: AsyncContainer, clock: Clock) -> PeriodicJob:
         return purge_request_keys_job(container, PURGE_IDEMPOTENCY_JOB, BookingUnitOfWork, clock)
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_capacity_changed(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            EventCapacityChanged,
-            use_case_handler(container, HandOverFreedSeats, lambda hand_over, e: hand_over(e.event_id)),
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_event_completed(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            EventCompleted,
-            use_case_handler(container, CompleteEventBookings, lambda complete, e: complete(e.event_id)),
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_event_cancelled(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            EventCancelled,
-            use_case_handler(container, CancelEventBookings, lambda cancel, e: cancel(e.event_id)),
-        )

@@ -33,7 +33,8 @@ from aquastream.domain.catalog.team import AddTeamMember, ListTeam, RemoveTeamMe
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
+from aquastream.ioc.subscriptions import Reactions, on
+from aquastream.ioc.worker import use_case_job
 from aquastream.ports.catalog import (
     CalendarRenderer,
     CatalogUnitOfWork,
@@ -47,12 +48,19 @@ COMPLETE_FINISHED_EVENTS_JOB = "catalog.complete_finished_events"
 COMPLETE_FINISHED_EVENTS_INTERVAL = timedelta(hours=1)
 
 
+REACTIONS = Reactions("catalog", on(UserDeleted, ForgetCatalogUser).call(lambda forget, e: forget(e.user_id)))
+
+
 class CatalogProvider(Provider):
     """The catalog domain: organizers, team, FAQ, events, favorites and calendars."""
 
     scope = Scope.REQUEST
 
     renderer = provide(IcalendarRenderer, provides=CalendarRenderer, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    def reactions(self) -> Reactions:
+        return REACTIONS
 
     @provide(scope=Scope.APP)
     def feed_signer(self, settings: Settings) -> FeedTokenSigner:
@@ -117,9 +125,3 @@ class CatalogProvider(Provider):
     @provide(provides=PersonalDataSection)
     def catalog_section(self, export: ExportMyCatalogData) -> PersonalDataSection:
         return PersonalDataSection("catalog", export)
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            UserDeleted, use_case_handler(container, ForgetCatalogUser, lambda forget, e: forget(e.user_id))
-        )

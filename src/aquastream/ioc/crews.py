@@ -3,7 +3,7 @@ identity (answered on its own connection), its use cases, and its subscriptions 
 
 from __future__ import annotations
 
-from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.crews import (
@@ -28,13 +28,25 @@ from aquastream.domain.crews.privacy import ExportMyCrewData, ForgetCrewsUser
 from aquastream.domain.crews.queries import GetCrew, GetMyCrews, ListEventCrews
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.shared.privacy import PersonalDataSection
-from aquastream.ioc.worker import Subscription, use_case_handler
+from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork, ParticipantNames
 from aquastream.settings import Settings
+
+# A booking that stops being CONFIRMED frees its owner's places in the event's crews.
+REACTIONS = Reactions(
+    "crews",
+    on(UserDeleted, ForgetCrewsUser).call(lambda forget, e: forget(e.user_id)),
+    on(BookingCancelled, ReleaseEndedBooking).call(lambda release, e: release(e.event_id, e.user_id)),
+    on(BookingMarkedNoShow, ReleaseEndedBooking).call(lambda release, e: release(e.event_id, e.user_id)),
+)
 
 
 class CrewsProvider(Provider):
     scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def reactions(self) -> Reactions:
+        return REACTIONS
 
     @provide(scope=Scope.APP)
     def policy(self, settings: Settings) -> CrewPolicy:
@@ -83,28 +95,3 @@ class CrewsProvider(Provider):
     @provide(provides=PersonalDataSection)
     def crews_section(self, export: ExportMyCrewData) -> PersonalDataSection:
         return PersonalDataSection("crews", export)
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            UserDeleted, use_case_handler(container, ForgetCrewsUser, lambda forget, e: forget(e.user_id))
-        )
-
-    # A booking that stops being CONFIRMED frees its owner's places in the event's crews.
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_booking_cancelled(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            BookingCancelled,
-            use_case_handler(
-                container, ReleaseEndedBooking, lambda release, e: release(e.event_id, e.user_id)
-            ),
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_booking_marked_no_show(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            BookingMarkedNoShow,
-            use_case_handler(
-                container, ReleaseEndedBooking, lambda release, e: release(e.event_id, e.user_id)
-            ),
-        )

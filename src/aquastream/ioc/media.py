@@ -28,7 +28,8 @@ from aquastream.domain.media.retention import DeleteAvatarsOfDeletedUser, PurgeD
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import Subscription, use_case_handler, use_case_job
+from aquastream.ioc.subscriptions import Reactions, on
+from aquastream.ioc.worker import use_case_job
 from aquastream.ports.media import FormatSniffer, MediaUnitOfWork, ObjectStorage
 from aquastream.settings import Settings
 
@@ -49,8 +50,19 @@ async def purge_until_done(purge: PurgeDueFiles, batch_size: int) -> int:
     return total
 
 
+REACTIONS = Reactions(
+    "media",
+    on(MediaDeleted, RemoveStoredObject).call(lambda remove, e: remove(e)),
+    on(UserDeleted, DeleteAvatarsOfDeletedUser).call(lambda delete, e: delete(e.user_id)),
+)
+
+
 class MediaProvider(Provider):
     scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def reactions(self) -> Reactions:
+        return REACTIONS
 
     @provide(scope=Scope.APP)
     def policy(self, settings: Settings) -> MediaPolicy:
@@ -96,19 +108,6 @@ class MediaProvider(Provider):
             PURGE_FILES_INTERVAL,
             PurgeDueFiles,
             lambda purge: purge_until_done(purge, policy.purge_batch_size),
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_media_deleted(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            MediaDeleted, use_case_handler(container, RemoveStoredObject, lambda remove, e: remove(e))
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            UserDeleted,
-            use_case_handler(container, DeleteAvatarsOfDeletedUser, lambda delete, e: delete(e.user_id)),
         )
 
 

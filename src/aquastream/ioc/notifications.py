@@ -67,7 +67,8 @@ from aquastream.domain.payments.events import (
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import Subscription, sweep, use_case_handler, use_case_job
+from aquastream.ioc.subscriptions import Reaction, Reactions, on
+from aquastream.ioc.worker import sweep, use_case_job
 from aquastream.ports.notifications import (
     EventDirectory,
     MessageSender,
@@ -256,13 +257,15 @@ def _crew_place(assigned: CrewAssigned) -> str:
     return f"{place}, {assigned.position}" if assigned.position else place
 
 
-def _subscription(rule: NoticeRule) -> Callable[[AsyncContainer], Subscription]:
-    def subscribe(container: AsyncContainer) -> Subscription:
-        return Subscription(
-            rule.event_type, use_case_handler(container, Notify, lambda notify, e: notify(*rule.notices(e)))
-        )
+def _reaction(rule: NoticeRule) -> Reaction[Any, Notify]:
+    return on(rule.event_type, Notify).call(lambda notify, e: notify(*rule.notices(e)))
 
-    return subscribe
+
+REACTIONS = Reactions(
+    "notifications",
+    *(_reaction(rule) for rule in NOTICE_RULES),
+    on(UserDeleted, ForgetUser).call(lambda forget, e: forget(e.user_id)),
+)
 
 
 def telegram_bot(settings: Settings, client: httpx.AsyncClient) -> TelegramBotSender | None:
@@ -288,10 +291,9 @@ def smtp_mailer(settings: Settings) -> Mailer | None:
 class NotificationProvider(Provider):
     scope = Scope.REQUEST
 
-    def __init__(self) -> None:
-        super().__init__()
-        for rule in NOTICE_RULES:
-            self.provide(_subscription(rule), provides=Subscription, scope=Scope.APP)
+    @provide(scope=Scope.APP)
+    def reactions(self) -> Reactions:
+        return REACTIONS
 
     @provide(scope=Scope.APP)
     def policy(self, settings: Settings) -> NotificationPolicy:
@@ -360,12 +362,6 @@ class NotificationProvider(Provider):
     @provide(provides=PersonalDataSection)
     def notifications_section(self, export: ExportMyNotificationData) -> PersonalDataSection:
         return PersonalDataSection("notifications", export)
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_user_deleted(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            UserDeleted, use_case_handler(container, ForgetUser, lambda forget, e: forget(e.user_id))
-        )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def send_job(

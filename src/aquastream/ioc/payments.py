@@ -24,14 +24,8 @@ from aquastream.adapters.sql.payments import (
     SqlProofFiles,
 )
 from aquastream.domain.booking.events import RefundRequested
-from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
-from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
 from aquastream.domain.payments.events import (
     DuplicatePaymentReceived,
-    PaymentProofSubmitted,
-    PaymentRefunded,
-    PaymentRejected,
-    PaymentSucceeded,
 )
 from aquastream.domain.payments.init import InitPayment, PayByLink
 from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, SubmitProof
@@ -45,7 +39,8 @@ from aquastream.domain.payments.refunds import RefundBookingPayments, RefundDupl
 from aquastream.domain.payments.webhooks import ProcessWebhook
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import Subscription, purge_request_keys_job, use_case_handler, use_case_job
+from aquastream.ioc.subscriptions import Reactions, on
+from aquastream.ioc.worker import purge_request_keys_job, use_case_job
 from aquastream.ports.booking import OpenPayments, PaymentStatusProbe
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import (
@@ -84,6 +79,13 @@ def bank_account(settings: Settings) -> BankAccount | None:
         name, account, bank_name, bic, correspondent = (str(value) for value in details)
         return BankAccount(name, account, bank_name, bic, correspondent)
     return None if settings.env == "production" else DEMO_BANK_ACCOUNT
+
+
+REACTIONS = Reactions(
+    "payments",
+    on(DuplicatePaymentReceived, RefundDuplicatePayment).call(lambda refund, e: refund(e.payment_id)),
+    on(RefundRequested, RefundBookingPayments).call(lambda refund, e: refund(e.booking_id, e.reason)),
+)
 
 
 class PaymentsProvider(Provider):
@@ -182,50 +184,6 @@ class PaymentsProvider(Provider):
             container, RECONCILE_JOB, RECONCILE_INTERVAL, ReconcileOpenPayments, lambda reconcile: reconcile()
         )
 
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_duplicate_payment(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            DuplicatePaymentReceived,
-            use_case_handler(container, RefundDuplicatePayment, lambda refund, e: refund(e.payment_id)),
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_payment_succeeded(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            PaymentSucceeded,
-            use_case_handler(container, ConfirmPaidBooking, lambda confirm, e: confirm(e.booking_id)),
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_proof_submitted(self, container: AsyncContainer) -> Subscription:
-        async def keep_seat(use_case: KeepSeatDuringReview, event: PaymentProofSubmitted) -> bool:
-            return event.review_until is not None and await use_case(event.booking_id, event.review_until)
-
-        return Subscription(
-            PaymentProofSubmitted, use_case_handler(container, KeepSeatDuringReview, keep_seat)
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_payment_rejected(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            PaymentRejected,
-            use_case_handler(
-                container, GiveTimeAfterRejection, lambda give_time, e: give_time(e.booking_id, e.occurred_at)
-            ),
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_refund_requested(self, container: AsyncContainer) -> Subscription:
-        return Subscription(
-            RefundRequested,
-            use_case_handler(
-                container, RefundBookingPayments, lambda refund, e: refund(e.booking_id, e.reason)
-            ),
-        )
-
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_payment_refunded(self, container: AsyncContainer) -> Subscription:
-        async def settle(use_case: SettleRefund, event: PaymentRefunded) -> bool:
-            return await use_case(event.booking_id, fully_refunded=event.fully_refunded)
-
-        return Subscription(PaymentRefunded, use_case_handler(container, SettleRefund, settle))
+    @provide(scope=Scope.APP)
+    def reactions(self) -> Reactions:
+        return REACTIONS

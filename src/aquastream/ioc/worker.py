@@ -1,14 +1,13 @@
 """Providers of the background worker: outbox dispatch to subscribers and the periodic jobs.
 
-Domains contribute with ``provide(provides=Subscription)`` and ``provide(provides=PeriodicJob)``;
-``use_case_handler`` and ``use_case_job`` run a use case in its own request scope (its own
-unit of work), as an HTTP request would.
+Domains contribute their table of reactions (``ioc.subscriptions.Reactions``) and
+``provide(provides=PeriodicJob)``; a reaction and ``use_case_job`` run a use case in its own
+request scope (its own unit of work), as an HTTP request would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -20,6 +19,7 @@ from aquastream.domain.shared.dispatch import EventRouter, Handler, OutboxDispat
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.requests import PurgeRequestKeys
 from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
+from aquastream.ioc.subscriptions import Reaction, Reactions
 from aquastream.ports.clock import Clock
 from aquastream.ports.idempotency import KeyedUnitOfWork
 from aquastream.ports.outbox import JobLeases, OutboxStore
@@ -30,22 +30,13 @@ UseCase = TypeVar("UseCase")
 E = TypeVar("E", bound=DomainEvent)
 
 
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    event_type: type[DomainEvent]
-    handler: Handler
-
-
-def use_case_handler(
-    container: AsyncContainer,
-    use_case: type[UseCase],
-    call: Callable[[UseCase, Any], Awaitable[object]],
-) -> Handler:
-    """A subscriber that resolves ``use_case`` in a fresh request scope and calls it with the event."""
+def reaction_handler(container: AsyncContainer, reaction: Reaction[Any, Any]) -> Handler:
+    """The reaction's use case, resolved in a fresh request scope (its own unit of work, as an
+    HTTP request's), called with the event."""
 
     async def handle(event: DomainEvent) -> None:
         async with container() as request:
-            await call(await request.get(use_case), event)
+            await reaction.call(await request.get(reaction.use_case), event)
 
     return handle
 
@@ -98,7 +89,7 @@ async def sweep(run_batch: Callable[[], Awaitable[int]], batch_size: int) -> int
 class WorkerProvider(Provider):
     scope = Scope.APP
 
-    subscriptions = collect(Subscription)
+    reaction_tables = collect(Reactions)
     jobs = collect(PeriodicJob)
 
     @provide
@@ -110,10 +101,11 @@ class WorkerProvider(Provider):
         return SqlJobLeases(engine)
 
     @provide
-    def router(self, subscriptions: list[Subscription]) -> EventRouter:
+    def router(self, tables: list[Reactions], container: AsyncContainer) -> EventRouter:
         router = EventRouter()
-        for subscription in subscriptions:
-            router.subscribe(subscription.event_type, subscription.handler)
+        for table in tables:
+            for reaction in table.reactions:
+                router.subscribe(reaction.event_type, reaction_handler(container, reaction))
         return router
 
     @provide

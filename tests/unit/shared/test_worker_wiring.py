@@ -1,9 +1,10 @@
-"""Domains plug subscribers and jobs into the worker; each run gets its own request scope."""
+"""Domains plug their reactions and jobs into the worker; each run gets its own request scope."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
 
 from aquastream.adapters.memory.clock import FrozenClock
@@ -11,7 +12,8 @@ from aquastream.adapters.memory.database import MemoryDatabase, MemoryJobLeases,
 from aquastream.domain.shared.dispatch import EventRouter
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
-from aquastream.ioc.worker import Subscription, WorkerProvider, use_case_handler, use_case_job
+from aquastream.ioc.subscriptions import Reactions, on
+from aquastream.ioc.worker import WorkerProvider, use_case_job
 from aquastream.ports.clock import Clock
 from aquastream.ports.outbox import JobLeases, OutboxStore
 from aquastream.settings import Settings
@@ -47,9 +49,9 @@ class DomainProvider(Provider):
     def record_trip(self, log: list[str]) -> RecordTrip:
         return RecordTrip(log)
 
-    @provide(scope=Scope.APP, provides=Subscription)
-    def on_trip_booked(self, container: AsyncContainer) -> Subscription:
-        return Subscription(TripBooked, use_case_handler(container, RecordTrip, lambda uc, e: uc(e.trip)))
+    @provide(scope=Scope.APP)
+    def reactions(self) -> Reactions:
+        return Reactions("trips", on(TripBooked, RecordTrip).call(lambda record, e: record(e.trip)))
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
     def nightly(self, container: AsyncContainer) -> PeriodicJob:
@@ -94,3 +96,12 @@ async def test_subscribers_and_jobs_run_their_use_case_in_a_fresh_scope() -> Non
         await container.close()
     assert log == ["Katun", "Chuya", "nightly"]
     assert RecordTrip.instances - before == 3
+
+
+def test_a_domain_names_its_subscribers_and_reacts_once_per_use_case_and_event() -> None:
+    table = Reactions("trips", on(TripBooked, RecordTrip).call(lambda record, e: record(e.trip)))
+    assert [r.subscriber for r in table.reactions] == ["trips.RecordTrip"]
+
+    twice = on(TripBooked, RecordTrip).call(lambda record, e: record(e.trip))
+    with pytest.raises(ValueError, match="reacts twice"):
+        Reactions("trips", twice, twice)

@@ -1,0 +1,60 @@
+"""Who reacts to which fact: each domain declares its reactions (event type → use case) in one
+table of its own, typed so that mypy checks every reaction against the event it receives and
+the use case it calls. The composition root only joins the tables.
+
+A reaction is a subscriber with a stable name, ``<domain>.<UseCase>``: the event spine keeps
+each subscriber's deliveries apart, so one reaction's failure never holds back another's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from aquastream.domain.shared.events import DomainEvent
+
+E = TypeVar("E", bound=DomainEvent)
+U = TypeVar("U")
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction(Generic[E, U]):
+    """When a fact of ``event_type`` arrives, resolve ``use_case`` and ``call`` it."""
+
+    event_type: type[E]
+    use_case: type[U]
+    call: Callable[[U, E], Awaitable[object]]
+    subscriber: str = ""  # set by the domain's table
+
+
+@dataclass(frozen=True, slots=True)
+class _When(Generic[E, U]):
+    event_type: type[E]
+    use_case: type[U]
+
+    def call(self, call: Callable[[U, E], Awaitable[object]]) -> Reaction[E, U]:
+        return Reaction(self.event_type, self.use_case, call)
+
+
+def on(event_type: type[E], use_case: type[U]) -> _When[E, U]:
+    """``on(PaymentSucceeded, ConfirmPaidBooking).call(lambda confirm, e: confirm(e.booking_id))``.
+
+    Two steps, so that mypy knows the event and use case types before it reads the lambda
+    and checks its body (in one call it would take the lambda's parameters as ``Any``)."""
+    return _When(event_type, use_case)
+
+
+class Reactions:
+    """One domain's table of reactions; each becomes the subscriber ``<domain>.<UseCase>``."""
+
+    def __init__(self, domain: str, *reactions: Reaction[Any, Any]) -> None:
+        self.domain = domain
+        self.reactions = tuple(
+            dataclasses.replace(reaction, subscriber=f"{domain}.{reaction.use_case.__name__}")
+            for reaction in reactions
+        )
+        seen = [(r.subscriber, r.event_type) for r in self.reactions]
+        if len(seen) != len(set(seen)):
+            raise ValueError(f"{domain} reacts twice with one use case to one event type")
