@@ -35,6 +35,7 @@ from aquastream.adapters.http.openapi import (
     openapi_config,
     openapi_document,
 )
+from aquastream.adapters.http.outbox_admin import OutboxAdminController
 from aquastream.adapters.http.payments import CONTROLLERS as PAYMENT_CONTROLLERS
 from aquastream.adapters.http.problems import handle_exception
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
@@ -57,6 +58,7 @@ def api_v1_route_handlers() -> list[ControllerRouterHandler]:
         *CREWS_CONTROLLERS,
         *MEDIA_CONTROLLERS,
         *PAYMENT_CONTROLLERS,
+        OutboxAdminController,
     ]
 
 

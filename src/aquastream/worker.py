@@ -1,7 +1,10 @@
-"""The background worker: outbox dispatch and scheduled jobs, in the API process or alone.
+"""The background worker: the event spine (relays and dispatchers) and scheduled jobs, in the
+API process or alone.
 
-Any number of workers may run against one database: outbox claims and job ticks are
-leased in the database, so no message is handled and no tick is run twice at once.
+Any number of workers may run against one database: facts, deliveries and job ticks are
+leased in the database, so nothing is handled twice at once. The spine is polled every
+``poll_seconds``, and passed at once when woken (a commit in this process, or PostgreSQL's
+notification of one in another).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from aquastream.domain.shared.dispatch import OutboxDispatcher
 from aquastream.domain.shared.scheduling import Scheduler
@@ -30,14 +34,22 @@ class BackgroundWorker:
         self._poll_seconds = poll_seconds
         self._tick_seconds = tick_seconds
         self._stop = asyncio.Event()
+        self._woken = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._start_hooks: list[Callable[[], None]] = []
 
     async def run(self) -> None:
         """Run until ``stop()``; errors of one pass are logged and the loop goes on."""
         self._stop.clear()
+        for hook in self._start_hooks:
+            hook()
         logger.info("worker started", extra={"jobs": [job.name for job in self._scheduler.jobs]})
         await asyncio.gather(self._dispatch_loop(), self._schedule_loop())
         logger.info("worker stopped")
+
+    def on_start(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` in the event loop when the worker starts (a listener that wakes it)."""
+        self._start_hooks.append(hook)
 
     def start(self) -> None:
         """Run in the background of the current event loop (the in-process mode)."""
@@ -50,15 +62,29 @@ class BackgroundWorker:
                 await task
         self._tasks.clear()
 
+    def wake(self) -> None:
+        """Facts or deliveries were just committed: pass at once instead of at the next poll."""
+        self._woken.set()
+
     async def _dispatch_loop(self) -> None:
         while not self._stop.is_set():
+            self._woken.clear()
             try:
-                claimed = await self._dispatcher.dispatch_once()
+                moved = await self._dispatcher.dispatch_once()
             except Exception:
-                logger.exception("outbox pass failed")
-                claimed = 0
-            if claimed == 0:
-                await self._pause(self._poll_seconds)
+                logger.exception("event spine pass failed")
+                moved = 0
+            if moved == 0:
+                await self._until_woken(self._poll_seconds)
+
+    async def _until_woken(self, seconds: float) -> None:
+        woken = asyncio.ensure_future(self._woken.wait())
+        stopped = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait({woken, stopped}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            stopped.cancel()
 
     async def _schedule_loop(self) -> None:
         while not self._stop.is_set():

@@ -19,15 +19,17 @@ from typing import TypeVar
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.memory.database import MemoryDatabase, MemoryJobLeases, MemoryOutboxStore
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryInbox, MemoryJobLeases, MemoryOutbox
 from aquastream.adapters.memory.identity import MemoryIdentityUnitOfWork
 from aquastream.adapters.sql.engine import create_engine
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
-from aquastream.adapters.sql.outbox import SqlJobLeases, SqlOutboxStore
+from aquastream.adapters.sql.outbox import SqlInbox, SqlJobLeases, SqlOutbox
+from aquastream.adapters.sql.tables import identity as identity_tables
 from aquastream.adapters.sql.tables import metadata
+from aquastream.adapters.sql.tables import notifications as notifications_tables
 from aquastream.domain.identity.model import User
 from aquastream.ports.identity import IdentityUnitOfWork
-from aquastream.ports.outbox import JobLeases, OutboxStore
+from aquastream.ports.outbox import Inbox, JobLeases, Outbox
 
 RACERS = 20
 T = TypeVar("T")
@@ -39,7 +41,8 @@ AllIn = Callable[[], Awaitable[None]]
 class Backend:
     name: str
     identity_uow: Callable[[], IdentityUnitOfWork]
-    outbox: OutboxStore
+    outbox: Outbox  # identity's, where the identity units of work publish
+    inbox: Inbox  # notifications', a domain that reacts to identity's facts
     job_leases: JobLeases
     # Memory and SQLite let one writing transaction in at a time: a barrier inside
     # transactions would wait forever there, and the race is serialised anyway.
@@ -104,7 +107,8 @@ def _sql_backend(name: str, engine: AsyncEngine) -> Backend:
     return Backend(
         name=name,
         identity_uow=lambda: SqlIdentityUnitOfWork(engine),
-        outbox=SqlOutboxStore(engine),
+        outbox=SqlOutbox(engine, identity_tables.outbox, "identity"),
+        inbox=SqlInbox(engine, notifications_tables.deliveries, "notifications"),
         job_leases=SqlJobLeases(engine),
         one_writer_at_a_time=name == "sqlite",
         engine=engine,
@@ -118,7 +122,8 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         yield Backend(
             name="memory",
             identity_uow=lambda: MemoryIdentityUnitOfWork(database),
-            outbox=MemoryOutboxStore(database),
+            outbox=MemoryOutbox(database, "identity"),
+            inbox=MemoryInbox(database, "notifications"),
             job_leases=MemoryJobLeases(database),
             one_writer_at_a_time=True,
             memory=database,

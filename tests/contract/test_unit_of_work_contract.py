@@ -59,7 +59,7 @@ async def test_commit_writes_collected_events_to_the_outbox(backend: Backend) ->
         uow.collect(registered, blocked)
         await uow.commit()
 
-    messages = await backend.outbox.claim(now=LATER, limit=10, lease=timedelta(minutes=1))
+    messages = await backend.outbox.lease(now=LATER, limit=10, lease=timedelta(minutes=1))
     assert [(m.id, m.event_name, m.created_at) for m in messages] == [
         (registered.message_id, "UserRegistered", NOW),
         (blocked.message_id, "UserBlocked", NOW + timedelta(seconds=1)),
@@ -74,8 +74,8 @@ async def test_events_of_an_uncommitted_unit_of_work_are_dropped(backend: Backen
         await uow.users.add(user)
         uow.collect(UserRegistered(occurred_at=NOW, user_id=user.id, email=user.email))
 
-    assert await backend.outbox.backlog() == 0
-    assert await backend.outbox.claim(now=LATER, limit=10, lease=timedelta(minutes=1)) == []
+    assert await backend.outbox.pending() == 0
+    assert await backend.outbox.lease(now=LATER, limit=10, lease=timedelta(minutes=1)) == []
 
 
 async def test_a_unit_of_work_entered_again_starts_a_new_transaction(backend: Backend) -> None:
@@ -91,7 +91,7 @@ async def test_a_unit_of_work_entered_again_starts_a_new_transaction(backend: Ba
     async with uow:
         assert await uow.users.get(first.id) is None
         assert await uow.users.get(second.id) == second
-    assert await backend.outbox.backlog() == 0
+    assert await backend.outbox.pending() == 0
 
 
 async def test_changes_after_a_commit_need_a_commit_of_their_own(backend: Backend) -> None:

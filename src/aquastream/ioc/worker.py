@@ -7,22 +7,40 @@ request scope (its own unit of work), as an HTTP request would.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from dishka import AsyncContainer, Provider, Scope, collect, provide
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.sql.outbox import SqlJobLeases, SqlOutboxStore
-from aquastream.domain.shared.dispatch import EventRouter, Handler, OutboxDispatcher
+from aquastream.adapters.http.metrics import count_dead_letter
+from aquastream.adapters.sql.outbox import SqlInbox, SqlJobLeases, SqlOutbox, on_spine_written
+from aquastream.adapters.sql.spine_listener import SpineListener
+from aquastream.adapters.sql.tables import booking as booking_tables
+from aquastream.adapters.sql.tables import catalog as catalog_tables
+from aquastream.adapters.sql.tables import crews as crews_tables
+from aquastream.adapters.sql.tables import identity as identity_tables
+from aquastream.adapters.sql.tables import media as media_tables
+from aquastream.adapters.sql.tables import notifications as notifications_tables
+from aquastream.adapters.sql.tables import payments as payments_tables
+from aquastream.domain.shared.dispatch import (
+    EventRouter,
+    Handler,
+    InboxDispatcher,
+    OutboxDispatcher,
+    Relay,
+    Spine,
+    Subscriber,
+)
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.requests import PurgeRequestKeys
 from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
 from aquastream.ioc.subscriptions import Reaction, Reactions
 from aquastream.ports.clock import Clock
 from aquastream.ports.idempotency import KeyedUnitOfWork
-from aquastream.ports.outbox import JobLeases, OutboxStore
+from aquastream.ports.outbox import Inbox, JobLeases, Outbox
 from aquastream.settings import Settings
 from aquastream.worker import BackgroundWorker
 
@@ -86,6 +104,18 @@ async def sweep(run_batch: Callable[[], Awaitable[int]], batch_size: int) -> int
     return total
 
 
+# Every domain keeps its outbox and its inbox of deliveries in its own schema.
+SPINE_TABLES: Mapping[str, tuple[Table, Table]] = {
+    "identity": (identity_tables.outbox, identity_tables.deliveries),
+    "catalog": (catalog_tables.outbox, catalog_tables.deliveries),
+    "booking": (booking_tables.outbox, booking_tables.deliveries),
+    "payments": (payments_tables.outbox, payments_tables.deliveries),
+    "notifications": (notifications_tables.outbox, notifications_tables.deliveries),
+    "crews": (crews_tables.outbox, crews_tables.deliveries),
+    "media": (media_tables.outbox, media_tables.deliveries),
+}
+
+
 class WorkerProvider(Provider):
     scope = Scope.APP
 
@@ -93,8 +123,14 @@ class WorkerProvider(Provider):
     jobs = collect(PeriodicJob)
 
     @provide
-    def outbox(self, engine: AsyncEngine) -> OutboxStore:
-        return SqlOutboxStore(engine)
+    def outboxes(self, engine: AsyncEngine) -> Sequence[Outbox]:
+        return [SqlOutbox(engine, outbox, domain) for domain, (outbox, _) in SPINE_TABLES.items()]
+
+    @provide
+    def inboxes(self, engine: AsyncEngine) -> Mapping[str, Inbox]:
+        return {
+            domain: SqlInbox(engine, deliveries, domain) for domain, (_, deliveries) in SPINE_TABLES.items()
+        }
 
     @provide
     def leases(self, engine: AsyncEngine) -> JobLeases:
@@ -102,22 +138,42 @@ class WorkerProvider(Provider):
 
     @provide
     def router(self, tables: list[Reactions], container: AsyncContainer) -> EventRouter:
-        router = EventRouter()
-        for table in tables:
-            for reaction in table.reactions:
-                router.subscribe(reaction.event_type, reaction_handler(container, reaction))
-        return router
+        return EventRouter(
+            Subscriber(
+                reaction.subscriber, table.domain, reaction.event_type, reaction_handler(container, reaction)
+            )
+            for table in tables
+            for reaction in table.reactions
+        )
 
     @provide
-    def dispatcher(self, store: OutboxStore, router: EventRouter, clock: Clock) -> OutboxDispatcher:
-        return OutboxDispatcher(store, router.deliver, clock)
+    def dispatcher(
+        self, outboxes: Sequence[Outbox], inboxes: Mapping[str, Inbox], router: EventRouter, clock: Clock
+    ) -> OutboxDispatcher:
+        return OutboxDispatcher(
+            [Relay(outbox, inboxes, router, clock) for outbox in outboxes],
+            [
+                InboxDispatcher(inboxes[domain], router, clock, on_given_up=count_dead_letter)
+                for domain in sorted(router.domains)
+            ],
+        )
+
+    @provide
+    def spine(self, outboxes: Sequence[Outbox], inboxes: Mapping[str, Inbox], clock: Clock) -> Spine:
+        return Spine(outboxes, inboxes, clock)
 
     @provide
     def scheduler(self, leases: JobLeases, clock: Clock, jobs: list[PeriodicJob]) -> Scheduler:
         return Scheduler(leases, clock, jobs)
 
     @provide
-    def worker(
-        self, settings: Settings, dispatcher: OutboxDispatcher, scheduler: Scheduler
-    ) -> BackgroundWorker:
-        return BackgroundWorker(dispatcher, scheduler, poll_seconds=settings.outbox_poll_seconds)
+    async def worker(
+        self, settings: Settings, engine: AsyncEngine, dispatcher: OutboxDispatcher, scheduler: Scheduler
+    ) -> AsyncIterator[BackgroundWorker]:
+        worker = BackgroundWorker(dispatcher, scheduler, poll_seconds=settings.outbox_poll_seconds)
+        stop_waking = on_spine_written(engine, worker.wake)
+        listener = SpineListener(engine, worker.wake)
+        worker.on_start(listener.start)
+        yield worker
+        stop_waking()
+        await listener.stop()

@@ -27,6 +27,7 @@ from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
 from aquastream.adapters.sql.tables.booking import bookings, inventories, waitlist_entries
+from aquastream.adapters.sql.tables.catalog import outbox as catalog_outbox
 from aquastream.adapters.sql.uow import SqlUnitOfWork
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.jobs import ExpireHolds, HandOverFreedSeats, LapseWaitlistWindows
@@ -236,7 +237,7 @@ def memory_kit() -> BookingKit:
 
 def sql_kit(name: str, engine: AsyncEngine) -> BookingKit:
     def seat_transaction() -> tuple[UnitOfWork, SeatInventory]:
-        uow = SqlUnitOfWork(engine)
+        uow = SqlUnitOfWork(engine, catalog_outbox, "catalog")
         return uow, SqlSeatInventory(uow)
 
     return BookingKit(name, lambda: SqlBookingUnitOfWork(engine), seat_transaction, engine=engine)

@@ -18,15 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.booking import MemoryBookingUnitOfWork, MemorySeatInventory
 from aquastream.adapters.memory.catalog import MemoryCatalogOrganizerAccess, MemoryCatalogUnitOfWork
-from aquastream.adapters.memory.database import MemoryDatabase, MemoryOutboxStore
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryOutbox
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork, SqlOrganizerAccess
-from aquastream.adapters.sql.outbox import SqlOutboxStore
+from aquastream.adapters.sql.outbox import SqlOutbox
+from aquastream.adapters.sql.tables import catalog as catalog_tables
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import BookingUnitOfWork
 from aquastream.ports.catalog import CatalogUnitOfWork
-from aquastream.ports.outbox import OutboxStore
+from aquastream.ports.outbox import Outbox
 from tests.contract.conftest import open_migrated_engine
 
 from .factories import NOW
@@ -40,7 +41,7 @@ class CatalogBackend:
     uow: Callable[[], CatalogUnitOfWork]
     booking_uow: Callable[[], BookingUnitOfWork]
     can_manage: Callable[[Principal, uuid.UUID], Awaitable[bool]]
-    outbox: OutboxStore
+    outbox: Outbox  # the catalog's
     # Memory and SQLite let one writing transaction in at a time.
     one_writer_at_a_time: bool
     engine: AsyncEngine | None = None
@@ -54,7 +55,7 @@ class CatalogBackend:
 
     async def published_events(self) -> list[DomainEvent]:
         """Every event committed to the outbox so far (claimed for good, for the test's eyes)."""
-        messages = await self.outbox.claim(
+        messages = await self.outbox.lease(
             now=NOW + timedelta(days=3650), limit=10_000, lease=timedelta(days=1)
         )
         return [decode_event(message.event_name, message.payload) for message in messages]
@@ -72,7 +73,7 @@ def _memory_backend() -> CatalogBackend:
         uow=lambda: MemoryCatalogUnitOfWork(database, MemorySeatInventory(database)),
         booking_uow=lambda: MemoryBookingUnitOfWork(database),
         can_manage=can_manage,
-        outbox=MemoryOutboxStore(database),
+        outbox=MemoryOutbox(database, "catalog"),
         one_writer_at_a_time=True,
     )
 
@@ -88,7 +89,7 @@ def _sql_backend(name: str, engine: AsyncEngine) -> CatalogBackend:
         uow=lambda: SqlCatalogUnitOfWork(engine, SqlSeatInventory),
         booking_uow=lambda: SqlBookingUnitOfWork(engine),
         can_manage=can_manage,
-        outbox=SqlOutboxStore(engine),
+        outbox=SqlOutbox(engine, catalog_tables.outbox, "catalog"),
         one_writer_at_a_time=name == "sqlite",
         engine=engine,
     )

@@ -1,4 +1,5 @@
-"""The outbox dispatcher delivers committed events at least once, with backoff on failure."""
+"""The event spine delivers committed facts to each subscriber on its own: at least once, with
+backoff, a dead letter at the end, and no subscriber ever held back or re-run by another."""
 
 from __future__ import annotations
 
@@ -8,9 +9,17 @@ from datetime import timedelta
 import pytest
 
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.adapters.memory.database import MemoryDatabase, MemoryOutboxStore, MemoryUnitOfWork
-from aquastream.domain.shared.dispatch import EventRouter, OutboxDispatcher
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryInbox, MemoryOutbox, MemoryUnitOfWork
+from aquastream.domain.shared.dispatch import (
+    EventRouter,
+    InboxDispatcher,
+    OutboxDispatcher,
+    Relay,
+    Spine,
+    Subscriber,
+)
 from aquastream.domain.shared.events import DomainEvent
+from aquastream.ports.outbox import Delivery
 
 
 class SomethingHappened(DomainEvent, frozen=True, kw_only=True):
@@ -19,6 +28,25 @@ class SomethingHappened(DomainEvent, frozen=True, kw_only=True):
 
 class SomethingElseHappened(DomainEvent, frozen=True, kw_only=True):
     note: str
+
+
+class Published(MemoryUnitOfWork):
+    domain = "trips"
+
+
+class Spy:
+    """A subscriber that records what it got and fails its first ``failures`` calls."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.received: list[DomainEvent] = []
+        self.calls = 0
+        self.failures = failures
+
+    async def __call__(self, event: DomainEvent) -> None:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise RuntimeError("subscriber down")
+        self.received.append(event)
 
 
 @pytest.fixture
@@ -31,138 +59,176 @@ def db() -> MemoryDatabase:
     return MemoryDatabase()
 
 
-async def _commit_events(db: MemoryDatabase, *events: DomainEvent) -> None:
-    async with MemoryUnitOfWork(db) as uow:
+async def _publish(db: MemoryDatabase, *events: DomainEvent) -> None:
+    async with Published(db) as uow:
         uow.collect(*events)
         await uow.commit()
 
 
-async def test_committed_events_reach_their_subscribers_once(db, clock) -> None:
-    received: list[DomainEvent] = []
-    other: list[DomainEvent] = []
-    router = EventRouter()
+def _spine(
+    db: MemoryDatabase, clock: FrozenClock, subscribers: list[Subscriber], **dispatching: object
+) -> tuple[OutboxDispatcher, Spine]:
+    router = EventRouter(subscribers)
+    inboxes = {domain: MemoryInbox(db, domain) for domain in router.domains}
+    outboxes = [MemoryOutbox(db, "trips")]
+    dispatchers = [
+        InboxDispatcher(inbox, router, clock, **dispatching)  # type: ignore[arg-type]
+        for inbox in inboxes.values()
+    ]
+    relays = [Relay(outbox, inboxes, router, clock) for outbox in outboxes]
+    return OutboxDispatcher(relays, dispatchers), Spine(outboxes, inboxes, clock)
 
-    async def on_something(event: DomainEvent) -> None:
-        received.append(event)
 
-    async def on_other(event: DomainEvent) -> None:
-        other.append(event)
-
-    router.subscribe(SomethingHappened, on_something)
-    router.subscribe(SomethingElseHappened, on_other)
-    store = MemoryOutboxStore(db)
+async def test_committed_facts_reach_each_of_their_subscribers_once(db, clock) -> None:
+    crews, mail, other = Spy(), Spy(), Spy()
+    dispatcher, spine = _spine(
+        db,
+        clock,
+        [
+            Subscriber("crews.Seat", "crews", SomethingHappened, crews),
+            Subscriber("mail.Tell", "mail", SomethingHappened, mail),
+            Subscriber("mail.Note", "mail", SomethingElseHappened, other),
+        ],
+    )
     first = SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4())
     second = SomethingElseHappened(occurred_at=clock.now(), note="hi")
-    await _commit_events(db, first, second)
+    await _publish(db, first, second)
 
-    dispatcher = OutboxDispatcher(store, router.deliver, clock)
-    assert await dispatcher.dispatch_once() == 2
-    assert await dispatcher.dispatch_once() == 0
-    assert received == [first]
-    assert other == [second]
-    assert await store.backlog() == 0
+    assert await dispatcher.drain() == 2 + 3  # two facts relayed, three deliveries made
+    assert await dispatcher.drain() == 0
+    assert (crews.received, mail.received, other.received) == ([first], [first], [second])
+    assert await spine.backlog() == {"trips.relay": 0}
 
 
-async def test_events_of_a_rolled_back_unit_of_work_are_never_delivered(db, clock) -> None:
-    store = MemoryOutboxStore(db)
-    async with MemoryUnitOfWork(db) as uow:
+async def test_facts_of_a_rolled_back_unit_of_work_are_never_delivered(db, clock) -> None:
+    spy = Spy()
+    dispatcher, _ = _spine(db, clock, [Subscriber("mail.Note", "mail", SomethingElseHappened, spy)])
+    async with Published(db) as uow:
         uow.collect(SomethingElseHappened(occurred_at=clock.now(), note="lost"))
-    assert await store.backlog() == 0
+
+    assert await dispatcher.drain() == 0
+    assert spy.calls == 0
 
 
-async def test_a_failed_delivery_is_retried_after_exponential_backoff(db, clock) -> None:
-    attempts: list[int] = []
+async def test_a_failing_subscriber_holds_back_nobody_and_its_retry_runs_only_it(db, clock) -> None:
+    broken, fine = Spy(failures=2), Spy()
+    dispatcher, spine = _spine(
+        db,
+        clock,
+        [
+            Subscriber("mail.Tell", "mail", SomethingHappened, broken),
+            Subscriber("booking.Confirm", "booking", SomethingHappened, fine),
+        ],
+        backoff_base=timedelta(seconds=10),
+    )
+    fact = SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4())
+    await _publish(db, fact)
 
-    async def flaky(event: DomainEvent) -> None:
-        attempts.append(1)
-        if len(attempts) < 3:
-            raise RuntimeError("subscriber down")
-
-    store = MemoryOutboxStore(db)
-    dispatcher = OutboxDispatcher(store, flaky, clock, backoff_base=timedelta(seconds=10))
-    await _commit_events(db, SomethingElseHappened(occurred_at=clock.now(), note="x"))
-
-    assert await dispatcher.dispatch_once() == 1  # attempt 1 fails, retry in 10 s
+    await dispatcher.drain()
+    assert (broken.calls, fine.received) == (1, [fact])  # the other one is not delayed
     clock.advance(seconds=9)
-    assert await dispatcher.dispatch_once() == 0
+    assert await dispatcher.drain() == 0
     clock.advance(seconds=1)
-    assert await dispatcher.dispatch_once() == 1  # attempt 2 fails, retry in 20 s
-    clock.advance(seconds=19)
-    assert await dispatcher.dispatch_once() == 0
-    clock.advance(seconds=1)
-    assert await dispatcher.dispatch_once() == 1  # attempt 3 succeeds
-    assert len(attempts) == 3
-    assert await store.backlog() == 0
+    await dispatcher.drain()  # attempt 2 fails: retry in 20 s
+    clock.advance(seconds=20)
+    await dispatcher.drain()  # attempt 3 succeeds
+    assert (broken.calls, broken.received) == (3, [fact])
+    assert fine.calls == 1  # never run again by the other's retries
+    assert await spine.backlog() == {"trips.relay": 0}
 
 
-async def test_a_message_is_given_up_after_the_last_attempt(db, clock) -> None:
-    async def broken(event: DomainEvent) -> None:
-        raise RuntimeError("always")
-
-    store = MemoryOutboxStore(db)
-    dispatcher = OutboxDispatcher(store, broken, clock, max_attempts=2, backoff_base=timedelta(seconds=1))
-    await _commit_events(db, SomethingElseHappened(occurred_at=clock.now(), note="x"))
-    await dispatcher.dispatch_once()
+async def test_a_delivery_is_given_up_after_its_last_attempt_and_retried_by_an_operator(db, clock) -> None:
+    broken, fine = Spy(failures=2), Spy()
+    given_up: list[Delivery] = []
+    dispatcher, spine = _spine(
+        db,
+        clock,
+        [
+            Subscriber("mail.Tell", "mail", SomethingHappened, broken),
+            Subscriber("mail.Count", "mail", SomethingHappened, fine),
+        ],
+        max_attempts=2,
+        backoff_base=timedelta(seconds=1),
+        on_given_up=given_up.append,
+    )
+    await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
+    await dispatcher.drain()
     clock.advance(seconds=5)
-    await dispatcher.dispatch_once()
+    await dispatcher.drain()
     clock.advance(days=1)
-    assert await dispatcher.dispatch_once() == 0
-    assert await store.backlog() == 0
-    (row,) = db.table("outbox").values()
-    assert row.dead
-    assert row.last_error == "RuntimeError: always"
+
+    assert await dispatcher.drain() == 0
+    assert [d.subscriber for d in given_up] == ["mail.Tell"]
+    assert await spine.dead_count() == {"mail.Tell": 1}
+    [letter] = await spine.dead_letters(limit=10)
+    assert (letter.domain, letter.delivery.subscriber, letter.delivery.last_error) == (
+        "mail",
+        "mail.Tell",
+        "RuntimeError: subscriber down",
+    )
+
+    assert await spine.retry(letter.delivery.id)
+    assert not await spine.retry(letter.delivery.id)
+    await dispatcher.drain()
+    assert (broken.calls, len(broken.received), fine.calls) == (3, 1, 1)
+    assert await spine.dead_count() == {}
 
 
-async def test_a_lapsed_lease_makes_a_claimed_message_due_again(db, clock) -> None:
-    store = MemoryOutboxStore(db)
-    await _commit_events(db, SomethingElseHappened(occurred_at=clock.now(), note="x"))
-    (claimed,) = await store.claim(now=clock.now(), limit=10, lease=timedelta(seconds=30))
-    assert await store.claim(now=clock.now(), limit=10, lease=timedelta(seconds=30)) == []
-    clock.advance(seconds=31)
-    (again,) = await store.claim(now=clock.now(), limit=10, lease=timedelta(seconds=30))
-    assert again.id == claimed.id
-    assert again.attempts == 2
+async def test_a_fact_for_a_subscriber_this_version_lacks_becomes_a_dead_letter(db, clock) -> None:
+    router = EventRouter([Subscriber("mail.Tell", "mail", SomethingHappened, Spy())])
+    inbox = MemoryInbox(db, "mail")
+    await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
+    [message] = await MemoryOutbox(db, "trips").lease(now=clock.now(), limit=1, lease=timedelta(seconds=30))
+    await inbox.accept(message, ["mail.Gone"], now=clock.now())
+
+    await InboxDispatcher(inbox, router, clock, max_attempts=1).dispatch_once()
+
+    [dead] = await inbox.dead(limit=1)
+    assert dead.last_error is not None
+    assert dead.last_error.startswith("LookupError: no subscriber mail.Gone")
 
 
-def test_backoff_doubles_and_is_capped(clock) -> None:
-    dispatcher = OutboxDispatcher(
-        MemoryOutboxStore(MemoryDatabase()),
-        EventRouter().deliver,
+def test_backoff_doubles_and_is_capped(db, clock) -> None:
+    dispatcher = InboxDispatcher(
+        MemoryInbox(db, "mail"),
+        EventRouter(),
         clock,
         backoff_base=timedelta(seconds=2),
         backoff_cap=timedelta(seconds=60),
     )
-    assert [dispatcher.backoff(n).total_seconds() for n in (1, 2, 3, 4, 5, 6, 7)] == [
-        2,
-        4,
-        8,
-        16,
-        32,
-        60,
-        60,
-    ]
+    assert [dispatcher.backoff(n).total_seconds() for n in (1, 2, 3, 4, 5, 6, 7)] == [2, 4, 8, 16, 32, 60, 60]
+
+
+def test_a_subscriber_subscribes_once_to_one_event_type() -> None:
+    spy = Spy()
+    with pytest.raises(ValueError, match="subscribes twice"):
+        EventRouter([Subscriber("mail.Tell", "mail", SomethingHappened, spy)] * 2)
 
 
 async def test_draining_delivers_the_facts_that_subscribers_raise_too_and_stops_at_a_failure(
-    db: MemoryDatabase, clock: FrozenClock
+    db, clock
 ) -> None:
-    router = EventRouter()
     notes: list[str] = []
 
     async def chain(event: DomainEvent) -> None:  # each fact raises the next, as use cases do
-        await _commit_events(db, SomethingElseHappened(occurred_at=clock.now(), note="raised"))
+        await _publish(db, SomethingElseHappened(occurred_at=clock.now(), note="raised"))
 
     async def on_note(event: DomainEvent) -> None:
         assert isinstance(event, SomethingElseHappened)
         notes.append(event.note)
         raise RuntimeError("the subscriber is down")
 
-    router.subscribe(SomethingHappened, chain)
-    router.subscribe(SomethingElseHappened, on_note)
-    await _commit_events(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
-    dispatcher = OutboxDispatcher(MemoryOutboxStore(db), router.deliver, clock, batch_size=1)
+    dispatcher, _ = _spine(
+        db,
+        clock,
+        [
+            Subscriber("trips.Chain", "trips", SomethingHappened, chain),
+            Subscriber("mail.Note", "mail", SomethingElseHappened, on_note),
+        ],
+    )
+    await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
 
-    assert await dispatcher.drain() == 2  # the fact, then the one its subscriber raised
+    assert await dispatcher.drain() == 4  # the fact and its delivery, then the raised one and its
     assert notes == ["raised"]  # failed once; its retry is not due yet, so draining ended
     clock.advance(minutes=1)
     assert await dispatcher.drain() == 1

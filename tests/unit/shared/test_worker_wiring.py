@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 import pytest
 from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.adapters.memory.database import MemoryDatabase, MemoryJobLeases, MemoryOutboxStore
+from aquastream.adapters.memory.database import MemoryDatabase, MemoryInbox, MemoryJobLeases, MemoryOutbox
 from aquastream.domain.shared.dispatch import EventRouter
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
 from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ioc.worker import WorkerProvider, use_case_job
 from aquastream.ports.clock import Clock
-from aquastream.ports.outbox import JobLeases, OutboxStore
+from aquastream.ports.outbox import Inbox, JobLeases, Outbox
 from aquastream.settings import Settings
 
 
@@ -74,12 +76,20 @@ class MemoryWorkerPorts(Provider):
         return FrozenClock()
 
     @provide
-    def outbox(self) -> OutboxStore:
-        return MemoryOutboxStore(self._db)
-
-    @provide
     def leases(self) -> JobLeases:
         return MemoryJobLeases(self._db)
+
+    @provide
+    def outboxes(self) -> Sequence[Outbox]:
+        return [MemoryOutbox(self._db, "trips")]
+
+    @provide
+    def inboxes(self) -> Mapping[str, Inbox]:
+        return {"trips": MemoryInbox(self._db, "trips")}
+
+    @provide
+    def engine(self) -> AsyncEngine:
+        return create_async_engine("sqlite+aiosqlite://")  # the worker's wake-ups register on it
 
 
 async def test_subscribers_and_jobs_run_their_use_case_in_a_fresh_scope() -> None:

@@ -18,7 +18,8 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
 from aquastream.adapters.http.route_options import OPERATOR_ROUTE
-from aquastream.ports.outbox import OutboxStore
+from aquastream.domain.shared.dispatch import Spine
+from aquastream.ports.outbox import Delivery
 
 UNMATCHED_ROUTE = "<unmatched>"
 
@@ -61,9 +62,27 @@ BOOKINGS_CREATED = Counter(
 )
 OUTBOX_BACKLOG = Gauge(
     "aquastream_outbox_backlog",
-    "Domain events written to the outbox and not yet delivered to their subscribers (read at scrape time).",
+    "Deliveries of domain events not yet made, per subscriber (<domain>.<UseCase>); facts a domain "
+    "published and the spine has not relayed yet count under <domain>.relay. Read at scrape time.",
+    ("subscriber",),
     registry=REGISTRY,
 )
+OUTBOX_DEAD = Gauge(
+    "aquastream_outbox_dead_letters",
+    "Deliveries given up after their last attempt and not retried, per subscriber (read at scrape time).",
+    ("subscriber",),
+    registry=REGISTRY,
+)
+OUTBOX_DEAD_TOTAL = Counter(
+    "aquastream_outbox_dead_total",
+    "Deliveries this process gave up after their last attempt, per subscriber.",
+    ("subscriber",),
+    registry=REGISTRY,
+)
+
+
+def count_dead_letter(delivery: Delivery) -> None:
+    OUTBOX_DEAD_TOTAL.labels(delivery.subscriber).inc()
 
 
 def observe_request(method: str, route: str, status: int, duration_seconds: float) -> None:
@@ -74,15 +93,21 @@ def observe_request(method: str, route: str, status: int, duration_seconds: floa
 
 @get("/metrics", include_in_schema=False, opt=OPERATOR_ROUTE)
 @inject
-async def metrics_endpoint(
-    request: Request[Any, Any, Any], outbox: FromDishka[OutboxStore]
-) -> Response[bytes]:
+async def metrics_endpoint(request: Request[Any, Any, Any], spine: FromDishka[Spine]) -> Response[bytes]:
     """Every metric above, in the exposition format the scraper asks for (Prometheus text by default).
 
-    The outbox backlog is the database's, shared by every instance: it is counted here, once
-    per scrape, rather than by each worker's poll."""
-    OUTBOX_BACKLOG.set(await outbox.backlog())
+    The spine's backlog and dead letters are the database's, shared by every instance: they
+    are counted here, once per scrape, rather than by each worker's poll."""
+    _set_per_subscriber(OUTBOX_BACKLOG, await spine.backlog())
+    _set_per_subscriber(OUTBOX_DEAD, await spine.dead_count())
     encode, media_type = choose_encoder(request.headers.get("accept", ""))
     # Litestar appends the charset to text/* media types itself.
     media_type = media_type.replace("; charset=utf-8", "") if media_type.startswith("text/") else media_type
     return Response(encode(REGISTRY), media_type=media_type, status_code=200)
+
+
+def _set_per_subscriber(gauge: Gauge, values: dict[str, int]) -> None:
+    # A subscriber whose work is all done drops out of the database's answer: it reads 0.
+    gauge.clear()
+    for subscriber, value in values.items():
+        gauge.labels(subscriber).set(value)

@@ -387,6 +387,8 @@ class MemoryWaitlistAudit(_Table):
 
 
 class MemoryBookingUnitOfWork(MemoryUnitOfWork):
+    domain = "booking"
+
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
         self.inventories = MemoryInventoryRepository(db)

@@ -231,6 +231,8 @@ class MemoryCalendarFeedRepository(_Repository):
 
 
 class MemoryCatalogUnitOfWork(MemoryUnitOfWork):
+    domain = "catalog"
+
     """``inventory`` is the booking domain's memory seat inventory on the same database, so
     that its changes commit and roll back with the catalog's."""
 

@@ -195,6 +195,8 @@ class MemoryPreferenceRepository(_Table):
 
 
 class MemoryCrewsUnitOfWork(MemoryUnitOfWork):
+    domain = "crews"
+
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
         self.crews = MemoryCrewRepository(db)

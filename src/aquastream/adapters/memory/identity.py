@@ -245,6 +245,8 @@ class MemoryAuditLog(_Repository):
 
 
 class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
+    domain = "identity"
+
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
         # Typed as the ports: the protocol's attributes are invariant.

@@ -103,6 +103,8 @@ class MemoryOwnerDirectory:
 
 
 class MemoryMediaUnitOfWork(MemoryUnitOfWork):
+    domain = "media"
+
     def __init__(self, db: MemoryDatabase, owners: MemoryOwnerDirectory) -> None:
         super().__init__(db)
         self.files = MemoryFileRepository(db)

@@ -132,6 +132,8 @@ class MemoryPreferenceRepository(_Tables):
 
 
 class MemoryNotificationUnitOfWork(MemoryUnitOfWork):
+    domain = "notifications"
+
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
         self.messages = MemoryMessageRepository(db)

@@ -238,6 +238,8 @@ class MemoryPayeeAccounts:
 
 
 class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
+    domain = "payments"
+
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
         self.payments = MemoryPaymentRepository(db)

@@ -1,78 +1,243 @@
-"""The outbox as the dispatcher drains it, and the leases of periodic jobs, in SQL.
+"""The event spine in SQL (``ports.outbox``): each domain's outbox and inbox of deliveries on
+its own schema's tables (``tables.spine``), and the leases of periodic jobs.
 
-Each method runs in its own short transaction on the engine. Claiming is one statement:
-on PostgreSQL the rows are picked with ``FOR UPDATE SKIP LOCKED``, so concurrent
-dispatchers take disjoint batches without waiting for each other; SQLite has no row
-locks and lets one writer in at a time, so the same statement without the lock clause
-is already exclusive.
+Each method runs in its own short transaction on the domain's engine. Claims are one
+statement: on PostgreSQL the rows are picked with ``FOR UPDATE SKIP LOCKED``, so concurrent
+relays and dispatchers take disjoint batches without waiting for each other; SQLite has no
+row locks and lets one writer in at a time, so the same statement is already exclusive.
+Writing a fact or a delivery on PostgreSQL also sends ``NOTIFY`` on ``SPINE_CHANNEL`` (at
+commit), which wakes the workers listening instead of their waiting for the next poll.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Engine, Table, func, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from aquastream.adapters.sql.tables.infra import PENDING, job_leases, outbox
-from aquastream.ports.outbox import OutboxMessage
+from aquastream.adapters.sql.statements import dialect_insert
+from aquastream.adapters.sql.tables.infra import job_leases
+from aquastream.adapters.sql.tables.spine import pending, unrelayed
+from aquastream.domain.shared.ids import new_id
+from aquastream.ports.outbox import DeadDelivery, Delivery, OutboxMessage
+
+SPINE_CHANNEL = "aquastream_spine"
+
+# Wakers of this process's workers, per engine: a commit that wrote facts or deliveries calls
+# them at once, so that the worker in the same process does not wait for its next poll.
+_wakers: WeakKeyDictionary[Engine, list[Callable[[], None]]] = WeakKeyDictionary()
 
 
-class SqlOutboxStore:
-    def __init__(self, engine: AsyncEngine) -> None:
+def on_spine_written(engine: AsyncEngine, wake: Callable[[], None]) -> Callable[[], None]:
+    """Call ``wake`` after every commit on ``engine`` that wrote facts or deliveries; returns
+    the function that stops it."""
+    wakers = _wakers.setdefault(engine.sync_engine, [])
+    wakers.append(wake)
+    return lambda: wakers.remove(wake)
+
+
+def spine_written(engine: AsyncEngine) -> None:
+    for wake in list(_wakers.get(engine.sync_engine, ())):
+        wake()
+
+
+async def notify_spine(connection: AsyncConnection, domain: str) -> None:
+    """Wake the workers of other processes, listening, when this transaction commits
+    (PostgreSQL only; this process's are woken by ``spine_written``)."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_notify(:channel, :domain)"), {"channel": SPINE_CHANNEL, "domain": domain}
+        )
+
+
+class SqlOutbox:
+    def __init__(self, engine: AsyncEngine, table: Table, domain: str) -> None:
         self._engine = engine
+        self._table = table
+        self._domain = domain
 
-    async def claim(self, *, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
+    @property
+    def domain(self) -> str:
+        return self._domain
+
+    async def lease(self, *, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
+        t = self._table
         due = (
-            select(outbox.c.id)
-            .where(
-                PENDING,
-                outbox.c.available_at <= now,
-                or_(outbox.c.locked_until.is_(None), outbox.c.locked_until <= now),
-            )
-            .order_by(outbox.c.created_at, outbox.c.id)
+            select(t.c.id)
+            .where(unrelayed(t), or_(t.c.locked_until.is_(None), t.c.locked_until <= now))
+            .order_by(t.c.created_at, t.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)  # rendered as nothing on SQLite
         )
         statement = (
-            update(outbox)
-            .where(outbox.c.id.in_(due.scalar_subquery()))
-            .values(locked_until=now + lease, attempts=outbox.c.attempts + 1)
-            .returning(
-                outbox.c.id, outbox.c.event_name, outbox.c.payload, outbox.c.attempts, outbox.c.created_at
-            )
+            update(t)
+            .where(t.c.id.in_(due.scalar_subquery()))
+            .values(locked_until=now + lease)
+            .returning(t.c.id, t.c.event_name, t.c.payload, t.c.created_at)
         )
         async with self._engine.begin() as connection:
             rows = (await connection.execute(statement)).all()
         messages = [
-            OutboxMessage(row.id, row.event_name, row.payload.encode(), row.attempts, row.created_at)
-            for row in rows
+            OutboxMessage(row.id, row.event_name, row.payload.encode(), row.created_at) for row in rows
         ]
-        # RETURNING gives no order; the dispatcher gets the oldest first.
+        # RETURNING gives no order; facts go on oldest first.
         return sorted(messages, key=lambda message: (message.created_at, message.id))
 
-    async def mark_delivered(self, message_id: uuid.UUID, *, now: datetime) -> None:
+    async def mark_relayed(self, message_ids: Sequence[uuid.UUID], *, now: datetime) -> None:
+        t = self._table
         async with self._engine.begin() as connection:
             await connection.execute(
-                update(outbox).where(outbox.c.id == message_id).values(delivered_at=now, locked_until=None)
+                update(t).where(t.c.id.in_(list(message_ids))).values(relayed_at=now, locked_until=None)
             )
 
-    async def mark_failed(self, message_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:
+    async def pending(self) -> int:
+        async with self._engine.connect() as connection:
+            count = await connection.scalar(
+                select(func.count()).select_from(self._table).where(unrelayed(self._table))
+            )
+        return count or 0
+
+
+class SqlInbox:
+    def __init__(self, engine: AsyncEngine, table: Table, domain: str) -> None:
+        self._engine = engine
+        self._table = table
+        self._domain = domain
+
+    @property
+    def domain(self) -> str:
+        return self._domain
+
+    async def accept(self, message: OutboxMessage, subscribers: Sequence[str], *, now: datetime) -> None:
+        if not subscribers:
+            return
+        statement = (
+            dialect_insert(self._engine, self._table)
+            .values(
+                [
+                    {
+                        "id": new_id(),
+                        "message_id": message.id,
+                        "subscriber": subscriber,
+                        "event_name": message.event_name,
+                        "payload": message.payload.decode(),
+                        "created_at": message.created_at,
+                        "available_at": now,
+                    }
+                    for subscriber in subscribers
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["message_id", "subscriber"])
+        )
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
+            await notify_spine(connection, self._domain)
+        spine_written(self._engine)
+
+    async def claim(self, *, now: datetime, limit: int, lease: timedelta) -> Sequence[Delivery]:
+        t = self._table
+        due = (
+            select(t.c.id)
+            .where(
+                pending(t), t.c.available_at <= now, or_(t.c.locked_until.is_(None), t.c.locked_until <= now)
+            )
+            .order_by(t.c.created_at, t.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        statement = (
+            update(t)
+            .where(t.c.id.in_(due.scalar_subquery()))
+            .values(locked_until=now + lease, attempts=t.c.attempts + 1)
+            .returning(
+                t.c.id,
+                t.c.message_id,
+                t.c.subscriber,
+                t.c.event_name,
+                t.c.payload,
+                t.c.attempts,
+                t.c.created_at,
+            )
+        )
+        async with self._engine.begin() as connection:
+            rows = (await connection.execute(statement)).all()
+        deliveries = [
+            Delivery(
+                row.id,
+                row.message_id,
+                row.subscriber,
+                row.event_name,
+                row.payload.encode(),
+                row.attempts,
+                row.created_at,
+            )
+            for row in rows
+        ]
+        return sorted(deliveries, key=lambda delivery: (delivery.created_at, delivery.id))
+
+    async def mark_delivered(self, delivery_id: uuid.UUID, *, now: datetime) -> None:
+        t = self._table
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                update(t).where(t.c.id == delivery_id).values(delivered_at=now, locked_until=None)
+            )
+
+    async def mark_failed(self, delivery_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:
+        t = self._table
         retry = {"dead": True} if retry_at is None else {"available_at": retry_at}
         async with self._engine.begin() as connection:
             await connection.execute(
-                update(outbox)
-                .where(outbox.c.id == message_id)
-                .values(last_error=error, locked_until=None, **retry)
+                update(t).where(t.c.id == delivery_id).values(last_error=error, locked_until=None, **retry)
             )
 
-    async def backlog(self) -> int:
+    async def backlog(self) -> Mapping[str, int]:
+        t = self._table
+        query = select(t.c.subscriber, func.count()).where(pending(t)).group_by(t.c.subscriber)
         async with self._engine.connect() as connection:
-            count = await connection.scalar(select(func.count()).select_from(outbox).where(PENDING))
-        return count or 0
+            return {row[0]: row[1] for row in (await connection.execute(query)).all()}
+
+    async def dead(self, *, limit: int) -> Sequence[DeadDelivery]:
+        t = self._table
+        query = select(t).where(t.c.dead).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query)).mappings().all()
+        return [
+            DeadDelivery(
+                row["id"],
+                row["message_id"],
+                row["subscriber"],
+                row["event_name"],
+                row["attempts"],
+                row["created_at"],
+                row["last_error"],
+            )
+            for row in rows
+        ]
+
+    async def dead_count(self) -> Mapping[str, int]:
+        t = self._table
+        query = select(t.c.subscriber, func.count()).where(t.c.dead).group_by(t.c.subscriber)
+        async with self._engine.connect() as connection:
+            return {row[0]: row[1] for row in (await connection.execute(query)).all()}
+
+    async def retry(self, delivery_id: uuid.UUID, *, now: datetime) -> bool:
+        t = self._table
+        statement = (
+            update(t)
+            .where(t.c.id == delivery_id, t.c.dead)
+            .values(dead=False, attempts=0, available_at=now, locked_until=None)
+        )
+        async with self._engine.begin() as connection:
+            retried = (await connection.execute(statement)).rowcount == 1
+            if retried:
+                await notify_spine(connection, self._domain)
+        if retried:
+            spine_written(self._engine)
+        return retried
 
 
 class SqlJobLeases:
@@ -82,9 +247,10 @@ class SqlJobLeases:
         self._engine = engine
 
     async def try_acquire(self, job: str, *, now: datetime, interval: timedelta) -> bool:
-        dialect_insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
         create_if_missing = (
-            dialect_insert(job_leases).values(name=job, next_run_at=now).on_conflict_do_nothing()
+            dialect_insert(self._engine, job_leases)
+            .values(name=job, next_run_at=now)
+            .on_conflict_do_nothing()
         )
         take_tick = (
             update(job_leases)

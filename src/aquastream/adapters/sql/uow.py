@@ -2,8 +2,9 @@
 
 Built on an ``AsyncEngine`` (one per process); the composition root makes one unit of
 work per request. Entering checks out a connection and begins a transaction; ``commit``
-first writes one outbox row per collected domain event, in that same transaction, then
-commits; leaving rolls back whatever was not committed and returns the connection.
+first writes one row per collected domain event into the domain's own outbox, in that same
+transaction (and, on PostgreSQL, wakes the workers at commit), then commits; leaving rolls
+back whatever was not committed and returns the connection.
 Statements issued after ``commit`` inside the same block run in a new transaction that
 is rolled back unless committed again.
 """
@@ -13,11 +14,11 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Delete, insert
+from sqlalchemy import Delete, Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from aquastream.adapters.sql.tables.infra import outbox
+from aquastream.adapters.sql.outbox import notify_spine, spine_written
 from aquastream.domain.shared.errors import Busy
 from aquastream.domain.shared.events import DomainEvent, encode_event
 
@@ -25,8 +26,12 @@ LOCK_NOT_AVAILABLE = "55P03"
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, outbox: Table, domain: str) -> None:
+        """``outbox``: the domain's own outbox table, where its facts go (``tables.spine``)."""
         self._engine = engine
+        self._outbox = outbox
+        self._domain = domain
+        self._published = False  # facts written in the transaction in progress
         self._connection: AsyncConnection | None = None
         self._events: list[DomainEvent] = []
 
@@ -50,6 +55,7 @@ class SqlUnitOfWork:
             raise
         self._connection = connection
         self._events = []
+        self._published = False
         return self
 
     async def __aexit__(
@@ -77,23 +83,27 @@ class SqlUnitOfWork:
         connection = self.connection
         if self._events:
             await connection.execute(
-                insert(outbox),
+                insert(self._outbox),
                 [
                     {
                         "id": event.message_id,
                         "event_name": event.event_name(),
                         "payload": encode_event(event).decode(),
                         "created_at": event.occurred_at,
-                        "available_at": event.occurred_at,
                     }
                     for event in self._events
                 ],
             )
+            await notify_spine(connection, self._domain)
+            self._published = True
         self._events = []
 
     async def commit(self) -> None:
         await self.write_events()
         await self.connection.commit()
+        if self._published:
+            self._published = False
+            spine_written(self._engine)
 
 
 def _is_lock_timeout(error: DBAPIError) -> bool:

@@ -1,49 +1,125 @@
-"""Delivery of outbox messages to the subscribers of each event type, at least once."""
+"""The event spine's work: relays carry each domain's published facts to the inboxes of the
+domains that react to them, and dispatchers deliver each inbox to its subscribers.
+
+Every (fact, subscriber) pair is a delivery of its own (``ports.outbox``): it is retried with
+exponential backoff (``backoff_base * 2**(attempt-1)``, capped) until ``max_attempts``, then
+given up as a dead letter that an operator may retry. A subscriber that fails or is slow
+never delays, repeats or drops another's delivery, and a retry never runs a subscriber that
+already succeeded. Delivery is at least once: every subscriber is idempotent.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.ports.clock import Clock
-from aquastream.ports.outbox import OutboxMessage, OutboxStore
+from aquastream.ports.outbox import DeadDelivery, Delivery, Inbox, Outbox
 
 logger = logging.getLogger("aquastream.outbox")
 
 Handler = Callable[[DomainEvent], Awaitable[None]]
 
 
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """``name`` (``<domain>.<UseCase>``) reacts in ``domain``'s inbox to facts of ``event_type``."""
+
+    name: str
+    domain: str
+    event_type: type[DomainEvent]
+    handler: Handler
+
+
 class EventRouter:
-    """Which handlers receive which event type. Every handler must be idempotent:
-    a message is delivered again after a crash or when another handler of it failed."""
+    """Which subscribers receive which event type."""
 
-    def __init__(self) -> None:
-        self._handlers: dict[type[DomainEvent], list[Handler]] = {}
+    def __init__(self, subscribers: Iterable[Subscriber] = ()) -> None:
+        self._by_event: dict[str, list[Subscriber]] = defaultdict(list)
+        self._handlers: dict[tuple[str, str], Handler] = {}
+        for subscriber in subscribers:
+            self.add(subscriber)
 
-    def subscribe(self, event_type: type[DomainEvent], handler: Handler) -> None:
-        self._handlers.setdefault(event_type, []).append(handler)
+    def add(self, subscriber: Subscriber) -> None:
+        key = (subscriber.name, subscriber.event_type.event_name())
+        if key in self._handlers:
+            raise ValueError(f"{subscriber.name} subscribes twice to {key[1]}")
+        self._by_event[key[1]].append(subscriber)
+        self._handlers[key] = subscriber.handler
 
-    def handlers_for(self, event: DomainEvent) -> list[Handler]:
-        return list(self._handlers.get(type(event), ()))
+    def subscribe(self, event_type: type[DomainEvent], handler: Handler, *, domain: str = "app") -> None:
+        """A subscriber named after its handler (for tests and small wirings)."""
+        name = f"{domain}.{getattr(handler, '__name__', 'handler')}"
+        self.add(Subscriber(name, domain, event_type, handler))
+
+    def subscribers_of(self, event_name: str) -> Sequence[Subscriber]:
+        return self._by_event.get(event_name, [])
+
+    def handler(self, subscriber: str, event_name: str) -> Handler | None:
+        return self._handlers.get((subscriber, event_name))
+
+    @property
+    def domains(self) -> set[str]:
+        """The domains whose inboxes receive deliveries."""
+        return {s.domain for subscribers in self._by_event.values() for s in subscribers}
 
     async def deliver(self, event: DomainEvent) -> None:
-        for handler in self.handlers_for(event):
-            await handler(event)
+        """Hand ``event`` to every subscriber of it now, bypassing the inboxes (a repeated
+        delivery, as at-least-once may bring, in tests)."""
+        for subscriber in self.subscribers_of(event.event_name()):
+            await subscriber.handler(event)
 
 
-class OutboxDispatcher:
-    """Claims due messages, hands each to the router, and records the outcome.
-
-    A failed delivery is retried with exponential backoff (``backoff_base * 2**(attempt-1)``,
-    capped) until ``max_attempts``, after which the message is given up and logged as dead.
-    """
+class Relay:
+    """Moves one domain's published facts into the inboxes of their subscribers' domains."""
 
     def __init__(
         self,
-        store: OutboxStore,
-        deliver: Callable[[DomainEvent], Awaitable[None]],
+        outbox: Outbox,
+        inboxes: Mapping[str, Inbox],
+        router: EventRouter,
+        clock: Clock,
+        *,
+        batch_size: int = 200,
+        lease: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self._outbox = outbox
+        self._inboxes = inboxes
+        self._router = router
+        self._clock = clock
+        self._batch_size = batch_size
+        self._lease = lease
+
+    @property
+    def domain(self) -> str:
+        return self._outbox.domain
+
+    async def relay_once(self) -> int:
+        """One batch; how many facts were relayed."""
+        messages = await self._outbox.lease(now=self._clock.now(), limit=self._batch_size, lease=self._lease)
+        for message in messages:
+            by_domain: dict[str, list[str]] = defaultdict(list)
+            for subscriber in self._router.subscribers_of(message.event_name):
+                by_domain[subscriber.domain].append(subscriber.name)
+            for domain, names in by_domain.items():
+                await self._inboxes[domain].accept(message, names, now=self._clock.now())
+        if messages:
+            await self._outbox.mark_relayed([m.id for m in messages], now=self._clock.now())
+        return len(messages)
+
+
+class InboxDispatcher:
+    """Delivers one domain's inbox, each delivery on its own (see the module's docstring)."""
+
+    def __init__(
+        self,
+        inbox: Inbox,
+        router: EventRouter,
         clock: Clock,
         *,
         batch_size: int = 100,
@@ -51,54 +127,137 @@ class OutboxDispatcher:
         max_attempts: int = 10,
         backoff_base: timedelta = timedelta(seconds=2),
         backoff_cap: timedelta = timedelta(minutes=30),
+        on_given_up: Callable[[Delivery], None] | None = None,
     ) -> None:
-        self._store = store
-        self._deliver = deliver
+        self._inbox = inbox
+        self._router = router
         self._clock = clock
         self._batch_size = batch_size
         self._lease = lease
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
+        self._on_given_up = on_given_up
+
+    @property
+    def domain(self) -> str:
+        return self._inbox.domain
 
     def backoff(self, attempt: int) -> timedelta:
         delay: timedelta = self._backoff_base * (2 ** max(attempt - 1, 0))
         return min(delay, self._backoff_cap)
 
     async def dispatch_once(self) -> int:
-        """One pass over a batch; returns how many messages were claimed."""
-        messages = await self._store.claim(now=self._clock.now(), limit=self._batch_size, lease=self._lease)
-        for message in messages:
-            await self._handle(message)
-        return len(messages)
+        """One batch; how many deliveries were claimed."""
+        deliveries = await self._inbox.claim(now=self._clock.now(), limit=self._batch_size, lease=self._lease)
+        for delivery in deliveries:
+            await self._handle(delivery)
+        return len(deliveries)
+
+    async def _handle(self, delivery: Delivery) -> None:
+        try:
+            handler = self._router.handler(delivery.subscriber, delivery.event_name)
+            if handler is None:
+                raise LookupError(f"no subscriber {delivery.subscriber} of {delivery.event_name} here")
+            await handler(decode_event(delivery.event_name, delivery.payload))
+        except Exception as exc:
+            await self._failed(delivery, exc)
+        else:
+            await self._inbox.mark_delivered(delivery.id, now=self._clock.now())
+
+    async def _failed(self, delivery: Delivery, exc: Exception) -> None:
+        given_up = delivery.attempts >= self._max_attempts
+        retry_at = None if given_up else self._clock.now() + self.backoff(delivery.attempts)
+        logger.log(
+            logging.ERROR if given_up else logging.WARNING,
+            "delivery failed",
+            exc_info=True,
+            extra={
+                "message_id": str(delivery.message_id),
+                "subscriber": delivery.subscriber,
+                "event": delivery.event_name,
+                "attempt": delivery.attempts,
+                "given_up": given_up,
+            },
+        )
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        await self._inbox.mark_failed(delivery.id, error=error, retry_at=retry_at)
+        if given_up and self._on_given_up is not None:
+            self._on_given_up(delivery)
+
+
+class OutboxDispatcher:
+    """This process's share of the spine: the relays of the domains it publishes for and the
+    dispatchers of the domains whose subscribers it runs."""
+
+    def __init__(self, relays: Sequence[Relay], dispatchers: Sequence[InboxDispatcher]) -> None:
+        self.relays = list(relays)
+        self.dispatchers = list(dispatchers)
+
+    async def dispatch_once(self) -> int:
+        """One batch of every relay, then of every dispatcher; how much was moved in all."""
+        moved = 0
+        for relay in self.relays:
+            moved += await relay.relay_once()
+        for dispatcher in self.dispatchers:
+            moved += await dispatcher.dispatch_once()
+        return moved
 
     async def drain(self) -> int:
-        """Pass over batches until none is due (a failed delivery waits for its retry time, so
-        this ends); how many messages were claimed in all. For commands and tests that need
-        the facts delivered now rather than at the worker's next poll."""
+        """Pass until nothing is due (a failed delivery waits for its retry time, so this
+        ends), facts raised by the subscribers included; how much was moved in all. For
+        commands and tests that need the facts delivered now, not at the next wake-up."""
         total = 0
-        while claimed := await self.dispatch_once():
-            total += claimed
+        while moved := await self.dispatch_once():
+            total += moved
         return total
 
-    async def _handle(self, message: OutboxMessage) -> None:
-        try:
-            await self._deliver(decode_event(message.event_name, message.payload))
-        except Exception as exc:
-            given_up = message.attempts >= self._max_attempts
-            retry_at = None if given_up else self._clock.now() + self.backoff(message.attempts)
-            logger.log(
-                logging.ERROR if given_up else logging.WARNING,
-                "outbox delivery failed",
-                exc_info=True,
-                extra={
-                    "message_id": str(message.id),
-                    "event": message.event_name,
-                    "attempt": message.attempts,
-                    "given_up": given_up,
-                },
-            )
-            error = f"{type(exc).__name__}: {exc}"[:1000]
-            await self._store.mark_failed(message.id, error=error, retry_at=retry_at)
-        else:
-            await self._store.mark_delivered(message.id, now=self._clock.now())
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A given-up delivery and the domain whose inbox holds it."""
+
+    domain: str
+    delivery: DeadDelivery
+
+
+class Spine:
+    """The whole spine as an operator sees it: backlogs, dead letters, retries."""
+
+    RELAY = "relay"  # the pseudo-subscriber under which a domain's facts not yet relayed count
+
+    def __init__(self, outboxes: Sequence[Outbox], inboxes: Mapping[str, Inbox], clock: Clock) -> None:
+        self._outboxes = outboxes
+        self._inboxes = inboxes
+        self._clock = clock
+
+    async def backlog(self) -> dict[str, int]:
+        """Work not done yet, per subscriber; a domain's facts not yet relayed count under
+        ``<domain>.relay``."""
+        found = {f"{outbox.domain}.{self.RELAY}": await outbox.pending() for outbox in self._outboxes}
+        for inbox in self._inboxes.values():
+            found.update(await inbox.backlog())
+        return found
+
+    async def dead_count(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for inbox in self._inboxes.values():
+            found.update(await inbox.dead_count())
+        return found
+
+    async def dead_letters(self, *, limit: int) -> list[DeadLetter]:
+        """The most recent dead letters of every inbox, most recent fact first."""
+        letters = [
+            DeadLetter(domain, delivery)
+            for domain, inbox in self._inboxes.items()
+            for delivery in await inbox.dead(limit=limit)
+        ]
+        letters.sort(key=lambda letter: (letter.delivery.created_at, letter.delivery.id), reverse=True)
+        return letters[:limit]
+
+    async def retry(self, delivery_id: uuid.UUID) -> bool:
+        """Put a dead letter back in line; False when no inbox has a dead letter of that id."""
+        for inbox in self._inboxes.values():
+            if await inbox.retry(delivery_id, now=self._clock.now()):
+                return True
+        return False

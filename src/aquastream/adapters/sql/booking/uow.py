@@ -8,13 +8,13 @@ from aquastream.adapters.sql.booking.bookings import SqlBookingLog, SqlBookingRe
 from aquastream.adapters.sql.booking.inventories import SqlInventoryRepository
 from aquastream.adapters.sql.booking.waitlist import SqlWaitlistAudit, SqlWaitlistRepository
 from aquastream.adapters.sql.request_keys import SqlRequestKeys
-from aquastream.adapters.sql.tables.booking import idempotency_keys
+from aquastream.adapters.sql.tables.booking import idempotency_keys, outbox
 from aquastream.adapters.sql.uow import SqlUnitOfWork
 
 
 class SqlBookingUnitOfWork(SqlUnitOfWork):
     def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(engine)
+        super().__init__(engine, outbox, "booking")
         self.inventories = SqlInventoryRepository(self)
         self.bookings = SqlBookingRepository(self)
         self.log = SqlBookingLog(self)

@@ -14,6 +14,7 @@ from aquastream.adapters.sql.catalog.organizers import (
     SqlOrganizerRepository,
     SqlTeamRepository,
 )
+from aquastream.adapters.sql.tables.catalog import outbox
 from aquastream.adapters.sql.uow import SqlUnitOfWork
 from aquastream.ports.catalog import SeatInventory
 
@@ -24,7 +25,7 @@ class SqlCatalogUnitOfWork(SqlUnitOfWork):
     roll back with the event change that causes them."""
 
     def __init__(self, engine: AsyncEngine, inventory: Callable[[SqlUnitOfWork], SeatInventory]) -> None:
-        super().__init__(engine)
+        super().__init__(engine, outbox, "catalog")
         self.organizers = SqlOrganizerRepository(self)
         self.team = SqlTeamRepository(self)
         self.faq = SqlFaqRepository(self)

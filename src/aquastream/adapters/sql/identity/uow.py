@@ -11,6 +11,7 @@ from aquastream.adapters.sql.identity.credentials import (
     SqlSessionRepository,
     SqlTelegramLinkRepository,
 )
+from aquastream.adapters.sql.tables.identity import outbox
 from aquastream.adapters.sql.uow import SqlUnitOfWork
 from aquastream.ports.identity import (
     AuditLog,
@@ -24,7 +25,7 @@ from aquastream.ports.identity import (
 
 class SqlIdentityUnitOfWork(SqlUnitOfWork):
     def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(engine)
+        super().__init__(engine, outbox, "identity")
         # Typed as the ports: the protocol's attributes are invariant, and this also has
         # the type checker hold each repository to its port.
         self.users: UserRepository = SqlUserRepository(self)

@@ -6,11 +6,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.media.files import SqlFileRepository
 from aquastream.adapters.sql.media.owners import SqlOwnerDirectory
+from aquastream.adapters.sql.tables.media import outbox
 from aquastream.adapters.sql.uow import SqlUnitOfWork
 
 
 class SqlMediaUnitOfWork(SqlUnitOfWork):
     def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(engine)
+        super().__init__(engine, outbox, "media")
         self.files = SqlFileRepository(self)
         self.owners = SqlOwnerDirectory(self)

@@ -11,13 +11,13 @@ from aquastream.adapters.sql.payments.repositories import (
     SqlWebhookLog,
 )
 from aquastream.adapters.sql.request_keys import SqlRequestKeys
-from aquastream.adapters.sql.tables.payments import idempotency_keys
+from aquastream.adapters.sql.tables.payments import idempotency_keys, outbox
 from aquastream.adapters.sql.uow import SqlUnitOfWork
 
 
 class SqlPaymentsUnitOfWork(SqlUnitOfWork):
     def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(engine)
+        super().__init__(engine, outbox, "payments")
         self.payments = SqlPaymentRepository(self)
         self.payees = SqlPayeeAccounts(self)
         self.refunds = SqlRefundRepository(self)

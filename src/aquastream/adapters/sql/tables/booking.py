@@ -26,6 +26,7 @@ from sqlalchemy import (
 
 from aquastream.adapters.sql.tables.base import metadata
 from aquastream.adapters.sql.tables.request_keys import request_keys_table
+from aquastream.adapters.sql.tables.spine import deliveries_table, outbox_table
 
 SCHEMA = "booking"
 
@@ -156,3 +157,6 @@ Index("ix_waitlist_audit_event_id_created_at", waitlist_audit.c.event_id, waitli
 Index("ix_waitlist_audit_entry_id", waitlist_audit.c.entry_id)
 
 idempotency_keys = request_keys_table("idempotency_keys", SCHEMA)
+
+outbox = outbox_table("booking", SCHEMA)
+deliveries = deliveries_table("booking", SCHEMA)

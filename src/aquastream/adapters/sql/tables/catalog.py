@@ -35,6 +35,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from aquastream.adapters.sql.tables.base import metadata
+from aquastream.adapters.sql.tables.spine import deliveries_table, outbox_table
 
 SCHEMA = "catalog"
 
@@ -199,3 +200,6 @@ calendar_feeds = Table(
     UniqueConstraint("token_hash"),
     schema=SCHEMA,
 )
+
+outbox = outbox_table("catalog", SCHEMA)
+deliveries = deliveries_table("catalog", SCHEMA)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from aquastream.adapters.sql.tables.base import metadata
+from aquastream.adapters.sql.tables.spine import deliveries_table, outbox_table
 
 SCHEMA = "crews"
 
@@ -113,3 +114,6 @@ preferences = Table(
     CheckConstraint("kind IN ('PREFER', 'AVOID')", name="kind_known"),
     schema=SCHEMA,
 )
+
+outbox = outbox_table("crews", SCHEMA)
+deliveries = deliveries_table("crews", SCHEMA)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from aquastream.adapters.sql.tables.base import metadata
+from aquastream.adapters.sql.tables.spine import deliveries_table, outbox_table
 
 SCHEMA = "identity"
 
@@ -155,3 +156,6 @@ audit_log = Table(
 # A user's audit page reads entries about them or by them, newest first.
 Index(None, audit_log.c.target_id, audit_log.c.created_at)
 Index(None, audit_log.c.actor_id, audit_log.c.created_at)
+
+outbox = outbox_table("identity", SCHEMA)
+deliveries = deliveries_table("identity", SCHEMA)

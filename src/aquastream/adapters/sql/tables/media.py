@@ -15,6 +15,7 @@ from advanced_alchemy.types import GUID, DateTimeUTC
 from sqlalchemy import BigInteger, CheckConstraint, Column, Index, String, Table, UniqueConstraint
 
 from aquastream.adapters.sql.tables.base import metadata
+from aquastream.adapters.sql.tables.spine import deliveries_table, outbox_table
 
 SCHEMA = "media"
 
@@ -40,3 +41,6 @@ files = Table(
     Index("ix_files_delete_after", "delete_after"),
     schema=SCHEMA,
 )
+
+outbox = outbox_table("media", SCHEMA)
+deliveries = deliveries_table("media", SCHEMA)

@@ -11,6 +11,7 @@ from advanced_alchemy.types import GUID, DateTimeUTC
 from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Table, Text, UniqueConstraint
 
 from aquastream.adapters.sql.tables.base import metadata
+from aquastream.adapters.sql.tables.spine import deliveries_table, outbox_table
 
 SCHEMA = "notifications"
 
@@ -68,3 +69,6 @@ opt_outs = Table(
     Column("channel", String(16), primary_key=True),
     schema=SCHEMA,
 )
+
+outbox = outbox_table("notifications", SCHEMA)
+deliveries = deliveries_table("notifications", SCHEMA)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 
 from aquastream.adapters.sql.tables.base import metadata
 from aquastream.adapters.sql.tables.request_keys import request_keys_table
+from aquastream.adapters.sql.tables.spine import deliveries_table, outbox_table
 
 SCHEMA = "payments"
 
@@ -126,3 +127,6 @@ payee_accounts = Table(
 )
 
 idempotency_keys = request_keys_table("payment_idempotency_keys", SCHEMA)
+
+outbox = outbox_table("payments", SCHEMA)
+deliveries = deliveries_table("payments", SCHEMA)

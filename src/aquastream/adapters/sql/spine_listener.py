@@ -1,0 +1,63 @@
+"""Wakes this process's worker when another process commits facts or deliveries: PostgreSQL's
+``LISTEN`` on the spine's channel (``outbox.SPINE_CHANNEL``), on a connection of its own. A
+lost connection is opened again after a pause; meanwhile the worker's poll still runs, so a
+missed notification only costs latency. SQLite has no other process to hear from."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.sql.outbox import SPINE_CHANNEL
+
+logger = logging.getLogger("aquastream.worker")
+
+RECONNECT_SECONDS = 2.0
+
+
+class SpineListener:
+    def __init__(self, engine: AsyncEngine, wake: Callable[[], None]) -> None:
+        self._engine = engine
+        self._wake = wake
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._engine.dialect.name == "postgresql" and self._task is None:
+            self._task = asyncio.get_running_loop().create_task(
+                self._listen(), name="aquastream-spine-listener"
+            )
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                await self._listen_on_one_connection()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("spine listener lost its connection; polling meanwhile", exc_info=True)
+            await asyncio.sleep(RECONNECT_SECONDS)
+
+    async def _listen_on_one_connection(self) -> None:
+        """Until the connection is lost (the server restarted, the network broke)."""
+        lost = asyncio.Event()
+        async with self._engine.connect() as connection:
+            raw = (await connection.get_raw_connection()).driver_connection
+            assert raw is not None
+            await raw.add_listener(SPINE_CHANNEL, self._heard)
+            raw.add_termination_listener(lambda _connection: lost.set())
+            await lost.wait()
+
+    def _heard(self, *_notification: Any) -> None:
+        self._wake()
