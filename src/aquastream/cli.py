@@ -10,7 +10,16 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from aquastream.settings import Settings, SettingsError, load_settings, settings_table
+import msgspec
+
+from aquastream.settings import (
+    PREFIX,
+    Settings,
+    SettingsError,
+    check_worker_domains,
+    load_settings,
+    settings_table,
+)
 
 DEMO_PASSWORD = "Rafting-Demo-2030!"
 
@@ -36,9 +45,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="serve only; run the event spine and jobs in `aquastream worker` processes",
+    )
     serve.set_defaults(handler=_serve)
 
-    worker = commands.add_parser("worker", help="run the outbox dispatcher and scheduled jobs alone")
+    worker = commands.add_parser("worker", help="run the event spine and scheduled jobs alone")
+    worker.add_argument(
+        "--domains",
+        default=None,
+        help="comma-separated domains to serve (their facts, reactions and jobs); default: all",
+    )
     worker.set_defaults(handler=_worker)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
@@ -71,6 +90,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
     if settings.should_migrate_on_start:
         _run_migrations(settings, "head")
+    if args.no_worker:
+        # The server processes read their settings again from the environment.
+        os.environ[f"{PREFIX}RUN_WORKER"] = "false"
     Granian(
         "aquastream.asgi:application",
         factory=True,
@@ -82,11 +104,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     ).serve()
 
 
-def _worker(settings: Settings, _args: argparse.Namespace) -> None:
+def _worker(settings: Settings, args: argparse.Namespace) -> None:
     from aquastream.adapters.http.logs import configure_logging
     from aquastream.app import make_container
     from aquastream.worker import BackgroundWorker
 
+    if args.domains is not None:
+        try:
+            check_worker_domains(args.domains)
+        except SettingsError as exc:
+            sys.exit(f"aquastream: {exc}".replace(f"{PREFIX}WORKER_DOMAINS", "--domains"))
+        settings = msgspec.structs.replace(settings, worker_domains=args.domains)
     configure_logging(settings)
     if settings.should_migrate_on_start:
         _run_migrations(settings, "head")

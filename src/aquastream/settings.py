@@ -23,6 +23,10 @@ def _doc(text: str) -> msgspec.Meta:
     return msgspec.Meta(description=text)
 
 
+# The domains of the service; a worker may serve some of them (``worker_domains``).
+DOMAINS = frozenset({"identity", "catalog", "booking", "payments", "notifications", "crews", "media"})
+
+
 class SettingsError(Exception):
     """The configuration is not usable; the message says which variable and why."""
 
@@ -231,7 +235,17 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     run_worker: Annotated[
         bool, _doc("Run the outbox dispatcher and scheduled jobs inside the API process.")
     ] = True
-    outbox_poll_seconds: Annotated[float, _doc("Pause between outbox polls when it is empty.")] = 1.0
+    worker_domains: Annotated[
+        str,
+        _doc(
+            "Comma-separated domains whose facts, reactions and jobs this process's worker runs "
+            "(`identity`, `catalog`, `booking`, `payments`, `notifications`, `crews`, `media`); "
+            "empty means all."
+        ),
+    ] = ""
+    outbox_poll_seconds: Annotated[
+        float, _doc("Pause between two passes of the event spine when nothing woke the worker.")
+    ] = 1.0
     log_level: Annotated[str, _doc("Log level (`DEBUG`, `INFO`, `WARNING`, …).")] = "INFO"
     log_json: Annotated[bool, _doc("Structured JSON logs (else plain text for a terminal).")] = True
     otlp_endpoint: Annotated[
@@ -240,6 +254,12 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     version: Annotated[str, _doc("Version shown by `/admin/info` (set at image build).")] = "0.1.0"
     git_revision: Annotated[str, _doc("Git revision shown by `/admin/info`.")] = "unknown"
     build_time: Annotated[str, _doc("Build time shown by `/admin/info`.")] = "unknown"
+
+    @property
+    def worker_domain_set(self) -> frozenset[str]:
+        """The domains this process's worker serves (all of them when none is named)."""
+        named = {name.strip() for name in self.worker_domains.split(",") if name.strip()}
+        return frozenset(named or DOMAINS)
 
     @property
     def is_sqlite(self) -> bool:
@@ -316,9 +336,19 @@ def load_settings(
     except msgspec.ValidationError as exc:
         raise SettingsError(f"Invalid configuration: {_name_env_var(str(exc))}") from None
     _check_media_storage(settings)
+    check_worker_domains(settings.worker_domains)
     settings = _resolve_secret(settings)
     _check_payment_credentials(settings)
     return settings
+
+
+def check_worker_domains(value: str) -> None:
+    unknown = sorted({name.strip() for name in value.split(",") if name.strip()} - DOMAINS)
+    if unknown:
+        raise SettingsError(
+            f"{PREFIX}WORKER_DOMAINS names unknown domains ({', '.join(unknown)}); "
+            f"expected a comma-separated list of {', '.join(sorted(DOMAINS))}."
+        )
 
 
 # The secrets each card provider needs, by setting name.

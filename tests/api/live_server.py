@@ -48,15 +48,15 @@ def cli(folder: Path, *args: str, **settings: str) -> subprocess.CompletedProces
 
 
 @contextmanager
-def served(folder: Path, **settings: str) -> Iterator[str]:
-    """``aquastream serve`` on a free port until the block ends; yields its base URL."""
+def served(folder: Path, *args: str, **settings: str) -> Iterator[str]:
+    """``aquastream serve [args]`` on a free port until the block ends; yields its base URL."""
     port = free_port()
     # To a file, not a pipe: nobody reads a pipe while the tests run, and a server whose
     # log fills the pipe's buffer blocks on its next log line.
     log_path = folder / "serve.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "aquastream", "serve", "--port", str(port)],
+            [sys.executable, "-m", "aquastream", "serve", "--port", str(port), *args],
             env=environment(folder, **settings),
             cwd=folder,
             stdout=log,
@@ -77,6 +77,30 @@ def served(folder: Path, **settings: str) -> Iterator[str]:
             else:
                 pytest.fail("serve did not become ready within 30 s")
             yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def working(folder: Path, *args: str, log_name: str = "worker.log", **settings: str) -> Iterator[Path]:
+    """``aquastream worker [args]`` until the block ends (then SIGTERM); yields its log file."""
+    log_path = folder / log_name
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "aquastream", "worker", *args],
+            env=environment(folder, **settings),
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            yield log_path
         finally:
             process.terminate()
             try:

@@ -154,8 +154,21 @@ def test_worker_drains_the_outbox_and_stops_cleanly_on_sigterm(tmp_path: Path) -
 
 
 def _backlog(database: Path) -> int:
+    """Facts not relayed yet, and deliveries not made yet, of every domain."""
     with sqlite3.connect(database) as connection:
-        (count,) = connection.execute(
-            "SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND NOT dead"
-        ).fetchone()
-    return int(count)
+        tables = [
+            name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        unrelayed = sum(
+            connection.execute(f"SELECT count(*) FROM {name} WHERE relayed_at IS NULL").fetchone()[0]
+            for name in tables
+            if name.endswith("_outbox")
+        )
+        undelivered = sum(
+            connection.execute(
+                f"SELECT count(*) FROM {name} WHERE delivered_at IS NULL AND NOT dead"
+            ).fetchone()[0]
+            for name in tables
+            if name.endswith("_deliveries")
+        )
+    return int(unrelayed + undelivered)

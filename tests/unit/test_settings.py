@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aquastream.settings import SettingsError, load_settings, settings_table
+from aquastream.settings import DOMAINS, Settings, SettingsError, load_settings, settings_table
 
 
 def test_defaults_need_no_configuration(tmp_path: Path) -> None:
@@ -89,3 +89,14 @@ def test_reference_table_lists_every_setting() -> None:
     assert "`AQUASTREAM_DATABASE_URL`" in table
     assert "`AQUASTREAM_JWT_SECRET`" in table
     assert table.count("\n| `AQUASTREAM_") >= 30
+
+
+def test_a_worker_serves_the_domains_it_is_given_or_all() -> None:
+    assert Settings.for_tests().worker_domain_set == DOMAINS
+    named = Settings.for_tests(worker_domains=" notifications, media ")
+    assert named.worker_domain_set == {"notifications", "media"}
+
+
+def test_an_unknown_worker_domain_stops_the_start_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match=r"AQUASTREAM_WORKER_DOMAINS names unknown domains \(mail\)"):
+        load_settings({"AQUASTREAM_WORKER_DOMAINS": "notifications,mail"}, env_file=None)

@@ -148,13 +148,21 @@ class WorkerProvider(Provider):
 
     @provide
     def dispatcher(
-        self, outboxes: Sequence[Outbox], inboxes: Mapping[str, Inbox], router: EventRouter, clock: Clock
+        self,
+        settings: Settings,
+        outboxes: Sequence[Outbox],
+        inboxes: Mapping[str, Inbox],
+        router: EventRouter,
+        clock: Clock,
     ) -> OutboxDispatcher:
+        """The relays of the domains this worker serves (their facts go to every reacting
+        domain's inbox) and the dispatchers of their inboxes."""
+        served = settings.worker_domain_set
         return OutboxDispatcher(
-            [Relay(outbox, inboxes, router, clock) for outbox in outboxes],
+            [Relay(outbox, inboxes, router, clock) for outbox in outboxes if outbox.domain in served],
             [
                 InboxDispatcher(inboxes[domain], router, clock, on_given_up=count_dead_letter)
-                for domain in sorted(router.domains)
+                for domain in sorted(router.domains & served)
             ],
         )
 
@@ -163,8 +171,12 @@ class WorkerProvider(Provider):
         return Spine(outboxes, inboxes, clock)
 
     @provide
-    def scheduler(self, leases: JobLeases, clock: Clock, jobs: list[PeriodicJob]) -> Scheduler:
-        return Scheduler(leases, clock, jobs)
+    def scheduler(
+        self, settings: Settings, leases: JobLeases, clock: Clock, jobs: list[PeriodicJob]
+    ) -> Scheduler:
+        """The jobs of the domains this worker serves (a job's name starts with its domain)."""
+        served = settings.worker_domain_set
+        return Scheduler(leases, clock, [job for job in jobs if job.name.split(".")[0] in served])
 
     @provide
     async def worker(

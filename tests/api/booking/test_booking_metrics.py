@@ -47,5 +47,7 @@ async def test_the_outbox_backlog_is_what_is_waiting_for_delivery(api: Client, c
 
 
 def _backlog(exposition: str) -> float:
-    [line] = [line for line in exposition.splitlines() if line.startswith("aquastream_outbox_backlog ")]
-    return float(line.split()[1])
+    """All the spine's work not done yet: the sum over the subscribers (and relays)."""
+    lines = [line for line in exposition.splitlines() if line.startswith("aquastream_outbox_backlog{")]
+    assert any('subscriber="catalog.relay"' in line for line in lines)
+    return sum(float(line.split()[-1]) for line in lines)

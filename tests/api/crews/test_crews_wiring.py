@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.adapters.sql.tables.infra import outbox
+from aquastream.adapters.sql.tables.crews import outbox
 from aquastream.domain.shared.dispatch import OutboxDispatcher
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked, fresh

@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.sql.media import SqlMediaUnitOfWork
-from aquastream.adapters.sql.tables.infra import outbox
-from aquastream.adapters.sql.tables.media import files
+from aquastream.adapters.sql.tables.media import files, outbox
 from aquastream.adapters.storage.local import LinkSigner, LocalObjectStorage
 from aquastream.adapters.storage.sniffing import FiletypeSniffer
 from aquastream.domain.media.errors import MediaNotFound

@@ -33,7 +33,6 @@ from aquastream.adapters.sql.payments import (
     SqlProofFiles,
 )
 from aquastream.adapters.sql.payments.repositories import payment_from_row
-from aquastream.adapters.sql.tables.infra import outbox
 from aquastream.adapters.sql.tables.media import files
 from aquastream.adapters.sql.tables.payments import payments, webhook_events
 from aquastream.domain.booking.jobs import ExpireHolds
@@ -56,6 +55,7 @@ from aquastream.domain.payments.refunds import RefundPayment
 from aquastream.domain.payments.webhooks import ProcessWebhook
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
+from aquastream.ioc.worker import SPINE_TABLES
 from aquastream.ports.payments import BookingDirectory, PaymentsUnitOfWork, ProofFiles
 from tests.contract.booking.kit import BookingKit, memory_kit, sql_kit
 from tests.unit.payments.payments_world import ACCOUNT
@@ -214,13 +214,16 @@ class PaymentsKit:
             return int(await connection.scalar(select(func.count()).select_from(webhook_events)) or 0)
 
     async def events(self, name: str) -> int:
-        """How many events of this name the outbox holds."""
+        """How many facts of this name the domains published (their outboxes)."""
         if self.booking.engine is None:
             assert self.booking.db is not None
             return sum(1 for row in self.booking.db.table("outbox").values() if row.event_name == name)
+        total = 0
         async with self.booking.engine.connect() as connection:
-            query = select(func.count()).select_from(outbox).where(outbox.c.event_name == name)
-            return int(await connection.scalar(query) or 0)
+            for outbox, _ in SPINE_TABLES.values():
+                query = select(func.count()).select_from(outbox).where(outbox.c.event_name == name)
+                total += int(await connection.scalar(query) or 0)
+        return total
 
 
 def memory_payments_kit() -> PaymentsKit:
