@@ -99,6 +99,8 @@ class EdgeProvider(Provider):
     def readiness(self, checks: list[ReadinessCheck]) -> Readiness:
         return Readiness(checks)
 
+    # The bare ``Request`` (a generic class): dishka's Litestar integration provides the request
+    # under that key, and a parametrised one would be another dependency.
     @provide(scope=Scope.REQUEST)
     def principal(self, request: Request) -> Principal:  # type: ignore[type-arg]
         """The authenticated caller; resolving it for an anonymous caller raises a 401."""
@@ -137,5 +139,6 @@ class RedisProvider(Provider):
             "async+" + settings.redis_url,
             implementation="redispy",
             wrap_exceptions=True,
+            # limits annotates its **options as float | str | bool, though it hands them to redis-py.
             connection_pool=client.connection_pool,  # type: ignore[arg-type]
         )

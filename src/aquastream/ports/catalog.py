@@ -188,13 +188,27 @@ class CalendarFeedRepository(Protocol):
 
 
 class CatalogUnitOfWork(UnitOfWork, Protocol):
-    organizers: OrganizerRepository
-    team: TeamRepository
-    faq: FaqRepository
-    events: EventRepository
-    favorites: FavoriteRepository
-    feeds: CalendarFeedRepository
-    inventory: SeatInventory
+    # Read-only members, so that an adapter's more specific repository types satisfy them.
+    @property
+    def organizers(self) -> OrganizerRepository: ...
+
+    @property
+    def team(self) -> TeamRepository: ...
+
+    @property
+    def faq(self) -> FaqRepository: ...
+
+    @property
+    def events(self) -> EventRepository: ...
+
+    @property
+    def favorites(self) -> FavoriteRepository: ...
+
+    @property
+    def feeds(self) -> CalendarFeedRepository: ...
+
+    @property
+    def inventory(self) -> SeatInventory: ...
 
 
 class ConfirmedBookingsLookup(Protocol):

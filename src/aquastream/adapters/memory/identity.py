@@ -6,7 +6,7 @@ import copy
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.domain.booking.model import ParticipantContact
@@ -31,25 +31,30 @@ from aquastream.ports.identity import (
     UserRepository,
 )
 
+_Key = TypeVar("_Key")
+_Row = TypeVar("_Row")
 
-class _Repository:
+
+class _Repository(Generic[_Key, _Row]):
+    """One memory table of ``_Row``s by ``_Key``."""
+
     table_name: str
 
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
 
     @property
-    def _rows(self) -> dict:  # type: ignore[type-arg]
+    def _rows(self) -> dict[_Key, _Row]:
         return self._db.table(self.table_name)
 
-    def _delete_where(self, doomed: Callable[[Any], bool]) -> int:
+    def _delete_where(self, doomed: Callable[[_Row], bool]) -> int:
         keys = [key for key, row in self._rows.items() if doomed(row)]
         for key in keys:
             del self._rows[key]
         return len(keys)
 
 
-class MemoryUserRepository(_Repository):
+class MemoryUserRepository(_Repository[uuid.UUID, User]):
     table_name = "users"
 
     def _check_email_free(self, user: User) -> None:
@@ -96,7 +101,7 @@ class MemoryUserRepository(_Repository):
         return Page(items, len(matches), paging.page, paging.size)
 
 
-class MemoryProfileRepository(_Repository):
+class MemoryProfileRepository(_Repository[uuid.UUID, Profile]):
     table_name = "profiles"
 
     async def add(self, profile: Profile) -> None:
@@ -113,7 +118,7 @@ class MemoryProfileRepository(_Repository):
         return next((copy.deepcopy(p) for p in self._rows.values() if p.telegram_chat_id == chat_id), None)
 
 
-class MemorySessionRepository(_Repository):
+class MemorySessionRepository(_Repository[uuid.UUID, RefreshSession]):
     table_name = "sessions"
 
     async def add(self, session: RefreshSession) -> None:
@@ -159,7 +164,7 @@ class MemorySessionRepository(_Repository):
         return self._delete_where(lambda s: s.expires_at < before)
 
 
-class MemoryRecoveryRepository(_Repository):
+class MemoryRecoveryRepository(_Repository[uuid.UUID, RecoveryRequest]):
     table_name = "recovery"
 
     async def add(self, request: RecoveryRequest) -> None:
@@ -214,7 +219,7 @@ class MemoryRecoveryRepository(_Repository):
         )
 
 
-class MemoryTelegramLinkRepository(_Repository):
+class MemoryTelegramLinkRepository(_Repository[str, TelegramLinkCode]):
     table_name = "telegram_link_codes"
 
     async def add(self, code: TelegramLinkCode) -> None:
@@ -231,7 +236,7 @@ class MemoryTelegramLinkRepository(_Repository):
         return self._delete_where(lambda c: c.expires_at < before)
 
 
-class MemoryAuditLog(_Repository):
+class MemoryAuditLog(_Repository[uuid.UUID, AuditEntry]):
     table_name = "audit"
 
     async def add(self, entry: AuditEntry) -> None:
@@ -291,8 +296,8 @@ class MemoryIdentityParticipantDirectory:
         self._db = db
 
     async def is_contactable(self, user_id: uuid.UUID) -> bool:
-        user = self._db.table("users").get(user_id)
-        profile = self._db.table("profiles").get(user_id)
+        user: User | None = self._db.table("users").get(user_id)
+        profile: Profile | None = self._db.table("profiles").get(user_id)
         if user is None or profile is None or not user.is_active or user.deleted_at is not None:
             return False
         return profile.is_contactable
@@ -300,10 +305,10 @@ class MemoryIdentityParticipantDirectory:
     async def contacts(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, ParticipantContact]:
         found = {}
         for user_id in user_ids:
-            user = self._db.table("users").get(user_id)
+            user: User | None = self._db.table("users").get(user_id)
             if user is None:
                 continue
-            profile = self._db.table("profiles").get(user_id)
+            profile: Profile | None = self._db.table("profiles").get(user_id)
             found[user_id] = ParticipantContact(
                 user_id=user_id,
                 email=None if user.deleted_at is not None else user.email,

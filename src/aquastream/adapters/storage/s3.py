@@ -16,13 +16,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
 from aquastream.domain.media.model import SignedLink, StoredObject
+
+if TYPE_CHECKING:
+    # Types only: the stubs (types-aiobotocore[s3]) are a development dependency.
+    from types_aiobotocore_s3 import S3Client
 
 NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 TIMEOUT_SECONDS = 10
@@ -36,7 +40,7 @@ async def open_s3_client(
     access_key_id: str | None,
     secret_access_key: str | None,
     path_style: bool = True,
-) -> AsyncIterator[Any]:
+) -> AsyncIterator[S3Client]:
     """An S3 client for the process's lifetime; path-style addressing suits MinIO and most
     S3-compatible services (AWS accepts it too)."""
     config = AioConfig(
@@ -62,7 +66,7 @@ def _is_not_found(error: ClientError) -> bool:
 
 
 class S3ObjectStorage:
-    def __init__(self, client: Any, bucket: str) -> None:
+    def __init__(self, client: S3Client, bucket: str) -> None:
         self._client = client
         self._bucket = bucket
 
@@ -76,7 +80,7 @@ class S3ObjectStorage:
             if _is_not_found(error):
                 return None
             raise
-        return StoredObject(int(head["ContentLength"]))
+        return StoredObject(head["ContentLength"])
 
     async def read_start(self, key: str, length: int) -> bytes:
         try:

@@ -29,10 +29,6 @@ LIVE_ENTRY = sa.text("status IN ('WAITING', 'NOTIFIED')")
 NOTIFIED_ENTRY = sa.text("status = 'NOTIFIED'")
 
 
-def _partial(where: sa.TextClause) -> dict[str, sa.TextClause]:
-    return {"postgresql_where": where, "sqlite_where": where}
-
-
 def upgrade() -> None:
     create_schemas(SCHEMA)
     _create_inventories()
@@ -92,7 +88,8 @@ def _create_bookings() -> None:
         ["user_id", "event_id"],
         unique=True,
         schema=SCHEMA,
-        **_partial(ACTIVE_BOOKING),
+        postgresql_where=ACTIVE_BOOKING,
+        sqlite_where=ACTIVE_BOOKING,
     )
     op.create_index("ix_bookings_user_id_created_at", "bookings", ["user_id", "created_at"], schema=SCHEMA)
     op.create_index("ix_bookings_event_id_created_at", "bookings", ["event_id", "created_at"], schema=SCHEMA)
@@ -101,7 +98,8 @@ def _create_bookings() -> None:
         "bookings",
         ["expires_at"],
         schema=SCHEMA,
-        **_partial(PENDING_BOOKING),
+        postgresql_where=PENDING_BOOKING,
+        sqlite_where=PENDING_BOOKING,
     )
     op.create_table(
         "booking_log",
@@ -144,7 +142,8 @@ def _create_waitlist() -> None:
         ["event_id", "user_id"],
         unique=True,
         schema=SCHEMA,
-        **_partial(LIVE_ENTRY),
+        postgresql_where=LIVE_ENTRY,
+        sqlite_where=LIVE_ENTRY,
     )
     op.create_index(
         "ix_waitlist_entries_user_id_joined_at", "waitlist_entries", ["user_id", "joined_at"], schema=SCHEMA
@@ -154,7 +153,8 @@ def _create_waitlist() -> None:
         "waitlist_entries",
         ["window_expires_at"],
         schema=SCHEMA,
-        **_partial(NOTIFIED_ENTRY),
+        postgresql_where=NOTIFIED_ENTRY,
+        sqlite_where=NOTIFIED_ENTRY,
     )
     op.create_table(
         "waitlist_audit",

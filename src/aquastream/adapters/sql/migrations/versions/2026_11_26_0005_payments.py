@@ -27,10 +27,6 @@ LIVE_PAYMENT = sa.text("status IN ('PENDING', 'PROCESSING', 'SUBMITTED', 'REJECT
 SUBMITTED_PAYMENT = sa.text("status = 'SUBMITTED'")
 
 
-def _partial(where: sa.TextClause) -> dict[str, sa.TextClause]:
-    return {"postgresql_where": where, "sqlite_where": where}
-
-
 def upgrade() -> None:
     create_schemas(SCHEMA)
     op.create_table(
@@ -70,7 +66,8 @@ def upgrade() -> None:
         ["booking_id"],
         unique=True,
         schema=SCHEMA,
-        **_partial(LIVE_PAYMENT),
+        postgresql_where=LIVE_PAYMENT,
+        sqlite_where=LIVE_PAYMENT,
     )
     op.create_index("ix_payments_booking_id", "payments", ["booking_id"], schema=SCHEMA)
     op.create_index("ix_payments_user_id_created_at", "payments", ["user_id", "created_at"], schema=SCHEMA)
@@ -80,7 +77,8 @@ def upgrade() -> None:
         "payments",
         ["organizer_id", "submitted_at"],
         schema=SCHEMA,
-        **_partial(SUBMITTED_PAYMENT),
+        postgresql_where=SUBMITTED_PAYMENT,
+        sqlite_where=SUBMITTED_PAYMENT,
     )
     op.create_table(
         "refunds",
