@@ -34,7 +34,7 @@ async def _in_inbox(backend: Backend, count: int, subscribers: Sequence[str] = (
     await _committed_events(backend, count)
     messages = await backend.outbox.lease(now=NOW, limit=count, lease=LEASE)
     for message in messages:
-        await backend.inbox.accept(message, subscribers, now=NOW)
+        await backend.inbox.accept([(message, subscribers)], now=NOW)
     return list(messages)
 
 
@@ -73,7 +73,7 @@ async def test_concurrent_relays_never_lease_the_same_fact(backend: Backend) -> 
 
 async def test_a_fact_becomes_one_delivery_per_subscriber_however_often_relayed(backend: Backend) -> None:
     [message] = await _in_inbox(backend, 1, (ONE, OTHER))
-    await backend.inbox.accept(message, (ONE, OTHER), now=NOW)  # a relay repeated after a crash
+    await backend.inbox.accept([(message, (ONE, OTHER))], now=NOW)  # a relay repeated after a crash
 
     claimed = await backend.inbox.claim(now=NOW, limit=10, lease=LEASE)
 

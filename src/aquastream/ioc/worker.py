@@ -41,7 +41,7 @@ from aquastream.ioc.subscriptions import Reaction, Reactions
 from aquastream.ports.clock import Clock
 from aquastream.ports.idempotency import KeyedUnitOfWork
 from aquastream.ports.outbox import Inbox, JobLeases, Outbox
-from aquastream.settings import Settings
+from aquastream.settings import DOMAINS, Settings
 from aquastream.worker import BackgroundWorker
 
 UseCase = TypeVar("UseCase")
@@ -174,9 +174,13 @@ class WorkerProvider(Provider):
     def scheduler(
         self, settings: Settings, leases: JobLeases, clock: Clock, jobs: list[PeriodicJob]
     ) -> Scheduler:
-        """The jobs of the domains this worker serves (a job's name starts with its domain)."""
+        """The jobs of the domains this worker serves (a job's name starts with its domain);
+        a job of no domain runs in every worker (its ticks are leased, so once per tick)."""
         served = settings.worker_domain_set
-        return Scheduler(leases, clock, [job for job in jobs if job.name.split(".")[0] in served])
+        mine = [
+            job for job in jobs if job.name.split(".")[0] in served or job.name.split(".")[0] not in DOMAINS
+        ]
+        return Scheduler(leases, clock, mine)
 
     @provide
     async def worker(

@@ -78,8 +78,11 @@ class Inbox(Protocol):
     @property
     def domain(self) -> str: ...
 
-    async def accept(self, message: OutboxMessage, subscribers: Sequence[str], *, now: datetime) -> None:
-        """One delivery per subscriber, due now; a delivery that exists already is left as it is."""
+    async def accept(
+        self, deliveries: Sequence[tuple[OutboxMessage, Sequence[str]]], *, now: datetime
+    ) -> None:
+        """For each fact, one delivery per subscriber named with it, due now, all in one
+        transaction; a delivery that exists already is left as it is."""
         ...
 
     async def claim(self, *, now: datetime, limit: int, lease: timedelta) -> Sequence[Delivery]:

@@ -179,7 +179,7 @@ async def test_a_fact_for_a_subscriber_this_version_lacks_becomes_a_dead_letter(
     inbox = MemoryInbox(db, "mail")
     await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
     [message] = await MemoryOutbox(db, "trips").lease(now=clock.now(), limit=1, lease=timedelta(seconds=30))
-    await inbox.accept(message, ["mail.Gone"], now=clock.now())
+    await inbox.accept([(message, ["mail.Gone"])], now=clock.now())
 
     await InboxDispatcher(inbox, router, clock, max_attempts=1).dispatch_once()
 

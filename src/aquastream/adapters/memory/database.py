@@ -193,10 +193,12 @@ class MemoryInbox:
     def _rows(self) -> dict[uuid.UUID, DeliveryRow]:
         return self._db.table(f"{self._domain}.deliveries")
 
-    async def accept(self, message: OutboxMessage, subscribers: Sequence[str], *, now: datetime) -> None:
+    async def accept(
+        self, deliveries: Sequence[tuple[OutboxMessage, Sequence[str]]], *, now: datetime
+    ) -> None:
         async with self._db.lock:
             known = {(row.message_id, row.subscriber) for row in self._rows.values()}
-            for subscriber in subscribers:
+            for message, subscriber in ((m, s) for m, names in deliveries for s in names):
                 if (message.id, subscriber) not in known:
                     row = DeliveryRow(
                         new_id(),

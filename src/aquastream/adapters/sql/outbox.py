@@ -112,25 +112,27 @@ class SqlInbox:
     def domain(self) -> str:
         return self._domain
 
-    async def accept(self, message: OutboxMessage, subscribers: Sequence[str], *, now: datetime) -> None:
-        if not subscribers:
+    async def accept(
+        self, deliveries: Sequence[tuple[OutboxMessage, Sequence[str]]], *, now: datetime
+    ) -> None:
+        rows = [
+            {
+                "id": new_id(),
+                "message_id": message.id,
+                "subscriber": subscriber,
+                "event_name": message.event_name,
+                "payload": message.payload.decode(),
+                "created_at": message.created_at,
+                "available_at": now,
+            }
+            for message, subscribers in deliveries
+            for subscriber in subscribers
+        ]
+        if not rows:
             return
         statement = (
             dialect_insert(self._engine, self._table)
-            .values(
-                [
-                    {
-                        "id": new_id(),
-                        "message_id": message.id,
-                        "subscriber": subscriber,
-                        "event_name": message.event_name,
-                        "payload": message.payload.decode(),
-                        "created_at": message.created_at,
-                        "available_at": now,
-                    }
-                    for subscriber in subscribers
-                ]
-            )
+            .values(rows)
             .on_conflict_do_nothing(index_elements=["message_id", "subscriber"])
         )
         async with self._engine.begin() as connection:

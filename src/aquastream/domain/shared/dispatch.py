@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.ports.clock import Clock
-from aquastream.ports.outbox import DeadDelivery, Delivery, Inbox, Outbox
+from aquastream.ports.outbox import DeadDelivery, Delivery, Inbox, Outbox, OutboxMessage
 
 logger = logging.getLogger("aquastream.outbox")
 
@@ -102,12 +102,16 @@ class Relay:
     async def relay_once(self) -> int:
         """One batch; how many facts were relayed."""
         messages = await self._outbox.lease(now=self._clock.now(), limit=self._batch_size, lease=self._lease)
+        # One write per reacting domain for the whole batch.
+        by_domain: dict[str, list[tuple[OutboxMessage, list[str]]]] = defaultdict(list)
         for message in messages:
-            by_domain: dict[str, list[str]] = defaultdict(list)
+            names: dict[str, list[str]] = defaultdict(list)
             for subscriber in self._router.subscribers_of(message.event_name):
-                by_domain[subscriber.domain].append(subscriber.name)
-            for domain, names in by_domain.items():
-                await self._inboxes[domain].accept(message, names, now=self._clock.now())
+                names[subscriber.domain].append(subscriber.name)
+            for domain, subscribers in names.items():
+                by_domain[domain].append((message, subscribers))
+        for domain, deliveries in by_domain.items():
+            await self._inboxes[domain].accept(deliveries, now=self._clock.now())
         if messages:
             await self._outbox.mark_relayed([m.id for m in messages], now=self._clock.now())
         return len(messages)
