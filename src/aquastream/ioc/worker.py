@@ -104,6 +104,9 @@ async def sweep(run_batch: Callable[[], Awaitable[int]], batch_size: int) -> int
     return total
 
 
+# Deliveries of one inbox run at once, at most this many (each takes a connection of the pool).
+SPINE_CONCURRENCY = 4
+
 # Every domain keeps its outbox and its inbox of deliveries in its own schema.
 SPINE_TABLES: Mapping[str, tuple[Table, Table]] = {
     "identity": (identity_tables.outbox, identity_tables.deliveries),
@@ -158,10 +161,14 @@ class WorkerProvider(Provider):
         """The relays of the domains this worker serves (their facts go to every reacting
         domain's inbox) and the dispatchers of their inboxes."""
         served = settings.worker_domain_set
+        # SQLite lets one writer in at a time: deliveries at once would only queue for its lock.
+        concurrency = 1 if settings.is_sqlite else SPINE_CONCURRENCY
         return OutboxDispatcher(
             [Relay(outbox, inboxes, router, clock) for outbox in outboxes if outbox.domain in served],
             [
-                InboxDispatcher(inboxes[domain], router, clock, on_given_up=count_dead_letter)
+                InboxDispatcher(
+                    inboxes[domain], router, clock, on_given_up=count_dead_letter, concurrency=concurrency
+                )
                 for domain in sorted(router.domains & served)
             ],
         )

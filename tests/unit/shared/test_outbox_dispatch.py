@@ -3,6 +3,7 @@ backoff, a dead letter at the end, and no subscriber ever held back or re-run by
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -233,3 +234,19 @@ async def test_draining_delivers_the_facts_that_subscribers_raise_too_and_stops_
     clock.advance(minutes=1)
     assert await dispatcher.drain() == 1
     assert notes == ["raised", "raised"]
+
+
+async def test_deliveries_of_a_batch_run_at_once_up_to_the_concurrency(db, clock) -> None:
+    all_in = asyncio.Barrier(3)  # each delivery waits for the others: only running at once ends
+
+    async def meet(event: DomainEvent) -> None:
+        await all_in.wait()
+
+    dispatcher, spine = _spine(
+        db, clock, [Subscriber("mail.Meet", "mail", SomethingElseHappened, meet)], concurrency=3
+    )
+    await _publish(db, *(SomethingElseHappened(occurred_at=clock.now(), note=str(n)) for n in range(3)))
+
+    async with asyncio.timeout(5):
+        await dispatcher.drain()
+    assert await spine.backlog() == {"trips.relay": 0}

@@ -10,6 +10,7 @@ already succeeded. Delivery is at least once: every subscriber is idempotent.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections import defaultdict
@@ -132,7 +133,10 @@ class InboxDispatcher:
         backoff_base: timedelta = timedelta(seconds=2),
         backoff_cap: timedelta = timedelta(minutes=30),
         on_given_up: Callable[[Delivery], None] | None = None,
+        concurrency: int = 1,
     ) -> None:
+        """``concurrency``: how many deliveries of a batch run at once (deliveries are
+        independent: at least once, idempotent, in no promised order)."""
         self._inbox = inbox
         self._router = router
         self._clock = clock
@@ -142,6 +146,7 @@ class InboxDispatcher:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._on_given_up = on_given_up
+        self._concurrency = max(1, concurrency)
 
     @property
     def domain(self) -> str:
@@ -154,8 +159,17 @@ class InboxDispatcher:
     async def dispatch_once(self) -> int:
         """One batch; how many deliveries were claimed."""
         deliveries = await self._inbox.claim(now=self._clock.now(), limit=self._batch_size, lease=self._lease)
-        for delivery in deliveries:
-            await self._handle(delivery)
+        if self._concurrency == 1:
+            for delivery in deliveries:
+                await self._handle(delivery)
+        else:
+            slots = asyncio.Semaphore(self._concurrency)
+
+            async def handle(delivery: Delivery) -> None:
+                async with slots:
+                    await self._handle(delivery)
+
+            await asyncio.gather(*(handle(delivery) for delivery in deliveries))
         return len(deliveries)
 
     async def _handle(self, delivery: Delivery) -> None:

@@ -1,0 +1,162 @@
+"""Benchmark: the event spine under booking load, on PostgreSQL.
+
+Runs the service's own container (its units of work, use cases, reactions and background
+worker, which a server process runs beside its requests) against a throwaway database:
+
+1. latency, idle: a booking commits while the worker waits; the time from the commit to
+   the start of a subscriber of ``BookingCreated`` (a probe reaction beside the real ones),
+   over ``--samples`` bookings a little apart. Target: p50 ≤ 200 ms;
+2. backlog: ``--seconds`` of bookings at the top rate ``--concurrency`` callers reach, with
+   the worker delivering meanwhile; then the backlog left when the load stops, and how long
+   the worker takes to drain it. Target: drained within 10 s.
+
+    uv run python bench/spine.py                     # AQUASTREAM_TEST_DATABASE_URL or local
+    uv run python bench/spine.py --seconds 60 --concurrency 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import time
+import uuid
+
+from dishka import Provider, Scope, provide
+from seat_booking import DEFAULT_URL, _open_event, _participants, _throwaway_database
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.sql.migrate import upgrade
+from aquastream.app import make_container
+from aquastream.domain.booking.book import BookSeat
+from aquastream.domain.booking.events import BookingCreated
+from aquastream.domain.shared.dispatch import Spine
+from aquastream.domain.shared.principal import Principal, Role
+from aquastream.ioc.subscriptions import Reactions, on
+from aquastream.settings import Settings
+from aquastream.worker import BackgroundWorker
+
+STARTED: dict[uuid.UUID, float] = {}
+ARRIVED = asyncio.Event()
+
+
+class Probe:
+    """Notes when a booking's fact reaches a subscriber."""
+
+    async def __call__(self, event: BookingCreated) -> None:
+        STARTED.setdefault(event.booking_id, time.monotonic())
+        ARRIVED.set()
+
+
+class ProbeProvider(Provider):
+    probe = provide(Probe, scope=Scope.REQUEST)
+
+    @provide(scope=Scope.APP)
+    def reactions(self) -> Reactions:
+        return Reactions("notifications", on(BookingCreated, Probe).call(lambda probe, e: probe(e)))
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def _book(container: object, event_id: uuid.UUID, user_id: uuid.UUID) -> uuid.UUID:
+    async with container() as request:  # type: ignore[operator]
+        book = await request.get(BookSeat)
+        booking = await book(Principal(user_id, Role.USER), event_id)
+    return booking.id
+
+
+async def _latency(container: object, engine: AsyncEngine, samples: int) -> list[float]:
+    event_id = await _open_event(engine, samples)
+    users = await _participants(engine, samples)
+    delays = []
+    for user_id in users:
+        ARRIVED.clear()
+        committed = time.monotonic()
+        booking_id = await _book(container, event_id, user_id)
+        while booking_id not in STARTED:
+            await ARRIVED.wait()
+            ARRIVED.clear()
+        delays.append(STARTED[booking_id] - committed)
+        await asyncio.sleep(0.2)  # idle again before the next one
+    return delays
+
+
+async def _backlog(spine: Spine) -> int:
+    return sum((await spine.backlog()).values())
+
+
+async def _load(
+    container: object, engine: AsyncEngine, spine: Spine, seconds: float, concurrency: int
+) -> dict[str, float]:
+    users = await _participants(engine, 30_000)
+    event_id = await _open_event(engine, len(users))
+    queue = iter(users)
+    made = 0
+    deadline = time.monotonic() + seconds
+
+    async def caller() -> None:
+        nonlocal made
+        while time.monotonic() < deadline and (user_id := next(queue, None)) is not None:
+            await _book(container, event_id, user_id)
+            made += 1
+
+    await asyncio.gather(*(caller() for _ in range(concurrency)))
+    stopped = time.monotonic()
+    left = await _backlog(spine)
+    # Polled from the database, as an operator's dashboard would.
+    while await _backlog(spine) > 0:  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    drained = time.monotonic() - stopped
+    return {"bookings": made, "rate": made / seconds, "backlog_at_stop": left, "drain_seconds": drained}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    server = os.environ.get("AQUASTREAM_TEST_DATABASE_URL", DEFAULT_URL)
+    url, drop = await _throwaway_database(server)
+    try:
+        await upgrade(url, "head")
+        settings = Settings.for_tests(
+            database_url=url, jwt_secret="b" * 64, run_worker=True, outbox_poll_seconds=1.0
+        )
+        container = make_container(settings, ProbeProvider())
+        try:
+            engine = await container.get(AsyncEngine)
+            worker = await container.get(BackgroundWorker)
+            spine = await container.get(Spine)
+            worker.start()
+            delays = await _latency(container, engine, args.samples)
+            load = await _load(container, engine, spine, args.seconds, args.concurrency)
+            await worker.stop()
+        finally:
+            await container.close()
+    finally:
+        await drop()
+    load_avg = os.getloadavg()
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load_avg[0]:.2f} {load_avg[1]:.2f} {load_avg[2]:.2f}"
+    )
+    print(
+        f"commit → subscriber start, idle ({len(delays)} bookings): "
+        f"p50 {statistics.median(delays) * 1000:.1f} ms, p99 {_percentile(delays, 0.99) * 1000:.1f} ms "
+        f"(target p50 ≤ 200 ms)"
+    )
+    print(
+        f"{args.seconds:.0f} s of bookings, {args.concurrency} callers: {load['bookings']:.0f} made "
+        f"({load['rate']:.0f}/s); backlog at stop {load['backlog_at_stop']:.0f}, "
+        f"drained in {load['drain_seconds']:.1f} s (target ≤ 10 s)"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
