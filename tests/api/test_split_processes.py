@@ -18,7 +18,9 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import redis
 
+from aquastream.adapters.redis.spine import STREAM_PREFIX
 from tests.api.catalog.kit import event_body
 from tests.api.live_server import cli, served, working
 from tests.unit.media.samples import PNG
@@ -33,13 +35,17 @@ def _dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://")
 
 
-@pytest.fixture
-def settings(empty_postgres_url: str) -> dict[str, str]:
-    return {
+@pytest.fixture(params=["database", pytest.param("redis-streams", marks=pytest.mark.redis)])
+def settings(request: pytest.FixtureRequest, empty_postgres_url: str) -> dict[str, str]:
+    """Facts cross the processes through the database's outboxes, or through Redis Streams."""
+    chosen = {
         "AQUASTREAM_DATABASE_URL": empty_postgres_url,
         "AQUASTREAM_OUTBOX_POLL_SECONDS": "5",  # only the wake-ups can make the journey quick
         "AQUASTREAM_RATE_LIMIT_ENABLED": "false",
     }
+    if request.param == "redis-streams":
+        chosen["AQUASTREAM_REDIS_URL"] = request.getfixturevalue("redis_url")
+    return chosen
 
 
 @pytest.fixture
@@ -158,3 +164,7 @@ def test_one_api_and_two_workers_with_disjoint_domains_carry_the_whole_journey(
     assert "notifications.send" in b_log
     assert "booking.expire_holds" not in b_log
     assert confirmed_in < 10, f"the confirmation took {confirmed_in:.1f} s with a 5 s poll"
+    if "AQUASTREAM_REDIS_URL" in settings:  # the facts went by the streams
+        streams = redis.Redis.from_url(settings["AQUASTREAM_REDIS_URL"])
+        assert streams.xlen(f"{STREAM_PREFIX}payments") >= 1
+        assert streams.xlen(f"{STREAM_PREFIX}booking") >= 2

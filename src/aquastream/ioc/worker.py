@@ -7,15 +7,19 @@ request scope (its own unit of work), as an HTTP request would.
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from dishka import AsyncContainer, Provider, Scope, collect, provide
+from redis.asyncio import Redis
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.http.metrics import count_dead_letter
+from aquastream.adapters.redis.spine import StreamIntake, StreamRelay
 from aquastream.adapters.sql.outbox import SqlInbox, SqlJobLeases, SqlOutbox, on_spine_written
 from aquastream.adapters.sql.spine_listener import SpineListener
 from aquastream.adapters.sql.tables import booking as booking_tables
@@ -106,6 +110,8 @@ async def sweep(run_batch: Callable[[], Awaitable[int]], batch_size: int) -> int
 
 # Deliveries of one inbox run at once, at most this many (each takes a connection of the pool).
 SPINE_CONCURRENCY = 4
+# Above the intakes' blocking read of the streams (``adapters.redis.spine.BLOCK_MS``).
+STREAM_SOCKET_TIMEOUT_SECONDS = 5.0
 
 # Every domain keeps its outbox and its inbox of deliveries in its own schema.
 SPINE_TABLES: Mapping[str, tuple[Table, Table]] = {
@@ -150,28 +156,43 @@ class WorkerProvider(Provider):
         )
 
     @provide
-    def dispatcher(
+    async def dispatcher(
         self,
         settings: Settings,
         outboxes: Sequence[Outbox],
         inboxes: Mapping[str, Inbox],
         router: EventRouter,
         clock: Clock,
-    ) -> OutboxDispatcher:
-        """The relays of the domains this worker serves (their facts go to every reacting
-        domain's inbox) and the dispatchers of their inboxes."""
+    ) -> AsyncIterator[OutboxDispatcher]:
+        """The relays of the domains this worker serves and the dispatchers of their inboxes.
+
+        Without Redis a relay writes a fact straight into every reacting domain's inbox; with
+        ``redis_url`` it appends it to its domain's stream, and each served domain's intake
+        reads the streams it hears from into its own inbox (``adapters.redis.spine``)."""
         served = settings.worker_domain_set
+        mine = [outbox for outbox in outboxes if outbox.domain in served]
         # SQLite lets one writer in at a time: deliveries at once would only queue for its lock.
         concurrency = 1 if settings.is_sqlite else SPINE_CONCURRENCY
-        return OutboxDispatcher(
-            [Relay(outbox, inboxes, router, clock) for outbox in outboxes if outbox.domain in served],
+        dispatchers = [
+            InboxDispatcher(
+                inboxes[domain], router, clock, on_given_up=count_dead_letter, concurrency=concurrency
+            )
+            for domain in sorted(router.domains & served)
+        ]
+        if settings.redis_url is None:
+            yield OutboxDispatcher([Relay(outbox, inboxes, router, clock) for outbox in mine], dispatchers)
+            return
+        redis = Redis.from_url(settings.redis_url, socket_timeout=STREAM_SOCKET_TIMEOUT_SECONDS)
+        consumer = f"{socket.gethostname()}-{os.getpid()}"
+        yield OutboxDispatcher(
+            [StreamRelay(outbox, redis, clock) for outbox in mine],
+            dispatchers,
             [
-                InboxDispatcher(
-                    inboxes[domain], router, clock, on_given_up=count_dead_letter, concurrency=concurrency
-                )
+                StreamIntake(redis, inboxes[domain], router, clock, consumer=consumer)
                 for domain in sorted(router.domains & served)
             ],
         )
+        await redis.aclose()
 
     @provide
     def spine(self, outboxes: Sequence[Outbox], inboxes: Mapping[str, Inbox], clock: Clock) -> Spine:
@@ -197,6 +218,11 @@ class WorkerProvider(Provider):
         stop_waking = on_spine_written(engine, worker.wake)
         listener = SpineListener(engine, worker.wake)
         worker.on_start(listener.start)
+        intakes = [intake for intake in dispatcher.intakes if isinstance(intake, StreamIntake)]
+        for intake in intakes:
+            worker.on_start(intake.start)
         yield worker
         stop_waking()
         await listener.stop()
+        for intake in intakes:
+            await intake.stop()

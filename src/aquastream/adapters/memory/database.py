@@ -200,6 +200,7 @@ class MemoryInbox:
             known = {(row.message_id, row.subscriber) for row in self._rows.values()}
             for message, subscriber in ((m, s) for m, names in deliveries for s in names):
                 if (message.id, subscriber) not in known:
+                    known.add((message.id, subscriber))
                     row = DeliveryRow(
                         new_id(),
                         message.id,

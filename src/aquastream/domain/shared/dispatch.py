@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.ports.clock import Clock
@@ -35,6 +36,12 @@ class Subscriber:
     domain: str
     event_type: type[DomainEvent]
     handler: Handler
+
+    @property
+    def publisher(self) -> str:
+        """The domain whose facts these are (``aquastream.domain.<domain>.events``)."""
+        parts = self.event_type.__module__.split(".")
+        return parts[2] if parts[:2] == ["aquastream", "domain"] else self.event_type.__module__
 
 
 class EventRouter:
@@ -60,6 +67,10 @@ class EventRouter:
 
     def subscribers_of(self, event_name: str) -> Sequence[Subscriber]:
         return self._by_event.get(event_name, [])
+
+    def subscribers_in(self, domain: str) -> list[Subscriber]:
+        """The subscribers whose deliveries ``domain``'s inbox keeps."""
+        return [s for subscribers in self._by_event.values() for s in subscribers if s.domain == domain]
 
     def handler(self, subscriber: str, event_name: str) -> Handler | None:
         return self._handlers.get((subscriber, event_name))
@@ -204,19 +215,39 @@ class InboxDispatcher:
             self._on_given_up(delivery)
 
 
-class OutboxDispatcher:
-    """This process's share of the spine: the relays of the domains it publishes for and the
-    dispatchers of the domains whose subscribers it runs."""
+class Relaying(Protocol):
+    """Moves a domain's published facts on (into inboxes, or onto a stream)."""
 
-    def __init__(self, relays: Sequence[Relay], dispatchers: Sequence[InboxDispatcher]) -> None:
+    async def relay_once(self) -> int: ...
+
+
+class Intake(Protocol):
+    """Brings facts a domain's subscribers hear from elsewhere (a stream) into its inbox."""
+
+    async def intake_once(self) -> int: ...
+
+
+class OutboxDispatcher:
+    """This process's share of the spine: the relays of the domains it publishes for, the
+    intakes and dispatchers of the domains whose subscribers it runs."""
+
+    def __init__(
+        self,
+        relays: Sequence[Relaying],
+        dispatchers: Sequence[InboxDispatcher],
+        intakes: Sequence[Intake] = (),
+    ) -> None:
         self.relays = list(relays)
         self.dispatchers = list(dispatchers)
+        self.intakes = list(intakes)
 
     async def dispatch_once(self) -> int:
-        """One batch of every relay, then of every dispatcher; how much was moved in all."""
+        """One batch of every relay, intake and dispatcher; how much was moved in all."""
         moved = 0
         for relay in self.relays:
             moved += await relay.relay_once()
+        for intake in self.intakes:
+            moved += await intake.intake_once()
         for dispatcher in self.dispatchers:
             moved += await dispatcher.dispatch_once()
         return moved
