@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
 from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
@@ -101,8 +101,8 @@ class BookingProvider(Provider):
         )
 
     @provide
-    def sql_uow(self, engine: AsyncEngine) -> SqlBookingUnitOfWork:
-        return SqlBookingUnitOfWork(engine)
+    def sql_uow(self, engines: DomainEngines) -> SqlBookingUnitOfWork:
+        return SqlBookingUnitOfWork(engines.of("booking"))
 
     @provide
     def uow(self, uow: SqlBookingUnitOfWork) -> BookingUnitOfWork:

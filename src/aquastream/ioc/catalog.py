@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.calendar import HmacFeedTokenSigner, IcalendarRenderer
 from aquastream.adapters.sql.booking import SqlConfirmedBookingsLookup, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import GetEvent, ListEvents, ListOrganizerEvents
 from aquastream.domain.catalog.calendar import (
@@ -69,13 +69,13 @@ class CatalogProvider(Provider):
         return HmacFeedTokenSigner(settings.secret)
 
     @provide(scope=Scope.APP)
-    def confirmed_bookings(self, engine: AsyncEngine) -> ConfirmedBookingsLookup:
-        return SqlConfirmedBookingsLookup(engine)
+    def confirmed_bookings(self, engines: DomainEngines) -> ConfirmedBookingsLookup:
+        return SqlConfirmedBookingsLookup(engines.of("booking"))  # served by booking, on its schema
 
     @provide
-    def uow(self, engine: AsyncEngine) -> CatalogUnitOfWork:
+    def uow(self, engines: DomainEngines) -> CatalogUnitOfWork:
         # The seat inventory is booking's, in the catalog's transaction (see ports.catalog).
-        return SqlCatalogUnitOfWork(engine, SqlSeatInventory)
+        return SqlCatalogUnitOfWork(engines.of("catalog"), SqlSeatInventory)
 
     @provide
     def complete_finished_events(self, uow: CatalogUnitOfWork, clock: Clock) -> CompleteFinishedEvents:

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import httpx
 from dishka import AsyncContainer, Provider, Scope, collect, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
@@ -17,6 +16,7 @@ from aquastream.adapters.notify.recovery import (
     SmtpRecoveryCodeSender,
     TelegramRecoveryCodeSender,
 )
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
 from aquastream.adapters.sql.identity.revocations import SqlRevocationFeed
 from aquastream.adapters.system import SystemSecrets
@@ -94,12 +94,12 @@ class IdentityProvider(Provider):
         return fallback
 
     @provide
-    def uow(self, engine: AsyncEngine) -> IdentityUnitOfWork:
-        return SqlIdentityUnitOfWork(engine)
+    def uow(self, engines: DomainEngines) -> IdentityUnitOfWork:
+        return SqlIdentityUnitOfWork(engines.of("identity"))
 
     @provide(scope=Scope.APP)
-    def revocation_feed(self, engine: AsyncEngine) -> RevocationFeed:
-        return SqlRevocationFeed(engine)
+    def revocation_feed(self, engines: DomainEngines) -> RevocationFeed:
+        return SqlRevocationFeed(engines.of("identity"))
 
     @provide(scope=Scope.APP)
     def revocation_listener(self, check: AccessTokenCheck) -> AccessRevocationListener:

@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.currencies import written
 from aquastream.adapters.notify.channels import (
@@ -30,6 +29,7 @@ from aquastream.adapters.notify.channels import (
 from aquastream.adapters.notify.smtp import Mailer
 from aquastream.adapters.notify.telegram_link import IdentityTelegramLinker
 from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.notifications import (
     SqlEventDirectory,
     SqlNotificationUnitOfWork,
@@ -303,8 +303,8 @@ class NotificationProvider(Provider):
         )
 
     @provide
-    def sql_uow(self, engine: AsyncEngine) -> SqlNotificationUnitOfWork:
-        return SqlNotificationUnitOfWork(engine)
+    def sql_uow(self, engines: DomainEngines) -> SqlNotificationUnitOfWork:
+        return SqlNotificationUnitOfWork(engines.of("notifications"))
 
     @provide
     def uow(self, uow: SqlNotificationUnitOfWork) -> NotificationUnitOfWork:
