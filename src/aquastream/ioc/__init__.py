@@ -16,7 +16,7 @@ from aquastream.ioc.crews import CrewsProvider
 from aquastream.ioc.identity import IdentityProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
 from aquastream.ioc.media import MediaProvider, S3MediaProvider
-from aquastream.ioc.notifications import NotificationProvider
+from aquastream.ioc.notifications import NotificationProvider, RecoveryMessagesProvider
 from aquastream.ioc.payments import PaymentsProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
@@ -34,6 +34,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         CatalogProvider(),
         BookingProvider(),
         NotificationProvider(),
+        RecoveryMessagesProvider(),
         CrewsProvider(),
         MediaProvider(),
         PaymentsProvider(),
