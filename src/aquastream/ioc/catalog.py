@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aquastream.adapters.calendar import HmacFeedTokenSigner, IcalendarRenderer
 from aquastream.adapters.sql.booking import SqlConfirmedBookingsLookup, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
+from aquastream.adapters.sql.catalog.organizers import CatalogOrganizerAccess
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import GetEvent, ListEvents, ListOrganizerEvents
 from aquastream.domain.catalog.calendar import (
@@ -35,6 +36,7 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ioc.worker import use_case_job
+from aquastream.ports.booking import OrganizerAccess
 from aquastream.ports.catalog import (
     CalendarRenderer,
     CatalogUnitOfWork,
@@ -125,3 +127,12 @@ class CatalogProvider(Provider):
     @provide(provides=PersonalDataSection)
     def catalog_section(self, export: ExportMyCatalogData) -> PersonalDataSection:
         return PersonalDataSection("catalog", export)
+
+
+class CatalogQueriesProvider(Provider):
+    """The questions other domains ask the catalog, answered on the catalog's own connections."""
+
+    @provide(scope=Scope.APP)
+    def organizer_access(self, engine: AsyncEngine) -> OrganizerAccess:
+        """Booking's question: whether the caller manages an organizer."""
+        return CatalogOrganizerAccess(engine)

@@ -13,6 +13,7 @@ from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
+from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory
 from aquastream.adapters.sql.identity.revocations import SqlRevocationFeed
 from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
@@ -28,6 +29,7 @@ from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegram
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import use_case_job
+from aquastream.ports.booking import ParticipantDirectory
 from aquastream.ports.identity import (
     AccessRevocationListener,
     AccessTokenIssuer,
@@ -114,3 +116,12 @@ class IdentityProvider(Provider):
         return use_case_job(
             container, PURGE_CREDENTIALS_JOB, every_hour, PurgeExpiredCredentials, lambda purge: purge()
         )
+
+
+class IdentityQueriesProvider(Provider):
+    """The questions other domains ask identity, answered on identity's own connections."""
+
+    @provide(scope=Scope.APP)
+    def participants(self, engine: AsyncEngine) -> ParticipantDirectory:
+        """Booking's question: who its participants are and whether they can be reached."""
+        return IdentityParticipantDirectory(engine)
