@@ -53,6 +53,15 @@ COMPLETE_FINISHED_EVENTS_INTERVAL = timedelta(hours=1)
 REACTIONS = Reactions("catalog", on(UserDeleted, ForgetCatalogUser).call(lambda forget, e: forget(e.user_id)))
 
 
+class CatalogQueriesProvider(Provider):
+    """The questions other domains ask the catalog, answered on the catalog's own connections."""
+
+    @provide(scope=Scope.APP)
+    def organizer_access(self, engine: AsyncEngine) -> OrganizerAccess:
+        """Booking's question: whether the caller manages an organizer."""
+        return CatalogOrganizerAccess(engine)
+
+
 class CatalogProvider(Provider):
     """The catalog domain: organizers, team, FAQ, events, favorites and calendars."""
 
@@ -127,12 +136,3 @@ class CatalogProvider(Provider):
     @provide(provides=PersonalDataSection)
     def catalog_section(self, export: ExportMyCatalogData) -> PersonalDataSection:
         return PersonalDataSection("catalog", export)
-
-
-class CatalogQueriesProvider(Provider):
-    """The questions other domains ask the catalog, answered on the catalog's own connections."""
-
-    @provide(scope=Scope.APP)
-    def organizer_access(self, engine: AsyncEngine) -> OrganizerAccess:
-        """Booking's question: whether the caller manages an organizer."""
-        return CatalogOrganizerAccess(engine)

@@ -43,6 +43,15 @@ from aquastream.settings import Settings
 PURGE_CREDENTIALS_JOB = "identity.purge_expired_credentials"
 
 
+class IdentityQueriesProvider(Provider):
+    """The questions other domains ask identity, answered on identity's own connections."""
+
+    @provide(scope=Scope.APP)
+    def participants(self, engine: AsyncEngine) -> ParticipantDirectory:
+        """Booking's question: who its participants are and whether they can be reached."""
+        return IdentityParticipantDirectory(engine)
+
+
 class IdentityProvider(Provider):
     """The identity domain: its unit of work, crypto, and one use case per action."""
 
@@ -116,12 +125,3 @@ class IdentityProvider(Provider):
         return use_case_job(
             container, PURGE_CREDENTIALS_JOB, every_hour, PurgeExpiredCredentials, lambda purge: purge()
         )
-
-
-class IdentityQueriesProvider(Provider):
-    """The questions other domains ask identity, answered on identity's own connections."""
-
-    @provide(scope=Scope.APP)
-    def participants(self, engine: AsyncEngine) -> ParticipantDirectory:
-        """Booking's question: who its participants are and whether they can be reached."""
-        return IdentityParticipantDirectory(engine)
