@@ -34,7 +34,7 @@ from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
 from aquastream.adapters.sql.engine import create_engine
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
-from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
+from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory
 from aquastream.adapters.sql.migrate import upgrade
 from aquastream.adapters.sql.tables.booking import bookings, inventories
 from aquastream.adapters.system import SystemClock
@@ -100,7 +100,11 @@ async def _participants(engine: AsyncEngine, count: int) -> list[uuid.UUID]:
 async def _use_case(engine: AsyncEngine, event_id: uuid.UUID, user_id: uuid.UUID) -> bool:
     uow = SqlBookingUnitOfWork(engine)
     book = BookSeat(
-        uow, SystemClock(), SqlParticipantDirectory(uow), BookingPolicy(), SignedPayLinks("b" * 64, "")
+        uow,
+        SystemClock(),
+        IdentityParticipantDirectory(engine),
+        BookingPolicy(),
+        SignedPayLinks("b" * 64, ""),
     )
     try:
         await book(Principal(user_id, Role.USER), event_id)
