@@ -1,4 +1,4 @@
-"""The ``aquastream`` command: serve, worker, migrate, create-admin, demo-data, config."""
+"""The ``aquastream`` command: serve, worker, migrate, create-admin, demo-data, domain-roles, config."""
 
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "config":
         print(settings_table())
+        return
+    if args.command == "domain-roles":  # needs no settings: it only writes SQL
+        from aquastream.adapters.sql.roles import domain_roles_sql
+
+        print(domain_roles_sql(args.prefix))
         return
     try:
         settings = load_settings()
@@ -80,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(handler=_demo_data)
 
+    roles = commands.add_parser(
+        "domain-roles",
+        help="print the SQL that makes one PostgreSQL role per domain, allowed only its own schema",
+    )
+    roles.add_argument("--prefix", default="aquastream_", help="role names are <prefix><schema>")
     commands.add_parser("config", help="print the configuration reference")
     return parser
 

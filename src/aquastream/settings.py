@@ -43,6 +43,28 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             "`postgresql+asyncpg://user:pass@host:5432/db`."
         ),
     ] = "sqlite+aiosqlite:///./aquastream.db"
+    database_url_identity: Annotated[
+        str | None,
+        _doc("Database URL for identity's schema (a role that sees only it); unset: `DATABASE_URL`."),
+    ] = None
+    database_url_catalog: Annotated[
+        str | None, _doc("Database URL for catalog's schema; unset: `DATABASE_URL`.")
+    ] = None
+    database_url_booking: Annotated[
+        str | None, _doc("Database URL for booking's schema; unset: `DATABASE_URL`.")
+    ] = None
+    database_url_payments: Annotated[
+        str | None, _doc("Database URL for payments' schema; unset: `DATABASE_URL`.")
+    ] = None
+    database_url_notifications: Annotated[
+        str | None, _doc("Database URL for notifications' schema; unset: `DATABASE_URL`.")
+    ] = None
+    database_url_crews: Annotated[
+        str | None, _doc("Database URL for crews' schema; unset: `DATABASE_URL`.")
+    ] = None
+    database_url_media: Annotated[
+        str | None, _doc("Database URL for media's schema; unset: `DATABASE_URL`.")
+    ] = None
     database_pool_size: Annotated[int, _doc("PostgreSQL connections per process."), msgspec.Meta(ge=1)] = 10
     database_lock_timeout_ms: Annotated[
         int,
@@ -260,6 +282,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         """The domains this process's worker serves (all of them when none is named)."""
         named = {name.strip() for name in self.worker_domains.split(",") if name.strip()}
         return frozenset(named or DOMAINS)
+
+    def database_url_of(self, domain: str) -> str:
+        """The URL of ``domain``'s schema: its own ``database_url_<domain>``, else ``database_url``
+        (which also serves the shared ``infra`` schema)."""
+        if domain not in DOMAINS:
+            raise ValueError(f"unknown domain {domain!r}")
+        own: str | None = getattr(self, f"database_url_{domain}")
+        return own or self.database_url
 
     @property
     def is_sqlite(self) -> bool:

@@ -99,7 +99,7 @@ async def test_a_delivered_delivery_is_done_and_the_others_of_its_fact_are_not(b
     await _in_inbox(backend, 1, (ONE, OTHER))
     claimed = {d.subscriber: d for d in await backend.inbox.claim(now=NOW, limit=10, lease=LEASE)}
 
-    await backend.inbox.mark_delivered(claimed[ONE].id, now=NOW)
+    await backend.inbox.mark_delivered([claimed[ONE].id], now=NOW)
     await backend.inbox.mark_failed(
         claimed[OTHER].id, error="smtp timeout", retry_at=NOW + timedelta(minutes=5)
     )

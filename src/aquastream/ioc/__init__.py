@@ -11,12 +11,12 @@ from dishka import Provider
 from dishka.integrations.litestar import LitestarProvider
 
 from aquastream.ioc.booking import BookingProvider
-from aquastream.ioc.catalog import CatalogProvider
+from aquastream.ioc.catalog import CatalogProvider, CatalogQueriesProvider
 from aquastream.ioc.crews import CrewsProvider
-from aquastream.ioc.identity import IdentityProvider
+from aquastream.ioc.identity import IdentityProvider, IdentityQueriesProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
 from aquastream.ioc.media import MediaProvider, S3MediaProvider
-from aquastream.ioc.notifications import NotificationProvider
+from aquastream.ioc.notifications import NotificationProvider, RecoveryMessagesProvider
 from aquastream.ioc.payments import PaymentsProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
@@ -31,9 +31,12 @@ def base_providers(settings: Settings) -> list[Provider]:
         EdgeProvider(),
         LitestarProvider(),
         IdentityProvider(),
+        IdentityQueriesProvider(),
         CatalogProvider(),
+        CatalogQueriesProvider(),
         BookingProvider(),
         NotificationProvider(),
+        RecoveryMessagesProvider(),
         CrewsProvider(),
         MediaProvider(),
         PaymentsProvider(),

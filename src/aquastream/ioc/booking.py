@@ -1,5 +1,6 @@
-"""Providers of the booking domain: its unit of work and the ports it asks other domains
-(the payment probe comes from ``ioc.payments``), its use cases, the sweeps that release
+"""Providers of the booking domain: its unit of work (the query ports it asks other domains
+come from theirs: the payment probe from ``ioc.payments``, organizer access from
+``ioc.catalog``, the participant directory from ``ioc.identity``), its use cases, the sweeps that release
 expired holds and lapsed waitlist windows, and its subscriptions to the catalog's facts."""
 
 from __future__ import annotations
@@ -7,12 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
-from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
-from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
 from aquastream.domain.booking.jobs import (
@@ -57,8 +56,6 @@ from aquastream.ioc.worker import (
 )
 from aquastream.ports.booking import (
     BookingUnitOfWork,
-    OrganizerAccess,
-    ParticipantDirectory,
     PayLinks,
 )
 from aquastream.ports.clock import Clock
@@ -101,21 +98,12 @@ class BookingProvider(Provider):
         )
 
     @provide
-    def sql_uow(self, engine: AsyncEngine) -> SqlBookingUnitOfWork:
-        return SqlBookingUnitOfWork(engine)
+    def sql_uow(self, engines: DomainEngines) -> SqlBookingUnitOfWork:
+        return SqlBookingUnitOfWork(engines.of("booking"))
 
     @provide
     def uow(self, uow: SqlBookingUnitOfWork) -> BookingUnitOfWork:
         return uow
-
-    # The other domains are asked inside booking's transaction, on its connection.
-    @provide
-    def participants(self, uow: SqlBookingUnitOfWork) -> ParticipantDirectory:
-        return SqlParticipantDirectory(uow)
-
-    @provide
-    def organizer_access(self, uow: SqlBookingUnitOfWork) -> OrganizerAccess:
-        return SqlOrganizerAccess(uow)
 
     @provide(scope=Scope.APP)
     def pay_links(self, settings: Settings) -> PayLinks:

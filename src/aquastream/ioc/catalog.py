@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.calendar import HmacFeedTokenSigner, IcalendarRenderer
 from aquastream.adapters.sql.booking import SqlConfirmedBookingsLookup, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
+from aquastream.adapters.sql.catalog.organizers import CatalogOrganizerAccess
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import GetEvent, ListEvents, ListOrganizerEvents
 from aquastream.domain.catalog.calendar import (
@@ -35,6 +36,7 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ioc.worker import use_case_job
+from aquastream.ports.booking import OrganizerAccess
 from aquastream.ports.catalog import (
     CalendarRenderer,
     CatalogUnitOfWork,
@@ -49,6 +51,15 @@ COMPLETE_FINISHED_EVENTS_INTERVAL = timedelta(hours=1)
 
 
 REACTIONS = Reactions("catalog", on(UserDeleted, ForgetCatalogUser).call(lambda forget, e: forget(e.user_id)))
+
+
+class CatalogQueriesProvider(Provider):
+    """The questions other domains ask the catalog, answered on the catalog's own connections."""
+
+    @provide(scope=Scope.APP)
+    def organizer_access(self, engines: DomainEngines) -> OrganizerAccess:
+        """Booking's question: whether the caller manages an organizer."""
+        return CatalogOrganizerAccess(engines.of("catalog"))
 
 
 class CatalogProvider(Provider):
@@ -69,13 +80,13 @@ class CatalogProvider(Provider):
         return HmacFeedTokenSigner(settings.secret)
 
     @provide(scope=Scope.APP)
-    def confirmed_bookings(self, engine: AsyncEngine) -> ConfirmedBookingsLookup:
-        return SqlConfirmedBookingsLookup(engine)
+    def confirmed_bookings(self, engines: DomainEngines) -> ConfirmedBookingsLookup:
+        return SqlConfirmedBookingsLookup(engines.of("booking"))  # served by booking, on its schema
 
     @provide
-    def uow(self, engine: AsyncEngine) -> CatalogUnitOfWork:
+    def uow(self, engines: DomainEngines) -> CatalogUnitOfWork:
         # The seat inventory is booking's, in the catalog's transaction (see ports.catalog).
-        return SqlCatalogUnitOfWork(engine, SqlSeatInventory)
+        return SqlCatalogUnitOfWork(engines.of("catalog"), SqlSeatInventory)
 
     @provide
     def complete_finished_events(self, uow: CatalogUnitOfWork, clock: Clock) -> CompleteFinishedEvents:

@@ -4,7 +4,6 @@ identity (answered on its own connection), its use cases, and its subscriptions 
 from __future__ import annotations
 
 from dishka import Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.crews import (
     SqlConfirmedParticipants,
@@ -12,6 +11,7 @@ from aquastream.adapters.sql.crews import (
     SqlCrewsUnitOfWork,
     SqlParticipantNames,
 )
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.booking.events import (
     BookingCancelled,
     BookingCompleted,
@@ -71,8 +71,8 @@ class CrewsProvider(Provider):
         return CrewPolicy(max_preferences=settings.crew_preferences_max)
 
     @provide
-    def sql_uow(self, engine: AsyncEngine) -> SqlCrewsUnitOfWork:
-        return SqlCrewsUnitOfWork(engine)
+    def sql_uow(self, engines: DomainEngines) -> SqlCrewsUnitOfWork:
+        return SqlCrewsUnitOfWork(engines.of("crews"))
 
     @provide
     def uow(self, uow: SqlCrewsUnitOfWork) -> CrewsUnitOfWork:

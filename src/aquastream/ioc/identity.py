@@ -1,23 +1,19 @@
 """Providers of the identity domain: its unit of work, the revocation feed the edge reads,
-crypto, senders, use cases and the housekeeping job."""
+crypto, use cases and the housekeeping job. Its recovery messages go out through
+``RecoveryCodeSender``, a port notifications serves (``ioc.notifications``)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 from dishka import AsyncContainer, Provider, Scope, collect, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
 from aquastream.adapters.http.token_check import AccessTokenCheck
-from aquastream.adapters.notify.recovery import (
-    LogRecoveryCodeSender,
-    SmtpRecoveryCodeSender,
-    TelegramRecoveryCodeSender,
-)
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
+from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory
 from aquastream.adapters.sql.identity.revocations import SqlRevocationFeed
 from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
@@ -32,14 +28,13 @@ from aquastream.domain.identity.registration import RegisterUser
 from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegramChat
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.notifications import smtp_mailer, telegram_bot
 from aquastream.ioc.worker import use_case_job
+from aquastream.ports.booking import ParticipantDirectory
 from aquastream.ports.identity import (
     AccessRevocationListener,
     AccessTokenIssuer,
     IdentityUnitOfWork,
     PasswordHasher,
-    RecoveryCodeSender,
     RevocationFeed,
     SecretGenerator,
 )
@@ -48,8 +43,17 @@ from aquastream.settings import Settings
 PURGE_CREDENTIALS_JOB = "identity.purge_expired_credentials"
 
 
+class IdentityQueriesProvider(Provider):
+    """The questions other domains ask identity, answered on identity's own connections."""
+
+    @provide(scope=Scope.APP)
+    def participants(self, engines: DomainEngines) -> ParticipantDirectory:
+        """Booking's question: who its participants are and whether they can be reached."""
+        return IdentityParticipantDirectory(engines.of("identity"))
+
+
 class IdentityProvider(Provider):
-    """The identity domain: its unit of work, crypto and senders, and one use case per action."""
+    """The identity domain: its unit of work, crypto, and one use case per action."""
 
     scope = Scope.REQUEST
 
@@ -78,28 +82,13 @@ class IdentityProvider(Provider):
 
     secrets = provide(SystemSecrets, provides=SecretGenerator, scope=Scope.APP)
 
-    @provide(scope=Scope.APP)
-    def recovery_sender(self, settings: Settings, client: httpx.AsyncClient) -> RecoveryCodeSender:
-        """Telegram for users with a linked chat when a bot is configured, else (and when
-        Telegram fails) email when SMTP is configured, else the log."""
-        minutes = max(1, settings.recovery_code_ttl_seconds // 60)
-        fallback: RecoveryCodeSender
-        if mailer := smtp_mailer(settings):
-            fallback = SmtpRecoveryCodeSender(mailer, code_ttl_minutes=minutes)
-        else:
-            # Without SMTP a developer still needs the code to finish recovery locally.
-            fallback = LogRecoveryCodeSender(reveal_codes=settings.env != "production")
-        if telegram := telegram_bot(settings, client):
-            return TelegramRecoveryCodeSender(telegram, fallback, code_ttl_minutes=minutes)
-        return fallback
-
     @provide
-    def uow(self, engine: AsyncEngine) -> IdentityUnitOfWork:
-        return SqlIdentityUnitOfWork(engine)
+    def uow(self, engines: DomainEngines) -> IdentityUnitOfWork:
+        return SqlIdentityUnitOfWork(engines.of("identity"))
 
     @provide(scope=Scope.APP)
-    def revocation_feed(self, engine: AsyncEngine) -> RevocationFeed:
-        return SqlRevocationFeed(engine)
+    def revocation_feed(self, engines: DomainEngines) -> RevocationFeed:
+        return SqlRevocationFeed(engines.of("identity"))
 
     @provide(scope=Scope.APP)
     def revocation_listener(self, check: AccessTokenCheck) -> AccessRevocationListener:

@@ -18,14 +18,14 @@ from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.health import DatabaseCheck, Readiness, ReadinessCheck, RedisCheck
 from aquastream.adapters.http.rate_limit import RateLimits, category_limits
 from aquastream.adapters.http.token_check import AccessTokenCheck
-from aquastream.adapters.sql.engine import create_engine
+from aquastream.adapters.sql.engine import DomainEngines, create_engine
 from aquastream.adapters.system import SystemClock
 from aquastream.domain.identity.model import RequestContext
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
 from aquastream.ports.currencies import CurrencyCatalogue
 from aquastream.ports.identity import RevocationFeed
-from aquastream.settings import Settings
+from aquastream.settings import DOMAINS, Settings
 
 REDIS_TIMEOUT_SECONDS = 2.0
 
@@ -56,9 +56,21 @@ class InfraProvider(Provider):
         yield engine
         await engine.dispose()
 
+    @provide
+    async def domain_engines(self, settings: Settings, engine: AsyncEngine) -> AsyncIterator[DomainEngines]:
+        engines = DomainEngines(
+            engine,
+            {domain: settings.database_url_of(domain) for domain in sorted(DOMAINS)},
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            lock_timeout_ms=settings.database_lock_timeout_ms,
+        )
+        yield engines
+        await engines.dispose()
+
     @provide(provides=ReadinessCheck)
-    def database_check(self, engine: AsyncEngine) -> DatabaseCheck:
-        return DatabaseCheck(engine)
+    def database_check(self, engines: DomainEngines) -> DatabaseCheck:
+        return DatabaseCheck(*engines.distinct)
 
 
 class EdgeProvider(Provider):

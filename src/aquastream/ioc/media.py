@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.http.health import ReadinessCheck
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.media import SqlMediaUnitOfWork
 from aquastream.adapters.storage.local import LinkSigner, LocalObjectStorage
 from aquastream.adapters.storage.s3 import S3Check, S3ObjectStorage, open_s3_client
@@ -81,8 +81,8 @@ class MediaProvider(Provider):
         return LocalObjectStorage(settings.media_path, signer, base_url=settings.public_url)
 
     @provide
-    def uow(self, engine: AsyncEngine) -> MediaUnitOfWork:
-        return SqlMediaUnitOfWork(engine)
+    def uow(self, engines: DomainEngines) -> MediaUnitOfWork:
+        return SqlMediaUnitOfWork(engines.of("media"))
 
     use_cases = provide_all(
         ExportMyMediaData,

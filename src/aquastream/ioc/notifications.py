@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.currencies import written
 from aquastream.adapters.notify.channels import (
@@ -27,9 +26,15 @@ from aquastream.adapters.notify.channels import (
     SmsGatewaySender,
     TelegramBotSender,
 )
+from aquastream.adapters.notify.recovery import (
+    LogRecoveryCodeSender,
+    SmtpRecoveryCodeSender,
+    TelegramRecoveryCodeSender,
+)
 from aquastream.adapters.notify.smtp import Mailer
 from aquastream.adapters.notify.telegram_link import IdentityTelegramLinker
 from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.notifications import (
     SqlEventDirectory,
     SqlNotificationUnitOfWork,
@@ -69,6 +74,7 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reaction, Reactions, on
 from aquastream.ioc.worker import sweep, use_case_job
+from aquastream.ports.identity import RecoveryCodeSender
 from aquastream.ports.notifications import (
     EventDirectory,
     MessageSender,
@@ -303,8 +309,8 @@ class NotificationProvider(Provider):
         )
 
     @provide
-    def sql_uow(self, engine: AsyncEngine) -> SqlNotificationUnitOfWork:
-        return SqlNotificationUnitOfWork(engine)
+    def sql_uow(self, engines: DomainEngines) -> SqlNotificationUnitOfWork:
+        return SqlNotificationUnitOfWork(engines.of("notifications"))
 
     @provide
     def uow(self, uow: SqlNotificationUnitOfWork) -> NotificationUnitOfWork:
@@ -384,3 +390,23 @@ class NotificationProvider(Provider):
             SendEventReminders,
             lambda remind: remind(),
         )
+
+
+class RecoveryMessagesProvider(Provider):
+    """Identity's recovery codes, sent through notifications' channels (identity's port
+    ``RecoveryCodeSender``, served here so that identity needs no channel of its own)."""
+
+    @provide(scope=Scope.APP)
+    def recovery_sender(self, settings: Settings, client: httpx.AsyncClient) -> RecoveryCodeSender:
+        """Telegram for users with a linked chat when a bot is configured, else (and when
+        Telegram fails) email when SMTP is configured, else the log."""
+        minutes = max(1, settings.recovery_code_ttl_seconds // 60)
+        fallback: RecoveryCodeSender
+        if mailer := smtp_mailer(settings):
+            fallback = SmtpRecoveryCodeSender(mailer, code_ttl_minutes=minutes)
+        else:
+            # Without SMTP a developer still needs the code to finish recovery locally.
+            fallback = LogRecoveryCodeSender(reveal_codes=settings.env != "production")
+        if telegram := telegram_bot(settings, client):
+            return TelegramRecoveryCodeSender(telegram, fallback, code_ttl_minutes=minutes)
+        return fallback

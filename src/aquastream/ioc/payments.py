@@ -10,12 +10,11 @@ from datetime import timedelta
 
 import httpx
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.payments.open_payments import PaymentsOfBookings
 from aquastream.adapters.payments.probe import PaymentHoldProbe
 from aquastream.adapters.payments.registry import build_providers
-from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.payments import (
     SqlBookingDirectory,
     SqlBookingPayments,
@@ -109,8 +108,8 @@ class PaymentsProvider(Provider):
         return build_providers(settings, client, clock)
 
     @provide
-    def sql_uow(self, engine: AsyncEngine) -> SqlPaymentsUnitOfWork:
-        return SqlPaymentsUnitOfWork(engine)
+    def sql_uow(self, engines: DomainEngines) -> SqlPaymentsUnitOfWork:
+        return SqlPaymentsUnitOfWork(engines.of("payments"))
 
     @provide
     def uow(self, uow: SqlPaymentsUnitOfWork) -> PaymentsUnitOfWork:
@@ -134,17 +133,17 @@ class PaymentsProvider(Provider):
     def open_payments(self, uow: PaymentsUnitOfWork) -> OpenPayments:
         return PaymentsOfBookings(uow)
 
-    # Booking asks from inside its expiry transaction, on booking's connection.
+    # Booking asks from inside its expiry transaction; payments answers on its own connection.
     @provide
     def probe(
         self,
-        uow: SqlBookingUnitOfWork,
+        engines: DomainEngines,
         providers: PaymentProviders,
         policy: PaymentsPolicy,
         settings: Settings,
     ) -> PaymentStatusProbe:
         return PaymentHoldProbe(
-            SqlBookingPayments(uow),
+            SqlBookingPayments(engines.of("payments")),
             providers,
             policy,
             timeout_seconds=settings.payments_probe_timeout_seconds,

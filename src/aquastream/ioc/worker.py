@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 from dishka import AsyncContainer, Provider, Scope, collect, provide
 from redis.asyncio import Redis
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.http.metrics import count_dead_letter
 from aquastream.adapters.redis.spine import StreamIntake, StreamRelay
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.outbox import SqlInbox, SqlJobLeases, SqlOutbox, on_spine_written
 from aquastream.adapters.sql.spine_listener import SpineListener
 from aquastream.adapters.sql.tables import booking as booking_tables
@@ -132,18 +132,19 @@ class WorkerProvider(Provider):
     jobs = collect(PeriodicJob)
 
     @provide
-    def outboxes(self, engine: AsyncEngine) -> Sequence[Outbox]:
-        return [SqlOutbox(engine, outbox, domain) for domain, (outbox, _) in SPINE_TABLES.items()]
+    def outboxes(self, engines: DomainEngines) -> Sequence[Outbox]:
+        return [SqlOutbox(engines.of(domain), outbox, domain) for domain, (outbox, _) in SPINE_TABLES.items()]
 
     @provide
-    def inboxes(self, engine: AsyncEngine) -> Mapping[str, Inbox]:
+    def inboxes(self, engines: DomainEngines) -> Mapping[str, Inbox]:
         return {
-            domain: SqlInbox(engine, deliveries, domain) for domain, (_, deliveries) in SPINE_TABLES.items()
+            domain: SqlInbox(engines.of(domain), deliveries, domain)
+            for domain, (_, deliveries) in SPINE_TABLES.items()
         }
 
     @provide
-    def leases(self, engine: AsyncEngine) -> JobLeases:
-        return SqlJobLeases(engine)
+    def leases(self, engines: DomainEngines) -> JobLeases:
+        return SqlJobLeases(engines.default)
 
     @provide
     def router(self, tables: list[Reactions], container: AsyncContainer) -> EventRouter:
@@ -212,17 +213,22 @@ class WorkerProvider(Provider):
 
     @provide
     async def worker(
-        self, settings: Settings, engine: AsyncEngine, dispatcher: OutboxDispatcher, scheduler: Scheduler
+        self, settings: Settings, engines: DomainEngines, dispatcher: OutboxDispatcher, scheduler: Scheduler
     ) -> AsyncIterator[BackgroundWorker]:
+        """Woken by commits of this process on any domain's engine, and by every database's
+        NOTIFY (one listener per distinct engine: domains may live on other servers)."""
         worker = BackgroundWorker(dispatcher, scheduler, poll_seconds=settings.outbox_poll_seconds)
-        stop_waking = on_spine_written(engine, worker.wake)
-        listener = SpineListener(engine, worker.wake)
-        worker.on_start(listener.start)
+        stops = [on_spine_written(engine, worker.wake) for engine in engines.distinct]
+        listeners = [SpineListener(engine, worker.wake) for engine in engines.distinct]
+        for listener in listeners:
+            worker.on_start(listener.start)
         intakes = [intake for intake in dispatcher.intakes if isinstance(intake, StreamIntake)]
         for intake in intakes:
             worker.on_start(intake.start)
         yield worker
-        stop_waking()
-        await listener.stop()
+        for stop_waking in stops:
+            stop_waking()
+        for listener in listeners:
+            await listener.stop()
         for intake in intakes:
             await intake.stop()

@@ -20,12 +20,14 @@ from aquastream.domain.booking.model import (
     BookingStatus,
     Inventory,
     OpenPayment,
-    ParticipantContact,
     PaymentStatus,
     WaitlistAuditEntry,
     WaitlistEntry,
     WaitlistStatus,
 )
+
+# What the owner of participants (identity) answers with: re-exported for its adapters.
+from aquastream.domain.booking.model import ParticipantContact as ParticipantContact
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.idempotency import KeyedUnitOfWork

@@ -91,7 +91,10 @@ class Inbox(Protocol):
         lapses makes the delivery due again."""
         ...
 
-    async def mark_delivered(self, delivery_id: uuid.UUID, *, now: datetime) -> None: ...
+    async def mark_delivered(self, delivery_ids: Sequence[uuid.UUID], *, now: datetime) -> None:
+        """Record these deliveries as done, in one statement (a dispatcher marks a batch's
+        successes together; one lost before marking is delivered again, at least once)."""
+        ...
 
     async def mark_failed(self, delivery_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:
         """Record a failed attempt; ``retry_at=None`` gives the delivery up (dead letter)."""

@@ -84,6 +84,34 @@ async def test_200_concurrent_bookings_of_a_10_seat_event_take_exactly_10_seats(
     state.assert_consistent()
 
 
+async def test_shrinking_capacity_while_people_book_never_oversells(racing: BookingKit) -> None:
+    """The organizer's resizes (the catalog's capacity change) race 40 bookings: a shrink
+    below the seats taken at that moment is refused, and the event never holds more
+    bookings than its capacity."""
+    event_id = await racing.publish(12)
+    users = [racing.new_user() for _ in range(40)]
+    attempts: list[Awaitable[Any]] = [racing.book(user, event_id) for user in users]
+    for at, capacity in ((3, 5), (12, 8), (25, 6), (33, 10)):
+        attempts.insert(at, racing.resize(event_id, capacity))
+
+    outcomes = await settle(*attempts)
+
+    booked = [o for o in outcomes if isinstance(o, Booking)]
+    resized = [o for o in outcomes if isinstance(o, bool)]
+    state = await racing.seat_state(event_id)
+    report(
+        racing,
+        "4 resizes among 40 bookings of a 12-seat event",
+        successes=len(booked),
+        resizes_done=sum(resized),
+        capacity=state.capacity,
+        available=state.available,
+    )
+    assert len(resized) == 4
+    assert state.seat_holding_bookings == len(booked) <= state.capacity
+    state.assert_consistent()
+
+
 async def test_the_same_user_racing_for_one_event_gets_one_booking(racing: BookingKit) -> None:
     event_id = await racing.publish(10)
     user = racing.new_user()

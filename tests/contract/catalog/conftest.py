@@ -20,7 +20,8 @@ from aquastream.adapters.memory.booking import MemoryBookingUnitOfWork, MemorySe
 from aquastream.adapters.memory.catalog import MemoryCatalogOrganizerAccess, MemoryCatalogUnitOfWork
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryOutbox
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
-from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork, SqlOrganizerAccess
+from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
+from aquastream.adapters.sql.catalog.organizers import CatalogOrganizerAccess
 from aquastream.adapters.sql.outbox import SqlOutbox
 from aquastream.adapters.sql.tables import catalog as catalog_tables
 from aquastream.domain.shared.events import DomainEvent, decode_event
@@ -80,9 +81,9 @@ def _memory_backend() -> CatalogBackend:
 
 def _sql_backend(name: str, engine: AsyncEngine) -> CatalogBackend:
     async def can_manage(principal: Principal, organizer_id: uuid.UUID) -> bool:
-        # Booking asks from inside its own unit of work.
-        async with SqlBookingUnitOfWork(engine) as uow:
-            return await SqlOrganizerAccess(uow).can_manage(principal, organizer_id)
+        # Booking asks from inside its own unit of work; the catalog answers on its own connection.
+        async with SqlBookingUnitOfWork(engine):
+            return await CatalogOrganizerAccess(engine).can_manage(principal, organizer_id)
 
     return CatalogBackend(
         name=name,

@@ -243,4 +243,4 @@ def sql_payments_kit(name: str, engine: AsyncEngine) -> PaymentsKit:
         uow = SqlPaymentsUnitOfWork(engine)
         return Ports(uow, SqlBookingDirectory(uow), SqlProofFiles(uow))
 
-    return PaymentsKit(sql_kit(name, engine), new_ports, SqlBookingPayments)
+    return PaymentsKit(sql_kit(name, engine), new_ports, lambda _: SqlBookingPayments(engine))

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryInbox, MemoryJobLeases, MemoryOutbox
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.shared.dispatch import EventRouter
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
@@ -88,8 +89,9 @@ class MemoryWorkerPorts(Provider):
         return {"trips": MemoryInbox(self._db, "trips")}
 
     @provide
-    def engine(self) -> AsyncEngine:
-        return create_async_engine("sqlite+aiosqlite://")  # the worker's wake-ups register on it
+    def engines(self) -> DomainEngines:
+        # The worker's wake-ups register on every engine.
+        return DomainEngines(create_async_engine("sqlite+aiosqlite://"), {}, "sqlite+aiosqlite://")
 
 
 async def test_subscribers_and_jobs_run_their_use_case_in_a_fresh_scope() -> None:

@@ -45,12 +45,14 @@ class ReadinessCheck(Protocol):
 class DatabaseCheck:
     name = "database"
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, *engines: AsyncEngine) -> None:
+        """Every engine the service talks through (one per distinct database URL)."""
+        self._engines = engines
 
     async def check(self) -> None:
-        async with self._engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        for engine in self._engines:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
 
 
 class RedisCheck:

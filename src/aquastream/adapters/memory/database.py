@@ -241,11 +241,12 @@ class MemoryInbox:
                 )
             return claimed
 
-    async def mark_delivered(self, delivery_id: uuid.UUID, *, now: datetime) -> None:
+    async def mark_delivered(self, delivery_ids: Sequence[uuid.UUID], *, now: datetime) -> None:
         async with self._db.lock:
-            row = self._rows[delivery_id]
-            row.delivered_at = now
-            row.locked_until = None
+            for delivery_id in delivery_ids:
+                row = self._rows[delivery_id]
+                row.delivered_at = now
+                row.locked_until = None
 
     async def mark_failed(self, delivery_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:
         async with self._db.lock:

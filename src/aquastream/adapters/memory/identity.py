@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
-from aquastream.domain.booking.model import ParticipantContact
 from aquastream.domain.identity.errors import EmailAlreadyRegistered
 from aquastream.domain.identity.model import (
     AuditEntry,
@@ -22,6 +21,7 @@ from aquastream.domain.identity.model import (
 )
 from aquastream.domain.identity.revocation import AccountAccess, EndedSession, Revocation
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.ports.booking import ParticipantContact
 from aquastream.ports.identity import (
     AuditLog,
     ProfileRepository,

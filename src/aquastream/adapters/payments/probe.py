@@ -1,5 +1,6 @@
-"""Booking's ``PaymentStatusProbe``, answered from the payments table inside booking's expiry
-transaction (on its connection), and from the provider for a card payment still open here.
+"""Booking's ``PaymentStatusProbe``, answered from the payments table (on payments' own
+connection, while booking's expiry transaction waits), and from the provider for a card
+payment still open here.
 
 - a SUCCEEDED (or refunded-in-part) payment keeps the seat a short grace: its confirmation is
   on its way through the outbox;

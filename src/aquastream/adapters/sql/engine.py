@@ -76,3 +76,34 @@ def _sqlite_engine(url: str, *, echo: bool, lock_timeout_ms: int) -> AsyncEngine
         connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine
+
+
+class DomainEngines:
+    """The engine of each domain's schema: one engine per distinct URL, so domains left on
+    the shared ``database_url`` share its engine (and its pool), and a domain given a URL of
+    its own (a role that sees only its schema, or another server) talks through that one
+    only. ``default`` serves the shared ``infra`` schema (job leases)."""
+
+    def __init__(self, default: AsyncEngine, urls: dict[str, str], default_url: str, **options: Any) -> None:
+        self.default = default
+        by_url: dict[str, AsyncEngine] = {default_url: default}
+        self._own: list[AsyncEngine] = []
+        self._of: dict[str, AsyncEngine] = {}
+        for domain, url in urls.items():
+            if url not in by_url:
+                by_url[url] = create_engine(url, **options)
+                self._own.append(by_url[url])
+            self._of[domain] = by_url[url]
+
+    def of(self, domain: str) -> AsyncEngine:
+        return self._of[domain]
+
+    @property
+    def distinct(self) -> list[AsyncEngine]:
+        """Every engine once, the default first."""
+        return [self.default, *self._own]
+
+    async def dispose(self) -> None:
+        """Close the engines this made (the default one is its provider's to close)."""
+        for engine in self._own:
+            await engine.dispose()

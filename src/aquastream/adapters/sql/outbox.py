@@ -181,11 +181,13 @@ class SqlInbox:
         ]
         return sorted(deliveries, key=lambda delivery: (delivery.created_at, delivery.id))
 
-    async def mark_delivered(self, delivery_id: uuid.UUID, *, now: datetime) -> None:
+    async def mark_delivered(self, delivery_ids: Sequence[uuid.UUID], *, now: datetime) -> None:
+        if not delivery_ids:
+            return
         t = self._table
         async with self._engine.begin() as connection:
             await connection.execute(
-                update(t).where(t.c.id == delivery_id).values(delivered_at=now, locked_until=None)
+                update(t).where(t.c.id.in_(list(delivery_ids))).values(delivered_at=now, locked_until=None)
             )
 
     async def mark_failed(self, delivery_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:

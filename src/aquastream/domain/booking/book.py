@@ -66,12 +66,15 @@ class BookSeat:
     async def __call__(
         self, principal: Principal, event_id: uuid.UUID, request: KeyedRequest[Booking] | None = None
     ) -> Booking:
+        # Identity answers on a connection of its own: asked before booking's transaction
+        # begins, so a request never holds one connection while it waits for another.
+        contactable = await self._participants.is_contactable(principal.user_id)
         async with self._uow:
             now = self._clock.now()
             booking_id = new_id()
             # First: a repeat of a request that booked already is answered as it was.
             await claim_key(self._uow, request, booking_id, now=now)
-            if not await self._participants.is_contactable(principal.user_id):
+            if not contactable:
                 raise ProfileIncomplete()
             inventory = await load_event(self._uow, event_id)
             if not inventory.is_open_at(now):

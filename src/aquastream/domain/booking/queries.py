@@ -89,7 +89,8 @@ class ExportParticipants:
             bookings = await self._uow.bookings.all_for_event(
                 event_id, statuses=statuses or SEAT_HOLDING_STATUSES
             )
-            contacts = await self._participants.contacts({b.user_id for b in bookings})
+        # Asked once booking's transaction is over: identity answers on a connection of its own.
+        contacts = await self._participants.contacts({b.user_id for b in bookings})
         return [_row(b, contacts.get(b.user_id) or ParticipantContact(b.user_id)) for b in bookings]
 
 

@@ -51,9 +51,10 @@ class JoinWaitlist:
 
     async def __call__(self, principal: Principal, event_id: uuid.UUID) -> WaitlistPlace:
         user_id = principal.user_id
+        # Asked before booking's transaction begins: identity answers on its own connection.
+        if not await self._participants.is_contactable(user_id):
+            raise ProfileIncomplete()
         async with self._uow:
-            if not await self._participants.is_contactable(user_id):
-                raise ProfileIncomplete()
             now = self._clock.now()
             inventory = await load_event(self._uow, event_id)
             if not inventory.is_open_at(now):

@@ -171,19 +171,22 @@ class InboxDispatcher:
         """One batch; how many deliveries were claimed."""
         deliveries = await self._inbox.claim(now=self._clock.now(), limit=self._batch_size, lease=self._lease)
         if self._concurrency == 1:
-            for delivery in deliveries:
-                await self._handle(delivery)
+            done = [delivery.id for delivery in deliveries if await self._handle(delivery)]
         else:
             slots = asyncio.Semaphore(self._concurrency)
 
-            async def handle(delivery: Delivery) -> None:
+            async def handle(delivery: Delivery) -> bool:
                 async with slots:
-                    await self._handle(delivery)
+                    return await self._handle(delivery)
 
-            await asyncio.gather(*(handle(delivery) for delivery in deliveries))
+            handled = await asyncio.gather(*(handle(delivery) for delivery in deliveries))
+            done = [delivery.id for delivery, ok in zip(deliveries, handled, strict=True) if ok]
+        # The batch's successes in one statement, not one transaction each.
+        await self._inbox.mark_delivered(done, now=self._clock.now())
         return len(deliveries)
 
-    async def _handle(self, delivery: Delivery) -> None:
+    async def _handle(self, delivery: Delivery) -> bool:
+        """Whether the subscriber took the delivery (a failure is recorded here)."""
         try:
             handler = self._router.handler(delivery.subscriber, delivery.event_name)
             if handler is None:
@@ -191,8 +194,8 @@ class InboxDispatcher:
             await handler(decode_event(delivery.event_name, delivery.payload))
         except Exception as exc:
             await self._failed(delivery, exc)
-        else:
-            await self._inbox.mark_delivered(delivery.id, now=self._clock.now())
+            return False
+        return True
 
     async def _failed(self, delivery: Delivery, exc: Exception) -> None:
         given_up = delivery.attempts >= self._max_attempts

@@ -1,4 +1,5 @@
-"""Organizers, their team and FAQ in SQL, and booking's question of who manages an organizer."""
+"""Organizers, their team and FAQ in SQL, and the question of who manages an organizer that
+the catalog answers for other domains."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.errors import violated_unique
 from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.catalog import ORGANIZERS_SLUG_UNIQUE, faq_items, organizers, team_members
 from aquastream.adapters.sql.uow import SqlRepository, SqlUnitOfWork
 from aquastream.domain.catalog.access import can_manage
@@ -35,7 +38,7 @@ from aquastream.domain.catalog.model import (
     text_terms,
 )
 from aquastream.domain.shared.paging import Page, PageRequest
-from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.principal import Principal, Role
 
 Item = TypeVar("Item", TeamMember, FaqItem)
 
@@ -246,3 +249,25 @@ class SqlOrganizerAccess(SqlRepository):
         query = select(organizers).where(organizers.c.id == organizer_id)
         row = (await self._connection.execute(query)).mappings().first()
         return row is not None and can_manage(principal, _organizer_from_row(row))
+
+
+# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
+QUERY_TIMEOUT_SECONDS = 5.0
+
+
+class CatalogOrganizerAccess:
+    """Booking's ``OrganizerAccess``, served by the catalog on a connection of its own engine
+    (never the asking domain's transaction), so only the catalog's table is read and the
+    catalog may live in a schema, or a database, the asking domain cannot see. It reads
+    outside any transaction: on SQLite (WAL) such a reader does not wait for booking's writer."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+
+    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
+        # Only an ORGANIZER's answer depends on the table (``can_manage``): the others cost no
+        # connection, which the asker, holding its own, would otherwise wait for.
+        if principal.is_admin or principal.role is not Role.ORGANIZER:
+            return principal.is_admin
+        (rows,) = await self._reads.all([select(organizers).where(organizers.c.id == organizer_id)], {})
+        return bool(rows) and can_manage(principal, _organizer_from_row(rows[0]._mapping))

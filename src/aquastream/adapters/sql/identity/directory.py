@@ -1,6 +1,10 @@
 """Booking's ``ParticipantDirectory``, answered from the identity tables.
 
-It reads on the connection of the booking unit of work it is given: booking asks from
+``IdentityParticipantDirectory`` is the one booking is given: identity serves it on a
+connection of its own engine, outside booking's transaction, so booking runs no SQL on
+identity's tables and identity may sit where booking's role cannot see. It reads outside
+any transaction (on SQLite, WAL: it never waits for booking's writer).
+``SqlParticipantDirectory`` reads on the connection of the booking unit of work it is given: booking asks from
 inside its transaction, which saves a connection of its own per question (and, on SQLite,
 a second connection would wait for that transaction's write lock). A blocked or deleted
 account is not contactable (it cannot book), though its contacts still show in an
@@ -11,49 +15,77 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.identity import profiles, users
 from aquastream.adapters.sql.uow import SqlRepository
-from aquastream.domain.booking.model import ParticipantContact
+from aquastream.ports.booking import ParticipantContact
+
+# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
+QUERY_TIMEOUT_SECONDS = 5.0
+
+
+def _contactable_query(user_id: uuid.UUID) -> Select[Any]:
+    return (
+        select(profiles.c.phone, profiles.c.telegram)
+        .join(users, users.c.id == profiles.c.user_id)
+        .where(profiles.c.user_id == user_id, users.c.is_active, users.c.deleted_at.is_(None))
+    )
+
+
+def _contacts_query(user_ids: Collection[uuid.UUID]) -> Select[Any]:
+    return (
+        select(
+            users.c.id,
+            users.c.email,
+            users.c.deleted_at,
+            profiles.c.first_name,
+            profiles.c.last_name,
+            profiles.c.phone,
+            profiles.c.telegram,
+        )
+        .join(profiles, profiles.c.user_id == users.c.id, isouter=True)
+        .where(users.c.id.in_(list(user_ids)))
+    )
+
+
+def _contact(row: Any) -> ParticipantContact:
+    return ParticipantContact(
+        user_id=row.id,
+        email=None if row.deleted_at is not None else row.email,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        phone=row.phone,
+        telegram=row.telegram,
+    )
 
 
 class SqlParticipantDirectory(SqlRepository):
     async def is_contactable(self, user_id: uuid.UUID) -> bool:
-        query = (
-            select(profiles.c.phone, profiles.c.telegram)
-            .join(users, users.c.id == profiles.c.user_id)
-            .where(profiles.c.user_id == user_id, users.c.is_active, users.c.deleted_at.is_(None))
-        )
-        row = (await self._connection.execute(query)).first()
+        row = (await self._connection.execute(_contactable_query(user_id))).first()
         return row is not None and bool(row.phone or row.telegram)
 
     async def contacts(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, ParticipantContact]:
         if not user_ids:
             return {}
-        query = (
-            select(
-                users.c.id,
-                users.c.email,
-                users.c.deleted_at,
-                profiles.c.first_name,
-                profiles.c.last_name,
-                profiles.c.phone,
-                profiles.c.telegram,
-            )
-            .join(profiles, profiles.c.user_id == users.c.id, isouter=True)
-            .where(users.c.id.in_(list(user_ids)))
-        )
-        rows = (await self._connection.execute(query)).all()
-        return {
-            row.id: ParticipantContact(
-                user_id=row.id,
-                email=None if row.deleted_at is not None else row.email,
-                first_name=row.first_name,
-                last_name=row.last_name,
-                phone=row.phone,
-                telegram=row.telegram,
-            )
-            for row in rows
-        }
+        rows = (await self._connection.execute(_contacts_query(user_ids))).all()
+        return {row.id: _contact(row) for row in rows}
+
+
+class IdentityParticipantDirectory:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+
+    async def is_contactable(self, user_id: uuid.UUID) -> bool:
+        (rows,) = await self._reads.all([_contactable_query(user_id)], {})
+        return bool(rows) and bool(rows[0].phone or rows[0].telegram)
+
+    async def contacts(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, ParticipantContact]:
+        if not user_ids:
+            return {}
+        (rows,) = await self._reads.all([_contacts_query(user_ids)], {})
+        return {row.id: _contact(row) for row in rows}

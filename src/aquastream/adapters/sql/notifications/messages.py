@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import RowMapping, and_, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.notifications import (
     PENDING_MESSAGE,
     messages,
@@ -54,8 +54,7 @@ def message_from_row(row: RowMapping) -> Message:
 
 class _Upserts(SqlRepository):
     def _insert(self, table: Any) -> Any:
-        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table)
+        return dialect_insert(self._connection, table)
 
 
 class SqlMessageRepository(_Upserts):

@@ -2,7 +2,7 @@
 given (payments asks from inside its own transaction; on SQLite a second connection would
 wait for that transaction's write lock): bookings and events (booking), who manages an
 organizer (catalog), uploaded receipts (media). And booking's question to payments, read
-from the payments table inside booking's expiry transaction."""
+from the payments table on payments' own connection."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import uuid
 from collections.abc import Collection
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.sql.payments.repositories import payment_from_row
+from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.booking import bookings, inventories
 from aquastream.adapters.sql.tables.catalog import organizers
 from aquastream.adapters.sql.tables.media import files
@@ -20,6 +22,9 @@ from aquastream.adapters.sql.tables.payments import payments
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.payments.model import PayableBooking, Payment, ProofFile
 from aquastream.domain.shared.principal import Principal, Role
+
+# Past it booking's question is ``DependencyUnavailable``; the expiry job tries again later.
+BOOKING_QUERY_TIMEOUT_SECONDS = 5.0
 
 
 class SqlBookingDirectory(SqlRepository):
@@ -87,9 +92,14 @@ class SqlProofFiles(SqlRepository):
         )
 
 
-class SqlBookingPayments(SqlRepository):
-    """The payments of a booking, read inside booking's transaction (its expiry job)."""
+class SqlBookingPayments:
+    """The payments of a booking, for booking's expiry job: payments serves it on a connection
+    of its own engine, outside booking's transaction, so booking runs no SQL on this table."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine, timeout_seconds=BOOKING_QUERY_TIMEOUT_SECONDS)
 
     async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
         query = select(payments).where(payments.c.booking_id == booking_id).order_by(payments.c.created_at)
-        return [payment_from_row(row) for row in (await self._connection.execute(query)).mappings()]
+        (rows,) = await self._reads.all([query], {})
+        return [payment_from_row(row._mapping) for row in rows]
