@@ -139,10 +139,11 @@ def test_one_api_and_two_workers_with_disjoint_domains_carry_the_whole_journey(
         headers=root_auth,
     )
     assert crew.status_code == 201, crew.text
-    seated = httpx.post(
-        f"{api}/crews/{crew.json()['id']}/assignments", json={"userId": pavel_id}, headers=root_auth
+    seats = f"{api}/crews/{crew.json()['id']}/assignments"
+    _eventually(  # refused (422) until crews has filed the confirmation
+        lambda: httpx.post(seats, json={"userId": pavel_id}, headers=root_auth).status_code == 201,
+        "the participant's place, once crews knows the booking (booking → crews, in worker B)",
     )
-    assert seated.status_code == 201, seated.text
     _eventually(
         lambda: "crew:assigned" in _told(dsn, pavel_id),
         "the crew place's message (crews → notifications, in worker B)",

@@ -12,16 +12,23 @@ from aquastream.adapters.sql.crews import (
     SqlParticipantNames,
 )
 from aquastream.adapters.sql.engine import DomainEngines
-from aquastream.domain.booking.events import BookingCancelled, BookingMarkedNoShow
+from aquastream.domain.booking.events import (
+    BookingCancelled,
+    BookingCompleted,
+    BookingConfirmed,
+    BookingMarkedNoShow,
+)
 from aquastream.domain.crews.access import Gate
 from aquastream.domain.crews.assign import (
     AssignParticipant,
+    FileBookingStanding,
     ReleaseEndedBooking,
     TransferParticipant,
     UnassignParticipant,
 )
 from aquastream.domain.crews.auto import AutoAssign
 from aquastream.domain.crews.crews import CreateCrew, DeleteCrew, UpdateCrew
+from aquastream.domain.crews.model import Standing
 from aquastream.domain.crews.policy import CrewPolicy
 from aquastream.domain.crews.preferences import SetPreferences
 from aquastream.domain.crews.privacy import ExportMyCrewData, ForgetCrewsUser
@@ -32,12 +39,23 @@ from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork, ParticipantNames
 from aquastream.settings import Settings
 
-# A booking that stops being CONFIRMED frees its owner's places in the event's crews.
+# Crews files who takes part from booking's facts; a booking that stops being CONFIRMED frees
+# its owner's places in the event's crews.
 REACTIONS = Reactions(
     "crews",
     on(UserDeleted, ForgetCrewsUser).call(lambda forget, e: forget(e.user_id)),
-    on(BookingCancelled, ReleaseEndedBooking).call(lambda release, e: release(e.event_id, e.user_id)),
-    on(BookingMarkedNoShow, ReleaseEndedBooking).call(lambda release, e: release(e.event_id, e.user_id)),
+    on(BookingConfirmed, FileBookingStanding).call(
+        lambda file, e: file(e.booking_id, e.event_id, e.user_id, Standing.CONFIRMED)
+    ),
+    on(BookingCompleted, FileBookingStanding).call(
+        lambda file, e: file(e.booking_id, e.event_id, e.user_id, Standing.COMPLETED)
+    ),
+    on(BookingCancelled, ReleaseEndedBooking).call(
+        lambda release, e: release(e.booking_id, e.event_id, e.user_id)
+    ),
+    on(BookingMarkedNoShow, ReleaseEndedBooking).call(
+        lambda release, e: release(e.booking_id, e.event_id, e.user_id)
+    ),
 )
 
 
@@ -60,7 +78,8 @@ class CrewsProvider(Provider):
     def uow(self, uow: SqlCrewsUnitOfWork) -> CrewsUnitOfWork:
         return uow
 
-    # The catalog, booking and identity are asked inside crews' transaction, on its connection.
+    # The catalog and identity are asked inside crews' transaction, on its connection, where crews
+    # also keeps its read model of booking's facts.
     @provide
     def events(self, uow: SqlCrewsUnitOfWork) -> CrewEvents:
         return SqlCrewEvents(uow)
@@ -90,6 +109,7 @@ class CrewsProvider(Provider):
         SetPreferences,
         AutoAssign,
         ReleaseEndedBooking,
+        FileBookingStanding,
     )
 
     @provide(provides=PersonalDataSection)

@@ -4,8 +4,8 @@ Every change of a crew's ``size`` is one guarded statement in the adapters
 (``UPDATE … SET size = size + 1 WHERE size < capacity``), so concurrent assignments never
 overfill a crew. One ACTIVE assignment per participant, crew type and event, and one per
 seat number in a crew, are unique indexes: the second of two racing inserts is refused.
-Locks are taken in one order in every transaction: the participant's booking (shared),
-assignment rows, then crew rows in id order.
+Locks are taken in one order in every transaction: the participant's bookings as crews keeps
+them (shared), assignment rows, then crew rows in id order.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from aquastream.domain.crews.model import (
     CrewType,
     Participation,
     Preferences,
+    Standing,
 )
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.uow import UnitOfWork
@@ -148,14 +149,22 @@ class CrewEvents(Protocol):
 
 
 class ConfirmedParticipants(Protocol):
-    """What crews asks the booking domain about who takes part in an event."""
+    """Who takes part in an event: crews' own read model of the bookings, filed from booking's
+    facts on the crews unit of work's connection."""
+
+    async def record(
+        self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID, standing: Standing
+    ) -> None:
+        """File where the booking stands now; a standing of lower rank than the one filed is
+        ignored (facts come at least once, and not always in order)."""
+        ...
 
     async def participation(
         self, event_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False
     ) -> Participation:
-        """CONFIRMED, COMPLETED or NONE. With ``lock`` a confirmed booking stays confirmed
-        until this transaction ends (``FOR SHARE``): a cancellation then waits for the
-        assignment to commit, and its event removes it afterwards."""
+        """CONFIRMED, COMPLETED or NONE. With ``lock`` the filed bookings stay as they are
+        until this transaction ends (``FOR SHARE``): filing a cancellation then waits for the
+        assignment to commit, and removes it afterwards."""
         ...
 
     async def confirmed(

@@ -1,5 +1,5 @@
 """Crews API fixtures: the booking tests' app, cast and participants, and a free trip that
-``pavel``, ``rita`` and ``sasha`` have booked (free, so CONFIRMED at once)."""
+``pavel``, ``rita`` and ``sasha`` have booked (free, so CONFIRMED at once; crews has heard it)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from tests.api.booking.conftest import People, api, cast, clock, people
 from tests.api.booking.kit import booked
 from tests.api.catalog.kit import Cast, published_event
+from tests.api.crews.kit import drain_outbox
 from tests.api.identity.conftest import Client
 
 # The catalog's and booking's fixtures are shared, not copied.
@@ -27,4 +28,5 @@ class Trip:
 async def trip(api: Client, cast: Cast, people: People) -> Trip:
     event = await published_event(api, cast.anna, "river-rats", price="0", capacity=10)
     bookings = {a.email: await booked(api, a, event["id"]) for a in (people.pavel, people.rita, people.sasha)}
+    await drain_outbox(api)  # crews hears of the confirmed bookings
     return Trip(event["id"], bookings)

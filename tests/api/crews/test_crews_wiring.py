@@ -9,19 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.sql.tables.crews import outbox
-from aquastream.domain.shared.dispatch import OutboxDispatcher
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked, fresh
 from tests.api.catalog.kit import API, Cast, at, published_event
 from tests.api.crews.conftest import Trip
-from tests.api.crews.kit import assigned, crew_view, new_crew
+from tests.api.crews.kit import assigned, crew_view, drain_outbox, new_crew
 from tests.api.identity.conftest import Client
-
-
-async def _drain_outbox(api: Client) -> None:
-    """What the background worker does between two polls."""
-    dispatcher = await api.app.state.dishka_container.get(OutboxDispatcher)
-    await dispatcher.drain()
 
 
 async def _outbox_payloads(api: Client, name: str) -> list[str]:
@@ -43,7 +36,7 @@ async def test_a_cancelled_booking_frees_its_places(
     booking = trip.bookings[people.pavel.email]
     cancelled = await api.post(f"{API}/bookings/{booking['id']}/cancel", headers=people.pavel.auth)
     assert cancelled.status_code == 200, cancelled.text
-    await _drain_outbox(api)
+    await drain_outbox(api)
 
     assert [m["userId"] for m in (await crew_view(api, cast.anna, boat["id"]))["members"]] == [people.rita.id]
     assert (await crew_view(api, cast.anna, tent["id"]))["size"] == 0
@@ -55,6 +48,7 @@ async def test_a_cancelled_booking_frees_its_places(
 async def test_a_no_show_frees_the_place(api: Client, cast: Cast, people: People, clock: FrozenClock) -> None:
     event = await published_event(api, cast.anna, "river-rats", price="0", dateStart=at(1), dateEnd=at(2))
     booking = await booked(api, people.pavel, event["id"])
+    await drain_outbox(api)
     boat = await new_crew(api, cast.anna, event["id"])
     await assigned(api, cast.anna, boat["id"], people.pavel.id)
 
@@ -62,7 +56,7 @@ async def test_a_no_show_frees_the_place(api: Client, cast: Cast, people: People
     (anna,) = await fresh(api, cast.anna)
     marked = await api.post(f"{API}/bookings/{booking['id']}/no-show", headers=anna.auth)
     assert marked.status_code == 200, marked.text
-    await _drain_outbox(api)
+    await drain_outbox(api)
 
     assert (await crew_view(api, anna, boat["id"]))["members"] == []
 
@@ -78,8 +72,8 @@ async def test_a_cancelled_event_empties_its_crews(
         f"{API}/events/{trip.event_id}/cancel", json={"reason": "flood"}, headers=cast.anna.auth
     )
     assert cancelled.status_code == 200, cancelled.text
-    await _drain_outbox(api)  # the event's cancellation cancels the bookings …
-    await _drain_outbox(api)  # … whose cancellations free the places
+    await drain_outbox(api)  # the event's cancellation cancels the bookings …
+    await drain_outbox(api)  # … whose cancellations free the places
 
     assert (await crew_view(api, cast.anna, boat["id"]))["size"] == 0
 

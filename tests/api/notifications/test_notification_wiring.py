@@ -149,6 +149,7 @@ async def test_a_participant_placed_in_a_crew_hears_of_it_once(
 ) -> None:
     event = await published_event(api, cast.anna, "river-rats", price="0")
     await booked(api, people.pavel, event["id"])
+    await deliver_events(api)  # crews files the confirmed booking
     crew = await api.post(
         f"{API}/events/{event['id']}/crews",
         json={"type": "CREW", "name": "Raft 2", "capacity": 6},

@@ -13,7 +13,7 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked, join_queue
 from tests.api.catalog.kit import API, Cast, published_event
-from tests.api.crews.kit import assigned, new_crew
+from tests.api.crews.kit import assigned, drain_outbox, new_crew
 from tests.api.identity.conftest import Account, Client, assert_problem
 from tests.api.media.kit import uploaded
 from tests.api.notifications.kit import deliver_events
@@ -58,6 +58,7 @@ async def footprint(api: Client, cast: Cast, people: People) -> Footprint:
     await ok(await api.post(f"{API}/events/{trip['id']}/favorite", headers=pavel.auth))
     await ok(await api.post(f"{API}/events/{trip['id']}/favorite", headers=rita.auth))
     await ok(await api.get(f"{API}/users/me/calendar-feed", headers=pavel.auth))
+    await drain_outbox(api)  # crews files the confirmed bookings
     crew = await new_crew(api, cast.anna, trip["id"], name="Raft Alpha")
     await assigned(api, cast.anna, crew["id"], pavel.id, seatNumber=1)
     await ok(

@@ -1,8 +1,8 @@
 """The crews adapters on one backend (memory, SQLite or PostgreSQL), with every use case built the
 way the application builds it: a new unit of work per call, the other domains' ports on it.
 
-On SQL backends the other domains' rows (an organizer, events, bookings) are written straight
-into their tables, which is what the crews adapters read.
+On SQL backends the other domains' rows (an organizer, events, profiles) are written straight
+into their tables, which is what the crews adapters read; bookings are facts that crews files.
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.clock import FrozenClock
@@ -33,7 +32,6 @@ from aquastream.adapters.sql.crews import (
     SqlParticipantNames,
 )
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
-from aquastream.adapters.sql.tables.booking import bookings
 from aquastream.adapters.sql.tables.catalog import events, organizers
 from aquastream.adapters.sql.tables.crews import assignments, crews
 from aquastream.domain.crews.access import Gate
@@ -51,7 +49,7 @@ from aquastream.domain.crews.model import (
     CrewDetails,
     CrewEvent,
     CrewType,
-    Participation,
+    Standing,
     Transfer,
 )
 from aquastream.domain.crews.policy import CrewPolicy
@@ -63,6 +61,13 @@ from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitO
 from tests.contract.factories import a_user
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+
+STANDINGS = {
+    "CONFIRMED": Standing.CONFIRMED,
+    "COMPLETED": Standing.COMPLETED,
+    "CANCELLED": Standing.ENDED,
+    "NO_SHOW": Standing.ENDED,
+}
 
 Ports = tuple[CrewsUnitOfWork, CrewEvents, ConfirmedParticipants, ParticipantNames]
 
@@ -80,6 +85,7 @@ class CrewsKit:
         self.organizer_id = new_id()
         self.memory_events.owners[self.organizer_id] = {self.organizer.user_id}
         self._organizer_stored = False
+        self.bookings: dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID] = {}
 
     @property
     def one_writer_at_a_time(self) -> bool:
@@ -104,7 +110,7 @@ class CrewsKit:
         uow, crew_events, participants, names = self.ports()
         return build(uow, Gate(crew_events, participants, names), participants)
 
-    # --- what the catalog and booking domains hold -------------------------------------
+    # --- what the catalog holds, and booking's facts as crews files them ---------------------
 
     async def _execute(self, *statements: Any) -> None:
         assert self.engine is not None
@@ -160,29 +166,17 @@ class CrewsKit:
     async def set_booking(
         self, event_id: uuid.UUID, user_id: uuid.UUID, status: str, *, new: bool = False
     ) -> None:
-        if self.engine is None:
-            participation = {"CONFIRMED": Participation.CONFIRMED, "COMPLETED": Participation.COMPLETED}
-            self.memory_participants.set(event_id, user_id, participation.get(status, Participation.NONE))
+        """Booking's fact that the user's booking is now in ``status``, filed by crews the way
+        its reactions file it (PENDING and EXPIRED bookings are facts crews does not hear)."""
+        if new or (event_id, user_id) not in self.bookings:
+            self.bookings[(event_id, user_id)] = new_id()
+        standing = STANDINGS.get(status)
+        if standing is None:
             return
-        if new:
-            await self._execute(
-                insert(bookings).values(
-                    id=new_id(),
-                    event_id=event_id,
-                    user_id=user_id,
-                    status=status,
-                    payment_status="NOT_REQUIRED",
-                    amount=Decimal("0.00"),
-                    currency="RUB",
-                    created_at=NOW,
-                    updated_at=NOW,
-                )
-            )
-        else:
-            b = bookings.c
-            await self._execute(
-                update(bookings).where(b.event_id == event_id, b.user_id == user_id).values(status=status)
-            )
+        uow, _, participants, _ = self.ports()
+        async with uow:
+            await participants.record(self.bookings[(event_id, user_id)], event_id, user_id, standing)
+            await uow.commit()
 
     async def named(self, first_name: str | None, last_name: str | None = None) -> uuid.UUID:
         """A user whose profile gives this name (identity's tables on SQL)."""
@@ -228,11 +222,14 @@ class CrewsKit:
         )
         return await transfer(self.organizer, assignment_id, crew_id)
 
-    async def release(self, event_id: uuid.UUID, user_id: uuid.UUID) -> int:
+    async def release(
+        self, event_id: uuid.UUID, user_id: uuid.UUID, *, booking_id: uuid.UUID | None = None
+    ) -> int:
+        """Booking's fact that the user's booking (or ``booking_id``) ended, delivered to crews."""
         release: ReleaseEndedBooking = self._use_case(
             lambda uow, _, people: ReleaseEndedBooking(uow, self.clock, people)
         )
-        return await release(event_id, user_id)
+        return await release(booking_id or self.bookings[(event_id, user_id)], event_id, user_id)
 
     async def prefer(
         self, user: Principal, event_id: uuid.UUID, prefer: list[uuid.UUID], avoid: list[uuid.UUID]

@@ -1,4 +1,4 @@
-"""What crews asks the catalog and booking domains, answered alike by every backend."""
+"""What crews asks the catalog, and what it keeps of booking's facts, answered alike by every backend."""
 
 from __future__ import annotations
 
@@ -50,6 +50,31 @@ async def test_participation_follows_the_booking_status(kit: CrewsKit) -> None:
         assert await participants.participation(event_id, pending.user_id) is Participation.NONE
         assert await participants.participation(event_id, cancelled.user_id) is Participation.NONE
         assert await participants.participation(new_id(), confirmed.user_id) is Participation.NONE
+
+
+async def test_a_late_or_repeated_fact_never_moves_a_booking_back(kit: CrewsKit) -> None:
+    event_id = await kit.new_event()
+    cancelled, completed = await kit.booking(event_id), await kit.booking(event_id)
+    await kit.set_booking(event_id, cancelled.user_id, "CANCELLED")
+    await kit.set_booking(event_id, completed.user_id, "COMPLETED")
+    for user in (cancelled, completed):  # the confirmations again, delivered late
+        await kit.set_booking(event_id, user.user_id, "CONFIRMED")
+    uow, _, participants, _ = kit.ports()
+    async with uow:
+        assert await participants.participation(event_id, cancelled.user_id) is Participation.NONE
+        assert await participants.participation(event_id, completed.user_id) is Participation.COMPLETED
+        assert list(await participants.confirmed(event_id)) == []
+
+
+async def test_a_new_booking_confirms_someone_whose_old_one_ended(kit: CrewsKit) -> None:
+    event_id = await kit.new_event()
+    user = await kit.booking(event_id)
+    await kit.set_booking(event_id, user.user_id, "CANCELLED")
+    await kit.set_booking(event_id, user.user_id, "CONFIRMED", new=True)
+    uow, _, participants, _ = kit.ports()
+    async with uow:
+        assert await participants.participation(event_id, user.user_id) is Participation.CONFIRMED
+        assert list(await participants.confirmed(event_id)) == [user.user_id]
 
 
 async def test_confirmed_participants_are_listed_by_id(kit: CrewsKit) -> None:

@@ -18,6 +18,7 @@ from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.domain.crews.access import Gate
 from aquastream.domain.crews.assign import (
     AssignParticipant,
+    FileBookingStanding,
     ReleaseEndedBooking,
     TransferParticipant,
     UnassignParticipant,
@@ -63,6 +64,7 @@ class CrewsWorld:
         self.unassign = UnassignParticipant(uow(), clock, gate)
         self.transfer = TransferParticipant(uow(), clock, gate)
         self.release = ReleaseEndedBooking(uow(), clock, people)
+        self.file = FileBookingStanding(uow(), people)
         self.set_preferences = SetPreferences(uow(), clock, gate, policy or CrewPolicy())
         self.auto_assign = AutoAssign(uow(), clock, gate)
 

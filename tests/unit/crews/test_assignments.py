@@ -19,8 +19,9 @@ from aquastream.domain.crews.errors import (
     TransferTypeMismatch,
 )
 from aquastream.domain.crews.events import CrewAssigned, CrewAssignmentEnded
-from aquastream.domain.crews.model import AssignmentStatus, CrewType, Participation
+from aquastream.domain.crews.model import AssignmentStatus, CrewType, Participation, Standing
 from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.principal import Principal, Role
 from tests.unit.crews.crews_world import CrewsWorld
 
 
@@ -218,10 +219,11 @@ async def test_an_ended_booking_frees_every_place_of_its_owner_once(world: Crews
     tent = await world.crew(event_id, "T", CrewType.TENT)
     user, other = world.participant(event_id), world.participant(event_id)
     places = [await world.seat(boat, user), await world.seat(tent, user), await world.seat(boat, other)]
-    world.participants.set(event_id, user.user_id, Participation.NONE)
+    booking_id = world.participants.booking_of(event_id, user.user_id)
 
-    assert await world.release(event_id, user.user_id) == 2
-    assert await world.release(event_id, user.user_id) == 0  # delivered again: nothing more
+    assert await world.release(booking_id, event_id, user.user_id) == 2
+    assert await world.release(booking_id, event_id, user.user_id) == 0  # delivered again: nothing more
+    assert await world.participants.participation(event_id, user.user_id) is Participation.NONE
 
     statuses = [world.stored_assignment(a.id).status for a in places]
     assert statuses == [AssignmentStatus.REMOVED, AssignmentStatus.REMOVED, AssignmentStatus.ACTIVE]
@@ -236,5 +238,41 @@ async def test_a_late_delivery_spares_someone_who_is_confirmed_again(world: Crew
     user = world.participant(event_id)
     assignment = await world.seat(boat, user)  # booked anew and confirmed since the old booking ended
 
-    assert await world.release(event_id, user.user_id) == 0
+    assert await world.release(new_id(), event_id, user.user_id) == 0
     assert world.stored_assignment(assignment.id).is_active
+
+
+async def test_a_confirmed_booking_filed_from_its_fact_may_be_assigned(world: CrewsWorld) -> None:
+    event_id = world.new_event()
+    boat = await world.crew(event_id)
+    user, booking_id = Principal(new_id(), Role.USER), new_id()
+    with pytest.raises(ParticipantNotConfirmed):
+        await world.assign(world.organizer, boat.id, user.user_id)
+
+    await world.file(booking_id, event_id, user.user_id, Standing.CONFIRMED)
+    await world.file(booking_id, event_id, user.user_id, Standing.CONFIRMED)  # delivered again
+
+    assert (await world.assign(world.organizer, boat.id, user.user_id)).is_active
+
+
+async def test_a_late_confirmation_never_undoes_a_cancellation(world: CrewsWorld) -> None:
+    event_id = world.new_event()
+    user_id, booking_id = new_id(), new_id()
+    await world.file(booking_id, event_id, user_id, Standing.CONFIRMED)
+    await world.release(booking_id, event_id, user_id)
+
+    await world.file(booking_id, event_id, user_id, Standing.CONFIRMED)  # an old fact, redelivered
+
+    assert await world.participants.participation(event_id, user_id) is Participation.NONE
+    assert await world.participants.confirmed(event_id) == []
+
+
+async def test_a_completed_booking_still_sees_the_crews_but_is_not_assigned(world: CrewsWorld) -> None:
+    event_id = world.new_event()
+    user_id, booking_id = new_id(), new_id()
+    await world.file(booking_id, event_id, user_id, Standing.CONFIRMED)
+    await world.file(booking_id, event_id, user_id, Standing.COMPLETED)
+    await world.file(booking_id, event_id, user_id, Standing.CONFIRMED)
+
+    assert await world.participants.participation(event_id, user_id) is Participation.COMPLETED
+    assert await world.participants.confirmed(event_id) == []

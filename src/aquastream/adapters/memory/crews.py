@@ -24,6 +24,7 @@ from aquastream.domain.crews.model import (
     CrewType,
     Participation,
     Preferences,
+    Standing,
 )
 from aquastream.domain.shared.principal import Principal
 
@@ -225,26 +226,66 @@ class MemoryCrewEvents:
 
 
 class MemoryConfirmedParticipants:
-    """Who takes part in which event, set by hand (``status[event_id][user_id]``)."""
+    """Crews' read model of bookings (``bookings[booking_id] = (event_id, user_id, standing)``),
+    filed by ``record`` or set by hand per user with ``set``."""
 
     def __init__(self) -> None:
-        self.status: dict[uuid.UUID, dict[uuid.UUID, Participation]] = {}
+        self.bookings: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID, Standing]] = {}
 
     def set(self, event_id: uuid.UUID, user_id: uuid.UUID, participation: Participation) -> None:
-        self.status.setdefault(event_id, {})[user_id] = participation
+        """The user's one booking for the event stands so (NONE: the user has none)."""
+        for booking_id in self._bookings_of(event_id, user_id):
+            del self.bookings[booking_id]
+        if participation is not Participation.NONE:
+            self.bookings[self.booking_of(event_id, user_id)] = (
+                event_id,
+                user_id,
+                Standing(participation.value),
+            )
+
+    @staticmethod
+    def booking_of(event_id: uuid.UUID, user_id: uuid.UUID) -> uuid.UUID:
+        """The id of the booking that ``set`` files for the user."""
+        return uuid.uuid5(event_id, str(user_id))
+
+    def _bookings_of(self, event_id: uuid.UUID, user_id: uuid.UUID) -> list[uuid.UUID]:
+        return [
+            key for key, (event, user, _) in self.bookings.items() if (event, user) == (event_id, user_id)
+        ]
+
+    async def record(
+        self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID, standing: Standing
+    ) -> None:
+        filed = self.bookings.get(booking_id)
+        if filed is None or filed[2].rank < standing.rank:
+            self.bookings[booking_id] = (event_id, user_id, standing)
+
+    def _standings(self, event_id: uuid.UUID, user_id: uuid.UUID) -> frozenset[Standing]:
+        return frozenset(
+            standing
+            for event, user, standing in self.bookings.values()
+            if (event, user) == (event_id, user_id)
+        )
 
     async def participation(
         self, event_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False
     ) -> Participation:
-        return self.status.get(event_id, {}).get(user_id, Participation.NONE)
+        standings = self._standings(event_id, user_id)
+        if Standing.CONFIRMED in standings:
+            return Participation.CONFIRMED
+        return Participation.COMPLETED if Standing.COMPLETED in standings else Participation.NONE
 
     async def confirmed(
         self, event_id: uuid.UUID, user_ids: Collection[uuid.UUID] | None = None, *, lock: bool = False
     ) -> Sequence[uuid.UUID]:
         return sorted(
-            user_id
-            for user_id, participation in self.status.get(event_id, {}).items()
-            if participation is Participation.CONFIRMED and (user_ids is None or user_id in user_ids)
+            {
+                user
+                for event, user, standing in self.bookings.values()
+                if event == event_id
+                and standing is Standing.CONFIRMED
+                and (user_ids is None or user in user_ids)
+            }
         )
 
 

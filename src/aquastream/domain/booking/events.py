@@ -41,6 +41,15 @@ class BookingExpired(DomainEvent, frozen=True, kw_only=True):
     user_id: uuid.UUID
 
 
+class BookingCompleted(DomainEvent, frozen=True, kw_only=True):
+    """The event is over and the confirmed booking took part in it (crews keeps showing its
+    owner the crews)."""
+
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+
+
 class BookingMarkedNoShow(DomainEvent, frozen=True, kw_only=True):
     booking_id: uuid.UUID
     event_id: uuid.UUID

@@ -9,7 +9,7 @@ Rules that follow from a transition rather than from the use case that asked for
 
 - a booking that reaches CONFIRMED raises ``BookingConfirmed``; CANCELLED raises
   ``BookingCancelled``; EXPIRED ``BookingExpired``; NO_SHOW ``BookingMarkedNoShow``;
-  COMPLETED is recorded in the log only (nobody needs telling);
+  COMPLETED ``BookingCompleted`` (crews keeps who took part);
 - a booking cancelled while money is held for it (payment PAID or PARTIALLY_REFUNDED) has its
   payment set to REFUND_PENDING, and ``RefundRequested`` asks payments to return the rest;
 - EXPIRED → CONFIRMED exists for one reason only: a payment that arrived after the hold ended
@@ -27,6 +27,7 @@ from datetime import datetime
 
 from aquastream.domain.booking.events import (
     BookingCancelled,
+    BookingCompleted,
     BookingConfirmed,
     BookingCreated,
     BookingExpired,
@@ -120,6 +121,8 @@ def _events(
         found.append(BookingExpired(occurred_at=at, **ids))
     elif booking.status is BookingStatus.NO_SHOW:
         found.append(BookingMarkedNoShow(occurred_at=at, **ids))
+    elif booking.status is BookingStatus.COMPLETED:
+        found.append(BookingCompleted(occurred_at=at, **ids))
     return found
 
 

@@ -13,7 +13,7 @@ from aquastream.domain.crews.errors import (
     TransferToSameCrew,
     TransferTypeMismatch,
 )
-from aquastream.domain.crews.model import Assignment, AssignmentStatus, Participation, Transfer
+from aquastream.domain.crews.model import Assignment, AssignmentStatus, Participation, Standing, Transfer
 from aquastream.domain.crews.seating import ended_event, refuse_second_place, take_place
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
@@ -24,8 +24,9 @@ from aquastream.ports.crews import ConfirmedParticipants, CrewsUnitOfWork
 async def _require_confirmed(
     participants: ConfirmedParticipants, event_id: uuid.UUID, user_id: uuid.UUID
 ) -> None:
-    """The booking is locked shared first (the first lock of every assigning transaction), so a
-    cancellation waits for this transaction and its event then removes the new place."""
+    """Crews' copy of the booking is locked shared first (the first lock of every assigning
+    transaction), so filing a cancellation waits for this transaction and then removes the
+    new place."""
     if await participants.participation(event_id, user_id, lock=True) is not Participation.CONFIRMED:
         raise ParticipantNotConfirmed()
 
@@ -147,12 +148,30 @@ class TransferParticipant(GatedUseCase):
         return Transfer(previous, current)
 
 
-class ReleaseEndedBooking:
-    """A booking stopped being CONFIRMED (cancelled, no-show): its owner's places in the
-    event's crews are REMOVED and freed.
+class FileBookingStanding:
+    """Booking's fact that a booking is CONFIRMED or COMPLETED, filed in crews' read model of
+    who takes part. Idempotent, and a late fact never undoes a later one (``Standing``)."""
 
-    Delivered at least once, so idempotent: a second delivery finds nothing active. If the
-    user has a CONFIRMED booking for the event again (booked anew), nothing is removed.
+    def __init__(self, uow: CrewsUnitOfWork, participants: ConfirmedParticipants) -> None:
+        self._uow = uow
+        self._participants = participants
+
+    async def __call__(
+        self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID, standing: Standing
+    ) -> None:
+        async with self._uow:
+            await self._participants.record(booking_id, event_id, user_id, standing)
+            await self._uow.commit()
+
+
+class ReleaseEndedBooking:
+    """A booking stopped being CONFIRMED (cancelled, no-show): it is filed as ENDED, and its
+    owner's places in the event's crews are REMOVED and freed.
+
+    Filing waits for an assignment that holds the booking's copy (``_require_confirmed``), so
+    a place given while the booking was being cancelled is removed here. Delivered at least
+    once, so idempotent: a second delivery finds nothing active. If the user has a CONFIRMED
+    booking for the event again (booked anew), nothing is removed.
     """
 
     def __init__(self, uow: CrewsUnitOfWork, clock: Clock, participants: ConfirmedParticipants) -> None:
@@ -160,20 +179,20 @@ class ReleaseEndedBooking:
         self._clock = clock
         self._participants = participants
 
-    async def __call__(self, event_id: uuid.UUID, user_id: uuid.UUID) -> int:
+    async def __call__(self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID) -> int:
         async with self._uow:
-            if await self._participants.participation(event_id, user_id) is Participation.CONFIRMED:
-                return 0
-            now = self._clock.now()
+            await self._participants.record(booking_id, event_id, user_id, Standing.ENDED)
             removed = []
-            for assignment in await self._uow.assignments.active_for_user(event_id, user_id):
-                ended = await self._uow.assignments.end(
-                    assignment.id, status=AssignmentStatus.REMOVED, now=now, actor_id=None
-                )
-                if ended is not None:
-                    removed.append(ended)
-            for ended in sorted(removed, key=lambda a: a.crew_id):
-                await self._uow.crews.release_seat(ended.crew_id)
-                self._uow.collect(ended_event(ended, now))
+            if await self._participants.participation(event_id, user_id) is not Participation.CONFIRMED:
+                now = self._clock.now()
+                for assignment in await self._uow.assignments.active_for_user(event_id, user_id):
+                    ended = await self._uow.assignments.end(
+                        assignment.id, status=AssignmentStatus.REMOVED, now=now, actor_id=None
+                    )
+                    if ended is not None:
+                        removed.append(ended)
+                for ended in sorted(removed, key=lambda a: a.crew_id):
+                    await self._uow.crews.release_seat(ended.crew_id)
+                    self._uow.collect(ended_event(ended, now))
             await self._uow.commit()
         return len(removed)

@@ -23,11 +23,28 @@ class AssignmentStatus(StrEnum):
 
 
 class Participation(StrEnum):
-    """What a user is to an event, as far as crews care (from the booking domain)."""
+    """What a user is to an event, as far as crews care (from its bookings' standings)."""
 
     CONFIRMED = "CONFIRMED"  # may be assigned, sees the crews
     COMPLETED = "COMPLETED"  # the event is over: still sees the crews, is not assigned any more
     NONE = "NONE"
+
+
+class Standing(StrEnum):
+    """Where a booking stands, as crews files it from booking's facts: CONFIRMED, then
+    COMPLETED or ENDED (cancelled, no-show). A booking never goes back, so a late or repeated
+    fact never undoes a later one."""
+
+    CONFIRMED = "CONFIRMED"
+    COMPLETED = "COMPLETED"
+    ENDED = "ENDED"
+
+    @property
+    def rank(self) -> int:
+        return _STANDING_RANK[self]
+
+
+_STANDING_RANK = {Standing.CONFIRMED: 1, Standing.COMPLETED: 2, Standing.ENDED: 3}
 
 
 class PreferenceKind(StrEnum):

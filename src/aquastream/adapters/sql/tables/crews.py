@@ -4,7 +4,8 @@
 ``UPDATE``s and the check constraint ``0 <= size <= capacity`` is the last line of defence.
 Assignments are never deleted while their crew exists (history); one ACTIVE assignment per
 user, crew type and event, and one per seat number in a crew, are partial unique indexes.
-Crews refer to their event and assignments to their user by id only (other domains).
+Crews refer to their event and assignments to their user by id only (other domains); who takes
+part is crews' own copy of booking's facts (``crew_participants``).
 """
 
 from __future__ import annotations
@@ -114,6 +115,20 @@ preferences = Table(
     CheckConstraint("kind IN ('PREFER', 'AVOID')", name="kind_known"),
     schema=SCHEMA,
 )
+
+# Crews' read model of the bookings, filed from booking's facts: who may be assigned (CONFIRMED)
+# and who still sees the crews of an event that is over (COMPLETED).
+participants = Table(
+    "crew_participants",
+    metadata,
+    Column("booking_id", GUID(), primary_key=True),
+    Column("event_id", GUID(), nullable=False),
+    Column("user_id", GUID(), nullable=False),
+    Column("standing", String(16), nullable=False),
+    CheckConstraint("standing IN ('CONFIRMED', 'COMPLETED', 'ENDED')", name="standing_known"),
+    schema=SCHEMA,
+)
+Index("ix_crew_participants_event_id_user_id", participants.c.event_id, participants.c.user_id)
 
 outbox = outbox_table("crews", SCHEMA)
 deliveries = deliveries_table("crews", SCHEMA)
