@@ -10,7 +10,7 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from aquastream.adapters.calendar import HmacFeedTokenSigner, IcalendarRenderer
 from aquastream.adapters.sql.booking import SqlConfirmedBookingsLookup, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
-from aquastream.adapters.sql.catalog.organizers import CatalogOrganizerAccess
+from aquastream.adapters.sql.catalog.organizers import CatalogCrewEvents, CatalogOrganizerAccess
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import GetEvent, ListEvents, ListOrganizerEvents
@@ -44,6 +44,7 @@ from aquastream.ports.catalog import (
     FeedTokenSigner,
 )
 from aquastream.ports.clock import Clock
+from aquastream.ports.crews import CrewEvents
 from aquastream.settings import Settings
 
 COMPLETE_FINISHED_EVENTS_JOB = "catalog.complete_finished_events"
@@ -60,6 +61,11 @@ class CatalogQueriesProvider(Provider):
     def organizer_access(self, engines: DomainEngines) -> OrganizerAccess:
         """Booking's question: whether the caller manages an organizer."""
         return CatalogOrganizerAccess(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def crew_events(self, engines: DomainEngines) -> CrewEvents:
+        """Crews' question: an event's organizer, whether it is open, and who manages it."""
+        return CatalogCrewEvents(engines.of("catalog"))
 
 
 class CatalogProvider(Provider):

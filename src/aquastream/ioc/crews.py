@@ -5,12 +5,7 @@ from __future__ import annotations
 
 from dishka import Provider, Scope, provide, provide_all
 
-from aquastream.adapters.sql.crews import (
-    SqlConfirmedParticipants,
-    SqlCrewEvents,
-    SqlCrewsUnitOfWork,
-    SqlParticipantNames,
-)
+from aquastream.adapters.sql.crews import SqlConfirmedParticipants, SqlCrewsUnitOfWork
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.booking.events import (
     BookingCancelled,
@@ -36,7 +31,7 @@ from aquastream.domain.crews.queries import GetCrew, GetMyCrews, ListEventCrews
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.ioc.subscriptions import Reactions, on
-from aquastream.ports.crews import ConfirmedParticipants, CrewEvents, CrewsUnitOfWork, ParticipantNames
+from aquastream.ports.crews import ConfirmedParticipants, CrewsUnitOfWork
 from aquastream.settings import Settings
 
 # Crews files who takes part from booking's facts; a booking that stops being CONFIRMED frees
@@ -78,19 +73,12 @@ class CrewsProvider(Provider):
     def uow(self, uow: SqlCrewsUnitOfWork) -> CrewsUnitOfWork:
         return uow
 
-    # The catalog and identity are asked inside crews' transaction, on its connection, where crews
-    # also keeps its read model of booking's facts.
-    @provide
-    def events(self, uow: SqlCrewsUnitOfWork) -> CrewEvents:
-        return SqlCrewEvents(uow)
-
+    # Crews' read model of booking's facts, on its unit of work's connection. What it asks the
+    # catalog (CrewEvents) and identity (ParticipantNames) they serve on their own connections
+    # (ioc.catalog, ioc.identity).
     @provide
     def participants(self, uow: SqlCrewsUnitOfWork) -> ConfirmedParticipants:
         return SqlConfirmedParticipants(uow)
-
-    @provide
-    def people(self, uow: SqlCrewsUnitOfWork) -> ParticipantNames:
-        return SqlParticipantNames(uow)
 
     gate = provide(Gate)
 

@@ -13,7 +13,7 @@ from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
-from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory
+from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory, IdentityParticipantNames
 from aquastream.adapters.sql.identity.revocations import SqlRevocationFeed
 from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
@@ -30,6 +30,7 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import use_case_job
 from aquastream.ports.booking import ParticipantDirectory
+from aquastream.ports.crews import ParticipantNames
 from aquastream.ports.identity import (
     AccessRevocationListener,
     AccessTokenIssuer,
@@ -50,6 +51,11 @@ class IdentityQueriesProvider(Provider):
     def participants(self, engines: DomainEngines) -> ParticipantDirectory:
         """Booking's question: who its participants are and whether they can be reached."""
         return IdentityParticipantDirectory(engines.of("identity"))
+
+    @provide(scope=Scope.APP)
+    def participant_names(self, engines: DomainEngines) -> ParticipantNames:
+        """Crews' question: how its participants are called."""
+        return IdentityParticipantNames(engines.of("identity"))
 
 
 class IdentityProvider(Provider):

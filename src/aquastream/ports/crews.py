@@ -20,12 +20,12 @@ from aquastream.domain.crews.model import (
     AssignmentStatus,
     Crew,
     CrewDetails,
-    CrewEvent,
     CrewType,
     Participation,
     Preferences,
     Standing,
 )
+from aquastream.domain.crews.model import CrewEvent as CrewEvent  # what the catalog answers (CrewEvents)
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.uow import UnitOfWork
 
@@ -137,7 +137,8 @@ class CrewsUnitOfWork(UnitOfWork, Protocol):
 
 
 class CrewEvents(Protocol):
-    """What crews asks the catalog domain about events and who organizes them."""
+    """What crews asks the catalog domain about events and who organizes them: a query port the
+    catalog serves on its own connections, asked outside crews' transaction."""
 
     async def get(self, event_id: uuid.UUID) -> CrewEvent | None:
         """The event, draft or not; None when it does not exist."""
@@ -175,7 +176,8 @@ class ConfirmedParticipants(Protocol):
 
 
 class ParticipantNames(Protocol):
-    """What crews asks the identity domain: how people are called, to show teammates."""
+    """What crews asks the identity domain: how people are called, to show teammates. A query
+    port identity serves on its own connections, asked after crews' transaction."""
 
     async def names(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
         """ "First Last" as the profile gives it; people without a name are left out."""

@@ -1,5 +1,6 @@
 """The crews adapters on one backend (memory, SQLite or PostgreSQL), with every use case built the
-way the application builds it: a new unit of work per call, the other domains' ports on it.
+way the application builds it: a new unit of work per call, crews' read model on it, and the
+catalog's and identity's query ports served on connections of their own.
 
 On SQL backends the other domains' rows (an organizer, events, profiles) are written straight
 into their tables, which is what the crews adapters read; bookings are facts that crews files.
@@ -25,13 +26,10 @@ from aquastream.adapters.memory.crews import (
     MemoryParticipantNames,
 )
 from aquastream.adapters.memory.database import MemoryDatabase
-from aquastream.adapters.sql.crews import (
-    SqlConfirmedParticipants,
-    SqlCrewEvents,
-    SqlCrewsUnitOfWork,
-    SqlParticipantNames,
-)
+from aquastream.adapters.sql.catalog.organizers import CatalogCrewEvents
+from aquastream.adapters.sql.crews import SqlConfirmedParticipants, SqlCrewsUnitOfWork
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
+from aquastream.adapters.sql.identity.directory import IdentityParticipantNames
 from aquastream.adapters.sql.tables.catalog import events, organizers
 from aquastream.adapters.sql.tables.crews import assignments, crews
 from aquastream.domain.crews.access import Gate
@@ -101,7 +99,9 @@ class CrewsKit:
                 self.memory_names,
             )
         uow = SqlCrewsUnitOfWork(self.engine)
-        return uow, SqlCrewEvents(uow), SqlConfirmedParticipants(uow), SqlParticipantNames(uow)
+        # The catalog and identity serve theirs on connections of their own engine (here the same).
+        crew_events, names = CatalogCrewEvents(self.engine), IdentityParticipantNames(self.engine)
+        return uow, crew_events, SqlConfirmedParticipants(uow), names
 
     def new_uow(self) -> CrewsUnitOfWork:
         return self.ports()[0]

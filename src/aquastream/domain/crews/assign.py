@@ -50,9 +50,10 @@ class AssignParticipant(GatedUseCase):
         seat_number: int | None = None,
         position: str | None = None,
     ) -> Assignment:
+        access = await self._gate.crew_access(self._uow, principal, crew_id)
         async with self._uow:
-            crew, event = await self._gate.managed_crew(self._uow, principal, crew_id)
-            await _require_confirmed(self._gate.participants, event.id, user_id)
+            crew = await self._gate.managed_crew(self._uow, principal, crew_id, access)
+            await _require_confirmed(self._gate.participants, crew.event_id, user_id)
             await refuse_second_place(self._uow, crew, user_id)
             _, assignment = await take_place(
                 self._uow,
@@ -72,8 +73,9 @@ class UnassignParticipant(GatedUseCase):
     row stays as history) and the place is free again. An ended one is 409."""
 
     async def __call__(self, principal: Principal, assignment_id: uuid.UUID) -> Assignment:
+        access = await self._gate.assignment_access(self._uow, principal, assignment_id)
         async with self._uow:
-            assignment, _ = await self._gate.managed_assignment(self._uow, principal, assignment_id)
+            assignment = await self._gate.managed_assignment(self._uow, principal, assignment_id, access)
             now = self._clock.now()
             ended = await self._uow.assignments.end(
                 assignment.id, status=AssignmentStatus.REMOVED, now=now, actor_id=principal.user_id
@@ -105,8 +107,10 @@ class TransferParticipant(GatedUseCase):
         seat_number: int | None = None,
         position: str | None = None,
     ) -> Transfer:
+        access = await self._gate.assignment_access(self._uow, principal, assignment_id)
         async with self._uow:
-            assignment, event = await self._gate.managed_assignment(self._uow, principal, assignment_id)
+            assignment = await self._gate.managed_assignment(self._uow, principal, assignment_id, access)
+            event = access.event
             if not assignment.is_active:
                 raise AssignmentNotActive()
             target = await self._uow.crews.get(target_crew_id)

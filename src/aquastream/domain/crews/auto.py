@@ -54,8 +54,8 @@ class AutoAssign(GatedUseCase):
     async def __call__(
         self, principal: Principal, event_id: uuid.UUID, crew_type: CrewType, *, dry_run: bool
     ) -> AutoAssignReport:
+        await self._gate.managed_event(principal, event_id)
         async with self._uow:
-            await self._gate.managed_event(principal, event_id)
             confirmed = await self._gate.participants.confirmed(event_id, lock=not dry_run)
             if dry_run:
                 crews = await self._uow.crews.list_for_event(event_id, crew_type)

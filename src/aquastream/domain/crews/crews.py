@@ -65,8 +65,8 @@ class CreateCrew(GatedUseCase):
         self, principal: Principal, event_id: uuid.UUID, crew_type: CrewType, details: CrewDetails
     ) -> Crew:
         details = checked(crew_type, details)
+        await self._gate.managed_event(principal, event_id)
         async with self._uow:
-            await self._gate.managed_event(principal, event_id)
             now = self._clock.now()
             crew = Crew(new_id(), event_id, crew_type, details, size=0, created_at=now, updated_at=now)
             await self._uow.crews.add(crew)
@@ -108,8 +108,9 @@ class UpdateCrew(GatedUseCase):
     """
 
     async def __call__(self, principal: Principal, crew_id: uuid.UUID, changes: CrewChanges) -> Crew:
+        access = await self._gate.crew_access(self._uow, principal, crew_id)
         async with self._uow:
-            crew, _ = await self._gate.managed_crew(self._uow, principal, crew_id)
+            crew = await self._gate.managed_crew(self._uow, principal, crew_id, access)
             new_type, details = changes.apply(crew)
             details = checked(new_type, details)
             updated = await self._uow.crews.update(crew.id, new_type, details, now=self._clock.now())
@@ -133,8 +134,9 @@ class DeleteCrew:
         self._gate = gate
 
     async def __call__(self, principal: Principal, crew_id: uuid.UUID) -> None:
+        access = await self._gate.crew_access(self._uow, principal, crew_id)
         async with self._uow:
-            crew, _ = await self._gate.managed_crew(self._uow, principal, crew_id)
+            crew = await self._gate.managed_crew(self._uow, principal, crew_id, access)
             if not await self._uow.crews.delete_if_empty(crew.id):
                 raise CrewNotEmpty()
             await self._uow.commit()

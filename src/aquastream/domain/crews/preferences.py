@@ -54,8 +54,8 @@ class SetPreferences:
     ) -> Preferences:
         preferences = Preferences(event_id, principal.user_id, _distinct(prefer), _distinct(avoid))
         self._check(preferences)
+        event = await self._gate.event(event_id)
         async with self._uow:
-            event = await self._gate.event(event_id)
             participation = await self._gate.participants.participation(event_id, principal.user_id)
             if participation is not Participation.CONFIRMED:
                 raise NotAParticipant()

@@ -14,18 +14,20 @@ from aquastream.domain.shared.principal import Principal
 from aquastream.ports.crews import CrewsUnitOfWork
 
 
-async def _views(gate: Gate, crews: Iterable[Crew], active: Iterable[Assignment]) -> list[CrewView]:
+def _views(
+    crews: Iterable[Crew], active: Iterable[Assignment], names: Mapping[uuid.UUID, str]
+) -> list[CrewView]:
     members: dict[uuid.UUID, list[Assignment]] = {}
     for assignment in active:
         members.setdefault(assignment.crew_id, []).append(assignment)
-    names = await gate.people.names({a.user_id for group in members.values() for a in group})
     return [CrewView(crew, tuple(members.get(crew.id, ())), names) for crew in crews]
 
 
 class ListEventCrews:
     """The crews of an event with their members, by type then name, optionally of one type.
     For the organizer and for participants (confirmed, or completed once the event is over);
-    others get 403 ``crew.not_participant``."""
+    others get 403 ``crew.not_participant``. The catalog is asked before crews' transaction,
+    identity (the names) after it."""
 
     def __init__(self, uow: CrewsUnitOfWork, gate: Gate) -> None:
         self._uow = uow
@@ -34,11 +36,13 @@ class ListEventCrews:
     async def __call__(
         self, principal: Principal, event_id: uuid.UUID, crew_type: CrewType | None = None
     ) -> list[CrewView]:
+        access = await self._gate.access(principal, event_id)
         async with self._uow:
-            await self._gate.visible_event(principal, event_id)
+            await self._gate.visible(principal, access)
             crews = await self._uow.crews.list_for_event(event_id, crew_type)
             active = await self._uow.assignments.active_for_event(event_id, crew_type)
-            return await _views(self._gate, crews, active)
+        names = await self._gate.people.names({a.user_id for a in active})
+        return _views(crews, active, names)
 
 
 class GetCrew:
@@ -50,17 +54,19 @@ class GetCrew:
         self._gate = gate
 
     async def __call__(self, principal: Principal, crew_id: uuid.UUID) -> CrewView:
+        access = await self._gate.crew_access(self._uow, principal, crew_id)
+        history: tuple[Assignment, ...] = ()
         async with self._uow:
-            crew, event = await self._gate.crew(self._uow, principal, crew_id)
+            crew = await self._gate.crew(self._uow, principal, crew_id, access)
             active = await self._uow.assignments.active_for_event(crew.event_id, crew.type)
-            (view,) = await _views(self._gate, [crew], [a for a in active if a.crew_id == crew.id])
-            if not await self._gate.is_manager(principal, event):
-                return view
-            history = tuple(
-                a for a in await self._uow.assignments.history_of_crew(crew.id) if not a.is_active
-            )
-            names = await self._gate.people.names({a.user_id for a in (*view.members, *history)})
-        return dataclasses.replace(view, names=names, history=history)
+            members = [a for a in active if a.crew_id == crew.id]
+            if access.is_manager:
+                history = tuple(
+                    a for a in await self._uow.assignments.history_of_crew(crew.id) if not a.is_active
+                )
+        names = await self._gate.people.names({a.user_id for a in (*members, *history)})
+        (view,) = _views([crew], members, names)
+        return dataclasses.replace(view, history=history) if access.is_manager else view
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +86,16 @@ class GetMyCrews:
         self._gate = gate
 
     async def __call__(self, principal: Principal, event_id: uuid.UUID) -> MyCrews:
+        event = await self._gate.event(event_id)
         async with self._uow:
-            event = await self._gate.event(event_id)
             if not await self._gate.takes_part(principal, event):
                 raise NotAParticipant()
             mine = await self._uow.assignments.active_for_user(event_id, principal.user_id)
             crews = {crew.id: crew for crew in await self._uow.crews.list_for_event(event_id)}
             active = await self._uow.assignments.active_for_event(event_id)
             preferences = await self._uow.preferences.get(event_id, principal.user_id)
-            mine_crews = {a.crew_id for a in mine}
-            names = await self._gate.people.names({a.user_id for a in active if a.crew_id in mine_crews})
+        mine_crews = {a.crew_id for a in mine}
+        names = await self._gate.people.names({a.user_id for a in active if a.crew_id in mine_crews})
         places = tuple(
             MyCrew(
                 crews[own.crew_id],

@@ -25,7 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aquastream.adapters.sql.errors import violated_unique
 from aquastream.adapters.sql.paging import fetch_page
 from aquastream.adapters.sql.reads import StandaloneReads
-from aquastream.adapters.sql.tables.catalog import ORGANIZERS_SLUG_UNIQUE, faq_items, organizers, team_members
+from aquastream.adapters.sql.tables.catalog import (
+    ORGANIZERS_SLUG_UNIQUE,
+    events,
+    faq_items,
+    organizers,
+    team_members,
+)
 from aquastream.adapters.sql.uow import SqlRepository, SqlUnitOfWork
 from aquastream.domain.catalog.access import can_manage
 from aquastream.domain.catalog.errors import OrganizerSlugTaken
@@ -39,6 +45,7 @@ from aquastream.domain.catalog.model import (
 )
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal, Role
+from aquastream.ports.crews import CrewEvent
 
 Item = TypeVar("Item", TeamMember, FaqItem)
 
@@ -271,3 +278,21 @@ class CatalogOrganizerAccess:
             return principal.is_admin
         (rows,) = await self._reads.all([select(organizers).where(organizers.c.id == organizer_id)], {})
         return bool(rows) and can_manage(principal, _organizer_from_row(rows[0]._mapping))
+
+
+# The statuses in which an event's crews may still change.
+OPEN_EVENT_STATUSES = ("DRAFT", "PUBLISHED")
+
+
+class CatalogCrewEvents(CatalogOrganizerAccess):
+    """Crews' ``CrewEvents``, served by the catalog on its own engine like ``OrganizerAccess``:
+    an event's organizer and whether it is still open (a draft or published), and who manages
+    the organizer."""
+
+    async def get(self, event_id: uuid.UUID) -> CrewEvent | None:
+        query = select(events.c.id, events.c.organizer_id, events.c.status).where(events.c.id == event_id)
+        (rows,) = await self._reads.all([query], {})
+        if not rows:
+            return None
+        row = rows[0]
+        return CrewEvent(row.id, row.organizer_id, row.status in OPEN_EVENT_STATUSES)

@@ -1,9 +1,9 @@
-"""SQL persistence of the crews domain: its unit of work and repositories, and the adapters that
-answer its questions from the catalog's and booking's tables."""
+"""SQL persistence of the crews domain: its unit of work and repositories, and its read model
+of booking's facts."""
 
 from __future__ import annotations
 
-from aquastream.adapters.sql.crews.lookups import SqlConfirmedParticipants, SqlCrewEvents, SqlParticipantNames
+from aquastream.adapters.sql.crews.lookups import SqlConfirmedParticipants
 from aquastream.adapters.sql.crews.uow import SqlCrewsUnitOfWork
 
-__all__ = ["SqlConfirmedParticipants", "SqlCrewEvents", "SqlCrewsUnitOfWork", "SqlParticipantNames"]
+__all__ = ["SqlConfirmedParticipants", "SqlCrewsUnitOfWork"]

@@ -1,38 +1,21 @@
-"""What crews knows of other domains, on the crews unit of work's connection (from inside its
-transaction: no second connection per question, and on SQLite a second connection would wait
-for this transaction's write lock): who takes part from its own read model of booking's facts;
-events and names still from the catalog's and identity's tables."""
+"""Who takes part in an event, from crews' own read model of booking's facts, on the crews unit
+of work's connection. What crews asks the catalog (events) and identity (names) they serve on
+their own connections (``CatalogCrewEvents``, ``IdentityParticipantNames``)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 
-from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
-from aquastream.adapters.sql.identity.directory import SqlParticipantDirectory
 from aquastream.adapters.sql.statements import dialect_insert
-from aquastream.adapters.sql.tables.catalog import events
 from aquastream.adapters.sql.tables.crews import participants
 from aquastream.adapters.sql.uow import SqlRepository
-from aquastream.domain.crews.model import CrewEvent, Participation, Standing
+from aquastream.domain.crews.model import Participation, Standing
 
-OPEN_EVENT_STATUSES = ("DRAFT", "PUBLISHED")
 CONFIRMED = Standing.CONFIRMED.value
 COMPLETED = Standing.COMPLETED.value
-
-
-class SqlCrewEvents(SqlOrganizerAccess):
-    """Crews' ``CrewEvents``: the event from the catalog's table, and whether the caller
-    manages its organizer (the catalog's rule, as booking asks it)."""
-
-    async def get(self, event_id: uuid.UUID) -> CrewEvent | None:
-        query = select(events.c.id, events.c.organizer_id, events.c.status).where(events.c.id == event_id)
-        row = (await self._connection.execute(query)).first()
-        if row is None:
-            return None
-        return CrewEvent(row.id, row.organizer_id, row.status in OPEN_EVENT_STATUSES)
 
 
 class SqlConfirmedParticipants(SqlRepository):
@@ -81,16 +64,3 @@ class SqlConfirmedParticipants(SqlRepository):
         if lock:
             query = query.with_for_update(read=True)
         return list(dict.fromkeys((await self._connection.execute(query)).scalars()))
-
-
-class SqlParticipantNames(SqlParticipantDirectory):
-    """Crews' ``ParticipantNames``: the names of identity's profiles, read the way booking's
-    participant list reads them."""
-
-    async def names(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
-        found = {}
-        for user_id, contact in (await self.contacts(user_ids)).items():
-            name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
-            if name:
-                found[user_id] = name
-        return found

@@ -89,3 +89,16 @@ class IdentityParticipantDirectory:
             return {}
         (rows,) = await self._reads.all([_contacts_query(user_ids)], {})
         return {row.id: _contact(row) for row in rows}
+
+
+class IdentityParticipantNames(IdentityParticipantDirectory):
+    """Crews' ``ParticipantNames``, served by identity on its own engine: "First Last" of the
+    profiles that give a name."""
+
+    async def names(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        found = {}
+        for user_id, contact in (await self.contacts(user_ids)).items():
+            name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
+            if name:
+                found[user_id] = name
+        return found
