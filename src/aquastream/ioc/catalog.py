@@ -10,7 +10,11 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from aquastream.adapters.calendar import HmacFeedTokenSigner, IcalendarRenderer
 from aquastream.adapters.sql.booking import SqlConfirmedBookingsLookup, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
-from aquastream.adapters.sql.catalog.organizers import CatalogCrewEvents, CatalogOrganizerAccess
+from aquastream.adapters.sql.catalog.organizers import (
+    CatalogCrewEvents,
+    CatalogOrganizerAccess,
+    CatalogOrganizerDirectory,
+)
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import GetEvent, ListEvents, ListOrganizerEvents
@@ -45,6 +49,7 @@ from aquastream.ports.catalog import (
 )
 from aquastream.ports.clock import Clock
 from aquastream.ports.crews import CrewEvents
+from aquastream.ports.payments import OrganizerDirectory
 from aquastream.settings import Settings
 
 COMPLETE_FINISHED_EVENTS_JOB = "catalog.complete_finished_events"
@@ -66,6 +71,11 @@ class CatalogQueriesProvider(Provider):
     def crew_events(self, engines: DomainEngines) -> CrewEvents:
         """Crews' question: an event's organizer, whether it is open, and who manages it."""
         return CatalogCrewEvents(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def organizer_directory(self, engines: DomainEngines) -> OrganizerDirectory:
+        """Payments' question: who manages which organizer, and an organizer's id by its slug."""
+        return CatalogOrganizerDirectory(engines.of("catalog"))
 
 
 class CatalogProvider(Provider):

@@ -18,7 +18,6 @@ from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.payments import (
     SqlBookingDirectory,
     SqlBookingPayments,
-    SqlOrganizerDirectory,
     SqlPaymentsUnitOfWork,
     SqlProofFiles,
 )
@@ -44,7 +43,6 @@ from aquastream.ports.booking import OpenPayments, PaymentStatusProbe
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import (
     BookingDirectory,
-    OrganizerDirectory,
     PaymentProviders,
     PaymentsUnitOfWork,
     ProofFiles,
@@ -119,10 +117,6 @@ class PaymentsProvider(Provider):
     @provide
     def bookings(self, uow: SqlPaymentsUnitOfWork) -> BookingDirectory:
         return SqlBookingDirectory(uow)
-
-    @provide
-    def organizers(self, uow: SqlPaymentsUnitOfWork) -> OrganizerDirectory:
-        return SqlOrganizerDirectory(uow)
 
     @provide
     def proofs(self, uow: SqlPaymentsUnitOfWork) -> ProofFiles:

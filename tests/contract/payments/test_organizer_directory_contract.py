@@ -1,5 +1,6 @@
 """Payments' ``OrganizerDirectory`` on every backend: who manages an organizer, read from the
-catalog's table on the payments unit of work's connection (SQL) or set by hand (memory)."""
+catalog's table on the catalog's own connections (SQL: the catalog serves it) or set by hand
+(memory)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import insert
 
 from aquastream.adapters.memory.payments import MemoryOrganizerDirectory
-from aquastream.adapters.sql.payments import SqlOrganizerDirectory, SqlPaymentsUnitOfWork
+from aquastream.adapters.sql.catalog.organizers import CatalogOrganizerDirectory
 from aquastream.adapters.sql.tables.catalog import organizers
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
@@ -40,9 +41,7 @@ async def _directory(
                 updated_at=now,
             )
         )
-    uow = SqlPaymentsUnitOfWork(engine)
-    async with uow:
-        yield SqlOrganizerDirectory(uow)
+    yield CatalogOrganizerDirectory(engine)
 
 
 async def test_owners_who_are_organizers_and_admins_manage_an_organizer(kit: PaymentsKit) -> None:

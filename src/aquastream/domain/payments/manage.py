@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from aquastream.domain.payments.access import load_managed_payment, load_own_payment
+from aquastream.domain.payments.access import load_managed_payment, load_own_payment, managed_organizers
 from aquastream.domain.payments.errors import (
     BookingNotPayable,
     InvalidProof,
@@ -70,8 +70,9 @@ class CancelPayment:
         self._providers = providers
 
     async def __call__(self, principal: Principal, payment_id: uuid.UUID) -> Payment:
+        managed = await managed_organizers(self._organizers, principal)
         async with self._uow:
-            payment = await load_own_payment(self._uow, self._organizers, principal, payment_id)
+            payment = await load_own_payment(self._uow, managed, principal, payment_id)
             cancelled = await self._uow.payments.transition(
                 payment.id, expected=CANCELLABLE_STATUSES, new=PaymentStatus.CANCELLED, now=self._clock.now()
             )
@@ -139,9 +140,10 @@ class SubmitProof:
         self._policy = policy
 
     async def __call__(self, principal: Principal, payment_id: uuid.UUID, file_id: uuid.UUID) -> Payment:
+        managed = await managed_organizers(self._organizers, principal)
         async with self._uow:
             now = self._clock.now()
-            payment = await load_own_payment(self._uow, self._organizers, principal, payment_id)
+            payment = await load_own_payment(self._uow, managed, principal, payment_id)
             if payment.method is not PaymentMethod.QR_MANUAL:
                 raise WrongMethod()
             if payment.status not in (PaymentStatus.PENDING, PaymentStatus.REJECTED):
@@ -201,9 +203,10 @@ class ReviewPayment:
             raise ValidationFailed(errors=[FieldError("reason", "is required to reject a receipt")])
         if reason is not None and len(reason) > MAX_REASON_LENGTH:
             raise ValidationFailed(errors=[FieldError("reason", f"at most {MAX_REASON_LENGTH} characters")])
+        managed = await managed_organizers(self._organizers, principal)
         async with self._uow:
             now = self._clock.now()
-            payment = await load_managed_payment(self._uow, self._organizers, principal, payment_id)
+            payment = await load_managed_payment(self._uow, managed, principal, payment_id)
             if payment.method is not PaymentMethod.QR_MANUAL:
                 raise WrongMethod()
             decided = await self._uow.payments.transition(

@@ -18,7 +18,8 @@ from aquastream.ports.payments import OrganizerDirectory, PaymentsUnitOfWork
 
 
 async def _managed_organizer(organizers: OrganizerDirectory, principal: Principal, slug: str) -> uuid.UUID:
-    """The organizer with this slug (404) that the caller manages (403)."""
+    """The organizer with this slug (404) that the caller manages (403): asked of the catalog
+    before payments' transaction opens."""
     organizer_id = await organizers.id_of(slug)
     if organizer_id is None:
         raise OrganizerNotFound()
@@ -46,8 +47,8 @@ class SetPayeeAccount:
         problems = account.problems()
         if problems:
             raise ValidationFailed(errors=[FieldError(name, message) for name, message in problems])
+        organizer_id = await _managed_organizer(self._organizers, principal, slug)
         async with self._uow:
-            organizer_id = await _managed_organizer(self._organizers, principal, slug)
             await self._uow.payees.save(organizer_id, account, by=principal.user_id, now=self._clock.now())
             await self._uow.commit()
         return account
@@ -62,6 +63,6 @@ class GetPayeeAccount:
         self._organizers = organizers
 
     async def __call__(self, principal: Principal, slug: str) -> BankAccount | None:
+        organizer_id = await _managed_organizer(self._organizers, principal, slug)
         async with self._uow:
-            organizer_id = await _managed_organizer(self._organizers, principal, slug)
             return await self._uow.payees.get(organizer_id)

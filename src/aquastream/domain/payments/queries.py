@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from aquastream.domain.payments.access import load_visible_payment
+from aquastream.domain.payments.access import load_visible_payment, managed_organizers
 from aquastream.domain.payments.errors import EventNotFound, PaymentForbidden
 from aquastream.domain.payments.model import Payment, Refund
 from aquastream.domain.shared.paging import Page, PageRequest
@@ -20,8 +20,9 @@ class GetPayment:
         self._organizers = organizers
 
     async def __call__(self, principal: Principal, payment_id: uuid.UUID) -> tuple[Payment, list[Refund]]:
+        managed = await managed_organizers(self._organizers, principal)
         async with self._uow:
-            found = await load_visible_payment(self._uow, self._organizers, principal, payment_id)
+            found = await load_visible_payment(self._uow, managed, principal, payment_id)
             return found.payment, await self._uow.refunds.for_payment(payment_id)
 
 
@@ -48,11 +49,12 @@ class ListEventPayments:
         self._bookings = bookings
 
     async def __call__(self, principal: Principal, event_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
+        managed = await managed_organizers(self._organizers, principal)
         async with self._uow:
             organizer_id = await self._bookings.event_organizer(event_id)
             if organizer_id is None:
                 raise EventNotFound()
-            if not (principal.is_admin or await self._organizers.can_manage(principal, organizer_id)):
+            if organizer_id not in managed:
                 raise PaymentForbidden()
             return await self._uow.payments.list_for_event(event_id, paging)
 
@@ -66,6 +68,7 @@ class ModerationQueue:
         self._organizers = organizers
 
     async def __call__(self, principal: Principal, paging: PageRequest) -> Page[Payment]:
+        managed = await managed_organizers(self._organizers, principal)
         async with self._uow:
-            organizer_ids = None if principal.is_admin else await self._organizers.managed_by(principal)
+            organizer_ids = None if managed.every else managed.organizer_ids
             return await self._uow.payments.submitted(organizer_ids, paging)

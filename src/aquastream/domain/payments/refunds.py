@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from aquastream.domain.payments.access import load_managed_payment
+from aquastream.domain.payments.access import load_managed_payment, managed_organizers
 from aquastream.domain.payments.errors import PaymentStatusConflict, ProviderFailed, RefundTooLarge
 from aquastream.domain.payments.events import PaymentRefunded
 from aquastream.domain.payments.model import (
@@ -148,8 +148,9 @@ class RefundPayment:
     async def __call__(
         self, principal: Principal, payment_id: uuid.UUID, amount: Decimal | str | None, reason: str | None
     ) -> Refund:
+        managed = await managed_organizers(self._organizers, principal)
         async with self._uow:
-            payment = await load_managed_payment(self._uow, self._organizers, principal, payment_id)
+            payment = await load_managed_payment(self._uow, managed, principal, payment_id)
         if payment.status not in PAID_STATUSES:
             raise PaymentStatusConflict()
         if amount is None:

@@ -296,3 +296,22 @@ class CatalogCrewEvents(CatalogOrganizerAccess):
             return None
         row = rows[0]
         return CrewEvent(row.id, row.organizer_id, row.status in OPEN_EVENT_STATUSES)
+
+
+class CatalogOrganizerDirectory(CatalogOrganizerAccess):
+    """Payments' ``OrganizerDirectory``, served by the catalog on its own engine like
+    ``OrganizerAccess``: besides ``can_manage``, the organizers a caller manages and the id of
+    an organizer by its slug."""
+
+    async def managed_by(self, principal: Principal) -> Collection[uuid.UUID]:
+        # Only an ORGANIZER owns organizers (admins manage all, and are asked separately): the
+        # others cost no connection.
+        if principal.role is not Role.ORGANIZER:
+            return set()
+        query = select(organizers.c.id).where(organizers.c.owner_user_id == principal.user_id)
+        (rows,) = await self._reads.all([query], {})
+        return {row.id for row in rows}
+
+    async def id_of(self, slug: str) -> uuid.UUID | None:
+        (rows,) = await self._reads.all([select(organizers.c.id).where(organizers.c.slug == slug)], {})
+        return rows[0].id if rows else None

@@ -3,7 +3,6 @@
 from aquastream.adapters.sql.payments.lookups import (
     SqlBookingDirectory,
     SqlBookingPayments,
-    SqlOrganizerDirectory,
     SqlProofFiles,
 )
 from aquastream.adapters.sql.payments.uow import SqlPaymentsUnitOfWork
@@ -11,7 +10,6 @@ from aquastream.adapters.sql.payments.uow import SqlPaymentsUnitOfWork
 __all__ = [
     "SqlBookingDirectory",
     "SqlBookingPayments",
-    "SqlOrganizerDirectory",
     "SqlPaymentsUnitOfWork",
     "SqlProofFiles",
 ]

@@ -1,13 +1,12 @@
 """What payments reads of other domains' tables, on the connection of the unit of work it is
 given (payments asks from inside its own transaction; on SQLite a second connection would
-wait for that transaction's write lock): bookings and events (booking), who manages an
-organizer (catalog), uploaded receipts (media). And booking's question to payments, read
-from the payments table on payments' own connection."""
+wait for that transaction's write lock): bookings and events (booking), uploaded receipts
+(media). Who manages an organizer the catalog serves (``CatalogOrganizerDirectory``). And
+booking's question to payments, read from the payments table on payments' own connection."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,12 +15,10 @@ from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.sql.payments.repositories import payment_from_row
 from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.booking import bookings, inventories
-from aquastream.adapters.sql.tables.catalog import organizers
 from aquastream.adapters.sql.tables.media import files
 from aquastream.adapters.sql.tables.payments import payments
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.payments.model import PayableBooking, Payment, ProofFile
-from aquastream.domain.shared.principal import Principal, Role
 
 # Past it booking's question is ``DependencyUnavailable``; the expiry job tries again later.
 BOOKING_QUERY_TIMEOUT_SECONDS = 5.0
@@ -53,27 +50,6 @@ class SqlBookingDirectory(SqlRepository):
     async def event_organizer(self, event_id: uuid.UUID) -> uuid.UUID | None:
         query = select(inventories.c.organizer_id).where(inventories.c.event_id == event_id)
         organizer_id: uuid.UUID | None = await self._connection.scalar(query)
-        return organizer_id
-
-
-class SqlOrganizerDirectory(SqlRepository):
-    """Mirrors the catalog's rule: admins manage all, an ORGANIZER the organizers they own."""
-
-    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
-        if principal.is_admin:
-            return True
-        return organizer_id in await self.managed_by(principal)
-
-    async def managed_by(self, principal: Principal) -> Collection[uuid.UUID]:
-        if principal.role is not Role.ORGANIZER:
-            return set()
-        query = select(organizers.c.id).where(organizers.c.owner_user_id == principal.user_id)
-        return set((await self._connection.scalars(query)).all())
-
-    async def id_of(self, slug: str) -> uuid.UUID | None:
-        organizer_id: uuid.UUID | None = await self._connection.scalar(
-            select(organizers.c.id).where(organizers.c.slug == slug)
-        )
         return organizer_id
 
 
