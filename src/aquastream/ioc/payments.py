@@ -16,7 +16,6 @@ from aquastream.adapters.payments.probe import PaymentHoldProbe
 from aquastream.adapters.payments.registry import build_providers
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.payments import (
-    SqlBookingDirectory,
     SqlBookingPayments,
     SqlPaymentsUnitOfWork,
     SqlProofFiles,
@@ -42,7 +41,6 @@ from aquastream.ioc.worker import purge_request_keys_job, use_case_job
 from aquastream.ports.booking import OpenPayments, PaymentStatusProbe
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import (
-    BookingDirectory,
     PaymentProviders,
     PaymentsUnitOfWork,
     ProofFiles,
@@ -114,9 +112,6 @@ class PaymentsProvider(Provider):
         return uow
 
     # The other domains are read inside payments' transaction, on its connection.
-    @provide
-    def bookings(self, uow: SqlPaymentsUnitOfWork) -> BookingDirectory:
-        return SqlBookingDirectory(uow)
 
     @provide
     def proofs(self, uow: SqlPaymentsUnitOfWork) -> ProofFiles:

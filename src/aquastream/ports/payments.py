@@ -17,7 +17,6 @@ from aquastream.domain.payments.model import (
     BankAccount,
     Checkout,
     CheckoutRequest,
-    PayableBooking,
     Payment,
     PaymentStatus,
     ProofFile,
@@ -29,6 +28,7 @@ from aquastream.domain.payments.model import (
     WebhookOutcome,
     WebhookRecord,
 )
+from aquastream.domain.payments.model import PayableBooking as PayableBooking  # what booking answers
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.idempotency import KeyedUnitOfWork
@@ -161,7 +161,8 @@ class PaymentsUnitOfWork(KeyedUnitOfWork, Protocol):
 
 
 class BookingDirectory(Protocol):
-    """What payments reads of the booking domain, inside payments' transaction."""
+    """What payments asks the booking domain: a query port booking serves on its own
+    connections, asked outside payments' transaction."""
 
     async def booking(self, booking_id: uuid.UUID) -> PayableBooking | None: ...
 

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.memory.booking import MemoryBookingDirectory
 from aquastream.adapters.memory.currencies import FixedCurrencies
 from aquastream.adapters.memory.payments import (
     PAYMENTS,
-    MemoryBookingDirectory,
     MemoryOrganizerDirectory,
     MemoryPaymentRepository,
     MemoryPaymentsUnitOfWork,
@@ -26,8 +26,8 @@ from aquastream.adapters.memory.payments import (
 from aquastream.adapters.payments.probe import BookingPayments, PaymentHoldProbe
 from aquastream.adapters.payments.registry import ConfiguredProviders
 from aquastream.adapters.payments.sandbox import SANDBOX, SandboxProvider
+from aquastream.adapters.sql.booking.payables import BookingPayables
 from aquastream.adapters.sql.payments import (
-    SqlBookingDirectory,
     SqlBookingPayments,
     SqlPaymentsUnitOfWork,
     SqlProofFiles,
@@ -241,6 +241,6 @@ def memory_payments_kit() -> PaymentsKit:
 def sql_payments_kit(name: str, engine: AsyncEngine) -> PaymentsKit:
     def new_ports() -> Ports:
         uow = SqlPaymentsUnitOfWork(engine)
-        return Ports(uow, SqlBookingDirectory(uow), SqlProofFiles(uow))
+        return Ports(uow, BookingPayables(engine), SqlProofFiles(uow))  # booking serves its own
 
     return PaymentsKit(sql_kit(name, engine), new_ports, lambda _: SqlBookingPayments(engine))

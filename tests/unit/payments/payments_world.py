@@ -6,12 +6,12 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from aquastream.adapters.memory.booking import MemoryBookingDirectory
 from aquastream.adapters.memory.currencies import FixedCurrencies
 from aquastream.adapters.memory.payments import (
     PAYMENTS,
     REFUNDS,
     WEBHOOKS,
-    MemoryBookingDirectory,
     MemoryOrganizerDirectory,
     MemoryPaymentRepository,
     MemoryPaymentsUnitOfWork,

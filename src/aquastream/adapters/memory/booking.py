@@ -34,6 +34,7 @@ from aquastream.domain.booking.model import (
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import Availability, EventListing
+from aquastream.ports.payments import PayableBooking
 
 T = TypeVar("T")
 
@@ -515,3 +516,35 @@ class MemoryOpenPayments:
         return {
             booking_id: self.payments[booking_id] for booking_id in booking_ids if booking_id in self.payments
         }
+
+
+class MemoryBookingDirectory:
+    """Payments' ``BookingDirectory``, served by booking from its tables of the same memory
+    database."""
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def booking(self, booking_id: uuid.UUID) -> PayableBooking | None:
+        booking = self._db.table(BOOKINGS).get(booking_id)
+        if booking is None:
+            return None
+        inventory = self._db.table(INVENTORIES).get(booking.event_id)
+        if inventory is None:
+            return None
+        return PayableBooking(
+            id=booking.id,
+            event_id=booking.event_id,
+            organizer_id=inventory.organizer_id,
+            user_id=booking.user_id,
+            status=booking.status.value,
+            payment_status=booking.payment_status.value,
+            amount=booking.amount,
+            currency=booking.currency,
+            expires_at=booking.expires_at,
+            event_title=inventory.title,
+        )
+
+    async def event_organizer(self, event_id: uuid.UUID) -> uuid.UUID | None:
+        inventory = self._db.table(INVENTORIES).get(event_id)
+        return inventory.organizer_id if inventory is not None else None

@@ -1,5 +1,6 @@
 """In-memory payments repositories and unit of work, and the ports payments asks of other
-domains (bookings, organizers, proof files), for unit and contract tests.
+domains (organizers, proof files; bookings are booking's ``MemoryBookingDirectory``), for unit
+and contract tests.
 
 Each method changes rows under the database lock the unit of work holds, which makes it as
 atomic as the single SQL statement it stands for.
@@ -14,7 +15,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from aquastream.adapters.memory.booking import BOOKINGS, INVENTORIES
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.adapters.memory.request_keys import MemoryRequestKeys
 from aquastream.domain.payments.errors import PaymentAlreadyOpen
@@ -24,7 +24,6 @@ from aquastream.domain.payments.model import (
     PAID_STATUSES,
     BankAccount,
     Checkout,
-    PayableBooking,
     Payment,
     PaymentMethod,
     PaymentStatus,
@@ -247,38 +246,6 @@ class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
         self.refunds = MemoryRefundRepository(db)
         self.webhooks = MemoryWebhookLog(db)
         self.request_keys = MemoryRequestKeys(db, "payments.idempotency_keys")
-
-
-class MemoryBookingDirectory:
-    """Payments' view of the booking tables of the same memory database; used inside the
-    payments unit of work, which holds the database lock."""
-
-    def __init__(self, db: MemoryDatabase) -> None:
-        self._db = db
-
-    async def booking(self, booking_id: uuid.UUID) -> PayableBooking | None:
-        booking = self._db.table(BOOKINGS).get(booking_id)
-        if booking is None:
-            return None
-        inventory = self._db.table(INVENTORIES).get(booking.event_id)
-        if inventory is None:
-            return None
-        return PayableBooking(
-            id=booking.id,
-            event_id=booking.event_id,
-            organizer_id=inventory.organizer_id,
-            user_id=booking.user_id,
-            status=booking.status.value,
-            payment_status=booking.payment_status.value,
-            amount=booking.amount,
-            currency=booking.currency,
-            expires_at=booking.expires_at,
-            event_title=inventory.title,
-        )
-
-    async def event_organizer(self, event_id: uuid.UUID) -> uuid.UUID | None:
-        inventory = self._db.table(INVENTORIES).get(event_id)
-        return inventory.organizer_id if inventory is not None else None
 
 
 class MemoryOrganizerDirectory:

@@ -80,12 +80,13 @@ class InitPayment:
         request: KeyedRequest[Payment] | None = None,
     ) -> Payment:
         card_provider = self._card_provider(provider) if method is PaymentMethod.WIDGET else None
+        # Booking serves it on its own connections: asked before payments' transaction opens.
+        booking = await self._bookings.booking(booking_id)
         async with self._uow:
             now = self._clock.now()
             payment_id = new_id()
             # First: a repeat of a request that opened a payment already is answered as it was.
             await claim_key(self._uow, request, payment_id, now=now)
-            booking = await self._bookings.booking(booking_id)
             if booking is None or booking.user_id != principal.user_id:
                 raise BookingNotFound()
             if not booking.is_payable_at(now):
@@ -115,7 +116,7 @@ class InitPayment:
             payment = await self._uow.payments.get(payment_id)
             if payment is None or payment.user_id != principal.user_id:
                 raise PaymentNotFound()
-            booking = await self._bookings.booking(payment.booking_id)
+        booking = await self._bookings.booking(payment.booking_id)
         provider = self._providers.get(payment.provider)
         cut_off = payment.status is PaymentStatus.PENDING and not payment.confirmation
         if not cut_off or provider is None or booking is None:
@@ -222,8 +223,8 @@ class PayByLink:
         self._init = init
 
     async def __call__(self, booking_id: uuid.UUID) -> tuple[Payment, str]:
+        booking = await self._bookings.booking(booking_id)
         async with self._uow:
-            booking = await self._bookings.booking(booking_id)
             live = await self._uow.payments.live_for_booking(booking_id)
         if booking is None:
             raise BookingNotFound()

@@ -142,15 +142,18 @@ class SubmitProof:
     async def __call__(self, principal: Principal, payment_id: uuid.UUID, file_id: uuid.UUID) -> Payment:
         managed = await managed_organizers(self._organizers, principal)
         async with self._uow:
-            now = self._clock.now()
             payment = await load_own_payment(self._uow, managed, principal, payment_id)
             if payment.method is not PaymentMethod.QR_MANUAL:
                 raise WrongMethod()
             if payment.status not in (PaymentStatus.PENDING, PaymentStatus.REJECTED):
                 raise PaymentStatusConflict()
-            booking = await self._bookings.booking(payment.booking_id)
-            if booking is None or not booking.is_payable_at(now):
-                raise BookingNotPayable()
+        # Booking serves it on its own connections: asked between payments' transactions (the
+        # second one's guarded transition refuses a payment that moved on meanwhile).
+        booking = await self._bookings.booking(payment.booking_id)
+        if booking is None or not booking.is_payable_at(self._clock.now()):
+            raise BookingNotPayable()
+        async with self._uow:
+            now = self._clock.now()
             if not _is_valid_proof(await self._proofs.get(file_id), payment, principal.user_id):
                 raise InvalidProof()
             submitted = await self._uow.payments.transition(

@@ -49,13 +49,14 @@ class ListEventPayments:
         self._bookings = bookings
 
     async def __call__(self, principal: Principal, event_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
-        managed = await managed_organizers(self._organizers, principal)
+        # Booking and the catalog serve these on their own connections: asked before payments'
+        # transaction opens.
+        organizer_id = await self._bookings.event_organizer(event_id)
+        if organizer_id is None:
+            raise EventNotFound()
+        if organizer_id not in await managed_organizers(self._organizers, principal):
+            raise PaymentForbidden()
         async with self._uow:
-            organizer_id = await self._bookings.event_organizer(event_id)
-            if organizer_id is None:
-                raise EventNotFound()
-            if organizer_id not in managed:
-                raise PaymentForbidden()
             return await self._uow.payments.list_for_event(event_id, paging)
 
 

@@ -1,14 +1,12 @@
 """SQL adapters of the payments domain."""
 
 from aquastream.adapters.sql.payments.lookups import (
-    SqlBookingDirectory,
     SqlBookingPayments,
     SqlProofFiles,
 )
 from aquastream.adapters.sql.payments.uow import SqlPaymentsUnitOfWork
 
 __all__ = [
-    "SqlBookingDirectory",
     "SqlBookingPayments",
     "SqlPaymentsUnitOfWork",
     "SqlProofFiles",

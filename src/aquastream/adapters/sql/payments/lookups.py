@@ -1,7 +1,7 @@
 """What payments reads of other domains' tables, on the connection of the unit of work it is
 given (payments asks from inside its own transaction; on SQLite a second connection would
-wait for that transaction's write lock): bookings and events (booking), uploaded receipts
-(media). Who manages an organizer the catalog serves (``CatalogOrganizerDirectory``). And
+wait for that transaction's write lock): uploaded receipts (media). Bookings and events booking
+serves (``BookingPayables``), who manages an organizer the catalog (``CatalogOrganizerDirectory``). And
 booking's question to payments, read from the payments table on payments' own connection."""
 
 from __future__ import annotations
@@ -11,46 +11,15 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.sql.payments.repositories import payment_from_row
 from aquastream.adapters.sql.reads import StandaloneReads
-from aquastream.adapters.sql.tables.booking import bookings, inventories
 from aquastream.adapters.sql.tables.media import files
 from aquastream.adapters.sql.tables.payments import payments
 from aquastream.adapters.sql.uow import SqlRepository
-from aquastream.domain.payments.model import PayableBooking, Payment, ProofFile
+from aquastream.domain.payments.model import Payment, ProofFile
 
 # Past it booking's question is ``DependencyUnavailable``; the expiry job tries again later.
 BOOKING_QUERY_TIMEOUT_SECONDS = 5.0
-
-
-class SqlBookingDirectory(SqlRepository):
-    async def booking(self, booking_id: uuid.UUID) -> PayableBooking | None:
-        query = (
-            select(bookings, inventories.c.organizer_id, inventories.c.title)
-            .join(inventories, inventories.c.event_id == bookings.c.event_id)
-            .where(bookings.c.id == booking_id)
-        )
-        row = (await self._connection.execute(query)).mappings().first()
-        if row is None:
-            return None
-        return PayableBooking(
-            id=row["id"],
-            event_id=row["event_id"],
-            organizer_id=row["organizer_id"],
-            user_id=row["user_id"],
-            status=row["status"],
-            payment_status=row["payment_status"],
-            amount=amount_in(row["amount"], row["currency"]),
-            currency=row["currency"],
-            expires_at=row["expires_at"],
-            event_title=row["title"],
-        )
-
-    async def event_organizer(self, event_id: uuid.UUID) -> uuid.UUID | None:
-        query = select(inventories.c.organizer_id).where(inventories.c.event_id == event_id)
-        organizer_id: uuid.UUID | None = await self._connection.scalar(query)
-        return organizer_id
 
 
 class SqlProofFiles(SqlRepository):
