@@ -15,7 +15,7 @@ from aquastream.ioc.catalog import CatalogProvider, CatalogQueriesProvider
 from aquastream.ioc.crews import CrewsProvider
 from aquastream.ioc.identity import IdentityProvider, IdentityQueriesProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
-from aquastream.ioc.media import MediaProvider, S3MediaProvider
+from aquastream.ioc.media import MediaProvider, MediaQueriesProvider, S3MediaProvider
 from aquastream.ioc.notifications import NotificationProvider, RecoveryMessagesProvider
 from aquastream.ioc.payments import PaymentsProvider
 from aquastream.ioc.worker import WorkerProvider
@@ -40,6 +40,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         RecoveryMessagesProvider(),
         CrewsProvider(),
         MediaProvider(),
+        MediaQueriesProvider(),
         PaymentsProvider(),
         WorkerProvider(),
     ]

@@ -16,6 +16,7 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from aquastream.adapters.http.health import ReadinessCheck
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.media import SqlMediaUnitOfWork
+from aquastream.adapters.sql.media.proofs import MediaProofFiles
 from aquastream.adapters.storage.local import LinkSigner, LocalObjectStorage
 from aquastream.adapters.storage.s3 import S3Check, S3ObjectStorage, open_s3_client
 from aquastream.adapters.storage.sniffing import FiletypeSniffer
@@ -31,6 +32,7 @@ from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ioc.worker import use_case_job
 from aquastream.ports.media import FormatSniffer, MediaUnitOfWork, ObjectStorage
+from aquastream.ports.payments import ProofFiles
 from aquastream.settings import Settings
 
 PURGE_FILES_JOB = "media.purge_due_files"
@@ -55,6 +57,15 @@ REACTIONS = Reactions(
     on(MediaDeleted, RemoveStoredObject).call(lambda remove, e: remove(e)),
     on(UserDeleted, DeleteAvatarsOfDeletedUser).call(lambda delete, e: delete(e.user_id)),
 )
+
+
+class MediaQueriesProvider(Provider):
+    """The questions other domains ask media, answered on media's own connections."""
+
+    @provide(scope=Scope.APP)
+    def proof_files(self, engines: DomainEngines) -> ProofFiles:
+        """Payments' question: an uploaded receipt, as media describes it."""
+        return MediaProofFiles(engines.of("media"))
 
 
 class MediaProvider(Provider):

@@ -18,7 +18,6 @@ from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.payments import (
     SqlBookingPayments,
     SqlPaymentsUnitOfWork,
-    SqlProofFiles,
 )
 from aquastream.domain.booking.events import RefundRequested
 from aquastream.domain.payments.events import (
@@ -43,7 +42,6 @@ from aquastream.ports.clock import Clock
 from aquastream.ports.payments import (
     PaymentProviders,
     PaymentsUnitOfWork,
-    ProofFiles,
 )
 from aquastream.settings import Settings
 
@@ -112,10 +110,6 @@ class PaymentsProvider(Provider):
         return uow
 
     # The other domains are read inside payments' transaction, on its connection.
-
-    @provide
-    def proofs(self, uow: SqlPaymentsUnitOfWork) -> ProofFiles:
-        return SqlProofFiles(uow)
 
     # Booking asks what payments are under way for its bookings, in payments' own transaction.
     @provide

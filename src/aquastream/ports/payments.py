@@ -19,7 +19,6 @@ from aquastream.domain.payments.model import (
     CheckoutRequest,
     Payment,
     PaymentStatus,
-    ProofFile,
     ProviderPayment,
     Refund,
     RefundStatus,
@@ -29,6 +28,7 @@ from aquastream.domain.payments.model import (
     WebhookRecord,
 )
 from aquastream.domain.payments.model import PayableBooking as PayableBooking  # what booking answers
+from aquastream.domain.payments.model import ProofFile as ProofFile  # what media answers
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.idempotency import KeyedUnitOfWork
@@ -188,7 +188,8 @@ class OrganizerDirectory(Protocol):
 
 
 class ProofFiles(Protocol):
-    """What payments asks the media domain about an uploaded receipt."""
+    """What payments asks the media domain about an uploaded receipt: a query port media
+    serves on its own connections, asked outside payments' transaction."""
 
     async def get(self, file_id: uuid.UUID) -> ProofFile | None: ...
 

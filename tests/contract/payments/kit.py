@@ -27,10 +27,10 @@ from aquastream.adapters.payments.probe import BookingPayments, PaymentHoldProbe
 from aquastream.adapters.payments.registry import ConfiguredProviders
 from aquastream.adapters.payments.sandbox import SANDBOX, SandboxProvider
 from aquastream.adapters.sql.booking.payables import BookingPayables
+from aquastream.adapters.sql.media.proofs import MediaProofFiles
 from aquastream.adapters.sql.payments import (
     SqlBookingPayments,
     SqlPaymentsUnitOfWork,
-    SqlProofFiles,
 )
 from aquastream.adapters.sql.payments.repositories import payment_from_row
 from aquastream.adapters.sql.tables.media import files
@@ -241,6 +241,6 @@ def memory_payments_kit() -> PaymentsKit:
 def sql_payments_kit(name: str, engine: AsyncEngine) -> PaymentsKit:
     def new_ports() -> Ports:
         uow = SqlPaymentsUnitOfWork(engine)
-        return Ports(uow, BookingPayables(engine), SqlProofFiles(uow))  # booking serves its own
+        return Ports(uow, BookingPayables(engine), MediaProofFiles(engine))  # served by their owners
 
     return PaymentsKit(sql_kit(name, engine), new_ports, lambda _: SqlBookingPayments(engine))

@@ -147,15 +147,15 @@ class SubmitProof:
                 raise WrongMethod()
             if payment.status not in (PaymentStatus.PENDING, PaymentStatus.REJECTED):
                 raise PaymentStatusConflict()
-        # Booking serves it on its own connections: asked between payments' transactions (the
-        # second one's guarded transition refuses a payment that moved on meanwhile).
+        # Booking and media serve these on their own connections: asked between payments'
+        # transactions (the second one's guarded transition refuses a payment that moved on).
         booking = await self._bookings.booking(payment.booking_id)
         if booking is None or not booking.is_payable_at(self._clock.now()):
             raise BookingNotPayable()
+        if not _is_valid_proof(await self._proofs.get(file_id), payment, principal.user_id):
+            raise InvalidProof()
         async with self._uow:
             now = self._clock.now()
-            if not _is_valid_proof(await self._proofs.get(file_id), payment, principal.user_id):
-                raise InvalidProof()
             submitted = await self._uow.payments.transition(
                 payment.id,
                 expected={PaymentStatus.PENDING, PaymentStatus.REJECTED},

@@ -2,12 +2,10 @@
 
 from aquastream.adapters.sql.payments.lookups import (
     SqlBookingPayments,
-    SqlProofFiles,
 )
 from aquastream.adapters.sql.payments.uow import SqlPaymentsUnitOfWork
 
 __all__ = [
     "SqlBookingPayments",
     "SqlPaymentsUnitOfWork",
-    "SqlProofFiles",
 ]

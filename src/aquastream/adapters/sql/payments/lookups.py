@@ -1,8 +1,7 @@
-"""What payments reads of other domains' tables, on the connection of the unit of work it is
-given (payments asks from inside its own transaction; on SQLite a second connection would
-wait for that transaction's write lock): uploaded receipts (media). Bookings and events booking
-serves (``BookingPayables``), who manages an organizer the catalog (``CatalogOrganizerDirectory``). And
-booking's question to payments, read from the payments table on payments' own connection."""
+"""Booking's question to payments (the payments of a booking), read from the payments table on
+payments' own connection. What payments asks of other domains their owners serve: bookings
+(``BookingPayables``), who manages an organizer (``CatalogOrganizerDirectory``) and uploaded
+receipts (``MediaProofFiles``)."""
 
 from __future__ import annotations
 
@@ -13,28 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.payments.repositories import payment_from_row
 from aquastream.adapters.sql.reads import StandaloneReads
-from aquastream.adapters.sql.tables.media import files
 from aquastream.adapters.sql.tables.payments import payments
-from aquastream.adapters.sql.uow import SqlRepository
-from aquastream.domain.payments.model import Payment, ProofFile
+from aquastream.domain.payments.model import Payment
 
 # Past it booking's question is ``DependencyUnavailable``; the expiry job tries again later.
 BOOKING_QUERY_TIMEOUT_SECONDS = 5.0
-
-
-class SqlProofFiles(SqlRepository):
-    async def get(self, file_id: uuid.UUID) -> ProofFile | None:
-        query = select(files.c.id, files.c.owner_type, files.c.owner_id, files.c.uploaded_by, files.c.status)
-        row = (await self._connection.execute(query.where(files.c.id == file_id))).first()
-        if row is None:
-            return None
-        return ProofFile(
-            id=row.id,
-            owner_type=row.owner_type,
-            owner_id=row.owner_id,
-            uploaded_by=row.uploaded_by,
-            status=row.status,
-        )
 
 
 class SqlBookingPayments:
