@@ -19,14 +19,15 @@ from aquastream.domain.booking.model import (
     BookingLogEntry,
     BookingStatus,
     Inventory,
-    OpenPayment,
     PaymentStatus,
     WaitlistAuditEntry,
     WaitlistEntry,
     WaitlistStatus,
 )
 
-# What the owner of participants (identity) answers with: re-exported for its adapters.
+# What the servers of booking's query ports answer with (payments: OpenPayment; identity, the
+# owner of participants: ParticipantContact), re-exported for their adapters.
+from aquastream.domain.booking.model import OpenPayment as OpenPayment
 from aquastream.domain.booking.model import ParticipantContact as ParticipantContact
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal

@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 
-from aquastream.domain.booking.model import OpenPayment
 from aquastream.domain.payments.model import Payment, PaymentMethod, PaymentStatus
+from aquastream.ports.booking import OpenPayment
 from aquastream.ports.payments import PaymentsUnitOfWork
 
 
