@@ -15,6 +15,7 @@ from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
 from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory
 from aquastream.adapters.sql.identity.revocations import SqlRevocationFeed
+from aquastream.adapters.sql.identity.served import IdentityRecipientDirectory
 from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
 from aquastream.domain.identity.auth import LogIn, LogOut, LogOutEverywhere, RefreshTokens
@@ -38,6 +39,7 @@ from aquastream.ports.identity import (
     RevocationFeed,
     SecretGenerator,
 )
+from aquastream.ports.notifications import RecipientDirectory
 from aquastream.settings import Settings
 
 PURGE_CREDENTIALS_JOB = "identity.purge_expired_credentials"
@@ -50,6 +52,11 @@ class IdentityQueriesProvider(Provider):
     def participants(self, engines: DomainEngines) -> ParticipantDirectory:
         """Booking's question: who its participants are and whether they can be reached."""
         return IdentityParticipantDirectory(engines.of("identity"))
+
+    @provide(scope=Scope.APP)
+    def recipients(self, engines: DomainEngines) -> RecipientDirectory:
+        """Notifications' question: how to reach a user, and whose Telegram chat this is."""
+        return IdentityRecipientDirectory(engines.of("identity"))
 
 
 class IdentityProvider(Provider):

@@ -33,13 +33,8 @@ from aquastream.adapters.notify.recovery import (
 )
 from aquastream.adapters.notify.smtp import Mailer
 from aquastream.adapters.notify.telegram_link import IdentityTelegramLinker
-from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
 from aquastream.adapters.sql.engine import DomainEngines
-from aquastream.adapters.sql.notifications import (
-    SqlEventDirectory,
-    SqlNotificationUnitOfWork,
-    SqlRecipientDirectory,
-)
+from aquastream.adapters.sql.notifications import SqlNotificationUnitOfWork
 from aquastream.domain.booking.events import (
     BookingCancelled,
     BookingConfirmed,
@@ -75,14 +70,7 @@ from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reaction, Reactions, on
 from aquastream.ioc.worker import sweep, use_case_job
 from aquastream.ports.identity import RecoveryCodeSender
-from aquastream.ports.notifications import (
-    EventDirectory,
-    MessageSender,
-    NotificationUnitOfWork,
-    OrganizerAccess,
-    RecipientDirectory,
-    TelegramLinker,
-)
+from aquastream.ports.notifications import MessageSender, NotificationUnitOfWork, TelegramLinker
 from aquastream.settings import Settings
 
 SEND_JOB = "notifications.send"
@@ -316,18 +304,8 @@ class NotificationProvider(Provider):
     def uow(self, uow: SqlNotificationUnitOfWork) -> NotificationUnitOfWork:
         return uow
 
-    # The other domains are asked inside notifications' transaction, on its connection.
-    @provide
-    def recipients(self, uow: SqlNotificationUnitOfWork) -> RecipientDirectory:
-        return SqlRecipientDirectory(uow)
-
-    @provide
-    def events(self, uow: SqlNotificationUnitOfWork) -> EventDirectory:
-        return SqlEventDirectory(uow)
-
-    @provide
-    def organizer_access(self, uow: SqlNotificationUnitOfWork) -> OrganizerAccess:
-        return SqlOrganizerAccess(uow)
+    # RecipientDirectory, EventDirectory, EventParticipants and OrganizerAccess are served by
+    # identity, catalog and booking on their own connections (their ``*QueriesProvider``).
 
     @provide
     def linker(self, link_chat: LinkTelegramChat) -> TelegramLinker:
