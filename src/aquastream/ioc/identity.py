@@ -15,7 +15,7 @@ from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
 from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory
 from aquastream.adapters.sql.identity.revocations import SqlRevocationFeed
-from aquastream.adapters.sql.identity.served import IdentityRecipientDirectory
+from aquastream.adapters.sql.identity.served import IdentityAvatarOwners, IdentityRecipientDirectory
 from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
 from aquastream.domain.identity.auth import LogIn, LogOut, LogOutEverywhere, RefreshTokens
@@ -39,6 +39,7 @@ from aquastream.ports.identity import (
     RevocationFeed,
     SecretGenerator,
 )
+from aquastream.ports.media import AvatarOwners
 from aquastream.ports.notifications import RecipientDirectory
 from aquastream.settings import Settings
 
@@ -57,6 +58,11 @@ class IdentityQueriesProvider(Provider):
     def recipients(self, engines: DomainEngines) -> RecipientDirectory:
         """Notifications' question: how to reach a user, and whose Telegram chat this is."""
         return IdentityRecipientDirectory(engines.of("identity"))
+
+    @provide(scope=Scope.APP)
+    def avatar_owners(self, engines: DomainEngines) -> AvatarOwners:
+        """Media's question: whether an avatar's account still exists."""
+        return IdentityAvatarOwners(engines.of("identity"))
 
 
 class IdentityProvider(Provider):

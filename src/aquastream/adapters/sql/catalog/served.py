@@ -16,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.reads import StandaloneReads
-from aquastream.adapters.sql.tables.catalog import events
+from aquastream.adapters.sql.tables.catalog import events, organizers, team_members
+from aquastream.domain.media.model import OwnerType
 from aquastream.domain.notifications.model import EventSummary
+from aquastream.ports.media import OwnerFacts
 
 # Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
 QUERY_TIMEOUT_SECONDS = 5.0
@@ -50,3 +52,29 @@ class CatalogEventDirectory:
         )
         (rows,) = await self._reads.all([query], {})
         return [_summary(row) for row in rows]
+
+
+class CatalogMediaOwners:
+    """Media's ``CatalogOwners``: who owns the organizer of a logo, a team photo or an event's
+    image."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+
+    async def organizer_owner(self, owner_type: OwnerType, owner_id: uuid.UUID) -> OwnerFacts | None:
+        owner = select(organizers.c.owner_user_id)
+        match owner_type:
+            case OwnerType.ORGANIZER_LOGO:
+                query = owner.where(organizers.c.id == owner_id)
+            case OwnerType.TEAM_PHOTO:
+                query = owner.join(team_members, team_members.c.organizer_id == organizers.c.id).where(
+                    team_members.c.id == owner_id
+                )
+            case OwnerType.EVENT_IMAGE:
+                query = owner.join(events, events.c.organizer_id == organizers.c.id).where(
+                    events.c.id == owner_id
+                )
+            case _:
+                return None
+        (rows,) = await self._reads.all([query], {})
+        return OwnerFacts(organizer_owner_id=rows[0].owner_user_id) if rows else None

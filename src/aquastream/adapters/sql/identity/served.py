@@ -61,3 +61,16 @@ class IdentityRecipientDirectory:
         (rows,) = await self._reads.all([query], {})
         found: uuid.UUID | None = rows[0].id if rows else None
         return found
+
+
+class IdentityAvatarOwners:
+    """Media's ``AvatarOwners``: a deleted account owns no avatar any more; a blocked one still
+    does (its files stay its own)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+
+    async def account_exists(self, user_id: uuid.UUID) -> bool:
+        query = select(users.c.id).where(users.c.id == user_id, users.c.deleted_at.is_(None))
+        (rows,) = await self._reads.all([query], {})
+        return bool(rows)
