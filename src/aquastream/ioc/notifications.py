@@ -32,7 +32,6 @@ from aquastream.adapters.notify.recovery import (
     TelegramRecoveryCodeSender,
 )
 from aquastream.adapters.notify.smtp import Mailer
-from aquastream.adapters.notify.telegram_link import IdentityTelegramLinker
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.notifications import SqlNotificationUnitOfWork
 from aquastream.domain.booking.events import (
@@ -48,7 +47,6 @@ from aquastream.domain.booking.model import BookingStatus, LogReason
 from aquastream.domain.booking.payments import SEAT_LOST
 from aquastream.domain.crews.events import CrewAssigned
 from aquastream.domain.identity.events import UserDeleted
-from aquastream.domain.identity.telegram import LinkTelegramChat
 from aquastream.domain.notifications.admin import SendTestMessage
 from aquastream.domain.notifications.bot import HandleBotMessage
 from aquastream.domain.notifications.events import PostEventNews, SendEventReminders
@@ -70,7 +68,7 @@ from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reaction, Reactions, on
 from aquastream.ioc.worker import sweep, use_case_job
 from aquastream.ports.identity import RecoveryCodeSender
-from aquastream.ports.notifications import MessageSender, NotificationUnitOfWork, TelegramLinker
+from aquastream.ports.notifications import MessageSender, NotificationUnitOfWork
 from aquastream.settings import Settings
 
 SEND_JOB = "notifications.send"
@@ -305,11 +303,8 @@ class NotificationProvider(Provider):
         return uow
 
     # RecipientDirectory, EventDirectory, EventParticipants and OrganizerAccess are served by
-    # identity, catalog and booking on their own connections (their ``*QueriesProvider``).
-
-    @provide
-    def linker(self, link_chat: LinkTelegramChat) -> TelegramLinker:
-        return IdentityTelegramLinker(link_chat)
+    # identity, catalog and booking on their own connections, TelegramLinker by identity's use
+    # case (their ``*QueriesProvider``).
 
     @provide(scope=Scope.APP)
     async def http_client(self) -> AsyncIterator[httpx.AsyncClient]:
