@@ -10,7 +10,7 @@ from __future__ import annotations
 from dishka import Provider
 from dishka.integrations.litestar import LitestarProvider
 
-from aquastream.ioc.booking import BookingProvider
+from aquastream.ioc.booking import BookingProvider, BookingQueriesProvider
 from aquastream.ioc.catalog import CatalogProvider, CatalogQueriesProvider
 from aquastream.ioc.crews import CrewsProvider
 from aquastream.ioc.identity import IdentityProvider, IdentityQueriesProvider
@@ -35,6 +35,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         CatalogProvider(),
         CatalogQueriesProvider(),
         BookingProvider(),
+        BookingQueriesProvider(),
         NotificationProvider(),
         RecoveryMessagesProvider(),
         CrewsProvider(),

@@ -11,6 +11,7 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
 from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
+from aquastream.adapters.sql.booking.served import BookingEventParticipants, BookingProofOwners
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
@@ -59,6 +60,8 @@ from aquastream.ports.booking import (
     PayLinks,
 )
 from aquastream.ports.clock import Clock
+from aquastream.ports.media import ProofOwners
+from aquastream.ports.notifications import EventParticipants
 from aquastream.settings import Settings
 
 EXPIRE_HOLDS_JOB = "booking.expire_holds"
@@ -85,6 +88,20 @@ REACTIONS = Reactions(
         lambda settle, e: settle(e.booking_id, fully_refunded=e.fully_refunded)
     ),
 )
+
+
+class BookingQueriesProvider(Provider):
+    """The questions other domains ask booking, answered on booking's own connections."""
+
+    @provide(scope=Scope.APP)
+    def event_participants(self, engines: DomainEngines) -> EventParticipants:
+        """Notifications' question: who holds a confirmed booking for an event."""
+        return BookingEventParticipants(engines.of("booking"))
+
+    @provide(scope=Scope.APP)
+    def proof_owners(self, engines: DomainEngines) -> ProofOwners:
+        """Media's question: whose booking a payment proof belongs to."""
+        return BookingProofOwners(engines.of("booking"))
 
 
 class BookingProvider(Provider):

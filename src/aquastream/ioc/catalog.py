@@ -11,6 +11,7 @@ from aquastream.adapters.calendar import HmacFeedTokenSigner, IcalendarRenderer
 from aquastream.adapters.sql.booking import SqlConfirmedBookingsLookup, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
 from aquastream.adapters.sql.catalog.organizers import CatalogOrganizerAccess
+from aquastream.adapters.sql.catalog.served import CatalogEventDirectory, CatalogMediaOwners
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import GetEvent, ListEvents, ListOrganizerEvents
@@ -44,6 +45,9 @@ from aquastream.ports.catalog import (
     FeedTokenSigner,
 )
 from aquastream.ports.clock import Clock
+from aquastream.ports.media import CatalogOwners
+from aquastream.ports.notifications import EventDirectory
+from aquastream.ports.notifications import OrganizerAccess as NotificationOrganizerAccess
 from aquastream.settings import Settings
 
 COMPLETE_FINISHED_EVENTS_JOB = "catalog.complete_finished_events"
@@ -60,6 +64,21 @@ class CatalogQueriesProvider(Provider):
     def organizer_access(self, engines: DomainEngines) -> OrganizerAccess:
         """Booking's question: whether the caller manages an organizer."""
         return CatalogOrganizerAccess(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def notification_organizer_access(self, engines: DomainEngines) -> NotificationOrganizerAccess:
+        """Notifications' question: whether the caller may post news to an organizer's event."""
+        return CatalogOrganizerAccess(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def events(self, engines: DomainEngines) -> EventDirectory:
+        """Notifications' question: an event's summary, and the events starting soon."""
+        return CatalogEventDirectory(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def media_owners(self, engines: DomainEngines) -> CatalogOwners:
+        """Media's question: who owns the organizer of a logo, a team photo or an event image."""
+        return CatalogMediaOwners(engines.of("catalog"))
 
 
 class CatalogProvider(Provider):
