@@ -12,6 +12,7 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
 from aquastream.adapters.sql.booking.payables import BookingPayables
+from aquastream.adapters.sql.booking.served import BookingEventParticipants, BookingProofOwners
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
@@ -60,6 +61,8 @@ from aquastream.ports.booking import (
     PayLinks,
 )
 from aquastream.ports.clock import Clock
+from aquastream.ports.media import ProofOwners
+from aquastream.ports.notifications import EventParticipants
 from aquastream.ports.payments import BookingDirectory
 from aquastream.settings import Settings
 
@@ -97,6 +100,16 @@ class BookingQueriesProvider(Provider):
         """Payments' question: a booking to pay (with its event's organizer and title), and the
         organizer of an event."""
         return BookingPayables(engines.of("booking"))
+
+    @provide(scope=Scope.APP)
+    def event_participants(self, engines: DomainEngines) -> EventParticipants:
+        """Notifications' question: who holds a confirmed booking for an event."""
+        return BookingEventParticipants(engines.of("booking"))
+
+    @provide(scope=Scope.APP)
+    def proof_owners(self, engines: DomainEngines) -> ProofOwners:
+        """Media's question: whose booking a payment proof belongs to."""
+        return BookingProofOwners(engines.of("booking"))
 
 
 class BookingProvider(Provider):

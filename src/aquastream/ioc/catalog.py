@@ -15,6 +15,7 @@ from aquastream.adapters.sql.catalog.organizers import (
     CatalogOrganizerAccess,
     CatalogOrganizerDirectory,
 )
+from aquastream.adapters.sql.catalog.served import CatalogEventDirectory, CatalogMediaOwners
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import GetEvent, ListEvents, ListOrganizerEvents
@@ -49,6 +50,9 @@ from aquastream.ports.catalog import (
 )
 from aquastream.ports.clock import Clock
 from aquastream.ports.crews import CrewEvents
+from aquastream.ports.media import CatalogOwners
+from aquastream.ports.notifications import EventDirectory
+from aquastream.ports.notifications import OrganizerAccess as NotificationOrganizerAccess
 from aquastream.ports.payments import OrganizerDirectory
 from aquastream.settings import Settings
 
@@ -76,6 +80,21 @@ class CatalogQueriesProvider(Provider):
     def organizer_directory(self, engines: DomainEngines) -> OrganizerDirectory:
         """Payments' question: who manages which organizer, and an organizer's id by its slug."""
         return CatalogOrganizerDirectory(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def notification_organizer_access(self, engines: DomainEngines) -> NotificationOrganizerAccess:
+        """Notifications' question: whether the caller may post news to an organizer's event."""
+        return CatalogOrganizerAccess(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def events(self, engines: DomainEngines) -> EventDirectory:
+        """Notifications' question: an event's summary, and the events starting soon."""
+        return CatalogEventDirectory(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def media_owners(self, engines: DomainEngines) -> CatalogOwners:
+        """Media's question: who owns the organizer of a logo, a team photo or an event image."""
+        return CatalogMediaOwners(engines.of("catalog"))
 
 
 class CatalogProvider(Provider):

@@ -4,6 +4,7 @@ crypto, use cases and the housekeeping job. Its recovery messages go out through
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from dishka import AsyncContainer, Provider, Scope, collect, provide, provide_all
@@ -15,10 +16,12 @@ from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
 from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory, IdentityParticipantNames
 from aquastream.adapters.sql.identity.revocations import SqlRevocationFeed
+from aquastream.adapters.sql.identity.served import IdentityAvatarOwners, IdentityRecipientDirectory
 from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
 from aquastream.domain.identity.auth import LogIn, LogOut, LogOutEverywhere, RefreshTokens
 from aquastream.domain.identity.bootstrap import CreateAdmin
+from aquastream.domain.identity.errors import InvalidLinkCode
 from aquastream.domain.identity.housekeeping import PurgeExpiredCredentials
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
@@ -39,9 +42,26 @@ from aquastream.ports.identity import (
     RevocationFeed,
     SecretGenerator,
 )
+from aquastream.ports.media import AvatarOwners
+from aquastream.ports.notifications import RecipientDirectory, TelegramLinker
 from aquastream.settings import Settings
 
 PURGE_CREDENTIALS_JOB = "identity.purge_expired_credentials"
+
+
+class LinkChatAsTelegramLinker:
+    """Notifications' ``TelegramLinker``, answered by identity's link use case in identity's own
+    transaction: the link is identity's state, and the bot's answer depends only on whether it
+    succeeded."""
+
+    def __init__(self, link_chat: LinkTelegramChat) -> None:
+        self._link_chat = link_chat
+
+    async def link(self, code: str, chat_id: int, username: str | None) -> uuid.UUID | None:
+        try:
+            return await self._link_chat(code, chat_id, username)
+        except InvalidLinkCode:
+            return None
 
 
 class IdentityQueriesProvider(Provider):
@@ -56,6 +76,21 @@ class IdentityQueriesProvider(Provider):
     def participant_names(self, engines: DomainEngines) -> ParticipantNames:
         """Crews' question: how its participants are called."""
         return IdentityParticipantNames(engines.of("identity"))
+
+    @provide(scope=Scope.APP)
+    def recipients(self, engines: DomainEngines) -> RecipientDirectory:
+        """Notifications' question: how to reach a user, and whose Telegram chat this is."""
+        return IdentityRecipientDirectory(engines.of("identity"))
+
+    @provide(scope=Scope.APP)
+    def avatar_owners(self, engines: DomainEngines) -> AvatarOwners:
+        """Media's question: whether an avatar's account still exists."""
+        return IdentityAvatarOwners(engines.of("identity"))
+
+    @provide(scope=Scope.REQUEST)
+    def telegram_linker(self, link_chat: LinkTelegramChat) -> TelegramLinker:
+        """Notifications' bot: link the chat that sent ``/start <code>`` to the code's owner."""
+        return LinkChatAsTelegramLinker(link_chat)
 
 
 class IdentityProvider(Provider):

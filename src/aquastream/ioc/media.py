@@ -24,6 +24,7 @@ from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.media.events import MediaDeleted
 from aquastream.domain.media.files import DeleteFile, GetFileLink
 from aquastream.domain.media.model import MediaPolicy
+from aquastream.domain.media.owners import OwnersOfTheirDomains
 from aquastream.domain.media.privacy import ExportMyMediaData
 from aquastream.domain.media.retention import DeleteAvatarsOfDeletedUser, PurgeDueFiles, RemoveStoredObject
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
@@ -31,7 +32,15 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ioc.worker import use_case_job
-from aquastream.ports.media import FormatSniffer, MediaUnitOfWork, ObjectStorage
+from aquastream.ports.media import (
+    AvatarOwners,
+    CatalogOwners,
+    FormatSniffer,
+    MediaUnitOfWork,
+    ObjectStorage,
+    OwnerDirectory,
+    ProofOwners,
+)
 from aquastream.ports.payments import ProofFiles
 from aquastream.settings import Settings
 
@@ -91,9 +100,14 @@ class MediaProvider(Provider):
     def storage(self, settings: Settings, signer: LinkSigner) -> ObjectStorage:
         return LocalObjectStorage(settings.media_path, signer, base_url=settings.public_url)
 
+    @provide(scope=Scope.APP)
+    def owners(self, avatars: AvatarOwners, catalog: CatalogOwners, proofs: ProofOwners) -> OwnerDirectory:
+        """Each owner type answered by its owner's domain, on that domain's connections."""
+        return OwnersOfTheirDomains(avatars, catalog, proofs)
+
     @provide
-    def uow(self, engines: DomainEngines) -> MediaUnitOfWork:
-        return SqlMediaUnitOfWork(engines.of("media"))
+    def uow(self, engines: DomainEngines, owners: OwnerDirectory) -> MediaUnitOfWork:
+        return SqlMediaUnitOfWork(engines.of("media"), owners)
 
     use_cases = provide_all(
         ExportMyMediaData,

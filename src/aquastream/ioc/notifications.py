@@ -32,14 +32,8 @@ from aquastream.adapters.notify.recovery import (
     TelegramRecoveryCodeSender,
 )
 from aquastream.adapters.notify.smtp import Mailer
-from aquastream.adapters.notify.telegram_link import IdentityTelegramLinker
-from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
 from aquastream.adapters.sql.engine import DomainEngines
-from aquastream.adapters.sql.notifications import (
-    SqlEventDirectory,
-    SqlNotificationUnitOfWork,
-    SqlRecipientDirectory,
-)
+from aquastream.adapters.sql.notifications import SqlNotificationUnitOfWork
 from aquastream.domain.booking.events import (
     BookingCancelled,
     BookingConfirmed,
@@ -53,7 +47,6 @@ from aquastream.domain.booking.model import BookingStatus, LogReason
 from aquastream.domain.booking.payments import SEAT_LOST
 from aquastream.domain.crews.events import CrewAssigned
 from aquastream.domain.identity.events import UserDeleted
-from aquastream.domain.identity.telegram import LinkTelegramChat
 from aquastream.domain.notifications.admin import SendTestMessage
 from aquastream.domain.notifications.bot import HandleBotMessage
 from aquastream.domain.notifications.events import PostEventNews, SendEventReminders
@@ -75,14 +68,7 @@ from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reaction, Reactions, on
 from aquastream.ioc.worker import sweep, use_case_job
 from aquastream.ports.identity import RecoveryCodeSender
-from aquastream.ports.notifications import (
-    EventDirectory,
-    MessageSender,
-    NotificationUnitOfWork,
-    OrganizerAccess,
-    RecipientDirectory,
-    TelegramLinker,
-)
+from aquastream.ports.notifications import MessageSender, NotificationUnitOfWork
 from aquastream.settings import Settings
 
 SEND_JOB = "notifications.send"
@@ -316,22 +302,9 @@ class NotificationProvider(Provider):
     def uow(self, uow: SqlNotificationUnitOfWork) -> NotificationUnitOfWork:
         return uow
 
-    # The other domains are asked inside notifications' transaction, on its connection.
-    @provide
-    def recipients(self, uow: SqlNotificationUnitOfWork) -> RecipientDirectory:
-        return SqlRecipientDirectory(uow)
-
-    @provide
-    def events(self, uow: SqlNotificationUnitOfWork) -> EventDirectory:
-        return SqlEventDirectory(uow)
-
-    @provide
-    def organizer_access(self, uow: SqlNotificationUnitOfWork) -> OrganizerAccess:
-        return SqlOrganizerAccess(uow)
-
-    @provide
-    def linker(self, link_chat: LinkTelegramChat) -> TelegramLinker:
-        return IdentityTelegramLinker(link_chat)
+    # RecipientDirectory, EventDirectory, EventParticipants and OrganizerAccess are served by
+    # identity, catalog and booking on their own connections, TelegramLinker by identity's use
+    # case (their ``*QueriesProvider``).
 
     @provide(scope=Scope.APP)
     async def http_client(self) -> AsyncIterator[httpx.AsyncClient]:

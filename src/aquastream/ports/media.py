@@ -72,12 +72,50 @@ class OwnerFacts:
 
 
 class OwnerDirectory(Protocol):
-    """What media asks the identity, catalog and booking domains about owners, from inside
-    media's unit of work (SQL adapters read on its connection)."""
+    """What media asks about owners, from inside media's unit of work: composed of the
+    questions below, each served by the owner's domain on its own connection
+    (``domain.media.owners.OwnersOfTheirDomains``)."""
 
     async def facts(self, owner_type: OwnerType, owner_id: uuid.UUID) -> OwnerFacts | None:
         """The facts of an existing owner; None when there is none (a deleted user, an
         unknown organizer, team member, event or booking)."""
+        ...
+
+
+class AvatarOwners(Protocol):
+    """What media asks identity (served by identity on its own connection)."""
+
+    async def account_exists(self, user_id: uuid.UUID) -> bool:
+        """Whether the user's account exists and is not deleted (a blocked one still does:
+        its files stay its own)."""
+        ...
+
+
+class CatalogOwners(Protocol):
+    """What media asks the catalog (served by the catalog on its own connection)."""
+
+    async def organizer_owner(self, owner_type: OwnerType, owner_id: uuid.UUID) -> OwnerFacts | None:
+        """For an organizer's logo, a team member's photo or an event's image: the owner of
+        the organizer they belong to (``organizer_owner_id``); None when the organizer, team
+        member or event is unknown, and for every other owner type."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProofBooking:
+    """The booking a payment proof belongs to: its payer, its event and whether it waits
+    for payment (PENDING)."""
+
+    user_id: uuid.UUID
+    event_id: uuid.UUID
+    pending: bool
+
+
+class ProofOwners(Protocol):
+    """What media asks booking (served by booking on its own connection)."""
+
+    async def booking(self, booking_id: uuid.UUID) -> ProofBooking | None:
+        """None for an unknown booking."""
         ...
 
 
@@ -86,7 +124,10 @@ class MediaUnitOfWork(UnitOfWork, Protocol):
     def files(self) -> FileRepository: ...
 
     @property
-    def owners(self) -> OwnerDirectory: ...
+    def owners(self) -> OwnerDirectory:
+        """Asked while no transaction of this unit of work is open: the owners' domains
+        answer on connections of their own."""
+        ...
 
 
 class ObjectStorage(Protocol):

@@ -83,7 +83,8 @@ class NotificationUnitOfWork(UnitOfWork, Protocol):
 
 
 class RecipientDirectory(Protocol):
-    """What notifications asks the identity domain, inside its own transaction."""
+    """What notifications asks the identity domain (identity serves it on its own connection,
+    outside notifications' transaction)."""
 
     async def recipient(self, user_id: uuid.UUID) -> Recipient | None:
         """None for an unknown, blocked or deleted user."""
@@ -95,13 +96,17 @@ class RecipientDirectory(Protocol):
 
 
 class EventDirectory(Protocol):
-    """What notifications asks the catalog and booking domains, inside its own transaction."""
+    """What notifications asks the catalog domain (served by the catalog on its own connection)."""
 
     async def event(self, event_id: uuid.UUID) -> EventSummary | None: ...
 
     async def starting_between(self, after: datetime, until: datetime) -> Sequence[EventSummary]:
         """PUBLISHED events with ``after < start <= until``."""
         ...
+
+
+class EventParticipants(Protocol):
+    """What notifications asks the booking domain (served by booking on its own connection)."""
 
     async def confirmed_participants(self, event_id: uuid.UUID) -> Sequence[uuid.UUID]:
         """The users with a CONFIRMED booking for the event."""

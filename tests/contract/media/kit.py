@@ -14,11 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.adapters.memory.media import MemoryMediaUnitOfWork, MemoryOwnerDirectory
+from aquastream.adapters.sql.booking.served import BookingProofOwners
+from aquastream.adapters.sql.catalog.served import CatalogMediaOwners
+from aquastream.adapters.sql.identity.served import IdentityAvatarOwners
 from aquastream.adapters.sql.media import SqlMediaUnitOfWork
 from aquastream.adapters.sql.tables.booking import bookings
 from aquastream.adapters.sql.tables.catalog import events, organizers, team_members
 from aquastream.adapters.sql.tables.identity import users
 from aquastream.domain.media.model import OwnerType
+from aquastream.domain.media.owners import OwnersOfTheirDomains
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.media import MediaUnitOfWork, OwnerFacts
 from tests.contract.factories import NOW
@@ -144,4 +148,8 @@ def memory_kit(database: MemoryDatabase) -> MediaKit:
 
 
 def sql_kit(name: str, engine: AsyncEngine) -> MediaKit:
-    return MediaKit(name, lambda: SqlMediaUnitOfWork(engine), engine=engine)
+    # The owners as the application asks them: each domain answers on its own connections.
+    owners = OwnersOfTheirDomains(
+        IdentityAvatarOwners(engine), CatalogMediaOwners(engine), BookingProofOwners(engine)
+    )
+    return MediaKit(name, lambda: SqlMediaUnitOfWork(engine, owners), engine=engine)

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.adapters.sql.media import SqlMediaUnitOfWork
 from aquastream.adapters.sql.tables.media import files, outbox
 from aquastream.adapters.storage.local import LinkSigner, LocalObjectStorage
 from aquastream.adapters.storage.sniffing import FiletypeSniffer
@@ -24,6 +23,7 @@ from aquastream.domain.media.model import FileStatus, MediaFile, MediaPolicy, Ow
 from aquastream.domain.media.retention import PurgeDueFiles
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
 from aquastream.domain.shared.principal import Principal, Role
+from aquastream.ports.media import MediaUnitOfWork
 from tests.contract.conftest import RACERS, Backend
 from tests.contract.factories import NOW
 from tests.unit.media.samples import PDF, PNG
@@ -42,8 +42,8 @@ class Racing:
         self.clock = FrozenClock(NOW)
         self.policy = MediaPolicy(purge_batch_size=7)
 
-    def uow(self) -> SqlMediaUnitOfWork:
-        return SqlMediaUnitOfWork(self.engine)
+    def uow(self) -> MediaUnitOfWork:
+        return self.kit.new_uow()
 
     async def count(self, query: Any) -> int:
         async with self.engine.connect() as connection:

@@ -21,13 +21,13 @@ from aquastream.adapters.memory.notifications import (
     MemoryRecipientDirectory,
 )
 from aquastream.adapters.sql.booking import SqlSeatInventory
-from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork, SqlOrganizerAccess
+from aquastream.adapters.sql.booking.served import BookingEventParticipants
+from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
+from aquastream.adapters.sql.catalog.organizers import CatalogOrganizerAccess
+from aquastream.adapters.sql.catalog.served import CatalogEventDirectory
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
-from aquastream.adapters.sql.notifications import (
-    SqlEventDirectory,
-    SqlNotificationUnitOfWork,
-    SqlRecipientDirectory,
-)
+from aquastream.adapters.sql.identity.served import IdentityRecipientDirectory
+from aquastream.adapters.sql.notifications import SqlNotificationUnitOfWork
 from aquastream.adapters.sql.notifications.messages import message_from_row
 from aquastream.adapters.sql.tables.booking import bookings
 from aquastream.adapters.sql.tables.notifications import messages
@@ -43,6 +43,7 @@ from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.notifications import (
     EventDirectory,
+    EventParticipants,
     NotificationUnitOfWork,
     OrganizerAccess,
     RecipientDirectory,
@@ -75,19 +76,27 @@ class NotificationKit:
             return MemoryNotificationUnitOfWork(self.db)
         return SqlNotificationUnitOfWork(self.engine)
 
+    # What identity, catalog and booking serve on their own connections (the SQL ones are
+    # asked while notifications' unit of work is open, as the application asks them).
+
     def recipients(self, uow: NotificationUnitOfWork) -> RecipientDirectory:
-        if isinstance(uow, SqlNotificationUnitOfWork):
-            return SqlRecipientDirectory(uow)
+        if self.engine is not None:
+            return IdentityRecipientDirectory(self.engine)
         return self._recipients
 
     def events(self, uow: NotificationUnitOfWork) -> EventDirectory:
-        if isinstance(uow, SqlNotificationUnitOfWork):
-            return SqlEventDirectory(uow)
+        if self.engine is not None:
+            return CatalogEventDirectory(self.engine)
+        return self._events
+
+    def participants(self, uow: NotificationUnitOfWork) -> EventParticipants:
+        if self.engine is not None:
+            return BookingEventParticipants(self.engine)
         return self._events
 
     def access(self, uow: NotificationUnitOfWork) -> OrganizerAccess:
-        if isinstance(uow, SqlNotificationUnitOfWork):
-            return SqlOrganizerAccess(uow)
+        if self.engine is not None:
+            return CatalogOrganizerAccess(self.engine)
         return self._access
 
     # What the identity, catalog and booking domains hold.
@@ -177,11 +186,20 @@ class NotificationKit:
 
     def remind(self) -> SendEventReminders:
         uow = self.uow()
-        return SendEventReminders(uow, self.clock, self.recipients(uow), self.events(uow), self.policy)
+        return SendEventReminders(
+            uow, self.clock, self.recipients(uow), self.events(uow), self.participants(uow), self.policy
+        )
 
     def post_news(self) -> PostEventNews:
         uow = self.uow()
-        return PostEventNews(uow, self.clock, self.recipients(uow), self.events(uow), self.access(uow))
+        return PostEventNews(
+            uow,
+            self.clock,
+            self.recipients(uow),
+            self.events(uow),
+            self.participants(uow),
+            self.access(uow),
+        )
 
     def update_preferences(self) -> UpdateMyPreferences:
         return UpdateMyPreferences(self.uow(), self.clock)

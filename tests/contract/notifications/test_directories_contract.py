@@ -1,4 +1,5 @@
-"""What notifications reads of identity, catalog and booking, the same on every backend."""
+"""What identity, catalog and booking serve notifications, the same on every backend (the SQL
+adapters served on the owners' own connections while notifications' unit of work is open)."""
 
 from __future__ import annotations
 
@@ -41,13 +42,13 @@ async def test_events_starting_in_a_window_and_their_confirmed_participants(kit:
 
     uow = kit.uow()
     async with uow:
-        events = kit.events(uow)
+        events, participants = kit.events(uow), kit.participants(uow)
         assert await events.starting_between(NOW, NOW + timedelta(hours=24)) == [soon, edge]
         assert await events.starting_between(NOW + timedelta(hours=20), NOW + timedelta(hours=24)) == [edge]
         assert await events.event(soon.event_id) == soon
         assert await events.event(new_id()) is None
-        assert list(await events.confirmed_participants(soon.event_id)) == [ann]
-        assert list(await events.confirmed_participants(edge.event_id)) == []
+        assert list(await participants.confirmed_participants(soon.event_id)) == [ann]
+        assert list(await participants.confirmed_participants(edge.event_id)) == []
 
 
 async def test_organizers_manage_their_own_events_and_admins_all(kit: NotificationKit) -> None:

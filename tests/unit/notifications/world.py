@@ -71,10 +71,12 @@ class World:
         return SendDueMessages(self.uow(), self.clock, self.channel, self.policy)
 
     def remind(self) -> SendEventReminders:
-        return SendEventReminders(self.uow(), self.clock, self.recipients, self.events, self.policy)
+        return SendEventReminders(
+            self.uow(), self.clock, self.recipients, self.events, self.events, self.policy
+        )
 
     def post_news(self) -> PostEventNews:
-        return PostEventNews(self.uow(), self.clock, self.recipients, self.events, self.access)
+        return PostEventNews(self.uow(), self.clock, self.recipients, self.events, self.events, self.access)
 
     def test_message(self) -> SendTestMessage:
         return SendTestMessage(self.uow(), self.clock, self.recipients, self.events)

@@ -10,6 +10,9 @@
   payer, the owner of the event's organizer and admins read.
 A booking the caller does not own is "not found" to them, as everywhere else; so is a
 private file the caller may not read.
+
+The owners' domains answer on connections of their own: they are asked while no media
+transaction is open (one holding SQLite's write lock must not wait for another connection).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import uuid
 from aquastream.domain.media.errors import BookingNotPending, MediaForbidden, MediaNotFound, OwnerNotFound
 from aquastream.domain.media.model import FileStatus, MediaFile, OwnerType
 from aquastream.domain.shared.principal import Principal, Role
-from aquastream.ports.media import MediaUnitOfWork, OwnerFacts
+from aquastream.ports.media import OwnerDirectory, OwnerFacts
 
 
 def _manages_organizer(principal: Principal, facts: OwnerFacts) -> bool:
@@ -50,10 +53,10 @@ def may_read(principal: Principal | None, file: MediaFile, facts: OwnerFacts | N
 
 
 async def authorize_upload(
-    uow: MediaUnitOfWork, principal: Principal, owner_type: OwnerType, owner_id: uuid.UUID
+    owners: OwnerDirectory, principal: Principal, owner_type: OwnerType, owner_id: uuid.UUID
 ) -> None:
     """Raise unless ``principal`` may add a file of ``owner_type`` to ``owner_id`` now."""
-    facts = await uow.owners.facts(owner_type, owner_id)
+    facts = await owners.facts(owner_type, owner_id)
     if owner_type is OwnerType.PAYMENT_PROOF:
         if facts is None or facts.user_id != principal.user_id:
             raise OwnerNotFound()
@@ -66,24 +69,25 @@ async def authorize_upload(
         raise MediaForbidden()
 
 
-async def visible_file(uow: MediaUnitOfWork, principal: Principal | None, file_id: uuid.UUID) -> MediaFile:
-    """A READY file the caller may read; anything else is "not found"."""
-    file = await uow.files.get(file_id)
+async def visible_file(
+    owners: OwnerDirectory, principal: Principal | None, file: MediaFile | None
+) -> MediaFile:
+    """The file when it is READY and the caller may read it; anything else is "not found"."""
     if file is None or file.status is not FileStatus.READY:
         raise MediaNotFound()
-    facts = None if file.is_public else await uow.owners.facts(file.owner_type, file.owner_id)
+    facts = None if file.is_public else await owners.facts(file.owner_type, file.owner_id)
     if not may_read(principal, file, facts):
         raise MediaNotFound()
     return file
 
 
-async def authorize_delete(uow: MediaUnitOfWork, principal: Principal, file: MediaFile) -> None:
+async def authorize_delete(owners: OwnerDirectory, principal: Principal, file: MediaFile) -> None:
     """Admins, and whoever manages the owner (see the module's rules); the uploader also when
     the owner is gone. A PENDING upload is seen by its uploader alone; someone who may not
     read a file is told it does not exist."""
     if principal.is_admin:
         return
-    facts = await uow.owners.facts(file.owner_type, file.owner_id)
+    facts = await owners.facts(file.owner_type, file.owner_id)
     if facts is None:
         if principal.user_id == file.uploaded_by:
             return

@@ -43,7 +43,8 @@ class GetFileLink(StorageUseCase):
 
     async def __call__(self, principal: Principal | None, file_id: uuid.UUID) -> FileLink:
         async with self._uow:
-            file = await visible_file(self._uow, principal, file_id)
+            found = await self._uow.files.get(file_id)
+        file = await visible_file(self._uow.owners, principal, found)
         link = await self._storage.download_link(
             file.storage_key,
             expires_in=self._policy.link_ttl,
@@ -64,9 +65,10 @@ class DeleteFile:
     async def __call__(self, principal: Principal, file_id: uuid.UUID) -> None:
         async with self._uow:
             file = await self._uow.files.get(file_id)
-            if file is None:
-                raise MediaNotFound()
-            await authorize_delete(self._uow, principal, file)
+        if file is None:
+            raise MediaNotFound()
+        await authorize_delete(self._uow.owners, principal, file)
+        async with self._uow:
             if await self._uow.files.remove(file_id) is None:
                 raise MediaNotFound()
             self._uow.collect(deleted(file, DeletionReason.BY_OWNER, at=self._clock.now()))

@@ -65,8 +65,7 @@ class UploadFile(CheckingUseCase):
         *,
         file_name: str | None = None,
     ) -> MediaFile:
-        async with self._uow:
-            await authorize_upload(self._uow, principal, owner_type, owner_id)
+        await authorize_upload(self._uow.owners, principal, owner_type, owner_id)
         content_type = checked_format(
             self._policy,
             self._sniffer,
@@ -125,8 +124,8 @@ class StartUpload(StorageUseCase):
         *,
         file_name: str | None = None,
     ) -> PendingUpload:
+        await authorize_upload(self._uow.owners, principal, owner_type, owner_id)
         async with self._uow:
-            await authorize_upload(self._uow, principal, owner_type, owner_id)
             file_id = new_id()
             file = MediaFile(
                 id=file_id,
@@ -162,11 +161,11 @@ class CompleteUpload(CheckingUseCase):
     async def __call__(self, principal: Principal, file_id: uuid.UUID) -> MediaFile:
         async with self._uow:
             file = await self._uow.files.get(file_id)
-            if file is None or file.uploaded_by != principal.user_id:
-                raise MediaNotFound()
-            if file.status is FileStatus.READY:
-                return file
-            await authorize_upload(self._uow, principal, file.owner_type, file.owner_id)
+        if file is None or file.uploaded_by != principal.user_id:
+            raise MediaNotFound()
+        if file.status is FileStatus.READY:
+            return file
+        await authorize_upload(self._uow.owners, principal, file.owner_type, file.owner_id)
         stored = await self._storage.stat(file.storage_key)
         if stored is None:
             raise ObjectNotUploaded()

@@ -6,7 +6,7 @@ import uuid
 
 from aquastream.domain.notifications.errors import RecipientNotFound
 from aquastream.domain.notifications.model import Category, Message, Notice
-from aquastream.domain.notifications.notify import write_notices
+from aquastream.domain.notifications.notify import look_up, write_notices
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.clock import Clock
@@ -46,10 +46,11 @@ class SendTestMessage:
             template="admin_test",
             params={"text": text},
         )
+        addressees = await look_up(self._recipients, self._events, [notice])
+        if not addressees:
+            raise RecipientNotFound()
         async with self._uow:
-            written = await write_notices(
-                self._uow, self._recipients, self._events, [notice], now=self._clock.now()
-            )
+            written = await write_notices(self._uow, addressees, now=self._clock.now())
             if not written:
                 raise RecipientNotFound()
             await self._uow.commit()

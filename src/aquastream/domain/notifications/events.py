@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from aquastream.domain.notifications.errors import EventNotFound
 from aquastream.domain.notifications.model import Category, Notice
-from aquastream.domain.notifications.notify import write_notices
+from aquastream.domain.notifications.notify import look_up, write_notices
 from aquastream.domain.notifications.policy import NotificationPolicy
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.domain.shared.ids import new_id
@@ -16,6 +16,7 @@ from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
 from aquastream.ports.notifications import (
     EventDirectory,
+    EventParticipants,
     NotificationUnitOfWork,
     OrganizerAccess,
     RecipientDirectory,
@@ -50,39 +51,46 @@ class SendEventReminders:
         clock: Clock,
         recipients: RecipientDirectory,
         events: EventDirectory,
+        participants: EventParticipants,
         policy: NotificationPolicy,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._recipients = recipients
         self._events = events
+        self._participants = participants
         self._policy = policy
 
     async def __call__(self) -> int:
         windows = sorted(self._policy.reminders)
+        now = self._clock.now()
+        due = [
+            (reminder_label(before), event)
+            for shorter, before in zip([timedelta(0), *windows], windows, strict=False)
+            for event in await self._events.starting_between(now + shorter, now + before)
+        ]
         written = 0
-        async with self._uow:
-            now = self._clock.now()
-            for shorter, before in zip([timedelta(0), *windows], windows, strict=False):
-                label = reminder_label(before)
-                for event in await self._events.starting_between(now + shorter, now + before):
-                    subject = f"event:{event.event_id}:reminder:{label}"
-                    reminded = await self._uow.messages.users_told(Category.EVENT_REMINDER, subject)
-                    notices = [
-                        Notice(
-                            user_id=user_id,
-                            category=Category.EVENT_REMINDER,
-                            subject=subject,
-                            template=f"event_reminder_{label}",
-                            event_id=event.event_id,
-                        )
-                        for user_id in await self._events.confirmed_participants(event.event_id)
-                        if user_id not in reminded
-                    ]
-                    written += len(
-                        await write_notices(self._uow, self._recipients, self._events, notices, now=now)
-                    )
-            await self._uow.commit()
+        for label, event in due:
+            subject = f"event:{event.event_id}:reminder:{label}"
+            async with self._uow:
+                reminded = await self._uow.messages.users_told(Category.EVENT_REMINDER, subject)
+            notices = [
+                Notice(
+                    user_id=user_id,
+                    category=Category.EVENT_REMINDER,
+                    subject=subject,
+                    template=f"event_reminder_{label}",
+                    event_id=event.event_id,
+                )
+                for user_id in await self._participants.confirmed_participants(event.event_id)
+                if user_id not in reminded
+            ]
+            addressees = await look_up(self._recipients, self._events, notices)
+            if not addressees:
+                continue
+            async with self._uow:
+                written += len(await write_notices(self._uow, addressees, now=now))
+                await self._uow.commit()
         return written
 
 
@@ -109,12 +117,14 @@ class PostEventNews:
         clock: Clock,
         recipients: RecipientDirectory,
         events: EventDirectory,
+        participants: EventParticipants,
         access: OrganizerAccess,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._recipients = recipients
         self._events = events
+        self._participants = participants
         self._access = access
 
     async def __call__(self, principal: Principal, event_id: uuid.UUID, text: str) -> NewsPosted:
@@ -122,23 +132,23 @@ class PostEventNews:
         if not 1 <= len(text) <= MAX_NEWS_LENGTH:
             raise ValidationFailed(errors=[FieldError("text", f"Write 1 to {MAX_NEWS_LENGTH} characters.")])
         news_id = new_id()
-        async with self._uow:
-            event = await self._events.event(event_id)
-            if event is None or not await self._access.can_manage(principal, event.organizer_id):
-                raise EventNotFound()
-            notices = [
-                Notice(
-                    user_id=user_id,
-                    category=Category.EVENT_NEWS,
-                    subject=f"news:{news_id}",
-                    template="event_news",
-                    event_id=event_id,
-                    params={"text": text},
-                )
-                for user_id in await self._events.confirmed_participants(event_id)
-            ]
-            written = await write_notices(
-                self._uow, self._recipients, self._events, notices, now=self._clock.now()
+        # The other domains are asked first: see ``look_up``.
+        event = await self._events.event(event_id)
+        if event is None or not await self._access.can_manage(principal, event.organizer_id):
+            raise EventNotFound()
+        notices = [
+            Notice(
+                user_id=user_id,
+                category=Category.EVENT_NEWS,
+                subject=f"news:{news_id}",
+                template="event_news",
+                event_id=event_id,
+                params={"text": text},
             )
+            for user_id in await self._participants.confirmed_participants(event_id)
+        ]
+        addressees = await look_up(self._recipients, self._events, notices)
+        async with self._uow:
+            written = await write_notices(self._uow, addressees, now=self._clock.now())
             await self._uow.commit()
         return NewsPosted(news_id=news_id, recipients=len(written))

@@ -5,27 +5,55 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from aquastream.domain.notifications.model import EventSummary, Message, Notice
+from aquastream.domain.notifications.model import EventSummary, Message, Notice, Recipient
 from aquastream.domain.notifications.templates import render
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.clock import Clock
 from aquastream.ports.notifications import EventDirectory, NotificationUnitOfWork, RecipientDirectory
 
 
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """A notice with what identity says of its user and the catalog of its event."""
+
+    notice: Notice
+    recipient: Recipient
+    event: EventSummary | None
+
+
+async def look_up(
+    recipients: RecipientDirectory, events: EventDirectory, notices: Iterable[Notice]
+) -> list[Addressee]:
+    """Ask identity and the catalog about each notice's user and event; a notice whose user
+    is unknown, blocked or deleted is dropped (there is nobody to send to).
+
+    Asked before notifications' transaction opens: those domains answer on connections of
+    their own, and a transaction that holds (on SQLite) the write lock must not wait for one."""
+    found = []
+    event_cache: dict[uuid.UUID, EventSummary | None] = {}
+    for notice in notices:
+        recipient = await recipients.recipient(notice.user_id)
+        if recipient is None:
+            continue
+        event = None
+        if notice.event_id is not None:
+            if notice.event_id not in event_cache:
+                event_cache[notice.event_id] = await events.event(notice.event_id)
+            event = event_cache[notice.event_id]
+        found.append(Addressee(notice, recipient, event))
+    return found
+
+
 async def write_notices(
-    uow: NotificationUnitOfWork,
-    recipients: RecipientDirectory,
-    events: EventDirectory,
-    notices: Iterable[Notice],
-    *,
-    now: datetime,
+    uow: NotificationUnitOfWork, addressees: Iterable[Addressee], *, now: datetime
 ) -> list[Message]:
     """Inside ``uow``'s transaction: render each notice for its user and write it, unless
 
-    - the user is unknown, blocked or deleted, or can be reached on no channel they left on
-      for the category (nothing is written: there is nobody to send to);
+    - the user can be reached on no channel they left on for the category (nothing is
+      written: there is nobody to send to);
     - a message of the same (user, category, subject) exists (the fact was delivered twice,
       or another worker wrote it first): the unique key keeps the first.
 
@@ -33,20 +61,12 @@ async def write_notices(
     the user is told reflects the moment of the fact, not of the sending. Returns the
     messages written."""
     written = []
-    event_cache: dict[uuid.UUID, EventSummary | None] = {}
-    for notice in notices:
-        recipient = await recipients.recipient(notice.user_id)
-        if recipient is None:
-            continue
+    for addressee in addressees:
+        notice, event = addressee.notice, addressee.event
         preferences = await uow.preferences.get(notice.user_id)
-        chosen = preferences.choose(notice.category, recipient)
+        chosen = preferences.choose(notice.category, addressee.recipient)
         if chosen is None:
             continue
-        event = None
-        if notice.event_id is not None:
-            if notice.event_id not in event_cache:
-                event_cache[notice.event_id] = await events.event(notice.event_id)
-            event = event_cache[notice.event_id]
         text = render(notice.template, preferences.language, notice.params, event)
         channel, address = chosen
         message = Message(
@@ -87,9 +107,10 @@ class Notify:
     async def __call__(self, *notices: Notice) -> list[Message]:
         if not notices:
             return []
+        addressees = await look_up(self._recipients, self._events, notices)
+        if not addressees:
+            return []
         async with self._uow:
-            written = await write_notices(
-                self._uow, self._recipients, self._events, notices, now=self._clock.now()
-            )
+            written = await write_notices(self._uow, addressees, now=self._clock.now())
             await self._uow.commit()
         return written

@@ -1,0 +1,80 @@
+"""Questions other domains ask the catalog, served on the catalog's own engine.
+
+Each adapter reads on a connection of the catalog's engine, outside the asking domain's
+transaction (``StandaloneReads``, with a timeout), so the asker runs no SQL on the
+catalog's tables and the catalog may sit where the asker's role cannot see.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.sql.reads import StandaloneReads
+from aquastream.adapters.sql.tables.catalog import events, organizers, team_members
+from aquastream.domain.media.model import OwnerType
+from aquastream.domain.notifications.model import EventSummary
+from aquastream.ports.media import OwnerFacts
+
+# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
+QUERY_TIMEOUT_SECONDS = 5.0
+
+_EVENT_COLUMNS = (events.c.id, events.c.organizer_id, events.c.title, events.c.date_start)
+
+
+def _summary(row: Any) -> EventSummary:
+    return EventSummary(
+        event_id=row.id, organizer_id=row.organizer_id, title=row.title, starts_at=row.date_start
+    )
+
+
+class CatalogEventDirectory:
+    """Notifications' ``EventDirectory``: an event's summary, and the published events that
+    start in a window."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+
+    async def event(self, event_id: uuid.UUID) -> EventSummary | None:
+        (rows,) = await self._reads.all([select(*_EVENT_COLUMNS).where(events.c.id == event_id)], {})
+        return _summary(rows[0]) if rows else None
+
+    async def starting_between(self, after: datetime, until: datetime) -> Sequence[EventSummary]:
+        query = (
+            select(*_EVENT_COLUMNS)
+            .where(events.c.status == "PUBLISHED", events.c.date_start > after, events.c.date_start <= until)
+            .order_by(events.c.date_start, events.c.id)
+        )
+        (rows,) = await self._reads.all([query], {})
+        return [_summary(row) for row in rows]
+
+
+class CatalogMediaOwners:
+    """Media's ``CatalogOwners``: who owns the organizer of a logo, a team photo or an event's
+    image."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+
+    async def organizer_owner(self, owner_type: OwnerType, owner_id: uuid.UUID) -> OwnerFacts | None:
+        owner = select(organizers.c.owner_user_id)
+        match owner_type:
+            case OwnerType.ORGANIZER_LOGO:
+                query = owner.where(organizers.c.id == owner_id)
+            case OwnerType.TEAM_PHOTO:
+                query = owner.join(team_members, team_members.c.organizer_id == organizers.c.id).where(
+                    team_members.c.id == owner_id
+                )
+            case OwnerType.EVENT_IMAGE:
+                query = owner.join(events, events.c.organizer_id == organizers.c.id).where(
+                    events.c.id == owner_id
+                )
+            case _:
+                return None
+        (rows,) = await self._reads.all([query], {})
+        return OwnerFacts(organizer_owner_id=rows[0].owner_user_id) if rows else None

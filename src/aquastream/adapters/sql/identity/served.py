@@ -1,0 +1,76 @@
+"""Questions other domains ask identity, served on identity's own engine.
+
+Each adapter reads on a connection of identity's engine, outside the asking domain's
+transaction (``StandaloneReads``, with a timeout), so the asker runs no SQL on identity's
+tables and identity may sit where the asker's role cannot see.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aquastream.adapters.sql.reads import StandaloneReads
+from aquastream.adapters.sql.tables.identity import profiles, users
+from aquastream.domain.notifications.model import Recipient
+
+# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
+QUERY_TIMEOUT_SECONDS = 5.0
+
+_ACTIVE_USER = (users.c.is_active, users.c.deleted_at.is_(None))
+
+
+class IdentityRecipientDirectory:
+    """Notifications' ``RecipientDirectory``: an inactive or deleted account is nobody to
+    notify; a Telegram chat counts only once the bot verified it."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+
+    async def recipient(self, user_id: uuid.UUID) -> Recipient | None:
+        query = (
+            select(
+                users.c.email,
+                profiles.c.phone,
+                profiles.c.telegram_chat_id,
+                profiles.c.telegram_verified,
+            )
+            .join(profiles, profiles.c.user_id == users.c.id, isouter=True)
+            .where(users.c.id == user_id, *_ACTIVE_USER)
+        )
+        (rows,) = await self._reads.all([query], {})
+        if not rows:
+            return None
+        row = rows[0]
+        return Recipient(
+            user_id=user_id,
+            email=row.email,
+            phone=row.phone,
+            telegram_chat_id=row.telegram_chat_id if row.telegram_verified else None,
+        )
+
+    async def user_for_chat(self, chat_id: int) -> uuid.UUID | None:
+        query = (
+            select(users.c.id)
+            .join(profiles, profiles.c.user_id == users.c.id)
+            .where(profiles.c.telegram_chat_id == chat_id, profiles.c.telegram_verified, *_ACTIVE_USER)
+            .limit(1)
+        )
+        (rows,) = await self._reads.all([query], {})
+        found: uuid.UUID | None = rows[0].id if rows else None
+        return found
+
+
+class IdentityAvatarOwners:
+    """Media's ``AvatarOwners``: a deleted account owns no avatar any more; a blocked one still
+    does (its files stay its own)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+
+    async def account_exists(self, user_id: uuid.UUID) -> bool:
+        query = select(users.c.id).where(users.c.id == user_id, users.c.deleted_at.is_(None))
+        (rows,) = await self._reads.all([query], {})
+        return bool(rows)
