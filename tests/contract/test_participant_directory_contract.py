@@ -10,18 +10,17 @@ import pytest
 
 from aquastream.adapters.memory.identity import MemoryIdentityParticipantDirectory
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
-from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory, SqlParticipantDirectory
+from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory
 from aquastream.domain.identity.model import Profile, User
 from aquastream.ports.booking import ParticipantDirectory
 from tests.contract.conftest import Backend
 from tests.contract.factories import NOW, a_user
 
 
-@pytest.fixture(params=["served_by_identity", "on_the_asking_connection"])
-def directory(backend: Backend, request: pytest.FixtureRequest) -> Callable[[], object]:
-    """Opens the directory while booking's transaction is open, as booking asks it: served by
-    identity on its own connection (what booking is given), or read on the asker's connection
-    (what the other domains' lookups still build on)."""
+@pytest.fixture
+def directory(backend: Backend) -> Callable[[], object]:
+    """Opens the directory while booking's transaction is open: served by identity on its own
+    connection, it neither needs nor waits for booking's."""
 
     @asynccontextmanager
     async def open_directory() -> AsyncIterator[ParticipantDirectory]:
@@ -29,11 +28,8 @@ def directory(backend: Backend, request: pytest.FixtureRequest) -> Callable[[], 
             yield MemoryIdentityParticipantDirectory(backend.memory)
             return
         assert backend.engine is not None
-        async with SqlBookingUnitOfWork(backend.engine) as uow:
-            if request.param == "served_by_identity":
-                yield IdentityParticipantDirectory(backend.engine)
-            else:
-                yield SqlParticipantDirectory(uow)
+        async with SqlBookingUnitOfWork(backend.engine):
+            yield IdentityParticipantDirectory(backend.engine)
 
     return open_directory
 

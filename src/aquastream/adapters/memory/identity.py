@@ -290,7 +290,7 @@ class MemoryRevocationFeed:
 
 class MemoryIdentityParticipantDirectory:
     """Booking's ``ParticipantDirectory`` over the memory identity tables (the SQL twin is
-    ``SqlParticipantDirectory``); it reads inside whatever unit of work holds the lock."""
+    ``IdentityParticipantDirectory``)."""
 
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db

@@ -1,8 +1,8 @@
-"""The catalog's SQL adapters: its unit of work and booking's view of organizer access."""
+"""The catalog's SQL adapters: its unit of work (the query ports it serves other domains are in
+``organizers`` and ``served``)."""
 
 from __future__ import annotations
 
-from aquastream.adapters.sql.catalog.organizers import SqlOrganizerAccess
 from aquastream.adapters.sql.catalog.uow import SqlCatalogUnitOfWork
 
-__all__ = ["SqlCatalogUnitOfWork", "SqlOrganizerAccess"]
+__all__ = ["SqlCatalogUnitOfWork"]

@@ -247,17 +247,6 @@ class SqlFaqRepository(_OrderedRepository[FaqItem]):
         super().__init__(uow, faq_items, _faq_from_row, _faq_values)
 
 
-class SqlOrganizerAccess(SqlRepository):
-    """Booking's ``OrganizerAccess``: whether the caller manages an organizer, read from the
-    catalog's table in the transaction of the unit of work it is given (booking asks from
-    inside its own; on SQLite a second connection would wait for that one's write lock)."""
-
-    async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
-        query = select(organizers).where(organizers.c.id == organizer_id)
-        row = (await self._connection.execute(query)).mappings().first()
-        return row is not None and can_manage(principal, _organizer_from_row(row))
-
-
 # Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
 QUERY_TIMEOUT_SECONDS = 5.0
 

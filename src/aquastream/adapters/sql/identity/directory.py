@@ -3,10 +3,7 @@
 ``IdentityParticipantDirectory`` is the one booking is given: identity serves it on a
 connection of its own engine, outside booking's transaction, so booking runs no SQL on
 identity's tables and identity may sit where booking's role cannot see. It reads outside
-any transaction (on SQLite, WAL: it never waits for booking's writer).
-``SqlParticipantDirectory`` reads on the connection of the booking unit of work it is given: booking asks from
-inside its transaction, which saves a connection of its own per question (and, on SQLite,
-a second connection would wait for that transaction's write lock). A blocked or deleted
+any transaction (on SQLite, WAL: it never waits for booking's writer). A blocked or deleted
 account is not contactable (it cannot book), though its contacts still show in an
 organizer's participant list.
 """
@@ -22,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.identity import profiles, users
-from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.ports.booking import ParticipantContact
 
 # Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
@@ -62,18 +58,6 @@ def _contact(row: Any) -> ParticipantContact:
         phone=row.phone,
         telegram=row.telegram,
     )
-
-
-class SqlParticipantDirectory(SqlRepository):
-    async def is_contactable(self, user_id: uuid.UUID) -> bool:
-        row = (await self._connection.execute(_contactable_query(user_id))).first()
-        return row is not None and bool(row.phone or row.telegram)
-
-    async def contacts(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, ParticipantContact]:
-        if not user_ids:
-            return {}
-        rows = (await self._connection.execute(_contacts_query(user_ids))).all()
-        return {row.id: _contact(row) for row in rows}
 
 
 class IdentityParticipantDirectory:
