@@ -20,9 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from aquastream.adapters.sql.engine import DEFERRED_BEGIN
 from aquastream.domain.shared.errors import DependencyUnavailable
 
+# The default bound of a question one domain asks another's served port: past it the
+# question is ``DependencyUnavailable`` (503, retried later) rather than a request left hanging.
+QUERY_TIMEOUT_SECONDS = 5.0
+
 
 class StandaloneReads:
-    def __init__(self, engine: AsyncEngine, *, timeout_seconds: float) -> None:
+    def __init__(self, engine: AsyncEngine, *, timeout_seconds: float = QUERY_TIMEOUT_SECONDS) -> None:
         if engine.dialect.name == "sqlite":
             self._engine = engine.execution_options(**{DEFERRED_BEGIN: True})
         else:
@@ -46,6 +50,11 @@ class StandaloneReads:
             raise DependencyUnavailable() from error
         except TimeoutError as error:
             raise DependencyUnavailable() from error
+
+    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
+        """The rows of one statement."""
+        (found,) = await self.all([statement], {})
+        return found
 
     async def _connect(self) -> AsyncConnection:
         try:

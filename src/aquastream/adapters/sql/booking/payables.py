@@ -15,13 +15,10 @@ from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.booking import bookings, inventories
 from aquastream.ports.payments import PayableBooking
 
-# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
-QUERY_TIMEOUT_SECONDS = 5.0
-
 
 class BookingPayables:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def booking(self, booking_id: uuid.UUID) -> PayableBooking | None:
         query = (
@@ -29,7 +26,7 @@ class BookingPayables:
             .join(inventories, inventories.c.event_id == bookings.c.event_id)
             .where(bookings.c.id == booking_id)
         )
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         if not rows:
             return None
         row = rows[0]._mapping
@@ -48,5 +45,5 @@ class BookingPayables:
 
     async def event_organizer(self, event_id: uuid.UUID) -> uuid.UUID | None:
         query = select(inventories.c.organizer_id).where(inventories.c.event_id == event_id)
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         return rows[0].organizer_id if rows else None

@@ -18,15 +18,12 @@ from aquastream.adapters.sql.tables.booking import bookings
 from aquastream.domain.booking.model import BookingStatus
 from aquastream.ports.media import ProofBooking
 
-# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
-QUERY_TIMEOUT_SECONDS = 5.0
-
 
 class BookingEventParticipants:
     """Notifications' ``EventParticipants``: who holds a CONFIRMED booking for an event."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def confirmed_participants(self, event_id: uuid.UUID) -> Sequence[uuid.UUID]:
         query = (
@@ -34,7 +31,7 @@ class BookingEventParticipants:
             .where(bookings.c.event_id == event_id, bookings.c.status == "CONFIRMED")
             .order_by(bookings.c.created_at, bookings.c.user_id)
         )
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         return [row.user_id for row in rows]
 
 
@@ -42,13 +39,13 @@ class BookingProofOwners:
     """Media's ``ProofOwners``: the booking a payment proof belongs to."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def booking(self, booking_id: uuid.UUID) -> ProofBooking | None:
         query = select(bookings.c.user_id, bookings.c.event_id, bookings.c.status).where(
             bookings.c.id == booking_id
         )
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         if not rows:
             return None
         row = rows[0]

@@ -247,10 +247,6 @@ class SqlFaqRepository(_OrderedRepository[FaqItem]):
         super().__init__(uow, faq_items, _faq_from_row, _faq_values)
 
 
-# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
-QUERY_TIMEOUT_SECONDS = 5.0
-
-
 class CatalogOrganizerAccess:
     """Booking's ``OrganizerAccess``, served by the catalog on a connection of its own engine
     (never the asking domain's transaction), so only the catalog's table is read and the
@@ -258,14 +254,14 @@ class CatalogOrganizerAccess:
     outside any transaction: on SQLite (WAL) such a reader does not wait for booking's writer."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
         # Only an ORGANIZER's answer depends on the table (``can_manage``): the others cost no
         # connection, which the asker, holding its own, would otherwise wait for.
         if principal.is_admin or principal.role is not Role.ORGANIZER:
             return principal.is_admin
-        (rows,) = await self._reads.all([select(organizers).where(organizers.c.id == organizer_id)], {})
+        rows = await self._reads.rows(select(organizers).where(organizers.c.id == organizer_id))
         return bool(rows) and can_manage(principal, _organizer_from_row(rows[0]._mapping))
 
 
@@ -280,7 +276,7 @@ class CatalogCrewEvents(CatalogOrganizerAccess):
 
     async def get(self, event_id: uuid.UUID) -> CrewEvent | None:
         query = select(events.c.id, events.c.organizer_id, events.c.status).where(events.c.id == event_id)
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         if not rows:
             return None
         row = rows[0]
@@ -298,9 +294,9 @@ class CatalogOrganizerDirectory(CatalogOrganizerAccess):
         if principal.role is not Role.ORGANIZER:
             return set()
         query = select(organizers.c.id).where(organizers.c.owner_user_id == principal.user_id)
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         return {row.id for row in rows}
 
     async def id_of(self, slug: str) -> uuid.UUID | None:
-        (rows,) = await self._reads.all([select(organizers.c.id).where(organizers.c.slug == slug)], {})
+        rows = await self._reads.rows(select(organizers.c.id).where(organizers.c.slug == slug))
         return rows[0].id if rows else None

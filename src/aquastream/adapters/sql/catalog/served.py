@@ -21,9 +21,6 @@ from aquastream.domain.media.model import OwnerType
 from aquastream.domain.notifications.model import EventSummary
 from aquastream.ports.media import OwnerFacts
 
-# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
-QUERY_TIMEOUT_SECONDS = 5.0
-
 _EVENT_COLUMNS = (events.c.id, events.c.organizer_id, events.c.title, events.c.date_start)
 
 
@@ -38,10 +35,10 @@ class CatalogEventDirectory:
     start in a window."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def event(self, event_id: uuid.UUID) -> EventSummary | None:
-        (rows,) = await self._reads.all([select(*_EVENT_COLUMNS).where(events.c.id == event_id)], {})
+        rows = await self._reads.rows(select(*_EVENT_COLUMNS).where(events.c.id == event_id))
         return _summary(rows[0]) if rows else None
 
     async def starting_between(self, after: datetime, until: datetime) -> Sequence[EventSummary]:
@@ -50,7 +47,7 @@ class CatalogEventDirectory:
             .where(events.c.status == "PUBLISHED", events.c.date_start > after, events.c.date_start <= until)
             .order_by(events.c.date_start, events.c.id)
         )
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         return [_summary(row) for row in rows]
 
 
@@ -59,7 +56,7 @@ class CatalogMediaOwners:
     image."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def organizer_owner(self, owner_type: OwnerType, owner_id: uuid.UUID) -> OwnerFacts | None:
         owner = select(organizers.c.owner_user_id)
@@ -76,5 +73,5 @@ class CatalogMediaOwners:
                 )
             case _:
                 return None
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         return OwnerFacts(organizer_owner_id=rows[0].owner_user_id) if rows else None

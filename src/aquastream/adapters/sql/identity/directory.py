@@ -21,9 +21,6 @@ from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.identity import profiles, users
 from aquastream.ports.booking import ParticipantContact
 
-# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
-QUERY_TIMEOUT_SECONDS = 5.0
-
 
 def _contactable_query(user_id: uuid.UUID) -> Select[Any]:
     return (
@@ -62,16 +59,16 @@ def _contact(row: Any) -> ParticipantContact:
 
 class IdentityParticipantDirectory:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def is_contactable(self, user_id: uuid.UUID) -> bool:
-        (rows,) = await self._reads.all([_contactable_query(user_id)], {})
+        rows = await self._reads.rows(_contactable_query(user_id))
         return bool(rows) and bool(rows[0].phone or rows[0].telegram)
 
     async def contacts(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, ParticipantContact]:
         if not user_ids:
             return {}
-        (rows,) = await self._reads.all([_contacts_query(user_ids)], {})
+        rows = await self._reads.rows(_contacts_query(user_ids))
         return {row.id: _contact(row) for row in rows}
 
 

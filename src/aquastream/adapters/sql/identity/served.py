@@ -16,9 +16,6 @@ from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.identity import profiles, users
 from aquastream.domain.notifications.model import Recipient
 
-# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
-QUERY_TIMEOUT_SECONDS = 5.0
-
 _ACTIVE_USER = (users.c.is_active, users.c.deleted_at.is_(None))
 
 
@@ -27,7 +24,7 @@ class IdentityRecipientDirectory:
     notify; a Telegram chat counts only once the bot verified it."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def recipient(self, user_id: uuid.UUID) -> Recipient | None:
         query = (
@@ -40,7 +37,7 @@ class IdentityRecipientDirectory:
             .join(profiles, profiles.c.user_id == users.c.id, isouter=True)
             .where(users.c.id == user_id, *_ACTIVE_USER)
         )
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         if not rows:
             return None
         row = rows[0]
@@ -58,7 +55,7 @@ class IdentityRecipientDirectory:
             .where(profiles.c.telegram_chat_id == chat_id, profiles.c.telegram_verified, *_ACTIVE_USER)
             .limit(1)
         )
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         found: uuid.UUID | None = rows[0].id if rows else None
         return found
 
@@ -68,9 +65,9 @@ class IdentityAvatarOwners:
     does (its files stay its own)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def account_exists(self, user_id: uuid.UUID) -> bool:
         query = select(users.c.id).where(users.c.id == user_id, users.c.deleted_at.is_(None))
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         return bool(rows)

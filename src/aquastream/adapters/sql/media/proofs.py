@@ -14,17 +14,14 @@ from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.media import files
 from aquastream.ports.payments import ProofFile
 
-# Past it the question is ``DependencyUnavailable`` (503) rather than a request left hanging.
-QUERY_TIMEOUT_SECONDS = 5.0
-
 
 class MediaProofFiles:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def get(self, file_id: uuid.UUID) -> ProofFile | None:
         query = select(files.c.id, files.c.owner_type, files.c.owner_id, files.c.uploaded_by, files.c.status)
-        (rows,) = await self._reads.all([query.where(files.c.id == file_id)], {})
+        rows = await self._reads.rows(query.where(files.c.id == file_id))
         if not rows:
             return None
         row = rows[0]

@@ -15,18 +15,15 @@ from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.payments import payments
 from aquastream.domain.payments.model import Payment
 
-# Past it booking's question is ``DependencyUnavailable``; the expiry job tries again later.
-BOOKING_QUERY_TIMEOUT_SECONDS = 5.0
-
 
 class SqlBookingPayments:
     """The payments of a booking, for booking's expiry job: payments serves it on a connection
     of its own engine, outside booking's transaction, so booking runs no SQL on this table."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._reads = StandaloneReads(engine, timeout_seconds=BOOKING_QUERY_TIMEOUT_SECONDS)
+        self._reads = StandaloneReads(engine)
 
     async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
         query = select(payments).where(payments.c.booking_id == booking_id).order_by(payments.c.created_at)
-        (rows,) = await self._reads.all([query], {})
+        rows = await self._reads.rows(query)
         return [payment_from_row(row._mapping) for row in rows]
