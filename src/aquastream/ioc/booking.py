@@ -10,7 +10,7 @@ from datetime import timedelta
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
 from aquastream.adapters.pay_links import SignedPayLinks
-from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
+from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlConfirmedBookingsLookup, SqlSeatInventory
 from aquastream.adapters.sql.booking.payables import BookingPayables
 from aquastream.adapters.sql.booking.served import BookingEventParticipants, BookingProofOwners
 from aquastream.adapters.sql.engine import DomainEngines
@@ -33,6 +33,7 @@ from aquastream.domain.booking.queries import (
     ListEventBookings,
     ListMyBookings,
 )
+from aquastream.domain.booking.sales import OpenSales
 from aquastream.domain.booking.views import DescribeBookings
 from aquastream.domain.booking.waitlist import (
     GetMyWaitlistPosition,
@@ -40,7 +41,12 @@ from aquastream.domain.booking.waitlist import (
     LeaveWaitlist,
     ListMyWaitlist,
 )
-from aquastream.domain.catalog.events import EventCancelled, EventCapacityChanged, EventCompleted
+from aquastream.domain.catalog.events import (
+    EventCancelled,
+    EventCapacityChanged,
+    EventCompleted,
+    EventPublished,
+)
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.payments.events import (
     PaymentProofSubmitted,
@@ -60,6 +66,7 @@ from aquastream.ports.booking import (
     BookingUnitOfWork,
     PayLinks,
 )
+from aquastream.ports.catalog import ConfirmedBookingsLookup, SeatInventory
 from aquastream.ports.clock import Clock
 from aquastream.ports.media import ProofOwners
 from aquastream.ports.notifications import EventParticipants
@@ -75,8 +82,22 @@ async def _keep_seat(keep: KeepSeatDuringReview, e: PaymentProofSubmitted) -> bo
     return e.review_until is not None and await keep(e.booking_id, e.review_until)
 
 
+async def _open_sales(open_sales: OpenSales, e: EventPublished) -> None:
+    await open_sales(
+        event_id=e.event_id,
+        organizer_id=e.organizer_id,
+        title=e.title,
+        starts_at=e.date_start,
+        ends_at=e.date_end,
+        capacity=e.capacity,
+        price=e.price,
+        currency=e.currency,
+    )
+
+
 REACTIONS = Reactions(
     "booking",
+    on(EventPublished, OpenSales).call(_open_sales),
     on(UserDeleted, LeaveQueuesOfDeletedUser).call(lambda leave, e: leave(e.user_id)),
     on(EventCapacityChanged, HandOverFreedSeats).call(lambda hand_over, e: hand_over(e.event_id)),
     on(EventCompleted, CompleteEventBookings).call(lambda complete, e: complete(e.event_id)),
@@ -105,6 +126,16 @@ class BookingQueriesProvider(Provider):
     def event_participants(self, engines: DomainEngines) -> EventParticipants:
         """Notifications' question: who holds a confirmed booking for an event."""
         return BookingEventParticipants(engines.of("booking"))
+
+    @provide(scope=Scope.APP)
+    def seats(self, engines: DomainEngines, clock: Clock, policy: BookingPolicy) -> SeatInventory:
+        """The catalog's seats: opened, resized and closed by booking's own use cases."""
+        return SqlSeatInventory(engines.of("booking"), clock, policy)
+
+    @provide(scope=Scope.APP)
+    def confirmed_bookings(self, engines: DomainEngines) -> ConfirmedBookingsLookup:
+        """The catalog's question for the private calendar feed: a user's confirmed events."""
+        return SqlConfirmedBookingsLookup(engines.of("booking"))
 
     @provide(scope=Scope.APP)
     def proof_owners(self, engines: DomainEngines) -> ProofOwners:
@@ -138,6 +169,7 @@ class BookingProvider(Provider):
         ExportMyBookingData,
         LeaveQueuesOfDeletedUser,
         BookSeat,
+        OpenSales,
         CancelBooking,
         ConfirmBooking,
         MarkNoShow,

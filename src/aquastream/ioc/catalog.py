@@ -8,7 +8,6 @@ from datetime import timedelta
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
 from aquastream.adapters.calendar import HmacFeedTokenSigner, IcalendarRenderer
-from aquastream.adapters.sql.booking import SqlConfirmedBookingsLookup, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
 from aquastream.adapters.sql.catalog.organizers import (
     CatalogCrewEvents,
@@ -45,8 +44,8 @@ from aquastream.ports.booking import OrganizerAccess
 from aquastream.ports.catalog import (
     CalendarRenderer,
     CatalogUnitOfWork,
-    ConfirmedBookingsLookup,
     FeedTokenSigner,
+    SeatInventory,
 )
 from aquastream.ports.clock import Clock
 from aquastream.ports.crews import CrewEvents
@@ -114,14 +113,10 @@ class CatalogProvider(Provider):
         every feed URL, as it logs everyone out."""
         return HmacFeedTokenSigner(settings.secret)
 
-    @provide(scope=Scope.APP)
-    def confirmed_bookings(self, engines: DomainEngines) -> ConfirmedBookingsLookup:
-        return SqlConfirmedBookingsLookup(engines.of("booking"))  # served by booking, on its schema
-
     @provide
-    def uow(self, engines: DomainEngines) -> CatalogUnitOfWork:
-        # The seat inventory is booking's, in the catalog's transaction (see ports.catalog).
-        return SqlCatalogUnitOfWork(engines.of("catalog"), SqlSeatInventory)
+    def uow(self, engines: DomainEngines, seats: SeatInventory) -> CatalogUnitOfWork:
+        # The seats are booking's, served from ioc.booking outside this transaction.
+        return SqlCatalogUnitOfWork(engines.of("catalog"), seats)
 
     @provide
     def complete_finished_events(self, uow: CatalogUnitOfWork, clock: Clock) -> CompleteFinishedEvents:

@@ -19,6 +19,7 @@ from aquastream.domain.booking.model import (
     BookingLogEntry,
     BookingStatus,
     Inventory,
+    InventoryStatus,
     PaymentStatus,
     WaitlistAuditEntry,
     WaitlistEntry,
@@ -79,6 +80,19 @@ class InventoryRepository(Protocol):
 
     async def clear_queue(self, event_id: uuid.UUID) -> None:
         """Every held seat becomes available and nobody waits: the queue is closed."""
+        ...
+
+    async def open(self, inventory: Inventory) -> None:
+        """Insert the inventory of a newly published event; nothing if it exists already."""
+        ...
+
+    async def resize(self, event_id: uuid.UUID, capacity: int) -> None:
+        """Set the capacity, moving ``available`` by the same delta (the caller holds the lock
+        and has checked the seats taken)."""
+        ...
+
+    async def close(self, event_id: uuid.UUID, status: InventoryStatus) -> None:
+        """An OPEN inventory takes ``status`` (CANCELLED or COMPLETED): no more sales, for good."""
         ...
 
 

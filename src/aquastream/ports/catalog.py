@@ -2,9 +2,11 @@
 the seat inventory, calendar rendering and the booking lookup of the calendar feed.
 
 ``SeatInventory`` is the seat counter of a published event. The booking domain owns the
-seats (its adapters implement this port) because bookings and the waitlist change them
-on the hot path; the catalog opens, resizes and closes the inventory in the same
-transaction as the event change that causes it, and reads availability for responses.
+seats because bookings and the waitlist change them on the hot path; it serves this port
+on its own connections and in its own transactions, never inside the catalog's. The order
+of the calls keeps booking never more permissive than the catalog (``domain.booking.sales``
+has the whole protocol): seats open after the publication commits, stop before the
+cancellation commits, and move before the new capacity is recorded.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal, Protocol
 
 from aquastream.domain.catalog.model import (
@@ -53,22 +56,38 @@ class Availability:
         return self.available <= 0
 
 
+class SeatResize(StrEnum):
+    """How a capacity change went in booking."""
+
+    RESIZED = "RESIZED"
+    BELOW_TAKEN = "BELOW_TAKEN"  # more seats are taken (or held for the waitlist) than asked for
+    CHANGED = "CHANGED"  # booking's capacity is no longer the one the caller started from
+    NOT_ON_SALE = "NOT_ON_SALE"  # no open inventory: not yet opened, cancelled or completed
+
+
 class SeatInventory(Protocol):
+    """Served by the booking domain; each call is a transaction of booking's own."""
+
     async def open(self, listing: EventListing) -> None:
-        """Create the inventory of a newly published event with every seat free."""
+        """Open the seats of a published event, every seat free; nothing if they exist already
+        (open or closed: a late call never reopens sales)."""
         ...
 
-    async def resize(self, event_id: uuid.UUID, capacity: int) -> bool:
-        """Change the capacity, moving ``available`` by the same delta, in one conditional
-        update; False (and nothing changed) when the new capacity is below the seats taken."""
+    async def resize(self, event_id: uuid.UUID, *, expected: int, capacity: int) -> SeatResize:
+        """Move the capacity from ``expected`` (what the caller saw) to ``capacity``, never
+        below the seats taken; new free seats go to the waitlist first."""
         ...
 
     async def close(self, event_id: uuid.UUID, status: Literal["CANCELLED", "COMPLETED"]) -> None:
-        """No more bookings; the booking domain settles existing ones on the matching event."""
+        """No more sales, for good. Idempotent."""
         ...
 
     async def availability(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Availability]:
-        """Availability of the events that have an inventory (published ones)."""
+        """Availability of those of the events that have seats (published and opened)."""
+        ...
+
+    async def sold_out(self) -> Collection[uuid.UUID]:
+        """The events on sale with no seat for a newcomer: none free, or people waiting."""
         ...
 
 
@@ -143,8 +162,8 @@ class EventRepository(Protocol):
     async def get_many(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Event]: ...
 
     async def search(self, search: EventSearch, paging: PageRequest) -> Page[Event]:
-        """Matching events by ``date_start``, then id. ``has_free_seats`` reads the seat
-        inventory; ``text`` is full-text search where the database has it (PostgreSQL,
+        """Matching events by ``date_start``, then id. ``has_free_seats`` leaves out
+        ``sold_out``; ``text`` is full-text search where the database has it (PostgreSQL,
         every word must match as a word) and a substring match of every word elsewhere."""
         ...
 
@@ -208,7 +227,9 @@ class CatalogUnitOfWork(UnitOfWork, Protocol):
     def feeds(self) -> CalendarFeedRepository: ...
 
     @property
-    def inventory(self) -> SeatInventory: ...
+    def seats(self) -> SeatInventory:
+        """Booking's seats: its calls are not part of this unit of work's transaction."""
+        ...
 
 
 class ConfirmedBookingsLookup(Protocol):

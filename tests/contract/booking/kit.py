@@ -4,7 +4,7 @@ built the way the application builds it: a new unit of work per call."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -24,11 +24,9 @@ from aquastream.adapters.memory.booking import (
     MemorySeatInventory,
 )
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
 from aquastream.adapters.sql.tables.booking import bookings, inventories, waitlist_entries
-from aquastream.adapters.sql.tables.catalog import outbox as catalog_outbox
-from aquastream.adapters.sql.uow import SqlUnitOfWork
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.jobs import ExpireHolds, HandOverFreedSeats, LapseWaitlistWindows
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking
@@ -38,8 +36,7 @@ from aquastream.domain.booking.waitlist import JoinWaitlist, LeaveWaitlist
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.booking import BookingUnitOfWork
-from aquastream.ports.catalog import EventListing, SeatInventory
-from aquastream.ports.uow import UnitOfWork
+from aquastream.ports.catalog import EventListing, SeatInventory, SeatResize
 from tests.unit.booking.booking_world import PAY_LINKS
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -73,7 +70,7 @@ class BookingKit:
         self,
         name: str,
         new_uow: Callable[[], BookingUnitOfWork],
-        seat_transaction: Callable[[], tuple[UnitOfWork, SeatInventory]],
+        seats: Callable[[BookingPolicy], SeatInventory],
         *,
         engine: AsyncEngine | None = None,
         db: MemoryDatabase | None = None,
@@ -81,11 +78,11 @@ class BookingKit:
     ) -> None:
         self.name = name
         self.new_uow = new_uow
-        self.seat_transaction = seat_transaction
         self.engine = engine
         self.db = db
         self.clock = FrozenClock(NOW)
         self.policy = policy or BookingPolicy()
+        self.seats = seats(self.policy)
         self.participants = MemoryParticipantDirectory()
         self.payments = MemoryPaymentStatusProbe()
         self.organizer = Principal(new_id(), Role.ORGANIZER)
@@ -101,14 +98,7 @@ class BookingKit:
         self.participants.contactable.add(user.user_id)
         return user
 
-    # What the catalog does, in its own transactions.
-
-    async def _with_seats(self, action: Callable[[SeatInventory], Awaitable[Any]]) -> Any:
-        uow, seats = self.seat_transaction()
-        async with uow:
-            result = await action(seats)
-            await uow.commit()
-        return result
+    # What the catalog asks of the seats booking serves.
 
     async def publish(
         self, capacity: int, *, price: Decimal | None = None, currency: str = "RUB"
@@ -125,12 +115,15 @@ class BookingKit:
             currency=currency,
             title="Kayak weekend",
         )
-        await self._with_seats(lambda seats: seats.open(listing))
+        await self.seats.open(listing)
         return event_id
 
     async def resize(self, event_id: uuid.UUID, capacity: int) -> bool:
-        changed: bool = await self._with_seats(lambda seats: seats.resize(event_id, capacity))
-        return changed
+        """Resize from the capacity booking has now; whether it was done."""
+        found = (await self.seats.availability([event_id])).get(event_id)
+        expected = found.capacity if found is not None else capacity
+        outcome = await self.seats.resize(event_id, expected=expected, capacity=capacity)
+        return outcome is SeatResize.RESIZED
 
     # Use cases, each on a unit of work of its own.
 
@@ -230,14 +223,15 @@ def memory_kit() -> BookingKit:
     return BookingKit(
         "memory",
         lambda: MemoryBookingUnitOfWork(db),
-        lambda: (MemoryUnitOfWork(db), MemorySeatInventory(db)),
+        lambda policy: MemorySeatInventory(db, FrozenClock(NOW), policy),
         db=db,
     )
 
 
 def sql_kit(name: str, engine: AsyncEngine) -> BookingKit:
-    def seat_transaction() -> tuple[UnitOfWork, SeatInventory]:
-        uow = SqlUnitOfWork(engine, catalog_outbox, "catalog")
-        return uow, SqlSeatInventory(uow)
-
-    return BookingKit(name, lambda: SqlBookingUnitOfWork(engine), seat_transaction, engine=engine)
+    return BookingKit(
+        name,
+        lambda: SqlBookingUnitOfWork(engine),
+        lambda policy: SqlSeatInventory(engine, FrozenClock(NOW), policy),
+        engine=engine,
+    )

@@ -29,6 +29,7 @@ from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.privacy import LeaveQueuesOfDeletedUser
 from aquastream.domain.shared.errors import DomainError
 from aquastream.domain.shared.principal import Principal, Role
+from aquastream.ports.catalog import SeatResize
 
 from .conftest import open_sql_engine
 from .kit import BookingKit, sql_kit
@@ -108,6 +109,29 @@ async def test_shrinking_capacity_while_people_book_never_oversells(racing: Book
         available=state.available,
     )
     assert len(resized) == 4
+    assert state.seat_holding_bookings == len(booked) <= state.capacity
+    state.assert_consistent()
+
+
+async def test_resizes_from_the_same_count_at_once_move_the_seats_once(racing: BookingKit) -> None:
+    """Six managers' edits, each started from the count 10 they were shown, race 20
+    bookings: booking takes exactly one of them (the rest are told the count moved), and
+    the seats never exceed the capacity it ends with."""
+    event_id = await racing.publish(10)
+    targets = [7, 8, 9, 11, 12, 13]
+    users = [racing.new_user() for _ in range(20)]
+    attempts: list[Awaitable[Any]] = [racing.book(user, event_id) for user in users]
+    for at, capacity in zip((1, 4, 7, 10, 13, 16), targets, strict=True):
+        attempts.insert(at, racing.seats.resize(event_id, expected=10, capacity=capacity))
+
+    outcomes = await settle(*attempts)
+
+    booked = [o for o in outcomes if isinstance(o, Booking)]
+    resizes = [o for o in outcomes if isinstance(o, SeatResize)]
+    state = await racing.seat_state(event_id)
+    report(racing, "6 resizes from one count among 20 bookings", outcomes=sorted(resizes))
+    assert sorted(resizes) == sorted([SeatResize.RESIZED] + [SeatResize.CHANGED] * 5)
+    assert state.capacity in targets
     assert state.seat_holding_bookings == len(booked) <= state.capacity
     state.assert_consistent()
 

@@ -1,5 +1,5 @@
-"""Seat counters (booking's inventory repository and the catalog's seat inventory) behave alike
-on memory, SQLite and PostgreSQL."""
+"""Seat counters (booking's inventory repository and the seats booking serves the catalog)
+behave alike on memory, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from aquastream.domain.booking.model import (
     InventoryStatus,
 )
 from aquastream.domain.shared.ids import new_id
-from aquastream.ports.catalog import EventListing
+from aquastream.ports.catalog import EventListing, SeatResize
 
 from .factories import counters
 from .kit import NOW, BookingKit
@@ -50,10 +50,7 @@ async def test_opening_twice_keeps_the_first_inventory(kit: BookingKit) -> None:
         await uow.commit()
 
     listing = replace(await _listing_of(kit, event_id), capacity=9)
-    catalog_uow, seats = kit.seat_transaction()
-    async with catalog_uow:
-        await seats.open(listing)
-        await catalog_uow.commit()
+    await kit.seats.open(listing)
 
     assert await counters(kit, event_id) == (1, 0, 0)
 
@@ -88,10 +85,7 @@ async def test_seats_are_taken_one_by_one_until_none_is_left(kit: BookingKit) ->
 async def test_no_seat_is_taken_after_the_start_or_on_a_closed_event(kit: BookingKit) -> None:
     started = await kit.publish(2)
     closed = await kit.publish(2)
-    catalog_uow, seats = kit.seat_transaction()
-    async with catalog_uow:
-        await seats.close(closed, "CANCELLED")
-        await catalog_uow.commit()
+    await kit.seats.close(closed, "CANCELLED")
 
     async with kit.new_uow() as uow:
         assert await uow.inventories.take_seat(started, now=NOW + timedelta(days=30)) is None
@@ -194,15 +188,13 @@ async def test_availability_counts_only_seats_newcomers_may_book(kit: BookingKit
     queued = await kit.publish(1)
     async with kit.new_uow() as uow:
         await uow.inventories.take_seat(free, now=NOW)
-        await uow.inventories.take_seat(queued, now=NOW)
-        await uow.inventories.enqueue(queued, now=NOW)
         await uow.commit()
-    assert await kit.resize(queued, 2)
+    await kit.book(kit.new_user(), queued)
+    await kit.join(kit.new_user(), queued)
+    assert await kit.resize(queued, 2)  # the new seat is held for the one waiting
 
-    catalog_uow, seats = kit.seat_transaction()
-    async with catalog_uow:
-        availability = await seats.availability([free, queued, new_id()])
-        none = await seats.availability([])
+    availability = await kit.seats.availability([free, queued, new_id()])
+    none = await kit.seats.availability([])
 
     assert {k: (v.capacity, v.available, v.is_full) for k, v in availability.items()} == {
         free: (4, 3, False),
@@ -213,13 +205,66 @@ async def test_availability_counts_only_seats_newcomers_may_book(kit: BookingKit
 
 async def test_closing_is_one_way_from_open(kit: BookingKit) -> None:
     event_id = await kit.publish(1)
-    catalog_uow, seats = kit.seat_transaction()
-    async with catalog_uow:
-        await seats.close(event_id, "COMPLETED")
-        await seats.close(event_id, "CANCELLED")
-        await catalog_uow.commit()
+    await kit.seats.close(event_id, "COMPLETED")
+    await kit.seats.close(event_id, "CANCELLED")
 
     async with kit.new_uow() as booking_uow:
         inventory = await booking_uow.inventories.get(event_id)
     assert inventory is not None
     assert inventory.status is InventoryStatus.COMPLETED
+
+
+async def test_a_resize_starts_from_the_capacity_the_caller_saw(kit: BookingKit) -> None:
+    event_id = await kit.publish(4)
+    async with kit.new_uow() as uow:
+        for _ in range(3):
+            await uow.inventories.take_seat(event_id, now=NOW)
+        await uow.commit()
+
+    assert await kit.seats.resize(event_id, expected=5, capacity=6) is SeatResize.CHANGED
+    assert await kit.seats.resize(event_id, expected=4, capacity=2) is SeatResize.BELOW_TAKEN
+    assert await counters(kit, event_id) == (1, 0, 0)
+    assert await kit.seats.resize(event_id, expected=4, capacity=3) is SeatResize.RESIZED
+    assert await counters(kit, event_id) == (0, 0, 0)
+    assert await kit.seats.resize(new_id(), expected=3, capacity=4) is SeatResize.NOT_ON_SALE
+
+
+async def test_closed_seats_neither_move_nor_reopen(kit: BookingKit) -> None:
+    event_id = await kit.publish(2)
+    listing = await _listing_of(kit, event_id)
+    await kit.seats.close(event_id, "CANCELLED")
+
+    assert await kit.seats.resize(event_id, expected=2, capacity=5) is SeatResize.NOT_ON_SALE
+    await kit.seats.open(listing)  # a late publication reaction
+    async with kit.new_uow() as uow:
+        inventory = await uow.inventories.get(event_id)
+        assert await uow.inventories.take_seat(event_id, now=NOW) is None
+    assert inventory is not None
+    assert (inventory.status, inventory.capacity) == (InventoryStatus.CANCELLED, 2)
+
+
+async def test_new_seats_go_to_the_waitlist_first(kit: BookingKit) -> None:
+    event_id = await kit.publish(1)
+    await kit.book(kit.new_user(), event_id)
+    for _ in range(2):
+        await kit.join(kit.new_user(), event_id)
+
+    assert await kit.resize(event_id, 4)
+
+    assert await counters(kit, event_id) == (1, 2, 0)
+
+
+async def test_sold_out_lists_the_events_on_sale_with_no_seat_for_a_newcomer(kit: BookingKit) -> None:
+    free, full, queued, cancelled = [await kit.publish(1) for _ in range(4)]
+    async with kit.new_uow() as uow:
+        for event_id in (full, queued, cancelled):
+            await uow.inventories.take_seat(event_id, now=NOW)
+        await uow.inventories.enqueue(queued, now=NOW)
+        await uow.inventories.release_seats(queued)
+        await uow.commit()
+    await kit.seats.close(cancelled, "CANCELLED")
+
+    sold_out = set(await kit.seats.sold_out())
+
+    assert {full, queued} <= sold_out
+    assert not {free, cancelled} & sold_out

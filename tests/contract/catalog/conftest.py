@@ -18,12 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.booking import MemoryBookingUnitOfWork, MemorySeatInventory
 from aquastream.adapters.memory.catalog import MemoryCatalogOrganizerAccess, MemoryCatalogUnitOfWork
+from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryOutbox
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
 from aquastream.adapters.sql.catalog.organizers import CatalogOrganizerAccess
 from aquastream.adapters.sql.outbox import SqlOutbox
 from aquastream.adapters.sql.tables import catalog as catalog_tables
+from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import BookingUnitOfWork
@@ -71,7 +73,9 @@ def _memory_backend() -> CatalogBackend:
 
     return CatalogBackend(
         name="memory",
-        uow=lambda: MemoryCatalogUnitOfWork(database, MemorySeatInventory(database)),
+        uow=lambda: MemoryCatalogUnitOfWork(
+            database, MemorySeatInventory(database, FrozenClock(NOW), BookingPolicy())
+        ),
         booking_uow=lambda: MemoryBookingUnitOfWork(database),
         can_manage=can_manage,
         outbox=MemoryOutbox(database, "catalog"),
@@ -87,7 +91,7 @@ def _sql_backend(name: str, engine: AsyncEngine) -> CatalogBackend:
 
     return CatalogBackend(
         name=name,
-        uow=lambda: SqlCatalogUnitOfWork(engine, SqlSeatInventory),
+        uow=lambda: SqlCatalogUnitOfWork(engine, SqlSeatInventory(engine, FrozenClock(NOW), BookingPolicy())),
         booking_uow=lambda: SqlBookingUnitOfWork(engine),
         can_manage=can_manage,
         outbox=SqlOutbox(engine, catalog_tables.outbox, "catalog"),

@@ -110,6 +110,7 @@ async def store(uow: CatalogUnitOfWork, *objects: Organizer | Event) -> None:
                 await uow.organizers.add(thing)
             else:
                 await uow.events.add(thing)
-                if thing.status is EventStatus.PUBLISHED:
-                    await uow.inventory.open(listing_of(thing))
         await uow.commit()
+    for thing in objects:
+        if isinstance(thing, Event) and thing.status is EventStatus.PUBLISHED:
+            await uow.seats.open(listing_of(thing))

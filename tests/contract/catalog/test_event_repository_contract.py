@@ -208,7 +208,7 @@ async def test_search_filters_combine(listed: CatalogBackend) -> None:
     assert await titles(listed, search) == ["Rafting"]
 
 
-async def test_has_free_seats_reads_the_seat_inventory(listed: CatalogBackend) -> None:
+async def test_has_free_seats_leaves_out_what_booking_reports_sold_out(listed: CatalogBackend) -> None:
     async with listed.uow() as uow:
         camp = (
             await uow.events.search(
@@ -216,13 +216,15 @@ async def test_has_free_seats_reads_the_seat_inventory(listed: CatalogBackend) -
             )
         ).items[0]
     await listed.take_seats(camp.id, 2)
+    sold_out = frozenset(await listed.uow().seats.sold_out())
 
-    assert await titles(listed, EventSearch(statuses=PUBLISHED, has_free_seats=True)) == [
+    assert sold_out == {camp.id}
+    assert await titles(listed, EventSearch(statuses=PUBLISHED, has_free_seats=True, sold_out=sold_out)) == [
         "Kayak",
         "Rafting",
         "Hike",
     ]
-    assert await titles(listed, EventSearch(statuses=PUBLISHED, has_free_seats=False)) == [
+    assert await titles(listed, EventSearch(statuses=PUBLISHED, sold_out=sold_out)) == [
         "Kayak",
         "Rafting",
         "Camp",

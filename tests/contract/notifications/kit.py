@@ -31,6 +31,8 @@ from aquastream.adapters.sql.notifications import SqlNotificationUnitOfWork
 from aquastream.adapters.sql.notifications.messages import message_from_row
 from aquastream.adapters.sql.tables.booking import bookings
 from aquastream.adapters.sql.tables.notifications import messages
+from aquastream.adapters.system import SystemClock
+from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.catalog.model import EventStatus
 from aquastream.domain.identity.model import Profile
 from aquastream.domain.notifications.events import PostEventNews, SendEventReminders
@@ -141,7 +143,8 @@ class NotificationKit:
             self._access.owners[organizer.id] = {self.organizer.user_id}
             self._events.add(summary, published=status is EventStatus.PUBLISHED)
         else:
-            await store(SqlCatalogUnitOfWork(self.engine, SqlSeatInventory), organizer, event)
+            seats = SqlSeatInventory(self.engine, SystemClock(), BookingPolicy())
+            await store(SqlCatalogUnitOfWork(self.engine, seats), organizer, event)
         for user_id in participants:
             await self.add_booking(event.id, user_id)
         return summary

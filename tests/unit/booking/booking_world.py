@@ -6,7 +6,7 @@ import json
 import uuid
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from aquastream.adapters.memory.booking import (
     BOOKING_LOG,
@@ -22,7 +22,7 @@ from aquastream.adapters.memory.booking import (
     MemorySeatInventory,
 )
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.jobs import (
@@ -59,7 +59,7 @@ from aquastream.domain.booking.waitlist import (
 )
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
-from aquastream.ports.catalog import EventListing
+from aquastream.ports.catalog import EventListing, SeatResize
 
 PAY_LINKS = SignedPayLinks("pay-links-secret-" * 4, "https://api.test")
 
@@ -69,6 +69,7 @@ class BookingWorld:
         self.db = MemoryDatabase()
         self.clock = FrozenClock()
         self.policy = policy or BookingPolicy()
+        self.seats = MemorySeatInventory(self.db, self.clock, self.policy)
         self.participants = MemoryParticipantDirectory()
         self.payments = MemoryPaymentStatusProbe()
         self.organizer = self.new_user(Role.ORGANIZER)
@@ -115,35 +116,29 @@ class BookingWorld:
         currency: str = "RUB",
         starts_in: timedelta = timedelta(days=10),
     ) -> uuid.UUID:
-        """What the catalog does on publish: open the inventory in its own transaction."""
+        """What the catalog does on publish: open the seats booking serves."""
         event_id = new_id()
         starts_at = self.clock.now() + starts_in
-        async with MemoryUnitOfWork(self.db) as uow:
-            await MemorySeatInventory(self.db).open(
-                EventListing(
-                    event_id=event_id,
-                    organizer_id=self.organizer_id,
-                    starts_at=starts_at,
-                    ends_at=starts_at + timedelta(hours=6),
-                    capacity=capacity,
-                    price=price,
-                    currency=currency,
-                    title="Rafting on the Katun",
-                )
+        await self.seats.open(
+            EventListing(
+                event_id=event_id,
+                organizer_id=self.organizer_id,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=6),
+                capacity=capacity,
+                price=price,
+                currency=currency,
+                title="Rafting on the Katun",
             )
-            await uow.commit()
+        )
         return event_id
 
     async def resize(self, event_id: uuid.UUID, capacity: int) -> bool:
-        async with MemoryUnitOfWork(self.db) as uow:
-            changed = await MemorySeatInventory(self.db).resize(event_id, capacity)
-            await uow.commit()
-        return changed
+        expected = self.inventory(event_id).capacity if event_id in self.db.table(INVENTORIES) else capacity
+        return await self.seats.resize(event_id, expected=expected, capacity=capacity) is SeatResize.RESIZED
 
-    async def close(self, event_id: uuid.UUID, status: str) -> None:
-        async with MemoryUnitOfWork(self.db) as uow:
-            await MemorySeatInventory(self.db).close(event_id, status)  # type: ignore[arg-type]
-            await uow.commit()
+    async def close(self, event_id: uuid.UUID, status: Literal["CANCELLED", "COMPLETED"]) -> None:
+        await self.seats.close(event_id, status)
 
     # Reading committed state straight from the tables, as an operator would with SQL.
 

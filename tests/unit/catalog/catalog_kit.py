@@ -19,7 +19,9 @@ from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.currencies import FixedCurrencies
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.domain.booking.model import Inventory
+from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
+from aquastream.domain.catalog.browsing import GetEvent
 from aquastream.domain.catalog.event_rules import EventInput
 from aquastream.domain.catalog.lifecycle import PublishEvent
 from aquastream.domain.catalog.model import Event, Organizer
@@ -51,7 +53,7 @@ class CatalogKit:
         self.db = MemoryDatabase()
         self.clock = FrozenClock()
         self.currencies = FixedCurrencies()
-        self.inventory = MemorySeatInventory(self.db)
+        self.seats = MemorySeatInventory(self.db, self.clock, BookingPolicy())
         self.bookings = FakeConfirmedBookings()
         self.renderer = IcalendarRenderer()
         self.signer = HmacFeedTokenSigner("calendar-test-secret-" + "x" * 32)
@@ -61,7 +63,7 @@ class CatalogKit:
         self.user = principal(Role.USER)
 
     def uow(self) -> MemoryCatalogUnitOfWork:
-        return MemoryCatalogUnitOfWork(self.db, self.inventory)
+        return MemoryCatalogUnitOfWork(self.db, self.seats)
 
     @property
     def now(self) -> datetime:
@@ -71,7 +73,13 @@ class CatalogKit:
         return CreateEvent(self.uow(), self.clock, self.currencies)
 
     def update_event(self) -> UpdateEvent:
-        return UpdateEvent(self.uow(), self.clock, self.currencies)
+        return self.update_event_on(self.uow())
+
+    def update_event_on(self, uow: MemoryCatalogUnitOfWork) -> UpdateEvent:
+        return UpdateEvent(uow, self.clock, self.currencies)
+
+    async def get_event(self, event_id: uuid.UUID) -> EventView:
+        return await GetEvent(self.uow(), self.clock)(event_id)
 
     def event_input(self, **overrides: Any) -> EventInput:
         start = self.now + timedelta(days=10)

@@ -31,9 +31,12 @@ from aquastream.domain.booking.model import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.booking.sales import OpenSales, ResizeSales, StopSales
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.catalog import Availability, EventListing
+from aquastream.ports.catalog import Availability, EventListing, SeatResize
+from aquastream.ports.clock import Clock
 from aquastream.ports.payments import PayableBooking
 
 T = TypeVar("T")
@@ -140,6 +143,22 @@ class MemoryInventoryRepository(_Table):
             reserved=lambda r: 0,
             waiting=lambda r: 0,
         )
+
+    async def open(self, inventory: Inventory) -> None:
+        self._rows.setdefault(inventory.event_id, inventory)
+
+    async def resize(self, event_id: uuid.UUID, capacity: int) -> None:
+        self._update(
+            event_id,
+            lambda r: True,
+            capacity=lambda r: capacity,
+            available=lambda r: r.available + capacity - r.capacity,
+        )
+
+    async def close(self, event_id: uuid.UUID, status: InventoryStatus) -> None:
+        row: Inventory | None = self._rows.get(event_id)
+        if row is not None and row.status is InventoryStatus.OPEN:
+            self._rows[event_id] = dataclasses.replace(row, status=status)
 
 
 class MemoryBookingRepository(_Table):
@@ -401,40 +420,27 @@ class MemoryBookingUnitOfWork(MemoryUnitOfWork):
 
 
 class MemorySeatInventory(_Table):
-    """The catalog's view of the seats (``ports.catalog.SeatInventory``), on the booking tables;
-    used inside the catalog's memory unit of work, which holds the database lock."""
+    """The catalog's ``SeatInventory``, served by booking: changes run booking's use cases
+    (``domain.booking.sales``), each in a memory booking unit of work of its own; reads take
+    no lock (the catalog asks from inside its own unit of work, which may hold it, and a
+    dictionary read cannot see a half-made change)."""
 
     table_name = INVENTORIES
 
-    async def open(self, listing: EventListing) -> None:
-        if listing.event_id in self._rows:
-            return
-        self._rows[listing.event_id] = Inventory(
-            event_id=listing.event_id,
-            organizer_id=listing.organizer_id,
-            title=listing.title,
-            status=InventoryStatus.OPEN,
-            starts_at=listing.starts_at,
-            ends_at=listing.ends_at,
-            capacity=listing.capacity,
-            available=listing.capacity,
-            price=listing.price,
-            currency=listing.currency,
-        )
+    def __init__(self, db: MemoryDatabase, clock: Clock, policy: BookingPolicy) -> None:
+        super().__init__(db)
+        self._clock = clock
+        self._policy = policy
 
-    async def resize(self, event_id: uuid.UUID, capacity: int) -> bool:
-        row: Inventory | None = self._rows.get(event_id)
-        # Seats taken by bookings and held for notified users stay; only free seats go.
-        if row is None or row.capacity - row.available > capacity:
-            return False
-        delta = capacity - row.capacity
-        self._rows[event_id] = dataclasses.replace(row, capacity=capacity, available=row.available + delta)
-        return True
+    async def open(self, listing: EventListing) -> None:
+        await OpenSales(MemoryBookingUnitOfWork(self._db))(**dataclasses.asdict(listing))
+
+    async def resize(self, event_id: uuid.UUID, *, expected: int, capacity: int) -> SeatResize:
+        resize = ResizeSales(MemoryBookingUnitOfWork(self._db), self._clock, self._policy)
+        return SeatResize((await resize(event_id, expected=expected, capacity=capacity)).value)
 
     async def close(self, event_id: uuid.UUID, status: Literal["CANCELLED", "COMPLETED"]) -> None:
-        row: Inventory | None = self._rows.get(event_id)
-        if row is not None and row.status is InventoryStatus.OPEN:
-            self._rows[event_id] = dataclasses.replace(row, status=InventoryStatus(status))
+        await StopSales(MemoryBookingUnitOfWork(self._db))(event_id, InventoryStatus(status))
 
     async def availability(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Availability]:
         return {
@@ -442,6 +448,10 @@ class MemorySeatInventory(_Table):
             for event_id in event_ids
             if (row := self._rows.get(event_id)) is not None
         }
+
+    async def sold_out(self) -> Collection[uuid.UUID]:
+        rows: Iterable[Inventory] = list(self._rows.values())
+        return {r.event_id for r in rows if r.status is InventoryStatus.OPEN and r.bookable_seats <= 0}
 
 
 class MemoryConfirmedBookingsLookup:

@@ -130,10 +130,6 @@ class MemoryFaqRepository(_OrderedRepository[FaqItem]):
 class MemoryEventRepository(_Repository):
     table_name = "catalog.events"
 
-    def __init__(self, db: MemoryDatabase, inventory: SeatInventory) -> None:
-        super().__init__(db)
-        self._inventory = inventory
-
     async def add(self, event: Event) -> None:
         self._rows[event.id] = copy.deepcopy(event)
 
@@ -150,8 +146,7 @@ class MemoryEventRepository(_Repository):
     async def search(self, search: EventSearch, paging: PageRequest) -> Page[Event]:
         matches = [event for event in self._rows.values() if _event_matches(event, search)]
         if search.has_free_seats:
-            availability = await self._inventory.availability([event.id for event in matches])
-            matches = [e for e in matches if e.id in availability and availability[e.id].available > 0]
+            matches = [e for e in matches if e.id not in search.sold_out]
         matches.sort(key=lambda event: (event.date_start, event.id))
         return _page(matches, paging)
 
@@ -233,18 +228,18 @@ class MemoryCalendarFeedRepository(_Repository):
 class MemoryCatalogUnitOfWork(MemoryUnitOfWork):
     domain = "catalog"
 
-    """``inventory`` is the booking domain's memory seat inventory on the same database, so
-    that its changes commit and roll back with the catalog's."""
+    """``seats`` is the port booking serves for its seats: it keeps transactions of its own,
+    outside this unit of work (see ``ports.catalog``)."""
 
-    def __init__(self, db: MemoryDatabase, inventory: SeatInventory) -> None:
+    def __init__(self, db: MemoryDatabase, seats: SeatInventory) -> None:
         super().__init__(db)
         self.organizers = MemoryOrganizerRepository(db)
         self.team = MemoryTeamRepository(db)
         self.faq = MemoryFaqRepository(db)
-        self.events = MemoryEventRepository(db, inventory)
+        self.events = MemoryEventRepository(db)
         self.favorites = MemoryFavoriteRepository(db)
         self.feeds = MemoryCalendarFeedRepository(db)
-        self.inventory = inventory
+        self.seats = seats
 
 
 class MemoryCatalogOrganizerAccess:

@@ -15,7 +15,13 @@ from datetime import datetime
 from aquastream.domain.booking.events import WaitlistClosed
 from aquastream.domain.booking.handover import hand_over_free_seats, pass_on_held_seat, return_seat
 from aquastream.domain.booking.lifecycle import BookingLifecycle
-from aquastream.domain.booking.model import BookingStatus, LogReason, WaitlistAction, WaitlistStatus
+from aquastream.domain.booking.model import (
+    BookingStatus,
+    InventoryStatus,
+    LogReason,
+    WaitlistAction,
+    WaitlistStatus,
+)
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.records import audit_entry
 from aquastream.ports.booking import BookingUnitOfWork, PaymentStatusProbe
@@ -161,7 +167,7 @@ class CompleteEventBookings:
     Rules:
     - every CONFIRMED booking becomes COMPLETED (logged); it keeps its seat;
     - PENDING bookings are left to the expiry job, which still asks the payment domain;
-    - the waitlist is closed: nobody can book any more.
+    - sales stop for good (they stopped at the start already) and the waitlist is closed.
     Idempotent. Returns how many bookings were completed.
     """
 
@@ -180,6 +186,7 @@ class CompleteEventBookings:
                 at=now,
             )
             if await self._uow.inventories.lock(event_id) is not None:
+                await self._uow.inventories.close(event_id, InventoryStatus.COMPLETED)
                 await _close_queue(self._uow, event_id, now=now)
             await self._uow.commit()
         return len(completed)
@@ -193,7 +200,8 @@ class CancelEventBookings:
     - every PENDING and CONFIRMED booking becomes CANCELLED and its seat returns; as every
       cancellation does (``lifecycle``), it is logged and raises ``BookingCancelled`` (its
       owner is notified), and money held for it goes back (``RefundRequested``);
-    - the waitlist is closed, and everyone in it hears of it (``WaitlistClosed``).
+    - sales stop for good (the catalog stopped them before it cancelled; this is the
+      backstop), the waitlist is closed, and everyone in it hears of it (``WaitlistClosed``).
     Idempotent. Returns how many bookings were cancelled.
     """
 
@@ -212,6 +220,7 @@ class CancelEventBookings:
                 )
                 cancelled_count += len(cancelled)
             if await self._uow.inventories.lock(event_id) is not None:
+                await self._uow.inventories.close(event_id, InventoryStatus.CANCELLED)
                 if cancelled_count:
                     await self._uow.inventories.release_seats(event_id, cancelled_count)
                 await _close_queue(self._uow, event_id, now=now, event_cancelled=True)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any
 
 from aquastream.domain.catalog.access import managed_event, managed_organizer
 from aquastream.domain.catalog.checks import FieldChecker, given
-from aquastream.domain.catalog.errors import CapacityBelowTaken, EventNotEditable
+from aquastream.domain.catalog.errors import CapacityBelowTaken, EventNotEditable, SeatsChanging
 from aquastream.domain.catalog.event_rules import (
     EDITABLE_WHEN_PUBLISHED,
+    CheckedEvent,
     EventChanges,
     EventInput,
     check_event,
@@ -20,7 +23,7 @@ from aquastream.domain.catalog.organizers import normalise_slug
 from aquastream.domain.catalog.views import EventView, present_event
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.catalog import CatalogUnitOfWork
+from aquastream.ports.catalog import CatalogUnitOfWork, SeatResize
 from aquastream.ports.clock import Clock
 from aquastream.ports.currencies import CurrencyCatalogue
 
@@ -73,9 +76,12 @@ class UpdateEvent:
     - a PUBLISHED event may change only its description (not removed), tags, cover and
       capacity; any other field that differs is ``EventNotEditable`` (409), so a client
       may send the whole event back with only those changed;
-    - the capacity of a published event moves its seat inventory by the same delta in the
-      same transaction, never below the seats taken (``CapacityBelowTaken``, nothing
-      changed), and ``EventCapacityChanged`` tells booking to hand new seats to the waitlist;
+    - the seats of a published event are booking's, and its capacity is booking's count:
+      booking moves it first, from the count the organizer was shown, never below the
+      seats taken (``CapacityBelowTaken``, nothing changed); if the count moved meanwhile
+      or the seats are not on sale yet, nothing changes (``SeatsChanging``, 409, retry).
+      Then the catalog records the change and ``EventCapacityChanged`` (booking has already
+      handed new seats to the waitlist; its reaction does it again, idempotently);
     - COMPLETED and CANCELLED events are not editable (``EventNotEditable``).
     """
 
@@ -88,40 +94,69 @@ class UpdateEvent:
         updates = given(changes)
         now = self._clock.now()
         async with self._uow:
-            event, _ = await managed_event(self._uow, event_id, principal)
-            if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
-                raise EventNotEditable(f"A {event.status.value.lower()} event cannot be changed.")
-            start_changes = "date_start" in updates and updates["date_start"] != event.date_start
-            checked = check_event(
-                merged_input(event, updates), self._currencies, now=now, start_must_be_future=start_changes
-            )
-            changed = checked.differs_from(event)
-            old_capacity = event.capacity
+            event, checked = await self._checked(principal, event_id, updates, now=now)
+            if not self._moves_seats(event, checked):
+                return await self._record(event, checked, now=now, viewer=principal)
+            old_capacity, new_capacity = event.capacity, checked.capacity
+        # Booking moves its seats in its own transaction, before the catalog records the change.
+        match await self._uow.seats.resize(event_id, expected=old_capacity, capacity=new_capacity):
+            case SeatResize.BELOW_TAKEN:
+                raise CapacityBelowTaken()
+            case SeatResize.CHANGED | SeatResize.NOT_ON_SALE:
+                raise SeatsChanging()
+        # The catalog records booking's count as it is now (another edit may have moved it since).
+        recorded = {name: value for name, value in updates.items() if name != "capacity"}
+        async with self._uow:
+            event, checked = await self._checked(principal, event_id, recorded, now=now)
             if event.status is EventStatus.PUBLISHED:
-                frozen = sorted(changed - EDITABLE_WHEN_PUBLISHED)
-                if frozen:
-                    raise EventNotEditable(
-                        "A published event may change only its description, tags, cover and capacity.",
-                        extra={"fields": frozen},
-                    )
-                if checked.description is None:
-                    check = FieldChecker()
-                    check.fail("description", "is required for a published event")
-                    check.raise_if_any()
-                if "capacity" in changed and not await self._uow.inventory.resize(event.id, checked.capacity):
-                    raise CapacityBelowTaken()
-            checked.apply_to(event)
-            event.updated_at = now
-            await self._uow.events.save(event)
-            if event.status is EventStatus.PUBLISHED and "capacity" in changed:
                 self._uow.collect(
                     EventCapacityChanged(
                         occurred_at=now,
                         event_id=event.id,
                         old_capacity=old_capacity,
-                        new_capacity=event.capacity,
+                        new_capacity=new_capacity,
                     )
                 )
-            view = await present_event(self._uow, event, now=now, viewer=principal)
-            await self._uow.commit()
+            return await self._record(event, checked, now=now, viewer=principal)
+
+    async def _checked(
+        self, principal: Principal, event_id: uuid.UUID, updates: dict[str, Any], *, now: datetime
+    ) -> tuple[Event, CheckedEvent]:
+        """The locked event (a published one with booking's seat count) and its checked change."""
+        event, _ = await managed_event(self._uow, event_id, principal)
+        if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
+            raise EventNotEditable(f"A {event.status.value.lower()} event cannot be changed.")
+        if event.status is EventStatus.PUBLISHED:
+            seats = (await self._uow.seats.availability([event.id])).get(event.id)
+            if seats is not None:
+                event.capacity = seats.capacity
+        start_changes = "date_start" in updates and updates["date_start"] != event.date_start
+        checked = check_event(
+            merged_input(event, updates), self._currencies, now=now, start_must_be_future=start_changes
+        )
+        if event.status is EventStatus.PUBLISHED:
+            frozen = sorted(checked.differs_from(event) - EDITABLE_WHEN_PUBLISHED)
+            if frozen:
+                raise EventNotEditable(
+                    "A published event may change only its description, tags, cover and capacity.",
+                    extra={"fields": frozen},
+                )
+            if checked.description is None:
+                check = FieldChecker()
+                check.fail("description", "is required for a published event")
+                check.raise_if_any()
+        return event, checked
+
+    @staticmethod
+    def _moves_seats(event: Event, checked: CheckedEvent) -> bool:
+        return event.status is EventStatus.PUBLISHED and "capacity" in checked.differs_from(event)
+
+    async def _record(
+        self, event: Event, checked: CheckedEvent, *, now: datetime, viewer: Principal
+    ) -> EventView:
+        checked.apply_to(event)
+        event.updated_at = now
+        await self._uow.events.save(event)
+        view = await present_event(self._uow, event, now=now, viewer=viewer)
+        await self._uow.commit()
         return view

@@ -102,6 +102,8 @@ class ListEvents:
             search = replace(search, statuses=frozenset({EventStatus.PUBLISHED, EventStatus.COMPLETED}))
         else:
             search = replace(search, starts_after=now)
+        if search.has_free_seats:
+            search = replace(search, sold_out=frozenset(await self._uow.seats.sold_out()))
         async with self._uow:
             if filters.organizer_slug is not None:
                 organizer = await self._uow.organizers.get_by_slug(normalise_slug(filters.organizer_slug))

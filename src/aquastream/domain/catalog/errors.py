@@ -60,6 +60,11 @@ class CapacityBelowTaken(RuleViolated):
     default_message = "The capacity cannot go below the seats already taken."
 
 
+class SeatsChanging(Conflict):
+    code = "event.seats_changing"
+    default_message = "The event's seats changed or are being set up right now; try again."
+
+
 class CalendarFeedNotFound(NotFound):
     code = "calendar.feed_not_found"
     default_message = "Calendar feed not found."

@@ -116,7 +116,8 @@ class EventSearch:
     ``statuses`` and ``starts_after`` decide visibility; every other field narrows.
     ``tags`` match when the event has any of them; the price range treats a free event
     (no price) as 0; the date range bounds the start (inclusive); ``has_free_seats``
-    keeps events whose inventory has a seat anyone may book.
+    keeps events with a seat anyone may book: those not ``sold_out``, the set booking
+    reports (seats are booking's, in a schema of its own).
     """
 
     statuses: frozenset[EventStatus]
@@ -130,6 +131,7 @@ class EventSearch:
     date_to: datetime | None = None
     city: str | None = None  # compared by ``city_key``
     has_free_seats: bool = False
+    sold_out: frozenset[uuid.UUID] = frozenset()
     text: str | None = None
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aquastream.domain.catalog.model import Event, EventStatus, Organizer
@@ -44,6 +45,9 @@ def derive(
     is_favorite: bool,
 ) -> EventView:
     published = event.status is EventStatus.PUBLISHED
+    if published and availability is not None and availability.capacity != event.capacity:
+        # A published event's seats are booking's: its count is the capacity.
+        event = replace(event, capacity=availability.capacity)
     if event.status is EventStatus.DRAFT:
         available = event.capacity
     elif published:
@@ -66,15 +70,22 @@ def derive(
 
 
 async def present_events(
-    uow: CatalogUnitOfWork, events: Sequence[Event], *, now: datetime, viewer: Principal | None
+    uow: CatalogUnitOfWork,
+    events: Sequence[Event],
+    *,
+    now: datetime,
+    viewer: Principal | None,
+    known: Mapping[uuid.UUID, Availability] | None = None,
 ) -> list[EventView]:
-    """Views of ``events`` in their order, with a fixed number of queries for the batch."""
+    """Views of ``events`` in their order, with a fixed number of queries for the batch.
+    Seats come from booking, but for the events in ``known``."""
     if not events:
         return []
     ids = [event.id for event in events]
     organizers = await uow.organizers.get_many({event.organizer_id for event in events})
-    published = [event.id for event in events if event.status is EventStatus.PUBLISHED]
-    availability = await uow.inventory.availability(published) if published else {}
+    known = known or {}
+    asked = [e.id for e in events if e.status is EventStatus.PUBLISHED and e.id not in known]
+    availability = {**(await uow.seats.availability(asked) if asked else {}), **known}
     counts = await uow.favorites.counts(ids)
     mine = await uow.favorites.favorited_by(viewer.user_id, ids) if viewer is not None else set()
     return [
@@ -91,7 +102,12 @@ async def present_events(
 
 
 async def present_event(
-    uow: CatalogUnitOfWork, event: Event, *, now: datetime, viewer: Principal | None
+    uow: CatalogUnitOfWork,
+    event: Event,
+    *,
+    now: datetime,
+    viewer: Principal | None,
+    known: Mapping[uuid.UUID, Availability] | None = None,
 ) -> EventView:
-    (view,) = await present_events(uow, [event], now=now, viewer=viewer)
+    (view,) = await present_events(uow, [event], now=now, viewer=viewer, known=known)
     return view

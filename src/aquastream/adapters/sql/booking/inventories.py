@@ -1,4 +1,4 @@
-"""Seat counters in SQL: booking's inventory repository and the catalog's seat inventory.
+"""Seat counters in SQL: booking's inventory repository.
 
 Every change is one conditional ``UPDATE … WHERE <guard>``. Under READ COMMITTED a
 PostgreSQL UPDATE blocked by another transaction's lock re-checks its WHERE clause on the
@@ -9,10 +9,10 @@ which serialises the same statements; ``FOR UPDATE`` is rendered only on Postgre
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
 
@@ -21,7 +21,6 @@ from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.booking import inventories
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.model import Inventory, InventoryStatus
-from aquastream.ports.catalog import Availability, EventListing
 
 
 class SqlInventoryRepository(SqlRepository):
@@ -103,57 +102,18 @@ class SqlInventoryRepository(SqlRepository):
             self._update(event_id, available=c.available + c.reserved, reserved=0, waiting=0)
         )
 
+    async def open(self, inventory: Inventory) -> None:
+        row = dataclasses.asdict(inventory) | {"status": inventory.status.value}
+        statement = dialect_insert(self._connection, inventories).values(**row)
+        await self._connection.execute(statement.on_conflict_do_nothing(index_elements=["event_id"]))
 
-class SqlSeatInventory(SqlRepository):
-    """The catalog's ``SeatInventory`` on the booking tables, in the transaction of the unit of
-    work it is built on (the catalog's), so seat changes commit with the event change."""
-
-    async def open(self, listing: EventListing) -> None:
-        statement = (
-            dialect_insert(self._connection, inventories)
-            .values(
-                event_id=listing.event_id,
-                organizer_id=listing.organizer_id,
-                title=listing.title,
-                status=OPEN,
-                starts_at=listing.starts_at,
-                ends_at=listing.ends_at,
-                capacity=listing.capacity,
-                available=listing.capacity,
-                reserved=0,
-                waiting=0,
-                next_position=0,
-                price=listing.price,
-                currency=listing.currency,
-            )
-            .on_conflict_do_nothing(index_elements=["event_id"])
-        )
-        await self._connection.execute(statement)
-
-    async def resize(self, event_id: uuid.UUID, capacity: int) -> bool:
+    async def resize(self, event_id: uuid.UUID, capacity: int) -> None:
         c = inventories.c
-        # Seats taken by bookings and held for notified users stay; only free seats go.
-        statement = (
-            update(inventories)
-            .where(c.event_id == event_id, c.capacity - c.available <= capacity)
-            .values(capacity=capacity, available=c.available + (capacity - c.capacity))
-        )
-        return (await self._connection.execute(statement)).rowcount == 1
-
-    async def close(self, event_id: uuid.UUID, status: Literal["CANCELLED", "COMPLETED"]) -> None:
         await self._connection.execute(
-            update(inventories)
-            .where(inventories.c.event_id == event_id, inventories.c.status == OPEN)
-            .values(status=InventoryStatus(status).value)
+            self._update(event_id, capacity=capacity, available=c.available + (capacity - c.capacity))
         )
 
-    async def availability(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Availability]:
-        if not event_ids:
-            return {}
-        c = inventories.c
-        query = select(c.event_id, c.capacity, c.available, c.waiting).where(c.event_id.in_(list(event_ids)))
-        rows = (await self._connection.execute(query)).all()
-        # While anyone waits, freed seats belong to the queue: none is free for newcomers.
-        return {
-            row.event_id: Availability(row.capacity, row.available if row.waiting == 0 else 0) for row in rows
-        }
+    async def close(self, event_id: uuid.UUID, status: InventoryStatus) -> None:
+        await self._connection.execute(
+            self._update(event_id, inventories.c.status == OPEN, status=status.value)
+        )

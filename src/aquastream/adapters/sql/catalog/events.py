@@ -1,10 +1,8 @@
 """Events in SQL: the catalog search (full-text on PostgreSQL, LIKE on SQLite) and the
 completion sweep.
 
-The "has free seats" filter reads the booking domain's seat counters in the same query: a
-cross-schema read by id, never a foreign key. It relies on ``booking.inventories`` having
-``event_id``, ``available`` and ``waiting`` (a seat is free for anyone when ``available >
-0`` and nobody waits, as ``SeatInventory.availability`` counts it).
+The "has free seats" filter leaves out the events booking reports sold out
+(``EventSearch.sold_out``); the catalog reads no table of booking's.
 """
 
 from __future__ import annotations
@@ -14,14 +12,9 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from advanced_alchemy.types import GUID
 from sqlalchemy import (
-    Column,
     ColumnElement,
-    Integer,
-    MetaData,
     RowMapping,
-    Table,
     exists,
     func,
     insert,
@@ -47,17 +40,6 @@ from aquastream.domain.catalog.model import (
     event_search_text,
 )
 from aquastream.domain.shared.paging import Page, PageRequest
-
-# Only the columns the filter reads, on a MetaData of its own: the booking domain owns and
-# migrates the table.
-booking_inventories = Table(
-    "inventories",
-    MetaData(),
-    Column("event_id", GUID(), primary_key=True),
-    Column("available", Integer()),
-    Column("waiting", Integer()),
-    schema="booking",
-)
 
 # Everything but the generated search document, which no caller needs back.
 EVENT_COLUMNS = [c for c in events.c if c.name != "search_vector"]
@@ -179,16 +161,8 @@ class SqlEventRepository(SqlRepository):
             conditions.append(self._has_any_tag(sorted(search.tags)))
         if search.text:
             conditions.append(self._matches_text(search.text))
-        if search.has_free_seats:
-            conditions.append(
-                exists(
-                    select(1).where(
-                        booking_inventories.c.event_id == events.c.id,
-                        booking_inventories.c.available > 0,
-                        booking_inventories.c.waiting == 0,
-                    )
-                )
-            )
+        if search.has_free_seats and search.sold_out:
+            conditions.append(events.c.id.not_in(sorted(search.sold_out)))
         return conditions
 
     def _has_any_tag(self, tags: list[str]) -> ColumnElement[bool]:

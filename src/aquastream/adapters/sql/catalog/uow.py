@@ -1,9 +1,6 @@
-"""The catalog unit of work: its repositories and the booking domain's seat inventory share
-one transaction."""
+"""The catalog unit of work: its repositories in one transaction, and the seats booking serves."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,11 +17,10 @@ from aquastream.ports.catalog import SeatInventory
 
 
 class SqlCatalogUnitOfWork(SqlUnitOfWork):
-    """``inventory`` builds the booking domain's SQL seat inventory on this unit of work
-    (e.g. ``SqlSeatInventory``), so that publishing, resizing and closing seats commit or
-    roll back with the event change that causes them."""
+    """``seats`` is the port booking serves for its seats: each call is a transaction of
+    booking's own, outside this unit of work (see ``ports.catalog``)."""
 
-    def __init__(self, engine: AsyncEngine, inventory: Callable[[SqlUnitOfWork], SeatInventory]) -> None:
+    def __init__(self, engine: AsyncEngine, seats: SeatInventory) -> None:
         super().__init__(engine, outbox, "catalog")
         self.organizers = SqlOrganizerRepository(self)
         self.team = SqlTeamRepository(self)
@@ -32,4 +28,4 @@ class SqlCatalogUnitOfWork(SqlUnitOfWork):
         self.events = SqlEventRepository(self)
         self.favorites = SqlFavoriteRepository(self)
         self.feeds = SqlCalendarFeedRepository(self)
-        self.inventory = inventory(self)
+        self.seats = seats
