@@ -78,9 +78,7 @@ async def _open_event(engine: AsyncEngine, capacity: int) -> uuid.UUID:
         currency="RUB",
         title="Katun rafting",
     )
-    async with SqlBookingUnitOfWork(engine) as uow:
-        await SqlSeatInventory(uow).open(listing)
-        await uow.commit()
+    await SqlSeatInventory(engine, SystemClock(), BookingPolicy()).open(listing)
     return event_id
 
 

@@ -129,7 +129,9 @@ class EventController(Controller):
     ) -> EventOut:
         """A draft changes in full; a published event only its description, tags, cover and
         capacity (409 ``event.not_editable`` otherwise; 422 ``event.capacity_below_taken``
-        below the seats taken); completed and cancelled events not at all. Price and currency
+        below the seats taken; 409 ``event.seats_changing`` when the seat count moved since
+        it was read, or the seats of a just-published event are not on sale yet: read it
+        again and retry); completed and cancelled events not at all. Price and currency
         follow the rules of creation (422 ``currency.unknown``,
         ``money.too_many_fraction_digits``)."""
         with nested_fields(LOCATION_FIELDS):
