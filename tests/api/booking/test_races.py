@@ -52,13 +52,13 @@ class Stage:
 
 
 @asynccontextmanager
-async def staged(make_app: Callable[..., Litestar]) -> AsyncIterator[Stage]:
+async def staged(make_app: Callable[..., Litestar], **settings: object) -> AsyncIterator[Stage]:
     """The app in this test's event loop, and an organizer who owns ``river-rats``.
 
     A context manager in the test, not a fixture: the app's lifespan must end in the task
     that started it, and pytest-asyncio tears fixtures down in another one.
     """
-    app = make_app(FrozenClockProvider(FrozenClock(NOW)), rate_limit_enabled=False)
+    app = make_app(FrozenClockProvider(FrozenClock(NOW)), rate_limit_enabled=False, **settings)
     # Litestar and httpx spell the ASGI types differently; the app is a plain ASGI app.
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
@@ -93,6 +93,22 @@ async def _race_for_seats(stage: Stage) -> None:
     assert {b["userId"] for b in listed["items"]} == {
         a.json()["userId"] for a in answers if a.status_code == 201
     }
+
+
+async def test_more_readers_than_connections_all_see_the_event(make_app: Callable[..., Litestar]) -> None:
+    """Each page of an event reads the catalog, then booking's seats on a connection of
+    booking's: never both at once, so readers that outnumber a shared pool (here 2
+    connections) all get through rather than each holding one and waiting for another."""
+    async with staged(make_app, database_pool_size=1) as stage:
+        event = await published_event(stage.client, stage.organizer, "river-rats", capacity=SEATS)
+
+        async with asyncio.timeout(30):
+            answers = await asyncio.gather(
+                *(stage.client.get(f"{API}/events/{event['id']}") for _ in range(20))
+            )
+
+    assert [a.status_code for a in answers] == [200] * 20
+    assert {a.json()["available"] for a in answers} == {SEATS}
 
 
 async def test_concurrent_retries_with_one_key_book_once(make_app: Callable[..., Litestar]) -> None:

@@ -20,10 +20,10 @@ from aquastream.domain.catalog.event_rules import (
 from aquastream.domain.catalog.events import EventCapacityChanged
 from aquastream.domain.catalog.model import Event, EventStatus
 from aquastream.domain.catalog.organizers import normalise_slug
-from aquastream.domain.catalog.views import EventView, present_event
+from aquastream.domain.catalog.views import EventFacts, EventView, event_facts
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.catalog import CatalogUnitOfWork, SeatResize
+from aquastream.ports.catalog import Availability, CatalogUnitOfWork, SeatResize
 from aquastream.ports.clock import Clock
 from aquastream.ports.currencies import CurrencyCatalogue
 
@@ -62,9 +62,9 @@ class CreateEvent:
             )
             checked.apply_to(event)
             await self._uow.events.add(event)
-            view = await present_event(self._uow, event, now=now, viewer=principal)
+            facts = await event_facts(self._uow, [event], viewer=principal)
             await self._uow.commit()
-        return view
+        return await facts.view(self._uow.seats, now=now)
 
 
 class UpdateEvent:
@@ -93,10 +93,13 @@ class UpdateEvent:
     async def __call__(self, principal: Principal, event_id: uuid.UUID, changes: EventChanges) -> EventView:
         updates = given(changes)
         now = self._clock.now()
+        # Booking's seat count, asked before the catalog's unit of work (never within it).
+        seats = await self._seats_of(event_id)
         async with self._uow:
-            event, checked = await self._checked(principal, event_id, updates, now=now)
+            event, checked = await self._checked(principal, event_id, updates, seats, now=now)
             if not self._moves_seats(event, checked):
-                return await self._record(event, checked, now=now, viewer=principal)
+                facts = await self._record(event, checked, viewer=principal, now=now)
+                return await facts.view(self._uow.seats, now=now)
             old_capacity, new_capacity = event.capacity, checked.capacity
         # Booking moves its seats in its own transaction, before the catalog records the change.
         match await self._uow.seats.resize(event_id, expected=old_capacity, capacity=new_capacity):
@@ -106,8 +109,9 @@ class UpdateEvent:
                 raise SeatsChanging()
         # The catalog records booking's count as it is now (another edit may have moved it since).
         recorded = {name: value for name, value in updates.items() if name != "capacity"}
+        seats = await self._seats_of(event_id)
         async with self._uow:
-            event, checked = await self._checked(principal, event_id, recorded, now=now)
+            event, checked = await self._checked(principal, event_id, recorded, seats, now=now)
             if event.status is EventStatus.PUBLISHED:
                 self._uow.collect(
                     EventCapacityChanged(
@@ -117,19 +121,27 @@ class UpdateEvent:
                         new_capacity=new_capacity,
                     )
                 )
-            return await self._record(event, checked, now=now, viewer=principal)
+            facts = await self._record(event, checked, viewer=principal, now=now)
+        return await facts.view(self._uow.seats, now=now)
+
+    async def _seats_of(self, event_id: uuid.UUID) -> Availability | None:
+        return (await self._uow.seats.availability([event_id])).get(event_id)
 
     async def _checked(
-        self, principal: Principal, event_id: uuid.UUID, updates: dict[str, Any], *, now: datetime
+        self,
+        principal: Principal,
+        event_id: uuid.UUID,
+        updates: dict[str, Any],
+        seats: Availability | None,
+        *,
+        now: datetime,
     ) -> tuple[Event, CheckedEvent]:
         """The locked event (a published one with booking's seat count) and its checked change."""
         event, _ = await managed_event(self._uow, event_id, principal)
         if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
             raise EventNotEditable(f"A {event.status.value.lower()} event cannot be changed.")
-        if event.status is EventStatus.PUBLISHED:
-            seats = (await self._uow.seats.availability([event.id])).get(event.id)
-            if seats is not None:
-                event.capacity = seats.capacity
+        if event.status is EventStatus.PUBLISHED and seats is not None:
+            event.capacity = seats.capacity
         start_changes = "date_start" in updates and updates["date_start"] != event.date_start
         checked = check_event(
             merged_input(event, updates), self._currencies, now=now, start_must_be_future=start_changes
@@ -152,11 +164,11 @@ class UpdateEvent:
         return event.status is EventStatus.PUBLISHED and "capacity" in checked.differs_from(event)
 
     async def _record(
-        self, event: Event, checked: CheckedEvent, *, now: datetime, viewer: Principal
-    ) -> EventView:
+        self, event: Event, checked: CheckedEvent, *, viewer: Principal, now: datetime
+    ) -> EventFacts:
         checked.apply_to(event)
         event.updated_at = now
         await self._uow.events.save(event)
-        view = await present_event(self._uow, event, now=now, viewer=viewer)
+        facts = await event_facts(self._uow, [event], viewer=viewer)
         await self._uow.commit()
-        return view
+        return facts

@@ -14,7 +14,7 @@ from aquastream.domain.catalog.errors import OrganizerNotFound
 from aquastream.domain.catalog.event_rules import normalise_tags, parse_event_type
 from aquastream.domain.catalog.model import EventSearch, EventStatus, city_key
 from aquastream.domain.catalog.organizers import normalise_slug
-from aquastream.domain.catalog.views import EventView, present_event, present_events
+from aquastream.domain.catalog.views import EventView, event_facts
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import CatalogUnitOfWork
@@ -111,7 +111,8 @@ class ListEvents:
                     return Page([], 0, paging.page, paging.size)
                 search = replace(search, organizer_id=organizer.id)
             page = await self._uow.events.search(search, paging)
-            views = await present_events(self._uow, page.items, now=now, viewer=viewer)
+            facts = await event_facts(self._uow, page.items, viewer=viewer)
+        views = await facts.views(self._uow.seats, now=now)
         return Page(views, page.total, page.page, page.size)
 
 
@@ -158,7 +159,8 @@ class ListOrganizerEvents:
             page = await self._uow.events.search(
                 EventSearch(statuses=frozenset(visible), organizer_id=organizer.id), paging
             )
-            views = await present_events(self._uow, page.items, now=now, viewer=viewer)
+            facts = await event_facts(self._uow, page.items, viewer=viewer)
+        views = await facts.views(self._uow.seats, now=now)
         return Page(views, page.total, page.page, page.size)
 
 
@@ -173,4 +175,5 @@ class GetEvent:
     async def __call__(self, event_id: uuid.UUID, *, viewer: Principal | None = None) -> EventView:
         async with self._uow:
             event, _ = await visible_event(self._uow, event_id, viewer)
-            return await present_event(self._uow, event, now=self._clock.now(), viewer=viewer)
+            facts = await event_facts(self._uow, [event], viewer=viewer)
+        return await facts.view(self._uow.seats, now=self._clock.now())

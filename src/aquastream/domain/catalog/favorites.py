@@ -6,7 +6,7 @@ import uuid
 
 from aquastream.domain.catalog.errors import EventNotFound
 from aquastream.domain.catalog.model import EventStatus, Favorite
-from aquastream.domain.catalog.views import EventView, present_event, present_events
+from aquastream.domain.catalog.views import EventView, event_facts
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import CatalogUnitOfWork
@@ -30,9 +30,9 @@ class AddFavorite:
             await self._uow.favorites.add(
                 Favorite(user_id=principal.user_id, event_id=event_id, created_at=now)
             )
-            view = await present_event(self._uow, event, now=now, viewer=principal)
+            facts = await event_facts(self._uow, [event], viewer=principal)
             await self._uow.commit()
-        return view
+        return await facts.view(self._uow.seats, now=now)
 
 
 class RemoveFavorite:
@@ -59,5 +59,6 @@ class ListFavorites:
             favorites = await self._uow.favorites.list_for_user(principal.user_id, paging)
             events = await self._uow.events.get_many([f.event_id for f in favorites.items])
             ordered = [events[f.event_id] for f in favorites.items if f.event_id in events]
-            views = await present_events(self._uow, ordered, now=self._clock.now(), viewer=principal)
+            facts = await event_facts(self._uow, ordered, viewer=principal)
+        views = await facts.views(self._uow.seats, now=self._clock.now())
         return Page(views, favorites.total, favorites.page, favorites.size)

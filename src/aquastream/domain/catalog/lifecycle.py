@@ -12,7 +12,7 @@ from aquastream.domain.catalog.errors import InvalidEventTransition
 from aquastream.domain.catalog.event_rules import check_publishable
 from aquastream.domain.catalog.events import EventCancelled, EventCompleted, EventPublished
 from aquastream.domain.catalog.model import Event, EventStatus
-from aquastream.domain.catalog.views import EventView, present_event
+from aquastream.domain.catalog.views import EventFacts, EventView, event_facts
 from aquastream.domain.shared.errors import DependencyUnavailable
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import Availability, CatalogUnitOfWork, EventListing
@@ -72,12 +72,12 @@ class PublishEvent:
                     currency=event.currency,
                 )
             )
-            opened = {event.id: Availability(event.capacity, event.capacity)}
-            view = await present_event(self._uow, event, now=now, viewer=principal, known=opened)
+            facts = await event_facts(self._uow, [event], viewer=principal)
             await self._uow.commit()
         with contextlib.suppress(DependencyUnavailable):
             await self._uow.seats.open(listing_of(event))
-        return view
+        opened = {event.id: Availability(event.capacity, event.capacity)}
+        return await facts.view(self._uow.seats, now=now, known=opened)
 
 
 class CancelEvent:
@@ -105,12 +105,15 @@ class CancelEvent:
         now = self._clock.now()
         async with self._uow:
             event = await self._cancellable(principal, event_id)
-            if event.status is EventStatus.DRAFT:
-                return await self._cancel(principal, event, reason, now=now)
-        await self._uow.seats.close(event_id, "CANCELLED")
-        async with self._uow:
-            event = await self._cancellable(principal, event_id)
-            return await self._cancel(principal, event, reason, now=now)
+            published = event.status is EventStatus.PUBLISHED
+            if not published:  # a draft: nothing is on sale
+                facts = await self._cancel(principal, event, reason, now=now)
+        if published:
+            await self._uow.seats.close(event_id, "CANCELLED")
+            async with self._uow:
+                event = await self._cancellable(principal, event_id)
+                facts = await self._cancel(principal, event, reason, now=now)
+        return await facts.view(self._uow.seats, now=now)
 
     async def _cancellable(self, principal: Principal, event_id: uuid.UUID) -> Event:
         event, _ = await managed_event(self._uow, event_id, principal)
@@ -120,7 +123,7 @@ class CancelEvent:
 
     async def _cancel(
         self, principal: Principal, event: Event, reason: str | None, *, now: datetime
-    ) -> EventView:
+    ) -> EventFacts:
         was_published = event.status is EventStatus.PUBLISHED
         event.status = EventStatus.CANCELLED
         event.cancelled_at = now
@@ -139,9 +142,9 @@ class CancelEvent:
                 cancelled_by=principal.user_id,
             )
         )
-        view = await present_event(self._uow, event, now=now, viewer=principal)
+        facts = await event_facts(self._uow, [event], viewer=principal)
         await self._uow.commit()
-        return view
+        return facts
 
 
 class CompleteFinishedEvents:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aquastream.domain.catalog.model import Event, EventStatus, Organizer
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.catalog import Availability, CatalogUnitOfWork
+from aquastream.ports.catalog import Availability, CatalogUnitOfWork, SeatInventory
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,45 +69,54 @@ def derive(
     )
 
 
-async def present_events(
-    uow: CatalogUnitOfWork,
-    events: Sequence[Event],
-    *,
-    now: datetime,
-    viewer: Principal | None,
-    known: Mapping[uuid.UUID, Availability] | None = None,
-) -> list[EventView]:
-    """Views of ``events`` in their order, with a fixed number of queries for the batch.
-    Seats come from booking, but for the events in ``known``."""
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """What the catalog knows of some events for one viewer, read in its unit of work.
+
+    The seats are booking's: ``views`` asks them after the unit of work has ended, on a
+    connection of booking's. Never while the catalog's connection is held: requests that
+    each hold one connection and wait for a second could starve a pool both domains share.
+    """
+
+    events: Sequence[Event]
+    organizers: Mapping[uuid.UUID, Organizer]
+    counts: Mapping[uuid.UUID, int]
+    mine: Collection[uuid.UUID]
+
+    async def views(
+        self, seats: SeatInventory, *, now: datetime, known: Mapping[uuid.UUID, Availability] | None = None
+    ) -> list[EventView]:
+        """The views, in the order of the events; the seats of those in ``known`` are not asked."""
+        known = known or {}
+        asked = [e.id for e in self.events if e.status is EventStatus.PUBLISHED and e.id not in known]
+        availability = {**(await seats.availability(asked) if asked else {}), **known}
+        return [
+            derive(
+                event,
+                self.organizers[event.organizer_id],
+                availability.get(event.id),
+                now=now,
+                favorites_count=self.counts.get(event.id, 0),
+                is_favorite=event.id in self.mine,
+            )
+            for event in self.events
+        ]
+
+    async def view(
+        self, seats: SeatInventory, *, now: datetime, known: Mapping[uuid.UUID, Availability] | None = None
+    ) -> EventView:
+        (view,) = await self.views(seats, now=now, known=known)
+        return view
+
+
+async def event_facts(
+    uow: CatalogUnitOfWork, events: Sequence[Event], *, viewer: Principal | None
+) -> EventFacts:
+    """The catalog's facts of ``events`` (in a unit of work), with a fixed number of queries."""
     if not events:
-        return []
+        return EventFacts([], {}, {}, set())
     ids = [event.id for event in events]
     organizers = await uow.organizers.get_many({event.organizer_id for event in events})
-    known = known or {}
-    asked = [e.id for e in events if e.status is EventStatus.PUBLISHED and e.id not in known]
-    availability = {**(await uow.seats.availability(asked) if asked else {}), **known}
     counts = await uow.favorites.counts(ids)
     mine = await uow.favorites.favorited_by(viewer.user_id, ids) if viewer is not None else set()
-    return [
-        derive(
-            event,
-            organizers[event.organizer_id],
-            availability.get(event.id),
-            now=now,
-            favorites_count=counts.get(event.id, 0),
-            is_favorite=event.id in mine,
-        )
-        for event in events
-    ]
-
-
-async def present_event(
-    uow: CatalogUnitOfWork,
-    event: Event,
-    *,
-    now: datetime,
-    viewer: Principal | None,
-    known: Mapping[uuid.UUID, Availability] | None = None,
-) -> EventView:
-    (view,) = await present_events(uow, [event], now=now, viewer=viewer, known=known)
-    return view
+    return EventFacts(list(events), organizers, counts, mine)
