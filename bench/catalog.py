@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from compare import Comparison, Sample, alternate, free_port, rss_mb, server, table, wrk, wrk_path
 import httpx
+from compare import Comparison, Sample, alternate, free_port, rss_mb, server, table, wrk, wrk_path
 from litestar.testing import AsyncTestClient
 from seat_booking import DEFAULT_URL, _throwaway_database
 from sqlalchemy import Engine, event, insert
