@@ -220,8 +220,9 @@ async def main() -> None:
                 ("GET /api/v1/events (filtered, page 2)", LIST_PATH, "/events"),
             ):
                 for base, target in ((ours_base, path), (bare_base, bare_path)):  # warm up
-                    for _ in range(20):
-                        assert httpx.get(base + target, timeout=30).status_code == 200
+                    async with httpx.AsyncClient(timeout=30) as client:
+                        for _ in range(20):
+                            assert (await client.get(base + target)).status_code == 200
                     wrk(base + target, seconds=3, connections=args.connections)
 
                 async def ours(url: str = ours_base + path) -> Sample:
@@ -235,9 +236,8 @@ async def main() -> None:
                 )
             rss = rss_mb(ours_pid)
         print(table(comparisons))
-        print(
-            f"\nAquaStream: RSS after the load {rss:.0f} MB (target ≤ 120); start to ready {ready_s:.1f} s (target ≤ 2)"
-        )
+        print(f"\nAquaStream: RSS after the load {rss:.0f} MB (target ≤ 120);", end=" ")
+        print(f"start to ready {ready_s:.1f} s (target ≤ 2)")
     finally:
         await drop()
 
