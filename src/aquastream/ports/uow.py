@@ -18,6 +18,13 @@ class UnitOfWork(Protocol):
 
     async def __aenter__(self) -> Self: ...
 
+    def reading(self) -> Self:
+        """This unit of work, for its next entry to only read: no write lock and, where the
+        database allows it, no transaction at all (each statement sees what is committed when
+        it runs). It must not write (on PostgreSQL a write would stand at once), and ``commit``
+        refuses. For the pages read all the time."""
+        ...
+
     async def __aexit__(
         self,
         exc_type: type[BaseException] | None,

@@ -12,7 +12,7 @@ is down), the answer is 503.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from dishka import AsyncContainer
@@ -29,7 +29,7 @@ from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.domain.shared.errors import Forbidden, Unauthenticated
 from aquastream.domain.shared.principal import Principal, Role
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 HandlerT = TypeVar("HandlerT", bound=HTTPRouteHandler)
 
 
@@ -71,8 +71,9 @@ def public(handler: HandlerT) -> HandlerT:
     return handler
 
 
-def default_deny(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """The application-wide guard: an authenticated caller unless the route is public."""
+async def default_deny(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The application-wide guard: an authenticated caller unless the route is public.
+    Guards are coroutines: Litestar runs a plain function guard in a worker thread."""
     if handler.opt.get(PUBLIC) or connection.scope.get("method") == "OPTIONS":
         return
     principal_of(connection)
@@ -82,7 +83,7 @@ def requires_role(*roles: Role) -> Guard:
     """A guard admitting callers with one of ``roles``; admins are always admitted (SPEC §2)."""
     allowed = frozenset(roles) | {Role.ADMIN}
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if principal_of(connection).role not in allowed:
             raise Forbidden()
 

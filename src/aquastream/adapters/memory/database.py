@@ -97,6 +97,9 @@ class MemoryUnitOfWork:
         self._events: list[DomainEvent] = []
         self._snapshot: Tables | None = None
 
+    def reading(self) -> Self:
+        return self  # the memory database has one lock for readers and writers alike
+
     async def __aenter__(self) -> Self:
         await self._db.lock.acquire()
         self._snapshot = copy.deepcopy(self._db.tables)

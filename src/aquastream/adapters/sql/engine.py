@@ -10,9 +10,10 @@ opened with the ``DEFERRED_BEGIN`` execution option only read, and start with a 
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -76,6 +77,23 @@ def _sqlite_engine(url: str, *, echo: bool, lock_timeout_ms: int) -> AsyncEngine
         connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def reading_engine(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` for connections that only read: PostgreSQL in autocommit (no BEGIN, no
+    ROLLBACK round trips), SQLite with a deferred BEGIN (no write lock, so never waiting for
+    a writer). Made once per engine."""
+    found = _READING.get(engine.sync_engine)
+    if found is None:
+        if engine.dialect.name == "sqlite":
+            found = engine.execution_options(**{DEFERRED_BEGIN: True})
+        else:
+            found = engine.execution_options(isolation_level="AUTOCOMMIT")
+        _READING[engine.sync_engine] = found
+    return found
+
+
+_READING: weakref.WeakKeyDictionary[Engine, AsyncEngine] = weakref.WeakKeyDictionary()
 
 
 class DomainEngines:

@@ -17,7 +17,7 @@ from sqlalchemy import Executable, Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from aquastream.adapters.sql.engine import DEFERRED_BEGIN
+from aquastream.adapters.sql.engine import reading_engine
 from aquastream.domain.shared.errors import DependencyUnavailable
 
 # The default bound of a question one domain asks another's served port: past it the
@@ -27,10 +27,7 @@ QUERY_TIMEOUT_SECONDS = 5.0
 
 class StandaloneReads:
     def __init__(self, engine: AsyncEngine, *, timeout_seconds: float = QUERY_TIMEOUT_SECONDS) -> None:
-        if engine.dialect.name == "sqlite":
-            self._engine = engine.execution_options(**{DEFERRED_BEGIN: True})
-        else:
-            self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._engine = reading_engine(engine)
         self._timeout_seconds = timeout_seconds
 
     async def all(

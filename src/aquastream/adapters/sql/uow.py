@@ -18,6 +18,7 @@ from sqlalchemy import Delete, Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from aquastream.adapters.sql.engine import reading_engine
 from aquastream.adapters.sql.outbox import notify_spine, spine_written
 from aquastream.domain.shared.errors import Busy
 from aquastream.domain.shared.events import DomainEvent, encode_event
@@ -29,6 +30,8 @@ class SqlUnitOfWork:
     def __init__(self, engine: AsyncEngine, outbox: Table, domain: str) -> None:
         """``outbox``: the domain's own outbox table, where its facts go (``tables.spine``)."""
         self._engine = engine
+        self._reading_engine = reading_engine(engine)
+        self._reading = False  # the next entry only reads (``reading``)
         self._outbox = outbox
         self._domain = domain
         self._published = False  # facts written in the transaction in progress
@@ -42,10 +45,15 @@ class SqlUnitOfWork:
             raise RuntimeError("The unit of work is used outside `async with`.")
         return self._connection
 
+    def reading(self) -> Self:
+        self._reading = True
+        return self
+
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("The unit of work is already in progress; units of work do not nest.")
-        connection = await self._engine.connect()
+        engine = self._reading_engine if self._reading else self._engine
+        connection = await engine.connect()
         try:
             await connection.begin()  # SQLite: BEGIN IMMEDIATE, which may wait for the write lock
         except BaseException as error:
@@ -66,6 +74,7 @@ class SqlUnitOfWork:
     ) -> None:
         connection, self._connection = self._connection, None
         self._events = []
+        self._reading = False
         if connection is None:
             return
         try:
@@ -99,6 +108,8 @@ class SqlUnitOfWork:
         self._events = []
 
     async def commit(self) -> None:
+        if self._reading:
+            raise RuntimeError("A unit of work entered for reading commits nothing.")
         await self.write_events()
         await self.connection.commit()
         if self._published:

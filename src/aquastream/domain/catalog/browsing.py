@@ -104,7 +104,7 @@ class ListEvents:
             search = replace(search, starts_after=now)
         if search.has_free_seats:
             search = replace(search, sold_out=frozenset(await self._uow.seats.sold_out()))
-        async with self._uow:
+        async with self._uow.reading():
             if filters.organizer_slug is not None:
                 organizer = await self._uow.organizers.get_by_slug(normalise_slug(filters.organizer_slug))
                 if organizer is None:
@@ -145,7 +145,7 @@ class ListOrganizerEvents:
                 check.fail("status", "must be one of " + ", ".join(s.value for s in EventStatus))
         check.raise_if_any()
         now = self._clock.now()
-        async with self._uow:
+        async with self._uow.reading():
             organizer = await self._uow.organizers.get_by_slug(normalise_slug(slug))
             if organizer is None:
                 raise OrganizerNotFound()
@@ -173,7 +173,7 @@ class GetEvent:
         self._clock = clock
 
     async def __call__(self, event_id: uuid.UUID, *, viewer: Principal | None = None) -> EventView:
-        async with self._uow:
-            event, _ = await visible_event(self._uow, event_id, viewer)
-            facts = await event_facts(self._uow, [event], viewer=viewer)
+        async with self._uow.reading():
+            event, organizer = await visible_event(self._uow, event_id, viewer)
+            facts = await event_facts(self._uow, [event], viewer=viewer, organizers=[organizer])
         return await facts.view(self._uow.seats, now=self._clock.now())

@@ -55,7 +55,7 @@ class ListFavorites:
         self._clock = clock
 
     async def __call__(self, principal: Principal, paging: PageRequest) -> Page[EventView]:
-        async with self._uow:
+        async with self._uow.reading():
             favorites = await self._uow.favorites.list_for_user(principal.user_id, paging)
             events = await self._uow.events.get_many([f.event_id for f in favorites.items])
             ordered = [events[f.event_id] for f in favorites.items if f.event_id in events]

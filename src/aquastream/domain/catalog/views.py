@@ -110,13 +110,21 @@ class EventFacts:
 
 
 async def event_facts(
-    uow: CatalogUnitOfWork, events: Sequence[Event], *, viewer: Principal | None
+    uow: CatalogUnitOfWork,
+    events: Sequence[Event],
+    *,
+    viewer: Principal | None,
+    organizers: Collection[Organizer] = (),
 ) -> EventFacts:
-    """The catalog's facts of ``events`` (in a unit of work), with a fixed number of queries."""
+    """The catalog's facts of ``events`` (in a unit of work), with a fixed number of queries;
+    the ``organizers`` the caller has read already are not read again."""
     if not events:
         return EventFacts([], {}, {}, set())
     ids = [event.id for event in events]
-    organizers = await uow.organizers.get_many({event.organizer_id for event in events})
+    known = {organizer.id: organizer for organizer in organizers}
+    missing = {event.organizer_id for event in events} - known.keys()
+    if missing:
+        known |= await uow.organizers.get_many(missing)
     counts = await uow.favorites.counts(ids)
     mine = await uow.favorites.favorited_by(viewer.user_id, ids) if viewer is not None else set()
-    return EventFacts(list(events), organizers, counts, mine)
+    return EventFacts(list(events), known, counts, mine)
