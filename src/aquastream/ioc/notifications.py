@@ -35,16 +35,17 @@ from aquastream.adapters.notify.smtp import Mailer
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.notifications import SqlNotificationUnitOfWork
 from aquastream.domain.booking.events import (
+    SEAT_LOST,
     BookingCancelled,
     BookingConfirmed,
     BookingCreated,
     BookingExpired,
+    BookingStatus,
+    LogReason,
     RefundRequested,
     WaitlistClosed,
     WaitlistSeatOffered,
 )
-from aquastream.domain.booking.model import BookingStatus, LogReason
-from aquastream.domain.booking.payments import SEAT_LOST
 from aquastream.domain.crews.events import CrewAssigned
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.notifications.admin import SendTestMessage
