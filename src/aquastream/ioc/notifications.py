@@ -251,7 +251,10 @@ def _crew_place(assigned: CrewAssigned) -> str:
 
 
 def _reaction(rule: NoticeRule) -> Reaction[Any, Notify]:
-    return on(rule.event_type, Notify).call(lambda notify, e: notify(*rule.notices(e)))
+    # Many facts' notices in one transaction: a backlog costs a few round trips per batch.
+    return on(rule.event_type, Notify).call_many(
+        lambda notify, events: notify(*(notice for e in events for notice in rule.notices(e)))
+    )
 
 
 REACTIONS = Reactions(
