@@ -209,10 +209,8 @@ class InboxDispatcher:
             key = (delivery.subscriber, delivery.event_name)
             if self._router.batch_handler(*key) is None:
                 parts.append([delivery])
-            elif key in groups:
-                groups[key].append(delivery)
             else:
-                groups[key] = [delivery]
+                groups.setdefault(key, []).append(delivery)
         for group in groups.values():
             size = -(-len(group) // self._concurrency)  # ceiling division
             parts.extend(group[start : start + size] for start in range(0, len(group), size))
