@@ -4,12 +4,14 @@ the use case it calls. The composition root only joins the tables.
 
 A reaction is a subscriber with a stable name, ``<domain>.<UseCase>``: the event spine keeps
 each subscriber's deliveries apart, so one reaction's failure never holds back another's.
+A reaction made with ``call_many`` may be handed several facts at once (the spine falls back
+to one at a time when such a batch fails).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -21,12 +23,14 @@ U = TypeVar("U")
 
 @dataclass(frozen=True, slots=True)
 class Reaction(Generic[E, U]):
-    """When a fact of ``event_type`` arrives, resolve ``use_case`` and ``call`` it."""
+    """When a fact of ``event_type`` arrives, resolve ``use_case`` and ``call`` it; with
+    ``call_many``, several facts may come at once, to be handled all or nothing."""
 
     event_type: type[E]
     use_case: type[U]
     call: Callable[[U, E], Awaitable[object]]
     subscriber: str = ""  # set by the domain's table
+    call_many: Callable[[U, Sequence[E]], Awaitable[object]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,16 @@ class _When(Generic[E, U]):
 
     def call(self, call: Callable[[U, E], Awaitable[object]]) -> Reaction[E, U]:
         return Reaction(self.event_type, self.use_case, call)
+
+    def call_many(self, call_many: Callable[[U, Sequence[E]], Awaitable[object]]) -> Reaction[E, U]:
+        """For a use case that handles several facts in one transaction, all or nothing (one
+        fact alone is a batch of one)."""
+        return Reaction(
+            self.event_type,
+            self.use_case,
+            lambda use_case, event: call_many(use_case, [event]),
+            call_many=call_many,
+        )
 
 
 def on(event_type: type[E], use_case: type[U]) -> _When[E, U]:

@@ -30,6 +30,7 @@ from aquastream.adapters.sql.tables import media as media_tables
 from aquastream.adapters.sql.tables import notifications as notifications_tables
 from aquastream.adapters.sql.tables import payments as payments_tables
 from aquastream.domain.shared.dispatch import (
+    BatchHandler,
     EventRouter,
     Handler,
     InboxDispatcher,
@@ -49,16 +50,30 @@ from aquastream.settings import DOMAINS, Settings
 from aquastream.worker import BackgroundWorker
 
 UseCase = TypeVar("UseCase")
+T = TypeVar("T")
 E = TypeVar("E", bound=DomainEvent)
 
 
 def reaction_handler(container: AsyncContainer, reaction: Reaction[Any, Any]) -> Handler:
     """The reaction's use case, resolved in a fresh request scope (its own unit of work, as an
     HTTP request's), called with the event."""
+    return _in_request(container, reaction.use_case, reaction.call)
 
-    async def handle(event: DomainEvent) -> None:
+
+def reaction_batch_handler(container: AsyncContainer, reaction: Reaction[Any, Any]) -> BatchHandler | None:
+    """As ``reaction_handler``, with several events at once, for a reaction made with
+    ``call_many``."""
+    if reaction.call_many is None:
+        return None
+    return _in_request(container, reaction.use_case, reaction.call_many)
+
+
+def _in_request(
+    container: AsyncContainer, use_case: type[UseCase], call: Callable[[UseCase, T], Awaitable[object]]
+) -> Callable[[T], Awaitable[None]]:
+    async def handle(arrived: T) -> None:
         async with container() as request:
-            await reaction.call(await request.get(reaction.use_case), event)
+            await call(await request.get(use_case), arrived)
 
     return handle
 
@@ -150,7 +165,11 @@ class WorkerProvider(Provider):
     def router(self, tables: list[Reactions], container: AsyncContainer) -> EventRouter:
         return EventRouter(
             Subscriber(
-                reaction.subscriber, table.domain, reaction.event_type, reaction_handler(container, reaction)
+                reaction.subscriber,
+                table.domain,
+                reaction.event_type,
+                reaction_handler(container, reaction),
+                reaction_batch_handler(container, reaction),
             )
             for table in tables
             for reaction in table.reactions

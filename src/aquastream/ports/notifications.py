@@ -4,7 +4,7 @@ the identity, catalog and booking domains, and the channels that deliver."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -26,6 +26,11 @@ class MessageRepository(Protocol):
         """Insert unless the user already has a message of this category and subject
         (unique key); False when it was a duplicate. Never fails on a duplicate, also not
         when two transactions insert the same key at once."""
+        ...
+
+    async def add_new(self, messages: Sequence[Message]) -> list[Message]:
+        """``add`` for each message, in one statement: the messages written, in their order (a
+        message whose key an earlier one of ``messages`` has is a duplicate too)."""
         ...
 
     async def get(self, message_id: uuid.UUID) -> Message | None: ...
@@ -61,6 +66,10 @@ class PreferenceRepository(Protocol):
         """The user's preferences, the defaults when they never chose anything."""
         ...
 
+    async def get_many(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Preferences]:
+        """``get`` for each of these users, in one go (every one of them is in the answer)."""
+        ...
+
     async def set_language(self, user_id: uuid.UUID, language: Language, *, now: datetime) -> None: ...
 
     async def switch(self, user_id: uuid.UUID, category: Category, channel: Channel, *, on: bool) -> None:
@@ -86,8 +95,9 @@ class RecipientDirectory(Protocol):
     """What notifications asks the identity domain (identity serves it on its own connection,
     outside notifications' transaction)."""
 
-    async def recipient(self, user_id: uuid.UUID) -> Recipient | None:
-        """None for an unknown, blocked or deleted user."""
+    async def recipients(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Recipient]:
+        """Those of these users there is someone to notify, in one question: an unknown,
+        blocked or deleted user is left out."""
         ...
 
     async def user_for_chat(self, chat_id: int) -> uuid.UUID | None:

@@ -22,10 +22,12 @@ async def test_recipients_are_active_users_with_their_verified_chat(kit: Notific
     uow = kit.uow()
     async with uow:
         directory = kit.recipients(uow)
-        assert await directory.recipient(linked) == Recipient(linked, "ann@example.com", "+79990000001", 42)
-        assert await directory.recipient(unverified) == Recipient(unverified, "bob@example.com")
-        for nobody in (blocked, deleted, new_id()):
-            assert await directory.recipient(nobody) is None
+        assert await directory.recipients([linked, unverified, blocked, deleted, new_id()]) == {
+            linked: Recipient(linked, "ann@example.com", "+79990000001", 42),
+            unverified: Recipient(unverified, "bob@example.com"),
+        }
+        assert await directory.recipients([blocked]) == {}
+        assert await directory.recipients([]) == {}
         assert await directory.user_for_chat(42) == linked
         for chat in (43, 44, 45):
             assert await directory.user_for_chat(chat) is None

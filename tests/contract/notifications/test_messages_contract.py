@@ -72,6 +72,20 @@ async def test_one_message_per_user_category_and_subject(kit: NotificationKit) -
     assert {m.id for m in await kit.messages()} == {first.id, other_category.id, other_user.id}
 
 
+async def test_messages_added_together_are_written_unless_their_key_is_taken(kit: NotificationKit) -> None:
+    taken = a_message()
+    await add(kit, taken)
+    fresh, again, other = a_message(), a_message(user_id=taken.user_id), a_message(subject="other")
+    twin = a_message(user_id=fresh.user_id, body="the same key as fresh")
+
+    async with kit.uow() as uow:
+        assert await uow.messages.add_new([fresh, again, twin, other]) == [fresh, other]
+        assert await uow.messages.add_new([]) == []
+        await uow.commit()
+
+    assert {m.id for m in await kit.messages()} == {taken.id, fresh.id, other.id}
+
+
 async def test_a_rolled_back_message_is_not_kept(kit: NotificationKit) -> None:
     async with kit.uow() as uow:
         await uow.messages.add(a_message())
@@ -149,6 +163,12 @@ async def test_preferences_default_and_change_one_switch_at_a_time(kit: Notifica
             user_id, Language.EN, frozenset({(Category.EVENT_NEWS, Channel.SMS)})
         )
         assert await uow.preferences.get(new_id()) != await uow.preferences.get(user_id)
+        stranger = new_id()
+        assert await uow.preferences.get_many([user_id, stranger]) == {
+            user_id: await uow.preferences.get(user_id),
+            stranger: Preferences(stranger),
+        }
+        assert await uow.preferences.get_many([]) == {}
 
 
 async def test_deleting_a_users_messages_and_preferences_leaves_the_others(kit: NotificationKit) -> None:

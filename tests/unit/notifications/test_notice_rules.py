@@ -10,15 +10,15 @@ import msgspec
 import pytest
 
 from aquastream.domain.booking.events import (
+    SEAT_LOST,
     BookingCancelled,
     BookingConfirmed,
     BookingCreated,
     BookingExpired,
+    LogReason,
     RefundRequested,
     WaitlistSeatOffered,
 )
-from aquastream.domain.booking.model import LogReason
-from aquastream.domain.booking.payments import SEAT_LOST
 from aquastream.domain.notifications.model import Category, Language, Notice
 from aquastream.domain.notifications.templates import TEMPLATES, render
 from aquastream.domain.payments.events import PaymentRefunded, PaymentRejected, PaymentSucceeded

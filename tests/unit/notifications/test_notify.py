@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from aquastream.domain.booking.events import BookingConfirmed
 from aquastream.domain.notifications.model import Category, Channel, Language, MessageStatus, Notice
+from aquastream.domain.notifications.notify import Notify
 from aquastream.domain.notifications.preferences import PreferenceChange
 from aquastream.domain.shared.ids import new_id
+from aquastream.ioc.notifications import REACTIONS
 
 from .world import NOW, World
 
@@ -126,3 +129,28 @@ async def test_a_message_about_a_vanished_event_still_reads_well(world: World) -
     [message] = await world.notify(confirmed(ann, new_id()))
 
     assert message.title == "Бронь подтверждена: событие"
+
+
+async def test_facts_handed_over_together_become_their_messages_in_one_go_each_once(world: World) -> None:
+    ann, bob, nobody = world.person(), world.person(email="bob@example.com"), new_id()
+    event_id = world.event().event_id
+    [reaction] = [r for r in REACTIONS.reactions if r.event_type is BookingConfirmed]
+    assert reaction.call_many is not None
+    facts = [
+        BookingConfirmed(occurred_at=NOW, booking_id=new_id(), event_id=event_id, user_id=user_id)
+        for user_id in (ann, bob, nobody, ann)
+    ]
+    twice = facts[0]  # at least once: the same fact may come twice in one batch
+
+    def notify() -> Notify:
+        return Notify(world.uow(), world.clock, world.recipients, world.events)
+
+    written = await reaction.call_many(notify(), [*facts, twice])
+
+    assert [(m.user_id, m.address) for m in written] == [
+        (ann, "ann@example.com"),
+        (bob, "bob@example.com"),
+        (ann, "ann@example.com"),
+    ]
+    assert await reaction.call_many(notify(), facts) == []
+    assert len(world.messages()) == 3

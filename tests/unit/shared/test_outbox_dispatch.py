@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
@@ -250,3 +251,92 @@ async def test_deliveries_of_a_batch_run_at_once_up_to_the_concurrency(db, clock
     async with asyncio.timeout(5):
         await dispatcher.drain()
     assert await spine.backlog() == {"trips.relay": 0}
+
+
+class BatchSpy:
+    """A subscriber that also takes batches, all or nothing; a fact with the note ``poison``
+    fails it alone and any batch it is in."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+        self.singles: list[str] = []
+        self.calls: dict[str, int] = {}
+
+    async def one(self, event: DomainEvent) -> None:
+        note = self._count(event)
+        if note == "poison":
+            raise RuntimeError("poison")
+        self.singles.append(note)
+
+    async def many(self, events: Sequence[DomainEvent]) -> None:
+        notes = [self._count(event) for event in events]
+        if "poison" in notes:
+            raise RuntimeError("poison in the batch")
+        self.batches.append(notes)
+
+    def _count(self, event: DomainEvent) -> str:
+        assert isinstance(event, SomethingElseHappened)
+        self.calls[event.note] = self.calls.get(event.note, 0) + 1
+        return event.note
+
+    def subscriber(self, name: str = "mail.Tell") -> Subscriber:
+        return Subscriber(name, "mail", SomethingElseHappened, self.one, self.many)
+
+
+def _notes(clock: FrozenClock, *notes: str) -> list[DomainEvent]:
+    return [SomethingElseHappened(occurred_at=clock.now(), note=note) for note in notes]
+
+
+async def test_a_subscriber_that_takes_batches_gets_its_facts_of_a_claim_in_one_call(db, clock) -> None:
+    batching, alone = BatchSpy(), Spy()
+    dispatcher, spine = _spine(
+        db,
+        clock,
+        [batching.subscriber(), Subscriber("mail.Count", "mail", SomethingElseHappened, alone)],
+    )
+    await _publish(db, *_notes(clock, "a", "b", "c"))
+
+    assert await dispatcher.drain() == 3 + 6
+    assert batching.batches == [["a", "b", "c"]]
+    assert batching.singles == []
+    assert alone.calls == 3  # a subscriber without batches still gets one fact per call
+    assert await spine.backlog() == {"trips.relay": 0}
+
+
+async def test_a_failed_batch_is_delivered_one_by_one_and_only_the_failing_fact_retries(db, clock) -> None:
+    batching, other = BatchSpy(), BatchSpy()
+    given_up: list[Delivery] = []
+    dispatcher, spine = _spine(
+        db,
+        clock,
+        [batching.subscriber("mail.Tell"), other.subscriber("mail.Count")],
+        max_attempts=2,
+        backoff_base=timedelta(seconds=10),
+        on_given_up=given_up.append,
+    )
+    await _publish(db, *_notes(clock, "a", "poison", "b"))
+
+    await dispatcher.drain()
+    # The batch failed as a whole; each fact was then handed over alone, once.
+    assert batching.calls == {"a": 2, "poison": 2, "b": 2}
+    assert batching.singles == ["a", "b"]
+    assert await spine.backlog() == {"trips.relay": 0, "mail.Tell": 1, "mail.Count": 1}
+    clock.advance(seconds=10)
+    await dispatcher.drain()
+
+    assert batching.calls == {"a": 2, "poison": 3, "b": 2}  # the succeeded facts never ran again
+    assert batching.singles == other.singles == ["a", "b"]
+    # Given up after its two attempts: the failed batch and the try alone took one attempt.
+    assert sorted((d.subscriber, d.attempts) for d in given_up) == [("mail.Count", 2), ("mail.Tell", 2)]
+    assert await spine.dead_count() == {"mail.Tell": 1, "mail.Count": 1}
+    [letter, _] = await spine.dead_letters(limit=10)
+    assert letter.delivery.last_error == "RuntimeError: poison"
+
+
+async def test_batches_are_split_to_use_every_slot_of_the_concurrency(db, clock) -> None:
+    batching = BatchSpy()
+    dispatcher, _ = _spine(db, clock, [batching.subscriber()], concurrency=2)
+    await _publish(db, *_notes(clock, "a", "b", "c", "d", "e"))
+
+    await dispatcher.drain()
+    assert batching.batches == [["a", "b", "c"], ["d", "e"]]

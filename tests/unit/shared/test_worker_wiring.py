@@ -16,7 +16,7 @@ from aquastream.domain.shared.dispatch import EventRouter
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
 from aquastream.ioc.subscriptions import Reactions, on
-from aquastream.ioc.worker import WorkerProvider, use_case_job
+from aquastream.ioc.worker import WorkerProvider, reaction_batch_handler, reaction_handler, use_case_job
 from aquastream.ports.clock import Clock
 from aquastream.ports.outbox import Inbox, JobLeases, Outbox
 from aquastream.settings import Settings
@@ -117,3 +117,24 @@ def test_a_domain_names_its_subscribers_and_reacts_once_per_use_case_and_event()
     twice = on(TripBooked, RecordTrip).call(lambda record, e: record(e.trip))
     with pytest.raises(ValueError, match="reacts twice"):
         Reactions("trips", twice, twice)
+
+
+async def test_a_reaction_that_takes_many_facts_gets_a_batch_in_one_scope_or_one_fact_alone() -> None:
+    log: list[str] = []
+    many = on(TripBooked, RecordTrip).call_many(
+        lambda record, events: record("+".join(e.trip for e in events))
+    )
+    one = on(TripBooked, RecordTrip).call(lambda record, e: record(e.trip))
+    container = make_async_container(DomainProvider(log))
+    at = FrozenClock().now()
+    try:
+        batch = reaction_batch_handler(container, many)
+        assert batch is not None
+        assert reaction_batch_handler(container, one) is None
+        before = RecordTrip.instances
+        await batch([TripBooked(occurred_at=at, trip="Katun"), TripBooked(occurred_at=at, trip="Chuya")])
+        await reaction_handler(container, many)(TripBooked(occurred_at=at, trip="Biya"))
+    finally:
+        await container.close()
+    assert log == ["Katun+Chuya", "Biya"]
+    assert RecordTrip.instances - before == 2

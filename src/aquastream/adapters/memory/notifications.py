@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,12 +41,19 @@ class _Tables:
 
 class MemoryMessageRepository(_Tables):
     async def add(self, message: Message) -> bool:
+        return bool(await self.add_new([message]))
+
+    async def add_new(self, messages: Sequence[Message]) -> list[Message]:
         rows = self._table(MESSAGES)
-        key = (message.user_id, message.category, message.subject)
-        if any((m.user_id, m.category, m.subject) == key for m in rows.values()):
-            return False
-        rows[message.id] = message
-        return True
+        keys = {(m.user_id, m.category, m.subject) for m in rows.values()}
+        written = []
+        for message in messages:
+            key = (message.user_id, message.category, message.subject)
+            if key not in keys:
+                keys.add(key)
+                rows[message.id] = message
+                written.append(message)
+        return written
 
     async def get(self, message_id: uuid.UUID) -> Message | None:
         found: Message | None = self._table(MESSAGES).get(message_id)
@@ -114,6 +121,9 @@ class MemoryPreferenceRepository(_Tables):
         )
         return Preferences(user_id=user_id, language=language, switched_off=switched_off)
 
+    async def get_many(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Preferences]:
+        return {user_id: await self.get(user_id) for user_id in user_ids}
+
     async def set_language(self, user_id: uuid.UUID, language: Language, *, now: datetime) -> None:
         self._table(LANGUAGES)[user_id] = language
 
@@ -150,8 +160,8 @@ class MemoryRecipientDirectory:
         self.users[recipient.user_id] = recipient
         return recipient
 
-    async def recipient(self, user_id: uuid.UUID) -> Recipient | None:
-        return self.users.get(user_id)
+    async def recipients(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Recipient]:
+        return {user_id: self.users[user_id] for user_id in user_ids if user_id in self.users}
 
     async def user_for_chat(self, chat_id: int) -> uuid.UUID | None:
         return next((r.user_id for r in self.users.values() if r.telegram_chat_id == chat_id), None)

@@ -1,19 +1,49 @@
-"""Facts of the booking domain that notifications, payments and crews subscribe to."""
+"""Facts of the booking domain that notifications, payments and crews subscribe to, with the
+words they carry (statuses and reasons), which subscribers may compare against."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from aquastream.domain.shared.events import DomainEvent
+
+
+class BookingStatus(StrEnum):
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+    NO_SHOW = "NO_SHOW"
+
+
+class LogReason(StrEnum):
+    """Why a booking changed status, as the booking log records it."""
+
+    BOOKED = "BOOKED"
+    BOOKED_FROM_WAITLIST = "BOOKED_FROM_WAITLIST"
+    CANCELLED_BY_USER = "CANCELLED_BY_USER"
+    CANCELLED_BY_ORGANIZER = "CANCELLED_BY_ORGANIZER"
+    CONFIRMED_BY_ORGANIZER = "CONFIRMED_BY_ORGANIZER"
+    HOLD_EXPIRED = "HOLD_EXPIRED"
+    NO_SHOW = "NO_SHOW"
+    EVENT_COMPLETED = "EVENT_COMPLETED"
+    EVENT_CANCELLED = "EVENT_CANCELLED"
+    PAID = "PAID"  # the payments domain reported the payment succeeded
+    PAID_AFTER_EXPIRY = "PAID_AFTER_EXPIRY"  # a late payment re-took a free seat
+
+
+SEAT_LOST = "SEAT_LOST"  # the reason of the refund of a late payment that found no seat
 
 
 class BookingCreated(DomainEvent, frozen=True, kw_only=True):
     booking_id: uuid.UUID
     event_id: uuid.UUID
     user_id: uuid.UUID
-    status: str
+    status: BookingStatus
     payment_status: str
     amount: Decimal
     currency: str
@@ -31,7 +61,7 @@ class BookingCancelled(DomainEvent, frozen=True, kw_only=True):
     booking_id: uuid.UUID
     event_id: uuid.UUID
     user_id: uuid.UUID
-    reason: str
+    reason: LogReason
     actor_id: uuid.UUID | None
 
 
@@ -64,7 +94,7 @@ class RefundRequested(DomainEvent, frozen=True, kw_only=True):
     user_id: uuid.UUID
     amount: Decimal
     currency: str
-    reason: str
+    reason: str  # the LogReason of the cancellation, or SEAT_LOST
 
 
 class WaitlistSeatOffered(DomainEvent, frozen=True, kw_only=True):

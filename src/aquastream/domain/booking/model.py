@@ -8,20 +8,15 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+# The statuses and reasons are the words booking's events carry, so they are defined with them.
+from aquastream.domain.booking.events import BookingStatus as BookingStatus
+from aquastream.domain.booking.events import LogReason as LogReason
+
 
 class InventoryStatus(StrEnum):
     OPEN = "OPEN"
     CANCELLED = "CANCELLED"
     COMPLETED = "COMPLETED"
-
-
-class BookingStatus(StrEnum):
-    PENDING = "PENDING"
-    CONFIRMED = "CONFIRMED"
-    EXPIRED = "EXPIRED"
-    CANCELLED = "CANCELLED"
-    COMPLETED = "COMPLETED"
-    NO_SHOW = "NO_SHOW"
 
 
 # An active booking blocks a second one by the same user for the same event.
@@ -44,22 +39,6 @@ class PaymentStatus(StrEnum):
 
 # Money is held for the booking: cancelling it asks for a refund of what is left.
 MONEY_HELD = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED})
-
-
-class LogReason(StrEnum):
-    """Why a booking changed status, as the booking log records it."""
-
-    BOOKED = "BOOKED"
-    BOOKED_FROM_WAITLIST = "BOOKED_FROM_WAITLIST"
-    CANCELLED_BY_USER = "CANCELLED_BY_USER"
-    CANCELLED_BY_ORGANIZER = "CANCELLED_BY_ORGANIZER"
-    CONFIRMED_BY_ORGANIZER = "CONFIRMED_BY_ORGANIZER"
-    HOLD_EXPIRED = "HOLD_EXPIRED"
-    NO_SHOW = "NO_SHOW"
-    EVENT_COMPLETED = "EVENT_COMPLETED"
-    EVENT_CANCELLED = "EVENT_CANCELLED"
-    PAID = "PAID"  # the payments domain reported the payment succeeded
-    PAID_AFTER_EXPIRY = "PAID_AFTER_EXPIRY"  # a late payment re-took a free seat
 
 
 class WaitlistStatus(StrEnum):

@@ -6,14 +6,13 @@ import uuid
 from datetime import datetime
 
 from aquastream.domain.booking.errors import EventFull, EventNotOpen, WaitlistOfferExpired
+from aquastream.domain.booking.events import SEAT_LOST
 from aquastream.domain.booking.lifecycle import BookingLifecycle
 from aquastream.domain.booking.model import Booking, BookingStatus, LogReason, PaymentStatus
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.seats import find_offer, take_seat
 from aquastream.ports.booking import BookingUnitOfWork
 from aquastream.ports.clock import Clock
-
-SEAT_LOST = "SEAT_LOST"  # the reason of the refund of a late payment that found no seat
 
 
 class ConfirmPaidBooking:

@@ -27,15 +27,20 @@ class Addressee:
 async def look_up(
     recipients: RecipientDirectory, events: EventDirectory, notices: Iterable[Notice]
 ) -> list[Addressee]:
-    """Ask identity and the catalog about each notice's user and event; a notice whose user
-    is unknown, blocked or deleted is dropped (there is nobody to send to).
+    """Ask identity about the notices' users (one question) and the catalog about each of
+    their events (once each); a notice whose user is unknown, blocked or deleted is dropped
+    (there is nobody to send to).
 
     Asked before notifications' transaction opens: those domains answer on connections of
     their own, and a transaction that holds (on SQLite) the write lock must not wait for one."""
+    notices = list(notices)
+    if not notices:
+        return []
+    found_recipients = await recipients.recipients({notice.user_id for notice in notices})
     found = []
     event_cache: dict[uuid.UUID, EventSummary | None] = {}
     for notice in notices:
-        recipient = await recipients.recipient(notice.user_id)
+        recipient = found_recipients.get(notice.user_id)
         if recipient is None:
             continue
         event = None
@@ -58,33 +63,38 @@ async def write_notices(
       or another worker wrote it first): the unique key keeps the first.
 
     The message is rendered now, in the user's language, for the channel chosen now: what
-    the user is told reflects the moment of the fact, not of the sending. Returns the
-    messages written."""
-    written = []
+    the user is told reflects the moment of the fact, not of the sending. The users'
+    preferences are read, and the messages written, in one go for all the notices. Returns
+    the messages written."""
+    addressees = list(addressees)
+    if not addressees:
+        return []
+    all_preferences = await uow.preferences.get_many({a.notice.user_id for a in addressees})
+    rendered = []
     for addressee in addressees:
         notice, event = addressee.notice, addressee.event
-        preferences = await uow.preferences.get(notice.user_id)
+        preferences = all_preferences[notice.user_id]
         chosen = preferences.choose(notice.category, addressee.recipient)
         if chosen is None:
             continue
         text = render(notice.template, preferences.language, notice.params, event)
         channel, address = chosen
-        message = Message(
-            id=new_id(),
-            user_id=notice.user_id,
-            category=notice.category,
-            subject=notice.subject,
-            channel=channel,
-            address=address,
-            language=preferences.language,
-            title=text.title,
-            body=text.body,
-            created_at=now,
-            next_attempt_at=now,
+        rendered.append(
+            Message(
+                id=new_id(),
+                user_id=notice.user_id,
+                category=notice.category,
+                subject=notice.subject,
+                channel=channel,
+                address=address,
+                language=preferences.language,
+                title=text.title,
+                body=text.body,
+                created_at=now,
+                next_attempt_at=now,
+            )
         )
-        if await uow.messages.add(message):
-            written.append(message)
-    return written
+    return await uow.messages.add_new(rendered)
 
 
 class Notify:

@@ -6,6 +6,11 @@ exponential backoff (``backoff_base * 2**(attempt-1)``, capped) until ``max_atte
 given up as a dead letter that an operator may retry. A subscriber that fails or is slow
 never delays, repeats or drops another's delivery, and a retry never runs a subscriber that
 already succeeded. Delivery is at least once: every subscriber is idempotent.
+
+A subscriber whose cost per fact is mostly round trips to the database may also take a batch
+of its facts of one type at once, all or nothing (one transaction). A batch that fails is
+handed over again one fact at a time, so each delivery still succeeds, fails, backs off and
+dies on its own, and counts the one attempt its claim counted.
 """
 
 from __future__ import annotations
@@ -26,16 +31,19 @@ from aquastream.ports.outbox import DeadDelivery, Delivery, Inbox, Outbox, Outbo
 logger = logging.getLogger("aquastream.outbox")
 
 Handler = Callable[[DomainEvent], Awaitable[None]]
+BatchHandler = Callable[[Sequence[DomainEvent]], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class Subscriber:
-    """``name`` (``<domain>.<UseCase>``) reacts in ``domain``'s inbox to facts of ``event_type``."""
+    """``name`` (``<domain>.<UseCase>``) reacts in ``domain``'s inbox to facts of ``event_type``;
+    ``batch_handler``, when given, takes several of them at once, all or nothing."""
 
     name: str
     domain: str
     event_type: type[DomainEvent]
     handler: Handler
+    batch_handler: BatchHandler | None = None
 
     @property
     def publisher(self) -> str:
@@ -50,6 +58,7 @@ class EventRouter:
     def __init__(self, subscribers: Iterable[Subscriber] = ()) -> None:
         self._by_event: dict[str, list[Subscriber]] = defaultdict(list)
         self._handlers: dict[tuple[str, str], Handler] = {}
+        self._batch_handlers: dict[tuple[str, str], BatchHandler] = {}
         for subscriber in subscribers:
             self.add(subscriber)
 
@@ -59,6 +68,8 @@ class EventRouter:
             raise ValueError(f"{subscriber.name} subscribes twice to {key[1]}")
         self._by_event[key[1]].append(subscriber)
         self._handlers[key] = subscriber.handler
+        if subscriber.batch_handler is not None:
+            self._batch_handlers[key] = subscriber.batch_handler
 
     def subscribe(self, event_type: type[DomainEvent], handler: Handler, *, domain: str = "app") -> None:
         """A subscriber named after its handler (for tests and small wirings)."""
@@ -74,6 +85,9 @@ class EventRouter:
 
     def handler(self, subscriber: str, event_name: str) -> Handler | None:
         return self._handlers.get((subscriber, event_name))
+
+    def batch_handler(self, subscriber: str, event_name: str) -> BatchHandler | None:
+        return self._batch_handlers.get((subscriber, event_name))
 
     @property
     def domains(self) -> set[str]:
@@ -170,20 +184,61 @@ class InboxDispatcher:
     async def dispatch_once(self) -> int:
         """One batch; how many deliveries were claimed."""
         deliveries = await self._inbox.claim(now=self._clock.now(), limit=self._batch_size, lease=self._lease)
+        parts = self._parts(deliveries)
         if self._concurrency == 1:
-            done = [delivery.id for delivery in deliveries if await self._handle(delivery)]
+            handled = [await self._handle_part(part) for part in parts]
         else:
             slots = asyncio.Semaphore(self._concurrency)
 
-            async def handle(delivery: Delivery) -> bool:
+            async def handle(part: Sequence[Delivery]) -> list[uuid.UUID]:
                 async with slots:
-                    return await self._handle(delivery)
+                    return await self._handle_part(part)
 
-            handled = await asyncio.gather(*(handle(delivery) for delivery in deliveries))
-            done = [delivery.id for delivery, ok in zip(deliveries, handled, strict=True) if ok]
+            handled = await asyncio.gather(*(handle(part) for part in parts))
         # The batch's successes in one statement, not one transaction each.
-        await self._inbox.mark_delivered(done, now=self._clock.now())
+        await self._inbox.mark_delivered([done for part in handled for done in part], now=self._clock.now())
         return len(deliveries)
+
+    def _parts(self, deliveries: Sequence[Delivery]) -> list[list[Delivery]]:
+        """The claimed deliveries as units of work: those of a subscriber that takes batches,
+        grouped by subscriber and event type (split so that every slot of the concurrency
+        gets a share), and every other delivery alone."""
+        groups: dict[tuple[str, str], list[Delivery]] = {}
+        parts: list[list[Delivery]] = []
+        for delivery in deliveries:
+            key = (delivery.subscriber, delivery.event_name)
+            if self._router.batch_handler(*key) is None:
+                parts.append([delivery])
+            else:
+                groups.setdefault(key, []).append(delivery)
+        for group in groups.values():
+            size = -(-len(group) // self._concurrency)  # ceiling division
+            parts.extend(group[start : start + size] for start in range(0, len(group), size))
+        return parts
+
+    async def _handle_part(self, part: Sequence[Delivery]) -> list[uuid.UUID]:
+        """The ids of the deliveries of ``part`` that the subscriber took."""
+        if len(part) > 1 and await self._handle_batch(part):
+            return [delivery.id for delivery in part]
+        return [delivery.id for delivery in part if await self._handle(delivery)]
+
+    async def _handle_batch(self, part: Sequence[Delivery]) -> bool:
+        """Whether the subscriber took the whole batch; when not, nothing is recorded (the
+        caller hands it over one delivery at a time)."""
+        first = part[0]
+        handler = self._router.batch_handler(first.subscriber, first.event_name)
+        try:
+            if handler is None:
+                raise LookupError(f"{first.subscriber} takes no batches of {first.event_name}")
+            await handler([decode_event(delivery.event_name, delivery.payload) for delivery in part])
+        except Exception:
+            logger.warning(
+                "batch failed, delivering one at a time",
+                exc_info=True,
+                extra={"subscriber": first.subscriber, "event": first.event_name, "size": len(part)},
+            )
+            return False
+        return True
 
     async def _handle(self, delivery: Delivery) -> bool:
         """Whether the subscriber took the delivery (a failure is recorded here)."""

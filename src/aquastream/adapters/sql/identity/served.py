@@ -8,6 +8,7 @@ tables and identity may sit where the asker's role cannot see.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,27 +27,29 @@ class IdentityRecipientDirectory:
     def __init__(self, engine: AsyncEngine) -> None:
         self._reads = StandaloneReads(engine)
 
-    async def recipient(self, user_id: uuid.UUID) -> Recipient | None:
+    async def recipients(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Recipient]:
+        if not user_ids:
+            return {}
         query = (
             select(
+                users.c.id,
                 users.c.email,
                 profiles.c.phone,
                 profiles.c.telegram_chat_id,
                 profiles.c.telegram_verified,
             )
             .join(profiles, profiles.c.user_id == users.c.id, isouter=True)
-            .where(users.c.id == user_id, *_ACTIVE_USER)
+            .where(users.c.id.in_(list(user_ids)), *_ACTIVE_USER)
         )
-        rows = await self._reads.rows(query)
-        if not rows:
-            return None
-        row = rows[0]
-        return Recipient(
-            user_id=user_id,
-            email=row.email,
-            phone=row.phone,
-            telegram_chat_id=row.telegram_chat_id if row.telegram_verified else None,
-        )
+        return {
+            row.id: Recipient(
+                user_id=row.id,
+                email=row.email,
+                phone=row.phone,
+                telegram_chat_id=row.telegram_chat_id if row.telegram_verified else None,
+            )
+            for row in await self._reads.rows(query)
+        }
 
     async def user_for_chat(self, chat_id: int) -> uuid.UUID | None:
         query = (

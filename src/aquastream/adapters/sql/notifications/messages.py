@@ -9,6 +9,8 @@ second waits for the first and then writes nothing. Claiming is one ``UPDATE …
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -59,28 +61,40 @@ class _Upserts(SqlRepository):
 
 class SqlMessageRepository(_Upserts):
     async def add(self, message: Message) -> bool:
+        return bool(await self.add_new([message]))
+
+    async def add_new(self, messages_to_add: Sequence[Message]) -> list[Message]:
+        if not messages_to_add:
+            return []
         statement = (
             self._insert(messages)
             .values(
-                id=message.id,
-                user_id=message.user_id,
-                category=message.category,
-                subject=message.subject,
-                channel=message.channel,
-                address=message.address,
-                language=message.language,
-                title=message.title,
-                body=message.body,
-                status=message.status,
-                attempts=message.attempts,
-                created_at=message.created_at,
-                next_attempt_at=message.next_attempt_at,
-                sent_at=message.sent_at,
-                last_error=message.last_error,
+                [
+                    {
+                        "id": message.id,
+                        "user_id": message.user_id,
+                        "category": message.category,
+                        "subject": message.subject,
+                        "channel": message.channel,
+                        "address": message.address,
+                        "language": message.language,
+                        "title": message.title,
+                        "body": message.body,
+                        "status": message.status,
+                        "attempts": message.attempts,
+                        "created_at": message.created_at,
+                        "next_attempt_at": message.next_attempt_at,
+                        "sent_at": message.sent_at,
+                        "last_error": message.last_error,
+                    }
+                    for message in messages_to_add
+                ]
             )
             .on_conflict_do_nothing(index_elements=["category", "subject", "user_id"])
+            .returning(messages.c.id)
         )
-        return bool((await self._connection.execute(statement)).rowcount)
+        written = set((await self._connection.scalars(statement)).all())
+        return [message for message in messages_to_add if message.id in written]
 
     async def get(self, message_id: uuid.UUID) -> Message | None:
         row = (await self._connection.execute(select(messages).where(messages.c.id == message_id))).mappings()
@@ -144,17 +158,34 @@ class SqlMessageRepository(_Upserts):
 
 class SqlPreferenceRepository(_Upserts):
     async def get(self, user_id: uuid.UUID) -> Preferences:
-        language = await self._connection.scalar(
-            select(user_settings.c.language).where(user_settings.c.user_id == user_id)
+        return (await self.get_many([user_id]))[user_id]
+
+    async def get_many(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Preferences]:
+        asked = list(user_ids)
+        if not asked:
+            return {}
+        languages = await self._connection.execute(
+            select(user_settings.c.user_id, user_settings.c.language).where(
+                user_settings.c.user_id.in_(asked)
+            )
         )
+        language_of = {row.user_id: Language(row.language) for row in languages if row.language}
         rows = await self._connection.execute(
-            select(opt_outs.c.category, opt_outs.c.channel).where(opt_outs.c.user_id == user_id)
+            select(opt_outs.c.user_id, opt_outs.c.category, opt_outs.c.channel).where(
+                opt_outs.c.user_id.in_(asked)
+            )
         )
-        return Preferences(
-            user_id=user_id,
-            language=Language(language) if language else Language.RU,
-            switched_off=frozenset((Category(row.category), Channel(row.channel)) for row in rows),
-        )
+        switched_off: dict[uuid.UUID, set[tuple[Category, Channel]]] = defaultdict(set)
+        for row in rows:
+            switched_off[row.user_id].add((Category(row.category), Channel(row.channel)))
+        return {
+            user_id: Preferences(
+                user_id=user_id,
+                language=language_of.get(user_id, Language.RU),
+                switched_off=frozenset(switched_off.get(user_id, ())),
+            )
+            for user_id in asked
+        }
 
     async def set_language(self, user_id: uuid.UUID, language: Language, *, now: datetime) -> None:
         statement = self._insert(user_settings).values(user_id=user_id, language=language, updated_at=now)
