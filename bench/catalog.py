@@ -23,6 +23,8 @@ import dataclasses
 import os
 import pickle
 import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -157,6 +159,16 @@ async def capture(url: str, paths: dict[str, str]) -> dict[str, list[tuple[str, 
     return captured
 
 
+def profile(pid: int, url: str, into: Path) -> None:
+    """py-spy's collapsed stacks of the server's processes while wrk loads ``url``."""
+    into.parent.mkdir(parents=True, exist_ok=True)
+    spy = shutil.which("py-spy") or sys.exit("bench: --profile needs py-spy (pip install py-spy)")
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--format", "raw", "-o", str(into)]
+    recorder = subprocess.Popen([*command, "--duration", "12", "--rate", "200", "--nonblocking"])
+    wrk(url, seconds=10, connections=32)
+    recorder.wait()
+
+
 def _env(**values: str) -> dict[str, str]:
     kept = {k: v for k, v in os.environ.items() if not k.startswith("AQUASTREAM_")}
     return {**kept, **values}
@@ -171,6 +183,11 @@ async def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="of each wrk run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument(
+        "--profile",
+        metavar="FOLDER",
+        help="also record py-spy (collapsed stacks) of the service under each load, into FOLDER",
+    )
     args = parser.parse_args()
     if args.pairs < 3:
         parser.error("--pairs must be at least 3")
@@ -215,9 +232,9 @@ async def main() -> None:
             server(bare_command, bare_env, ready=f"{bare_base}/health", log=folder / "bare.log"),
         ):
             comparisons = []
-            for name, path, bare_path in (
-                ("GET /api/v1/events/{id}", detail_path, f"/events/{shown}"),
-                ("GET /api/v1/events (filtered, page 2)", LIST_PATH, "/events"),
+            for key, name, path, bare_path in (
+                ("detail", "GET /api/v1/events/{id}", detail_path, f"/events/{shown}"),
+                ("list", "GET /api/v1/events (filtered, page 2)", LIST_PATH, "/events"),
             ):
                 for base, target in ((ours_base, path), (bare_base, bare_path)):  # warm up
                     async with httpx.AsyncClient(timeout=30) as client:
@@ -234,6 +251,8 @@ async def main() -> None:
                 comparisons.append(
                     await alternate(Comparison(name, "req/s", TARGET), ours, bare, pairs=args.pairs)
                 )
+                if args.profile:
+                    profile(ours_pid, ours_base + path, Path(args.profile) / f"{key}.txt")
             rss = rss_mb(ours_pid)
         print(table(comparisons))
         print(f"\nAquaStream: RSS after the load {rss:.0f} MB (target ≤ 120);", end=" ")
