@@ -12,6 +12,7 @@ from aquastream.domain.catalog.browsing import EventFilters, GetEvent, ListEvent
 from aquastream.domain.catalog.errors import EventNotFound, OrganizerNotFound
 from aquastream.domain.catalog.lifecycle import CancelEvent, CompleteFinishedEvents
 from aquastream.domain.shared.errors import ValidationFailed
+from aquastream.domain.shared.money import MAX_AMOUNT
 from aquastream.domain.shared.paging import PageRequest
 from tests.unit.catalog.catalog_kit import CatalogKit
 
@@ -121,6 +122,14 @@ async def test_catalog_filters(catalog: CatalogKit) -> None:
         "Rafting on Vuoksa",
         "Sold out camp",
     ]
+
+
+async def test_price_bounds_beyond_any_price_match_nothing_or_bound_nothing(catalog: CatalogKit) -> None:
+    beyond = MAX_AMOUNT * 1000
+    everything = await titles(catalog, EventFilters())
+    assert await titles(catalog, EventFilters(price_min=beyond)) == []
+    assert await titles(catalog, EventFilters(price_max=beyond)) == everything
+    assert await titles(catalog, EventFilters(price_min=Decimal(0), price_max=MAX_AMOUNT)) == everything
 
 
 async def test_filters_combine(catalog: CatalogKit) -> None:

@@ -15,6 +15,7 @@ from aquastream.domain.catalog.event_rules import normalise_tags, parse_event_ty
 from aquastream.domain.catalog.model import EventSearch, EventStatus, city_key
 from aquastream.domain.catalog.organizers import normalise_slug
 from aquastream.domain.catalog.views import EventView, event_facts
+from aquastream.domain.shared.money import MAX_AMOUNT
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import CatalogUnitOfWork
@@ -69,7 +70,9 @@ def _check_filters(filters: EventFilters) -> tuple[FieldChecker, EventSearch]:
         types=frozenset(t for t in types if t is not None),
         tags=frozenset(tags),
         price_min=filters.price_min,
-        price_max=filters.price_max,
+        # No price goes beyond MAX_AMOUNT: a higher ceiling is no ceiling (and would not fit
+        # the database's number).
+        price_max=filters.price_max if filters.price_max is None or filters.price_max <= MAX_AMOUNT else None,
         date_from=date_from,
         date_to=date_to,
         city=city_key(filters.city),
@@ -85,7 +88,8 @@ class ListEvents:
     Rules: PUBLISHED events whose start is still ahead, by start time (then id); with
     ``include_past`` also those that started and COMPLETED ones; never drafts or cancelled
     events. Bad filter values are ``ValidationFailed`` (400), every one at once. An
-    unknown organizer slug matches nothing.
+    unknown organizer slug matches nothing, and so does a lowest price above any price
+    (``MAX_AMOUNT``); a highest price above it bounds nothing.
     """
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
@@ -97,6 +101,8 @@ class ListEvents:
     ) -> Page[EventView]:
         check, search = _check_filters(filters)
         check.raise_if_any()
+        if search.price_min is not None and search.price_min > MAX_AMOUNT:
+            return Page([], 0, paging.page, paging.size)  # no price is that high
         now = self._clock.now()
         if filters.include_past:
             search = replace(search, statuses=frozenset({EventStatus.PUBLISHED, EventStatus.COMPLETED}))
