@@ -17,7 +17,7 @@ from dishka import AsyncContainer
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from aquastream.domain.shared.dispatch import OutboxDispatcher
+from aquastream.domain.shared.dispatch import OutboxDispatcher, Spine
 from aquastream.domain.shared.scheduling import Scheduler
 
 T = TypeVar("T")
@@ -50,6 +50,15 @@ async def drain_outbox(client: Client) -> None:
         await (await container.get(OutboxDispatcher)).drain()
 
     await in_app(client, drain)
+
+
+async def backlog(client: Client) -> dict[str, int]:
+    """Work not done yet, per subscriber (and per domain's relay)."""
+
+    async def count(container: AsyncContainer) -> dict[str, int]:
+        return await (await container.get(Spine)).backlog()
+
+    return await in_app(client, count)
 
 
 async def run_due_jobs(client: Client) -> list[str]:

@@ -21,8 +21,9 @@ from tests.api.domain_roles import VARIABLE
 from tests.conftest import DATABASE_URL_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
-# Every API suite of a domain, and the privacy one that crosses them all. The others under
-# tests/api (health, CLI, rate limits, split processes…) are about the process, not the domains.
+# Every API suite of a domain, the privacy one that crosses them all, the outbox's admin
+# routes (every domain's dead letters) and the spine run in the API process. The others under
+# tests/api (health, CLI, rate limits, OpenAPI…) are about the process, not the domains.
 SUITES = [
     "tests/api/identity",
     "tests/api/catalog",
@@ -32,6 +33,8 @@ SUITES = [
     "tests/api/crews",
     "tests/api/media",
     "tests/api/privacy",
+    "tests/api/test_outbox_admin.py",
+    "tests/api/test_worker_in_process.py",
 ]
 # Fails on PostgreSQL for a reason of its own, not of the roles: catalog's search binds the
 # bound ``priceMin=1e30`` as NUMERIC(13, 3), and PostgreSQL answers "numeric field overflow"
@@ -40,7 +43,7 @@ SUITES = [
 NOT_ROLES = [
     "tests/api/catalog/test_catalog_search.py::test_an_absurd_price_bound_matches_nothing_rather_than_failing"
 ]
-# Well under the ~360 tests of these suites today: a run that collects far fewer proves little.
+# Well under the ~365 tests of these suites today: a run that collects far fewer proves little.
 AT_LEAST = 300
 TIMEOUT_SECONDS = 15 * 60
 

@@ -6,25 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from dishka import AsyncContainer
-
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.domain.shared.dispatch import Spine
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked, fresh, join_queue, seats_left
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.identity.conftest import Account, Client
-from tests.api.worker import drain_outbox, in_app, run_due_jobs
+from tests.api.worker import backlog, drain_outbox, run_due_jobs
 
 
 async def _drain_outbox(api: Client) -> None:
     """What the background worker does between two polls; nothing is left behind."""
     await drain_outbox(api)
-
-    async def backlog(container: AsyncContainer) -> dict[str, int]:
-        return await (await container.get(Spine)).backlog()
-
-    assert not any((await in_app(api, backlog)).values())
+    assert not any((await backlog(api)).values())
 
 
 async def _booking(api: Client, account: Account, booking_id: str) -> dict[str, Any]:
