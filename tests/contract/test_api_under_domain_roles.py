@@ -9,6 +9,7 @@ denied`` and fails its test. That the roles do deny is shown by
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -73,7 +74,14 @@ def test_the_api_suites_pass_with_one_role_per_domain(postgres_server_url: str) 
 
 
 def _failures(output: str) -> str:
-    """Each statement refused by the roles, then pytest's short summary."""
-    denied = sorted({line.strip() for line in output.splitlines() if "permission denied" in line})
+    """Each statement the roles refused (once), then pytest's short summary."""
+    lines = output.splitlines()
+    refused = sorted(
+        {
+            f"permission denied for {line.partition('permission denied for ')[2]}: {following[:160]}"
+            for line, following in itertools.pairwise(lines)
+            if "permission denied" in line and following.startswith("[SQL:")
+        }
+    )
     start = output.rfind("short test summary info")
-    return "\n".join([*denied, output[start:] if start >= 0 else output[-4000:]])
+    return "\n".join([*refused, output[start:] if start >= 0 else output[-4000:]])
