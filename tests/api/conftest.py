@@ -1,10 +1,14 @@
-"""API fixtures: the real application on a SQLite file, served to a test client, and access tokens."""
+"""API fixtures: the real application on a SQLite file, served to a test client, and access tokens.
+
+With ``AQUASTREAM_TEST_DOMAIN_ROLES=1`` the application runs on PostgreSQL instead, each
+domain as a role that sees only its own schema (see ``tests/api/domain_roles.py``).
+"""
 
 from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +26,8 @@ from aquastream.domain.identity.model import User
 from aquastream.domain.shared.principal import Role
 from aquastream.settings import Settings
 
+from . import domain_roles
+from .domain_roles import RolesTemplate
 from .probes import PROBE_ROUTES
 
 Serve = Callable[..., AbstractAsyncContextManager[AsyncTestClient[Litestar]]]
@@ -30,11 +36,36 @@ Bearer = Callable[..., dict[str, str]]
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, migrated_sqlite_file: Path) -> str:
-    """A fresh copy of the migrated SQLite template for every test."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_sqlite_file: Path) -> str:
+    """A fresh copy of the migrated SQLite template for every test (under domain roles, a
+    fresh PostgreSQL database as the ``infra`` role)."""
+    if domain_roles.enabled():
+        url: str = request.getfixturevalue("domain_roles_database_url")
+        return url
     path = tmp_path / "api.db"
     shutil.copyfile(migrated_sqlite_file, path)
     return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def domain_roles_template(postgres_server_url: str) -> Iterator[RolesTemplate]:
+    yield from domain_roles.roles_template(postgres_server_url)
+
+
+@pytest.fixture
+def domain_roles_database_url(domain_roles_template: RolesTemplate) -> Iterator[str]:
+    """A copy of the roles' template, as the ``infra`` role's URL."""
+    yield from domain_roles_template.copy()
+
+
+@pytest.fixture
+def database_settings(request: pytest.FixtureRequest, database_url: str) -> dict[str, str]:
+    """``database_url``, and under domain roles each domain's role's URL of the same database."""
+    settings = {"database_url": database_url}
+    if domain_roles.enabled():
+        template: RolesTemplate = request.getfixturevalue("domain_roles_template")
+        settings.update(template.settings_of(database_url))
+    return settings
 
 
 # RFC 7518 §3.2: an HS512 key has at least 64 bytes (pyjwt warns below that).
@@ -42,9 +73,11 @@ JWT_SECRET = "api-test-secret-" + "k" * 48
 
 
 @pytest.fixture
-def make_settings(database_url: str) -> Callable[..., Settings]:
+def make_settings(database_settings: dict[str, str]) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
-        return Settings.for_tests(**{"database_url": database_url, "jwt_secret": JWT_SECRET, **overrides})
+        # Another database asked for by a test comes without the test database's domain URLs.
+        database = {} if "database_url" in overrides else database_settings
+        return Settings.for_tests(**{**database, "jwt_secret": JWT_SECRET, **overrides})
 
     return make
 

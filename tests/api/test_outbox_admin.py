@@ -10,12 +10,12 @@ from dishka import Provider, Scope, provide
 
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.domain.identity.events import UserRegistered
-from aquastream.domain.shared.dispatch import OutboxDispatcher
 from aquastream.ioc.subscriptions import Reactions, on
 from tests.api.catalog.conftest import FrozenClockProvider
 from tests.api.catalog.kit import API, NOW
 from tests.api.conftest import Serve
 from tests.api.identity.conftest import Client, admin, assert_problem, register
+from tests.api.worker import drain_outbox
 
 
 class WelcomeGift:
@@ -63,20 +63,16 @@ async def api(serve: Serve, clock: FrozenClock) -> AsyncIterator[Client]:
         yield client
 
 
-async def _drain(api: Client) -> None:
-    await (await api.app.state.dishka_container.get(OutboxDispatcher)).drain()
-
-
 async def test_a_failing_subscriber_ends_as_a_dead_letter_that_an_admin_retries(
     api: Client, clock: FrozenClock
 ) -> None:
     root = await admin(api)
     await register(api, "anna@example.com")
-    await _drain(api)
+    await drain_outbox(api)
     assert CountRegistrations.counted == ["root@example.com", "anna@example.com"]  # not held back
     for _ in range(12):  # every retry, each after its backoff
         clock.advance(hours=1)
-        await _drain(api)
+        await drain_outbox(api)
     root = await admin(api, "root2@example.com")  # a fresh token after the hours passed
 
     dead = await api.get(f"{API}/admin/outbox/dead", headers=root.auth)
@@ -99,7 +95,7 @@ async def test_a_failing_subscriber_ends_as_a_dead_letter_that_an_admin_retries(
         404,
         "outbox.dead_letter_not_found",
     )
-    await _drain(api)
+    await drain_outbox(api)
     assert sorted(WelcomeGift.given) == ["anna@example.com", "root2@example.com", "root@example.com"]
     assert [
         x

@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import asyncio
 
-from aquastream.domain.shared.dispatch import Spine
 from tests.api.conftest import Serve
+from tests.api.worker import backlog
 
 
 async def test_events_of_a_request_are_dispatched_by_the_in_process_worker(serve: Serve) -> None:
     async with serve(run_worker=True, outbox_poll_seconds=0.02, rate_limit_enabled=False) as client:
-        spine = await client.app.state.dishka_container.get(Spine)
         response = await client.post(
             "/api/v1/auth/register", json={"email": "anna@example.com", "password": "Paddle-Hard-2030!"}
         )
         assert response.status_code == 201
         for _ in range(250):
-            if not any((await spine.backlog()).values()):
+            if not any((await backlog(client)).values()):
                 break
             await asyncio.sleep(0.02)
-        assert not any((await spine.backlog()).values())
+        assert not any((await backlog(client)).values())
         assert client.app.state.worker is not None
 
 
 async def test_without_run_worker_events_wait_in_the_outbox(serve: Serve) -> None:
     async with serve(run_worker=False, rate_limit_enabled=False) as client:
-        spine = await client.app.state.dishka_container.get(Spine)
         await client.post(
             "/api/v1/auth/register", json={"email": "anna@example.com", "password": "Paddle-Hard-2030!"}
         )
         await asyncio.sleep(0.1)
-        assert (await spine.backlog())["identity.relay"] == 1
+        assert (await backlog(client))["identity.relay"] == 1

@@ -7,24 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.domain.shared.dispatch import OutboxDispatcher, Spine
-from aquastream.domain.shared.scheduling import Scheduler
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked, fresh, join_queue, seats_left
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.identity.conftest import Account, Client
+from tests.api.worker import backlog, drain_outbox, run_due_jobs
 
 
 async def _drain_outbox(api: Client) -> None:
-    """What the background worker does between two polls."""
-    container = api.app.state.dishka_container
-    dispatcher = await container.get(OutboxDispatcher)
-    await dispatcher.drain()
-    assert not any((await (await container.get(Spine)).backlog()).values())
-
-
-async def _run_due_jobs(api: Client) -> list[str]:
-    return await (await api.app.state.dishka_container.get(Scheduler)).run_due()
+    """What the background worker does between two polls; nothing is left behind."""
+    await drain_outbox(api)
+    assert not any((await backlog(api)).values())
 
 
 async def _booking(api: Client, account: Account, booking_id: str) -> dict[str, Any]:
@@ -53,10 +46,10 @@ async def test_a_finished_event_completes_with_its_confirmed_bookings(
 ) -> None:
     event = await published_event(api, cast.anna, "river-rats", price="0")
     booking = await booked(api, people.pavel, event["id"])
-    await _run_due_jobs(api)  # the first tick of every job runs at once
+    await run_due_jobs(api)  # the first tick of every job runs at once
 
     clock.advance(days=32)
-    assert "catalog.complete_finished_events" in await _run_due_jobs(api)
+    assert "catalog.complete_finished_events" in await run_due_jobs(api)
     await _drain_outbox(api)
 
     (pavel,) = await fresh(api, people.pavel)
@@ -91,10 +84,10 @@ async def test_an_unpaid_hold_expires_and_its_seat_returns(
     booking = await booked(api, people.pavel, event["id"])
     assert booking["status"] == "PENDING"
     assert await seats_left(api, event["id"]) == 0
-    await _run_due_jobs(api)
+    await run_due_jobs(api)
 
     clock.advance(minutes=31)
-    assert "booking.expire_holds" in await _run_due_jobs(api)
+    assert "booking.expire_holds" in await run_due_jobs(api)
 
     (pavel,) = await fresh(api, people.pavel)
     assert (await _booking(api, pavel, booking["id"]))["status"] == "EXPIRED"

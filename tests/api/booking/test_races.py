@@ -23,6 +23,7 @@ from litestar import Litestar
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.sql.migrate import upgrade
 from aquastream.domain.identity.bootstrap import CreateAdmin
+from tests.api import domain_roles
 from tests.api.booking.kit import book, participant, seats_left
 from tests.api.catalog.conftest import FrozenClockProvider
 from tests.api.catalog.kit import API, NOW, open_page, organizer_account, published_event
@@ -35,8 +36,12 @@ SEATS = 5
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_sqlite_file: Path) -> str:
-    """A copy of the migrated SQLite template, or a PostgreSQL database migrated for this test."""
+    """A copy of the migrated SQLite template, or a PostgreSQL database migrated for this test
+    (under domain roles, the roles' own)."""
     if request.param == "postgresql":
+        if domain_roles.enabled():
+            roles_url: str = request.getfixturevalue("domain_roles_database_url")
+            return roles_url
         url: str = request.getfixturevalue("empty_postgres_url")
         run_async(upgrade(url))
         return url

@@ -7,12 +7,12 @@ import uuid
 from datetime import timedelta
 
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.domain.shared.scheduling import Scheduler
 from aquastream.ioc.booking import LAPSE_WINDOWS_JOB
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import book, booked, fresh, join_queue, participant, seats_left
 from tests.api.catalog.kit import API, Cast, at, create_event, published_event
 from tests.api.identity.conftest import Client, assert_problem
+from tests.api.worker import run_due_jobs
 
 
 async def _full_event(api: Client, cast: Cast, people: People) -> tuple[str, str]:
@@ -126,8 +126,7 @@ async def test_a_lapsed_window_passes_the_seat_to_the_next_in_line(
     clock.advance(minutes=31)
     rita, sasha = await fresh(api, people.rita, people.sasha)
     assert_problem(await book(api, rita, event_id), 409, "waitlist.offer_expired")
-    scheduler = await api.app.state.dishka_container.get(Scheduler)
-    assert LAPSE_WINDOWS_JOB in await scheduler.run_due()
+    assert LAPSE_WINDOWS_JOB in await run_due_jobs(api)
 
     assert_problem(
         await api.get(f"{API}/events/{event_id}/waitlist/me", headers=rita.auth), 404, "waitlist.not_found"

@@ -11,8 +11,8 @@ import pytest
 from tests.api.booking.conftest import People, api, cast, clock, people
 from tests.api.booking.kit import booked
 from tests.api.catalog.kit import Cast, published_event
-from tests.api.crews.kit import drain_outbox
 from tests.api.identity.conftest import Client
+from tests.api.worker import drain_outbox
 
 # The catalog's and booking's fixtures are shared, not copied.
 __all__ = ["api", "cast", "clock", "people", "trip"]

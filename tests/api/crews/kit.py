@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aquastream.domain.shared.dispatch import OutboxDispatcher
 from tests.api.catalog.kit import API
 from tests.api.identity.conftest import Account, Client
-
-
-async def drain_outbox(client: Client) -> None:
-    """What the background worker does between two polls: every fact reaches its subscribers
-    (crews files booking's confirmations before anyone can be assigned)."""
-    dispatcher = await client.app.state.dishka_container.get(OutboxDispatcher)
-    await dispatcher.drain()
 
 
 async def new_crew(

@@ -4,24 +4,29 @@ notifications to pick up (CREW_ASSIGNMENT)."""
 
 from __future__ import annotations
 
+from dishka import AsyncContainer
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.tables.crews import outbox
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked, fresh
 from tests.api.catalog.kit import API, Cast, at, published_event
 from tests.api.crews.conftest import Trip
-from tests.api.crews.kit import assigned, crew_view, drain_outbox, new_crew
+from tests.api.crews.kit import assigned, crew_view, new_crew
 from tests.api.identity.conftest import Client
+from tests.api.worker import drain_outbox, in_app
 
 
 async def _outbox_payloads(api: Client, name: str) -> list[str]:
-    engine = await api.app.state.dishka_container.get(AsyncEngine)
-    async with engine.connect() as connection:
-        rows = await connection.execute(select(outbox.c.payload).where(outbox.c.event_name == name))
-        return [row.payload for row in rows]
+    async def read(container: AsyncContainer) -> list[str]:
+        engine = (await container.get(DomainEngines)).of("crews")
+        async with engine.connect() as connection:
+            rows = await connection.execute(select(outbox.c.payload).where(outbox.c.event_name == name))
+            return [row.payload for row in rows]
+
+    return await in_app(api, read)
 
 
 async def test_a_cancelled_booking_frees_its_places(

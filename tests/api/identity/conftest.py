@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from dishka import Provider, Scope, provide
+from dishka import AsyncContainer, Provider, Scope, provide
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -15,6 +15,7 @@ from aquastream.adapters.memory.senders import MemoryRecoveryCodeSender
 from aquastream.domain.identity.bootstrap import CreateAdmin
 from aquastream.ports.identity import RecoveryCodeSender
 from tests.api.conftest import Serve
+from tests.api.worker import in_request
 
 PASSWORD = "Paddle-Hard-2030!"
 Client = AsyncTestClient[Litestar]
@@ -74,9 +75,12 @@ async def login(client: Client, email: str, password: str = PASSWORD) -> Account
 
 async def admin(client: Client, email: str = "root@example.com") -> Account:
     """An admin account, made the way an operator does it (the create-admin use case), then logged in."""
-    async with client.app.state.dishka_container() as request:
+
+    async def create(request: AsyncContainer) -> None:
         create_admin = await request.get(CreateAdmin)
         await create_admin(email=email, password=PASSWORD)
+
+    await in_request(client, create)
     return await login(client, email)
 
 

@@ -9,18 +9,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.domain.shared.dispatch import OutboxDispatcher
 from tests.api.identity.conftest import Client, assert_problem
+from tests.api.worker import drain_outbox
 from tests.unit.media.samples import HTML, PDF, PNG, sized
 
 from .conftest import MAX_BYTES, Scene
 from .kit import chunks, complete, fetch, link, start_upload, stored_files, uploaded
-
-
-async def deliver_events(api: Client) -> None:
-    """What the background worker does: hand the outbox to the subscribers."""
-    dispatcher = await api.app.state.dishka_container.get(OutboxDispatcher)
-    await dispatcher.drain()
 
 
 def with_query(url: str, **changes: str) -> str:
@@ -186,7 +180,7 @@ async def test_the_owner_deletes_a_file_and_its_bytes_go_too(
 
     assert response.status_code == 204, response.text
     assert_problem(await link(api, pavel, avatar["id"]), 404, "media.not_found")
-    await deliver_events(api)
+    await drain_outbox(api)
     assert stored_files(media_dir) == []
     assert_problem(await fetch(api, url), 404, "media.not_found")
     again = await api.delete(f"/api/v1/media/{avatar['id']}", headers=pavel.auth)
@@ -219,7 +213,7 @@ async def test_deleting_an_account_deletes_its_avatar(api: Client, scene: Scene,
     logo = await uploaded(api, scene.cast.anna, "organizer_logo", scene.organizer_id, PNG)
 
     assert (await api.delete("/api/v1/users/me", headers=rita.auth)).status_code == 204
-    await deliver_events(api)
+    await drain_outbox(api)
 
     assert_problem(await link(api, scene.cast.root, avatar["id"]), 404, "media.not_found")
     assert [p.name for p in stored_files(media_dir)] == [logo["id"]]

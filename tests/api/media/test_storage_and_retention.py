@@ -16,12 +16,12 @@ from aquastream.ioc.media import PURGE_FILES_JOB
 from tests.api.catalog.conftest import FrozenClockProvider
 from tests.api.conftest import Serve
 from tests.api.identity.conftest import Client, assert_problem, login, register
+from tests.api.worker import drain_outbox, in_app, run_due_jobs
 from tests.s3_server import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, s3_client
 from tests.unit.media.samples import PDF, PNG
 
 from .conftest import Scene
 from .kit import complete, link, start_upload, stored_files, uploaded
-from .test_link_and_presigned_routes import deliver_events
 
 
 @pytest.fixture
@@ -94,12 +94,12 @@ async def test_the_retention_job_deletes_proofs_after_90_days(
 ) -> None:
     proof = await uploaded(api, scene.people.pavel, "payment_proof", scene.booking_id, PDF)
     logo = await uploaded(api, scene.cast.anna, "organizer_logo", scene.organizer_id, PNG)
-    scheduler = await api.app.state.dishka_container.get(Scheduler)
+    scheduler = await in_app(api, lambda container: container.get(Scheduler))
     assert PURGE_FILES_JOB in [job.name for job in scheduler.jobs]
 
     clock.advance(timedelta(days=90))
-    assert PURGE_FILES_JOB in await scheduler.run_due()
-    await deliver_events(api)
+    assert PURGE_FILES_JOB in await run_due_jobs(api)
+    await drain_outbox(api)
 
     root = await login(api, scene.cast.root.email)
     assert_problem(await link(api, root, proof["id"]), 404, "media.not_found")

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
+from dishka import AsyncContainer
+
 from aquastream.domain.notifications.sending import SendDueMessages
-from aquastream.domain.shared.dispatch import OutboxDispatcher
-from aquastream.domain.shared.scheduling import Scheduler
 from tests.api.identity.conftest import Client
+from tests.api.worker import drain_outbox, in_request, run_due_jobs
 
-
-async def deliver_events(api: Client) -> None:
-    """Drain the event outbox: subscribers (notifications among them) get every fact."""
-    dispatcher = await api.app.state.dishka_container.get(OutboxDispatcher)
-    await dispatcher.drain()
+# Drain the event outbox: subscribers (notifications among them) get every fact.
+deliver_events = drain_outbox
+__all__ = ["deliver_events", "run_due_jobs", "send_messages"]
 
 
 async def send_messages(api: Client) -> int:
     """One run of the sender job; how many messages it claimed."""
-    async with api.app.state.dishka_container() as request:
-        send = await request.get(SendDueMessages)
-        return await send()
 
+    async def send(request: AsyncContainer) -> int:
+        return await (await request.get(SendDueMessages))()
 
-async def run_due_jobs(api: Client) -> list[str]:
-    return await (await api.app.state.dishka_container.get(Scheduler)).run_due()
+    return await in_request(api, send)

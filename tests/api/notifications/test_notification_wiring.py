@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+from dishka import AsyncContainer
+
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.notifications import MemoryMessageSender
 from aquastream.domain.booking.events import BookingConfirmed
@@ -15,6 +17,7 @@ from tests.api.booking.kit import booked
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.identity.conftest import Client
 from tests.api.payments.kit import complete_in_sandbox, started
+from tests.api.worker import in_app
 
 from .kit import deliver_events, run_due_jobs, send_messages
 
@@ -30,15 +33,17 @@ async def test_a_free_booking_is_confirmed_once_even_when_its_fact_is_delivered_
     booking = await booked(api, people.pavel, event["id"])
 
     await deliver_events(api)
-    router = await api.app.state.dishka_container.get(EventRouter)
-    await router.deliver(  # at-least-once delivery: the same fact again
-        BookingConfirmed(
-            occurred_at=clock.now(),
-            booking_id=uuid.UUID(booking["id"]),
-            event_id=uuid.UUID(event["id"]),
-            user_id=uuid.UUID(people.pavel.id),
-        )
+    again = BookingConfirmed(  # at-least-once delivery: the same fact again
+        occurred_at=clock.now(),
+        booking_id=uuid.UUID(booking["id"]),
+        event_id=uuid.UUID(event["id"]),
+        user_id=uuid.UUID(people.pavel.id),
     )
+
+    async def deliver(container: AsyncContainer) -> None:
+        await (await container.get(EventRouter)).deliver(again)
+
+    await in_app(api, deliver)
     await send_messages(api)
 
     assert sent(channel, Category.BOOKING_CONFIRMED) == ["Бронь подтверждена: Rafting on the Msta"]

@@ -1,5 +1,5 @@
-"""Helpers of the payments API tests: paid events and bookings, payments, sandbox payers,
-receipts in the media table, and what the background worker does between two polls."""
+"""Helpers of the payments API tests: paid events and bookings, payments, sandbox payers and
+receipts in the media table (what the background worker does is in ``tests/api/worker.py``)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from dishka import AsyncContainer
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.tables.media import files
-from aquastream.domain.shared.dispatch import OutboxDispatcher
-from aquastream.domain.shared.scheduling import Scheduler
 from tests.api.booking.kit import booked
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.identity.conftest import Account, Client
+from tests.api.worker import in_app
 
 
 async def paid_booking(api: Client, cast: Cast, payer: Account, **event: Any) -> dict[str, Any]:
@@ -45,19 +45,8 @@ async def complete_in_sandbox(api: Client, payment: dict[str, Any], outcome: str
     return await api.post(path, json={"outcome": outcome})
 
 
-async def drain_outbox(api: Client) -> None:
-    """What the background worker does between two polls: deliver every event to its subscribers."""
-    dispatcher = await api.app.state.dishka_container.get(OutboxDispatcher)
-    await dispatcher.drain()
-
-
-async def run_due_jobs(api: Client) -> list[str]:
-    return await (await api.app.state.dishka_container.get(Scheduler)).run_due()
-
-
 async def receipt(api: Client, booking: dict[str, Any], uploaded_by: str, **overrides: Any) -> str:
-    """A receipt file as the media domain stores it (a row of ``media.files``)."""
-    engine = await api.app.state.dishka_container.get(AsyncEngine)
+    """A receipt file as the media domain stores it (a row of ``media.files``, written as media)."""
     values: dict[str, Any] = {
         "id": uuid.uuid4(),
         "owner_type": "payment_proof",
@@ -70,8 +59,12 @@ async def receipt(api: Client, booking: dict[str, Any], uploaded_by: str, **over
         "created_at": datetime.now(UTC),
     }
     values.update(overrides)
-    async with engine.begin() as connection:
-        await connection.execute(insert(files).values(values))
+
+    async def store(container: AsyncContainer) -> None:
+        async with (await container.get(DomainEngines)).of("media").begin() as connection:
+            await connection.execute(insert(files).values(values))
+
+    await in_app(api, store)
     return str(values["id"])
 
 

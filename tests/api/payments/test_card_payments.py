@@ -7,14 +7,8 @@ from aquastream.domain.payments.errors import PaymentAlreadyOpen
 from tests.api.catalog.kit import API, Cast
 from tests.api.identity.conftest import Client, assert_problem
 from tests.api.payments.conftest import People
-from tests.api.payments.kit import (
-    complete_in_sandbox,
-    drain_outbox,
-    fetched,
-    paid_booking,
-    start_payment,
-    started,
-)
+from tests.api.payments.kit import complete_in_sandbox, fetched, paid_booking, start_payment, started
+from tests.api.worker import drain_outbox
 
 
 async def test_a_sandbox_card_payment_confirms_the_booking(api: Client, cast: Cast, people: People) -> None:

@@ -12,14 +12,8 @@ from tests.api.catalog.kit import API, Cast, open_page, organizer_account
 from tests.api.conftest import Serve
 from tests.api.identity.conftest import Client, admin, assert_problem
 from tests.api.payments.conftest import People
-from tests.api.payments.kit import (
-    complete_in_sandbox,
-    drain_outbox,
-    fetched,
-    paid_booking,
-    run_due_jobs,
-    started,
-)
+from tests.api.payments.kit import complete_in_sandbox, fetched, paid_booking, started
+from tests.api.worker import drain_outbox, run_due_jobs
 
 
 def test_payments_allow_30_a_minute_by_default() -> None:

@@ -13,7 +13,8 @@ from tests.api.booking.kit import fresh
 from tests.api.catalog.kit import API, Cast
 from tests.api.identity.conftest import Account, Client, assert_problem
 from tests.api.payments.conftest import People
-from tests.api.payments.kit import drain_outbox, fetched, paid_booking, receipt, run_due_jobs, started
+from tests.api.payments.kit import fetched, paid_booking, receipt, started
+from tests.api.worker import drain_outbox, run_due_jobs
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -19,7 +19,8 @@ from tests.api.catalog.kit import API, Cast
 from tests.api.conftest import Serve
 from tests.api.identity.conftest import Client, assert_problem
 from tests.api.payments.conftest import People
-from tests.api.payments.kit import drain_outbox, fetched, paid_booking, start_payment, started
+from tests.api.payments.kit import fetched, paid_booking, start_payment, started
+from tests.api.worker import drain_outbox
 from tests.contract.payments.fake_providers import serving
 from tests.contract.payments.test_stripe_adapter import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
 from tests.contract.payments.test_yookassa_adapter import SECRET_KEY as YOOKASSA_KEY

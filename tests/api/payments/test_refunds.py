@@ -7,7 +7,8 @@ from typing import Any
 from tests.api.catalog.kit import API, Cast
 from tests.api.identity.conftest import Account, Client, assert_problem
 from tests.api.payments.conftest import People
-from tests.api.payments.kit import complete_in_sandbox, drain_outbox, fetched, paid_booking, started
+from tests.api.payments.kit import complete_in_sandbox, fetched, paid_booking, started
+from tests.api.worker import drain_outbox
 
 
 async def _paid(api: Client, cast: Cast, payer: Account) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -10,7 +10,8 @@ from aquastream.ports.payments import PaymentProviders
 from tests.api.catalog.kit import API, Cast
 from tests.api.identity.conftest import Client, assert_problem
 from tests.api.payments.conftest import People
-from tests.api.payments.kit import drain_outbox, fetched, paid_booking, started
+from tests.api.payments.kit import fetched, paid_booking, started
+from tests.api.worker import drain_outbox
 
 WEBHOOK = f"{API}/webhooks/payments"
 

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from dishka import AsyncContainer
 
 from aquastream.domain.shared.privacy import PersonalDataSection
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked, join_queue
 from tests.api.catalog.kit import API, Cast, published_event
-from tests.api.crews.kit import assigned, drain_outbox, new_crew
+from tests.api.crews.kit import assigned, new_crew
 from tests.api.identity.conftest import Account, Client, assert_problem
 from tests.api.media.kit import uploaded
-from tests.api.notifications.kit import deliver_events
 from tests.api.payments.kit import complete_in_sandbox, started
+from tests.api.worker import drain_outbox, in_request
 from tests.unit.media.samples import PNG
 
 DOMAIN_KEYS = ("catalog", "bookings", "payments", "notifications", "crews", "media")
@@ -69,7 +70,7 @@ async def footprint(api: Client, cast: Cast, people: People) -> Footprint:
     await ok(await api.put(f"{API}/notifications/preferences", json={"language": "en"}, headers=pavel.auth))
     avatar = await uploaded(api, pavel, "avatar", pavel.id, PNG)
     await uploaded(api, rita, "avatar", rita.id, PNG)
-    await deliver_events(api)  # notifications write the booking and payment messages
+    await drain_outbox(api)  # notifications write the booking and payment messages
     return Footprint(
         trip_id=trip["id"],
         free_booking_id=free["id"],
@@ -89,9 +90,12 @@ async def export_of(api: Client, account: Account) -> dict[str, Any]:
 
 async def sections_of(api: Client, user_id: str) -> dict[str, dict[str, Any]]:
     """Every domain's section as the export route reads it, for a user who cannot log in."""
-    async with api.app.state.dishka_container() as request:
+
+    async def export(request: AsyncContainer) -> dict[str, dict[str, Any]]:
         sections = await request.get(list[PersonalDataSection])
         return {s.key: await s.export(uuid.UUID(user_id)) for s in sections}
+
+    return await in_request(api, export)
 
 
 async def test_the_export_holds_the_callers_data_from_every_domain_and_nobody_elses(
@@ -138,8 +142,8 @@ async def test_deleting_the_account_forgets_personal_data_everywhere_but_keeps_b
     pavel = people.pavel
 
     await ok(await api.delete(f"{API}/users/me", headers=pavel.auth), 204)
-    await deliver_events(api)
-    await deliver_events(api)  # at-least-once: a second delivery finds nothing left to do
+    await drain_outbox(api)
+    await drain_outbox(api)  # at-least-once: a second delivery finds nothing left to do
 
     left = await sections_of(api, pavel.id)
     assert left["catalog"]["favorites"] == []
