@@ -4,6 +4,7 @@ would have it: one-shot commands and a served API (tests of the CLI and the API 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,6 +48,9 @@ def cli(folder: Path, *args: str, **settings: str) -> subprocess.CompletedProces
     )
 
 
+READY_WITHIN_SECONDS = 60
+
+
 @contextmanager
 def served(folder: Path, *args: str, **settings: str) -> Iterator[str]:
     """``aquastream serve [args]`` on a free port until the block ends; yields its base URL."""
@@ -62,10 +66,12 @@ def served(folder: Path, *args: str, **settings: str) -> Iterator[str]:
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,  # its own process group: stopping it stops its workers too
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
+            # Generous: a loaded 2-core CI machine has taken over 30 s to start a server.
+            deadline = time.monotonic() + READY_WITHIN_SECONDS
             while time.monotonic() < deadline:
                 if process.poll() is not None:
                     pytest.fail(f"serve exited with {process.returncode}: {log_path.read_text()}")
@@ -75,15 +81,23 @@ def served(folder: Path, *args: str, **settings: str) -> Iterator[str]:
                 except httpx.TransportError:
                     time.sleep(0.2)
             else:
-                pytest.fail("serve did not become ready within 30 s")
+                pytest.fail(f"serve did not become ready within {READY_WITHIN_SECONDS} s")
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """SIGTERM to the process and everything it started (a server's workers, even those it
+    was still spawning), then SIGKILL after 15 s."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        process.wait()
 
 
 @contextmanager
@@ -98,13 +112,9 @@ def working(folder: Path, *args: str, log_name: str = "worker.log", **settings: 
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,  # its own process group: stopping it stops its workers too
         )
         try:
             yield log_path
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
