@@ -18,14 +18,11 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from aiobotocore.config import AioConfig
-from aiobotocore.session import get_session
-from botocore.exceptions import ClientError
-
 from aquastream.domain.media.model import SignedLink, StoredObject
 
 if TYPE_CHECKING:
     # Types only: the stubs (types-aiobotocore[s3]) are a development dependency.
+    from botocore.exceptions import ClientError
     from types_aiobotocore_s3 import S3Client
 
 NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
@@ -42,7 +39,11 @@ async def open_s3_client(
     path_style: bool = True,
 ) -> AsyncIterator[S3Client]:
     """An S3 client for the process's lifetime; path-style addressing suits MinIO and most
-    S3-compatible services (AWS accepts it too)."""
+    S3-compatible services (AWS accepts it too). aiobotocore is imported here, when S3 is
+    configured: importing it costs a second of every process's start."""
+    from aiobotocore.config import AioConfig
+    from aiobotocore.session import get_session
+
     config = AioConfig(
         signature_version="s3v4",
         s3={"addressing_style": "path" if path_style else "auto"},
@@ -76,7 +77,7 @@ class S3ObjectStorage:
     async def stat(self, key: str) -> StoredObject | None:
         try:
             head = await self._client.head_object(Bucket=self._bucket, Key=key)
-        except ClientError as error:
+        except self._client.exceptions.ClientError as error:
             if _is_not_found(error):
                 return None
             raise
@@ -87,7 +88,7 @@ class S3ObjectStorage:
             response = await self._client.get_object(
                 Bucket=self._bucket, Key=key, Range=f"bytes=0-{length - 1}"
             )
-        except ClientError as error:
+        except self._client.exceptions.ClientError as error:
             # An empty object has no byte 0 to start a range at.
             if _is_not_found(error) or error.response.get("Error", {}).get("Code") == "InvalidRange":
                 return b""
