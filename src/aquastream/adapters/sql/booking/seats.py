@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Literal, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,6 +28,11 @@ from aquastream.ports.catalog import Availability, EventListing, SeatResize
 from aquastream.ports.clock import Clock
 
 T = TypeVar("T")
+
+# Asked for every event page: built once with bound parameters (no cache key per call).
+AVAILABILITY = select(
+    inventories.c.event_id, inventories.c.capacity, inventories.c.available, inventories.c.waiting
+).where(inventories.c.event_id.in_(bindparam("event_ids", expanding=True)))
 
 
 class SqlSeatInventory:
@@ -54,12 +59,10 @@ class SqlSeatInventory:
     async def availability(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Availability]:
         if not event_ids:
             return {}
-        c = inventories.c
-        query = select(c.event_id, c.capacity, c.available, c.waiting).where(c.event_id.in_(list(event_ids)))
+        (rows,) = await self._reads.all([AVAILABILITY], {"event_ids": list(set(event_ids))})
         # While anyone waits, freed seats belong to the queue: none is free for newcomers.
         return {
-            row.event_id: Availability(row.capacity, row.available if row.waiting == 0 else 0)
-            for row in await self._reads.rows(query)
+            row.event_id: Availability(row.capacity, row.available if row.waiting == 0 else 0) for row in rows
         }
 
     async def sold_out(self) -> Collection[uuid.UUID]:

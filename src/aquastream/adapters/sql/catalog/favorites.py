@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 
-from sqlalchemy import RowMapping, delete, func, insert, select, update
+from sqlalchemy import RowMapping, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aquastream.adapters.sql.paging import fetch_page
@@ -17,6 +17,18 @@ from aquastream.domain.shared.paging import Page, PageRequest
 
 def _favorite_from_row(row: RowMapping) -> Favorite:
     return Favorite(user_id=row["user_id"], event_id=row["event_id"], created_at=row["created_at"])
+
+
+# Built once with bound parameters (see EVENT_BY_ID in ``events``: no cache key per call).
+FAVORITE_COUNTS = (
+    select(favorites.c.event_id, func.count())
+    .where(favorites.c.event_id.in_(bindparam("event_ids", expanding=True)))
+    .group_by(favorites.c.event_id)
+)
+FAVORITED_BY = select(favorites.c.event_id).where(
+    favorites.c.user_id == bindparam("user_id"),
+    favorites.c.event_id.in_(bindparam("event_ids", expanding=True)),
+)
 
 
 class SqlFavoriteRepository(SqlRepository):
@@ -59,20 +71,14 @@ class SqlFavoriteRepository(SqlRepository):
     async def counts(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, int]:
         if not event_ids:
             return {}
-        query = (
-            select(favorites.c.event_id, func.count())
-            .where(favorites.c.event_id.in_(set(event_ids)))
-            .group_by(favorites.c.event_id)
-        )
-        return {event_id: count for event_id, count in (await self._connection.execute(query)).tuples()}
+        rows = await self._connection.execute(FAVORITE_COUNTS, {"event_ids": list(set(event_ids))})
+        return {event_id: count for event_id, count in rows.tuples()}
 
     async def favorited_by(self, user_id: uuid.UUID, event_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
         if not event_ids:
             return set()
-        query = select(favorites.c.event_id).where(
-            favorites.c.user_id == user_id, favorites.c.event_id.in_(set(event_ids))
-        )
-        return set((await self._connection.execute(query)).scalars())
+        parameters = {"user_id": user_id, "event_ids": list(set(event_ids))}
+        return set((await self._connection.execute(FAVORITED_BY, parameters)).scalars())
 
 
 def _feed_from_row(row: RowMapping) -> CalendarFeed:

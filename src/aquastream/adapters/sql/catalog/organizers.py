@@ -11,8 +11,10 @@ from sqlalchemy import (
     ColumnElement,
     Executable,
     RowMapping,
+    Select,
     Table,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -100,6 +102,12 @@ def _organizer_values(organizer: Organizer) -> dict[str, Any]:
     }
 
 
+# Built once with bound parameters (see EVENT_BY_ID in ``events``: no cache key per call).
+ORGANIZER_BY_ID = select(organizers).where(organizers.c.id == bindparam("key"))
+ORGANIZER_BY_SLUG = select(organizers).where(organizers.c.slug == bindparam("key"))
+ORGANIZERS_BY_IDS = select(organizers).where(organizers.c.id.in_(bindparam("ids", expanding=True)))
+
+
 class SqlOrganizerRepository(SqlRepository):
     async def add(self, organizer: Organizer) -> None:
         await self._write(insert(organizers).values(_organizer_values(organizer)))
@@ -118,22 +126,20 @@ class SqlOrganizerRepository(SqlRepository):
                 raise OrganizerSlugTaken() from None
             raise
 
-    async def _one(self, condition: ColumnElement[bool]) -> Organizer | None:
-        row = (await self._connection.execute(select(organizers).where(condition))).mappings().first()
+    async def _one(self, query: Select[Any], key: object) -> Organizer | None:
+        row = (await self._connection.execute(query, {"key": key})).mappings().first()
         return _organizer_from_row(row) if row else None
 
     async def get(self, organizer_id: uuid.UUID) -> Organizer | None:
-        return await self._one(organizers.c.id == organizer_id)
+        return await self._one(ORGANIZER_BY_ID, organizer_id)
 
     async def get_by_slug(self, slug: str) -> Organizer | None:
-        return await self._one(organizers.c.slug == slug)
+        return await self._one(ORGANIZER_BY_SLUG, slug)
 
     async def get_many(self, organizer_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Organizer]:
         if not organizer_ids:
             return {}
-        rows = await self._connection.execute(
-            select(organizers).where(organizers.c.id.in_(set(organizer_ids)))
-        )
+        rows = await self._connection.execute(ORGANIZERS_BY_IDS, {"ids": list(set(organizer_ids))})
         return {row["id"]: _organizer_from_row(row) for row in rows.mappings()}
 
     async def search(
