@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, bindparam, select, update
 
 from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
 from aquastream.adapters.sql.statements import dialect_insert
@@ -22,10 +22,28 @@ from aquastream.adapters.sql.tables.booking import inventories
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.model import Inventory, InventoryStatus
 
+# The statements of every booking, built once with bound parameters: SQLAlchemy then finds
+# them in its compiled cache without working out a cache key on every call.
+_EVENT = inventories.c.event_id == bindparam("the_event")  # not a column name: update() reserves those
+INVENTORY = select(inventories).where(_EVENT)
+INVENTORY_FOR_UPDATE = INVENTORY.with_for_update()
+TAKE_SEAT = (
+    update(inventories)
+    .where(
+        _EVENT,
+        inventories.c.status == OPEN,
+        inventories.c.starts_at > bindparam("the_time"),
+        inventories.c.available > 0,
+        inventories.c.waiting == 0,
+    )
+    .values(available=inventories.c.available - 1)
+    .returning(inventories)
+)
+
 
 class SqlInventoryRepository(SqlRepository):
-    async def _one(self, statement: Any) -> Inventory | None:
-        row = (await self._connection.execute(statement)).mappings().first()
+    async def _one(self, statement: Any, parameters: dict[str, Any] | None = None) -> Inventory | None:
+        row = (await self._connection.execute(statement, parameters)).mappings().first()
         return inventory_from_row(row) if row else None
 
     async def _changed(self, statement: Any) -> bool:
@@ -38,19 +56,13 @@ class SqlInventoryRepository(SqlRepository):
         return inventories.c.status == OPEN, inventories.c.starts_at > now
 
     async def get(self, event_id: uuid.UUID) -> Inventory | None:
-        return await self._one(select(inventories).where(inventories.c.event_id == event_id))
+        return await self._one(INVENTORY, {"the_event": event_id})
 
     async def lock(self, event_id: uuid.UUID) -> Inventory | None:
-        return await self._one(
-            select(inventories).where(inventories.c.event_id == event_id).with_for_update()
-        )
+        return await self._one(INVENTORY_FOR_UPDATE, {"the_event": event_id})
 
     async def take_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
-        c = inventories.c
-        statement = self._update(
-            event_id, *self._open_at(now), c.available > 0, c.waiting == 0, available=c.available - 1
-        )
-        return await self._one(statement.returning(inventories))
+        return await self._one(TAKE_SEAT, {"the_event": event_id, "the_time": now})
 
     async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
         c = inventories.c
