@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from aquastream.domain.catalog.lifecycle import listing_of
 from aquastream.domain.catalog.model import (
     Contacts,
     Event,
@@ -18,7 +19,7 @@ from aquastream.domain.catalog.model import (
     TeamMember,
 )
 from aquastream.domain.shared.ids import new_id
-from aquastream.ports.catalog import CatalogUnitOfWork, EventListing
+from aquastream.ports.catalog import CatalogUnitOfWork
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -86,19 +87,6 @@ def a_member(organizer: Organizer, name: str, sort_order: int) -> TeamMember:
 def a_faq_item(organizer: Organizer, question: str, sort_order: int) -> FaqItem:
     return FaqItem(
         id=new_id(), organizer_id=organizer.id, question=question, answer="Yes.", sort_order=sort_order
-    )
-
-
-def listing_of(event: Event) -> EventListing:
-    return EventListing(
-        event_id=event.id,
-        organizer_id=event.organizer_id,
-        starts_at=event.date_start,
-        ends_at=event.date_end,
-        capacity=event.capacity,
-        price=event.price,
-        currency=event.currency,
-        title=event.title,
     )
 
 

@@ -10,7 +10,8 @@ database refuses keeps its own error (a bug).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Executable, Row
@@ -25,6 +26,21 @@ from aquastream.domain.shared.errors import DependencyUnavailable
 QUERY_TIMEOUT_SECONDS = 5.0
 
 
+@contextmanager
+def unreachable_is_unavailable() -> Iterator[None]:
+    """Inside, a database that cannot be reached, drops the connection or does not answer in
+    time (``TimeoutError`` is an ``OSError``) is ``DependencyUnavailable``; a statement the
+    database refuses keeps its own error."""
+    try:
+        yield
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        raise DependencyUnavailable() from error
+    except OSError as error:
+        raise DependencyUnavailable() from error
+
+
 class StandaloneReads:
     def __init__(self, engine: AsyncEngine, *, timeout_seconds: float = QUERY_TIMEOUT_SECONDS) -> None:
         self._engine = reading_engine(engine)
@@ -34,19 +50,13 @@ class StandaloneReads:
         self, statements: Sequence[Executable], parameters: Mapping[str, Any]
     ) -> list[Sequence[Row[Any]]]:
         """The rows each statement gives, read on one connection."""
-        try:
+        with unreachable_is_unavailable():
             async with asyncio.timeout(self._timeout_seconds):
                 connection = await self._connect()
                 try:
                     return [(await connection.execute(s, parameters)).all() for s in statements]
                 finally:
                     await connection.close()
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-            raise DependencyUnavailable() from error
-        except TimeoutError as error:
-            raise DependencyUnavailable() from error
 
     async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
         """The rows of one statement."""

@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Awaitable, Callable, Collection, Mapping
-from typing import Literal, TypeVar
+from collections.abc import Collection, Mapping
+from typing import Literal
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.booking.rows import OPEN
 from aquastream.adapters.sql.booking.uow import SqlBookingUnitOfWork
-from aquastream.adapters.sql.reads import StandaloneReads
+from aquastream.adapters.sql.reads import StandaloneReads, unreachable_is_unavailable
 from aquastream.adapters.sql.tables.booking import inventories
 from aquastream.domain.booking.model import InventoryStatus
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.sales import OpenSales, ResizeSales, StopSales
-from aquastream.domain.shared.errors import DependencyUnavailable
 from aquastream.ports.catalog import Availability, EventListing, SeatResize
 from aquastream.ports.clock import Clock
-
-T = TypeVar("T")
 
 # Asked for every event page: built once with bound parameters (no cache key per call).
 AVAILABILITY = select(
@@ -46,15 +42,18 @@ class SqlSeatInventory:
         return SqlBookingUnitOfWork(self._engine)
 
     async def open(self, listing: EventListing) -> None:
-        await _reachable(lambda: OpenSales(self._uow())(**dataclasses.asdict(listing)))
+        with unreachable_is_unavailable():
+            await OpenSales(self._uow())(**dataclasses.asdict(listing))
 
     async def resize(self, event_id: uuid.UUID, *, expected: int, capacity: int) -> SeatResize:
         resize = ResizeSales(self._uow(), self._clock, self._policy)
-        outcome = await _reachable(lambda: resize(event_id, expected=expected, capacity=capacity))
+        with unreachable_is_unavailable():
+            outcome = await resize(event_id, expected=expected, capacity=capacity)
         return SeatResize(outcome.value)
 
     async def close(self, event_id: uuid.UUID, status: Literal["CANCELLED", "COMPLETED"]) -> None:
-        await _reachable(lambda: StopSales(self._uow())(event_id, InventoryStatus(status)))
+        with unreachable_is_unavailable():
+            await StopSales(self._uow())(event_id, InventoryStatus(status))
 
     async def availability(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Availability]:
         if not event_ids:
@@ -69,16 +68,3 @@ class SqlSeatInventory:
         c = inventories.c
         query = select(c.event_id).where(c.status == OPEN, (c.available <= 0) | (c.waiting > 0))
         return {row.event_id for row in await self._reads.rows(query)}
-
-
-async def _reachable(call: Callable[[], Awaitable[T]]) -> T:
-    """``call``, with a database that cannot be reached or dropped the connection reported as
-    ``DependencyUnavailable`` (503, retry later)."""
-    try:
-        return await call()
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-        raise DependencyUnavailable() from error
-    except OSError as error:
-        raise DependencyUnavailable() from error
