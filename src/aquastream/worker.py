@@ -14,10 +14,14 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+from aquastream.adapters.outage import OutageLog
 from aquastream.domain.shared.dispatch import OutboxDispatcher
 from aquastream.domain.shared.scheduling import Scheduler
 
 logger = logging.getLogger("aquastream.worker")
+# A database down or not yet migrated fails every pass: one line now and then, not a traceback
+# a second (``adapters.outage``); anything else is a bug and keeps its traceback.
+_outages = OutageLog(logger)
 
 
 class BackgroundWorker:
@@ -71,8 +75,9 @@ class BackgroundWorker:
             self._woken.clear()
             try:
                 moved = await self._dispatcher.dispatch_once()
-            except Exception:
-                logger.exception("event spine pass failed")
+            except Exception as error:
+                if not _outages.report(error, "event spine pass failed"):
+                    logger.exception("event spine pass failed")
                 moved = 0
             if moved == 0:
                 await self._until_woken(self._poll_seconds)
@@ -90,8 +95,9 @@ class BackgroundWorker:
         while not self._stop.is_set():
             try:
                 await self._scheduler.run_due()
-            except Exception:
-                logger.exception("scheduler pass failed")
+            except Exception as error:
+                if not _outages.report(error, "scheduler pass failed"):
+                    logger.exception("scheduler pass failed")
             await self._pause(self._tick_seconds)
 
     async def _pause(self, seconds: float) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 
 from aquastream.adapters.sql.engine import create_engine
+from aquastream.adapters.sql.schema_check import SchemaCheck
 from tests.api.domain_roles import RolesTemplate
 from tests.contract.test_domain_roles import TABLE_OF
 
@@ -38,3 +39,14 @@ async def test_each_schemas_url_reads_that_schema_and_no_other(
             if other != schema:
                 with pytest.raises(ProgrammingError, match="permission denied"):
                     await _count(url, table)
+
+
+async def test_the_infra_role_reads_which_revision_the_database_is_at(domain_roles_database_url: str) -> None:
+    engine = create_engine(domain_roles_database_url)
+    try:
+        await SchemaCheck(engine).check()  # ready: the grant on alembic_version is in place
+        async with engine.connect() as connection:
+            with pytest.raises(ProgrammingError, match="permission denied"):
+                await connection.execute(text("DELETE FROM alembic_version"))
+    finally:
+        await engine.dispose()

@@ -1,4 +1,5 @@
-"""Liveness always; readiness only when the database (and Redis, when configured) answers."""
+"""Liveness always; readiness only when the database (and Redis, when configured) answers and
+the database is migrated to this release."""
 
 from __future__ import annotations
 
@@ -25,7 +26,10 @@ async def test_ready_is_up_when_the_database_answers(serve: Serve) -> None:
         response = await client.get("/health/ready")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "UP", "checks": {"database": {"status": "UP"}}}
+    assert response.json() == {
+        "status": "UP",
+        "checks": {"database": {"status": "UP"}, "schema": {"status": "UP"}},
+    }
 
 
 async def test_ready_is_down_when_the_database_is_unreachable(serve: Serve, tmp_path: Path) -> None:
@@ -35,7 +39,10 @@ async def test_ready_is_down_when_the_database_is_unreachable(serve: Serve, tmp_
         response = await client.get("/health/ready")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "DOWN", "checks": {"database": {"status": "DOWN"}}}
+    assert response.json() == {
+        "status": "DOWN",
+        "checks": {"database": {"status": "DOWN"}, "schema": {"status": "DOWN"}},
+    }
 
 
 async def test_ready_does_not_show_why_a_check_failed(serve: Serve) -> None:
@@ -52,7 +59,11 @@ async def test_ready_checks_redis_when_it_is_configured(serve: Serve, redis_url:
         response = await client.get("/health/ready")
 
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": {"status": "UP"}, "redis": {"status": "UP"}}
+    assert response.json()["checks"] == {
+        "database": {"status": "UP"},
+        "schema": {"status": "UP"},
+        "redis": {"status": "UP"},
+    }
 
 
 async def test_ready_is_down_when_redis_is_unreachable(serve: Serve) -> None:
@@ -88,7 +99,11 @@ async def test_a_check_that_does_not_answer_in_time_is_down(serve: Serve) -> Non
         response = await client.get("/health/ready")
 
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": {"status": "UP"}, "slow": {"status": "DOWN"}}
+    assert response.json()["checks"] == {
+        "database": {"status": "UP"},
+        "schema": {"status": "UP"},
+        "slow": {"status": "DOWN"},
+    }
 
 
 async def test_readiness_report_gives_latency_and_error_for_the_admin_view() -> None:

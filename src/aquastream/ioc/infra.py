@@ -19,6 +19,7 @@ from aquastream.adapters.http.health import DatabaseCheck, Readiness, ReadinessC
 from aquastream.adapters.http.rate_limit import RateLimits, category_limits
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.sql.engine import DomainEngines, create_engine
+from aquastream.adapters.sql.schema_check import SchemaCheck
 from aquastream.adapters.system import SystemClock
 from aquastream.domain.identity.model import RequestContext
 from aquastream.domain.shared.principal import Principal
@@ -71,6 +72,10 @@ class InfraProvider(Provider):
     @provide(provides=ReadinessCheck)
     def database_check(self, engines: DomainEngines) -> DatabaseCheck:
         return DatabaseCheck(*engines.distinct)
+
+    @provide(provides=ReadinessCheck)
+    def schema_check(self, engine: AsyncEngine) -> SchemaCheck:
+        return SchemaCheck(engine)
 
 
 class EdgeProvider(Provider):

@@ -267,7 +267,7 @@ async def test_a_token_that_cannot_be_checked_is_answered_503_to_retry(serve: Se
         checked = await client.get(f"{API}/users/me", headers=headers)
         anonymous = await client.get(f"{API}/events")
 
-    body = assert_problem(checked, 503, "dependency.unavailable")
+    body = assert_problem(checked, 503, "service.unavailable")
     assert checked.headers["retry-after"] == "1"
     assert headers["Authorization"].removeprefix("Bearer ") not in str(body)
     assert anonymous.status_code == 200

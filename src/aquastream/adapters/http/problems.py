@@ -5,6 +5,12 @@ Body: ``type`` (``urn:aquastream:problem:<code>``), ``title`` (the status phrase
 (the request id), ``errors[]`` (``field``, ``message``) and whatever ``extra`` the
 domain error carries (``existingBookingId``, …). A 500 never shows what went wrong; the
 log line does, with the traceback and the same request id.
+
+A dependency that is down (``adapters.outage``: the database or Redis unreachable, the
+connection dropped, the pool exhausted) or a database not migrated to this release is never a
+500: it is 503 ``service.unavailable`` with ``Retry-After``, logged as one line (not a
+traceback per request; ``adapters.outage.OutageLog``), the second kind telling the operator
+to run ``aquastream migrate``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from litestar.exceptions import HTTPException, SerializationException, Validatio
 
 from aquastream.adapters.http.metrics import HTTP_ERRORS
 from aquastream.adapters.http.request_id import current_request_id
+from aquastream.adapters.outage import OutageLog
 from aquastream.domain.shared.errors import (
     Busy,
     Conflict,
@@ -38,6 +45,7 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:aquastream:problem:"
 
 logger = logging.getLogger("aquastream.http.errors")
+_outages = OutageLog(logger)
 
 # The one table from domain error kind to HTTP status. Order matters only for classes
 # that inherit from two kinds (none do today): the first match wins.
@@ -71,6 +79,7 @@ _DETAIL_BY_STATUS: Mapping[int, str] = {
     429: "Too many requests; retry later.",
 }
 INTERNAL_ERROR_CODE = "internal.error"
+RETRY_AFTER_SECONDS = "1"
 INTERNAL_ERROR_DETAIL = "An unexpected error occurred. Quote the correlation id when reporting it."
 
 _encoder = msgspec.json.Encoder(enc_hook=str)
@@ -125,8 +134,22 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         return _domain_problem(request, exc)
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         return _litestar_problem(request, exc)
+    # The route's template, not the path: a path may carry a private token (the calendar feed).
+    route = request.scope.get("path_template", "a request")
+    if _outages.report(exc, f"{request.method} {route} answered 503"):
+        return _unavailable(request)
     logger.error("Unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc)
     return problem_response(request, status=500, code=INTERNAL_ERROR_CODE, detail=INTERNAL_ERROR_DETAIL)
+
+
+def _unavailable(request: Request[Any, Any, Any]) -> Response[bytes]:
+    return problem_response(
+        request,
+        status=503,
+        code=DependencyUnavailable.code,
+        detail=DependencyUnavailable.default_message,
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
 
 
 def code_for_status(status: int) -> str:
@@ -158,7 +181,7 @@ def _domain_problem(request: Request[Any, Any, Any], error: DomainError) -> Resp
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     elif status == 503:
-        headers["Retry-After"] = "1"
+        headers["Retry-After"] = RETRY_AFTER_SECONDS
     return problem_response(
         request,
         status=status,

@@ -54,6 +54,11 @@ def migration_config(url: str | None = None) -> Config:
     return config
 
 
+def head_revisions() -> list[str]:
+    """The revisions nothing follows yet: what a database of this release is migrated to."""
+    return list(ScriptDirectory.from_config(migration_config()).get_heads())
+
+
 def revision_ids() -> list[str]:
     """Every revision, oldest first."""
     script = ScriptDirectory.from_config(migration_config())

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Executable, Row
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from aquastream.adapters.outage import is_outage
 from aquastream.adapters.sql.engine import reading_engine
 from aquastream.domain.shared.errors import DependencyUnavailable
 
@@ -29,15 +29,13 @@ QUERY_TIMEOUT_SECONDS = 5.0
 @contextmanager
 def unreachable_is_unavailable() -> Iterator[None]:
     """Inside, a database that cannot be reached, drops the connection or does not answer in
-    time (``TimeoutError`` is an ``OSError``) is ``DependencyUnavailable``; a statement the
-    database refuses keeps its own error."""
+    time (``adapters.outage``) is ``DependencyUnavailable``; a statement the database refuses
+    keeps its own error."""
     try:
         yield
-    except DBAPIError as error:
-        if not error.connection_invalidated:
+    except Exception as error:
+        if not is_outage(error):
             raise
-        raise DependencyUnavailable() from error
-    except OSError as error:
         raise DependencyUnavailable() from error
 
 

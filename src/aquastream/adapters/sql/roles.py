@@ -3,7 +3,8 @@
 ``domain_roles_sql`` writes the SQL an operator runs once, as the role that runs
 ``aquastream migrate`` (the owner of every schema): one login role per domain, allowed to
 read and write its own schema's tables and nothing else, and one for the shared ``infra``
-schema (``AQUASTREAM_DATABASE_URL`` of the serving processes). Default privileges make the
+schema (``AQUASTREAM_DATABASE_URL`` of the serving processes), which may also read Alembic's
+``alembic_version`` (readiness checks the schema is migrated). Default privileges make the
 tables of later migrations theirs as well. No password is set: the operator gives each role
 one (``ALTER ROLE … PASSWORD``) and puts it in that domain's URL. Any statement of a
 domain's code that strays into another schema then fails with ``permission denied``.
@@ -41,4 +42,6 @@ def domain_roles_sql(prefix: str = "aquastream_") -> str:
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role};\n"
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role};\n"
         )
+    # The serving processes' readiness reads which revision the database is at (``schema`` check).
+    statements.append(f"GRANT SELECT ON TABLE public.alembic_version TO {role_name(prefix, 'infra')};\n")
     return "\n".join(statements)

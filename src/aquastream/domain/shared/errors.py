@@ -91,5 +91,5 @@ class DependencyUnavailable(DomainError):
     """Something the request needs (the database, …) cannot be reached just now; the
     client may retry (HTTP 503)."""
 
-    code = "dependency.unavailable"
+    code = "service.unavailable"
     default_message = "A service this request needs is unavailable; please retry shortly."
