@@ -5,6 +5,10 @@ Any number of workers may run against one database: facts, deliveries and job ti
 leased in the database, so nothing is handled twice at once. The spine is polled every
 ``poll_seconds``, and passed at once when woken (a commit in this process, or PostgreSQL's
 notification of one in another).
+
+After each pass that reached the database the worker touches its heartbeat file (at most every
+``HEARTBEAT_EVERY_SECONDS``), which the container's health check reads
+(``aquastream.healthcheck``): a worker whose database is down or not migrated goes stale.
 """
 
 from __future__ import annotations
@@ -12,11 +16,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 
 from aquastream.adapters.outage import OutageLog
 from aquastream.domain.shared.dispatch import OutboxDispatcher
 from aquastream.domain.shared.scheduling import Scheduler
+from aquastream.healthcheck import HEARTBEAT_FILE
+
+HEARTBEAT_EVERY_SECONDS = 5.0
 
 logger = logging.getLogger("aquastream.worker")
 # A database down or not yet migrated fails every pass: one line now and then, not a traceback
@@ -41,6 +49,7 @@ class BackgroundWorker:
         self._woken = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._start_hooks: list[Callable[[], None]] = []
+        self._beaten_at = -HEARTBEAT_EVERY_SECONDS
 
     async def run(self) -> None:
         """Run until ``stop()``; errors of one pass are logged and the loop goes on."""
@@ -75,12 +84,23 @@ class BackgroundWorker:
             self._woken.clear()
             try:
                 moved = await self._dispatcher.dispatch_once()
+                self._heartbeat()
             except Exception as error:
                 if not _outages.report(error, "event spine pass failed"):
                     logger.exception("event spine pass failed")
                 moved = 0
             if moved == 0:
                 await self._until_woken(self._poll_seconds)
+
+    def _heartbeat(self) -> None:
+        now = time.monotonic()
+        if now - self._beaten_at < HEARTBEAT_EVERY_SECONDS:
+            return
+        self._beaten_at = now
+        try:
+            HEARTBEAT_FILE.touch()
+        except OSError:  # no writable temporary folder: only the container's health check misses it
+            logger.debug("could not touch the heartbeat file %s", HEARTBEAT_FILE, exc_info=True)
 
     async def _until_woken(self, seconds: float) -> None:
         woken = asyncio.ensure_future(self._woken.wait())
