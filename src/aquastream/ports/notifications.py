@@ -52,6 +52,11 @@ class MessageRepository(Protocol):
 
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None: ...
 
+    async def postpone(self, message_id: uuid.UUID, *, until: datetime) -> None:
+        """Give back a claimed message that was not tried: its lease released, the attempt its
+        claim counted taken back, due at ``until``."""
+        ...
+
     async def reroute(
         self, message_id: uuid.UUID, *, channel: Channel, address: str, error: str, now: datetime
     ) -> None:

@@ -13,7 +13,13 @@ from tests.api.catalog.conftest import FrozenClockProvider
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.conftest import Serve
 from tests.api.identity.conftest import Client
-from tests.contract.notifications.fake_servers import BOT_TOKEN, SMS_TOKEN, FakeServer, serving
+from tests.contract.notifications.fake_servers import (
+    BOT_TOKEN,
+    RETRY_AFTER,
+    SMS_TOKEN,
+    FakeServer,
+    serving,
+)
 
 from .conftest import WEBHOOK_SECRET
 from .kit import deliver_events, send_messages
@@ -133,3 +139,25 @@ async def test_a_chat_that_blocked_the_bot_is_unlinked_until_it_talks_to_the_bot
 
     assert await unreachable_channels() == []
     assert await test_message("three") == "TELEGRAM"
+
+
+async def test_a_throttled_message_is_tried_again_when_telegrams_retry_after_has_passed(
+    api: Client, cast: Cast, telegram: FakeServer, clock: FrozenClock
+) -> None:
+    await say(api, f"/start {await link_code(api, cast.vera)}")
+    telegram.throttled.add(CHAT)
+    queued = await api.post(
+        f"{API}/admin/notifications/test",
+        json={"userId": cast.vera.id, "text": "ping"},
+        headers=cast.root.auth,
+    )
+    assert queued.json()["channel"] == "TELEGRAM"
+
+    assert await send_messages(api) == 1
+    telegram.throttled.discard(CHAT)
+    clock.advance(seconds=RETRY_AFTER - 1)
+    assert await send_messages(api) == 0
+    clock.advance(seconds=1)
+    assert await send_messages(api) == 1
+
+    assert [request.body["chat_id"] for request in telegram.received] == [CHAT, CHAT]

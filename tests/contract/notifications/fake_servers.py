@@ -50,8 +50,10 @@ class Received:
 class FakeServer:
     url: str
     received: list[Received] = field(default_factory=list)
-    # Telegram: chats that blocked the bot, besides ``BLOCKED_CHAT`` (a test may add one).
+    # Telegram: chats that blocked the bot, or that it answers 429 for, besides
+    # ``BLOCKED_CHAT`` and ``THROTTLED_CHAT`` (a test may add some).
     blocked: set[int] = field(default_factory=set)
+    throttled: set[int] = field(default_factory=set)
 
 
 def _telegram_error(code: int, description: str) -> tuple[int, bytes]:
@@ -61,12 +63,14 @@ def _telegram_error(code: int, description: str) -> tuple[int, bytes]:
     return code, json.dumps(answer).encode()
 
 
-def _telegram_answer(path: str, body: Any, blocked: set[int]) -> tuple[int, bytes]:
+def _telegram_answer(path: str, body: Any, fake: FakeServer) -> tuple[int, bytes]:
     if path != f"/bot{BOT_TOKEN}/sendMessage":
         return _telegram_error(401, "Unauthorized")
     chat_id = body.get("chat_id")
-    if chat_id in blocked:
+    if chat_id in fake.blocked:
         return _telegram_error(*TELEGRAM_ERRORS[BLOCKED_CHAT])
+    if chat_id in fake.throttled:
+        return _telegram_error(*TELEGRAM_ERRORS[THROTTLED_CHAT])
     if chat_id in TELEGRAM_ERRORS:
         return _telegram_error(*TELEGRAM_ERRORS[chat_id])
     if chat_id == BROKEN_CHAT:
@@ -105,9 +109,7 @@ def serving(kind: str) -> Iterator[FakeServer]:
             headers = {k.lower(): v for k, v in self.headers.items()}
             received.append(Received(self.path, headers, body))
             status, answer = (
-                _telegram_answer(self.path, body, fake.blocked)
-                if kind == "telegram"
-                else _sms_answer(headers, body)
+                _telegram_answer(self.path, body, fake) if kind == "telegram" else _sms_answer(headers, body)
             )
             self.send_response(status)
             if kind == "sms" and status == 429:

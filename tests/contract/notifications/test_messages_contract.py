@@ -145,6 +145,24 @@ async def test_marking_the_outcome_of_an_attempt(kit: NotificationKit) -> None:
     assert [m.id for m in await claim(kit, at=timedelta(minutes=1))] == [retried.id]
 
 
+async def test_a_postponed_message_gets_its_attempt_back_and_is_due_when_told(kit: NotificationKit) -> None:
+    held, other = a_message("s:1"), a_message("s:2")
+    await add(kit, held, other)
+    await claim(kit)
+    until = NOW + timedelta(seconds=7)
+
+    async with kit.uow() as uow:
+        await uow.messages.postpone(held.id, until=until)
+        await uow.commit()
+
+    stored = {m.id: m for m in await kit.messages()}
+    assert stored[held.id] == replace(held, attempts=0, next_attempt_at=until)
+    assert stored[other.id].attempts == 1
+    assert await claim(kit, at=timedelta(seconds=6)) == []
+    [again] = await claim(kit, at=timedelta(seconds=7))
+    assert (again.id, again.attempts) == (held.id, 1)
+
+
 async def test_a_rerouted_message_is_due_at_once_on_its_new_channel_with_attempts_afresh(
     kit: NotificationKit,
 ) -> None:

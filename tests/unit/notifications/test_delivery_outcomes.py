@@ -193,3 +193,26 @@ async def test_a_passing_delivery_failure_is_retried_with_backoff(world: World) 
     [waiting] = world.messages()
     assert (waiting.status, waiting.channel) == (MessageStatus.PENDING, Channel.TELEGRAM)
     assert waiting.next_attempt_at == NOW + timedelta(seconds=30)
+
+
+async def test_the_rest_of_the_batch_on_a_throttled_channel_is_held_back_untried(world: World) -> None:
+    first, second = world.person(chat=CHAT), world.person(chat=CHAT + 1)
+    by_email = world.person(email="cid@example.com")
+    for user_id in (first, second, by_email):
+        await told(world, user_id)
+        world.clock.advance(seconds=1)
+    world.channel.failures = [DeliveryThrottled("retry after 7", retry_after=timedelta(seconds=7))]
+
+    assert await world.send()() == 3
+
+    throttled, held, emailed = world.messages()
+    assert (throttled.attempts, throttled.last_error) == (1, "DeliveryThrottled: retry after 7")
+    assert throttled.next_attempt_at == world.clock.now() + timedelta(seconds=7)
+    assert (held.status, held.attempts, held.last_error) == (MessageStatus.PENDING, 0, None)
+    assert held.next_attempt_at == throttled.next_attempt_at
+    assert emailed.status is MessageStatus.SENT
+    assert [m.address for m in world.channel.sent] == ["cid@example.com"]
+
+    world.clock.advance(seconds=7)
+    assert await world.send()() == 2
+    assert {m.address for m in world.channel.sent} == {"cid@example.com", str(CHAT), str(CHAT + 1)}

@@ -101,6 +101,11 @@ class MemoryMessageRepository(_Tables):
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
         self._update(message_id, status=MessageStatus.FAILED, last_error=error)
 
+    async def postpone(self, message_id: uuid.UUID, *, until: datetime) -> None:
+        message = self._table(MESSAGES).get(message_id)
+        if message is not None:
+            self._update(message_id, next_attempt_at=until, attempts=max(message.attempts - 1, 0))
+
     async def reroute(
         self, message_id: uuid.UUID, *, channel: Channel, address: str, error: str, now: datetime
     ) -> None:

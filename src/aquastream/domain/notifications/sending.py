@@ -4,9 +4,10 @@ what each kind of failure means for the message."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from aquastream.domain.notifications.errors import DeliveryRefused, DeliveryThrottled, RecipientGone
-from aquastream.domain.notifications.model import Message
+from aquastream.domain.notifications.model import Channel, Message
 from aquastream.domain.notifications.policy import NotificationPolicy
 from aquastream.ports.clock import Clock
 from aquastream.ports.notifications import MessageSender, NotificationUnitOfWork, RecipientDirectory
@@ -36,7 +37,9 @@ class SendDueMessages:
     - throttled (``DeliveryThrottled``, a 429): PENDING again, due no earlier than now plus
       the wait the channel asked for (Telegram's ``retry_after``) rather than the backoff;
       the worker never sleeps on it. The attempt counts like any other, so a message that is
-      throttled ``max_attempts`` times is FAILED;
+      throttled ``max_attempts`` times is FAILED. The rest of the batch's messages on that
+      channel are not tried (asking again before the wait is over only prolongs it): each
+      is given back, due at the same moment, its attempt uncounted;
     - refused for good (``DeliveryRefused``, a 4xx that retrying would repeat): FAILED at
       once, whatever attempts are left;
     - the recipient is gone from the channel (``RecipientGone``: Telegram says the bot was
@@ -71,23 +74,34 @@ class SendDueMessages:
                 now=self._clock.now(), limit=self._policy.batch_size, lease=self._policy.lease
             )
             await self._uow.commit()
+        held_until: dict[Channel, datetime] = {}
         for message in claimed:
-            await self._send(message)
+            until = held_until.get(message.channel)
+            if until is not None and until > self._clock.now():
+                await self._postpone(message, until)
+            elif (throttled_until := await self._send(message)) is not None:
+                held_until[message.channel] = throttled_until
         return len(claimed)
 
-    async def _send(self, message: Message) -> None:
+    async def _send(self, message: Message) -> datetime | None:
+        """Send and record the outcome; when the channel asked to wait, until when."""
         try:
             await self._sender.send(message)
         except RecipientGone as gone:
             await self._fall_back(message, _error_text(gone))
+        except DeliveryThrottled as throttled:
+            retry_at = self._clock.now() + throttled.retry_after
+            await self._failed(message, throttled, retry_at=retry_at)
+            return retry_at
         except Exception as exc:
             await self._failed(message, exc)
         else:
             async with self._uow:
                 await self._uow.messages.mark_sent(message.id, now=self._clock.now())
                 await self._uow.commit()
+        return None
 
-    async def _failed(self, message: Message, exc: Exception) -> None:
+    async def _failed(self, message: Message, exc: Exception, *, retry_at: datetime | None = None) -> None:
         error = _error_text(exc)
         final = isinstance(exc, DeliveryRefused)
         given_up = final or message.attempts >= self._policy.max_attempts
@@ -96,13 +110,18 @@ class SendDueMessages:
             if given_up:
                 await self._uow.messages.mark_failed(message.id, error=error)
             else:
-                wait = (
-                    exc.retry_after
-                    if isinstance(exc, DeliveryThrottled)
-                    else self._policy.backoff(message.attempts)
-                )
-                retry_at = self._clock.now() + wait
+                if retry_at is None:
+                    retry_at = self._clock.now() + self._policy.backoff(message.attempts)
                 await self._uow.messages.mark_retry(message.id, error=error, retry_at=retry_at)
+            await self._uow.commit()
+
+    async def _postpone(self, message: Message, until: datetime) -> None:
+        logger.info(
+            "notification held back: its channel asked to wait",
+            extra={"notification_id": str(message.id), "channel": message.channel},
+        )
+        async with self._uow:
+            await self._uow.messages.postpone(message.id, until=until)
             await self._uow.commit()
 
     async def _fall_back(self, message: Message, error: str) -> None:

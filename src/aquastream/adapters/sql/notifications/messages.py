@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, and_, delete, or_, select, update
+from sqlalchemy import RowMapping, and_, case, delete, or_, select, update
 
 from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.notifications import (
@@ -143,6 +143,10 @@ class SqlMessageRepository(_Upserts):
 
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
         await self._set(message_id, status=MessageStatus.FAILED, last_error=error)
+
+    async def postpone(self, message_id: uuid.UUID, *, until: datetime) -> None:
+        taken_back = case((messages.c.attempts > 0, messages.c.attempts - 1), else_=0)
+        await self._set(message_id, next_attempt_at=until, attempts=taken_back)
 
     async def reroute(
         self, message_id: uuid.UUID, *, channel: Channel, address: str, error: str, now: datetime
