@@ -27,8 +27,22 @@ class Inbox:
 
     envelopes: list[Envelope] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
+    # Recipients the server refuses, with its reply ("550 5.1.1 No such user").
+    refused: dict[str, str] = field(default_factory=dict)
+    # A reply to DATA other than acceptance ("554 5.7.1 Message refused").
+    data_reply: str | None = None
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.refused:
+            return self.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.data_reply is not None:
+            return self.data_reply
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 
-import aiosmtplib
 import httpx
 import pytest
 
@@ -254,11 +254,51 @@ async def test_email_goes_through_smtp_with_the_title_as_subject(smtp_server: Sm
     assert text_of(mail).strip() == "Ждём вас!"
 
 
-async def test_an_smtp_refusal_raises(smtp_server: SmtpServer) -> None:
-    mailer = Mailer("127.0.0.1", smtp_server.port, None, None, "no-reply@aquastream.test", True)
+def plain_mailer(server: SmtpServer, **options: object) -> Mailer:
+    values: dict[str, object] = {
+        "host": "127.0.0.1",
+        "port": server.port,
+        "username": None,
+        "password": None,
+        "sender": "no-reply@aquastream.test",
+        "starttls": False,
+    }
+    values.update(options)
+    return Mailer(**values)  # type: ignore[arg-type]
 
-    with pytest.raises(aiosmtplib.SMTPException):
-        await EmailSender(mailer).send(a_message(channel=Channel.EMAIL, address="ann@example.com"))
+
+async def test_smtp_failures_that_may_pass_are_retried(smtp_server: SmtpServer) -> None:
+    smtp_server.inbox.refused["busy@example.com"] = "450 4.2.1 Mailbox busy, try later"
+    closed, gone = await start_server()
+    closed.close()
+    await closed.wait_closed()
+
+    for mailer, address, reason in (
+        (plain_mailer(smtp_server), "busy@example.com", "450 4.2.1 Mailbox busy"),
+        (plain_mailer(smtp_server, starttls=True), "ann@example.com", "SMTP failed"),
+        (plain_mailer(smtp_server, username="mailer", password="wrong"), "ann@example.com", "SMTP failed"),
+        (plain_mailer(gone, timeout_seconds=2), "ann@example.com", "SMTP failed"),
+    ):
+        with pytest.raises(DeliveryFailed, match=re.escape(reason)) as failure:
+            await EmailSender(mailer).send(a_message(channel=Channel.EMAIL, address=address))
+        assert type(failure.value) is DeliveryFailed
+        assert "wrong" not in str(failure.value)
+    assert smtp_server.inbox.envelopes == []
+
+
+async def test_smtp_permanent_refusals_are_final(smtp_server: SmtpServer) -> None:
+    smtp_server.inbox.refused["nobody@example.com"] = "550 5.1.1 No such user"
+    sender = EmailSender(plain_mailer(smtp_server))
+
+    with pytest.raises(
+        DeliveryRefused, match=re.escape("SMTP refused the recipient: 550 5.1.1 No such user")
+    ):
+        await sender.send(a_message(channel=Channel.EMAIL, address="nobody@example.com"))
+    smtp_server.inbox.data_reply = "554 5.7.1 Message refused"
+    with pytest.raises(
+        DeliveryRefused, match=re.escape("SMTP refused the message: 554 5.7.1 Message refused")
+    ):
+        await sender.send(a_message(channel=Channel.EMAIL, address="ann@example.com"))
 
 
 async def test_the_router_uses_each_configured_channel_and_logs_the_rest(

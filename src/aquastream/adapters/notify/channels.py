@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+import aiosmtplib
 import httpx
 
 from aquastream.adapters.notify.smtp import Mailer
@@ -129,14 +130,35 @@ class TelegramBotSender:
             raise telegram_failure(response.status_code, answer if isinstance(answer, dict) else {})
 
 
+def smtp_failure(exc: aiosmtplib.SMTPException) -> DeliveryFailed:
+    """What an SMTP error means for the message (RFC 5321: 5xx replies are permanent, 4xx
+    transient). Final (``DeliveryRefused``): the server refused the recipient with 5xx (no
+    such mailbox) or the message with 5xx after DATA (content refused). Everything else is
+    passing: 4xx replies, connection errors and timeouts, and refusals of our own login or
+    sender address, which are the operator's configuration to fix, not the message's."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        refusals = exc.recipients
+        reason = "SMTP refused the recipient: " + "; ".join(f"{r.code} {r.message}" for r in refusals)
+        permanent = bool(refusals) and all(500 <= r.code < 600 for r in refusals)
+        return DeliveryRefused(reason) if permanent else DeliveryFailed(reason)
+    if isinstance(exc, aiosmtplib.SMTPDataError):
+        reason = f"SMTP refused the message: {exc.code} {exc.message}"
+        return DeliveryRefused(reason) if 500 <= exc.code < 600 else DeliveryFailed(reason)
+    return DeliveryFailed(f"SMTP failed ({type(exc).__name__}: {exc})")
+
+
 class EmailSender:
-    """An email (text and HTML alternatives, see ``Mailer``): the title is the subject."""
+    """An email (text and HTML alternatives, see ``Mailer``): the title is the subject.
+    SMTP errors are classed by ``smtp_failure``."""
 
     def __init__(self, mailer: Mailer) -> None:
         self._mailer = mailer
 
     async def send(self, message: Message) -> None:
-        await self._mailer.send(to=message.address, subject=message.title, body=message.body)
+        try:
+            await self._mailer.send(to=message.address, subject=message.title, body=message.body)
+        except aiosmtplib.SMTPException as exc:
+            raise smtp_failure(exc) from None
 
 
 class SmsGatewaySender:
