@@ -52,6 +52,20 @@ class MessageRepository(Protocol):
 
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None: ...
 
+    async def postpone(self, message_id: uuid.UUID, *, until: datetime) -> None:
+        """Give back a claimed message that was not tried: its lease released, the attempt its
+        claim counted taken back, due at ``until``."""
+        ...
+
+    async def reroute(
+        self, message_id: uuid.UUID, *, channel: Channel, address: str, error: str, now: datetime
+    ) -> None:
+        """Hand the message over to another channel and address: still PENDING, due at
+        ``now``, its lease released, its attempts counted afresh from 0 (they count the
+        attempts on its current channel), ``error`` (why the old channel gave up) kept as
+        the last error."""
+        ...
+
     async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
         """Every message to the user, whatever its status, newest first (for their data export)."""
         ...
@@ -77,8 +91,20 @@ class PreferenceRepository(Protocol):
         concurrent changes of different switches never undo each other."""
         ...
 
+    async def mark_unreachable(
+        self, user_id: uuid.UUID, channel: Channel, address: str, *, reason: str, now: datetime
+    ) -> None:
+        """Record that ``address`` on ``channel`` no longer reaches the user (``reason`` says
+        why, for the operator). One mark per (user, channel): a newer one replaces it."""
+        ...
+
+    async def clear_unreachable(self, user_id: uuid.UUID, channel: Channel) -> bool:
+        """Lift the user's mark on ``channel``; whether there was one."""
+        ...
+
     async def delete_for_user(self, user_id: uuid.UUID) -> None:
-        """Back to the defaults: no language chosen, nothing switched off."""
+        """Back to the defaults: no language chosen, nothing switched off, nothing marked
+        unreachable."""
         ...
 
 

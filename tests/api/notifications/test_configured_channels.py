@@ -13,7 +13,13 @@ from tests.api.catalog.conftest import FrozenClockProvider
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.conftest import Serve
 from tests.api.identity.conftest import Client
-from tests.contract.notifications.fake_servers import BOT_TOKEN, SMS_TOKEN, FakeServer, serving
+from tests.contract.notifications.fake_servers import (
+    BOT_TOKEN,
+    RETRY_AFTER,
+    SMS_TOKEN,
+    FakeServer,
+    serving,
+)
 
 from .conftest import WEBHOOK_SECRET
 from .kit import deliver_events, send_messages
@@ -96,3 +102,62 @@ async def test_news_switched_off_for_email_goes_by_sms(
     [sms] = [request.body for request in sms_gateway.received]
     assert sms["text"] == "Bring boots."
     assert sms["to"].startswith("+7999")
+
+
+async def test_a_chat_that_blocked_the_bot_is_unlinked_until_it_talks_to_the_bot_again(
+    api: Client, cast: Cast, telegram: FakeServer
+) -> None:
+    await say(api, f"/start {await link_code(api, cast.vera)}")
+    telegram.blocked.add(CHAT)
+
+    async def test_message(text: str) -> str:
+        queued = await api.post(
+            f"{API}/admin/notifications/test",
+            json={"userId": cast.vera.id, "text": text},
+            headers=cast.root.auth,
+        )
+        assert queued.status_code in (200, 201, 202), queued.text
+        channel: str = queued.json()["channel"]
+        return channel
+
+    async def unreachable_channels() -> list[str]:
+        response = await api.get(f"{API}/notifications/preferences", headers=cast.vera.auth)
+        assert response.status_code == 200, response.text
+        channels: list[str] = response.json()["unreachableChannels"]
+        return channels
+
+    assert await test_message("one") == "TELEGRAM"
+    assert await send_messages(api) == 1  # Telegram answers 403: the message moves to email
+    assert await send_messages(api) == 1  # and goes by email (the log, SMTP not configured)
+    assert await send_messages(api) == 0
+    assert await unreachable_channels() == ["TELEGRAM"]
+    assert await test_message("two") == "EMAIL"
+    assert len(telegram.received) == 1
+
+    telegram.blocked.discard(CHAT)
+    await say(api, "/start")  # what Telegram's "Restart" sends when the bot is unblocked
+
+    assert await unreachable_channels() == []
+    assert await test_message("three") == "TELEGRAM"
+
+
+async def test_a_throttled_message_is_tried_again_when_telegrams_retry_after_has_passed(
+    api: Client, cast: Cast, telegram: FakeServer, clock: FrozenClock
+) -> None:
+    await say(api, f"/start {await link_code(api, cast.vera)}")
+    telegram.throttled.add(CHAT)
+    queued = await api.post(
+        f"{API}/admin/notifications/test",
+        json={"userId": cast.vera.id, "text": "ping"},
+        headers=cast.root.auth,
+    )
+    assert queued.json()["channel"] == "TELEGRAM"
+
+    assert await send_messages(api) == 1
+    telegram.throttled.discard(CHAT)
+    clock.advance(seconds=RETRY_AFTER - 1)
+    assert await send_messages(api) == 0
+    clock.advance(seconds=1)
+    assert await send_messages(api) == 1
+
+    assert [request.body["chat_id"] for request in telegram.received] == [CHAT, CHAT]

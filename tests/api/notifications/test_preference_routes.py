@@ -22,6 +22,7 @@ async def test_defaults_are_russian_with_everything_on(api: Client, cast: Cast) 
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["language"] == "ru"
+    assert body["unreachableChannels"] == []
     assert by_category(body) == {
         category: {"category": category, "mandatory": mandatory, "telegram": True, "email": True, "sms": True}
         for category, mandatory in (

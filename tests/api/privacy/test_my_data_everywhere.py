@@ -151,7 +151,10 @@ async def test_deleting_the_account_forgets_personal_data_everywhere_but_keeps_b
     assert left["crews"]["preferences"] == []
     assert [a["crewId"] for a in left["crews"]["assignments"]] == [footprint.crew_id]
     assert left["bookings"]["waitlist"] == []
-    assert left["notifications"] == {"preferences": {"language": "ru", "switchedOff": []}, "messages": []}
+    assert left["notifications"] == {
+        "preferences": {"language": "ru", "switchedOff": [], "unreachable": []},
+        "messages": [],
+    }
     assert left["media"] == {"files": []}
     assert {b["id"] for b in left["bookings"]["bookings"]} == {
         footprint.free_booking_id,

@@ -185,7 +185,8 @@ class NotificationKit:
         return await Notify(uow, self.clock, self.recipients(uow), self.events(uow))(*notices)
 
     def send(self) -> SendDueMessages:
-        return SendDueMessages(self.uow(), self.clock, self.channel, self.policy)
+        uow = self.uow()
+        return SendDueMessages(uow, self.clock, self.channel, self.policy, self.recipients(uow))
 
     def remind(self) -> SendEventReminders:
         uow = self.uow()

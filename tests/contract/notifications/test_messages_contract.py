@@ -145,6 +145,83 @@ async def test_marking_the_outcome_of_an_attempt(kit: NotificationKit) -> None:
     assert [m.id for m in await claim(kit, at=timedelta(minutes=1))] == [retried.id]
 
 
+async def test_a_postponed_message_gets_its_attempt_back_and_is_due_when_told(kit: NotificationKit) -> None:
+    held, other = a_message("s:1"), a_message("s:2")
+    await add(kit, held, other)
+    await claim(kit)
+    until = NOW + timedelta(seconds=7)
+
+    async with kit.uow() as uow:
+        await uow.messages.postpone(held.id, until=until)
+        await uow.commit()
+
+    stored = {m.id: m for m in await kit.messages()}
+    assert stored[held.id] == replace(held, attempts=0, next_attempt_at=until)
+    assert stored[other.id].attempts == 1
+    assert await claim(kit, at=timedelta(seconds=6)) == []
+    [again] = await claim(kit, at=timedelta(seconds=7))
+    assert (again.id, again.attempts) == (held.id, 1)
+
+
+async def test_a_rerouted_message_is_due_at_once_on_its_new_channel_with_attempts_afresh(
+    kit: NotificationKit,
+) -> None:
+    moved, other = a_message("s:1"), a_message("s:2")
+    await add(kit, moved, other)
+    await claim(kit)
+    later = NOW + timedelta(minutes=1)
+
+    async with kit.uow() as uow:
+        await uow.messages.reroute(
+            moved.id, channel=Channel.EMAIL, address="ann@example.com", error="RecipientGone: 403", now=later
+        )
+        await uow.commit()
+
+    stored = {m.id: m for m in await kit.messages()}
+    assert stored[moved.id] == replace(
+        moved,
+        channel=Channel.EMAIL,
+        address="ann@example.com",
+        attempts=0,
+        last_error="RecipientGone: 403",
+        next_attempt_at=later,
+    )
+    assert stored[other.id].channel is Channel.TELEGRAM
+    # Its lease is released: due at ``now``, whatever the lease said.
+    [again] = await claim(kit, at=timedelta(minutes=1))
+    assert (again.id, again.attempts) == (moved.id, 1)
+
+
+async def test_an_unreachable_address_is_marked_replaced_and_lifted_per_channel(kit: NotificationKit) -> None:
+    ann, bob = new_id(), new_id()
+    async with kit.uow() as uow:
+        await uow.preferences.mark_unreachable(ann, Channel.TELEGRAM, "555", reason="403 blocked", now=NOW)
+        await uow.preferences.mark_unreachable(ann, Channel.TELEGRAM, "556", reason="403 blocked", now=NOW)
+        await uow.preferences.mark_unreachable(ann, Channel.SMS, "+79991234567", reason="gone", now=NOW)
+        await uow.preferences.mark_unreachable(bob, Channel.TELEGRAM, "777", reason="400 chat", now=NOW)
+        await uow.commit()
+
+    async with kit.uow() as uow:
+        assert (await uow.preferences.get(ann)).unreachable == frozenset(
+            {(Channel.TELEGRAM, "556"), (Channel.SMS, "+79991234567")}
+        )
+        many = await uow.preferences.get_many([ann, bob])
+        assert many[bob] == Preferences(bob, unreachable=frozenset({(Channel.TELEGRAM, "777")}))
+        assert await uow.preferences.clear_unreachable(ann, Channel.TELEGRAM) is True
+        assert await uow.preferences.clear_unreachable(ann, Channel.TELEGRAM) is False
+        assert await uow.preferences.clear_unreachable(ann, Channel.EMAIL) is False
+        await uow.commit()
+
+    async with kit.uow() as uow:
+        assert (await uow.preferences.get(ann)).unreachable == frozenset({(Channel.SMS, "+79991234567")})
+        await uow.preferences.delete_for_user(ann)
+        await uow.commit()
+
+    async with kit.uow() as uow:
+        assert await uow.preferences.get(ann) == Preferences(ann)
+        assert (await uow.preferences.get(bob)).unreachable_channels() == [Channel.TELEGRAM]
+
+
 async def test_preferences_default_and_change_one_switch_at_a_time(kit: NotificationKit) -> None:
     user_id = new_id()
     async with kit.uow() as uow:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from aquastream.domain.notifications.errors import DeliveryRefused, DeliveryThrottled, RecipientGone
 from aquastream.domain.notifications.model import Category, Channel, MessageStatus, Notice
 from aquastream.domain.notifications.preferences import PreferenceChange
 
@@ -43,6 +44,47 @@ async def test_failures_are_retried_then_given_up(kit: NotificationKit) -> None:
     [failed] = await kit.messages()
     assert (failed.status, failed.attempts) == (MessageStatus.FAILED, kit.policy.max_attempts)
     assert failed.last_error == "ConnectionError: channel unavailable"
+
+
+async def test_a_chat_that_blocked_the_bot_is_unlinked_and_its_messages_go_by_email(
+    kit: NotificationKit,
+) -> None:
+    ann = await kit.add_person(email="ann@example.com", chat=42)
+    await kit.notify(Notice(ann, Category.TEST, "test:1", "admin_test", params={"text": "ping"}))
+    kit.channel.failures = [RecipientGone("Telegram error 403: Forbidden: bot was blocked by the user")]
+
+    await kit.send()()
+    await kit.send()()
+    await kit.notify(Notice(ann, Category.TEST, "test:2", "admin_test", params={"text": "pong"}))
+    await kit.send()()
+
+    assert [(m.channel, m.address, m.status) for m in await kit.messages()] == [
+        (Channel.EMAIL, "ann@example.com", MessageStatus.SENT),
+        (Channel.EMAIL, "ann@example.com", MessageStatus.SENT),
+    ]
+    assert [m.body for m in kit.channel.sent] == ["ping", "pong"]
+    async with kit.uow() as uow:
+        assert (await uow.preferences.get(ann)).unreachable == frozenset({(Channel.TELEGRAM, "42")})
+
+
+async def test_a_refused_message_is_failed_without_retry_and_a_throttled_one_waits(
+    kit: NotificationKit,
+) -> None:
+    ann = await kit.add_person(email="ann@example.com")
+    await kit.notify(Notice(ann, Category.TEST, "test:1", "admin_test", params={"text": "one"}))
+    kit.clock.advance(timedelta(seconds=1))
+    await kit.notify(Notice(ann, Category.TEST, "test:2", "admin_test", params={"text": "two"}))
+    kit.channel.failures = [
+        DeliveryRefused("550 no such mailbox"),
+        DeliveryThrottled("429", retry_after=timedelta(seconds=90)),
+    ]
+
+    await kit.send()()
+
+    refused, throttled = await kit.messages()
+    assert (refused.status, refused.attempts) == (MessageStatus.FAILED, 1)
+    assert throttled.status is MessageStatus.PENDING
+    assert throttled.next_attempt_at == kit.clock.now() + timedelta(seconds=90)
 
 
 async def test_reminders_reach_confirmed_participants_once_per_window(kit: NotificationKit) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
+
 from aquastream.domain.notifications.model import Category, Channel, Language, Recipient
 from aquastream.domain.notifications.preferences import PreferenceChange
 
-from .world import World
+from .world import NOW, World
 
 CHAT = 555
 
@@ -67,3 +71,39 @@ async def test_settings_refuse_mandatory_and_unknown_categories(world: World) ->
     assert "нет" in await world.bot()(CHAT, "/settings off TEST")
     assert "нет" in await world.bot()(CHAT, "/settings off SPAM")
     assert (await world.get_preferences()(ann.user_id)).switched_off == frozenset()
+
+
+async def unreachable(world: World, user_id: uuid.UUID) -> None:
+    """What the sender records when Telegram says the bot was blocked."""
+    async with world.uow() as uow:
+        await uow.preferences.mark_unreachable(user_id, Channel.TELEGRAM, str(CHAT), reason="403", now=NOW)
+        await uow.commit()
+
+
+@pytest.mark.parametrize("text", ["/start", "/settings", "/settings off EVENT_NEWS"])
+async def test_a_chat_that_talks_to_the_bot_again_is_reachable_again(world: World, text: str) -> None:
+    ann = linked(world)
+    await unreachable(world, ann.user_id)
+
+    await world.bot()(CHAT, text)
+
+    assert (await world.get_preferences()(ann.user_id)).unreachable == frozenset()
+
+
+async def test_linking_again_with_a_code_lifts_the_unreachable_mark(world: World) -> None:
+    ann = world.person()
+    await unreachable(world, ann)
+    world.linker.codes["c0de"] = ann
+
+    assert (await world.bot()(CHAT, "/start c0de")).startswith("Готово")
+
+    assert (await world.get_preferences()(ann)).unreachable == frozenset()
+
+
+async def test_help_from_a_chat_lifts_nothing(world: World) -> None:
+    ann = linked(world)
+    await unreachable(world, ann.user_id)
+
+    await world.bot()(CHAT, "/help")
+
+    assert (await world.get_preferences()(ann.user_id)).unreachable_channels() == [Channel.TELEGRAM]

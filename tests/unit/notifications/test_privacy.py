@@ -8,7 +8,7 @@ from aquastream.domain.notifications.model import Category, Channel, Language, N
 from aquastream.domain.notifications.preferences import PreferenceChange
 from aquastream.domain.notifications.privacy import ExportMyNotificationData
 
-from .world import World
+from .world import NOW, World
 
 
 async def test_a_deleted_users_messages_and_preferences_are_forgotten(world: World) -> None:
@@ -20,6 +20,9 @@ async def test_a_deleted_users_messages_and_preferences_are_forgotten(world: Wor
     await world.update_preferences()(
         ann, PreferenceChange(Language.EN, {Category.EVENT_NEWS: {Channel.EMAIL: False}})
     )
+    async with world.uow() as uow:
+        await uow.preferences.mark_unreachable(ann, Channel.TELEGRAM, "555", reason="403", now=NOW)
+        await uow.commit()
 
     assert await world.forget()(ann) == 2
     assert await world.forget()(ann) == 0
@@ -38,12 +41,16 @@ async def test_the_export_holds_preferences_and_every_message_newest_first(world
     await world.update_preferences()(
         ann, PreferenceChange(Language.EN, {Category.EVENT_NEWS: {Channel.EMAIL: False}})
     )
+    async with world.uow() as uow:
+        await uow.preferences.mark_unreachable(ann, Channel.TELEGRAM, "555", reason="403", now=NOW)
+        await uow.commit()
 
     section = await ExportMyNotificationData(world.uow())(ann)
 
     assert section["preferences"] == {
         "language": "en",
         "switchedOff": [{"category": "EVENT_NEWS", "channel": "EMAIL"}],
+        "unreachable": [{"channel": "TELEGRAM", "address": "555"}],
     }
     assert [(m["status"], m["address"]) for m in section["messages"]] == [
         ("PENDING", "ann@example.com"),
@@ -56,4 +63,7 @@ async def test_the_export_holds_preferences_and_every_message_newest_first(world
 async def test_a_user_who_never_chose_exports_the_default_preferences(world: World) -> None:
     section = await ExportMyNotificationData(world.uow())(world.person())
 
-    assert section == {"preferences": {"language": "ru", "switchedOff": []}, "messages": []}
+    assert section == {
+        "preferences": {"language": "ru", "switchedOff": [], "unreachable": []},
+        "messages": [],
+    }

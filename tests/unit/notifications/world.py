@@ -3,6 +3,7 @@ application builds it (a unit of work per call), and people and events to notify
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -55,6 +56,10 @@ class World:
             Recipient(new_id(), email=email, phone=phone, telegram_chat_id=chat)
         ).user_id
 
+    def link_chat(self, user_id: uuid.UUID, chat: int) -> None:
+        """Identity linked another Telegram chat to the user."""
+        self.recipients.add(dataclasses.replace(self.recipients.users[user_id], telegram_chat_id=chat))
+
     def event(self, *participants: uuid.UUID, starts_in: timedelta = timedelta(days=10)) -> EventSummary:
         summary = EventSummary(new_id(), self.organizer_id, "Rafting on the Msta", NOW + starts_in)
         return self.events.add(summary, *participants)
@@ -68,7 +73,7 @@ class World:
         return await Notify(self.uow(), self.clock, self.recipients, self.events)(*notices)
 
     def send(self) -> SendDueMessages:
-        return SendDueMessages(self.uow(), self.clock, self.channel, self.policy)
+        return SendDueMessages(self.uow(), self.clock, self.channel, self.policy, self.recipients)
 
     def remind(self) -> SendEventReminders:
         return SendEventReminders(

@@ -28,6 +28,7 @@ MESSAGES = "notifications.messages"
 LEASES = "notifications.leases"
 LANGUAGES = "notifications.user_settings"
 OPT_OUTS = "notifications.opt_outs"
+UNREACHABLE = "notifications.unreachable_addresses"
 
 
 class _Tables:
@@ -100,6 +101,18 @@ class MemoryMessageRepository(_Tables):
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
         self._update(message_id, status=MessageStatus.FAILED, last_error=error)
 
+    async def postpone(self, message_id: uuid.UUID, *, until: datetime) -> None:
+        message = self._table(MESSAGES).get(message_id)
+        if message is not None:
+            self._update(message_id, next_attempt_at=until, attempts=max(message.attempts - 1, 0))
+
+    async def reroute(
+        self, message_id: uuid.UUID, *, channel: Channel, address: str, error: str, now: datetime
+    ) -> None:
+        self._update(
+            message_id, channel=channel, address=address, last_error=error, next_attempt_at=now, attempts=0
+        )
+
     async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
         mine = [m for m in self._table(MESSAGES).values() if m.user_id == user_id]
         return sorted(mine, key=lambda m: (m.created_at, m.id), reverse=True)
@@ -119,7 +132,14 @@ class MemoryPreferenceRepository(_Tables):
         switched_off = frozenset(
             (category, channel) for (owner, category, channel) in self._table(OPT_OUTS) if owner == user_id
         )
-        return Preferences(user_id=user_id, language=language, switched_off=switched_off)
+        unreachable = frozenset(
+            (channel, address)
+            for (owner, channel), address in self._table(UNREACHABLE).items()
+            if owner == user_id
+        )
+        return Preferences(
+            user_id=user_id, language=language, switched_off=switched_off, unreachable=unreachable
+        )
 
     async def get_many(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Preferences]:
         return {user_id: await self.get(user_id) for user_id in user_ids}
@@ -134,11 +154,19 @@ class MemoryPreferenceRepository(_Tables):
         else:
             opt_outs[(user_id, category, channel)] = True
 
+    async def mark_unreachable(
+        self, user_id: uuid.UUID, channel: Channel, address: str, *, reason: str, now: datetime
+    ) -> None:
+        self._table(UNREACHABLE)[(user_id, channel)] = address
+
+    async def clear_unreachable(self, user_id: uuid.UUID, channel: Channel) -> bool:
+        return self._table(UNREACHABLE).pop((user_id, channel), None) is not None
+
     async def delete_for_user(self, user_id: uuid.UUID) -> None:
         self._table(LANGUAGES).pop(user_id, None)
-        opt_outs = self._table(OPT_OUTS)
-        for key in [key for key in opt_outs if key[0] == user_id]:
-            del opt_outs[key]
+        for table in (self._table(OPT_OUTS), self._table(UNREACHABLE)):
+            for key in [key for key in table if key[0] == user_id]:
+                del table[key]
 
 
 class MemoryNotificationUnitOfWork(MemoryUnitOfWork):
@@ -210,13 +238,17 @@ class MemoryTelegramLinker:
 
 
 class MemoryMessageSender:
-    """Keeps what it sends; fails the next ``fail_next`` sends, to exercise retries."""
+    """Keeps what it sends; fails the next ``fail_next`` sends, to exercise retries, and raises
+    each of ``failures`` in turn before that, to exercise how a kind of failure is handled."""
 
     def __init__(self) -> None:
         self.sent: list[Message] = []
         self.fail_next = 0
+        self.failures: list[Exception] = []
 
     async def send(self, message: Message) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
         if self.fail_next > 0:
             self.fail_next -= 1
             raise ConnectionError("channel unavailable")

@@ -71,6 +71,11 @@ class HandleBotMessage:
       stay on). Only for a linked chat.
     A linked user is answered in their chosen language; others in Russian, or in English
     when Telegram says the user's app is in English.
+
+    A chat that talks to the bot reaches it again: ``/start`` (with a code, or plain, which is
+    what Telegram's "Restart" sends when a user unblocks the bot) and ``/settings`` from a
+    linked chat lift the user's "Telegram unreachable" mark, which the sender set when
+    Telegram said the bot was blocked; their messages come to Telegram again.
     """
 
     def __init__(
@@ -90,16 +95,21 @@ class HandleBotMessage:
         command = command.split("@", 1)[0].lower()  # "/help@AquaStreamBot" in group chats
         if command == "/start" and args:
             user_id = await self._linker.link(args[0], chat_id, username)
-            language = await self._language(user_id, language_code)
+            language = await self._reached_again(user_id, language_code)
             return BOT_TEXTS[language]["linked" if user_id else "bad_code"]
         if command == "/settings":
             return await self._settings(chat_id, args, language_code)
+        if command == "/start":
+            await self._reached_again(await self._recipients.user_for_chat(chat_id), language_code)
         return BOT_TEXTS[_language_of(language_code)]["help"]
 
-    async def _language(self, user_id: uuid.UUID | None, language_code: str | None) -> Language:
+    async def _reached_again(self, user_id: uuid.UUID | None, language_code: str | None) -> Language:
+        """Lift the user's Telegram-unreachable mark; the language to answer them in."""
         if user_id is None:
             return _language_of(language_code)
         async with self._uow:
+            if await self._uow.preferences.clear_unreachable(user_id, Channel.TELEGRAM):
+                await self._uow.commit()
             return (await self._uow.preferences.get(user_id)).language
 
     async def _settings(self, chat_id: int, args: list[str], language_code: str | None) -> str:
@@ -107,6 +117,8 @@ class HandleBotMessage:
             user_id = await self._recipients.user_for_chat(chat_id)
             if user_id is None:
                 return BOT_TEXTS[_language_of(language_code)]["not_linked"]
+            if await self._uow.preferences.clear_unreachable(user_id, Channel.TELEGRAM):
+                await self._uow.commit()
             preferences = await self._uow.preferences.get(user_id)
             texts = BOT_TEXTS[preferences.language]
             if len(args) == 2 and args[0].lower() in ("on", "off"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aquastream.domain.shared.errors import NotFound, RuleViolated, Unauthenticated
 
 
@@ -28,4 +30,25 @@ class BadWebhookSecret(Unauthenticated):
 
 
 class DeliveryFailed(Exception):
-    """A channel could not deliver a message; the text is recorded as the last error."""
+    """A channel could not deliver a message this time (unreachable, timed out, a 5xx): the
+    sender tries again after a backoff. The text is recorded as the last error."""
+
+
+class DeliveryThrottled(DeliveryFailed):
+    """The channel asked to wait (HTTP 429): the next attempt is not before ``retry_after``
+    from now (Telegram's ``parameters.retry_after``)."""
+
+    def __init__(self, reason: str, *, retry_after: timedelta) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class DeliveryRefused(DeliveryFailed):
+    """The channel refused this message for good (a 4xx that retrying would only repeat): the
+    message is FAILED at once, without further attempts."""
+
+
+class RecipientGone(DeliveryRefused):
+    """The recipient can no longer be reached on this channel at this address (Telegram: the
+    bot was blocked, the chat is not found, the user is deactivated): the address is marked
+    unreachable for the user and the message falls back to their next channel."""

@@ -83,27 +83,42 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class Preferences:
-    """A user's language and the (optional category, channel) pairs they switched off.
+    """A user's language, the (optional category, channel) pairs they switched off, and the
+    (channel, address) pairs that turned out unreachable for good.
 
-    Users who never chose anything have the defaults: Russian, everything on.
+    Users who never chose anything have the defaults: Russian, everything on, nothing
+    unreachable.
+
+    An unreachable address is how notifications unlinks a Telegram chat whose user blocked
+    the bot (or that Telegram no longer knows): the link itself is identity's state, which
+    still names the chat, so notifications keeps its own record and skips that chat. The
+    record holds only for that address: linking another chat needs nothing, and the same chat
+    comes back when its user talks to the bot again (``HandleBotMessage``).
     """
 
     user_id: uuid.UUID
     language: Language = DEFAULT_LANGUAGE
     switched_off: frozenset[tuple[Category, Channel]] = frozenset()
+    unreachable: frozenset[tuple[Channel, str]] = frozenset()
 
     def allows(self, category: Category, channel: Channel) -> bool:
         return category in MANDATORY_CATEGORIES or (category, channel) not in self.switched_off
 
+    def unreachable_channels(self) -> list[Channel]:
+        """The channels with an address marked unreachable, in order of preference."""
+        marked = {channel for channel, _ in self.unreachable}
+        return [channel for channel in Channel if channel in marked]
+
     def choose(self, category: Category, recipient: Recipient) -> tuple[Channel, str] | None:
         """The first channel the user can be reached on that they did not switch off for
-        ``category``. Switching a channel off means "not there", not "never": the message
-        falls back to the next channel; with every reachable channel off it is not sent."""
+        ``category`` and whose address is not marked unreachable. Switching a channel off
+        means "not there", not "never": the message falls back to the next channel; with
+        every reachable channel off it is not sent."""
         return next(
             (
                 (channel, address)
                 for channel, address in recipient.addresses()
-                if self.allows(category, channel)
+                if self.allows(category, channel) and (channel, address) not in self.unreachable
             ),
             None,
         )

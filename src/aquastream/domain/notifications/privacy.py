@@ -12,10 +12,11 @@ from aquastream.ports.notifications import NotificationUnitOfWork
 
 
 class ExportMyNotificationData:
-    """The user's preferences (language and what they switched off; the defaults for a user
-    who never chose) and every message sent or to be sent to them, with the address it went
-    to, newest first. The delivery error text is left out: it is the channel's diagnostics
-    (SMTP or Telegram replies), not data about the user."""
+    """The user's preferences (language, what they switched off and the addresses found
+    unreachable; the defaults for a user who never chose) and every message sent or to be
+    sent to them, with the address it went to, newest first. The delivery error text is
+    left out: it is the channel's diagnostics (SMTP or Telegram replies), not data about
+    the user."""
 
     def __init__(self, uow: NotificationUnitOfWork) -> None:
         self._uow = uow
@@ -50,6 +51,10 @@ def _preferences(preferences: Preferences) -> dict[str, Any]:
         "switchedOff": [
             {"category": str(category), "channel": str(channel)}
             for category, channel in sorted(preferences.switched_off)
+        ],
+        "unreachable": [
+            {"channel": str(channel), "address": address}
+            for channel, address in sorted(preferences.unreachable)
         ],
     }
 

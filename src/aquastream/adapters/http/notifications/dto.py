@@ -40,15 +40,19 @@ class CategoryPreferenceOut(CamelStruct):
 class PreferencesOut(CamelStruct):
     """The caller's language (of every message they get) and, per category, whether it may
     come by each channel. Messages go by Telegram when linked, else email, else SMS; a channel
-    switched off for a category is skipped for it."""
+    switched off for a category is skipped for it. ``unreachableChannels`` are those whose
+    address stopped reaching the caller (the Telegram bot was blocked): messages skip them
+    until the caller links again (``/start`` to the bot)."""
 
     language: Language
     categories: list[CategoryPreferenceOut]
+    unreachable_channels: list[Channel]
 
     @classmethod
     def of(cls, preferences: Preferences) -> PreferencesOut:
         return cls(
             language=preferences.language,
+            unreachable_channels=preferences.unreachable_channels(),
             categories=[
                 CategoryPreferenceOut(
                     category=category,

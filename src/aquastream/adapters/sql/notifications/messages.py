@@ -14,13 +14,14 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, and_, delete, or_, select, update
+from sqlalchemy import RowMapping, and_, case, delete, or_, select, update
 
 from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.notifications import (
     PENDING_MESSAGE,
     messages,
     opt_outs,
+    unreachable_addresses,
     user_settings,
 )
 from aquastream.adapters.sql.uow import SqlRepository
@@ -143,6 +144,17 @@ class SqlMessageRepository(_Upserts):
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
         await self._set(message_id, status=MessageStatus.FAILED, last_error=error)
 
+    async def postpone(self, message_id: uuid.UUID, *, until: datetime) -> None:
+        taken_back = case((messages.c.attempts > 0, messages.c.attempts - 1), else_=0)
+        await self._set(message_id, next_attempt_at=until, attempts=taken_back)
+
+    async def reroute(
+        self, message_id: uuid.UUID, *, channel: Channel, address: str, error: str, now: datetime
+    ) -> None:
+        await self._set(
+            message_id, channel=channel, address=address, last_error=error, next_attempt_at=now, attempts=0
+        )
+
     async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
         query = (
             select(messages)
@@ -178,11 +190,22 @@ class SqlPreferenceRepository(_Upserts):
         switched_off: dict[uuid.UUID, set[tuple[Category, Channel]]] = defaultdict(set)
         for row in rows:
             switched_off[row.user_id].add((Category(row.category), Channel(row.channel)))
+        marks = await self._connection.execute(
+            select(
+                unreachable_addresses.c.user_id,
+                unreachable_addresses.c.channel,
+                unreachable_addresses.c.address,
+            ).where(unreachable_addresses.c.user_id.in_(asked))
+        )
+        unreachable: dict[uuid.UUID, set[tuple[Channel, str]]] = defaultdict(set)
+        for row in marks:
+            unreachable[row.user_id].add((Channel(row.channel), row.address))
         return {
             user_id: Preferences(
                 user_id=user_id,
                 language=language_of.get(user_id, Language.RU),
                 switched_off=frozenset(switched_off.get(user_id, ())),
+                unreachable=frozenset(unreachable.get(user_id, ())),
             )
             for user_id in asked
         }
@@ -213,6 +236,23 @@ class SqlPreferenceRepository(_Upserts):
                 .on_conflict_do_nothing()
             )
 
+    async def mark_unreachable(
+        self, user_id: uuid.UUID, channel: Channel, address: str, *, reason: str, now: datetime
+    ) -> None:
+        mark = {"address": address, "reason": reason, "marked_at": now}
+        statement = self._insert(unreachable_addresses).values(user_id=user_id, channel=channel, **mark)
+        await self._connection.execute(
+            statement.on_conflict_do_update(index_elements=["user_id", "channel"], set_=mark)
+        )
+
+    async def clear_unreachable(self, user_id: uuid.UUID, channel: Channel) -> bool:
+        result = await self._connection.execute(
+            delete(unreachable_addresses).where(
+                unreachable_addresses.c.user_id == user_id, unreachable_addresses.c.channel == channel
+            )
+        )
+        return bool(result.rowcount)
+
     async def delete_for_user(self, user_id: uuid.UUID) -> None:
-        await self._connection.execute(delete(user_settings).where(user_settings.c.user_id == user_id))
-        await self._connection.execute(delete(opt_outs).where(opt_outs.c.user_id == user_id))
+        for table in (user_settings, opt_outs, unreachable_addresses):
+            await self._connection.execute(delete(table).where(table.c.user_id == user_id))

@@ -70,5 +70,18 @@ opt_outs = Table(
     schema=SCHEMA,
 )
 
+# One row per (user, channel) whose address stopped reaching the user for good (a Telegram
+# chat that blocked the bot): messages skip that address until the mark is lifted.
+unreachable_addresses = Table(
+    "unreachable_addresses",
+    metadata,
+    Column("user_id", GUID(), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("address", String(320), nullable=False),
+    Column("reason", Text(), nullable=False),
+    Column("marked_at", DateTimeUTC(), nullable=False),
+    schema=SCHEMA,
+)
+
 outbox = outbox_table("notifications", SCHEMA)
 deliveries = deliveries_table("notifications", SCHEMA)
