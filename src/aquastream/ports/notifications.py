@@ -52,6 +52,11 @@ class MessageRepository(Protocol):
 
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None: ...
 
+    async def pending_by_channel(self) -> Mapping[Channel, int]:
+        """How many PENDING messages (due or waiting for a retry) each channel has; a channel
+        with none may be left out. One grouped count, for the metrics scrape."""
+        ...
+
     async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
         """Every message to the user, whatever its status, newest first (for their data export)."""
         ...

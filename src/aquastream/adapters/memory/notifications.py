@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -99,6 +100,9 @@ class MemoryMessageRepository(_Tables):
 
     async def mark_failed(self, message_id: uuid.UUID, *, error: str) -> None:
         self._update(message_id, status=MessageStatus.FAILED, last_error=error)
+
+    async def pending_by_channel(self) -> Mapping[Channel, int]:
+        return Counter(m.channel for m in self._table(MESSAGES).values() if m.status is MessageStatus.PENDING)
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
         mine = [m for m in self._table(MESSAGES).values() if m.user_id == user_id]
