@@ -16,9 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from dishka import AsyncContainer, Provider, Scope, decorate, provide, provide_all
 
 from aquastream.adapters.currencies import written
+from aquastream.adapters.http.metrics import CountedSender
 from aquastream.adapters.notify.channels import (
     ChannelRouter,
     EmailSender,
@@ -367,6 +368,14 @@ class NotificationProvider(Provider):
             SendEventReminders,
             lambda remind: remind(),
         )
+
+
+class DeliveryMetricsProvider(Provider):
+    """Counts every delivery attempt's outcome per channel, around whatever sender is provided."""
+
+    @decorate(scope=Scope.APP)
+    def counted_sender(self, sender: MessageSender) -> MessageSender:
+        return CountedSender(sender)
 
 
 class RecoveryMessagesProvider(Provider):
