@@ -37,7 +37,7 @@ from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, get
-from prometheus_client import CollectorRegistry, Counter, Histogram, Metric, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Histogram, Metric, multiprocess, values
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.gc_collector import GCCollector
@@ -51,11 +51,11 @@ from aquastream.domain.shared.dispatch import Spine
 from aquastream.ports.notifications import MessageSender, NotificationUnitOfWork
 from aquastream.ports.outbox import Delivery
 
-MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED_ROUTE = "<unmatched>"
 UNKNOWN_PROVIDER = "<unknown>"
 
-MULTIPROCESS = bool(os.environ.get(MULTIPROCESS_DIRECTORY))
+# The library's own choice, made from the environment when it was imported.
+MULTIPROCESS = values.ValueClass is not values.MutexValue
 
 REGISTRY = CollectorRegistry()
 if MULTIPROCESS:
