@@ -15,6 +15,7 @@ ROUTE = "/health/live"
 BATCH = 20
 MAX_BATCHES = 10
 SCRAPES = 6
+PENDING_SMS = 'aquastream_notifications_pending{channel="SMS"}'
 
 
 def _get(url: str) -> int:
@@ -50,4 +51,7 @@ def test_counters_sum_what_every_worker_counted_on_every_scrape(tmp_path: Path) 
         assert sample(exposition, "aquastream_http_request_duration_seconds_count", route=ROUTE) == sent
         # They would describe only the process that answered.
         assert "process_cpu_seconds_total" not in exposition
+        # Read from the database by the process that answers: once, not once per worker.
+        pending = [line for line in exposition.splitlines() if line.startswith(PENDING_SMS)]
+        assert pending == [f"{PENDING_SMS} 0.0"]
     assert not list(tmp_path.glob("aquastream-metrics-*")), "the run's metrics directory is left behind"

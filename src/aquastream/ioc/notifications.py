@@ -371,7 +371,9 @@ class NotificationProvider(Provider):
 
 
 class DeliveryMetricsProvider(Provider):
-    """Counts every delivery attempt's outcome per channel, around whatever sender is provided."""
+    """Counts every delivery attempt's outcome under its message's channel, around whatever
+    sender is provided: the sender job's outcome (sent, or an error to retry or give up on)
+    is the sender's answer, so the domain and the channels need no metrics of their own."""
 
     @decorate(scope=Scope.APP)
     def counted_sender(self, sender: MessageSender) -> MessageSender:
