@@ -2,11 +2,11 @@
 
 Labels stay low-cardinality: routes are labelled by template (``/api/v1/events/{id}``),
 requests that matched no route share ``UNMATCHED_ROUTE``, errors are labelled by code,
-notification deliveries by channel, webhook failures by configured provider and problem code.
+notification deliveries by channel, webhook failures by configured provider and reason code.
 
 Several processes (``aquastream serve --workers N``) use prometheus_client's multiprocess
-mode, chosen by ``PROMETHEUS_MULTIPROC_DIR`` when this module is first imported (the
-library reads it when the first metric is made):
+mode, chosen by ``PROMETHEUS_MULTIPROC_DIR`` when the library is first imported (so it
+must be set before the server processes start):
 
 - ``serve`` with more than one worker sets it, before the workers start, to a fresh
   directory of its own run (removed when it stops), unless the operator set one; an
@@ -210,9 +210,9 @@ class _Scrape(Collector):
         yield from self._readings
 
 
-def _gauge(name: str, label: str, values: Mapping[str, int]) -> GaugeMetricFamily:
+def _gauge(name: str, label: str, counts: Mapping[str, int]) -> GaugeMetricFamily:
     # A subscriber whose work is all done drops out of the database's answer: it is not listed.
     family = GaugeMetricFamily(name, _READ_AT_SCRAPE[name], labels=(label,))
-    for key, value in sorted(values.items()):
+    for key, value in sorted(counts.items()):
         family.add_metric((key,), value)
     return family
