@@ -25,6 +25,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from seat_booking import DEFAULT_URL, _throwaway_database
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -38,7 +39,6 @@ from aquastream.domain.crews.auto import AutoAssign
 from aquastream.domain.crews.model import CrewEvent, CrewType, Preferences
 from aquastream.domain.crews.planning import PlanCrew, plan_crews
 from aquastream.domain.shared.principal import Principal, Role
-from seat_booking import DEFAULT_URL, _throwaway_database
 
 CAPACITY = 6
 TARGET_SECONDS = 1.0
@@ -52,14 +52,17 @@ class _Situation:
         self.event_id = uuid.UUID(int=rng.getrandbits(128))
         self.people = [uuid.UUID(int=rng.getrandbits(128)) for _ in range(people)]
         self.crews = [
-            PlanCrew(uuid.UUID(int=rng.getrandbits(128)), f"Raft {i:03d}", CAPACITY) for i in range(crew_count)
+            PlanCrew(uuid.UUID(int=rng.getrandbits(128)), f"Raft {i:03d}", CAPACITY)
+            for i in range(crew_count)
         ]
         per_crew = -(-people // crew_count)
         hidden = [self.people[i : i + per_crew] for i in range(0, people, per_crew)]
         self.preferences: list[Preferences] = []
         for group in hidden:
             for person in group:
-                friends = rng.sample([p for p in group if p != person], min(len(group) - 1, rng.randint(0, 2)))
+                friends = rng.sample(
+                    [p for p in group if p != person], min(len(group) - 1, rng.randint(0, 2))
+                )
                 stranger = rng.choice(self.people)
                 avoid = (stranger,) if stranger not in group and rng.random() < 0.5 else ()
                 self.preferences.append(Preferences(self.event_id, person, tuple(friends), avoid))
@@ -100,7 +103,12 @@ async def _seed(engine: AsyncEngine, situation: _Situation) -> None:
         await connection.execute(
             insert(participants),
             [
-                {"booking_id": uuid.uuid4(), "event_id": situation.event_id, "user_id": p, "standing": "CONFIRMED"}
+                {
+                    "booking_id": uuid.uuid4(),
+                    "event_id": situation.event_id,
+                    "user_id": p,
+                    "standing": "CONFIRMED",
+                }
                 for p in situation.people
             ],
         )
@@ -128,14 +136,18 @@ async def _apply(engine: AsyncEngine, situation: _Situation) -> tuple[float, flo
     gate = Gate(_Catalog(situation.event_id), SqlConfirmedParticipants(uow), people=None)  # type: ignore[arg-type]
     admin = Principal(user_id=uuid.uuid4(), role=Role.ADMIN)
     started = time.perf_counter()
-    report = await AutoAssign(uow, SystemClock(), gate)(admin, situation.event_id, CrewType.CREW, dry_run=False)
+    report = await AutoAssign(uow, SystemClock(), gate)(
+        admin, situation.event_id, CrewType.CREW, dry_run=False
+    )
     seconds = time.perf_counter() - started
     plan = report.plan
     return seconds, plan.preferences_satisfied / max(1, plan.preferences_considered), len(plan.placements)
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--participants", type=int, default=500)
     parser.add_argument("--crews", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
@@ -174,14 +186,22 @@ async def main() -> None:
         return "met" if ok else "NOT met"
 
     plan_s, apply_s, share = statistics.median(planner), statistics.median(applied), min(kept)
-    print(f"| Auto-assignment, {args.participants} into {args.crews} crews | median of {args.rounds} | target |")
+    print(
+        f"| Auto-assignment, {args.participants} into {args.crews} crews | median of {args.rounds} | target |"
+    )
     print("|---|---|---|")
-    print(f"| planner alone (plan_crews) | {plan_s * 1000:,.0f} ms | < {TARGET_SECONDS:g} s: {verdict(plan_s < 1)} |")
+    print(
+        f"| planner alone (plan_crews) | {plan_s * 1000:,.0f} ms "
+        f"| < {TARGET_SECONDS:g} s: {verdict(plan_s < TARGET_SECONDS)} |"
+    )
     print(
         f"| AutoAssign applied on PostgreSQL | {apply_s * 1000:,.0f} ms "
         f"| < {TARGET_SECONDS:g} s: {verdict(apply_s < TARGET_SECONDS)} |"
     )
-    print(f"| satisfiable wishes kept (worst round) | {share:.1%} | ≥ {TARGET_KEPT:.0%}: {verdict(share >= TARGET_KEPT)} |")
+    print(
+        f"| satisfiable wishes kept (worst round) | {share:.1%} "
+        f"| ≥ {TARGET_KEPT:.0%}: {verdict(share >= TARGET_KEPT)} |"
+    )
     print(f"\nLoad {load_before:.1f} → {os.getloadavg()[0]:.1f}; {os.cpu_count()} CPUs.")
 
 

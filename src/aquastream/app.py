@@ -27,7 +27,7 @@ from aquastream.adapters.http.health import Readiness, live, ready
 from aquastream.adapters.http.identity import CONTROLLERS as IDENTITY_CONTROLLERS
 from aquastream.adapters.http.logs import configure_logging
 from aquastream.adapters.http.media import CONTROLLERS as MEDIA_CONTROLLERS
-from aquastream.adapters.http.metrics import metrics_endpoint
+from aquastream.adapters.http.metrics import forget_this_process, metrics_endpoint
 from aquastream.adapters.http.notifications import CONTROLLERS as NOTIFICATION_CONTROLLERS
 from aquastream.adapters.http.openapi import (
     API_PREFIX,
@@ -105,6 +105,7 @@ def create_app(
         await container.close()
         if tracing is not None:
             tracing.shutdown()
+        forget_this_process()
 
     app = Litestar(
         route_handlers=[

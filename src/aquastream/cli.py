@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import getpass
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 
 import msgspec
@@ -103,6 +106,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     if args.no_worker:
         # The server processes read their settings again from the environment.
         os.environ[f"{PREFIX}RUN_WORKER"] = "false"
+    _metrics_across_workers(args.workers)
     Granian(
         "aquastream.asgi:application",
         factory=True,
@@ -112,6 +116,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         workers=args.workers,
         log_access=False,
     ).serve()
+
+
+def _metrics_across_workers(workers: int) -> None:
+    """prometheus_client's multiprocess mode for several workers (adapters/http/metrics.py): a
+    fresh directory for this run, unless the operator gave one, set before the workers start."""
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        directory = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="aquastream-metrics-")
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> None:

@@ -9,6 +9,7 @@ import pytest
 from aquastream.domain.shared.principal import Role
 
 from .conftest import Bearer, Serve
+from .test_metrics import sample, scrape
 from .test_problems import assert_problem
 
 
@@ -118,8 +119,12 @@ async def test_redis_counters_are_shared_between_instances(
 async def test_requests_go_through_when_the_redis_counters_fail(
     serve: Serve, caplog: pytest.LogCaptureFixture
 ) -> None:
+    unchecked = "aquastream_rate_limit_unchecked_total"
     async with serve(redis_url="redis://127.0.0.1:1/0", rate_limit_default="1/minute") as client:
+        before = sample(await scrape(client), unchecked, category="default")
         answers = [await client.get("/api/v1/probe/public") for _ in range(2)]
+        after = sample(await scrape(client), unchecked, category="default")
 
     assert [a.status_code for a in answers] == [200, 200]
     assert any(r.name == "aquastream.http.rate_limit" for r in caplog.records)
+    assert after == before + 2

@@ -16,7 +16,11 @@ from aquastream.ioc.crews import CrewsProvider
 from aquastream.ioc.identity import IdentityProvider, IdentityQueriesProvider
 from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
 from aquastream.ioc.media import MediaProvider, MediaQueriesProvider, S3MediaProvider
-from aquastream.ioc.notifications import NotificationProvider, RecoveryMessagesProvider
+from aquastream.ioc.notifications import (
+    DeliveryMetricsProvider,
+    NotificationProvider,
+    RecoveryMessagesProvider,
+)
 from aquastream.ioc.payments import PaymentsProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
@@ -37,6 +41,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         BookingProvider(),
         BookingQueriesProvider(),
         NotificationProvider(),
+        DeliveryMetricsProvider(),
         RecoveryMessagesProvider(),
         CrewsProvider(),
         MediaProvider(),

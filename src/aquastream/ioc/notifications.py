@@ -16,9 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from dishka import AsyncContainer, Provider, Scope, decorate, provide, provide_all
 
 from aquastream.adapters.currencies import written
+from aquastream.adapters.http.metrics import CountedSender
 from aquastream.adapters.notify.channels import (
     ChannelRouter,
     EmailSender,
@@ -367,6 +368,16 @@ class NotificationProvider(Provider):
             SendEventReminders,
             lambda remind: remind(),
         )
+
+
+class DeliveryMetricsProvider(Provider):
+    """Counts every delivery attempt's outcome under its message's channel, around whatever
+    sender is provided: the sender job's outcome (sent, or an error to retry or give up on)
+    is the sender's answer, so the domain and the channels need no metrics of their own."""
+
+    @decorate(scope=Scope.APP)
+    def counted_sender(self, sender: MessageSender) -> MessageSender:
+        return CountedSender(sender)
 
 
 class RecoveryMessagesProvider(Provider):

@@ -66,6 +66,11 @@ class MessageRepository(Protocol):
         the last error."""
         ...
 
+    async def pending_by_channel(self) -> Mapping[Channel, int]:
+        """How many PENDING messages (due or waiting for a retry) each channel has; a channel
+        with none may be left out. One grouped count, for the metrics scrape."""
+        ...
+
     async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
         """Every message to the user, whatever its status, newest first (for their data export)."""
         ...

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 
-from aquastream.adapters.http.metrics import WEBHOOKS_FAILED
+from aquastream.adapters.http.metrics import PAYMENT_WEBHOOK_FAILURES
 from aquastream.adapters.payments.sandbox import SANDBOX, SIGNATURE_HEADER, SandboxProvider
 from aquastream.ports.payments import PaymentProviders
 from tests.api.catalog.kit import API, Cast
 from tests.api.identity.conftest import Client, assert_problem
 from tests.api.payments.conftest import People
 from tests.api.payments.kit import fetched, paid_booking, started
+from tests.api.test_metrics import sample, scrape
 from tests.api.worker import drain_outbox
 
 WEBHOOK = f"{API}/webhooks/payments"
 
 
 def _failures(provider: str, code: str) -> float:
-    return WEBHOOKS_FAILED.labels(provider, code)._value.get()
+    return PAYMENT_WEBHOOK_FAILURES.labels(provider, code)._value.get()
 
 
 async def test_a_forged_notification_is_refused_and_counted(api: Client, cast: Cast, people: People) -> None:
@@ -82,3 +83,32 @@ async def _sandbox_signature(api: Client, body: bytes) -> str:
     sandbox = providers.get(SANDBOX)
     assert isinstance(sandbox, SandboxProvider)
     return sandbox.sign(body)
+
+
+async def test_refusals_are_in_the_metrics_by_provider_and_reason(api: Client) -> None:
+    failures = "aquastream_payment_webhook_failures_total"
+    reasons = [
+        ("sandbox", "webhook.invalid_signature"),
+        ("sandbox", "validation.failed"),
+        ("sandbox", "webhook.unknown_payment"),
+        ("<unknown>", "payment.provider_unknown"),
+    ]
+    before = await scrape(api)
+    unknown_payment = json.dumps({"id": "evt_lost", "paymentId": "pay_x", "status": "SUCCEEDED"}).encode()
+
+    await api.post(f"{WEBHOOK}/sandbox", content=b"{}", headers={SIGNATURE_HEADER: "00" * 32})
+    await api.post(
+        f"{WEBHOOK}/sandbox", content=b"[]", headers={SIGNATURE_HEADER: await _sandbox_signature(api, b"[]")}
+    )
+    await api.post(
+        f"{WEBHOOK}/sandbox",
+        content=unknown_payment,
+        headers={SIGNATURE_HEADER: await _sandbox_signature(api, unknown_payment)},
+    )
+    await api.post(f"{WEBHOOK}/made-up-provider-7f3a", content=b"{}")
+
+    after = await scrape(api)
+    for provider, reason in reasons:
+        labels = {"provider": provider, "reason": reason}
+        assert sample(after, failures, **labels) == sample(before, failures, **labels) + 1, labels
+    assert "made-up-provider-7f3a" not in after

@@ -222,6 +222,23 @@ async def test_an_unreachable_address_is_marked_replaced_and_lifted_per_channel(
         assert (await uow.preferences.get(bob)).unreachable_channels() == [Channel.TELEGRAM]
 
 
+async def test_pending_messages_are_counted_per_channel(kit: NotificationKit) -> None:
+    await add(
+        kit,
+        a_message("s:due"),
+        a_message("s:retrying", next_attempt_at=NOW + timedelta(minutes=5), attempts=2),
+        a_message("s:email", channel=Channel.EMAIL),
+        a_message("s:sent", status=MessageStatus.SENT, sent_at=NOW),
+        a_message("s:failed", channel=Channel.SMS, status=MessageStatus.FAILED),
+    )
+    await claim(kit)  # a message out with a sender is still pending until its outcome is marked
+
+    async with kit.uow() as uow:
+        pending = await uow.messages.pending_by_channel()
+
+    assert dict(pending) == {Channel.TELEGRAM: 2, Channel.EMAIL: 1}
+
+
 async def test_preferences_default_and_change_one_switch_at_a_time(kit: NotificationKit) -> None:
     user_id = new_id()
     async with kit.uow() as uow:

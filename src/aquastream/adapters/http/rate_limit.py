@@ -4,8 +4,9 @@ A route's category is its ``opt["rate_limit"]`` when set (``None`` = not limited
 the first matching prefix of ``PATH_CATEGORIES``, else ``default``. Each category keeps
 its own counters, so logging in does not use up the budget for browsing. Counters live
 in Redis when ``redis_url`` is set (shared by every instance), else in process memory.
-Should the counter store fail, requests are let through and the failure is logged: a
-broken Redis must not take the API down with it.
+Should the counter store fail, requests are let through, the failure is logged and the
+request counted in ``aquastream_rate_limit_unchecked_total``: a broken Redis must not take
+the API down with it, and must not go unnoticed either.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from aquastream.adapters.http.client_ip import TrustedProxies
+from aquastream.adapters.http.metrics import RATE_LIMIT_UNCHECKED
 from aquastream.adapters.http.route_options import RATE_LIMIT
 from aquastream.domain.shared.principal import Principal
 from aquastream.settings import Settings, SettingsError
@@ -122,6 +124,7 @@ class RateLimitMiddleware(ASGIMiddleware):
             verdict = await rate_limits.hit(category, caller)
         except StorageError:
             logger.warning("Rate-limit storage failed; letting the request through", exc_info=True)
+            RATE_LIMIT_UNCHECKED.labels(category).inc()
             await next_app(scope, receive, send)
             return
         if not verdict.allowed:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -112,6 +113,9 @@ class MemoryMessageRepository(_Tables):
         self._update(
             message_id, channel=channel, address=address, last_error=error, next_attempt_at=now, attempts=0
         )
+
+    async def pending_by_channel(self) -> Mapping[Channel, int]:
+        return Counter(m.channel for m in self._table(MESSAGES).values() if m.status is MessageStatus.PENDING)
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
         mine = [m for m in self._table(MESSAGES).values() if m.user_id == user_id]

@@ -1,7 +1,8 @@
 """``POST /webhooks/payments/{provider}``: providers' notifications, authenticated the way each
-provider defines, stored once and applied; every refusal counts in the "webhooks failed"
-metric. Not rate-limited (providers retry from few addresses) and public (no bearer token:
-the signature, or for YooKassa the API re-read, is the authentication)."""
+provider defines, stored once and applied; every refusal counts in
+``aquastream_payment_webhook_failures_total``. Not rate-limited (providers retry from few
+addresses) and public (no bearer token: the signature, or for YooKassa the API re-read, is
+the authentication)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from litestar.status_codes import HTTP_200_OK
 
 from aquastream.adapters.http.auth import public
 from aquastream.adapters.http.client_ip import TrustedProxies
-from aquastream.adapters.http.metrics import WEBHOOKS_FAILED
+from aquastream.adapters.http.metrics import PAYMENT_WEBHOOK_FAILURES, UNKNOWN_PROVIDER
 from aquastream.adapters.http.route_options import RATE_LIMIT
 from aquastream.adapters.payments.cloudpayments import CLOUDPAYMENTS
+from aquastream.domain.payments.errors import ProviderUnknown
 from aquastream.domain.payments.model import WebhookDelivery, WebhookOutcome
 from aquastream.domain.payments.webhooks import ProcessWebhook
 from aquastream.domain.shared.errors import DomainError
@@ -27,14 +29,18 @@ UNAPPLIED = frozenset({WebhookOutcome.UNKNOWN_PAYMENT, WebhookOutcome.AMOUNT_MIS
 async def process_delivery(
     process_webhook: ProcessWebhook, provider: str, delivery: WebhookDelivery
 ) -> WebhookOutcome | None:
-    """Run the use case, counting refused and unapplied notifications as failed."""
+    """Run the use case, counting refused and unapplied notifications as failed.
+
+    The provider comes from the path: one that is not configured is labelled
+    ``UNKNOWN_PROVIDER``, so that calls to made-up names cannot grow the metric's labels."""
     try:
         outcome = await process_webhook(provider, delivery)
     except DomainError as error:
-        WEBHOOKS_FAILED.labels(provider, error.code).inc()
+        label = UNKNOWN_PROVIDER if isinstance(error, ProviderUnknown) else provider
+        PAYMENT_WEBHOOK_FAILURES.labels(label, error.code).inc()
         raise
     if outcome in UNAPPLIED:
-        WEBHOOKS_FAILED.labels(provider, f"webhook.{outcome.value.lower()}").inc()
+        PAYMENT_WEBHOOK_FAILURES.labels(provider, f"webhook.{outcome.value.lower()}").inc()
     return outcome
 
 

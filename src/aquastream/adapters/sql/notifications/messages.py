@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, and_, case, delete, or_, select, update
+from sqlalchemy import RowMapping, and_, case, delete, func, or_, select, update
 
 from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.notifications import (
@@ -154,6 +154,11 @@ class SqlMessageRepository(_Upserts):
         await self._set(
             message_id, channel=channel, address=address, last_error=error, next_attempt_at=now, attempts=0
         )
+
+    async def pending_by_channel(self) -> Mapping[Channel, int]:
+        # Over the partial index of pending messages: the cost follows the backlog, not the table.
+        query = select(messages.c.channel, func.count()).where(PENDING_MESSAGE).group_by(messages.c.channel)
+        return {Channel(row[0]): row[1] for row in (await self._connection.execute(query)).all()}
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[Message]:
         query = (
