@@ -53,8 +53,9 @@ class CrewRepository(Protocol):
         ``CrewNameTaken`` on a duplicate name."""
         ...
 
-    async def take_seat(self, crew_id: uuid.UUID) -> Crew | None:
-        """``size + 1`` if ``size < capacity``; the updated crew, or None when it is full."""
+    async def take_seat(self, crew_id: uuid.UUID, count: int = 1) -> Crew | None:
+        """``size + count`` if that stays within ``capacity``; the updated crew, or None when
+        it has fewer free places (nothing taken then)."""
         ...
 
     async def release_seat(self, crew_id: uuid.UUID) -> None:
@@ -70,6 +71,12 @@ class AssignmentRepository(Protocol):
     async def add(self, assignment: Assignment) -> None:
         """Insert an ACTIVE assignment; raises ``AlreadyAssigned`` when the participant has an
         active one of the same type in the event, ``SeatTaken`` when its seat number is taken."""
+        ...
+
+    async def add_many(self, new: Sequence[Assignment]) -> None:
+        """Insert ACTIVE assignments at once (one statement where the store can), raising as
+        ``add`` does for the first that cannot go in; the unit of work is then not to be
+        committed (some of the others may be in)."""
         ...
 
     async def get(self, assignment_id: uuid.UUID) -> Assignment | None: ...

@@ -94,6 +94,42 @@ async def test_the_counter_never_passes_capacity_nor_goes_negative(kit: CrewsKit
         assert await uow.crews.take_seat(new_id()) is None
 
 
+async def test_several_places_are_taken_at_once_only_when_all_fit(kit: CrewsKit) -> None:
+    crew = a_crew(new_id(), capacity=5)
+    async with kit.new_uow() as uow:
+        await uow.crews.add(crew)
+        three = await uow.crews.take_seat(crew.id, 3)
+        three_more = await uow.crews.take_seat(crew.id, 3)  # only 2 free: nothing taken
+        two = await uow.crews.take_seat(crew.id, 2)
+
+    assert three is not None
+    assert three.size == 3
+    assert three_more is None
+    assert two is not None
+    assert two.size == 5
+
+
+async def test_many_assignments_go_in_at_once_and_a_refused_one_is_named(kit: CrewsKit) -> None:
+    event_id = new_id()
+    boat, other_boat = a_crew(event_id, "A", capacity=6), a_crew(event_id, "B", capacity=6)
+    placed = [an_assignment(boat, minutes=i) for i in range(4)]
+    async with kit.new_uow() as uow:
+        await uow.crews.add(boat)
+        await uow.crews.add(other_boat)
+        await uow.assignments.add_many(placed)
+        await uow.assignments.add_many([])
+        await uow.commit()
+    async with kit.new_uow() as uow:
+        active = await uow.assignments.active_for_event(event_id)
+    assert sorted(a.id for a in active) == sorted(a.id for a in placed)
+
+    again = dataclasses.replace(an_assignment(other_boat), user_id=placed[2].user_id)
+    with pytest.raises(AlreadyAssigned) as refused:
+        async with kit.new_uow() as uow:
+            await uow.assignments.add_many([an_assignment(other_boat), again])
+    assert refused.value.extra == {"existingAssignmentId": str(placed[2].id)}
+
+
 async def test_an_update_respects_size_and_type_guards(kit: CrewsKit) -> None:
     event_id = new_id()
     crew, other = a_crew(event_id, capacity=3), a_crew(event_id, "Other")

@@ -84,11 +84,11 @@ class MemoryCrewRepository(_Table):
         self._rows[crew_id] = updated
         return updated
 
-    async def take_seat(self, crew_id: uuid.UUID) -> Crew | None:
+    async def take_seat(self, crew_id: uuid.UUID, count: int = 1) -> Crew | None:
         crew: Crew | None = self._rows.get(crew_id)
-        if crew is None or crew.size >= crew.capacity:
+        if crew is None or crew.size + count > crew.capacity:
             return None
-        taken = dataclasses.replace(crew, size=crew.size + 1)
+        taken = dataclasses.replace(crew, size=crew.size + count)
         self._rows[crew_id] = taken
         return taken
 
@@ -131,6 +131,10 @@ class MemoryAssignmentRepository(_Table):
             ):
                 raise SeatTaken()
         self._rows[assignment.id] = assignment
+
+    async def add_many(self, new: Sequence[Assignment]) -> None:
+        for assignment in new:
+            await self.add(assignment)
 
     async def get(self, assignment_id: uuid.UUID) -> Assignment | None:
         return self._rows.get(assignment_id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from aquastream.domain.crews.access import GatedUseCase
 from aquastream.domain.crews.model import Crew, CrewType, Preferences
 from aquastream.domain.crews.planning import Plan, PlanCrew, plan_crews
-from aquastream.domain.crews.seating import take_place
+from aquastream.domain.crews.seating import take_places
 from aquastream.domain.shared.principal import Principal
 
 
@@ -39,6 +39,14 @@ def _among(people: set[uuid.UUID], preferences: list[Preferences]) -> list[Prefe
     ]
 
 
+def _by_crew(plan: Plan) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The placements crew by crew, in the plan's order: each crew's places are taken at once."""
+    people: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for placement in plan.placements:
+        people.setdefault(placement.crew_id, []).append(placement.user_id)
+    return people
+
+
 class AutoAssign(GatedUseCase):
     """Place all unassigned confirmed participants into the event's crews of one type.
 
@@ -47,8 +55,8 @@ class AutoAssign(GatedUseCase):
     deterministic. A dry run only reports it. Applying locks the participants' bookings
     (shared) and then the type's crews in id order before it reads who is where, so a
     concurrent manual assignment waits and the plan is made on what is really there; each
-    placement still goes through the crew's guarded counter, so capacity holds regardless.
-    Placements raise ``CrewAssigned`` each.
+    crew's placements still go through its guarded counter (moved once by their number), so
+    capacity holds regardless. Placements raise ``CrewAssigned`` each.
     """
 
     async def __call__(
@@ -74,11 +82,11 @@ class AutoAssign(GatedUseCase):
             assignment_ids: dict[uuid.UUID, uuid.UUID] = {}
             if not dry_run and plan.placements:
                 now = self._clock.now()
-                for placement in plan.placements:
-                    _, assignment = await take_place(
-                        self._uow, placement.crew_id, placement.user_id, actor_id=principal.user_id, now=now
-                    )
-                    assignment_ids[placement.user_id] = assignment.id
+                for crew_id, user_ids in _by_crew(plan).items():
+                    for assignment in await take_places(
+                        self._uow, crew_id, user_ids, actor_id=principal.user_id, now=now
+                    ):
+                        assignment_ids[assignment.user_id] = assignment.id
                 await self._uow.commit()
         return AutoAssignReport(
             crew_type, plan, {c.id: c for c in crews}, applied=not dry_run, assignment_ids=assignment_ids

@@ -4,6 +4,7 @@ guarded counter and the assignment row, with the events they raise."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from aquastream.domain.crews.errors import AlreadyAssigned, CrewFull, SeatOutOfRange
@@ -39,7 +40,43 @@ async def take_place(
         raise CrewFull()
     if seat_number is not None and not 1 <= seat_number <= crew.capacity:
         raise SeatOutOfRange(extra={"capacity": crew.capacity})
-    assignment = Assignment(
+    assignment = _placed(crew, user_id, actor_id, now, seat_number, position, assignment_id)
+    await uow.assignments.add(assignment)
+    uow.collect(_assigned(crew, assignment))
+    return crew, assignment
+
+
+async def take_places(
+    uow: CrewsUnitOfWork,
+    crew_id: uuid.UUID,
+    user_ids: Sequence[uuid.UUID],
+    *,
+    actor_id: uuid.UUID | None,
+    now: datetime,
+) -> list[Assignment]:
+    """``take_place`` for several people at once (auto-assignment): the crew's counter moves
+    by their number in one guarded step (``CrewFull`` when it has fewer free places) and the
+    assignments go in together, each with its ``CrewAssigned``."""
+    crew = await uow.crews.take_seat(crew_id, len(user_ids))
+    if crew is None:
+        raise CrewFull()
+    placed = [_placed(crew, user_id, actor_id, now) for user_id in user_ids]
+    await uow.assignments.add_many(placed)
+    for assignment in placed:
+        uow.collect(_assigned(crew, assignment))
+    return placed
+
+
+def _placed(
+    crew: Crew,
+    user_id: uuid.UUID,
+    actor_id: uuid.UUID | None,
+    now: datetime,
+    seat_number: int | None = None,
+    position: str | None = None,
+    assignment_id: uuid.UUID | None = None,
+) -> Assignment:
+    return Assignment(
         id=assignment_id or new_id(),
         crew_id=crew.id,
         event_id=crew.event_id,
@@ -51,21 +88,20 @@ async def take_place(
         seat_number=seat_number,
         position=position,
     )
-    await uow.assignments.add(assignment)
-    uow.collect(
-        CrewAssigned(
-            occurred_at=now,
-            assignment_id=assignment.id,
-            user_id=user_id,
-            event_id=crew.event_id,
-            crew_id=crew.id,
-            crew_name=crew.name,
-            crew_type=crew.type.value,
-            seat_number=seat_number,
-            position=position,
-        )
+
+
+def _assigned(crew: Crew, assignment: Assignment) -> CrewAssigned:
+    return CrewAssigned(
+        occurred_at=assignment.assigned_at,
+        assignment_id=assignment.id,
+        user_id=assignment.user_id,
+        event_id=crew.event_id,
+        crew_id=crew.id,
+        crew_name=crew.name,
+        crew_type=crew.type.value,
+        seat_number=assignment.seat_number,
+        position=assignment.position,
     )
-    return crew, assignment
 
 
 def ended_event(assignment: Assignment, now: datetime) -> CrewAssignmentEnded:

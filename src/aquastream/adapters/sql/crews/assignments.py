@@ -5,6 +5,7 @@ and then inserts nothing, which the repository reports as the domain error."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,21 @@ from aquastream.domain.crews.errors import AlreadyAssigned, SeatTaken
 from aquastream.domain.crews.model import Assignment, AssignmentStatus, CrewType
 
 ACTIVE = AssignmentStatus.ACTIVE.value
+
+
+def _values(assignment: Assignment) -> dict[str, Any]:
+    return {
+        "id": assignment.id,
+        "crew_id": assignment.crew_id,
+        "event_id": assignment.event_id,
+        "crew_type": assignment.crew_type.value,
+        "user_id": assignment.user_id,
+        "status": assignment.status.value,
+        "seat_number": assignment.seat_number,
+        "position": assignment.position,
+        "assigned_at": assignment.assigned_at,
+        "assigned_by": assignment.assigned_by,
+    }
 
 
 def assignment_from_row(row: RowMapping) -> Assignment:
@@ -50,25 +66,23 @@ class SqlAssignmentRepository(SqlRepository):
         )
 
     async def add(self, assignment: Assignment) -> None:
-        statement = (
-            dialect_insert(self._connection, assignments)
-            .values(
-                id=assignment.id,
-                crew_id=assignment.crew_id,
-                event_id=assignment.event_id,
-                crew_type=assignment.crew_type.value,
-                user_id=assignment.user_id,
-                status=assignment.status.value,
-                seat_number=assignment.seat_number,
-                position=assignment.position,
-                assigned_at=assignment.assigned_at,
-                assigned_by=assignment.assigned_by,
-            )
-            .on_conflict_do_nothing()
-            .returning(assignments.c.id)
-        )
-        if (await self._connection.execute(statement)).first() is not None:
+        await self.add_many([assignment])
+
+    async def add_many(self, new: Sequence[Assignment]) -> None:
+        """One INSERT … ON CONFLICT DO NOTHING RETURNING for all of them (SQLAlchemy's
+        ``insertmanyvalues`` batches the rows); any row the indexes refused is then explained."""
+        if not new:
             return
+        statement = (
+            dialect_insert(self._connection, assignments).on_conflict_do_nothing().returning(assignments.c.id)
+        )
+        result = await self._connection.execute(statement, [_values(a) for a in new])
+        inserted = set(result.scalars())
+        for assignment in new:
+            if assignment.id not in inserted:
+                await self._refused(assignment)
+
+    async def _refused(self, assignment: Assignment) -> None:
         for other in await self.active_for_user(assignment.event_id, assignment.user_id):
             if other.crew_type is assignment.crew_type:
                 raise AlreadyAssigned(other.id)

@@ -118,10 +118,13 @@ class SqlCrewRepository(SqlRepository):
                 raise CrewNameTaken() from error
             raise
 
-    async def take_seat(self, crew_id: uuid.UUID) -> Crew | None:
+    async def take_seat(self, crew_id: uuid.UUID, count: int = 1) -> Crew | None:
         c = crews.c
         statement = (
-            update(crews).where(c.id == crew_id, c.size < c.capacity).values(size=c.size + 1).returning(crews)
+            update(crews)
+            .where(c.id == crew_id, c.size + count <= c.capacity)
+            .values(size=c.size + count)
+            .returning(crews)
         )
         return await self._one(statement)
 
