@@ -83,6 +83,11 @@ class SessionRepository(Protocol):
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[RefreshSession]: ...
 
+    async def list_live_for_user(self, user_id: uuid.UUID, *, now: datetime) -> list[RefreshSession]:
+        """The user's sessions neither revoked nor expired at ``now`` (rotation leaves one per
+        live family), the latest login first (``started_at``, then id, descending)."""
+        ...
+
     async def purge_expired(self, *, before: datetime) -> int:
         """Delete sessions that expired before ``before``; how many went."""
         ...
@@ -138,6 +143,10 @@ class AuditLog(Protocol):
 
     async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[AuditEntry]:
         """Entries where the user is the target or the actor, newest first."""
+        ...
+
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        """Delete at most ``limit`` entries made before ``before``, oldest first; how many went."""
         ...
 
 

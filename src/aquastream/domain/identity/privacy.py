@@ -140,6 +140,9 @@ def _session(session: RefreshSession) -> dict[str, Any]:
         "createdAt": iso(session.created_at),
         "expiresAt": iso(session.expires_at),
         "revokedAt": iso(session.revoked_at),
+        "signedInAt": iso(session.started_at),
+        "userAgent": session.user_agent,
+        "ip": session.ip,
     }
 
 
