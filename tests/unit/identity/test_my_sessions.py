@@ -19,6 +19,7 @@ from aquastream.domain.identity.model import (
     Role,
     TokenPair,
 )
+from aquastream.domain.identity.privacy import ExportMyData
 from aquastream.domain.identity.registration import RegisterUser, Registration
 from aquastream.domain.shared.ids import new_id
 from tests.unit.identity.identity_kit import GOOD_PASSWORD, IdentityKit
@@ -177,3 +178,16 @@ async def test_unknown_foreign_and_ended_sessions_are_not_found_alike(kit: Ident
 
     assert await kit.token_holds(olgas) is True
     assert len(kit.audit(AuditAction.SESSION_REVOKED)) == 1
+
+
+async def test_the_data_export_shows_the_device_of_each_session(kit: IdentityKit) -> None:
+    me, _ = await registered(kit, PHONE)
+
+    export = await kit.make(ExportMyData)(me)
+
+    [session] = export["sessions"]
+    assert (session["userAgent"], session["ip"], session["signedInAt"]) == (
+        PHONE.user_agent,
+        PHONE.ip,
+        session["createdAt"],
+    )
