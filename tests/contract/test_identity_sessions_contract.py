@@ -56,10 +56,49 @@ async def test_live_sessions_are_unrevoked_unexpired_and_listed_latest_login_fir
         await uow.commit()
 
     async with backend.identity_uow() as uow:
-        live = await uow.sessions.list_live_for_user(anna.id, now=LATER)
-        after_expiry = await uow.sessions.list_live_for_user(anna.id, now=LATER + timedelta(seconds=1))
-        nobodys = await uow.sessions.list_live_for_user(new_id(), now=LATER)
+        live = await uow.sessions.list_live_for_user(anna.id, now=LATER, limit=10)
+        after_expiry = await uow.sessions.list_live_for_user(
+            anna.id, now=LATER + timedelta(seconds=1), limit=10
+        )
+        the_latest_two = await uow.sessions.list_live_for_user(anna.id, now=LATER, limit=2)
+        nobodys = await uow.sessions.list_live_for_user(new_id(), now=LATER, limit=10)
 
     assert live == [latest, refreshed, first_login, expired]
     assert after_expiry == [latest, refreshed, first_login]
+    assert the_latest_two == [latest, refreshed]
     assert nobodys == []
+
+
+async def test_a_live_family_is_revoked_only_for_its_own_user(backend: Backend) -> None:
+    anna, boris = await _user(backend), await _user(backend)
+    rotated = dataclasses.replace(a_session(anna), revoked_at=NOW, replaced_by=new_id())
+    current = a_session(anna, family_id=rotated.family_id, created_at=NOW)
+    other_login = a_session(anna)
+    async with backend.identity_uow() as uow:
+        for session in (rotated, current, other_login):
+            await uow.sessions.add(session)
+        assert await uow.sessions.revoke_live_family(boris.id, rotated.family_id, at=LATER) == 0
+        assert await uow.sessions.revoke_live_family(anna.id, new_id(), at=LATER) == 0
+        assert await uow.sessions.revoke_live_family(anna.id, rotated.family_id, at=LATER) == 1
+        assert await uow.sessions.revoke_live_family(anna.id, rotated.family_id, at=LATER) == 0
+        await uow.commit()
+
+    async with backend.identity_uow() as uow:
+        stored = {s.id: s for s in await uow.sessions.list_for_user(anna.id)}
+    assert stored == {
+        rotated.id: rotated,
+        current.id: dataclasses.replace(current, revoked_at=LATER),
+        other_login.id: other_login,
+    }
+
+
+async def test_an_expired_family_is_not_revoked_again(backend: Backend) -> None:
+    anna = await _user(backend)
+    expired = dataclasses.replace(a_session(anna), expires_at=LATER)
+    async with backend.identity_uow() as uow:
+        await uow.sessions.add(expired)
+        assert await uow.sessions.revoke_live_family(anna.id, expired.family_id, at=LATER) == 0
+        await uow.commit()
+
+    async with backend.identity_uow() as uow:
+        assert await uow.sessions.get_by_token_hash(expired.token_hash) == expired

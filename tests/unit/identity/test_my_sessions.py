@@ -9,7 +9,12 @@ from datetime import timedelta
 import pytest
 
 from aquastream.domain.identity.auth import Credentials, LogIn, RefreshTokens
-from aquastream.domain.identity.devices import DeviceSession, ListMySessions, RevokeMySession
+from aquastream.domain.identity.devices import (
+    MAX_LISTED_SESSIONS,
+    DeviceSession,
+    ListMySessions,
+    RevokeMySession,
+)
 from aquastream.domain.identity.errors import InvalidRefreshToken, SessionNotFound
 from aquastream.domain.identity.model import (
     USER_AGENT_MAX_LENGTH,
@@ -191,3 +196,15 @@ async def test_the_data_export_shows_the_device_of_each_session(kit: IdentityKit
         PHONE.ip,
         session["createdAt"],
     )
+
+
+async def test_at_most_the_latest_logins_are_listed(kit: IdentityKit) -> None:
+    me, _ = await registered(kit, PHONE)
+    logins = []
+    for _ in range(MAX_LISTED_SESSIONS):
+        kit.clock.advance(timedelta(seconds=1))
+        logins.append(await log_in(kit, LAPTOP))
+
+    listed = await kit.make(ListMySessions)(me, None)
+
+    assert [s.id for s in listed] == [session_of(t) for t in reversed(logins)]

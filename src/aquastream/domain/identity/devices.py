@@ -21,6 +21,10 @@ from aquastream.domain.identity.revocation import EndedSession
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import AccessRevocationListener, IdentityUnitOfWork
 
+# People use a handful of devices; beyond this many live logins, the oldest are not listed
+# (they can still be revoked by id, or all at once by logging out everywhere).
+MAX_LISTED_SESSIONS = 100
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceSession:
@@ -50,7 +54,8 @@ class ListMySessions:
 
     Rules:
     - live: neither revoked nor expired; one entry per login however often it was refreshed;
-    - the newest login first;
+    - the newest login first, at most ``MAX_LISTED_SESSIONS`` of them (a client that logs in
+      in a loop makes many; the list stays one small answer);
     - ``current`` marks the session the caller's access token was issued in (its ``sid``
       claim, given as ``current_session_id``); a token that names no session (one issued
       before tokens named theirs) marks none: which device is calling is not guessed;
@@ -66,7 +71,9 @@ class ListMySessions:
     ) -> list[DeviceSession]:
         async with self._uow:
             user = await load_me(self._uow, principal, must_be_active=False)
-            live = await self._uow.sessions.list_live_for_user(user.id, now=self._clock.now())
+            live = await self._uow.sessions.list_live_for_user(
+                user.id, now=self._clock.now(), limit=MAX_LISTED_SESSIONS
+            )
         return [DeviceSession.of(s, current_session_id=current_session_id) for s in live]
 
 
@@ -95,11 +102,8 @@ class RevokeMySession:
         async with self._uow:
             now = self._clock.now()
             user = await load_me(self._uow, principal, must_be_active=False)
-            live = await self._uow.sessions.list_live_for_user(user.id, now=now)
-            if not any(session.family_id == session_id for session in live):
-                raise SessionNotFound()
-            # Conditional on the rows being live: a concurrent logout leaves nothing to revoke.
-            if not await self._uow.sessions.revoke_family(session_id, at=now):
+            # One conditional update: a concurrent logout or rotation cannot slip in between.
+            if not await self._uow.sessions.revoke_live_family(user.id, session_id, at=now):
                 raise SessionNotFound()
             await self._uow.audit.add(
                 audit_entry(
