@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from aquastream.domain.identity.model import User
+from aquastream.domain.identity.model import RefreshSession, User
 from aquastream.domain.shared.ids import new_id
 
 from .conftest import Backend
@@ -102,3 +102,27 @@ async def test_an_expired_family_is_not_revoked_again(backend: Backend) -> None:
 
     async with backend.identity_uow() as uow:
         assert await uow.sessions.get_by_token_hash(expired.token_hash) == expired
+
+
+async def test_forgetting_a_users_devices_clears_them_from_every_session_of_theirs_only(
+    backend: Backend,
+) -> None:
+    anna, boris = await _user(backend), await _user(backend)
+
+    def on_a_device(session: RefreshSession) -> RefreshSession:
+        return dataclasses.replace(session, user_agent="Firefox/133.0", ip="203.0.113.9")
+
+    annas = [on_a_device(a_session(anna)), on_a_device(dataclasses.replace(a_session(anna), revoked_at=NOW))]
+    boriss = on_a_device(a_session(boris))
+    async with backend.identity_uow() as uow:
+        for session in (*annas, boriss):
+            await uow.sessions.add(session)
+        await uow.sessions.forget_devices(anna.id)
+        await uow.commit()
+
+    async with backend.identity_uow() as uow:
+        stored = [await uow.sessions.get_by_token_hash(s.token_hash) for s in (*annas, boriss)]
+    assert stored == [
+        *(dataclasses.replace(s, user_agent=None, ip=None) for s in annas),
+        boriss,
+    ]

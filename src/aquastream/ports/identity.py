@@ -91,6 +91,10 @@ class SessionRepository(Protocol):
         id, descending)."""
         ...
 
+    async def forget_devices(self, user_id: uuid.UUID) -> None:
+        """Clear the user agent and IP that the user's sessions recorded."""
+        ...
+
     async def revoke_live_family(self, user_id: uuid.UUID, family_id: uuid.UUID, *, at: datetime) -> int:
         """Revoke the family's sessions that are live (unrevoked, unexpired) at ``at``, only if
         the family is the user's; how many were revoked (0: no such live family of the user)."""

@@ -24,7 +24,7 @@ from aquastream.domain.identity.model import (
     Role,
     TokenPair,
 )
-from aquastream.domain.identity.privacy import ExportMyData
+from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
 from aquastream.domain.identity.registration import RegisterUser, Registration
 from aquastream.domain.shared.ids import new_id
 from tests.unit.identity.identity_kit import GOOD_PASSWORD, IdentityKit
@@ -208,3 +208,13 @@ async def test_at_most_the_latest_logins_are_listed(kit: IdentityKit) -> None:
     listed = await kit.make(ListMySessions)(me, None)
 
     assert [s.id for s in listed] == [session_of(t) for t in reversed(logins)]
+
+
+async def test_deleting_the_account_forgets_the_devices_of_its_sessions(kit: IdentityKit) -> None:
+    me, phone = await registered(kit, PHONE)
+    await kit.make(RefreshTokens)(phone.refresh_token, TRAIN_WIFI)
+    await log_in(kit, LAPTOP)
+
+    await kit.make(DeleteMyAccount)(me, LAPTOP)
+
+    assert [(s.user_agent, s.ip) for s in kit.sessions(me.user_id)] == [(None, None)] * 3

@@ -170,6 +170,11 @@ class MemorySessionRepository(_Repository[uuid.UUID, RefreshSession]):
         ]
         return sorted(rows, key=lambda s: (s.started_at, s.id), reverse=True)[:limit]
 
+    async def forget_devices(self, user_id: uuid.UUID) -> None:
+        for row in self._rows.values():
+            if row.user_id == user_id:
+                row.user_agent = row.ip = None
+
     async def revoke_live_family(self, user_id: uuid.UUID, family_id: uuid.UUID, *, at: datetime) -> int:
         def live_in_family(s: RefreshSession) -> bool:
             return s.user_id == user_id and s.family_id == family_id and s.expires_at > at

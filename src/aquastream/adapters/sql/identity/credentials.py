@@ -69,6 +69,13 @@ class SqlSessionRepository(SqlRepository):
     async def revoke_family(self, family_id: uuid.UUID, *, at: datetime) -> int:
         return await self._revoke_live(refresh_sessions.c.family_id == family_id, revoked_at=at)
 
+    async def forget_devices(self, user_id: uuid.UUID) -> None:
+        await self._connection.execute(
+            update(refresh_sessions)
+            .where(refresh_sessions.c.user_id == user_id)
+            .values(user_agent=None, ip=None)
+        )
+
     async def revoke_live_family(self, user_id: uuid.UUID, family_id: uuid.UUID, *, at: datetime) -> int:
         c = refresh_sessions.c
         return await self._revoke_live(
