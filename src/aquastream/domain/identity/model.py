@@ -164,7 +164,7 @@ class RequestContext:
     user_agent: str | None = None
 
     @property
-    def device(self) -> str | None:
+    def bounded_user_agent(self) -> str | None:
         """The user agent as stored: trimmed, cut to ``USER_AGENT_MAX_LENGTH``, None when empty.
         The header is the client's to fill, so its length is bounded here, not trusted."""
         if self.user_agent is None:

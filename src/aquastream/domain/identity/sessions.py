@@ -46,7 +46,7 @@ class TokenMinter:
             created_at=now,
             expires_at=now + self._policy.refresh_token_ttl,
             signed_in_at=rotated.started_at if rotated else now,
-            user_agent=ctx.device if ctx else None,
+            user_agent=ctx.bounded_user_agent if ctx else None,
             ip=ctx.ip if ctx else None,
         )
         access_token, expires_in = self._issuer.issue(user, now=now, session_family_id=session.family_id)
