@@ -9,7 +9,7 @@ from typing import Any
 import jwt
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from tests.api.conftest import JWT_SECRET, ServeFrom
+from tests.api.conftest import JWT_SECRET, Serve, ServeFrom
 from tests.api.identity.conftest import PASSWORD, Account, Client, assert_problem, register
 
 SESSIONS = "/api/v1/users/me/sessions"
@@ -185,3 +185,14 @@ async def test_the_routes_are_documented(api: Client) -> None:
     assert "current" in listing["description"]
     assert revoking["summary"] == "Revoke one of the caller's sessions"
     assert "404" in revoking["description"]
+
+
+async def test_the_routes_count_against_the_default_rate_limit(serve: Serve) -> None:
+    async with serve(rate_limit_enabled=True, rate_limit_default="100/minute") as client:
+        phone, _ = await phone_and_laptop(client)
+
+        listing = await client.get(SESSIONS, headers=phone.auth)
+        revoking = await client.delete(f"{SESSIONS}/{uuid.uuid4()}", headers=phone.auth)
+
+    assert (listing.headers["x-ratelimit-limit"], listing.headers["x-ratelimit-remaining"]) == ("100", "99")
+    assert (revoking.headers["x-ratelimit-limit"], revoking.headers["x-ratelimit-remaining"]) == ("100", "98")
