@@ -118,6 +118,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     reset_token_ttl_seconds: Annotated[int, _doc("Lifetime of the token that `verify` returns.")] = 900
     telegram_bot_username: Annotated[str, _doc("Bot name used in Telegram deep links.")] = "AquaStreamBot"
     telegram_link_ttl_seconds: Annotated[int, _doc("Lifetime of a Telegram link code.")] = 900
+    audit_retention_days: Annotated[
+        int,
+        _doc("How long audit-log entries are kept; older ones are deleted by a scheduled job."),
+        msgspec.Meta(ge=1),
+    ] = 180
     smtp_host: Annotated[str | None, _doc("SMTP server; unset means emails are only logged.")] = None
     smtp_port: Annotated[int, _doc("SMTP port.")] = 587
     smtp_username: Annotated[str | None, _doc("SMTP login.")] = None
@@ -228,6 +233,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         _doc("How long a submitted QR receipt keeps the booking's seat while the organizer decides."),
         msgspec.Meta(ge=60),
     ] = 172_800
+    webhook_retention_days: Annotated[
+        int,
+        _doc(
+            "How long received payment notifications (raw payload and event id) are kept; older ones "
+            "are deleted by a scheduled job. At least 30, beyond any provider's resending."
+        ),
+        msgspec.Meta(ge=30),
+    ] = 90
     rate_limit_payments: Annotated[str, _doc("Limit of the payment routes.")] = "30/minute"
     yookassa_shop_id: Annotated[str | None, _doc("YooKassa shop id (HTTP Basic user).")] = None
     yookassa_secret_key: Annotated[str | None, _doc("YooKassa secret key (HTTP Basic password).")] = None

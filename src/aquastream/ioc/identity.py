@@ -1,6 +1,6 @@
 """Providers of the identity domain: its unit of work, the revocation feed the edge reads,
-crypto, use cases and the housekeeping job. Its recovery messages go out through
-``RecoveryCodeSender``, a port notifications serves (``ioc.notifications``)."""
+crypto, use cases, and the housekeeping and audit-retention jobs. Its recovery messages go out
+through ``RecoveryCodeSender``, a port notifications serves (``ioc.notifications``)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
 from aquastream.domain.identity.auth import LogIn, LogOut, LogOutEverywhere, RefreshTokens
 from aquastream.domain.identity.bootstrap import CreateAdmin
+from aquastream.domain.identity.devices import ListMySessions, RevokeMySession
 from aquastream.domain.identity.errors import InvalidLinkCode
 from aquastream.domain.identity.housekeeping import PurgeExpiredCredentials
 from aquastream.domain.identity.policy import IdentityPolicy
@@ -28,10 +29,11 @@ from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
 from aquastream.domain.identity.profile import GetMyProfile, UpdateMyProfile
 from aquastream.domain.identity.recovery import RequestPasswordRecovery, ResetPassword, VerifyRecoveryCode
 from aquastream.domain.identity.registration import RegisterUser
+from aquastream.domain.identity.retention import AUDIT_PRUNE_BATCH_SIZE, PruneAuditLog
 from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegramChat
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
-from aquastream.ioc.worker import use_case_job
+from aquastream.ioc.worker import sweep, use_case_job
 from aquastream.ports.booking import ParticipantDirectory
 from aquastream.ports.crews import ParticipantNames
 from aquastream.ports.identity import (
@@ -47,6 +49,7 @@ from aquastream.ports.notifications import RecipientDirectory, TelegramLinker
 from aquastream.settings import Settings
 
 PURGE_CREDENTIALS_JOB = "identity.purge_expired_credentials"
+PRUNE_AUDIT_JOB = "identity.prune_audit_log"
 
 
 class LinkChatAsTelegramLinker:
@@ -109,6 +112,7 @@ class IdentityProvider(Provider):
             reset_token_ttl=timedelta(seconds=settings.reset_token_ttl_seconds),
             telegram_link_ttl=timedelta(seconds=settings.telegram_link_ttl_seconds),
             telegram_bot_username=settings.telegram_bot_username,
+            audit_retention=timedelta(days=settings.audit_retention_days),
         )
 
     @provide(scope=Scope.APP)
@@ -158,6 +162,9 @@ class IdentityProvider(Provider):
         ReadAuditLog,
         CreateAdmin,
         PurgeExpiredCredentials,
+        PruneAuditLog,
+        ListMySessions,
+        RevokeMySession,
     )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)
@@ -165,4 +172,15 @@ class IdentityProvider(Provider):
         every_hour = timedelta(hours=1)
         return use_case_job(
             container, PURGE_CREDENTIALS_JOB, every_hour, PurgeExpiredCredentials, lambda purge: purge()
+        )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def prune_audit_job(self, container: AsyncContainer) -> PeriodicJob:
+        """Hourly: the period is counted in days, and a backlog goes in bounded batches."""
+        return use_case_job(
+            container,
+            PRUNE_AUDIT_JOB,
+            timedelta(hours=1),
+            PruneAuditLog,
+            lambda prune: sweep(prune, AUDIT_PRUNE_BATCH_SIZE),
         )

@@ -125,7 +125,10 @@ class EdgeProvider(Provider):
 
     @provide(scope=Scope.REQUEST)
     def request_context(self, request: Request, proxies: TrustedProxies) -> RequestContext:  # type: ignore[type-arg]
-        return RequestContext(ip=proxies.client_ip(request.scope))
+        """The client's address and user agent (the domain bounds its stored length)."""
+        return RequestContext(
+            ip=proxies.client_ip(request.scope), user_agent=request.headers.get("user-agent")
+        )
 
 
 class RedisProvider(Provider):

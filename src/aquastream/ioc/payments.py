@@ -32,11 +32,12 @@ from aquastream.domain.payments.privacy import ExportMyPaymentData
 from aquastream.domain.payments.queries import GetPayment, ListEventPayments, ListMyPayments, ModerationQueue
 from aquastream.domain.payments.reconcile import ReconcileOpenPayments
 from aquastream.domain.payments.refunds import RefundBookingPayments, RefundDuplicatePayment, RefundPayment
+from aquastream.domain.payments.retention import WEBHOOK_PRUNE_BATCH_SIZE, PruneWebhookEvents
 from aquastream.domain.payments.webhooks import ProcessWebhook
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reactions, on
-from aquastream.ioc.worker import purge_request_keys_job, use_case_job
+from aquastream.ioc.worker import purge_request_keys_job, sweep, use_case_job
 from aquastream.ports.booking import OpenPayments, PaymentStatusProbe
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import (
@@ -47,6 +48,7 @@ from aquastream.settings import Settings
 
 RECONCILE_JOB = "payments.reconcile_open_payments"
 PURGE_IDEMPOTENCY_JOB = "payments.purge_idempotency_keys"
+PRUNE_WEBHOOKS_JOB = "payments.prune_webhook_events"
 RECONCILE_INTERVAL = timedelta(minutes=5)
 
 # Outside production, without configured details, QR payments go to this obviously fake payee.
@@ -90,6 +92,7 @@ class PaymentsProvider(Provider):
             return_url=settings.payments_return_url,
             proof_hold=timedelta(seconds=settings.payments_proof_hold_seconds),
             bank_account=bank_account(settings),
+            webhook_retention=timedelta(days=settings.webhook_retention_days),
         )
 
     @provide(scope=Scope.APP)
@@ -147,6 +150,7 @@ class PaymentsProvider(Provider):
         RefundBookingPayments,
         RefundDuplicatePayment,
         ProcessWebhook,
+        PruneWebhookEvents,
         ReconcileOpenPayments,
         SetPayeeAccount,
         GetPayeeAccount,
@@ -164,6 +168,17 @@ class PaymentsProvider(Provider):
     def reconcile_job(self, container: AsyncContainer) -> PeriodicJob:
         return use_case_job(
             container, RECONCILE_JOB, RECONCILE_INTERVAL, ReconcileOpenPayments, lambda reconcile: reconcile()
+        )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def prune_webhooks_job(self, container: AsyncContainer) -> PeriodicJob:
+        """Hourly: the period is counted in days, and a backlog goes in bounded batches."""
+        return use_case_job(
+            container,
+            PRUNE_WEBHOOKS_JOB,
+            timedelta(hours=1),
+            PruneWebhookEvents,
+            lambda prune: sweep(prune, WEBHOOK_PRUNE_BATCH_SIZE),
         )
 
     @provide(scope=Scope.APP)

@@ -83,6 +83,23 @@ class SessionRepository(Protocol):
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[RefreshSession]: ...
 
+    async def list_live_for_user(
+        self, user_id: uuid.UUID, *, now: datetime, limit: int
+    ) -> list[RefreshSession]:
+        """At most ``limit`` of the user's sessions neither revoked nor expired at ``now``
+        (rotation leaves one per live family), the latest login first (``started_at``, then
+        id, descending)."""
+        ...
+
+    async def forget_devices(self, user_id: uuid.UUID) -> None:
+        """Clear the user agent and IP that the user's sessions recorded."""
+        ...
+
+    async def revoke_live_family(self, user_id: uuid.UUID, family_id: uuid.UUID, *, at: datetime) -> int:
+        """Revoke the family's sessions that are live (unrevoked, unexpired) at ``at``, only if
+        the family is the user's; how many were revoked (0: no such live family of the user)."""
+        ...
+
     async def purge_expired(self, *, before: datetime) -> int:
         """Delete sessions that expired before ``before``; how many went."""
         ...
@@ -138,6 +155,10 @@ class AuditLog(Protocol):
 
     async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[AuditEntry]:
         """Entries where the user is the target or the actor, newest first."""
+        ...
+
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        """Delete at most ``limit`` entries made before ``before``, oldest first; how many went."""
         ...
 
 

@@ -133,6 +133,11 @@ class WebhookLog(Protocol):
 
     async def get(self, provider: str, provider_event_id: str) -> WebhookRecord | None: ...
 
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        """Delete at most ``limit`` notifications received before ``before``, oldest first;
+        how many went."""
+        ...
+
 
 class PayeeAccounts(Protocol):
     """The bank account each organizer's QR transfers go to."""

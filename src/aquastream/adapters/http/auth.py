@@ -12,6 +12,7 @@ is down), the answer is 503.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -23,7 +24,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from aquastream.adapters.crypto.errors import TokenInvalid
-from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.crypto.jwt_tokens import AccessToken, JwtAccessTokens
 from aquastream.adapters.http.route_options import PUBLIC
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.domain.shared.errors import Forbidden, Unauthenticated
@@ -34,7 +35,8 @@ HandlerT = TypeVar("HandlerT", bound=HTTPRouteHandler)
 
 
 class AuthenticationMiddleware(ASGIMiddleware):
-    """Puts the caller in ``scope["user"]`` (``request.user``): a ``Principal``, or None when anonymous."""
+    """Puts the caller in ``scope["user"]`` (``request.user``): a ``Principal``, or None when
+    anonymous; and what their token says in ``scope["auth"]``: an ``AccessToken``, or None."""
 
     scopes = (ScopeType.HTTP,)
 
@@ -42,11 +44,12 @@ class AuthenticationMiddleware(ASGIMiddleware):
         self._container = container
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        scope["user"] = await self._authenticate(scope)
-        scope["auth"] = None
+        access = await self._authenticate(scope)
+        scope["user"] = access.principal if access else None
+        scope["auth"] = access
         await next_app(scope, receive, send)
 
-    async def _authenticate(self, scope: Scope) -> Principal | None:
+    async def _authenticate(self, scope: Scope) -> AccessToken | None:
         header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
         if header is None:
             return None
@@ -58,7 +61,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
         access = tokens.decode(token)
         check = await self._container.get(AccessTokenCheck)
         await check.ensure_live(access)
-        return access.principal
+        return access
 
 
 def public(handler: HandlerT) -> HandlerT:
@@ -102,3 +105,10 @@ def optional_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
     """The caller on a public route, where anonymous callers are welcome."""
     user = connection.scope.get("user")
     return user if isinstance(user, Principal) else None
+
+
+def current_session_of(connection: ASGIConnection[Any, Any, Any, Any]) -> uuid.UUID | None:
+    """The session (family) the caller's access token was issued in; None for an anonymous
+    caller or a token that names none (issued before tokens carried ``sid``)."""
+    access = connection.scope.get("auth")
+    return access.session_family_id if isinstance(access, AccessToken) else None

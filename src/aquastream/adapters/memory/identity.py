@@ -160,6 +160,27 @@ class MemorySessionRepository(_Repository[uuid.UUID, RefreshSession]):
         rows = [copy.copy(s) for s in self._rows.values() if s.user_id == user_id]
         return sorted(rows, key=lambda s: (s.created_at, s.id))
 
+    async def list_live_for_user(
+        self, user_id: uuid.UUID, *, now: datetime, limit: int
+    ) -> list[RefreshSession]:
+        rows = [
+            copy.copy(s)
+            for s in self._rows.values()
+            if s.user_id == user_id and s.revoked_at is None and s.expires_at > now
+        ]
+        return sorted(rows, key=lambda s: (s.started_at, s.id), reverse=True)[:limit]
+
+    async def forget_devices(self, user_id: uuid.UUID) -> None:
+        for row in self._rows.values():
+            if row.user_id == user_id:
+                row.user_agent = row.ip = None
+
+    async def revoke_live_family(self, user_id: uuid.UUID, family_id: uuid.UUID, *, at: datetime) -> int:
+        def live_in_family(s: RefreshSession) -> bool:
+            return s.user_id == user_id and s.family_id == family_id and s.expires_at > at
+
+        return len(self._revoke_where(live_in_family, at))
+
     async def purge_expired(self, *, before: datetime) -> int:
         return self._delete_where(lambda s: s.expires_at < before)
 
@@ -247,6 +268,14 @@ class MemoryAuditLog(_Repository[uuid.UUID, AuditEntry]):
         matches.sort(key=lambda e: (e.created_at, e.id), reverse=True)
         items = [copy.deepcopy(e) for e in matches[paging.offset : paging.offset + paging.size]]
         return Page(items, len(matches), paging.page, paging.size)
+
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        old = sorted(
+            (e for e in self._rows.values() if e.created_at < before), key=lambda e: (e.created_at, e.id)
+        )
+        for entry in old[:limit]:
+            del self._rows[entry.id]
+        return len(old[:limit])
 
 
 class MemoryIdentityUnitOfWork(MemoryUnitOfWork):

@@ -221,6 +221,15 @@ class MemoryWebhookLog:
     async def get(self, provider: str, provider_event_id: str) -> WebhookRecord | None:
         return self._rows.get((provider, provider_event_id))
 
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        old = sorted(
+            (key for key, record in self._rows.items() if record.received_at < before),
+            key=lambda key: (self._rows[key].received_at, self._rows[key].id),
+        )[:limit]
+        for key in old:
+            del self._rows[key]
+        return len(old)
+
 
 class MemoryPayeeAccounts:
     def __init__(self, db: MemoryDatabase) -> None:

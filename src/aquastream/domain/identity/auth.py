@@ -46,7 +46,8 @@ class LogIn:
     - every failure is audited (LOGIN_FAILED, target = the user when known, payload = the
       email) in its own committed transaction, before the error is raised;
     - a blocked (inactive) user with the right password gets ``UserBlocked``;
-    - success starts a new session family and is audited as LOGIN;
+    - success starts a new session family, which records the request's IP and user agent,
+      and is audited as LOGIN;
     - a hash made with outdated Argon2 parameters is replaced by a fresh one.
     """
 
@@ -96,7 +97,7 @@ class LogIn:
             if new_hash is not None:
                 user.password_hash = new_hash
                 await self._uow.users.save(user)
-            session, tokens = self._minter.mint(user, now=now)
+            session, tokens = self._minter.mint(user, now=now, ctx=ctx)
             await self._uow.sessions.add(session)
             await self._uow.audit.add(
                 audit_entry(AuditAction.LOGIN, at=now, actor_id=user.id, target_id=user.id, ctx=ctx)
@@ -130,7 +131,9 @@ class RefreshTokens:
       in that family) and SESSION_REUSE_DETECTED audited and committed, then
       ``InvalidRefreshToken`` is raised;
     - an unknown or expired token, or a blocked or deleted user, gives ``InvalidRefreshToken``;
-    - the new session stays in the family of the old one and lives the full refresh TTL.
+    - the new session stays in the family of the old one, keeps the time of its login and
+      lives the full refresh TTL; it records the refreshing request's IP and user agent, so
+      the family's last use, address and device are those of its latest refresh.
     """
 
     def __init__(
@@ -159,7 +162,7 @@ class RefreshTokens:
                 user = await self._uow.users.get(session.user_id)
                 if user is None or user.is_deleted or not user.is_active:
                     raise InvalidRefreshToken()
-                successor, tokens = self._minter.mint(user, now=now, family_id=session.family_id)
+                successor, tokens = self._minter.mint(user, now=now, ctx=ctx, rotated=session)
                 # Inserted before the rotation so the old row can point at it; a lost race
                 # leaves without committing, which takes the insert back.
                 await self._uow.sessions.add(successor)

@@ -71,3 +71,10 @@ class UserBlocked(Forbidden):
 
     code = "user.blocked"
     default_message = "This account is blocked."
+
+
+class SessionNotFound(NotFound):
+    """No live session of the caller has this id (unknown, another user's, or ended)."""
+
+    code = "session.not_found"
+    default_message = "Session not found."

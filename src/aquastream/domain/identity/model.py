@@ -11,6 +11,7 @@ from typing import Any
 from aquastream.domain.shared.principal import Principal, Role
 
 __all__ = [
+    "USER_AGENT_MAX_LENGTH",
     "AuditAction",
     "AuditEntry",
     "Principal",
@@ -23,6 +24,10 @@ __all__ = [
     "TokenPair",
     "User",
 ]
+
+
+# Real browsers send 100-300 characters; beyond this a user agent is noise or abuse.
+USER_AGENT_MAX_LENGTH = 512
 
 
 class AuditAction(StrEnum):
@@ -39,6 +44,7 @@ class AuditAction(StrEnum):
     BLOCKED = "BLOCKED"
     UNBLOCKED = "UNBLOCKED"
     SESSION_REUSE_DETECTED = "SESSION_REUSE_DETECTED"
+    SESSION_REVOKED = "SESSION_REVOKED"
     DATA_EXPORTED = "DATA_EXPORTED"
     ACCOUNT_DELETED = "ACCOUNT_DELETED"
 
@@ -87,7 +93,13 @@ class Profile:
 
 @dataclass(slots=True)
 class RefreshSession:
-    """One refresh token. Rotation chains sessions of one login into a family."""
+    """One refresh token. Rotation chains sessions of one login into a family.
+
+    A row is made by a login (or registration) or by a refresh, and records the device of
+    that request: its ``created_at`` is when the family was last used, and its user agent
+    and IP are the device's as of that use. ``signed_in_at`` is when the family's login
+    happened, carried from row to row on rotation.
+    """
 
     id: uuid.UUID
     user_id: uuid.UUID
@@ -97,6 +109,15 @@ class RefreshSession:
     expires_at: datetime
     revoked_at: datetime | None = None
     replaced_by: uuid.UUID | None = None
+    # None in rows stored before devices were recorded (the migration copies ``created_at``).
+    signed_in_at: datetime | None = None
+    user_agent: str | None = None  # at most ``USER_AGENT_MAX_LENGTH`` characters
+    ip: str | None = None
+
+    @property
+    def started_at(self) -> datetime:
+        """When the login this session continues happened."""
+        return self.signed_in_at or self.created_at
 
 
 @dataclass(slots=True)
@@ -137,9 +158,18 @@ class AuditEntry:
 
 @dataclass(frozen=True, slots=True)
 class RequestContext:
-    """Facts about the request that the audit log keeps."""
+    """Facts about the request that the audit log and refresh sessions keep."""
 
     ip: str | None = None
+    user_agent: str | None = None
+
+    @property
+    def bounded_user_agent(self) -> str | None:
+        """The user agent as stored: trimmed, cut to ``USER_AGENT_MAX_LENGTH``, None when empty.
+        The header is the client's to fill, so its length is bounded here, not trusted."""
+        if self.user_agent is None:
+            return None
+        return self.user_agent.strip()[:USER_AGENT_MAX_LENGTH] or None
 
 
 @dataclass(frozen=True, slots=True)

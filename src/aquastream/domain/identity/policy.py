@@ -17,3 +17,4 @@ class IdentityPolicy:
     recovery_max_attempts: int = 5
     telegram_bot_username: str = "AquaStreamBot"
     extra_max_bytes: int = 8192
+    audit_retention: timedelta = timedelta(days=180)  # audit entries older than this are deleted

@@ -75,7 +75,8 @@ class DeleteMyAccount:
       the password hash unusable, the account inactive and marked deleted;
     - the profile's personal fields are cleared (phone, Telegram, names, birth date; extra
       becomes ``{}``);
-    - every session and access token is revoked and open recovery requests closed;
+    - every session and access token is revoked, the devices the sessions recorded (user
+      agent, IP) are forgotten, and open recovery requests closed;
     - bookings and payments live in other domains and are kept for accounting; they refer
       to the user by id only, and learn of the deletion from ``UserDeleted``;
     - ACCOUNT_DELETED is audited in the same transaction; blocked users cannot delete
@@ -97,6 +98,7 @@ class DeleteMyAccount:
             user.deleted_at = now
             user.updated_at = now
             ended, access = await end_every_session(self._uow, user, at=now)
+            await self._uow.sessions.forget_devices(user.id)
             await self._uow.users.save(user)
             await self._uow.profiles.save(Profile(user_id=user.id, updated_at=now))
             await self._uow.recovery.close_all_for_user(user.id, at=now)
@@ -140,6 +142,9 @@ def _session(session: RefreshSession) -> dict[str, Any]:
         "createdAt": iso(session.created_at),
         "expiresAt": iso(session.expires_at),
         "revokedAt": iso(session.revoked_at),
+        "signedInAt": iso(session.started_at),
+        "userAgent": session.user_agent,
+        "ip": session.ip,
     }
 
 

@@ -39,7 +39,8 @@ class RegisterUser:
     - a phone, when given, is in E.164 form (separators such as spaces are dropped);
     - every input problem is reported at once;
     - the account starts as an active USER with an empty profile that holds the phone;
-    - registration logs the user in: a new refresh-session family and a token pair;
+    - registration logs the user in: a new refresh-session family (with the request's IP
+      and user agent) and a token pair;
     - the account, the session, the REGISTERED audit entry and ``UserRegistered`` are
       committed together.
     """
@@ -72,7 +73,7 @@ class RegisterUser:
             # A concurrent registration of the same email loses here, on the unique index.
             await self._uow.users.add(user)
             await self._uow.profiles.add(profile)
-            session, tokens = self._minter.mint(user, now=now)
+            session, tokens = self._minter.mint(user, now=now, ctx=ctx)
             await self._uow.sessions.add(session)
             await self._uow.audit.add(
                 audit_entry(AuditAction.REGISTERED, at=now, actor_id=user.id, target_id=user.id, ctx=ctx)

@@ -3,10 +3,9 @@ a session), and ending every session of a user."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-from aquastream.domain.identity.model import RefreshSession, TokenPair, User
+from aquastream.domain.identity.model import RefreshSession, RequestContext, TokenPair, User
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.revocation import AccountAccess, EndedSession
 from aquastream.domain.identity.tokens import hash_token
@@ -23,21 +22,32 @@ class TokenMinter:
         self._policy = policy
 
     def mint(
-        self, user: User, *, now: datetime, family_id: uuid.UUID | None = None
+        self,
+        user: User,
+        *,
+        now: datetime,
+        ctx: RequestContext | None = None,
+        rotated: RefreshSession | None = None,
     ) -> tuple[RefreshSession, TokenPair]:
-        """A new session (the first of a new family unless ``family_id`` is given) and its tokens.
+        """A new session and its tokens: the first of a new family (a login), or, when
+        ``rotated`` is given, its successor in that family (a refresh), which keeps the time
+        of the family's login.
 
-        The caller stores the session in its unit of work; only the token's hash is kept.
+        The session records the device of the request (``ctx``: its IP and bounded user
+        agent). The caller stores it in its unit of work; only the token's hash is kept.
         """
         session_id = new_id()
         refresh_token = self._secrets.token()
         session = RefreshSession(
             id=session_id,
             user_id=user.id,
-            family_id=family_id or session_id,
+            family_id=rotated.family_id if rotated else session_id,
             token_hash=hash_token(refresh_token),
             created_at=now,
             expires_at=now + self._policy.refresh_token_ttl,
+            signed_in_at=rotated.started_at if rotated else now,
+            user_agent=ctx.bounded_user_agent if ctx else None,
+            ip=ctx.ip if ctx else None,
         )
         access_token, expires_in = self._issuer.issue(user, now=now, session_family_id=session.family_id)
         return session, TokenPair(

@@ -20,3 +20,5 @@ class PaymentsPolicy:
     reconcile_after: timedelta = timedelta(minutes=10)
     reconcile_window: timedelta = timedelta(hours=24)
     reconcile_batch: int = 50
+    # Stored notifications older than this are deleted (``retention.PruneWebhookEvents``).
+    webhook_retention: timedelta = timedelta(days=90)

@@ -10,6 +10,7 @@ import msgspec
 
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.identity.admin import UserSummary
+from aquastream.domain.identity.devices import DeviceSession
 from aquastream.domain.identity.model import AuditEntry, TokenPair
 from aquastream.domain.identity.profile import ProfileView
 from aquastream.domain.identity.telegram import TelegramLink
@@ -164,3 +165,25 @@ class InfoOut(CamelStruct):
     git_revision: str
     build_time: str
     environment: str
+
+
+class SessionOut(CamelStruct):
+    """One live login of the caller; ``current`` is the one the request's access token belongs to."""
+
+    id: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime
+    user_agent: str | None
+    ip: str | None
+    current: bool
+
+    @classmethod
+    def of(cls, session: DeviceSession) -> SessionOut:
+        return cls(
+            session.id,
+            session.signed_in_at,
+            session.last_used_at,
+            session.user_agent,
+            session.ip,
+            session.current,
+        )

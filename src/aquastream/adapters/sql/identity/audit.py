@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import RowMapping, insert, or_, select
+from sqlalchemy import RowMapping, delete, insert, or_, select
 
 from aquastream.adapters.sql.paging import fetch_page
 from aquastream.adapters.sql.tables.identity import audit_log
@@ -46,3 +47,12 @@ class SqlAuditLog(SqlRepository):
             .order_by(audit_log.c.created_at.desc(), audit_log.c.id.desc())
         )
         return await fetch_page(self._connection, query, paging, _entry_from_row)
+
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        oldest = (
+            select(audit_log.c.id)
+            .where(audit_log.c.created_at < before)
+            .order_by(audit_log.c.created_at, audit_log.c.id)
+            .limit(limit)
+        )
+        return await self._delete(delete(audit_log).where(audit_log.c.id.in_(oldest)))

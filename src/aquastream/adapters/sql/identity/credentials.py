@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, RowMapping, and_, delete, func, insert, or_, select, update
 
 from aquastream.adapters.sql.tables.identity import recovery_requests, refresh_sessions, telegram_link_codes
 from aquastream.adapters.sql.uow import SqlRepository
@@ -28,6 +28,9 @@ def _session_from_row(row: RowMapping) -> RefreshSession:
         expires_at=row["expires_at"],
         revoked_at=row["revoked_at"],
         replaced_by=row["replaced_by"],
+        signed_in_at=row["signed_in_at"],
+        user_agent=row["user_agent"],
+        ip=row["ip"],
     )
 
 
@@ -43,6 +46,9 @@ class SqlSessionRepository(SqlRepository):
                 expires_at=session.expires_at,
                 revoked_at=session.revoked_at,
                 replaced_by=session.replaced_by,
+                signed_in_at=session.signed_in_at,
+                user_agent=session.user_agent,
+                ip=session.ip,
             )
         )
 
@@ -62,6 +68,19 @@ class SqlSessionRepository(SqlRepository):
 
     async def revoke_family(self, family_id: uuid.UUID, *, at: datetime) -> int:
         return await self._revoke_live(refresh_sessions.c.family_id == family_id, revoked_at=at)
+
+    async def forget_devices(self, user_id: uuid.UUID) -> None:
+        await self._connection.execute(
+            update(refresh_sessions)
+            .where(refresh_sessions.c.user_id == user_id)
+            .values(user_agent=None, ip=None)
+        )
+
+    async def revoke_live_family(self, user_id: uuid.UUID, family_id: uuid.UUID, *, at: datetime) -> int:
+        c = refresh_sessions.c
+        return await self._revoke_live(
+            and_(c.user_id == user_id, c.family_id == family_id, c.expires_at > at), revoked_at=at
+        )
 
     async def revoke_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> list[uuid.UUID]:
         result = await self._connection.execute(
@@ -86,6 +105,19 @@ class SqlSessionRepository(SqlRepository):
             select(refresh_sessions)
             .where(refresh_sessions.c.user_id == user_id)
             .order_by(refresh_sessions.c.created_at, refresh_sessions.c.id)
+        )
+        return [_session_from_row(row) for row in (await self._connection.execute(query)).mappings()]
+
+    async def list_live_for_user(
+        self, user_id: uuid.UUID, *, now: datetime, limit: int
+    ) -> list[RefreshSession]:
+        c = refresh_sessions.c
+        started_at = func.coalesce(c.signed_in_at, c.created_at)
+        query = (
+            select(refresh_sessions)
+            .where(c.user_id == user_id, c.revoked_at.is_(None), c.expires_at > now)
+            .order_by(started_at.desc(), c.id.desc())
+            .limit(limit)
         )
         return [_session_from_row(row) for row in (await self._connection.execute(query)).mappings()]
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import RowMapping, case, insert, select, update
+from sqlalchemy import RowMapping, case, delete, insert, select, update
 
 from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.sql.paging import fetch_page
@@ -318,6 +318,11 @@ class SqlWebhookLog(SqlRepository):
             outcome=WebhookOutcome(row["outcome"]),
             payment_id=row["payment_id"],
         )
+
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        c = webhook_events.c
+        oldest = select(c.id).where(c.received_at < before).order_by(c.received_at, c.id).limit(limit)
+        return await self._delete(delete(webhook_events).where(c.id.in_(oldest)))
 
 
 class SqlPayeeAccounts(SqlRepository):

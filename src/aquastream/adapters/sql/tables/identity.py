@@ -27,6 +27,7 @@ from sqlalchemy import (
 
 from aquastream.adapters.sql.tables.base import metadata
 from aquastream.adapters.sql.tables.spine import deliveries_table, outbox_table
+from aquastream.domain.identity.model import USER_AGENT_MAX_LENGTH
 
 SCHEMA = "identity"
 
@@ -100,6 +101,10 @@ refresh_sessions = Table(
     Column("expires_at", DateTimeUTC(), nullable=False),
     Column("revoked_at", DateTimeUTC(), nullable=True),
     Column("replaced_by", GUID(), nullable=True),
+    # The device of the request that made the row (see ``RefreshSession``).
+    Column("signed_in_at", DateTimeUTC(), nullable=True),
+    Column("user_agent", String(USER_AGENT_MAX_LENGTH), nullable=True),
+    Column("ip", String(64), nullable=True),
     UniqueConstraint("token_hash"),
     schema=SCHEMA,
 )
@@ -156,6 +161,8 @@ audit_log = Table(
 # A user's audit page reads entries about them or by them, newest first.
 Index(None, audit_log.c.target_id, audit_log.c.created_at)
 Index(None, audit_log.c.actor_id, audit_log.c.created_at)
+# The retention job deletes the oldest entries first.
+Index("ix_audit_log_created_at", audit_log.c.created_at)
 
 outbox = outbox_table("identity", SCHEMA)
 deliveries = deliveries_table("identity", SCHEMA)

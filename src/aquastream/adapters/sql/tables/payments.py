@@ -111,6 +111,8 @@ webhook_events = Table(
     schema=SCHEMA,
 )
 Index("ix_webhook_events_payment_id", webhook_events.c.payment_id)
+# The retention job deletes the oldest notifications first.
+Index("ix_webhook_events_received_at", webhook_events.c.received_at)
 
 payee_accounts = Table(
     "payee_accounts",

@@ -1,0 +1,44 @@
+"""The retention periods of the audit log and of payment notifications: their defaults, and
+the values that stop the start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aquastream.settings import SettingsError, load_settings
+
+
+def test_audit_entries_are_kept_180_days_and_notifications_90_by_default(tmp_path: Path) -> None:
+    settings = load_settings({"AQUASTREAM_DATA_DIR": str(tmp_path)}, env_file=None)
+
+    assert (settings.audit_retention_days, settings.webhook_retention_days) == (180, 90)
+
+
+def test_the_periods_are_read_from_the_environment(tmp_path: Path) -> None:
+    environment = {
+        "AQUASTREAM_DATA_DIR": str(tmp_path),
+        "AQUASTREAM_AUDIT_RETENTION_DAYS": "365",
+        "AQUASTREAM_WEBHOOK_RETENTION_DAYS": "30",
+    }
+
+    settings = load_settings(environment, env_file=None)
+
+    assert (settings.audit_retention_days, settings.webhook_retention_days) == (365, 30)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("AQUASTREAM_AUDIT_RETENTION_DAYS", "0"),
+        # Shorter than a provider may resend a notification: its repeats would go unrecognised.
+        ("AQUASTREAM_WEBHOOK_RETENTION_DAYS", "29"),
+        ("AQUASTREAM_WEBHOOK_RETENTION_DAYS", "ninety"),
+    ],
+)
+def test_a_period_too_short_or_not_a_number_stops_the_start(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        load_settings({"AQUASTREAM_DATA_DIR": str(tmp_path), variable: value}, env_file=None)
