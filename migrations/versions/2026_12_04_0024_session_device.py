@@ -4,8 +4,8 @@ delete by, oldest first.
 
 Sessions stored before keep no device; their login time is taken to be their own creation.
 
-Revision ID: 0022_session_device
-Revises: 0016_satellites_own_their_data
+Revision ID: 0024_session_device
+Revises: 0023_unreachable_addresses
 Create Date: 2026-12-04 09:00:00+00:00
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 from aquastream.adapters.sql.migration_ops import alter_schema
 
-revision: str = "0022_session_device"
-down_revision: str | Sequence[str] | None = "0016_satellites_own_their_data"
+revision: str = "0024_session_device"
+down_revision: str | Sequence[str] | None = "0023_unreachable_addresses"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
