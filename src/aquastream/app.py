@@ -18,6 +18,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ControllerRouterHandler
 
 from aquastream.adapters.http.auth import AuthenticationMiddleware, default_deny
+from aquastream.adapters.http.bodies import JsonRequest
 from aquastream.adapters.http.booking import CONTROLLERS as BOOKING_CONTROLLERS
 from aquastream.adapters.http.catalog import CONTROLLERS as CATALOG_CONTROLLERS
 from aquastream.adapters.http.client_ip import TrustedProxies
@@ -117,6 +118,7 @@ def create_app(
         middleware=middleware,
         guards=[default_deny],
         exception_handlers={Exception: handle_exception},
+        request_class=JsonRequest,
         cors_config=_cors_config(settings),
         openapi_config=openapi_config(settings),
         request_max_body_size=settings.max_body_bytes,

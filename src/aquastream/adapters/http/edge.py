@@ -5,6 +5,9 @@ preflights and errors raised before any route handler ran get the same headers, 
 and metrics as the rest. It is also the last safety net of "problem+json for everything":
 an error answer that is not JSON (Litestar's CORS refusal, its docs 404 page) is rewritten
 as a problem, and an exception nobody handled becomes a 500 problem.
+
+A URL whose path or query holds a NUL character is refused here (400), before any route: no
+value has a use for one, and PostgreSQL cannot take one in a statement's parameter.
 """
 
 from __future__ import annotations
@@ -68,6 +71,9 @@ class EdgeMiddleware:
         started = time.perf_counter()
         answer = _Answer(scope, send, {REQUEST_ID_HEADER: request_id, **self._headers})
         try:
+            if _holds_nul(scope):
+                await answer.send_problem(400, code_for_status(400), "The URL holds a NUL character (%00).")
+                return
             await self._app(scope, receive, answer.send)
         except Exception:
             # Whatever escaped the application's own error handling (it should not happen).
@@ -78,6 +84,10 @@ class EdgeMiddleware:
         finally:
             _record(scope, answer.status, time.perf_counter() - started)
             unbind_request_id(token)
+
+
+def _holds_nul(scope: Scope) -> bool:
+    return "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"")
 
 
 class _Answer:

@@ -47,18 +47,24 @@ class EventFilters:
     include_past: bool = False
 
 
+def _price(check: FieldChecker, field: str, value: Decimal | None) -> Decimal | None:
+    """A price bound, or None (no bound, or a refused one: NaN and infinities compare with
+    nothing, so they are failed before any comparison)."""
+    if value is None:
+        return None
+    if not value.is_finite() or value < 0:
+        check.fail(field, "must be a non-negative number")
+        return None
+    return value
+
+
 def _check_filters(filters: EventFilters) -> tuple[FieldChecker, EventSearch]:
     check = FieldChecker()
     types = {parse_event_type(check, "type", raw) for raw in filters.types}
     tags = normalise_tags(check, filters.tags)
-    for field, value in (("priceMin", filters.price_min), ("priceMax", filters.price_max)):
-        if value is not None and (not value.is_finite() or value < 0):
-            check.fail(field, "must be a non-negative number")
-    if (
-        filters.price_min is not None
-        and filters.price_max is not None
-        and filters.price_min > filters.price_max
-    ):
+    price_min = _price(check, "priceMin", filters.price_min)
+    price_max = _price(check, "priceMax", filters.price_max)
+    if price_min is not None and price_max is not None and price_min > price_max:
         check.fail("priceMax", "must not be below priceMin")
     date_from = check.instant("dateFrom", filters.date_from) if filters.date_from else None
     date_to = check.instant("dateTo", filters.date_to) if filters.date_to else None
@@ -69,10 +75,10 @@ def _check_filters(filters: EventFilters) -> tuple[FieldChecker, EventSearch]:
         statuses=frozenset({EventStatus.PUBLISHED}),
         types=frozenset(t for t in types if t is not None),
         tags=frozenset(tags),
-        price_min=filters.price_min,
+        price_min=price_min,
         # No price goes beyond MAX_AMOUNT: a higher ceiling is no ceiling (and would not fit
         # the database's number).
-        price_max=filters.price_max if filters.price_max is None or filters.price_max <= MAX_AMOUNT else None,
+        price_max=price_max if price_max is None or price_max <= MAX_AMOUNT else None,
         date_from=date_from,
         date_to=date_to,
         city=city_key(filters.city),

@@ -11,6 +11,7 @@ from typing import Any
 from msgspec import UNSET
 
 from aquastream.domain.shared.errors import DomainError, FieldError, ValidationFailed
+from aquastream.domain.shared.text import control_problem
 
 MAX_URL_LENGTH = 2000
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -40,8 +41,11 @@ class FieldChecker:
         if self.errors:
             raise error_type(errors=self.errors)
 
-    def text(self, field: str, value: str | None, *, max_length: int, min_length: int = 0) -> str | None:
-        """Trimmed text, or None when blank; ``min_length`` > 0 makes it required."""
+    def text(
+        self, field: str, value: str | None, *, max_length: int, min_length: int = 0, multiline: bool = False
+    ) -> str | None:
+        """Trimmed text, or None when blank; ``min_length`` > 0 makes it required. Only a
+        ``multiline`` value may hold line breaks (``domain.shared.text``)."""
         cleaned = value.strip() if value is not None else ""
         if not cleaned:
             if min_length > 0:
@@ -49,6 +53,8 @@ class FieldChecker:
             return None
         if not min_length <= len(cleaned) <= max_length:
             self.fail(field, f"must be {max(min_length, 1)} to {max_length} characters long")
+        if problem := control_problem(cleaned, multiline=multiline):
+            self.fail(field, problem)
         return cleaned
 
     def url(self, field: str, value: str | None) -> str | None:

@@ -176,7 +176,7 @@ def check_event(
         latitude=data.latitude,
         longitude=data.longitude,
     )
-    description = check.text("description", data.description, max_length=20_000)
+    description = check.text("description", data.description, max_length=20_000, multiline=True)
     tags = normalise_tags(check, data.tags)
     cover_url = check.url("coverUrl", data.cover_url)
     check.raise_if_any()

@@ -36,7 +36,7 @@ def _checked(data: FaqItemInput) -> FaqItemInput:
     check = FieldChecker()
     checked = FaqItemInput(
         question=check.text("question", data.question, min_length=3, max_length=500) or "",
-        answer=check.text("answer", data.answer, min_length=1, max_length=10_000) or "",
+        answer=check.text("answer", data.answer, min_length=1, max_length=10_000, multiline=True) or "",
         sort_order=data.sort_order,
     )
     if data.sort_order is not None:

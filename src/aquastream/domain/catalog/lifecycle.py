@@ -100,7 +100,7 @@ class CancelEvent:
         self, principal: Principal, event_id: uuid.UUID, *, reason: str | None = None
     ) -> EventView:
         check = FieldChecker()
-        reason = check.text("reason", reason, max_length=MAX_CANCEL_REASON)
+        reason = check.text("reason", reason, max_length=MAX_CANCEL_REASON, multiline=True)
         check.raise_if_any()
         now = self._clock.now()
         async with self._uow:

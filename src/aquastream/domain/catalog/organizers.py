@@ -71,7 +71,7 @@ def checked_organizer_input(data: OrganizerInput) -> OrganizerInput:
     checked = OrganizerInput(
         slug=slug,
         name=name,
-        description=check.text("description", data.description, max_length=10_000),
+        description=check.text("description", data.description, max_length=10_000, multiline=True),
         logo_media_id=data.logo_media_id,
         logo_url=check.url("logoUrl", data.logo_url),
         email=check.email("email", data.email),

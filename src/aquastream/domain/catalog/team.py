@@ -43,7 +43,7 @@ def _checked(data: TeamMemberInput) -> TeamMemberInput:
         name=check.text("name", data.name, min_length=1, max_length=200) or "",
         role=check.text("role", data.role, max_length=200),
         photo_url=check.url("photoUrl", data.photo_url),
-        bio=check.text("bio", data.bio, max_length=5_000),
+        bio=check.text("bio", data.bio, max_length=5_000, multiline=True),
         sort_order=data.sort_order,
     )
     if data.sort_order is not None:

@@ -20,6 +20,7 @@ from aquastream.domain.crews.model import Crew, CrewDetails, CrewType
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.text import control_problem
 from aquastream.ports.crews import CrewsUnitOfWork
 
 BOAT_FIELDS = ("boat_type", "boat_number", "boat_condition")
@@ -33,6 +34,8 @@ def checked(crew_type: CrewType, details: CrewDetails) -> CrewDetails:
     errors = []
     if not name:
         errors.append(FieldError("name", "must not be blank"))
+    elif problem := control_problem(name):
+        errors.append(FieldError("name", problem))
     if details.capacity < 1:
         errors.append(FieldError("capacity", "must be at least 1"))
     if errors:

@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 
+from aquastream.domain.shared.text import control_problem
+
 MAX_EMAIL_LENGTH = 254  # RFC 5321 limit of a forward path
 MAX_NAME_LENGTH = 100
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -58,7 +60,7 @@ def telegram_problem(handle: str) -> str | None:
 def name_problem(name: str) -> str | None:
     if len(name) > MAX_NAME_LENGTH:
         return f"must be at most {MAX_NAME_LENGTH} characters long"
-    return None
+    return control_problem(name)
 
 
 def birth_date_problem(birth_date: date, *, today: date) -> str | None:
