@@ -250,10 +250,6 @@ def _reason(error: BaseException, url: str) -> str:
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> None:
-    from aquastream.adapters.http.logs import configure_logging
-    from aquastream.app import make_container
-    from aquastream.worker import BackgroundWorker
-
     if args.domains is not None:
         try:
             check_worker_domains(args.domains)
@@ -261,6 +257,11 @@ def _worker(settings: Settings, args: argparse.Namespace) -> None:
             raise StartupError(str(exc).replace(f"{PREFIX}WORKER_DOMAINS", "--domains")) from None
         settings = msgspec.structs.replace(settings, worker_domains=args.domains)
     reach_databases(settings)
+    # The application's modules are imported once the command is sure to start (seconds).
+    from aquastream.adapters.http.logs import configure_logging
+    from aquastream.app import make_container
+    from aquastream.worker import BackgroundWorker
+
     configure_logging(settings)
     if settings.should_migrate_on_start:
         _run_migrations(settings, "head")
@@ -298,12 +299,12 @@ def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
     new: then ``--password``, else ``AQUASTREAM_ADMIN_PASSWORD``, else one line of standard
     input when it is not a terminal (a pipe, a file), else a prompt on the terminal.
     """
+    given: str | None = args.password or os.environ.get(ADMIN_PASSWORD_VARIABLE) or None
+    reach_databases(settings)
     from aquastream.app import make_container
     from aquastream.domain.identity.bootstrap import AdminAccount, CreateAdmin
     from aquastream.domain.shared.errors import DomainError
 
-    given: str | None = args.password or os.environ.get(ADMIN_PASSWORD_VARIABLE) or None
-    reach_databases(settings)
     if settings.should_migrate_on_start:
         _run_migrations(settings, "head")
 
@@ -353,15 +354,14 @@ def _new_password() -> str:
 
 
 def _demo_data(settings: Settings, args: argparse.Namespace) -> None:
-    from aquastream.app import make_container
-    from aquastream.demo import load_demo_data
-
     if settings.env == "production":
         raise StartupError(
             f"{PREFIX}ENV=production: demo data is not loaded in production (its accounts share a "
             "known password); expected development or test"
         )
     reach_databases(settings)
+    from aquastream.app import make_container
+    from aquastream.demo import load_demo_data
     if settings.should_migrate_on_start:
         _run_migrations(settings, "head")
 
