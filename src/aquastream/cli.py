@@ -207,9 +207,12 @@ def _port_in_use(host: str, port: int) -> str:
 
 
 def reach_databases(settings: Settings) -> None:
-    """Connect once to every distinct database URL: a server that is down, a wrong password
-    or host is one line naming the variable and the URL (without its password), rather than
-    a driver's traceback at the first query."""
+    """Connect once to every distinct database URL: a server that is down, a wrong password,
+    host or database, a SQLite file in a folder that is not there, is one line naming the
+    variable and the URL (without its password), rather than a driver's traceback at the
+    first query."""
+    from sqlalchemy import text
+
     from aquastream.adapters.sql.engine import create_engine
 
     variables: dict[str, str] = {settings.database_url: f"{PREFIX}DATABASE_URL"}
@@ -217,8 +220,6 @@ def reach_databases(settings: Settings) -> None:
         variables.setdefault(settings.database_url_of(domain), f"{PREFIX}DATABASE_URL_{domain.upper()}")
 
     async def reach(url: str) -> None:
-        from sqlalchemy import text
-
         engine = create_engine(url, pool_size=1)
         try:
             async with asyncio.timeout(DATABASE_REACH_SECONDS), engine.connect() as connection:
@@ -230,21 +231,26 @@ def reach_databases(settings: Settings) -> None:
         try:
             asyncio.run(reach(url))
         except Exception as exc:  # any failure to reach it is the one line below
+            expected = (
+                "a file in a folder that exists and this user may write"
+                if url.startswith("sqlite")
+                else "a running server where this URL's user, password and database are valid"
+            )
             raise StartupError(
                 f"{variable}: cannot reach the database at {redact_url(url)} ({_reason(exc, url)}); "
-                "expected a running server that accepts this URL's user and password"
+                f"expected {expected}"
             ) from None
 
 
 def _reason(error: BaseException, url: str) -> str:
     """The driver's own words (first line), without the URL's password if it repeats it."""
+    from sqlalchemy.engine import make_url
+
     cause = getattr(error, "orig", None) or error
     if isinstance(cause, TimeoutError):
         return f"no answer within {DATABASE_REACH_SECONDS:g} s"
     words = str(cause).strip().splitlines()
     reason = words[0] if words else type(cause).__name__
-    from sqlalchemy.engine import make_url
-
     password = make_url(url).password
     return reason.replace(str(password), "***") if password else reason
 
@@ -362,6 +368,7 @@ def _demo_data(settings: Settings, args: argparse.Namespace) -> None:
     reach_databases(settings)
     from aquastream.app import make_container
     from aquastream.demo import load_demo_data
+
     if settings.should_migrate_on_start:
         _run_migrations(settings, "head")
 

@@ -550,7 +550,14 @@ def _resolve_secret(settings: Settings) -> Settings:
         return settings
     if settings.env == "production":
         raise SettingsError(f"{PREFIX}JWT_SECRET is required when {PREFIX}ENV=production.")
-    return msgspec.structs.replace(settings, jwt_secret=_development_secret(Path(settings.data_dir)))
+    try:
+        secret = _development_secret(Path(settings.data_dir))
+    except OSError as exc:
+        raise SettingsError(
+            f"{PREFIX}DATA_DIR={settings.data_dir!r}: the development signing key cannot be kept there "
+            f"({exc.strerror}); expected a folder this user may write (or set {PREFIX}JWT_SECRET)."
+        ) from None
+    return msgspec.structs.replace(settings, jwt_secret=secret)
 
 
 def _development_secret(data_dir: Path) -> str:

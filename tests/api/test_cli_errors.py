@@ -102,17 +102,25 @@ def test_a_bad_setting_is_one_line_naming_the_variable(
     assert not (tmp_path / "aquastream.db").exists()
 
 
+UNREACHABLE = f"postgresql+asyncpg://aquastream:{PASSWORD}@127.0.0.1:{{port}}/aquastream"
+
+
 @pytest.mark.parametrize(
-    ("command", "variable"),
-    [("migrate", "AQUASTREAM_DATABASE_URL"), ("serve", "AQUASTREAM_DATABASE_URL_BOOKING")],
+    ("command", "variable", "url"),
+    [
+        ("migrate", "AQUASTREAM_DATABASE_URL", UNREACHABLE),
+        ("serve", "AQUASTREAM_DATABASE_URL_BOOKING", UNREACHABLE),
+        ("worker", "AQUASTREAM_DATABASE_URL", "sqlite+aiosqlite:///{folder}/no-such-folder/aquastream.db"),
+    ],
+    ids=["migrate-postgresql", "serve-postgresql-booking", "worker-sqlite"],
 )
 def test_a_database_that_cannot_be_reached_is_one_line_naming_the_url_without_its_password(
-    tmp_path: Path, command: str, variable: str
+    tmp_path: Path, command: str, variable: str, url: str
 ) -> None:
-    url = f"postgresql+asyncpg://aquastream:{PASSWORD}@127.0.0.1:{free_port()}/aquastream"
+    url = url.format(port=free_port(), folder=tmp_path)
     failed = run(tmp_path, command, **{variable: url})
     line = assert_one_line_failure(failed, variable, "cannot reach the database")
-    assert url.replace(PASSWORD, "***") in line
+    assert f"at {url.replace(PASSWORD, '***')} (" in line
 
 
 @pytest.fixture

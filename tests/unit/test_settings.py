@@ -26,6 +26,14 @@ def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
 
 
+def test_a_data_folder_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(
+        SettingsError, match=r"AQUASTREAM_DATA_DIR=.*a-file/data.*expected a folder this user"
+    ):
+        load_settings({"AQUASTREAM_DATA_DIR": str(tmp_path / "a-file" / "data")}, env_file=None)
+
+
 def test_production_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="AQUASTREAM_JWT_SECRET is required"):
         load_settings({"AQUASTREAM_ENV": "production", "AQUASTREAM_DATA_DIR": str(tmp_path)}, env_file=None)
