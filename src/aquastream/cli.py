@@ -293,9 +293,18 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _run_migrations(settings: Settings, revision: str) -> None:
+    """Upgrade to ``revision``: a revision that does not exist is the option's fault, one line."""
+    from alembic.util import CommandError
+
     from aquastream.adapters.sql.migrate import upgrade
 
-    asyncio.run(upgrade(settings.database_url, revision))
+    try:
+        asyncio.run(upgrade(settings.database_url, revision))
+    except CommandError as exc:
+        words = str(exc).strip().splitlines() or [type(exc).__name__]
+        raise StartupError(
+            f"--revision {revision}: {words[0]}; expected head or a revision id from migrations/versions"
+        ) from None
 
 
 def _create_admin(settings: Settings, args: argparse.Namespace) -> None:

@@ -144,6 +144,7 @@ def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path, taken_port: int) -> 
         (["serve", "--workers", "0"], "--workers"),
         (["serve", "--host", "no-such-host.invalid"], "--host"),
         (["worker", "--domains", "notifications,mail"], "--domains"),
+        (["migrate", "--revision", "nosuch"], "--revision nosuch"),
         (["create-admin"], "--email"),
         (["domain-roles", "--prefix"], "--prefix"),
         (["config", "--verbose"], "--verbose"),
