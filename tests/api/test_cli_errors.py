@@ -8,10 +8,14 @@ application is imported (about a second each).
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -231,3 +235,45 @@ def _user(folder: Path, email: str) -> tuple[str, str]:
         row = connection.execute("SELECT password_hash, role FROM users WHERE email = ?", (email,)).fetchone()
     assert row is not None, email
     return str(row[0]), str(row[1])
+
+
+def test_create_admin_asks_a_new_password_on_the_terminal(tmp_path: Path) -> None:
+    """Standard input a terminal: the password is typed at a prompt (a pseudo-terminal here)."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the command, with the pseudo-terminal as its terminal
+        try:
+            os.chdir(tmp_path)
+            command = [sys.executable, "-m", "aquastream", "create-admin", "--email", "root@example.com"]
+            os.execve(sys.executable, command, environment(tmp_path))
+        finally:
+            os._exit(127)
+    shown = _read_until(terminal, b"Password of the new admin: ")
+    os.write(terminal, f"{ADMIN_PASSWORD}\n".encode())
+    shown += _read_until(terminal, None)
+    _, status = os.waitpid(pid, 0)
+    os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == 0, shown
+    assert b"admin root@example.com created" in shown
+    assert ADMIN_PASSWORD.encode() not in shown  # not echoed
+    assert PasswordHasher().verify(_user(tmp_path, "root@example.com")[0], ADMIN_PASSWORD)
+
+
+def _read_until(terminal: int, end: bytes | None, seconds: float = 60) -> bytes:
+    """What the terminal shows until ``end`` appears (None: until the command closes it)."""
+    shown = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (end is None or end not in shown):
+        ready, _, _ = select.select([terminal], [], [], 0.5)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(terminal, 1024)
+        except OSError:  # EIO: the command has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    else:
+        if end is not None and end not in shown:
+            pytest.fail(f"no {end!r} within {seconds} s: {shown!r}")
+    return shown
