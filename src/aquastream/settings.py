@@ -25,6 +25,7 @@ from aquastream.settings_checks import (
     log_level_problem,
     proxies_problem,
     rate_limit_problem,
+    redact_url,
     redis_url_problem,
 )
 
@@ -434,7 +435,8 @@ def _invalid_value(message: str, values: Mapping[str, Any]) -> str:
     if "`$." not in message:
         return f"Invalid configuration: {message}"
     field = message.partition("`$.")[2].partition("`")[0]
-    return f"{PREFIX}{field.upper()}={values.get(field)!r} is not valid; expected {_expected_forms()[field]}."
+    shown = redact_url(str(values.get(field)))  # a URL pasted into the wrong variable keeps its secret
+    return f"{PREFIX}{field.upper()}={shown!r} is not valid; expected {_expected_forms()[field]}."
 
 
 @cache

@@ -122,6 +122,14 @@ def test_a_bad_value_names_the_variable_its_value_and_the_form_expected(
     assert expected in message
 
 
+def test_a_url_pasted_into_a_number_setting_keeps_its_password_hidden() -> None:
+    message = refusal({"AQUASTREAM_SMTP_PORT": f"smtp://mailer:{PASSWORD}@mail:587"})
+    assert message == (
+        "AQUASTREAM_SMTP_PORT='smtp://mailer:***@mail:587' is not valid; "
+        "expected a whole number (default 587)."
+    )
+
+
 def test_the_log_level_is_taken_in_any_case(tmp_path: Path) -> None:
     settings = load_settings(
         {"AQUASTREAM_DATA_DIR": str(tmp_path), "AQUASTREAM_LOG_LEVEL": "debug"}, env_file=None
