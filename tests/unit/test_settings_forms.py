@@ -222,3 +222,10 @@ def test_every_variable_the_readme_names_is_accepted_without_warning_and_takes_e
         else:
             assert getattr(settings, field.name) != field.default, f"{name}={value!r} had no effect"
         assert warnings == [], name
+
+
+def test_the_readme_shows_the_line_a_malformed_database_url_gives() -> None:
+    message = refusal(
+        {"AQUASTREAM_DATABASE_URL": "postgresql+asyncpg://aquastream:secret@db:5432x/aquastream"}
+    )
+    assert f"\naquastream: {message}\n" in README.read_text(encoding="utf-8")
