@@ -16,6 +16,7 @@ import getpass
 import os
 import signal
 import socket
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -212,6 +213,7 @@ def reach_databases(settings: Settings) -> None:
     variable and the URL (without its password), rather than a driver's traceback at the
     first query."""
     from sqlalchemy import text
+    from sqlalchemy.engine import make_url
 
     from aquastream.adapters.sql.engine import create_engine
 
@@ -220,6 +222,13 @@ def reach_databases(settings: Settings) -> None:
         variables.setdefault(settings.database_url_of(domain), f"{PREFIX}DATABASE_URL_{domain.upper()}")
 
     async def reach(url: str) -> None:
+        if url.startswith("sqlite"):
+            # The standard library's driver, without aiosqlite's thread: a connection given up
+            # on would finish in that thread after the loop closed, and print a traceback.
+            database = make_url(url).database
+            if database and database != ":memory:":
+                sqlite3.connect(database).close()
+            return
         engine = create_engine(url, pool_size=1)
         try:
             async with asyncio.timeout(DATABASE_REACH_SECONDS), engine.connect() as connection:

@@ -53,7 +53,7 @@ def run(
 
 def assert_one_line_failure(result: subprocess.CompletedProcess[str], *named: str) -> str:
     assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     [line] = lines
