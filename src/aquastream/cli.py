@@ -368,7 +368,12 @@ def _new_password() -> str:
         line = sys.stdin.readline() if sys.stdin is not None else ""
         password = line.rstrip("\r\n")
     else:
-        password = getpass.getpass("Password of the new admin: ")
+        try:
+            password = getpass.getpass("Password of the new admin: ")
+        except EOFError:  # Ctrl-D at the prompt: no password, said in the one line below
+            if sys.stderr.isatty():  # end the prompt's line, so the message has one of its own
+                print(file=sys.stderr)
+            password = ""
     if not password:
         raise StartupError(
             "--password: a new account needs a password and none was given; expected --password, "

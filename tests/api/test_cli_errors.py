@@ -238,24 +238,39 @@ def _user(folder: Path, email: str) -> tuple[str, str]:
 
 
 def test_create_admin_asks_a_new_password_on_the_terminal(tmp_path: Path) -> None:
-    """Standard input a terminal: the password is typed at a prompt (a pseudo-terminal here)."""
-    pid, terminal = pty.fork()
-    if pid == 0:  # the child: the command, with the pseudo-terminal as its terminal
-        try:
-            os.chdir(tmp_path)
-            command = [sys.executable, "-m", "aquastream", "create-admin", "--email", "root@example.com"]
-            os.execve(sys.executable, command, environment(tmp_path))
-        finally:
-            os._exit(127)
-    shown = _read_until(terminal, b"Password of the new admin: ")
-    os.write(terminal, f"{ADMIN_PASSWORD}\n".encode())
-    shown += _read_until(terminal, None)
-    _, status = os.waitpid(pid, 0)
-    os.close(terminal)
-    assert os.waitstatus_to_exitcode(status) == 0, shown
+    """Standard input a terminal: the password is typed at a prompt (a pseudo-terminal here);
+    nothing typed (Ctrl-D) is the one line of no password."""
+    exit_code, shown = _on_a_terminal(tmp_path, "root@example.com", f"{ADMIN_PASSWORD}\n".encode())
+    assert exit_code == 0, shown
     assert b"admin root@example.com created" in shown
     assert ADMIN_PASSWORD.encode() not in shown  # not echoed
     assert PasswordHasher().verify(_user(tmp_path, "root@example.com")[0], ADMIN_PASSWORD)
+
+    exit_code, shown = _on_a_terminal(tmp_path, "olga@example.com", b"\x04")
+    assert exit_code == 2, shown
+    assert b"Traceback" not in shown
+    assert b"\naquastream: --password: a new account needs a password and none was given" in shown
+
+
+def _on_a_terminal(folder: Path, email: str, typed: bytes) -> tuple[int, bytes]:
+    """``create-admin --email <email>`` on a pseudo-terminal: its exit code and what it showed,
+    ``typed`` typed at its prompt."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the command, with the pseudo-terminal as its terminal
+        try:
+            os.chdir(folder)
+            command = [sys.executable, "-m", "aquastream", "create-admin", "--email", email]
+            os.execve(sys.executable, command, environment(folder))
+        finally:
+            os._exit(127)
+    try:
+        shown = _read_until(terminal, b"Password of the new admin: ")
+        os.write(terminal, typed)
+        shown += _read_until(terminal, None)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(terminal)
+    return os.waitstatus_to_exitcode(status), shown
 
 
 def _read_until(terminal: int, end: bytes | None, seconds: float = 60) -> bytes:
