@@ -1,22 +1,39 @@
 """Typed settings, read once from the environment (prefix ``AQUASTREAM_``) and a ``.env`` file.
 
 Every field documents itself; ``aquastream config`` prints the table the README shows.
-Values are validated at start: a bad value stops the process with a message naming the
-variable, and production mode refuses to start without its secrets.
+Values are validated at start: a bad value stops the process with one sentence that names
+the variable, what is wrong and the form expected (never a secret: URLs are shown without
+their password), and production mode refuses to start without its secrets. A variable
+with the prefix that is no setting is only a warning, naming the closest known one.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
 from dotenv import dotenv_values
 
+from aquastream.settings_checks import (
+    closest_name,
+    database_url_problem,
+    log_level_problem,
+    proxies_problem,
+    rate_limit_problem,
+    redact_url,
+    redis_url_problem,
+)
+
 PREFIX = "AQUASTREAM_"
+# Variables with the prefix that are read, but are no settings: create-admin's password, and
+# the test suite's servers (``AQUASTREAM_TEST_DATABASE_URL`` and the like).
+OTHER_VARIABLES = frozenset({f"{PREFIX}ADMIN_PASSWORD"})
+OTHER_PREFIXES = (f"{PREFIX}TEST_",)
 
 
 def _doc(text: str) -> msgspec.Meta:
@@ -281,7 +298,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     outbox_poll_seconds: Annotated[
         float, _doc("Pause between two passes of the event spine when nothing woke the worker.")
     ] = 1.0
-    log_level: Annotated[str, _doc("Log level (`DEBUG`, `INFO`, `WARNING`, …).")] = "INFO"
+    log_level: Annotated[str, _doc("Log level: `DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`.")] = "INFO"
     log_json: Annotated[bool, _doc("Structured JSON logs (else plain text for a terminal).")] = True
     otlp_endpoint: Annotated[
         str | None, _doc("OTLP/HTTP endpoint for traces (`http://collector:4318`); unset disables export.")
@@ -355,11 +372,17 @@ _OPTIONAL_FIELDS = {f.name for f in msgspec.structs.fields(Settings) if "None" i
 
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: str | Path | None = ".env",
+    warn: Callable[[str], None] | None = None,
 ) -> Settings:
     """Build settings from ``environ`` (default: the process environment) over ``env_file``.
 
-    Raises ``SettingsError`` listing the variable at fault.
+    Raises ``SettingsError`` naming the variable at fault. Each variable with the prefix
+    that is no setting is passed to ``warn`` (one sentence each) and otherwise ignored;
+    without ``warn`` it is ignored silently (the server processes of ``serve``, whose
+    command has warned already).
     """
     source: dict[str, str] = {}
     if env_file is not None and Path(env_file).is_file():
@@ -368,21 +391,118 @@ def load_settings(
     known = {f.name for f in msgspec.structs.fields(Settings)}
     values: dict[str, Any] = {}
     for key, raw in source.items():
-        if not key.startswith(PREFIX):
+        if not key.startswith(PREFIX) or key in OTHER_VARIABLES or key.startswith(OTHER_PREFIXES):
             continue
         name = key[len(PREFIX) :].lower()
-        if name not in known:
-            raise SettingsError(f"{key} is not a known setting (see `aquastream config`).")
-        values[name] = _from_env_value(name, raw)
+        if name in known:
+            values[name] = _from_env_value(name, raw)
+        elif warn is not None:
+            closest = closest_name(key, [f"{PREFIX}{n.upper()}" for n in known])
+            hint = "(see `aquastream config`)"
+            warn(f"{key} is not a known setting and is ignored; the closest one is {closest} {hint}.")
     try:
         settings = msgspec.convert(values, Settings, strict=False)
     except msgspec.ValidationError as exc:
-        raise SettingsError(f"Invalid configuration: {_name_env_var(str(exc))}") from None
+        raise SettingsError(_invalid_value(str(exc), values)) from None
+    _check_forms(settings)
     _check_media_storage(settings)
     check_worker_domains(settings.worker_domains)
     settings = _resolve_secret(settings)
     _check_payment_credentials(settings)
     return settings
+
+
+def _check_forms(settings: Settings) -> None:
+    """What a type cannot say: URLs, the log level, rate limits, proxies."""
+    problems: list[tuple[str, str | None]] = [
+        (f"{PREFIX}DATABASE_URL", database_url_problem(settings.database_url)),
+    ]
+    for domain in sorted(DOMAINS):
+        own: str | None = getattr(settings, f"database_url_{domain}")
+        if own:
+            problems.append((f"{PREFIX}DATABASE_URL_{domain.upper()}", database_url_problem(own)))
+    if settings.redis_url:
+        problems.append((f"{PREFIX}REDIS_URL", redis_url_problem(settings.redis_url)))
+    problems.append((f"{PREFIX}LOG_LEVEL", log_level_problem(settings.log_level)))
+    for name in RATE_LIMIT_FIELDS:
+        problems.append((f"{PREFIX}{name.upper()}", rate_limit_problem(getattr(settings, name))))
+    problems.append((f"{PREFIX}TRUSTED_PROXIES", proxies_problem(settings.trusted_proxies)))
+    for variable, problem in problems:
+        if problem is not None:
+            raise SettingsError(f"{variable} {problem}.")
+
+
+RATE_LIMIT_FIELDS = (
+    "rate_limit_auth",
+    "rate_limit_recovery",
+    "rate_limit_booking",
+    "rate_limit_payments",
+    "rate_limit_default",
+)
+
+
+def _invalid_value(message: str, values: Mapping[str, Any]) -> str:
+    """msgspec's "Expected `int` >= 60 - at `$.field`" as the variable, its value and the
+    form expected. Only numbers, booleans and choices fail here (strings take any text), so
+    the value shown is never a secret."""
+    if "`$." not in message:
+        return f"Invalid configuration: {message}"
+    field = message.partition("`$.")[2].partition("`")[0]
+    shown = redact_url(str(values.get(field)))  # a URL pasted into the wrong variable keeps its secret
+    return f"{PREFIX}{field.upper()}={shown!r} is not valid; expected {_expected_forms()[field]}."
+
+
+@cache
+def _expected_forms() -> dict[str, str]:
+    """The form each number, boolean or choice setting takes, in words, with its default."""
+    forms: dict[str, str] = {}
+    struct = msgspec.inspect.type_info(Settings)
+    assert isinstance(struct, msgspec.inspect.StructType)
+    for field in struct.fields:
+        outer = _unwrapped(field.type)
+        kinds = (
+            tuple(map(_unwrapped, outer.types)) if isinstance(outer, msgspec.inspect.UnionType) else (outer,)
+        )
+        optional = any(isinstance(kind, msgspec.inspect.NoneType) for kind in kinds)
+        kind = next(kind for kind in kinds if not isinstance(kind, msgspec.inspect.NoneType))
+        if isinstance(kind, msgspec.inspect.BoolType):
+            form = "true or false (or 1 or 0)"
+        elif isinstance(kind, msgspec.inspect.LiteralType):
+            form = "one of " + ", ".join(str(value) for value in kind.values)
+        elif isinstance(kind, msgspec.inspect.IntType | msgspec.inspect.FloatType):
+            form = ("a whole number" if isinstance(kind, msgspec.inspect.IntType) else "a number") + _unit(
+                field.name
+            )
+            bounds = [
+                f"{sign} {bound}"
+                for sign, bound in ((">", kind.gt), (">=", kind.ge), ("<", kind.lt), ("<=", kind.le))
+                if bound is not None
+            ]
+            if bounds:
+                form += " " + " and ".join(bounds)
+        else:
+            continue
+        if optional:
+            form += ", or empty for the default"
+        if field.default not in (None, msgspec.NODEFAULT):
+            default = str(field.default).lower() if isinstance(field.default, bool) else field.default
+            form += f" (default {default})"
+        forms[field.name] = form
+    return forms
+
+
+def _unwrapped(kind: msgspec.inspect.Type) -> msgspec.inspect.Type:
+    """The type under its descriptions (``Metadata``)."""
+    while isinstance(kind, msgspec.inspect.Metadata):
+        kind = kind.type
+    return kind
+
+
+def _unit(name: str) -> str:
+    for suffix, unit in (("_seconds", " of seconds"), ("_ms", " of milliseconds"), ("_bytes", " of bytes")):
+        if name.endswith(suffix):
+            return unit
+    return ""
 
 
 def check_worker_domains(value: str) -> None:
@@ -422,15 +542,6 @@ def _check_payment_credentials(settings: Settings) -> None:
         )
 
 
-def _name_env_var(message: str) -> str:
-    # msgspec says "... - at `$.field_name`"; speak of the variable instead.
-    if "`$." in message:
-        head, _, tail = message.partition("`$.")
-        field, _, rest = tail.partition("`")
-        return f"{head}{PREFIX}{field.upper()}{rest}"
-    return message
-
-
 def _check_media_storage(settings: Settings) -> None:
     """S3 needs a bucket; in production also its keys (no anonymous or ambient credentials)."""
     if settings.media_storage != "s3":
@@ -454,7 +565,14 @@ def _resolve_secret(settings: Settings) -> Settings:
         return settings
     if settings.env == "production":
         raise SettingsError(f"{PREFIX}JWT_SECRET is required when {PREFIX}ENV=production.")
-    return msgspec.structs.replace(settings, jwt_secret=_development_secret(Path(settings.data_dir)))
+    try:
+        secret = _development_secret(Path(settings.data_dir))
+    except OSError as exc:
+        raise SettingsError(
+            f"{PREFIX}DATA_DIR={settings.data_dir!r}: the development signing key cannot be kept there "
+            f"({exc.strerror}); expected a folder this user may write (or set {PREFIX}JWT_SECRET)."
+        ) from None
+    return msgspec.structs.replace(settings, jwt_secret=secret)
 
 
 def _development_secret(data_dir: Path) -> str:

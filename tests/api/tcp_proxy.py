@@ -72,11 +72,15 @@ class TcpProxy:
             client_writer.transport.abort()
             return
         self._writers.update((client_writer, upstream_writer))
-        await asyncio.gather(
-            _pipe(client_reader, upstream_writer),
-            _pipe(upstream_reader, client_writer),
-            return_exceptions=True,
-        )
+        # When either side hangs up, so does the other (a client waits for the server to close).
+        pipes = {
+            asyncio.ensure_future(_pipe(client_reader, upstream_writer)),
+            asyncio.ensure_future(_pipe(upstream_reader, client_writer)),
+        }
+        _, pending = await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
+        for pipe in pending:
+            pipe.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         for writer in (client_writer, upstream_writer):
             self._writers.discard(writer)
             writer.transport.abort()

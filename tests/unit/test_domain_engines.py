@@ -3,10 +3,8 @@ service opens one engine per distinct URL."""
 
 from __future__ import annotations
 
-import pytest
-
 from aquastream.adapters.sql.engine import DomainEngines, create_engine
-from aquastream.settings import DOMAINS, SettingsError, load_settings
+from aquastream.settings import DOMAINS, load_settings
 
 SHARED = "postgresql+asyncpg://aquastream@db/aquastream"
 BOOKING = "postgresql+asyncpg://aquastream_booking@db/aquastream"
@@ -27,9 +25,14 @@ def test_an_empty_domain_url_means_the_shared_one() -> None:
     assert settings.database_url_of("media") == SHARED
 
 
-def test_an_unknown_domain_url_is_refused_by_name() -> None:
-    with pytest.raises(SettingsError, match="AQUASTREAM_DATABASE_URL_TICKETS"):
-        load_settings({"AQUASTREAM_DATABASE_URL_TICKETS": SHARED}, env_file=None)
+def test_an_unknown_domain_url_is_a_warning_by_name_and_is_not_used() -> None:
+    warnings: list[str] = []
+    settings = load_settings(
+        {"AQUASTREAM_DATABASE_URL_TICKETS": BOOKING}, env_file=None, warn=warnings.append
+    )
+    [warning] = warnings
+    assert warning.startswith("AQUASTREAM_DATABASE_URL_TICKETS is not a known setting and is ignored")
+    assert {settings.database_url_of(domain) for domain in DOMAINS} == {settings.database_url}
 
 
 async def test_domains_on_one_url_share_one_engine_and_a_url_of_its_own_gets_its_own() -> None:

@@ -26,6 +26,14 @@ def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
 
 
+def test_a_data_folder_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(
+        SettingsError, match=r"AQUASTREAM_DATA_DIR=.*a-file/data.*expected a folder this user"
+    ):
+        load_settings({"AQUASTREAM_DATA_DIR": str(tmp_path / "a-file" / "data")}, env_file=None)
+
+
 def test_production_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="AQUASTREAM_JWT_SECRET is required"):
         load_settings({"AQUASTREAM_ENV": "production", "AQUASTREAM_DATA_DIR": str(tmp_path)}, env_file=None)
@@ -53,9 +61,41 @@ def test_revoked_tokens_cannot_be_read_more_rarely_than_the_revocation_bound_all
             load_settings({"AQUASTREAM_ACCESS_REVOCATION_POLL_SECONDS": too_rare_or_never}, env_file=None)
 
 
-def test_unknown_variables_with_the_prefix_are_refused() -> None:
-    with pytest.raises(SettingsError, match="AQUASTREAM_DATABSE_URL is not a known setting"):
-        load_settings({"AQUASTREAM_DATABSE_URL": "x"}, env_file=None)
+def test_unknown_variables_with_the_prefix_are_a_warning_naming_the_closest_setting(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    settings = load_settings(
+        {
+            "AQUASTREAM_DATA_DIR": str(tmp_path),
+            "AQUASTREAM_DATABSE_URL": "x",
+            "AQUASTREAM_LOG_LEVL": "DEBUG",
+            "AQUASTREAM_LOG_LEVEL": "WARNING",
+        },
+        env_file=None,
+        warn=warnings.append,
+    )
+    assert settings.log_level == "WARNING"
+    assert sorted(warnings) == [
+        "AQUASTREAM_DATABSE_URL is not a known setting and is ignored; the closest one is "
+        "AQUASTREAM_DATABASE_URL (see `aquastream config`).",
+        "AQUASTREAM_LOG_LEVL is not a known setting and is ignored; the closest one is "
+        "AQUASTREAM_LOG_LEVEL (see `aquastream config`).",
+    ]
+
+
+def test_the_test_suite_variables_and_the_admin_password_are_accepted_silently(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    load_settings(
+        {
+            "AQUASTREAM_DATA_DIR": str(tmp_path),
+            "AQUASTREAM_TEST_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
+            "AQUASTREAM_TEST_REDIS_URL": "redis://127.0.0.1:6379/0",
+            "AQUASTREAM_TEST_DOMAIN_ROLES": "1",
+            "AQUASTREAM_ADMIN_PASSWORD": "Paddle-Hard-2030!",
+        },
+        env_file=None,
+        warn=warnings.append,
+    )
+    assert warnings == []
 
 
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:

@@ -24,11 +24,13 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
+from aquastream.adapters.outage import OutageLog
 from aquastream.domain.shared.dispatch import EventRouter
 from aquastream.ports.clock import Clock
 from aquastream.ports.outbox import Inbox, Outbox, OutboxMessage
 
 logger = logging.getLogger("aquastream.worker")
+_outages = OutageLog(logger)
 
 STREAM_PREFIX = "aquastream:facts:"
 STREAM_MAX_LENGTH = 1_000_000  # trimmed approximately: far beyond what any group lags
@@ -214,6 +216,7 @@ class StreamIntake:
                 await self._read(group, block_ms=BLOCK_MS)
             except asyncio.CancelledError:
                 raise
-            except (RedisError, OSError):
-                logger.warning("reading the fact streams failed; trying again", exc_info=True)
+            except (RedisError, OSError) as error:
+                if not _outages.report(error, "reading the fact streams failed; trying again"):
+                    logger.warning("reading the fact streams failed; trying again", exc_info=True)
                 await asyncio.sleep(1)

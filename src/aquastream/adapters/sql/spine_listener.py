@@ -13,9 +13,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.outage import OutageLog
 from aquastream.adapters.sql.outbox import SPINE_CHANNEL
 
 logger = logging.getLogger("aquastream.worker")
+_outages = OutageLog(logger)
 
 RECONNECT_SECONDS = 2.0
 
@@ -45,8 +47,9 @@ class SpineListener:
                 await self._listen_on_one_connection()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.warning("spine listener lost its connection; polling meanwhile", exc_info=True)
+            except Exception as error:
+                if not _outages.report(error, "spine listener lost its connection; polling meanwhile"):
+                    logger.warning("spine listener lost its connection; polling meanwhile", exc_info=True)
             await asyncio.sleep(RECONNECT_SECONDS)
 
     async def _listen_on_one_connection(self) -> None:
