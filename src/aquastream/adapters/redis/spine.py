@@ -127,6 +127,7 @@ class StreamIntake:
             events.add(subscriber.event_type.event_name())
         self._ready = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     @property
     def domain(self) -> str:
@@ -197,10 +198,14 @@ class StreamIntake:
         """Read in the background, each group blocking on its streams, so that a fact
         appended in another process comes in at once."""
         loop = asyncio.get_running_loop()
+        self._stopping = False
         for group in self._groups:
             self._tasks.append(loop.create_task(self._listen(group), name=f"aquastream-intake-{group}"))
 
     async def stop(self) -> None:
+        # redis-py may swallow the cancellation of a blocking read and answer it as an empty
+        # read (redis/redis-py#2028): a listener also ends at the flag, after that read at most.
+        self._stopping = True
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
@@ -209,7 +214,7 @@ class StreamIntake:
                 await task
 
     async def _listen(self, group: str) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._read(group, block_ms=BLOCK_MS)
             except asyncio.CancelledError:
