@@ -47,7 +47,8 @@ CREATE TABLE public.ticks_taken (
 );
 CREATE FUNCTION public.record_tick() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO public.ticks_taken (name, tick, next_tick) VALUES (OLD.name, OLD.next_run_at, NEW.next_run_at);
+    INSERT INTO public.ticks_taken (name, tick, next_tick)
+        VALUES (OLD.name, OLD.next_run_at, NEW.next_run_at);
     RETURN NEW;
 END $$;
 CREATE TRIGGER record_tick AFTER UPDATE ON infra.job_leases
@@ -218,8 +219,7 @@ def test_two_apis_and_two_workers_share_limits_and_handle_everything_once(
         assert httpx.post(page).status_code == 200
     for i, booking in booked.items():
         _eventually(
-            lambda: httpx.get(f"{api(i)}/bookings/{booking['id']}", headers=people[i]).json()["status"]
-            == "CONFIRMED",
+            _confirmed(f"{api(i)}/bookings/{booking['id']}", people[i]),
             f"the confirmation of participant {i}'s paid booking",
         )
 
@@ -230,6 +230,10 @@ def test_two_apis_and_two_workers_share_limits_and_handle_everything_once(
     _assert_every_message_sent_once(dsn, logs)
     _assert_every_fact_delivered_once(dsn, settings["AQUASTREAM_REDIS_URL"])
     _assert_every_tick_taken_once(dsn)
+
+
+def _confirmed(booking_url: str, auth: dict[str, str]) -> Callable[[], bool]:
+    return lambda: bool(httpx.get(booking_url, headers=auth).json()["status"] == "CONFIRMED")
 
 
 def _all_quiet(dsn: str) -> bool:
@@ -295,7 +299,9 @@ def _sent_in_logs(logs: list[Path]) -> list[Counter[str]]:
                 record = json.loads(line)
             except ValueError:
                 continue
-            if isinstance(record, dict) and record.get("logger") == "aquastream.notify" and "notification_id" in record:
+            if not isinstance(record, dict) or record.get("logger") != "aquastream.notify":
+                continue
+            if "notification_id" in record:
                 ids[record["notification_id"]] += 1
         sent.append(ids)
     return sent
