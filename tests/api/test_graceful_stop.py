@@ -9,9 +9,11 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryJobLeases
@@ -19,7 +21,7 @@ from aquastream.adapters.system import SystemClock
 from aquastream.domain.shared.dispatch import OutboxDispatcher
 from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
 from aquastream.worker import BackgroundWorker
-from tests.api.live_server import cli, spawned
+from tests.api.live_server import cli, free_port, spawned, wait_ready
 
 PASSWORD = "Paddle-Hard-2030!"
 STOPS_WITHIN_SECONDS = 20
@@ -102,3 +104,79 @@ def test_sigterm_stops_the_worker_process_cleanly(tmp_path: Path, settings: dict
     assert code == 0, log.read_text()[-2000:]
     assert "worker stopped" in log.read_text()
     assert took < 10, f"the worker took {took:.1f} s to exit"
+
+
+def _established(port: int) -> int:
+    """How many TCP connections to ``port`` the kernel has established (Linux's /proc/net/tcp):
+    the connections the server had accepted, from its clients' point of view."""
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        if int(local.split(":")[1], 16) == port and state == "01":
+            count += 1
+    return count
+
+
+def _register(client: httpx.Client, number: int) -> int | str:
+    """The status of a registration, or the transport error that cut it."""
+    try:
+        answer = client.post(
+            "/api/v1/auth/register", json={"email": f"burst{number}@example.com", "password": PASSWORD}
+        )
+    except httpx.TransportError as error:
+        return repr(error)
+    return answer.status_code
+
+
+@pytest.mark.postgres
+def test_sigterm_lets_the_api_answer_every_request_it_had_accepted(
+    tmp_path: Path, empty_postgres_url: str
+) -> None:
+    """Every connection established before the signal gets its complete answer (201), and
+    the server exits 0 once they are answered."""
+    settings = {
+        "AQUASTREAM_DATABASE_URL": empty_postgres_url,
+        "AQUASTREAM_RATE_LIMIT_ENABLED": "false",
+        # The production hashing cost: each registration takes a while, and the burst queues.
+        "AQUASTREAM_PASSWORD_TIME_COST": "3",
+        "AQUASTREAM_PASSWORD_MEMORY_COST": "65536",
+    }
+    migrated = cli(tmp_path, "migrate", **settings)
+    assert migrated.returncode == 0, migrated.stderr
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    clients = [httpx.Client(base_url=base, timeout=60) for _ in range(BURST)]
+    serve = ("serve", "--port", str(port), "--no-worker")
+    with (
+        spawned(tmp_path, *serve, log_name="serve.log", **settings) as (process, log),
+        ThreadPoolExecutor(BURST) as pool,
+    ):
+        wait_ready(base, process, log)
+        burst = [pool.submit(_register, clients[number], number) for number in range(BURST)]
+        _eventually(lambda: _established(port) >= BURST, "the burst's connections", seconds=30)
+        answered_before = sum(future.done() for future in burst)
+        code, took = _terminated(process)
+        answers = [future.result() for future in burst]
+    for client in clients:
+        client.close()
+
+    assert answered_before <= BURST // 2, "the burst was mostly over before the signal: little was tested"
+    assert answers == [201] * BURST, log.read_text()[-3000:]
+    assert code == 0, log.read_text()[-3000:]
+    assert took < STOPS_WITHIN_SECONDS
+
+
+@pytest.mark.postgres
+def test_sigterm_stops_the_api_with_its_in_process_worker_cleanly(
+    tmp_path: Path, settings: dict[str, str]
+) -> None:
+    port = free_port()
+    with spawned(tmp_path, "serve", "--port", str(port), log_name="serve.log", **settings) as (process, log):
+        wait_ready(f"http://127.0.0.1:{port}", process, log)
+        _eventually(lambda: "worker started" in log.read_text(), "the in-process worker's start")
+
+        code, took = _terminated(process)
+
+    assert code == 0, log.read_text()[-2000:]
+    assert "worker stopped" in log.read_text()  # the shutdown hook stopped it
+    assert took < 10, f"the server took {took:.1f} s to exit"
