@@ -26,7 +26,7 @@ import redis
 
 from aquastream.adapters.redis.spine import stream_of
 from tests.api.catalog.kit import event_body
-from tests.api.live_server import cli, served, working
+from tests.api.live_server import cli, free_port, spawned, stop, wait_ready, working
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -109,15 +109,25 @@ def instances(tmp_path: Path, settings: dict[str, str]) -> Iterator[tuple[list[s
     migrated = cli(tmp_path, "migrate", **settings)
     assert migrated.returncode == 0, migrated.stderr
     _execute(_dsn(settings["AQUASTREAM_DATABASE_URL"]), TICK_RECORDER)
+    ports = [free_port(), free_port()]
     for name in ("api-a", "api-b"):
         (tmp_path / name).mkdir()
+    serve = ("serve", "--no-worker", "--port")
     with (
         working(tmp_path, log_name="worker-1.log", **settings) as log_1,
         working(tmp_path, log_name="worker-2.log", **settings) as log_2,
-        served(tmp_path / "api-a", "--no-worker", **settings) as api_a,
-        served(tmp_path / "api-b", "--no-worker", **settings) as api_b,
+        # Both APIs start at once; their logs go to their own folders.
+        spawned(tmp_path / "api-a", *serve, str(ports[0]), log_name="serve.log", **settings) as (a, a_log),
+        spawned(tmp_path / "api-b", *serve, str(ports[1]), log_name="serve.log", **settings) as (b, b_log),
     ):
-        yield [f"{api_a}/api/v1", f"{api_b}/api/v1"], [log_1, log_2]
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        try:
+            wait_ready(bases[0], a, a_log)
+            wait_ready(bases[1], b, b_log)
+            yield [f"{base}/api/v1" for base in bases], [log_1, log_2]
+        finally:
+            stop(b)
+            stop(a)
 
 
 def _eventually(check: Callable[[], Any], what: str, seconds: float = 30) -> Any:

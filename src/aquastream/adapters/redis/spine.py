@@ -35,6 +35,7 @@ STREAM_MAX_LENGTH = 1_000_000  # trimmed approximately: far beyond what any grou
 CLAIM_AFTER = timedelta(seconds=60)
 READ_BATCH = 200
 BLOCK_MS = 1000  # a listener's wait on its streams before it looks for claimable facts again
+RECANCEL_SECONDS = 0.1
 
 
 def stream_of(domain: str) -> str:
@@ -204,14 +205,14 @@ class StreamIntake:
 
     async def stop(self) -> None:
         # redis-py may swallow the cancellation of a blocking read and answer it as an empty
-        # read (redis/redis-py#2028): a listener also ends at the flag, after that read at most.
+        # read (redis/redis-py#2028): a listener is cancelled again until it ends, and also
+        # ends at the flag after that read at most.
         self._stopping = True
-        tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        pending, self._tasks = set(self._tasks), []
+        while pending:
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=RECANCEL_SECONDS)
 
     async def _listen(self, group: str) -> None:
         while not self._stopping:
