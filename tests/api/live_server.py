@@ -118,3 +118,42 @@ def working(folder: Path, *args: str, log_name: str = "worker.log", **settings: 
             yield log_path
         finally:
             stop(process)
+
+
+@contextmanager
+def spawned(
+    folder: Path, *args: str, log_name: str, **settings: str
+) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+    """``aquastream [args]`` in a process group of its own, its output in ``folder/log_name``,
+    for a test that signals it itself; killed at the end of the block if still running."""
+    log_path = folder / log_name
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "aquastream", *args],
+            env=environment(folder, **settings),
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            yield process, log_path
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def wait_ready(base: str, process: subprocess.Popen[str], log_path: Path) -> None:
+    """Until ``base``'s readiness probe answers 200 (failing the test if the process exits)."""
+    deadline = time.monotonic() + READY_WITHIN_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the process exited with {process.returncode}: {log_path.read_text()}")
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail(f"{base} did not become ready within {READY_WITHIN_SECONDS} s")

@@ -37,6 +37,7 @@ STREAM_MAX_LENGTH = 1_000_000  # trimmed approximately: far beyond what any grou
 CLAIM_AFTER = timedelta(seconds=60)
 READ_BATCH = 200
 BLOCK_MS = 1000  # a listener's wait on its streams before it looks for claimable facts again
+RECANCEL_SECONDS = 0.1
 
 
 def stream_of(domain: str) -> str:
@@ -129,6 +130,7 @@ class StreamIntake:
             events.add(subscriber.event_type.event_name())
         self._ready = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     @property
     def domain(self) -> str:
@@ -199,19 +201,23 @@ class StreamIntake:
         """Read in the background, each group blocking on its streams, so that a fact
         appended in another process comes in at once."""
         loop = asyncio.get_running_loop()
+        self._stopping = False
         for group in self._groups:
             self._tasks.append(loop.create_task(self._listen(group), name=f"aquastream-intake-{group}"))
 
     async def stop(self) -> None:
-        tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # redis-py may swallow the cancellation of a blocking read and answer it as an empty
+        # read (redis/redis-py#2028): a listener is cancelled again until it ends, and also
+        # ends at the flag after that read at most.
+        self._stopping = True
+        pending, self._tasks = set(self._tasks), []
+        while pending:
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=RECANCEL_SECONDS)
 
     async def _listen(self, group: str) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._read(group, block_ms=BLOCK_MS)
             except asyncio.CancelledError:
