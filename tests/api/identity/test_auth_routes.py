@@ -89,6 +89,18 @@ async def test_login_is_case_insensitive_on_the_email(api: Client) -> None:
     assert account.refresh_token
 
 
+async def test_login_and_refresh_answer_whose_tokens_they_are(api: Client) -> None:
+    registered = await register(api, "anna@example.com")
+
+    logged_in = await api.post("/api/v1/auth/login", json={"email": "anna@example.com", "password": PASSWORD})
+    refreshed = await api.post(
+        "/api/v1/auth/refresh", json={"refreshToken": logged_in.json()["refreshToken"]}
+    )
+
+    assert logged_in.json()["userId"] == str(registered.id)
+    assert refreshed.json()["userId"] == str(registered.id)
+
+
 async def test_refresh_rotates_the_pair(api: Client) -> None:
     account = await register(api, "anna@example.com")
     response = await api.post("/api/v1/auth/refresh", json={"refreshToken": account.refresh_token})

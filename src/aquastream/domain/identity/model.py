@@ -174,7 +174,10 @@ class RequestContext:
 
 @dataclass(frozen=True, slots=True)
 class TokenPair:
+    """What signing in gives: the tokens, and whose they are (clients need the id at once)."""
+
     access_token: str
     refresh_token: str
     expires_in: int
+    user_id: uuid.UUID
     token_type: str = "Bearer"

@@ -51,7 +51,7 @@ class TokenMinter:
         )
         access_token, expires_in = self._issuer.issue(user, now=now, session_family_id=session.family_id)
         return session, TokenPair(
-            access_token=access_token, refresh_token=refresh_token, expires_in=expires_in
+            access_token=access_token, refresh_token=refresh_token, expires_in=expires_in, user_id=user.id
         )
 
 

@@ -39,8 +39,8 @@ class AuthController(Controller):
         register_user: FromDishka[RegisterUser],
         ctx: FromDishka[RequestContext],
     ) -> TokensOut:
-        user_id, tokens = await register_user(Registration(data.email, data.password, data.phone), ctx)
-        return TokensOut.of(tokens, user_id)
+        _, tokens = await register_user(Registration(data.email, data.password, data.phone), ctx)
+        return TokensOut.of(tokens)
 
     @public
     @post("/login", status_code=HTTP_200_OK, summary="Exchange email and password for tokens")

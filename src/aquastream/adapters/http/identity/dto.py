@@ -40,11 +40,13 @@ class TokensOut(CamelStruct):
     refresh_token: str
     token_type: str
     expires_in: int
-    user_id: uuid.UUID | None = None
+    user_id: uuid.UUID
 
     @classmethod
-    def of(cls, tokens: TokenPair, user_id: uuid.UUID | None = None) -> TokensOut:
-        return cls(tokens.access_token, tokens.refresh_token, tokens.token_type, tokens.expires_in, user_id)
+    def of(cls, tokens: TokenPair) -> TokensOut:
+        return cls(
+            tokens.access_token, tokens.refresh_token, tokens.token_type, tokens.expires_in, tokens.user_id
+        )
 
 
 class RecoveryInitIn(CamelStruct, forbid_unknown_fields=True):
