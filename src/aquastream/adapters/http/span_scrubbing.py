@@ -47,11 +47,19 @@ class ScrubbingSpanProcessor(SpanProcessor):
     the exporting processors, so that they only ever see the rewritten values."""
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        for key, value in scrubbed(span.attributes or {}, server=span.kind is SpanKind.SERVER).items():
-            span.set_attribute(key, value)
+        scrub(span)
 
     def on_end(self, span: ReadableSpan) -> None:
         return None
+
+
+def scrub(span: ApiSpan, _scope: object = None) -> None:
+    """Rewrite ``span``'s URL attributes now. Also the ASGI server span's request hook: the
+    ASGI middleware sets its attributes again once the span has started."""
+    if not isinstance(span, ReadableSpan):
+        return
+    for key, value in scrubbed(span.attributes or {}, server=span.kind is SpanKind.SERVER).items():
+        span.set_attribute(key, value)
 
 
 def scrubbed(attributes: Mapping[str, AttributeValue], *, server: bool) -> dict[str, str]:

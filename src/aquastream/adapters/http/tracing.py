@@ -58,7 +58,7 @@ from opentelemetry.trace import Link, SpanKind, TraceState
 from opentelemetry.util.types import Attributes
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.http.span_scrubbing import ScrubbingSpanProcessor, show_route
+from aquastream.adapters.http.span_scrubbing import ScrubbingSpanProcessor, scrub, show_route
 from aquastream.adapters.trace_context import DeliverySpans
 from aquastream.settings import Settings
 
@@ -101,6 +101,7 @@ class Tracing:
         config = OpenTelemetryConfig(
             tracer_provider=self.tracer_provider,
             scope_span_details_extractor=_span_details_before_routing,
+            server_request_hook_handler=scrub,
             exclude_spans=["receive", "send"],
         )
         return OpenTelemetryPlugin(config)

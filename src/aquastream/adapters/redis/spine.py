@@ -42,12 +42,16 @@ def stream_of(domain: str) -> str:
 
 
 def _fields(message: OutboxMessage) -> dict[str, str | bytes]:
-    return {
+    """A stream entry; ``traceparent`` only when the fact has a trace context."""
+    fields: dict[str, str | bytes] = {
         "id": str(message.id),
         "event": message.event_name,
         "payload": message.payload,
         "created_at": message.created_at.isoformat(),
     }
+    if message.trace_context:
+        fields["traceparent"] = message.trace_context
+    return fields
 
 
 def _message(fields: Mapping[bytes, bytes]) -> OutboxMessage:
@@ -56,6 +60,7 @@ def _message(fields: Mapping[bytes, bytes]) -> OutboxMessage:
         event_name=fields[b"event"].decode(),
         payload=fields[b"payload"],
         created_at=datetime.fromisoformat(fields[b"created_at"].decode()),
+        trace_context=traceparent.decode() if (traceparent := fields.get(b"traceparent")) else None,
     )
 
 
