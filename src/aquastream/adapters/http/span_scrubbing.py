@@ -28,7 +28,7 @@ from opentelemetry.trace import Span as ApiSpan
 from opentelemetry.trace import SpanKind
 from opentelemetry.util.types import AttributeValue
 
-UNROUTED = "{unrouted}"
+UNROUTED = "/{unrouted}"
 REDACTED = "REDACTED"
 
 # Old and stable HTTP semantic conventions (OTEL_SEMCONV_STABILITY_OPT_IN picks either or both).

@@ -8,7 +8,9 @@ subscribes to into its own domain's inbox, and only then acknowledges it (``XACK
 crashed consumer read and did not acknowledge is claimed by another after ``CLAIM_AFTER``
 (``XAUTOCLAIM``). Every step is at least once and idempotent (a delivery is unique per fact
 and subscriber), and the inbox keeps each subscriber's attempts and dead letters as without
-Redis. A domain's worker thus needs its own schema only: the streams carry the facts.
+Redis. A domain's worker thus needs its own schema only: the streams carry the facts. An
+entry holds the fact's ``id``, ``event``, ``payload`` and ``created_at``, and its
+``traceparent`` when it was raised in a trace (``adapters.trace_context``).
 """
 
 from __future__ import annotations
