@@ -30,7 +30,7 @@ from tests.api.notifications.conftest import WEBHOOK_SECRET
 from tests.api.notifications.test_telegram_webhook import link_code, say
 from tests.api.payments.kit import started
 from tests.api.payments.test_webhooks import _sandbox_signature
-from tests.api.worker import drain_outbox
+from tests.api.worker import drain_outbox, run_due_jobs
 from tests.contract.notifications.fake_servers import BOT_TOKEN, FakeServer, serving
 
 __all__ = ["cast", "clock", "people"]
@@ -233,3 +233,26 @@ async def test_the_facts_of_a_request_are_handled_in_spans_of_its_trace(
         and span.context.trace_id == webhook.context.trace_id
         for span in spans
     )
+
+
+async def test_a_job_run_is_a_trace_holding_its_outgoing_calls(
+    api: Client, cast: Cast, exporter: InMemorySpanExporter
+) -> None:
+    await say(api, f"/start {await link_code(api, cast.vera)}")
+    queued = await api.post(
+        f"{API}/admin/notifications/test",
+        json={"userId": cast.vera.id, "text": "ping"},
+        headers=cast.root.auth,
+    )
+    assert queued.status_code == 202, queued.text
+    exporter.clear()
+
+    await run_due_jobs(api)
+
+    spans = exporter.get_finished_spans()
+    [job] = [span for span in spans if span.name == "job notifications.send"]
+    [call] = [span for span in spans if "/sendMessage" in str(_attributes(span).get("http.url", ""))]
+    assert job.context is not None
+    assert call.parent is not None
+    assert call.parent.span_id == job.context.span_id
+    assert BOT_TOKEN not in call.to_json()

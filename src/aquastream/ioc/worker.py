@@ -228,13 +228,16 @@ class WorkerProvider(Provider):
 
     @provide
     def scheduler(
-        self, settings: Settings, leases: JobLeases, clock: Clock, jobs: list[PeriodicJob]
+        self, settings: Settings, leases: JobLeases, clock: Clock, jobs: list[PeriodicJob], tracing: Tracing
     ) -> Scheduler:
         """The jobs of the domains this worker serves (a job's name starts with its domain);
-        a job of no domain runs in every worker (its ticks are leased, so once per tick)."""
+        a job of no domain runs in every worker (its ticks are leased, so once per tick).
+        With tracing on, each run is a trace of its own."""
         served = settings.worker_domain_set
         mine = [
-            job for job in jobs if job.name.split(".")[0] in served or job.name.split(".")[0] not in DOMAINS
+            tracing.traced(job)
+            for job in jobs
+            if job.name.split(".")[0] in served or job.name.split(".")[0] not in DOMAINS
         ]
         return Scheduler(leases, clock, mine)
 

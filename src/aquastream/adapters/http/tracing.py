@@ -17,6 +17,10 @@ Configuration is OpenTelemetry's own, read from the environment by the SDK, with
 - ``OTEL_TRACES_SAMPLER`` and ``OTEL_TRACES_SAMPLER_ARG`` choose the sampler (the SDK's
   default is ``parentbased_always_on``); ``OTEL_BSP_*`` tune the batch export.
 
+Each run of a periodic job is a trace of its own (``job <name>``); a statement or an outgoing
+call outside any request, delivery or job (the worker's polling of the spine, every second) is
+not traced (``NoLoneClientSpans``).
+
 Spans are named ``METHOD /route/{template}`` (never the raw path, which would make one span
 name per event id): the server span starts as just the method and is renamed once routing
 has found the template. No secret reaches an exported span: see ``span_scrubbing``.
@@ -60,6 +64,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.http.span_scrubbing import ScrubbingSpanProcessor, scrub, show_route
 from aquastream.adapters.trace_context import DeliverySpans
+from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.settings import Settings
 
 DEFAULT_SERVICE_NAME = "aquastream"
@@ -136,6 +141,20 @@ class Tracing:
         if self.tracer_provider is None:
             return None
         return DeliverySpans(self.tracer_provider)
+
+    def traced(self, job: PeriodicJob) -> PeriodicJob:
+        """``job``, each run of it a trace of its own (``job <name>``) when tracing is on: what
+        a job does (its statements, its outgoing calls, the facts it raises) is seen there."""
+        provider = self.tracer_provider
+        if provider is None:
+            return job
+        tracer = provider.get_tracer("aquastream.scheduler")
+
+        async def run() -> object:
+            with tracer.start_as_current_span(f"job {job.name}", context=Context(), kind=SpanKind.INTERNAL):
+                return await job.run()
+
+        return PeriodicJob(job.name, job.interval, run)
 
     def shutdown(self) -> None:
         """Flush the spans still queued and stop exporting (once; later calls do nothing)."""
