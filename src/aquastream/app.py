@@ -42,8 +42,9 @@ from aquastream.adapters.http.problems import handle_exception
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
 from aquastream.adapters.http.token_check import AccessTokenCheck
-from aquastream.adapters.http.tracing import name_span_after_route, tracing_for
+from aquastream.adapters.http.tracing import Tracing, name_span_after_route, tracing_for
 from aquastream.ioc import base_providers
+from aquastream.ioc.infra import TracingProvider
 from aquastream.settings import Settings
 from aquastream.worker import BackgroundWorker
 
@@ -63,24 +64,34 @@ def api_v1_route_handlers() -> list[ControllerRouterHandler]:
     ]
 
 
-def make_container(settings: Settings, *providers: Provider) -> AsyncContainer:
-    """The dishka container of the base providers, overridden by ``providers`` (later wins)."""
-    return make_async_container(*base_providers(settings), *providers)
+def make_container(
+    settings: Settings, *providers: Provider, tracing: Tracing | None = None
+) -> AsyncContainer:
+    """The dishka container of the base providers, overridden by ``providers`` (later wins).
+
+    ``tracing`` defaults to the one ``settings`` and the ``OTEL_*`` variables configure; the
+    container shuts it down when it closes."""
+    return make_async_container(
+        TracingProvider(tracing or tracing_for(settings)), *base_providers(settings), *providers
+    )
 
 
 def create_app(
     settings: Settings,
     *providers: Provider,
     extra_routes: Sequence[ControllerRouterHandler] = (),
+    tracing: Tracing | None = None,
 ) -> Litestar:
     """The application for ``settings``.
 
     ``providers`` override the base ones (tests swap adapters this way); ``extra_routes``
-    are mounted under ``/api/v1`` next to the real controllers (tests add probes).
+    are mounted under ``/api/v1`` next to the real controllers (tests add probes);
+    ``tracing`` replaces the one ``settings`` configure (tests export to memory).
     """
     configure_logging(settings)
-    container = make_container(settings, *providers)
-    tracing = tracing_for(settings)
+    tracing = tracing or tracing_for(settings)
+    container = make_container(settings, *providers, tracing=tracing)
+    plugin = tracing.plugin()
     middleware: list[ASGIMiddleware] = [AuthenticationMiddleware(container)]
     if settings.rate_limit_enabled:
         middleware.append(RateLimitMiddleware(container))
@@ -104,8 +115,7 @@ def create_app(
             await worker.stop()
         await (await container.get(AccessTokenCheck)).stop()
         await container.close()
-        if tracing is not None:
-            tracing.shutdown()
+        tracing.shutdown()
         forget_this_process()
 
     app = Litestar(
@@ -122,8 +132,8 @@ def create_app(
         cors_config=_cors_config(settings),
         openapi_config=openapi_config(settings),
         request_max_body_size=settings.max_body_bytes,
-        plugins=[tracing.plugin] if tracing is not None else [],
-        before_request=name_span_after_route if tracing is not None else None,
+        plugins=[plugin] if plugin is not None else [],
+        before_request=name_span_after_route if plugin is not None else None,
         on_startup=[start],
         on_shutdown=[close_resources],
         logging_config=None,

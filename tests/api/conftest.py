@@ -21,6 +21,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.http.tracing import Tracing
 from aquastream.app import create_app
 from aquastream.domain.identity.model import User
 from aquastream.domain.shared.principal import Role
@@ -84,10 +85,11 @@ def make_settings(database_settings: dict[str, str]) -> Callable[..., Settings]:
 
 @pytest.fixture
 def make_app(make_settings: Callable[..., Settings]) -> Callable[..., Litestar]:
-    """``make_app(*providers, **setting_overrides)``: the real app plus the probe routes."""
+    """``make_app(*providers, tracing=None, **setting_overrides)``: the real app plus the probe
+    routes (``tracing``: one of the test's own, exporting to memory)."""
 
-    def make(*providers: Provider, **overrides: Any) -> Litestar:
-        return create_app(make_settings(**overrides), *providers, extra_routes=PROBE_ROUTES)
+    def make(*providers: Provider, tracing: Tracing | None = None, **overrides: Any) -> Litestar:
+        return create_app(make_settings(**overrides), *providers, extra_routes=PROBE_ROUTES, tracing=tracing)
 
     return make
 

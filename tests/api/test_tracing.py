@@ -1,4 +1,5 @@
-"""Traces go to the OTLP endpoint when one is set, with spans named after route templates."""
+"""Traces go to the OTLP endpoint when one is set (by OpenTelemetry's own variables or
+``AQUASTREAM_OTLP_ENDPOINT``), with spans named after route templates, and SQL spans."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class FakeCollector(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Receiver)
         self.spans: list[Any] = []
+        self.resources: list[dict[str, str]] = []
 
     @property
     def endpoint(self) -> str:
@@ -35,6 +37,7 @@ class _Receiver(BaseHTTPRequestHandler):
         request.ParseFromString(self.rfile.read(int(self.headers["Content-Length"])))
         if self.path == "/v1/traces":
             for resource_spans in request.resource_spans:
+                self.server.resources.append(attributes(resource_spans.resource))
                 for scope_spans in resource_spans.scope_spans:
                     self.server.spans.extend(scope_spans.spans)
         self.send_response(200)
@@ -87,3 +90,85 @@ def test_without_an_endpoint_there_is_no_tracing(make_app: Any) -> None:
     with pytest.raises(KeyError):
         app.plugins.get(OpenTelemetryPlugin)
     assert app.before_request is None
+
+
+async def test_the_standard_endpoint_variable_alone_exports_spans(
+    serve: Serve, collector: FakeCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint)
+    async with serve() as client:
+        await client.get("/api/v1/probe/errors/not-found")
+
+    assert "GET /api/v1/probe/errors/{kind}" in [span.name for span in collector.spans]
+    assert collector.resources[0]["service.name"] == "aquastream"
+
+
+async def test_the_traces_endpoint_variable_is_used_as_it_is(
+    serve: Serve, collector: FakeCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", f"{collector.endpoint}/v1/traces")
+    async with serve() as client:
+        await client.get("/api/v1/probe/errors/not-found")
+
+    assert "GET /api/v1/probe/errors/{kind}" in [span.name for span in collector.spans]
+
+
+async def test_the_service_name_variable_names_the_service(
+    serve: Serve, collector: FakeCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "aquastream-eu-api")
+    async with serve(otlp_endpoint=collector.endpoint) as client:
+        await client.get("/api/v1/probe/errors/not-found")
+
+    assert collector.spans
+    assert {resource["service.name"] for resource in collector.resources} == {"aquastream-eu-api"}
+
+
+async def test_the_application_endpoint_wins_over_the_generic_variable(
+    serve: Serve, collector: FakeCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")  # nothing listens there
+    async with serve(otlp_endpoint=collector.endpoint) as client:
+        await client.get("/api/v1/probe/errors/not-found")
+
+    assert "GET /api/v1/probe/errors/{kind}" in [span.name for span in collector.spans]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("OTEL_SDK_DISABLED", "true"), ("OTEL_TRACES_EXPORTER", "none"), ("OTEL_TRACES_SAMPLER", "always_off")],
+)
+async def test_the_variables_that_turn_tracing_off_export_nothing(
+    serve: Serve, collector: FakeCollector, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint)
+    monkeypatch.setenv(variable, value)
+    async with serve(otlp_endpoint=collector.endpoint) as client:
+        answer = await client.get("/api/v1/events")
+        assert answer.status_code == 200
+
+    assert collector.spans == []
+
+
+def test_a_disabled_sdk_installs_no_tracing_at_all(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
+    app: Litestar = make_app(otlp_endpoint="http://127.0.0.1:4318")
+
+    with pytest.raises(KeyError):
+        app.plugins.get(OpenTelemetryPlugin)
+
+
+async def test_sql_statements_are_spans_of_their_request_without_their_values(
+    serve: Serve, collector: FakeCollector
+) -> None:
+    async with serve(otlp_endpoint=collector.endpoint) as client:
+        answer = await client.get("/api/v1/events", params={"organizer": "kayak-secret-needle"})
+        assert answer.status_code == 200
+
+    [request] = [span for span in collector.spans if span.name == "GET /api/v1/events"]
+    statements = [span for span in collector.spans if "db.statement" in attributes(span)]
+    assert statements
+    assert all(span.trace_id == request.trace_id for span in statements)
+    assert any(span.parent_span_id == request.span_id for span in statements)
+    # The organizer's slug is a bound value of the statements that look it up.
+    assert not any("kayak-secret-needle" in str(span) for span in statements)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from opentelemetry.sdk.trace import TracerProvider
+
 from aquastream.domain.identity.events import UserBlocked
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.ids import new_id
@@ -144,3 +146,26 @@ async def test_concurrent_dispatchers_never_claim_the_same_delivery(backend: Bac
 
     ids = [d.id for d in claimed + list(rest)]
     assert len(ids) == len(set(ids)) == 30
+
+
+async def test_a_fact_keeps_the_trace_it_was_raised_in_through_to_its_deliveries(backend: Backend) -> None:
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("POST /api/v1/bookings") as span:
+        await _committed_events(backend, 1)
+    context = span.get_span_context()
+    traceparent = f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
+
+    [message] = await backend.outbox.lease(now=NOW, limit=10, lease=LEASE)
+    await backend.inbox.accept([(message, (ONE, OTHER))], now=NOW)
+    claimed = await backend.inbox.claim(now=NOW, limit=10, lease=LEASE)
+
+    assert message.trace_context == traceparent
+    assert [d.trace_context for d in claimed] == [traceparent, traceparent]
+
+
+async def test_a_fact_raised_outside_a_trace_has_no_trace_context(backend: Backend) -> None:
+    await _in_inbox(backend, 1)
+
+    [delivery] = await backend.inbox.claim(now=NOW, limit=10, lease=LEASE)
+
+    assert delivery.trace_context is None

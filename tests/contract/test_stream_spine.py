@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from opentelemetry.sdk.trace import TracerProvider
 from redis.asyncio import Redis
 
 from aquastream.adapters.memory.clock import FrozenClock
@@ -166,3 +167,26 @@ async def test_delivered_through_the_streams_the_inbox_keeps_each_subscriber_apa
 
     assert (failing, seen) == ([confirmed.message_id], [confirmed.message_id])
     assert await inbox.backlog() == {"notifications.Notify": 1}
+
+
+async def test_a_fact_keeps_its_trace_context_across_the_streams(redis: Redis) -> None:
+    db, clock, router = MemoryDatabase(), FrozenClock(NOW), _router()
+    created, confirmed = _booking_facts()
+    with TracerProvider().get_tracer("test").start_as_current_span("POST /api/v1/bookings") as span:
+        await _publish(db, confirmed)
+    await _publish(db, created)
+    crews, notifications = MemoryInbox(db, "crews"), MemoryInbox(db, "notifications")
+
+    await StreamRelay(MemoryOutbox(db, "booking"), redis, clock).relay_once()
+    await StreamIntake(redis, crews, router, clock, consumer="w1").intake_once()
+    await StreamIntake(redis, notifications, router, clock, consumer="w1").intake_once()
+
+    trace_id = f"{span.get_span_context().trace_id:032x}"
+    [seated] = await crews.claim(now=NOW, limit=10, lease=timedelta(seconds=30))
+    told = await notifications.claim(now=NOW, limit=10, lease=timedelta(seconds=30))
+    assert seated.trace_context is not None
+    assert seated.trace_context.split("-")[1] == trace_id
+    assert {d.event_name: d.trace_context is not None for d in told} == {
+        "BookingConfirmed": True,
+        "BookingCreated": False,
+    }

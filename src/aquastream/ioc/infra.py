@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
 from dishka import Provider, Scope, collect, provide
@@ -18,6 +18,7 @@ from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.health import DatabaseCheck, Readiness, ReadinessCheck, RedisCheck
 from aquastream.adapters.http.rate_limit import RateLimits, category_limits
 from aquastream.adapters.http.token_check import AccessTokenCheck
+from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.sql.engine import DomainEngines, create_engine
 from aquastream.adapters.sql.schema_check import SchemaCheck
 from aquastream.adapters.system import SystemClock
@@ -29,6 +30,22 @@ from aquastream.ports.identity import RevocationFeed
 from aquastream.settings import DOMAINS, Settings
 
 REDIS_TIMEOUT_SECONDS = 2.0
+
+
+class TracingProvider(Provider):
+    """This process's tracing (``adapters.http.tracing``), off or on; shut down (its last
+    spans flushed) when the container closes, after everything it traced."""
+
+    scope = Scope.APP
+
+    def __init__(self, tracing: Tracing) -> None:
+        super().__init__()
+        self._tracing = tracing
+
+    @provide
+    def tracing(self) -> Iterator[Tracing]:
+        yield self._tracing
+        self._tracing.shutdown()
 
 
 class InfraProvider(Provider):
@@ -48,23 +65,27 @@ class InfraProvider(Provider):
     currencies = provide(CldrCurrencies, provides=CurrencyCatalogue)
 
     @provide
-    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+    async def engine(self, settings: Settings, tracing: Tracing) -> AsyncIterator[AsyncEngine]:
         engine = create_engine(
             settings.database_url,
             pool_size=settings.database_pool_size,
             lock_timeout_ms=settings.database_lock_timeout_ms,
+            instrument=tracing.engine_instrumentation(),
         )
         yield engine
         await engine.dispose()
 
     @provide
-    async def domain_engines(self, settings: Settings, engine: AsyncEngine) -> AsyncIterator[DomainEngines]:
+    async def domain_engines(
+        self, settings: Settings, engine: AsyncEngine, tracing: Tracing
+    ) -> AsyncIterator[DomainEngines]:
         engines = DomainEngines(
             engine,
             {domain: settings.database_url_of(domain) for domain in sorted(DOMAINS)},
             settings.database_url,
             pool_size=settings.database_pool_size,
             lock_timeout_ms=settings.database_lock_timeout_ms,
+            instrument=tracing.engine_instrumentation(),
         )
         yield engines
         await engines.dispose()

@@ -20,6 +20,7 @@ from dishka import AsyncContainer, Provider, Scope, decorate, provide, provide_a
 
 from aquastream.adapters.currencies import written
 from aquastream.adapters.http.metrics import CountedSender
+from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.notify.channels import (
     ChannelRouter,
     EmailSender,
@@ -312,8 +313,9 @@ class NotificationProvider(Provider):
     # case (their ``*QueriesProvider``).
 
     @provide(scope=Scope.APP)
-    async def http_client(self) -> AsyncIterator[httpx.AsyncClient]:
+    async def http_client(self, tracing: Tracing) -> AsyncIterator[httpx.AsyncClient]:
         async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS) as client:
+            tracing.instrument_client(client)
             yield client
 
     @provide(scope=Scope.APP)

@@ -11,6 +11,7 @@ from datetime import timedelta
 import httpx
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
+from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.payments.open_payments import PaymentsOfBookings
 from aquastream.adapters.payments.probe import PaymentHoldProbe
 from aquastream.adapters.payments.registry import build_providers
@@ -96,8 +97,9 @@ class PaymentsProvider(Provider):
         )
 
     @provide(scope=Scope.APP)
-    async def http_client(self, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async def http_client(self, settings: Settings, tracing: Tracing) -> AsyncIterator[httpx.AsyncClient]:
         async with httpx.AsyncClient(timeout=settings.payments_provider_timeout_seconds) as client:
+            tracing.instrument_client(client)
             yield client
 
     @provide(scope=Scope.APP)

@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from sqlalchemy import Table
 
 from aquastream.adapters.http.metrics import count_dead_letter
+from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.redis.spine import StreamIntake, StreamRelay
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.outbox import SqlInbox, SqlJobLeases, SqlOutbox, on_spine_written
@@ -183,19 +184,26 @@ class WorkerProvider(Provider):
         inboxes: Mapping[str, Inbox],
         router: EventRouter,
         clock: Clock,
+        tracing: Tracing,
     ) -> AsyncIterator[OutboxDispatcher]:
         """The relays of the domains this worker serves and the dispatchers of their inboxes.
 
         Without Redis a relay writes a fact straight into every reacting domain's inbox; with
         ``redis_url`` it appends it to its domain's stream, and each served domain's intake
-        reads the streams it hears from into its own inbox (``adapters.redis.spine``)."""
+        reads the streams it hears from into its own inbox (``adapters.redis.spine``). With
+        tracing on, each subscriber's handling is a span of the trace that raised the fact."""
         served = settings.worker_domain_set
         mine = [outbox for outbox in outboxes if outbox.domain in served]
         # SQLite lets one writer in at a time: deliveries at once would only queue for its lock.
         concurrency = 1 if settings.is_sqlite else SPINE_CONCURRENCY
         dispatchers = [
             InboxDispatcher(
-                inboxes[domain], router, clock, on_given_up=count_dead_letter, concurrency=concurrency
+                inboxes[domain],
+                router,
+                clock,
+                on_given_up=count_dead_letter,
+                concurrency=concurrency,
+                handling=tracing.delivery_spans(),
             )
             for domain in sorted(router.domains & served)
         ]
@@ -220,13 +228,16 @@ class WorkerProvider(Provider):
 
     @provide
     def scheduler(
-        self, settings: Settings, leases: JobLeases, clock: Clock, jobs: list[PeriodicJob]
+        self, settings: Settings, leases: JobLeases, clock: Clock, jobs: list[PeriodicJob], tracing: Tracing
     ) -> Scheduler:
         """The jobs of the domains this worker serves (a job's name starts with its domain);
-        a job of no domain runs in every worker (its ticks are leased, so once per tick)."""
+        a job of no domain runs in every worker (its ticks are leased, so once per tick).
+        With tracing on, each run is a trace of its own."""
         served = settings.worker_domain_set
         mine = [
-            job for job in jobs if job.name.split(".")[0] in served or job.name.split(".")[0] not in DOMAINS
+            tracing.traced(job)
+            for job in jobs
+            if job.name.split(".")[0] in served or job.name.split(".")[0] not in DOMAINS
         ]
         return Scheduler(leases, clock, mine)
 

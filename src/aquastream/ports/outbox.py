@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -20,17 +21,20 @@ from typing import Protocol
 
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
-    """One published fact, as its domain's outbox holds it."""
+    """One published fact, as its domain's outbox holds it. ``trace_context``: the W3C
+    ``traceparent`` of the trace that raised it (None untraced), opaque to the domain."""
 
     id: uuid.UUID
     event_name: str
     payload: bytes
     created_at: datetime
+    trace_context: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One fact on its way to one subscriber; ``attempts`` counts this attempt too."""
+    """One fact on its way to one subscriber; ``attempts`` counts this attempt too;
+    ``trace_context`` is its fact's (``OutboxMessage``)."""
 
     id: uuid.UUID
     message_id: uuid.UUID
@@ -39,6 +43,7 @@ class Delivery:
     payload: bytes
     attempts: int
     created_at: datetime
+    trace_context: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,13 @@ class DeadDelivery:
     attempts: int
     created_at: datetime
     last_error: str | None
+
+
+class HandlingScope(Protocol):
+    """Wraps a subscriber's handling of deliveries (one, or a batch of one subscriber and
+    event type): the tracing adapter runs it in a span that continues each fact's trace."""
+
+    def __call__(self, deliveries: Sequence[Delivery]) -> AbstractContextManager[object]: ...
 
 
 class Outbox(Protocol):

@@ -9,6 +9,7 @@ import pytest
 from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryInbox, MemoryJobLeases, MemoryOutbox
 from aquastream.adapters.sql.engine import DomainEngines
@@ -75,6 +76,10 @@ class MemoryWorkerPorts(Provider):
     @provide
     def clock(self) -> Clock:
         return FrozenClock()
+
+    @provide
+    def tracing(self) -> Tracing:
+        return Tracing.off()
 
     @provide
     def leases(self) -> JobLeases:

@@ -20,6 +20,12 @@ _STANDARD_ATTRIBUTES = frozenset(logging.LogRecord("", logging.INFO, "", 0, "", 
     "taskName",
 }
 
+# Libraries whose INFO lines print whole URLs, credentials included (httpx logs every
+# request as ``HTTP Request: POST https://api.telegram.org/bot<token>/sendMessage``), and
+# whose DEBUG lines are connection chatter: only their warnings are kept, at any log level.
+# Outgoing calls are seen in traces instead, with their URLs scrubbed.
+QUIETED_LOGGERS = ("httpx", "httpcore")
+
 _PLAIN_FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"
 
 
@@ -85,6 +91,7 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> No
     """Install one handler on the root logger, replacing the one a previous call installed.
 
     Handlers that others added (pytest's capture, an embedding server's) are left alone.
+    The ``QUIETED_LOGGERS`` are set to WARNING.
     """
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -96,3 +103,5 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> No
     handler.setFormatter(JsonFormatter() if settings.log_json else logging.Formatter(_PLAIN_FORMAT))
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
+    for name in QUIETED_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

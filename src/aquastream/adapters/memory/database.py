@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from aquastream.adapters.trace_context import current_traceparent
 from aquastream.domain.shared.events import DomainEvent, encode_event
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.outbox import DeadDelivery, Delivery, OutboxMessage
@@ -34,6 +35,7 @@ class OutboxRow:
     created_at: datetime
     locked_until: datetime | None = None
     relayed_at: datetime | None = None
+    trace_context: str | None = None
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ class DeliveryRow:
     delivered_at: datetime | None = None
     dead: bool = False
     last_error: str | None = None
+    trace_context: str | None = None
 
     @property
     def pending(self) -> bool:
@@ -64,6 +67,7 @@ class DeliveryRow:
             self.payload,
             self.attempts,
             self.created_at,
+            self.trace_context,
         )
 
     def given_up(self) -> DeadDelivery:
@@ -125,6 +129,7 @@ class MemoryUnitOfWork:
 
     async def write_events(self) -> None:
         outbox = self._db.table("outbox")
+        trace_context = current_traceparent() if self._events else None
         for event in self._events:
             outbox[event.message_id] = OutboxRow(
                 id=event.message_id,
@@ -132,6 +137,7 @@ class MemoryUnitOfWork:
                 event_name=event.event_name(),
                 payload=encode_event(event),
                 created_at=event.occurred_at,
+                trace_context=trace_context,
             )
         self._events = []
 
@@ -167,7 +173,10 @@ class MemoryOutbox:
             )[:limit]
             for row in due:
                 row.locked_until = now + lease
-            return [OutboxMessage(row.id, row.event_name, row.payload, row.created_at) for row in due]
+            return [
+                OutboxMessage(row.id, row.event_name, row.payload, row.created_at, row.trace_context)
+                for row in due
+            ]
 
     async def mark_relayed(self, message_ids: Sequence[uuid.UUID], *, now: datetime) -> None:
         async with self._db.lock:
@@ -212,6 +221,7 @@ class MemoryInbox:
                         message.payload,
                         message.created_at,
                         now,
+                        trace_context=message.trace_context,
                     )
                     self._rows[row.id] = row
 
@@ -231,17 +241,7 @@ class MemoryInbox:
             for row in due:
                 row.locked_until = now + lease
                 row.attempts += 1
-                claimed.append(
-                    Delivery(
-                        row.id,
-                        row.message_id,
-                        row.subscriber,
-                        row.event_name,
-                        row.payload,
-                        row.attempts,
-                        row.created_at,
-                    )
-                )
+                claimed.append(row.delivery())
             return claimed
 
     async def mark_delivered(self, delivery_ids: Sequence[uuid.UUID], *, now: datetime) -> None:

@@ -8,7 +8,9 @@ subscribes to into its own domain's inbox, and only then acknowledges it (``XACK
 crashed consumer read and did not acknowledge is claimed by another after ``CLAIM_AFTER``
 (``XAUTOCLAIM``). Every step is at least once and idempotent (a delivery is unique per fact
 and subscriber), and the inbox keeps each subscriber's attempts and dead letters as without
-Redis. A domain's worker thus needs its own schema only: the streams carry the facts.
+Redis. A domain's worker thus needs its own schema only: the streams carry the facts. An
+entry holds the fact's ``id``, ``event``, ``payload`` and ``created_at``, and its
+``traceparent`` when it was raised in a trace (``adapters.trace_context``).
 """
 
 from __future__ import annotations
@@ -45,12 +47,16 @@ def stream_of(domain: str) -> str:
 
 
 def _fields(message: OutboxMessage) -> dict[str, str | bytes]:
-    return {
+    """A stream entry; ``traceparent`` only when the fact has a trace context."""
+    fields: dict[str, str | bytes] = {
         "id": str(message.id),
         "event": message.event_name,
         "payload": message.payload,
         "created_at": message.created_at.isoformat(),
     }
+    if message.trace_context:
+        fields["traceparent"] = message.trace_context
+    return fields
 
 
 def _message(fields: Mapping[bytes, bytes]) -> OutboxMessage:
@@ -59,6 +65,7 @@ def _message(fields: Mapping[bytes, bytes]) -> OutboxMessage:
         event_name=fields[b"event"].decode(),
         payload=fields[b"payload"],
         created_at=datetime.fromisoformat(fields[b"created_at"].decode()),
+        trace_context=traceparent.decode() if (traceparent := fields.get(b"traceparent")) else None,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -39,10 +40,24 @@ DEFERRED_BEGIN = "aquastream_deferred_begin"
 
 
 def create_engine(
-    url: str, *, pool_size: int = 10, echo: bool = False, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS
+    url: str,
+    *,
+    pool_size: int = 10,
+    echo: bool = False,
+    lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS,
+    instrument: Callable[[AsyncEngine], None] | None = None,
 ) -> AsyncEngine:
     """``lock_timeout_ms`` bounds how long a statement waits for a row lock (PostgreSQL) or
-    the write lock (SQLite); past it the unit of work answers ``Busy`` instead of hanging."""
+    the write lock (SQLite); past it the unit of work answers ``Busy`` instead of hanging.
+    ``instrument`` is called with the new engine (tracing's, when on: with None, no
+    listener is attached and statements cost nothing more)."""
+    engine = _create_engine(url, pool_size=pool_size, echo=echo, lock_timeout_ms=lock_timeout_ms)
+    if instrument is not None:
+        instrument(engine)
+    return engine
+
+
+def _create_engine(url: str, *, pool_size: int, echo: bool, lock_timeout_ms: int) -> AsyncEngine:
     if is_sqlite_url(url):
         return _sqlite_engine(url, echo=echo, lock_timeout_ms=lock_timeout_ms)
     engine = create_async_engine(

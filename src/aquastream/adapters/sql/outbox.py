@@ -88,12 +88,13 @@ class SqlOutbox:
             update(t)
             .where(t.c.id.in_(due.scalar_subquery()))
             .values(locked_until=now + lease)
-            .returning(t.c.id, t.c.event_name, t.c.payload, t.c.created_at)
+            .returning(t.c.id, t.c.event_name, t.c.payload, t.c.created_at, t.c.trace_context)
         )
         async with self._engine.begin() as connection:
             rows = (await connection.execute(statement)).all()
         messages = [
-            OutboxMessage(row.id, row.event_name, row.payload.encode(), row.created_at) for row in rows
+            OutboxMessage(row.id, row.event_name, row.payload.encode(), row.created_at, row.trace_context)
+            for row in rows
         ]
         # RETURNING gives no order; facts go on oldest first.
         return sorted(messages, key=lambda message: (message.created_at, message.id))
@@ -136,6 +137,7 @@ class SqlInbox:
                 "payload": message.payload.decode(),
                 "created_at": message.created_at,
                 "available_at": now,
+                "trace_context": message.trace_context,
             }
             for message, subscribers in deliveries
             for subscriber in subscribers
@@ -175,6 +177,7 @@ class SqlInbox:
                 t.c.payload,
                 t.c.attempts,
                 t.c.created_at,
+                t.c.trace_context,
             )
         )
         async with self._single.begin() as connection:
@@ -188,6 +191,7 @@ class SqlInbox:
                 row.payload.encode(),
                 row.attempts,
                 row.created_at,
+                row.trace_context,
             )
             for row in rows
         ]

@@ -2,9 +2,10 @@
 
 Built on an ``AsyncEngine`` (one per process); the composition root makes one unit of
 work per request. Entering checks out a connection and begins a transaction; ``commit``
-first writes one row per collected domain event into the domain's own outbox, in that same
-transaction (and, on PostgreSQL, wakes the workers at commit), then commits; leaving rolls
-back whatever was not committed and returns the connection.
+first writes one row per collected domain event into the domain's own outbox (stamped with
+the trace in progress, ``adapters.trace_context``), in that same transaction (and, on
+PostgreSQL, wakes the workers at commit), then commits; leaving rolls back whatever was not
+committed and returns the connection.
 Statements issued after ``commit`` inside the same block run in a new transaction that
 is rolled back unless committed again.
 """
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aquastream.adapters.sql.engine import reading_engine
 from aquastream.adapters.sql.outbox import notify_spine, spine_written
+from aquastream.adapters.trace_context import current_traceparent
 from aquastream.domain.shared.errors import Busy
 from aquastream.domain.shared.events import DomainEvent, encode_event
 
@@ -91,6 +93,7 @@ class SqlUnitOfWork:
     async def write_events(self) -> None:
         connection = self.connection
         if self._events:
+            trace_context = current_traceparent()
             await connection.execute(
                 insert(self._outbox),
                 [
@@ -99,6 +102,7 @@ class SqlUnitOfWork:
                         "event_name": event.event_name(),
                         "payload": encode_event(event).decode(),
                         "created_at": event.occurred_at,
+                        "trace_context": trace_context,
                     }
                     for event in self._events
                 ],

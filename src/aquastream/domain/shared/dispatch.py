@@ -26,7 +26,7 @@ from typing import Protocol
 
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.ports.clock import Clock
-from aquastream.ports.outbox import DeadDelivery, Delivery, Inbox, Outbox, OutboxMessage
+from aquastream.ports.outbox import DeadDelivery, Delivery, HandlingScope, Inbox, Outbox, OutboxMessage
 
 logger = logging.getLogger("aquastream.outbox")
 
@@ -159,9 +159,12 @@ class InboxDispatcher:
         backoff_cap: timedelta = timedelta(minutes=30),
         on_given_up: Callable[[Delivery], None] | None = None,
         concurrency: int = 1,
+        handling: HandlingScope | None = None,
     ) -> None:
         """``concurrency``: how many deliveries of a batch run at once (deliveries are
-        independent: at least once, idempotent, in no promised order)."""
+        independent: at least once, idempotent, in no promised order). ``handling`` wraps
+        each call of a subscriber (tracing's span, continuing the facts' traces); without
+        it the subscriber is called bare."""
         self._inbox = inbox
         self._router = router
         self._clock = clock
@@ -172,6 +175,7 @@ class InboxDispatcher:
         self._backoff_cap = backoff_cap
         self._on_given_up = on_given_up
         self._concurrency = max(1, concurrency)
+        self._handling = handling
 
     @property
     def domain(self) -> str:
@@ -230,7 +234,12 @@ class InboxDispatcher:
         try:
             if handler is None:
                 raise LookupError(f"{first.subscriber} takes no batches of {first.event_name}")
-            await handler([decode_event(delivery.event_name, delivery.payload) for delivery in part])
+            events = [decode_event(delivery.event_name, delivery.payload) for delivery in part]
+            if self._handling is None:
+                await handler(events)
+            else:
+                with self._handling(part):
+                    await handler(events)
         except Exception:
             logger.warning(
                 "batch failed, delivering one at a time",
@@ -246,7 +255,12 @@ class InboxDispatcher:
             handler = self._router.handler(delivery.subscriber, delivery.event_name)
             if handler is None:
                 raise LookupError(f"no subscriber {delivery.subscriber} of {delivery.event_name} here")
-            await handler(decode_event(delivery.event_name, delivery.payload))
+            event = decode_event(delivery.event_name, delivery.payload)
+            if self._handling is None:
+                await handler(event)
+            else:
+                with self._handling([delivery]):
+                    await handler(event)
         except Exception as exc:
             await self._failed(delivery, exc)
             return False

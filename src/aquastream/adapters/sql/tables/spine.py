@@ -20,6 +20,8 @@ from sqlalchemy import (
 
 from aquastream.adapters.sql.tables.base import metadata
 
+TRACE_CONTEXT_LENGTH = 128
+
 
 def outbox_table(domain: str, schema: str) -> Table:
     table = Table(
@@ -32,6 +34,8 @@ def outbox_table(domain: str, schema: str) -> Table:
         Column("created_at", DateTimeUTC(), nullable=False),
         Column("locked_until", DateTimeUTC(), nullable=True),
         Column("relayed_at", DateTimeUTC(), nullable=True),
+        # The W3C traceparent of the trace that raised the fact (adapters.trace_context).
+        Column("trace_context", String(TRACE_CONTEXT_LENGTH), nullable=True),
         schema=schema,
     )
     # Relayed facts pile up; the relay only ever scans the others.
@@ -65,6 +69,7 @@ def deliveries_table(domain: str, schema: str) -> Table:
         Column("delivered_at", DateTimeUTC(), nullable=True),
         Column("dead", Boolean(), nullable=False, server_default=false()),
         Column("last_error", Text(), nullable=True),
+        Column("trace_context", String(TRACE_CONTEXT_LENGTH), nullable=True),  # its fact's
         UniqueConstraint("message_id", "subscriber", name=f"uq_{domain}_deliveries_message_subscriber"),
         schema=schema,
     )
