@@ -286,7 +286,7 @@ def pgbench(
         output = done.stdout + done.stderr
         failed = re.search(r"number of failed transactions: (\d+)", output)
         if done.returncode != 0 or (failed and int(failed.group(1)) > 0):
-            sys.exit(f"bench: pgbench failed:\n{output}")
+            sys.exit(f"bench: pgbench failed:\n{output[-3000:]}")
         rate = PGBENCH_TPS.search(output)
         if rate is None:
             sys.exit(f"bench: cannot read pgbench's output:\n{output}")
