@@ -322,7 +322,9 @@ def main() -> None:
     args.pool = args.pool or 1000 * args.seconds
     comparisons = asyncio.run(run(args))
     print(table(comparisons))
-    for c in comparisons:
+    for c in comparisons[:1]:
+        assert c.rss_mb is not None
+        assert c.ready_s is not None
         print(f"\nAquaStream: RSS after the load {c.rss_mb:.0f} MB; start to ready {c.ready_s:.1f} s")
     emit(comparisons)
 
