@@ -61,6 +61,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.sql.engine import create_engine
 from aquastream.adapters.sql.migrate import upgrade
 from aquastream.app import create_app
@@ -125,7 +126,8 @@ Captured = list[tuple[str, tuple[Any, ...]]]
 
 
 async def capture(url: str, event_id: uuid.UUID, users: list[int]) -> list[Captured]:
-    """The statements of one booking per user (after a first one: warm), with BEGIN/COMMIT."""
+    """The statements of one booking per user (after a first one: warm), with BEGIN/COMMIT/
+    ROLLBACK; nothing else runs meanwhile (no worker, the revocation reader stopped)."""
     settings = Settings.for_tests(database_url=url, jwt_secret=SECRET, rate_limit_enabled=False)
     captured = []
     body = {"eventId": str(event_id)}
@@ -136,8 +138,13 @@ async def capture(url: str, event_id: uuid.UUID, users: list[int]) -> list[Captu
 
         return record
 
-    async with AsyncTestClient(create_app(settings)) as client:
+    app = create_app(settings)
+    async with AsyncTestClient(app) as client:
+        # The revocation list is read every second: here just before each capture, not in it.
+        revocations = await app.state.dishka_container.get(AccessTokenCheck)
+        await revocations.stop()
         for token in tokens(users[0], len(users)):
+            await revocations.refresh()
             with statements() as seen:
                 hooks = {name: mark(name.upper(), seen) for name in ("begin", "commit", "rollback")}
                 for name, hook in hooks.items():
