@@ -159,7 +159,16 @@ def wrk(
     With ``requests`` (a file of ``rotating_requests``), every request is the next one of the
     file, each sent once; a run that outlasts the file is refused (give it more), unless
     ``repeat`` (the file is sent again and again)."""
-    command = [wrk_path(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    # A generous timeout: on a busy machine a slow answer is a latency, not an error.
+    command = [
+        wrk_path(),
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "--latency",
+    ]
     if requests is not None:
         script = requests.with_suffix(".lua")
         script.write_text(ROTATE_LUA)
