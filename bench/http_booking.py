@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 from catalog import statements
 from compare import (
     Comparison,
@@ -55,7 +56,6 @@ from compare import (
     wrk,
     wrk_path,
 )
-from litestar.testing import AsyncTestClient
 from seat_booking import DEFAULT_URL, _open_event, _throwaway_database
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
@@ -139,7 +139,8 @@ async def capture(url: str, event_id: uuid.UUID, users: list[int]) -> list[Captu
         return record
 
     app = create_app(settings)
-    async with AsyncTestClient(app) as client:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://bench.test") as client:
         # The revocation list is read every second: here just before each capture, not in it.
         revocations = await app.state.dishka_container.get(AccessTokenCheck)
         await revocations.stop()
