@@ -31,6 +31,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import uuid
@@ -306,6 +307,7 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
         return [comparison]
     finally:
         await drop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -273,6 +274,7 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
         return comparisons
     finally:
         await drop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _deliver_once(
