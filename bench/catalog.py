@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from compare import Comparison, Sample, alternate, free_port, rss_mb, server, table, wrk, wrk_path
+from compare import Comparison, Sample, alternate, emit, free_port, rss_mb, server, table, wrk, wrk_path
 from litestar.testing import AsyncTestClient
 from seat_booking import DEFAULT_URL, _throwaway_database
 from sqlalchemy import Engine, event, insert
@@ -257,6 +257,9 @@ async def main() -> None:
         print(table(comparisons))
         print(f"\nAquaStream: RSS after the load {rss:.0f} MB (target ≤ 120);", end=" ")
         print(f"start to ready {ready_s:.1f} s (target ≤ 2)")
+        for c in comparisons:
+            c.rss_mb, c.ready_s = rss, ready_s
+        emit(comparisons)
     finally:
         await drop()
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import asyncpg
+from compare import emit
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -189,6 +190,7 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     url, drop = await _throwaway_database(args.database_url)
     engine = create_engine(url, pool_size=args.concurrency)
     try:
@@ -210,6 +212,17 @@ async def main() -> None:
     print(f"  SQL floor (update + insert):      {floor:8.0f} attempts/s")
     print(f"  BookSeat use case (full rules):   {use_case:8.0f} attempts/s")
     print(f"  ratio use case / floor:           {use_case / floor:8.2f}")
+    emit(
+        [
+            {
+                "scenario": "BookSeat use case vs its two-statement SQL floor (in-process)",
+                "ours": f"{use_case:,.0f} attempts/s",
+                "baseline": f"{floor:,.0f} attempts/s",
+                "ratio": f"{use_case / floor:.2f}",
+                "load": f"{load_before:.1f} → {os.getloadavg()[0]:.1f}",
+            }
+        ]
+    )
 
 
 if __name__ == "__main__":
