@@ -83,7 +83,7 @@ SEED_WAITLIST = text(
     FROM booking.inventories i CROSS JOIN generate_series(1, :waitlist) AS n
     """
 )
-# One booking in ``paid_every`` of each kind: succeeded, receipt under review, open card payment
+# One booking in ``paid_every`` of each event of each kind: succeeded, receipt under review, open card payment
 # at a provider that is not configured, cancelled.
 SEED_PAYMENTS = text(
     """
@@ -100,7 +100,8 @@ SEED_PAYMENTS = text(
            '{}'::jsonb,
            CASE WHEN b.kind = 1 THEN :created_at END
     FROM (
-        SELECT id, event_id, user_id, (row_number() OVER (ORDER BY id)) % :paid_every AS kind
+        SELECT id, event_id, user_id,
+               (row_number() OVER (PARTITION BY event_id ORDER BY id)) % :paid_every AS kind
         FROM booking.bookings
     ) AS b JOIN booking.inventories i ON i.event_id = b.event_id
     WHERE b.kind < 4

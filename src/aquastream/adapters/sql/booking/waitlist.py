@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -75,6 +76,29 @@ class SqlWaitlistRepository(SqlRepository):
             notified_at=now,
             window_expires_at=window_expires_at,
         )
+
+    async def notify_first(
+        self, counts: Mapping[uuid.UUID, int], *, now: datetime, window_expires_at: datetime
+    ) -> list[WaitlistEntry]:
+        wanted = {event_id: count for event_id, count in counts.items() if count > 0}
+        if not wanted:
+            return []
+        c = waitlist_entries.c
+        waiting = WaitlistStatus.WAITING.value
+        place = func.row_number().over(partition_by=c.event_id, order_by=c.position).label("place")
+        ranked = select(c.id, c.event_id, place).where(c.event_id.in_(wanted), c.status == waiting).subquery()
+        quota = case(*((ranked.c.event_id == e, n) for e, n in wanted.items()), else_=0)
+        first = select(ranked.c.id).where(ranked.c.place <= quota)
+        statement = (
+            update(waitlist_entries)
+            .where(c.id.in_(first), c.status == waiting)
+            .values(
+                status=WaitlistStatus.NOTIFIED.value, notified_at=now, window_expires_at=window_expires_at
+            )
+            .returning(waitlist_entries)
+        )
+        rows = (await self._connection.execute(statement)).mappings().all()
+        return sorted((entry_from_row(row) for row in rows), key=lambda e: (e.event_id, e.position))
 
     async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
         c = waitlist_entries.c
