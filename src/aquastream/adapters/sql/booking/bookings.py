@@ -222,8 +222,10 @@ class SqlBookingLog(SqlRepository):
     async def add(self, *entries: BookingLogEntry) -> None:
         if not entries:
             return
+        # RETURNING makes SQLAlchemy send the rows as multi-row INSERTs ("insertmanyvalues",
+        # pages of 1000) instead of one INSERT per row: a job logs a whole batch at once.
         await self._connection.execute(
-            insert(booking_log),
+            insert(booking_log).returning(booking_log.c.id),
             [
                 {
                     "id": e.id,

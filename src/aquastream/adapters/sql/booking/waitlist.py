@@ -172,8 +172,9 @@ class SqlWaitlistAudit(SqlRepository):
     async def add(self, *entries: WaitlistAuditEntry) -> None:
         if not entries:
             return
+        # RETURNING: multi-row INSERTs ("insertmanyvalues"), as the booking log does.
         await self._connection.execute(
-            insert(waitlist_audit),
+            insert(waitlist_audit).returning(waitlist_audit.c.id),
             [
                 {
                     "id": e.id,
