@@ -88,7 +88,7 @@ class LapseWaitlistWindows:
     Rules:
     - the entry becomes EXPIRED (audited) and its held seat goes to the next WAITING entry,
       or back to the pool when nobody waits;
-    - at most ``policy.expiry_batch_size`` entries per run; an entry that was converted,
+    - at most ``policy.lapse_batch_size`` entries per run; an entry that was converted,
       left or lapsed by another worker in the meantime is skipped.
     Returns how many entries lapsed.
     """
@@ -102,7 +102,7 @@ class LapseWaitlistWindows:
         lapsed = 0
         async with self._uow:
             now = self._clock.now()
-            candidates = await self._uow.waitlist.lapsed(now=now, limit=self._policy.expiry_batch_size)
+            candidates = await self._uow.waitlist.lapsed(now=now, limit=self._policy.lapse_batch_size)
             for entry in sorted(candidates, key=lambda e: (e.event_id, e.position)):
                 # Inventory first, then the entry: the order every transaction keeps.
                 await self._uow.inventories.lock(entry.event_id)
