@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, case, literal, select, update
+from sqlalchemy import ColumnElement, Integer, bindparam, case, column, literal, select, update, values
 
 from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
 from aquastream.adapters.sql.statements import dialect_insert
@@ -84,15 +84,20 @@ class SqlInventoryRepository(SqlRepository):
         held_before = {
             row.event_id: row.reserved for row in await self._connection.execute(locked.with_for_update())
         }
-        # ``event_id == id`` binds each id with the column's type (SQLite stores GUIDs its own way).
-        free = c.available + case(*((c.event_id == e, n) for e, n in seats.items()), else_=0)
+        # Each event's seats as a row of a small table the update joins (WITH … AS (VALUES …)).
+        returned = (
+            values(column("event_id", c.event_id.type), column("seats", Integer()), name="returned")
+            .data(list(seats.items()))
+            .cte("returned")
+        )
+        free = c.available + returned.c.seats
         open_now = (c.status == OPEN) & (c.starts_at > now)
         offered = case(
             (open_now & (free < c.waiting), free), (open_now, c.waiting), else_=literal(0, Integer())
         )
         statement = (
             update(inventories)
-            .where(c.event_id.in_(event_ids))
+            .where(c.event_id == returned.c.event_id)
             .values(available=free - offered, reserved=c.reserved + offered, waiting=c.waiting - offered)
             .returning(c.event_id, c.reserved)
         )

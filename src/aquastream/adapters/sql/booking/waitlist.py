@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, insert, select, update
+from sqlalchemy import ColumnElement, Integer, case, column, func, insert, select, update, values
 from sqlalchemy.exc import IntegrityError
 
 from aquastream.adapters.sql.booking.rows import LIVE, audit_entry_from_row, entry_from_row
@@ -87,8 +87,15 @@ class SqlWaitlistRepository(SqlRepository):
         waiting = WaitlistStatus.WAITING.value
         place = func.row_number().over(partition_by=c.event_id, order_by=c.position).label("place")
         ranked = select(c.id, c.event_id, place).where(c.event_id.in_(wanted), c.status == waiting).subquery()
-        quota = case(*((ranked.c.event_id == e, n) for e, n in wanted.items()), else_=0)
-        first = select(ranked.c.id).where(ranked.c.place <= quota)
+        # Each event's count as a row of a small table joined to the queue (a CASE over the
+        # events would be compared against every waiting entry of every event).
+        quotas = (
+            values(column("event_id", c.event_id.type), column("quota", Integer()), name="quotas")
+            .data(list(wanted.items()))
+            .cte("quotas")  # WITH quotas(event_id, quota) AS (VALUES …): SQLite takes it too
+        )
+        first = select(ranked.c.id).join(quotas, quotas.c.event_id == ranked.c.event_id)
+        first = first.where(ranked.c.place <= quotas.c.quota)
         statement = (
             update(waitlist_entries)
             .where(c.id.in_(first), c.status == waiting)
