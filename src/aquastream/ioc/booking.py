@@ -222,7 +222,7 @@ class BookingProvider(Provider):
             LAPSE_WINDOWS_JOB,
             timedelta(seconds=settings.expiry_sweep_seconds),
             LapseWaitlistWindows,
-            lambda lapse: sweep(lapse, policy.expiry_batch_size),
+            lambda lapse: sweep(lapse, policy.lapse_batch_size),
         )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)

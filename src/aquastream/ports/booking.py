@@ -60,6 +60,15 @@ class InventoryRepository(Protocol):
         """``available + count``: seats of expired or cancelled bookings come back."""
         ...
 
+    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> dict[uuid.UUID, int]:
+        """Give ``seats[event_id]`` seats back to each of these events and, where the event is
+        OPEN and not started, hold as many free seats for its queue as it has WAITING entries
+        (``available - n, reserved + n, waiting - n``): several ``release_seats`` each followed
+        by ``offer_seat_to_queue`` until it fails, for a whole batch at once. The rows are
+        locked in ascending event-id order. The seats now held for each event's queue; events
+        where none was are left out."""
+        ...
+
     async def release_held_seat(self, event_id: uuid.UUID) -> bool:
         """``reserved - 1, available + 1`` if a seat is held: a notified entry gave it up."""
         ...
@@ -139,6 +148,19 @@ class BookingRepository(Protocol):
         updated bookings."""
         ...
 
+    async def transition_many(
+        self,
+        booking_ids: Collection[uuid.UUID],
+        *,
+        expected: BookingStatus,
+        new: BookingStatus,
+        now: datetime,
+        refund_held_money: bool = False,
+    ) -> list[Booking]:
+        """``transition`` of each of these bookings in one statement: the ones still in
+        ``expected`` move to ``new``; the moved bookings, in the order of their ids."""
+        ...
+
     async def set_payment_status(
         self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime
     ) -> Booking | None:
@@ -148,6 +170,11 @@ class BookingRepository(Protocol):
 
     async def extend_hold(self, booking_id: uuid.UUID, *, until: datetime, now: datetime) -> bool:
         """Move the end of a PENDING booking's hold to ``until``; False when not PENDING."""
+        ...
+
+    async def extend_holds(self, holds: Mapping[uuid.UUID, datetime], *, now: datetime) -> None:
+        """``extend_hold`` of each booking to ``holds[booking_id]``, in one round trip; the
+        bookings no longer PENDING are left as they are."""
         ...
 
     async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
@@ -198,6 +225,15 @@ class WaitlistRepository(Protocol):
 
     async def notify(self, entry_id: uuid.UUID, *, now: datetime, window_expires_at: datetime) -> bool:
         """WAITING → NOTIFIED with the window; False when the entry was not WAITING."""
+        ...
+
+    async def notify_first(
+        self, counts: Mapping[uuid.UUID, int], *, now: datetime, window_expires_at: datetime
+    ) -> list[WaitlistEntry]:
+        """The ``counts[event_id]`` WAITING entries of lowest position of each event become
+        NOTIFIED with the window (``first_waiting`` then ``notify``, that many times per event,
+        in one statement); the notified entries, by event and position. Called with the events'
+        inventories locked, so the entries picked are the first of their queues."""
         ...
 
     async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
@@ -277,6 +313,14 @@ class PaymentStatusProbe(Protocol):
         (at most the proof-review limit), a card payment still open here that the provider
         reports paid. None when no payment holds the seat. Called inside the expiry
         transaction: adapters answer quickly (a bounded provider call at most)."""
+        ...
+
+    async def hold_until_many(
+        self, booking_ids: Collection[uuid.UUID], *, now: datetime
+    ) -> Mapping[uuid.UUID, datetime]:
+        """``hold_until`` of a whole batch of bookings in one question (one read of the
+        payments, the provider calls at once, each bounded): the bookings whose payment keeps
+        the seat, with until when (always after ``now``); the others are left out."""
         ...
 
 

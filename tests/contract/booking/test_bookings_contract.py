@@ -130,6 +130,80 @@ async def test_bulk_transitions_move_one_status_and_refund_paid_bookings(kit: Bo
         assert (await uow.bookings.get(elsewhere.id)) == elsewhere
 
 
+async def test_a_batch_transition_moves_the_bookings_still_in_the_expected_status(kit: BookingKit) -> None:
+    event_id, other_event = await kit.publish(5), await kit.publish(5)
+    holds = [a_booking(event_id), a_booking(other_event), a_booking(event_id)]
+    confirmed = a_booking(event_id, status=BookingStatus.CONFIRMED)
+    later = NOW + timedelta(minutes=31)
+    async with kit.new_uow() as uow:
+        for booking in (*holds, confirmed):
+            await uow.bookings.add(booking)
+        moved = await uow.bookings.transition_many(
+            [*(b.id for b in holds), confirmed.id, new_id()],
+            expected=BookingStatus.PENDING,
+            new=BookingStatus.EXPIRED,
+            now=later,
+        )
+        assert (
+            await uow.bookings.transition_many(
+                [], expected=BookingStatus.PENDING, new=BookingStatus.EXPIRED, now=later
+            )
+            == []
+        )
+        await uow.commit()
+
+    assert moved == sorted(
+        (replace(b, status=BookingStatus.EXPIRED, updated_at=later) for b in holds), key=lambda b: b.id
+    )
+    async with kit.new_uow() as uow:
+        assert await uow.bookings.get(confirmed.id) == confirmed
+
+
+async def test_a_batch_transition_to_cancelled_refunds_held_money(kit: BookingKit) -> None:
+    event_id = await kit.publish(5)
+    paid = a_booking(event_id, status=BookingStatus.CONFIRMED, payment_status=PaymentStatus.PAID)
+    free = a_booking(event_id, status=BookingStatus.CONFIRMED, payment_status=PaymentStatus.NOT_REQUIRED)
+    async with kit.new_uow() as uow:
+        for booking in (paid, free):
+            await uow.bookings.add(booking)
+        moved = await uow.bookings.transition_many(
+            [paid.id, free.id],
+            expected=BookingStatus.CONFIRMED,
+            new=BookingStatus.CANCELLED,
+            now=NOW,
+            refund_held_money=True,
+        )
+        await uow.commit()
+
+    assert {(b.id, b.payment_status) for b in moved} == {
+        (paid.id, PaymentStatus.REFUND_PENDING),
+        (free.id, PaymentStatus.NOT_REQUIRED),
+    }
+
+
+async def test_holds_of_a_batch_are_extended_while_pending(kit: BookingKit) -> None:
+    event_id = await kit.publish(5)
+    first, second = a_booking(event_id), a_booking(event_id)
+    confirmed = a_booking(event_id, status=BookingStatus.CONFIRMED)
+    later = NOW + timedelta(minutes=31)
+    async with kit.new_uow() as uow:
+        for booking in (first, second, confirmed):
+            await uow.bookings.add(booking)
+        holds = {first.id: later + timedelta(hours=48), second.id: later + timedelta(minutes=5)}
+        await uow.bookings.extend_holds({**holds, confirmed.id: later}, now=later)
+        await uow.bookings.extend_holds({}, now=later)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.bookings.get(first.id) == replace(
+            first, expires_at=later + timedelta(hours=48), updated_at=later
+        )
+        assert await uow.bookings.get(second.id) == replace(
+            second, expires_at=later + timedelta(minutes=5), updated_at=later
+        )
+        assert await uow.bookings.get(confirmed.id) == confirmed
+
+
 async def test_expired_holds_are_claimed_oldest_first_up_to_the_limit(kit: BookingKit) -> None:
     event_id = await kit.publish(5)
     holds = [a_booking(event_id, created_at=timedelta(minutes=m)) for m in (3, 1, 2)]

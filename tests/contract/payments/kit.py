@@ -5,7 +5,7 @@ work per call, and the ports of other domains read on that unit of work's connec
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -165,6 +165,12 @@ class PaymentsKit:
         probe = PaymentHoldProbe(self._booking_payments(uow), self.providers, self.policy, timeout_seconds=2)
         async with uow:
             return await probe.hold_until(booking_id, now=self.clock.now())
+
+    async def hold_until_many(self, booking_ids: list[uuid.UUID]) -> Mapping[uuid.UUID, datetime]:
+        uow = self.booking.new_uow()
+        probe = PaymentHoldProbe(self._booking_payments(uow), self.providers, self.policy, timeout_seconds=2)
+        async with uow:
+            return await probe.hold_until_many(booking_ids, now=self.clock.now())
 
     async def add_proof(self, booking: Booking, uploaded_by: uuid.UUID, status: str = "READY") -> uuid.UUID:
         """A receipt row as the media domain writes it."""

@@ -103,6 +103,25 @@ async def test_the_probe_asks_the_provider_about_an_open_card_payment(kit: Payme
     assert await kit.hold_until(booking.id) == kit.clock.now() + timedelta(minutes=5)
 
 
+async def test_the_probe_answers_for_a_batch_at_once_what_it_answers_one_by_one(kit: PaymentsKit) -> None:
+    reviewed_user, reviewed = await kit.pending_booking()
+    card_user, card = await kit.pending_booking()
+    _, unpaid = await kit.pending_booking()
+    qr = await kit.init(reviewed_user, reviewed.id, PaymentMethod.QR_MANUAL)
+    await kit.submit(reviewed_user, qr.id, await kit.add_proof(reviewed, reviewed_user.user_id))
+    kit.paid_notice(await kit.init(card_user, card.id, PaymentMethod.WIDGET))
+    ids = [reviewed.id, card.id, unpaid.id, new_id()]
+
+    holds = await kit.hold_until_many(ids)
+
+    assert holds == {
+        reviewed.id: kit.clock.now() + timedelta(hours=48),
+        card.id: kit.clock.now() + timedelta(minutes=5),
+    }
+    assert holds == {i: until for i in ids if (until := await kit.hold_until(i)) is not None}
+    assert await kit.hold_until_many([]) == {}
+
+
 @pytest.mark.parametrize(
     ("price", "currency", "part", "left"),
     [

@@ -91,6 +91,36 @@ async def test_an_expired_hold_hands_its_seat_to_the_waitlist(world: BookingWorl
     world.check_invariants(event_id)
 
 
+async def test_one_expiry_pass_hands_each_events_seats_to_its_own_queue_first_come_first(
+    world: BookingWorld,
+) -> None:
+    short_queue = await world.publish(capacity=3, price=PAID)
+    long_queue = await world.publish(capacity=2, price=PAID)
+    for event_id in (short_queue, long_queue, short_queue, long_queue, short_queue):
+        await world.book(world.new_user(), event_id)
+    waiters = {
+        event_id: [world.new_user() for _ in range(n)] for event_id, n in ((short_queue, 1), (long_queue, 3))
+    }
+    for event_id, users in waiters.items():
+        for user in users:
+            await world.join(user, event_id)
+    world.clock.advance(hours=1)
+
+    assert await world.expire_holds() == 5
+
+    statuses = {e: [world.entry_of(e, u).status for u in users] for e, users in waiters.items()}
+    assert statuses == {
+        short_queue: [WaitlistStatus.NOTIFIED],
+        long_queue: [WaitlistStatus.NOTIFIED, WaitlistStatus.NOTIFIED, WaitlistStatus.WAITING],
+    }
+    assert (world.inventory(short_queue).available, world.inventory(short_queue).reserved) == (2, 1)
+    assert (world.inventory(long_queue).available, world.inventory(long_queue).reserved) == (0, 2)
+    assert world.outbox_events().count("BookingExpired") == 5
+    assert world.outbox_events().count("WaitlistSeatOffered") == 3
+    world.check_invariants(short_queue)
+    world.check_invariants(long_queue)
+
+
 async def test_a_lapsed_window_passes_the_seat_to_the_next_in_the_queue(world: BookingWorld) -> None:
     event_id = await world.publish(capacity=1)
     holder, first, second = world.new_user(), world.new_user(), world.new_user()

@@ -100,6 +100,24 @@ class MemoryInventoryRepository(_Table):
     async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
         self._update(event_id, lambda r: True, available=lambda r: r.available + count)
 
+    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> dict[uuid.UUID, int]:
+        held: dict[uuid.UUID, int] = {}
+        for event_id in sorted(seats):
+            before: Inventory | None = self._rows.get(event_id)
+            if before is None:
+                continue
+            free = before.available + seats[event_id]
+            offered = min(free, before.waiting) if before.is_open_at(now) else 0
+            self._rows[event_id] = dataclasses.replace(
+                before,
+                available=free - offered,
+                reserved=before.reserved + offered,
+                waiting=before.waiting - offered,
+            )
+            if offered:
+                held[event_id] = offered
+        return held
+
     async def release_held_seat(self, event_id: uuid.UUID) -> bool:
         return (
             self._update(
@@ -233,6 +251,22 @@ class MemoryBookingRepository(_Table):
             )
         ]
 
+    async def transition_many(
+        self,
+        booking_ids: Collection[uuid.UUID],
+        *,
+        expected: BookingStatus,
+        new: BookingStatus,
+        now: datetime,
+        refund_held_money: bool = False,
+    ) -> list[Booking]:
+        moved = []
+        for booking_id in sorted(set(booking_ids)):
+            booking: Booking | None = self._rows.get(booking_id)
+            if booking is not None and booking.status is expected:
+                moved.append(self._move(booking, new, now, None, refund_held_money))
+        return moved
+
     async def set_payment_status(
         self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime
     ) -> Booking | None:
@@ -247,6 +281,10 @@ class MemoryBookingRepository(_Table):
             return False
         self._rows[booking_id] = dataclasses.replace(booking, expires_at=until, updated_at=now)
         return True
+
+    async def extend_holds(self, holds: Mapping[uuid.UUID, datetime], *, now: datetime) -> None:
+        for booking_id, until in holds.items():
+            await self.extend_hold(booking_id, until=until, now=now)
 
     async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
         due = self._where(
@@ -332,6 +370,26 @@ class MemoryWaitlistRepository(_Table):
             )
             is not None
         )
+
+    async def notify_first(
+        self, counts: Mapping[uuid.UUID, int], *, now: datetime, window_expires_at: datetime
+    ) -> list[WaitlistEntry]:
+        notified = []
+        for event_id in sorted(counts):
+            waiting = sorted(
+                (e for e in self._live(event_id) if e.status is WaitlistStatus.WAITING),
+                key=lambda e: e.position,
+            )
+            for entry in waiting[: max(counts[event_id], 0)]:
+                updated = dataclasses.replace(
+                    entry,
+                    status=WaitlistStatus.NOTIFIED,
+                    notified_at=now,
+                    window_expires_at=window_expires_at,
+                )
+                self._rows[entry.id] = updated
+                notified.append(updated)
+        return notified
 
     async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
         return (
@@ -502,6 +560,12 @@ class MemoryPaymentStatusProbe:
         if booking_id in self.succeeded:
             return now + self.GRACE
         return self.under_review.get(booking_id)
+
+    async def hold_until_many(
+        self, booking_ids: Collection[uuid.UUID], *, now: datetime
+    ) -> Mapping[uuid.UUID, datetime]:
+        holds = {booking_id: await self.hold_until(booking_id, now=now) for booking_id in booking_ids}
+        return {booking_id: until for booking_id, until in holds.items() if until is not None and until > now}
 
 
 class MemoryOrganizerAccess:

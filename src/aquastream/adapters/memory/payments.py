@@ -86,6 +86,10 @@ class MemoryPaymentRepository:
     async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
         return _newest_first(self._where(lambda p: p.booking_id == booking_id))[::-1]
 
+    async def for_bookings(self, booking_ids: Collection[uuid.UUID]) -> list[Payment]:
+        wanted = set(booking_ids)
+        return _newest_first(self._where(lambda p: p.booking_id in wanted))[::-1]
+
     async def open_card_payments(
         self, *, opened_after: datetime, opened_before: datetime, limit: int
     ) -> list[Payment]:

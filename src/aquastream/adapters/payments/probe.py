@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -33,9 +33,16 @@ from aquastream.ports.payments import PaymentProviders
 
 logger = logging.getLogger("aquastream.payments.probe")
 
+# Open card payments of one expiry batch asked of their providers at the same time, at most.
+PROVIDER_CALLS_AT_ONCE = 8
+
 
 class BookingPayments(Protocol):
     async def for_booking(self, booking_id: uuid.UUID) -> Sequence[Payment]: ...
+
+    async def for_bookings(self, booking_ids: Collection[uuid.UUID]) -> Sequence[Payment]:
+        """The payments of all these bookings, in one read."""
+        ...
 
 
 class PaymentHoldProbe:
@@ -58,6 +65,26 @@ class PaymentHoldProbe:
         ]
         kept = [until for until in holds if until is not None and until > now]
         return max(kept, default=None)
+
+    async def hold_until_many(
+        self, booking_ids: Collection[uuid.UUID], *, now: datetime
+    ) -> Mapping[uuid.UUID, datetime]:
+        if not booking_ids:
+            return {}
+        payments = await self._payments.for_bookings(booking_ids)
+        # The providers are asked at once (a few at a time), each call bounded by the timeout.
+        asking = asyncio.Semaphore(PROVIDER_CALLS_AT_ONCE)
+
+        async def hold_of(payment: Payment) -> datetime | None:
+            async with asking:
+                return await self._hold_of(payment, now)
+
+        holds = await asyncio.gather(*(hold_of(payment) for payment in payments))
+        kept: dict[uuid.UUID, datetime] = {}
+        for payment, until in zip(payments, holds, strict=True):
+            if until is not None and until > now:
+                kept[payment.booking_id] = max(until, kept.get(payment.booking_id, until))
+        return kept
 
     async def _hold_of(self, payment: Payment, now: datetime) -> datetime | None:
         if payment.status in PAID_STATUSES:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 
 from aquastream.domain.booking.events import WaitlistSeatOffered
@@ -46,6 +48,43 @@ async def hand_over_free_seats(
         )
         offered += 1
     return offered
+
+
+async def return_seats_of_batch(
+    uow: BookingUnitOfWork, seats: Mapping[uuid.UUID, int], *, now: datetime, policy: BookingPolicy
+) -> int:
+    """Bookings of several events gave their seats back (``seats[event_id]`` each): every
+    event's seats return to its pool, then as many as it has WAITING entries are held for its
+    queue, first position first, as ``return_seat`` one seat at a time would have done.
+
+    One statement returns the seats and holds them for the queues of all the events (their
+    inventories locked in ascending event-id order), one notifies the entries picked, one
+    writes their audit rows. Returns the seats offered.
+    """
+    held = await uow.inventories.return_seats(seats, now=now)
+    if not held:
+        return 0
+    window_expires_at = now + policy.waitlist_window
+    notified = await uow.waitlist.notify_first(held, now=now, window_expires_at=window_expires_at)
+    per_event = Counter(entry.event_id for entry in notified)
+    if per_event != Counter(held):
+        raise WaitlistOutOfStep(f"events {sorted(held)} count waiting entries they do not have")
+    await uow.waitlist_audit.add(
+        *(audit_entry(entry, WaitlistAction.NOTIFIED, actor_id=None, at=now) for entry in notified)
+    )
+    uow.collect(
+        *(
+            WaitlistSeatOffered(
+                occurred_at=now,
+                user_id=entry.user_id,
+                event_id=entry.event_id,
+                entry_id=entry.id,
+                window_expires_at=window_expires_at,
+            )
+            for entry in notified
+        )
+    )
+    return len(notified)
 
 
 async def return_seat(

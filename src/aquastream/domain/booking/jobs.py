@@ -10,10 +10,15 @@ order, so two such transactions never wait for each other in a cycle.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import datetime
 
 from aquastream.domain.booking.events import WaitlistClosed
-from aquastream.domain.booking.handover import hand_over_free_seats, pass_on_held_seat, return_seat
+from aquastream.domain.booking.handover import (
+    hand_over_free_seats,
+    pass_on_held_seat,
+    return_seats_of_batch,
+)
 from aquastream.domain.booking.lifecycle import BookingLifecycle
 from aquastream.domain.booking.model import (
     BookingStatus,
@@ -40,6 +45,12 @@ class ExpireHolds:
     - an expired booking's seat returns and is handed to the waitlist if anyone waits;
     - each expiry writes a log row and raises ``BookingExpired``.
     Returns how many bookings expired.
+
+    The batch is handled as a set, in a fixed number of statements whatever its size: one
+    question to the payment domain for the whole batch, one conditional update of the
+    bookings (a booking another transaction moved meanwhile is left out), their log rows
+    together, one update returning the seats of every event touched (locked in ascending
+    event-id order) and one hand-over to their queues.
     """
 
     def __init__(
@@ -51,30 +62,24 @@ class ExpireHolds:
         self._policy = policy
 
     async def __call__(self) -> int:
-        expired = 0
         async with self._uow:
             now = self._clock.now()
-            lifecycle = BookingLifecycle(self._uow)
             claimed = await self._uow.bookings.claim_expired(now=now, limit=self._policy.expiry_batch_size)
-            for booking in sorted(claimed, key=lambda b: (b.event_id, b.id)):
-                keep_until = await self._payments.hold_until(booking.id, now=now)
-                if keep_until is not None and keep_until > now:
-                    await self._uow.bookings.extend_hold(booking.id, until=keep_until, now=now)
-                    continue
-                done = await lifecycle.move(
-                    booking.id,
-                    old=BookingStatus.PENDING,
-                    new=BookingStatus.EXPIRED,
-                    reason=LogReason.HOLD_EXPIRED,
-                    actor_id=None,
-                    at=now,
-                )
-                if done is None:
-                    continue
-                await return_seat(self._uow, booking.event_id, now=now, policy=self._policy)
-                expired += 1
+            if not claimed:
+                return 0
+            kept = await self._payments.hold_until_many([b.id for b in claimed], now=now)
+            await self._uow.bookings.extend_holds(kept, now=now)
+            expired = await BookingLifecycle(self._uow).move_many(
+                [b.id for b in claimed if b.id not in kept],
+                old=BookingStatus.PENDING,
+                new=BookingStatus.EXPIRED,
+                reason=LogReason.HOLD_EXPIRED,
+                at=now,
+            )
+            freed = Counter(booking.event_id for booking in expired)
+            await return_seats_of_batch(self._uow, freed, now=now, policy=self._policy)
             await self._uow.commit()
-        return expired
+        return len(expired)
 
 
 class LapseWaitlistWindows:
@@ -83,7 +88,7 @@ class LapseWaitlistWindows:
     Rules:
     - the entry becomes EXPIRED (audited) and its held seat goes to the next WAITING entry,
       or back to the pool when nobody waits;
-    - at most ``policy.expiry_batch_size`` entries per run; an entry that was converted,
+    - at most ``policy.lapse_batch_size`` entries per run; an entry that was converted,
       left or lapsed by another worker in the meantime is skipped.
     Returns how many entries lapsed.
     """
@@ -97,7 +102,7 @@ class LapseWaitlistWindows:
         lapsed = 0
         async with self._uow:
             now = self._clock.now()
-            candidates = await self._uow.waitlist.lapsed(now=now, limit=self._policy.expiry_batch_size)
+            candidates = await self._uow.waitlist.lapsed(now=now, limit=self._policy.lapse_batch_size)
             for entry in sorted(candidates, key=lambda e: (e.event_id, e.position)):
                 # Inventory first, then the entry: the order every transaction keeps.
                 await self._uow.inventories.lock(entry.event_id)

@@ -22,7 +22,7 @@ not change the booking's status).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from aquastream.domain.booking.events import (
@@ -192,6 +192,25 @@ class BookingLifecycle:
             await self._record(old, moved, reason, actor_id, at)
         return moved
 
+    async def move_many(
+        self,
+        booking_ids: Collection[uuid.UUID],
+        *,
+        old: BookingStatus,
+        new: BookingStatus,
+        reason: LogReason,
+        at: datetime,
+    ) -> list[Booking]:
+        """``move`` of a batch of bookings (a job's move: no actor), as one conditional
+        statement with the log rows written together; the moved bookings, by id. Those no
+        longer ``old`` are left out."""
+        check_transition(old, new, reason)
+        moved = await self._uow.bookings.transition_many(
+            booking_ids, expected=old, new=new, now=at, refund_held_money=new is BookingStatus.CANCELLED
+        )
+        await self._record_all(old, moved, reason, at)
+        return moved
+
     async def move_all(
         self, event_id: uuid.UUID, *, old: BookingStatus, new: BookingStatus, reason: LogReason, at: datetime
     ) -> list[Booking]:
@@ -200,11 +219,7 @@ class BookingLifecycle:
         moved = await self._uow.bookings.transition_all(
             event_id, expected=old, new=new, now=at, refund_held_money=new is BookingStatus.CANCELLED
         )
-        await self._uow.log.add(
-            *(log_entry(booking, old_status=old, reason=reason, actor_id=None, at=at) for booking in moved)
-        )
-        for booking in moved:
-            self._uow.collect(*_events(old, booking, reason, None, at))
+        await self._record_all(old, moved, reason, at)
         return moved
 
     async def change_payment(
@@ -225,6 +240,15 @@ class BookingLifecycle:
                 raise IllegalTransition("a refund is requested with a reason")
             self._uow.collect(refund_requested(changed, reason=refund_reason, at=at))
         return changed
+
+    async def _record_all(
+        self, old: BookingStatus, moved: list[Booking], reason: LogReason, at: datetime
+    ) -> None:
+        await self._uow.log.add(
+            *(log_entry(booking, old_status=old, reason=reason, actor_id=None, at=at) for booking in moved)
+        )
+        for booking in moved:
+            self._uow.collect(*_events(old, booking, reason, None, at))
 
     async def _record(
         self,

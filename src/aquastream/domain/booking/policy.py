@@ -12,4 +12,11 @@ class BookingPolicy:
 
     hold: timedelta = timedelta(minutes=30)  # how long a PENDING (paid) booking keeps its seat
     waitlist_window: timedelta = timedelta(minutes=30)  # how long a seat is held for a notified user
-    expiry_batch_size: int = 100  # bookings (or lapsed windows) one job pass handles at most
+    # Due holds one expiry pass handles at most. The pass takes a fixed number of statements
+    # whatever the size (``jobs.ExpireHolds``); it locks its bookings (due holds: a late payment
+    # or a cancel of one waits at most the lock timeout) and, only from the seats' return to the
+    # commit, the inventories of the events touched.
+    expiry_batch_size: int = 500
+    # Lapsed waitlist windows one pass handles at most: one at a time, each under its
+    # event's inventory lock, so the pass stays short.
+    lapse_batch_size: int = 100

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, case, insert, select, update
 
 from aquastream.adapters.sql.booking.rows import (
     booking_from_row,
@@ -104,6 +104,27 @@ class SqlBookingRepository(SqlRepository):
         )
         return await self._many(statement)
 
+    async def transition_many(
+        self,
+        booking_ids: Collection[uuid.UUID],
+        *,
+        expected: BookingStatus,
+        new: BookingStatus,
+        now: datetime,
+        refund_held_money: bool = False,
+    ) -> list[Booking]:
+        if not booking_ids:
+            return []
+        c = bookings.c
+        statement = (
+            update(bookings)
+            .where(c.id.in_(booking_ids), c.status == expected.value)
+            .values(**_moved(new, now, None, refund_held_money))
+            .returning(bookings)
+        )
+        rows = (await self._connection.execute(statement)).mappings().all()
+        return sorted((booking_from_row(row) for row in rows), key=lambda b: b.id)
+
     async def set_payment_status(
         self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime
     ) -> Booking | None:
@@ -124,6 +145,20 @@ class SqlBookingRepository(SqlRepository):
             .values(expires_at=until, updated_at=now)
         )
         return (await self._connection.execute(statement)).rowcount == 1
+
+    async def extend_holds(self, holds: Mapping[uuid.UUID, datetime], *, now: datetime) -> None:
+        if not holds:
+            return
+        c = bookings.c
+        statement = (
+            update(bookings)
+            .where(c.id == bindparam("the_booking"), c.status == BookingStatus.PENDING.value)
+            .values(expires_at=bindparam("the_end", type_=c.expires_at.type), updated_at=now)
+        )
+        # One executemany: the driver sends the rows together (asyncpg pipelines them).
+        await self._connection.execute(
+            statement, [{"the_booking": booking_id, "the_end": until} for booking_id, until in holds.items()]
+        )
 
     async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
         c = bookings.c
@@ -187,8 +222,10 @@ class SqlBookingLog(SqlRepository):
     async def add(self, *entries: BookingLogEntry) -> None:
         if not entries:
             return
+        # RETURNING makes SQLAlchemy send the rows as multi-row INSERTs ("insertmanyvalues",
+        # pages of 1000) instead of one INSERT per row: a job logs a whole batch at once.
         await self._connection.execute(
-            insert(booking_log),
+            insert(booking_log).returning(booking_log.c.id),
             [
                 {
                     "id": e.id,

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, select, update
+from sqlalchemy import ColumnElement, Integer, bindparam, case, column, literal, select, update, values
 
 from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
 from aquastream.adapters.sql.statements import dialect_insert
@@ -71,6 +72,42 @@ class SqlInventoryRepository(SqlRepository):
 
     async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
         await self._connection.execute(self._update(event_id, available=inventories.c.available + count))
+
+    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> dict[uuid.UUID, int]:
+        if not seats:
+            return {}
+        c = inventories.c
+        event_ids = sorted(seats)
+        # The locks first, in ascending event-id order (one UPDATE of many rows locks them in
+        # whatever order its plan visits them), with the seats already held for each queue.
+        locked = select(c.event_id, c.reserved).where(c.event_id.in_(event_ids)).order_by(c.event_id)
+        held_before = {
+            row.event_id: row.reserved for row in await self._connection.execute(locked.with_for_update())
+        }
+        # Each event's seats as a row of a small table the update joins (WITH … AS (VALUES …)).
+        returned = (
+            values(column("event_id", c.event_id.type), column("seats", Integer()), name="returned")
+            .data(list(seats.items()))
+            .cte("returned")
+        )
+        free = c.available + returned.c.seats
+        open_now = (c.status == OPEN) & (c.starts_at > now)
+        offered = case(
+            (open_now & (free < c.waiting), free), (open_now, c.waiting), else_=literal(0, Integer())
+        )
+        statement = (
+            update(inventories)
+            .where(c.event_id == returned.c.event_id)
+            .values(available=free - offered, reserved=c.reserved + offered, waiting=c.waiting - offered)
+            .returning(c.event_id, c.reserved)
+        )
+        held_after = (await self._connection.execute(statement)).all()
+        # The rows stay locked by this transaction: the difference is what this statement held.
+        return {
+            row.event_id: row.reserved - held_before[row.event_id]
+            for row in held_after
+            if row.reserved > held_before[row.event_id]
+        }
 
     async def release_held_seat(self, event_id: uuid.UUID) -> bool:
         c = inventories.c

@@ -6,6 +6,7 @@ receipts (``MediaProofFiles``)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,3 +28,12 @@ class SqlBookingPayments:
         query = select(payments).where(payments.c.booking_id == booking_id).order_by(payments.c.created_at)
         rows = await self._reads.rows(query)
         return [payment_from_row(row._mapping) for row in rows]
+
+    async def for_bookings(self, booking_ids: Collection[uuid.UUID]) -> list[Payment]:
+        """The payments of a batch of bookings (the expiry job asks for a batch at once)."""
+        query = (
+            select(payments)
+            .where(payments.c.booking_id.in_(list(booking_ids)))
+            .order_by(payments.c.booking_id, payments.c.created_at)
+        )
+        return [payment_from_row(row._mapping) for row in await self._reads.rows(query)]
