@@ -20,6 +20,7 @@ from litestar.types import ControllerRouterHandler
 from aquastream.adapters.http.auth import AuthenticationMiddleware, default_deny
 from aquastream.adapters.http.bodies import JsonRequest
 from aquastream.adapters.http.booking import CONTROLLERS as BOOKING_CONTROLLERS
+from aquastream.adapters.http.caching import CachingHeaders
 from aquastream.adapters.http.catalog import CONTROLLERS as CATALOG_CONTROLLERS
 from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.crews import CONTROLLERS as CREWS_CONTROLLERS
@@ -140,7 +141,7 @@ def create_app(
         debug=False,
     )
     setup_dishka(container, app)
-    app.asgi_handler = EdgeMiddleware(app.asgi_handler, settings)
+    app.asgi_handler = EdgeMiddleware(CachingHeaders(app.asgi_handler), settings)
     return app
 
 
