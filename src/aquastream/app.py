@@ -3,7 +3,8 @@
 Layers of a request, outermost first: ``EdgeMiddleware`` (request id, security headers,
 access log, metrics) → dishka's request container → tracing (when configured) → CORS →
 Litestar's error handling and routing → ``AuthenticationMiddleware`` →
-``RateLimitMiddleware`` → guards (``default_deny`` and the route's own) → the handler.
+``RateLimitMiddleware`` → ``PublicReadCacheMiddleware`` (anonymous catalog reads, at most 1 s
+old) → guards (``default_deny`` and the route's own) → the handler.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from aquastream.adapters.http.bodies import JsonRequest
 from aquastream.adapters.http.booking import CONTROLLERS as BOOKING_CONTROLLERS
 from aquastream.adapters.http.caching import CachingHeaders
 from aquastream.adapters.http.catalog import CONTROLLERS as CATALOG_CONTROLLERS
+from aquastream.adapters.http.catalog_cache import PublicReadCache, PublicReadCacheMiddleware
 from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.crews import CONTROLLERS as CREWS_CONTROLLERS
 from aquastream.adapters.http.edge import EdgeMiddleware
@@ -96,6 +98,8 @@ def create_app(
     middleware: list[ASGIMiddleware] = [AuthenticationMiddleware(container)]
     if settings.rate_limit_enabled:
         middleware.append(RateLimitMiddleware(container))
+    if settings.catalog_cache_seconds > 0:
+        middleware.append(PublicReadCacheMiddleware(container))
 
     async def start(app: Litestar) -> None:
         # Fail at start, not on the first request, when a limit, a proxy or a provider is wrong.
@@ -103,6 +107,8 @@ def create_app(
         if settings.rate_limit_enabled:
             await container.get(RateLimits)
         await container.get(Readiness)
+        if settings.catalog_cache_seconds > 0:
+            await container.get(PublicReadCache)  # its listeners start with the app
         await (await container.get(AccessTokenCheck)).start()
         complete_document(app)
         if settings.run_worker:

@@ -118,6 +118,15 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         ),
         msgspec.Meta(gt=0, le=2),
     ] = 1.0
+    catalog_cache_seconds: Annotated[
+        float,
+        _doc(
+            "How long each process may answer anonymous catalog reads (`GET /events…`, "
+            "`/organizers…`) from memory (at most 1 s; 0 turns it off). Emptied sooner by any "
+            "change the process makes or hears of."
+        ),
+        msgspec.Meta(ge=0, le=1),
+    ] = 1.0
     cors_origins: Annotated[
         list[str], _doc("Comma-separated origins allowed by CORS; empty disables CORS.")
     ] = msgspec.field(default_factory=list)

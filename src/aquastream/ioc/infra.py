@@ -14,13 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
 from aquastream.adapters.currencies import CldrCurrencies
 from aquastream.adapters.http.auth import principal_of
+from aquastream.adapters.http.catalog_cache import PublicReadCache
 from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.health import DatabaseCheck, Readiness, ReadinessCheck, RedisCheck
 from aquastream.adapters.http.rate_limit import RateLimits, category_limits
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.sql.engine import DomainEngines, create_engine
+from aquastream.adapters.sql.outbox import on_spine_written
 from aquastream.adapters.sql.schema_check import SchemaCheck
+from aquastream.adapters.sql.spine_listener import SpineListeners
 from aquastream.adapters.system import SystemClock
 from aquastream.domain.identity.model import RequestContext
 from aquastream.domain.shared.principal import Principal
@@ -90,6 +93,12 @@ class InfraProvider(Provider):
         yield engines
         await engines.dispose()
 
+    @provide
+    async def spine_listeners(self, engines: DomainEngines) -> AsyncIterator[SpineListeners]:
+        listeners = SpineListeners(engines.distinct)
+        yield listeners
+        await listeners.stop()
+
     @provide(provides=ReadinessCheck)
     def database_check(self, engines: DomainEngines) -> DatabaseCheck:
         return DatabaseCheck(*engines.distinct)
@@ -117,6 +126,19 @@ class EdgeProvider(Provider):
             token_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
             poll_seconds=settings.access_revocation_poll_seconds,
         )
+
+    @provide
+    def public_read_cache(
+        self, settings: Settings, engines: DomainEngines, heard: SpineListeners
+    ) -> Iterator[PublicReadCache]:
+        """Emptied by this process's commits of facts and, on PostgreSQL, by every other
+        process's (the spine's NOTIFY): see ``adapters.http.catalog_cache``."""
+        cache = PublicReadCache(settings.catalog_cache_seconds)
+        stops = [on_spine_written(engine, cache.clear) for engine in engines.distinct]
+        stops.append(heard.add(cache.clear))
+        yield cache
+        for stop in stops:
+            stop()
 
     @provide
     def trusted_proxies(self, settings: Settings) -> TrustedProxies:

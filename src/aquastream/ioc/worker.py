@@ -22,7 +22,7 @@ from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.redis.spine import StreamIntake, StreamRelay
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.outbox import SqlInbox, SqlJobLeases, SqlOutbox, on_spine_written
-from aquastream.adapters.sql.spine_listener import SpineListener
+from aquastream.adapters.sql.spine_listener import SpineListeners
 from aquastream.adapters.sql.tables import booking as booking_tables
 from aquastream.adapters.sql.tables import catalog as catalog_tables
 from aquastream.adapters.sql.tables import crews as crews_tables
@@ -243,22 +243,23 @@ class WorkerProvider(Provider):
 
     @provide
     async def worker(
-        self, settings: Settings, engines: DomainEngines, dispatcher: OutboxDispatcher, scheduler: Scheduler
+        self,
+        settings: Settings,
+        engines: DomainEngines,
+        heard: SpineListeners,
+        dispatcher: OutboxDispatcher,
+        scheduler: Scheduler,
     ) -> AsyncIterator[BackgroundWorker]:
         """Woken by commits of this process on any domain's engine, and by every database's
         NOTIFY (one listener per distinct engine: domains may live on other servers)."""
         worker = BackgroundWorker(dispatcher, scheduler, poll_seconds=settings.outbox_poll_seconds)
         stops = [on_spine_written(engine, worker.wake) for engine in engines.distinct]
-        listeners = [SpineListener(engine, worker.wake) for engine in engines.distinct]
-        for listener in listeners:
-            worker.on_start(listener.start)
+        worker.on_start(lambda: stops.append(heard.add(worker.wake)))
         intakes = [intake for intake in dispatcher.intakes if isinstance(intake, StreamIntake)]
         for intake in intakes:
             worker.on_start(intake.start)
         yield worker
         for stop_waking in stops:
             stop_waking()
-        for listener in listeners:
-            await listener.stop()
         for intake in intakes:
             await intake.stop()

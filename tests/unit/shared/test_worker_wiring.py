@@ -13,6 +13,7 @@ from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryInbox, MemoryJobLeases, MemoryOutbox
 from aquastream.adapters.sql.engine import DomainEngines
+from aquastream.adapters.sql.spine_listener import SpineListeners
 from aquastream.domain.shared.dispatch import EventRouter
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.scheduling import PeriodicJob, Scheduler
@@ -97,6 +98,10 @@ class MemoryWorkerPorts(Provider):
     def engines(self) -> DomainEngines:
         # The worker's wake-ups register on every engine.
         return DomainEngines(create_async_engine("sqlite+aiosqlite://"), {}, "sqlite+aiosqlite://")
+
+    @provide
+    def heard(self, engines: DomainEngines) -> SpineListeners:
+        return SpineListeners(engines.distinct)
 
 
 async def test_subscribers_and_jobs_run_their_use_case_in_a_fresh_scope() -> None:

@@ -94,6 +94,12 @@ PAYMENT_WEBHOOK_FAILURES = Counter(
     ("provider", "reason"),
     registry=REGISTRY,
 )
+CATALOG_CACHE = Counter(
+    "aquastream_catalog_cache_total",
+    "Anonymous catalog reads answered from the short-lived cache (hit) or computed (miss).",
+    ("result",),
+    registry=REGISTRY,
+)
 RATE_LIMIT_UNCHECKED = Counter(
     "aquastream_rate_limit_unchecked_total",
     "Requests let through without a rate-limit check because the counter store (Redis) failed, "

@@ -1,14 +1,18 @@
-"""Wakes this process's worker when another process commits facts or deliveries: PostgreSQL's
+"""Tells this process when another process commits facts or deliveries: PostgreSQL's
 ``LISTEN`` on the spine's channel (``outbox.SPINE_CHANNEL``), on a connection of its own. A
-lost connection is opened again after a pause; meanwhile the worker's poll still runs, so a
-missed notification only costs latency. SQLite has no other process to hear from."""
+lost connection is opened again after a pause; meanwhile the worker's poll still runs (and
+the catalog cache's entries expire), so a missed notification only costs latency. SQLite
+has no other process to hear from.
+
+``SpineListeners`` keeps one such connection per distinct engine for the whole process and
+passes what it hears to every party that asked (the worker's wake-up, the catalog cache)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -64,3 +68,27 @@ class SpineListener:
 
     def _heard(self, *_notification: Any) -> None:
         self._wake()
+
+
+class SpineListeners:
+    """One listening connection per engine, whoever in the process wants to hear."""
+
+    def __init__(self, engines: Sequence[AsyncEngine]) -> None:
+        self._callbacks: list[Callable[[], None]] = []
+        self._listeners = [SpineListener(engine, self._heard) for engine in engines]
+
+    def add(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` at each notification from now on (the connections open with the
+        first one; call it in the event loop that should listen); returns its remover."""
+        self._callbacks.append(callback)
+        for listener in self._listeners:
+            listener.start()
+        return lambda: self._callbacks.remove(callback)
+
+    async def stop(self) -> None:
+        for listener in self._listeners:
+            await listener.stop()
+
+    def _heard(self) -> None:
+        for callback in list(self._callbacks):
+            callback()
