@@ -6,8 +6,11 @@ same SQL, on PostgreSQL.
 2. captures the statements AquaStream issues for one event's page and for a filtered,
    paged list (a SQLAlchemy cursor hook on the service's own engines), for the baseline
    (``bench/bare_app.py``) to replay: the baseline follows the code;
-3. serves both, each as one Granian process (``aquastream serve --no-worker``), and loads
-   them with wrk at ``--connections`` (32), alternating A B A B for ``--pairs`` pairs;
+3. serves AquaStream twice, each as one Granian process (``aquastream serve --no-worker``):
+   as configured by default (anonymous catalog reads cached for at most 1 s,
+   ``adapters/http/catalog_cache.py``) and with that cache off (every request computed),
+   and the baseline; loads each with wrk at ``--connections`` (32), alternating A B A B
+   with the baseline for ``--pairs`` pairs;
 4. prints the table (medians, ratios against the targets of 0.8, p50/p99, load), the
    service's RSS after the load and its time from start to ``/health/ready``.
 
@@ -23,8 +26,6 @@ import dataclasses
 import os
 import pickle
 import random
-import shutil
-import subprocess
 import sys
 import tempfile
 import uuid
@@ -37,7 +38,19 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from compare import Comparison, Sample, alternate, emit, free_port, rss_mb, server, table, wrk, wrk_path
+from compare import (
+    Comparison,
+    Sample,
+    alternate,
+    emit,
+    free_port,
+    recording,
+    rss_mb,
+    server,
+    table,
+    wrk,
+    wrk_path,
+)
 from litestar.testing import AsyncTestClient
 from seat_booking import DEFAULT_URL, _throwaway_database
 from sqlalchemy import Engine, event, insert
@@ -160,13 +173,9 @@ async def capture(url: str, paths: dict[str, str]) -> dict[str, list[tuple[str, 
 
 
 def profile(pid: int, url: str, into: Path) -> None:
-    """py-spy's collapsed stacks of the server's processes while wrk loads ``url``."""
-    into.parent.mkdir(parents=True, exist_ok=True)
-    spy = shutil.which("py-spy") or sys.exit("bench: --profile needs py-spy (pip install py-spy)")
-    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--format", "raw", "-o", str(into)]
-    recorder = subprocess.Popen([*command, "--duration", "12", "--rate", "200", "--nonblocking"])
-    wrk(url, seconds=10, connections=32)
-    recorder.wait()
+    """py-spy's stacks of the server's processes while wrk loads ``url``."""
+    with recording(pid, into, seconds=10):
+        wrk(url, seconds=10, connections=32)
 
 
 def _env(**values: str) -> dict[str, str]:
@@ -205,7 +214,7 @@ async def main() -> None:
         replay_file = folder / "captured.pickle"
         replay_file.write_bytes(pickle.dumps(captured))
 
-        ours_port, bare_port = free_port(), free_port()
+        ours_port, plain_port, bare_port = free_port(), free_port(), free_port()
         ours_env = _env(
             AQUASTREAM_DATABASE_URL=url,
             AQUASTREAM_ENV="development",
@@ -213,21 +222,32 @@ async def main() -> None:
             AQUASTREAM_LOG_LEVEL="WARNING",
             AQUASTREAM_RATE_LIMIT_DEFAULT="1000000/second",
         )
+        # The same service with its cache of public reads off: what every request costs.
+        plain_env = {**ours_env, "AQUASTREAM_CATALOG_CACHE_SECONDS": "0"}
         bare_env = _env(
             BARE_STATEMENTS=str(replay_file),
             BARE_DSN=make_url(url).set(drivername="postgresql").render_as_string(hide_password=False),
             PYTHONPATH=str(Path(__file__).parent),
         )
-        ours_command = [sys.executable, "-m", "aquastream", "serve", "--no-worker", "--port", str(ours_port)]
+
+        def serve_command(port: int) -> list[str]:
+            return [sys.executable, "-m", "aquastream", "serve", "--no-worker", "--port", str(port)]
+
         bare_command = [
             sys.executable, "-m", "granian", "--interface", "asgi", "--port", str(bare_port),
             "--no-log", "bare_app:app",
         ]  # fmt: skip
-        ours_base, bare_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{bare_port}"
+        ours_base, plain_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{plain_port}"
+        bare_base = f"http://127.0.0.1:{bare_port}"
         with (
-            server(ours_command, ours_env, ready=f"{ours_base}/health/ready", log=folder / "ours.log") as (
-                ready_s,
-                ours_pid,
+            server(
+                serve_command(ours_port), ours_env, ready=f"{ours_base}/health/ready", log=folder / "ours.log"
+            ) as (ready_s, ours_pid),
+            server(
+                serve_command(plain_port),
+                plain_env,
+                ready=f"{plain_base}/health/ready",
+                log=folder / "plain.log",
             ),
             server(bare_command, bare_env, ready=f"{bare_base}/health", log=folder / "bare.log"),
         ):
@@ -236,21 +256,26 @@ async def main() -> None:
                 ("detail", "GET /api/v1/events/{id}", detail_path, f"/events/{shown}"),
                 ("list", "GET /api/v1/events (filtered, page 2)", LIST_PATH, "/events"),
             ):
-                for base, target in ((ours_base, path), (bare_base, bare_path)):  # warm up
+                for base, target in (
+                    (ours_base, path),
+                    (plain_base, path),
+                    (bare_base, bare_path),
+                ):  # warm up
                     async with httpx.AsyncClient(timeout=30) as client:
                         for _ in range(20):
                             assert (await client.get(base + target)).status_code == 200
                     wrk(base + target, seconds=3, connections=args.connections)
 
-                async def ours(url: str = ours_base + path) -> Sample:
-                    return wrk(url, seconds=args.seconds, connections=args.connections)
-
                 async def bare(url: str = bare_base + bare_path) -> Sample:
                     return wrk(url, seconds=args.seconds, connections=args.connections)
 
-                comparisons.append(
-                    await alternate(Comparison(name, "req/s", TARGET), ours, bare, pairs=args.pairs)
-                )
+                for base, label in ((ours_base, "cache ≤ 1 s"), (plain_base, "cache off")):
+
+                    async def ours(url: str = base + path) -> Sample:
+                        return wrk(url, seconds=args.seconds, connections=args.connections)
+
+                    comparison = Comparison(f"{name}, {label}", "req/s", TARGET)
+                    comparisons.append(await alternate(comparison, ours, bare, pairs=args.pairs))
                 if args.profile:
                     profile(ours_pid, ours_base + path, Path(args.profile) / f"{key}.txt")
             rss = rss_mb(ours_pid)

@@ -353,6 +353,19 @@ def server(command: list[str], env: dict[str, str], *, ready: str, log: Path) ->
                 process.kill()
 
 
+@contextmanager
+def recording(pid: int, into: Path, seconds: int) -> Iterator[None]:
+    """py-spy's raw stacks of ``pid`` and its children while the block runs (about ``seconds``)."""
+    into.parent.mkdir(parents=True, exist_ok=True)
+    spy = shutil.which("py-spy") or sys.exit("bench: --profile needs py-spy (pip install py-spy)")
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--format", "raw", "-o", str(into)]
+    recorder = subprocess.Popen([*command, "--duration", str(seconds + 2), "--rate", "200", "--nonblocking"])
+    try:
+        yield
+    finally:
+        recorder.wait()
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of the largest process of the tree under ``pid`` (a server's worker), in MB."""
     largest = 0

@@ -50,6 +50,7 @@ from compare import (
     free_port,
     pgbench,
     pgbench_path,
+    recording,
     rotating_requests,
     rss_mb,
     server,
@@ -246,7 +247,7 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
     url, drop = await _throwaway_database(os.environ.get("AQUASTREAM_TEST_DATABASE_URL", DEFAULT_URL))
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     folder = Path(tempfile.mkdtemp(prefix="aqs-bench-booking-"))
-    runs = args.pairs + 1  # of each side, with a warm-up
+    runs = args.pairs + 1 + bool(args.profile)  # of each side, with a warm-up (and the profiled run)
     ours_pool, sql_pool = args.pool, args.pool * args.sql_pool_factor
     try:
         await upgrade(url, "head")
@@ -301,6 +302,9 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
                 "POST /api/v1/bookings (hot event, distinct users) vs pgbench, same SQL", "req/s", TARGET
             )
             await alternate(comparison, ours, sql, pairs=args.pairs)
+            if args.profile:
+                with recording(pid, Path(args.profile), seconds=args.seconds):
+                    await ours()
             comparison.rss_mb, comparison.ready_s = rss_mb(pid), ready_s
         if missing := await _users_missing(dsn):
             sys.exit(f"bench: pgbench booked for {missing} users past its range; give it more (--pool)")
@@ -322,6 +326,9 @@ def parser() -> argparse.ArgumentParser:
         "--sql-pool-factor", type=int, default=5, help="users of a pgbench run, as a multiple of --pool"
     )
     parser.add_argument("--show-script", action="store_true", help="print the pgbench script")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="also record py-spy's stacks of one more run into FILE"
+    )
     return parser
 
 
