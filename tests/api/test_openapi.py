@@ -92,6 +92,14 @@ def test_types_sharing_a_name_are_told_apart_by_their_domain(document: dict[str,
     assert schemas["BookingPage"]["properties"]["items"]["items"] == {"$ref": "#/components/schemas/BookingOut"}
 
 
+def test_the_journeys_conflict_and_absence_are_declared_as_problems(document: dict[str, Any]) -> None:
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    book = document["paths"]["/api/v1/bookings"]["post"]["responses"]
+    show = document["paths"]["/api/v1/bookings/{booking_id}"]["get"]["responses"]
+
+    assert (book["409"]["content"], book["404"]["content"], show["404"]["content"]) == (problem,) * 3
+
+
 async def test_docs_page_is_served_anonymously(client: Client) -> None:
     response = await client.get("/api/v1/docs")
 
