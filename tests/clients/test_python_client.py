@@ -1,6 +1,12 @@
 """A typed Python client generated from the served OpenAPI document (openapi-python-client)
 keeps every operation and model, and carries a participant from registration to a paid,
-confirmed booking, every answer (successes and problems) parsed into its declared type."""
+confirmed booking, every answer (successes and problems) parsed into its declared type.
+
+The client raises on any status its operation does not declare. Public operations take the
+bearer token optionally (``security: [{BearerToken: []}, {}]``); this generator types them
+as needing an ``AuthenticatedClient`` all the same, so the anonymous calls pass a plain
+``Client``, which works the same at run time.
+"""
 
 from __future__ import annotations
 

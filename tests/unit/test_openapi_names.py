@@ -44,16 +44,14 @@ def document(titles: dict[str, str | None]) -> OpenAPI:
 
 def named(openapi: OpenAPI) -> tuple[list[str], list[str | None], list[str]]:
     """The schemas' keys, their titles, and what each operation's reference points at."""
-    schemas = openapi.components.schemas or {}
-    refs = []
-    for item in (openapi.paths or {}).values():
-        assert item.get is not None and item.get.responses is not None
-        response = item.get.responses["200"]
-        assert isinstance(response, OpenAPIResponse) and response.content is not None
-        schema = response.content["application/json"].schema
-        assert isinstance(schema, Schema) and isinstance(schema.items, Reference)
-        refs.append(schema.items.ref.removeprefix("#/components/schemas/"))
-    return list(schemas), [schema.title for schema in schemas.values()], refs
+    written = openapi.to_schema()
+    refs = [
+        item["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"]
+        for item in written["paths"].values()
+    ]
+    schemas = written["components"]["schemas"]
+    titles = [schema.get("title") for schema in schemas.values()]
+    return list(schemas), titles, [ref.removeprefix("#/components/schemas/") for ref in refs]
 
 
 def test_a_generic_is_named_after_its_arguments_then_itself_without_out() -> None:
