@@ -133,8 +133,11 @@ def test_a_participant_books_pays_and_sees_the_booking_through_the_generated_cli
     assert isinstance(mine, models.BookingPage)
     assert [(b.id, b.payment_status) for b in mine.items] == [(booking.id, models.BookingPaymentStatus.PAID)]
 
-    # The inbox: the integrator reads GET /api/v1/notifications here (another branch adds it),
-    # expecting the booking's and the payment's messages, parsed into their declared types.
+    # ---- READ THE INBOX (left for the integrator) -------------------------------------------
+    # GET /api/v1/notifications comes from another branch: read the participant's inbox here
+    # through the generated client (its operation module under api/notifications), expecting
+    # the booking's and the payment's messages, each parsed into its declared type.
+    # ------------------------------------------------------------------------------------------
 
 
 def _confirmed(generated: GeneratedClient, me: Any) -> Any:
