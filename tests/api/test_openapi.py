@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -9,6 +12,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 Client = AsyncTestClient[Litestar]
+READABLE_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 
 
 @pytest.fixture
@@ -65,6 +69,36 @@ def test_bodies_are_documented_in_camel_case(document: dict[str, Any]) -> None:
 def test_the_document_leaves_out_operator_plumbing(document: dict[str, Any]) -> None:
     assert "/metrics" not in document["paths"]
     assert "/api/v1/openapi.json" not in document["paths"]
+
+
+def test_schema_names_are_unique_and_readable(document: dict[str, Any]) -> None:
+    schemas: dict[str, dict[str, Any]] = document["components"]["schemas"]
+    titles = Counter(schema.get("title", name) for name, schema in schemas.items())
+    referenced = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document)))
+
+    assert [name for name in schemas if not READABLE_NAME.fullmatch(name)] == []
+    assert [title for title, count in titles.items() if count > 1] == []
+    assert [name for name, schema in schemas.items() if schema.get("title", name) != name] == []
+    assert referenced - set(schemas) == set()
+
+
+def test_types_sharing_a_name_are_told_apart_by_their_domain(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    booking_status = schemas["BookingOut"]["properties"]["paymentStatus"]
+
+    assert booking_status == {"$ref": "#/components/schemas/BookingPaymentStatus"}
+    assert "SUCCEEDED" in schemas["PaymentStatus"]["enum"]
+    assert {"CrewPreferencesIn", "NotificationPreferencesIn", "CrewPreferencesOut"} <= set(schemas)
+    page_items = schemas["BookingPage"]["properties"]["items"]["items"]
+    assert page_items == {"$ref": "#/components/schemas/BookingOut"}
+
+
+def test_the_journeys_conflict_and_absence_are_declared_as_problems(document: dict[str, Any]) -> None:
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    book = document["paths"]["/api/v1/bookings"]["post"]["responses"]
+    show = document["paths"]["/api/v1/bookings/{booking_id}"]["get"]["responses"]
+
+    assert (book["409"]["content"], book["404"]["content"], show["404"]["content"]) == (problem,) * 3
 
 
 async def test_docs_page_is_served_anonymously(client: Client) -> None:

@@ -26,6 +26,8 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec import OpenAPIMediaType as MediaTypeObject
 from litestar.openapi.spec.enums import OpenAPIType
 
+from aquastream.adapters.http.openapi_journey_errors import declare_journey_errors
+from aquastream.adapters.http.openapi_names import name_schemas
 from aquastream.adapters.http.problems import PROBLEM_MEDIA_TYPE
 from aquastream.adapters.http.route_options import PUBLIC
 from aquastream.settings import Settings
@@ -90,6 +92,8 @@ def complete_document(app: Litestar) -> None:
             if isinstance(handler, HTTPRouteHandler) and handler.opt.get(PUBLIC) and handler.security is None:
                 handler.security = list(OPTIONAL_BEARER)
     _document_problems(app.openapi_schema)
+    declare_journey_errors(app.openapi_schema, _problem_response)
+    name_schemas(app.openapi_schema)
 
 
 def _document_problems(document: OpenAPI) -> None:

@@ -26,6 +26,7 @@ from aquastream.domain.payments.model import (
     PaymentStatus,
     Refund,
     RefundStatus,
+    WebhookOutcome,
 )
 
 Money = Annotated[
@@ -68,6 +69,19 @@ class SandboxCompletionIn(CamelStruct, forbid_unknown_fields=True):
     """How the sandbox payment ends; no body at all also pays it."""
 
     outcome: Literal["SUCCEEDED", "FAILED"] = "SUCCEEDED"
+
+
+class WebhookReceiptOut(CamelStruct):
+    """A notification taken in (CloudPayments gets its own ``{"code": 0}`` instead): ``duplicate``
+    for one already received (``outcome`` null then), else what it did to the payment."""
+
+    received: bool
+    duplicate: bool
+    outcome: WebhookOutcome | None
+
+    @classmethod
+    def of(cls, outcome: WebhookOutcome | None) -> WebhookReceiptOut:
+        return cls(received=True, duplicate=outcome is None, outcome=outcome)
 
 
 class QrOut(CamelStruct):

@@ -26,8 +26,9 @@ from aquastream.adapters.http.payments.dto import (
     RefundOut,
     ReviewIn,
     SandboxCompletionIn,
+    WebhookReceiptOut,
 )
-from aquastream.adapters.http.payments.webhooks import acknowledge, process_delivery
+from aquastream.adapters.http.payments.webhooks import process_delivery
 from aquastream.adapters.http.route_options import RATE_LIMIT
 from aquastream.adapters.payments.sandbox import SANDBOX, SandboxProvider
 from aquastream.domain.payments.errors import PaymentNotFound, ProviderFailed, ProviderNotConfigured
@@ -246,7 +247,7 @@ class PaymentController(Controller):
         providers: FromDishka[PaymentProviders],
         process_webhook: FromDishka[ProcessWebhook],
         data: JSONBody[SandboxCompletionIn | None] = None,
-    ) -> dict[str, Any]:
+    ) -> WebhookReceiptOut:
         """The ``confirmation.url`` of a sandbox payment: a bare ``POST`` (no body) pays it,
         ``{"outcome": "FAILED"}`` makes it fail. Settles it at the sandbox, which then
         delivers its signed notification like a real provider. 422
@@ -256,4 +257,4 @@ class PaymentController(Controller):
             raise ProviderNotConfigured()
         outcome = (data or SandboxCompletionIn()).outcome
         delivery = sandbox.complete(provider_payment_id, ProviderStatus(outcome))
-        return acknowledge(SANDBOX, await process_delivery(process_webhook, SANDBOX, delivery))
+        return WebhookReceiptOut.of(await process_delivery(process_webhook, SANDBOX, delivery))

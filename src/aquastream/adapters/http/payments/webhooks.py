@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_200_OK
 from aquastream.adapters.http.auth import public
 from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.metrics import PAYMENT_WEBHOOK_FAILURES, UNKNOWN_PROVIDER
+from aquastream.adapters.http.payments.dto import WebhookReceiptOut
 from aquastream.adapters.http.route_options import RATE_LIMIT
 from aquastream.adapters.payments.cloudpayments import CLOUDPAYMENTS
 from aquastream.domain.payments.errors import ProviderUnknown
@@ -44,11 +45,11 @@ async def process_delivery(
     return outcome
 
 
-def acknowledge(provider: str, outcome: WebhookOutcome | None) -> dict[str, Any]:
+def acknowledge(provider: str, outcome: WebhookOutcome | None) -> WebhookReceiptOut | dict[str, int]:
     """What each provider expects back: CloudPayments ``{"code": 0}``, the others any 200."""
     if provider == CLOUDPAYMENTS:
         return {"code": 0}
-    return {"received": True, "duplicate": outcome is None, "outcome": outcome.value if outcome else None}
+    return WebhookReceiptOut.of(outcome)
 
 
 class WebhookController(Controller):
@@ -69,7 +70,7 @@ class WebhookController(Controller):
         request: Request[Any, Any, Any],
         process_webhook: FromDishka[ProcessWebhook],
         proxies: FromDishka[TrustedProxies],
-    ) -> dict[str, Any]:
+    ) -> WebhookReceiptOut | dict[str, int]:
         """``yookassa``, ``cloudpayments``, ``stripe`` or ``sandbox`` (404
         ``payment.provider_unknown`` for another or an unconfigured one). A notification that
         cannot be authenticated is 401 ``webhook.invalid_signature`` and nothing is stored; a
