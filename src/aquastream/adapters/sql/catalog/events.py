@@ -69,8 +69,8 @@ def _first_at(stem: str) -> ColumnElement[int]:
     return found
 
 
-# Everything but the generated search document, which no caller needs back.
-EVENT_COLUMNS = [c for c in events.c if c.name != "search_vector"]
+# Everything but the search documents (PostgreSQL's vector, the stems), which no caller needs back.
+EVENT_COLUMNS = [c for c in events.c if c.name not in {"search_vector", "search_text"}]
 # The reads of every page, built once with bound parameters: a statement built per call costs
 # SQLAlchemy its cache key on every execution (about 130 µs of 430 per statement, measured on
 # PostgreSQL); one built once is found in the compiled cache at once.
