@@ -221,7 +221,7 @@ VOCABULARY = sorted(
         *"""водопадам рускеальского идём шхерам ладоги paddling waterfalls ночуем ёлками елок
         three days khibiny пороги ночёвка палатке рафтинг прогулка среди новогодние карелия
         сплавляемся байдарочный походы путешествие running easily generously skerries
-        организаторы выходные лодках""".split(),
+        организаторы выходные лодках organizers internal international interval added pasted""".split(),
     }
 )
 
