@@ -30,8 +30,9 @@ query words, may order differently; the set of events is the same.
 
 What cannot be the same: PostgreSQL's parser keeps some tokens whole that this module
 splits (e-mail and web addresses, host names, file paths, decimal numbers such as
-``3.5``); there a query for a later part (``ru`` of ``site.ru``) finds the event on the
-embedded adapters only.
+``3.5``); there a query for a later part (``ru`` of ``site.ru``, and so ``site.ru``
+itself, which the query splits too) finds the event on the embedded adapters only; a
+query for the first part (``site``) finds it everywhere.
 
 The stored document (``events.search_text``, made by ``event_document``) is the stems of
 the title, the tags and the description, three sections in that order separated by
