@@ -12,9 +12,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import insert, inspect, select, update
+from sqlalchemy import func, insert, inspect, literal_column, select, update
 from sqlalchemy.engine import Connection
 
+from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.sql.booking import SqlSeatInventory
+from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
 from aquastream.adapters.sql.engine import SCHEMAS, create_engine
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
 from aquastream.adapters.sql.migrate import (
@@ -26,6 +29,10 @@ from aquastream.adapters.sql.migrate import (
     upgrade,
 )
 from aquastream.adapters.sql.tables.booking import inventories
+from aquastream.adapters.sql.tables.catalog import events
+from aquastream.adapters.text_search import event_document
+from aquastream.domain.booking.policy import BookingPolicy
+from tests.contract.catalog.factories import NOW, an_event, an_organizer
 
 from .factories import a_user
 
@@ -161,3 +168,50 @@ def _inventory(event_id: uuid.UUID, price: Decimal) -> dict[str, Any]:
         "price": price,
         "currency": "KWD",
     }
+
+
+async def test_search_documents_are_made_again_up_and_down(empty_database_url: str) -> None:
+    """0026 makes every event's stems (and PostgreSQL's stemmed vector); going down, the
+    case-folded text and the ``simple`` vector of before come back."""
+    stemming = "0026_search_stemming"
+    before = ScriptDirectory.from_config(migration_config()).get_revision(stemming).down_revision
+    assert isinstance(before, str)
+    await upgrade(empty_database_url, before)
+    engine = create_engine(empty_database_url)
+    organizer = an_organizer()
+    event = an_event(organizer, title="Водопады Рускеалы", description="Ночёвка среди ёлок", tags=["Карелия"])
+    on_postgresql = engine.dialect.name == "postgresql"
+
+    async def matching(config: str, query: str) -> int | None:
+        condition = events.c.search_vector.bool_op("@@")(
+            func.to_tsquery(literal_column(f"'{config}'::regconfig"), query)
+        )
+        async with engine.connect() as connection:
+            return await connection.scalar(select(func.count()).where(condition))
+
+    async def search_text() -> str | None:
+        async with engine.connect() as connection:
+            return await connection.scalar(select(events.c.search_text))
+
+    try:
+        async with SqlCatalogUnitOfWork(
+            engine, SqlSeatInventory(engine, FrozenClock(NOW), BookingPolicy())
+        ) as uow:
+            await uow.organizers.add(organizer)
+            await uow.events.add(event)
+            await uow.commit()
+        async with engine.begin() as connection:
+            await connection.execute(update(events).values(search_text="водопады рускеалы"))
+
+        await upgrade(empty_database_url, stemming)
+        assert await search_text() == event_document(event.title, event.description, event.tags)
+        if on_postgresql:
+            assert await matching("russian", "водопад:* & ночевк:*") == 1
+
+        await downgrade(empty_database_url, before)
+        assert await search_text() == "водопады рускеалы ночёвка среди ёлок карелия"
+        if on_postgresql:
+            assert await matching("simple", "водопады & ёлок") == 1
+            assert await matching("simple", "водопад") == 0
+    finally:
+        await engine.dispose()

@@ -163,8 +163,19 @@ class EventRepository(Protocol):
 
     async def search(self, search: EventSearch, paging: PageRequest) -> Page[Event]:
         """Matching events by ``date_start``, then id. ``has_free_seats`` leaves out
-        ``sold_out``; ``text`` is full-text search where the database has it (PostgreSQL,
-        every word must match as a word) and a substring match of every word elsewhere."""
+        ``sold_out``.
+
+        ``text`` searches the title, tags and description by word forms, alike on every
+        adapter (PostgreSQL's ``russian`` text search configuration; the others replay it):
+        words are runs of letters and digits (no query syntax: quotes and operators only
+        separate words); case does not matter and ``ёлки`` finds «елки»; Russian and
+        English stop words are left out; every remaining query word, reduced to its
+        Snowball stem, must begin a stem of the event's words (``водопад`` finds
+        «водопады», ``Руске`` «Рускеала», ``kayak`` «kayaking»). A text with no word left
+        finds nothing. With a text, the matches come by relevance first (a word in the
+        title before one in the tags, before one in the description; more occurrences
+        first), then by ``date_start`` and id.
+        ``aquastream.adapters.text_search`` has the details and the few differences."""
         ...
 
     async def complete_finished(self, *, now: datetime, limit: int) -> list[Event]:

@@ -113,6 +113,44 @@ async def test_text_search_matches_every_word_of_title_description_and_tags(
     assert await _titles(api, q="secret") == []
 
 
+async def test_text_search_finds_word_forms_and_beginnings_best_matches_first(
+    api: Client, cast: Cast, catalog: dict[str, str]
+) -> None:
+    await published_event(
+        api,
+        cast.anna,
+        "river-rats",
+        title="Водопады Рускеалы",
+        dateStart=at(60),
+        dateEnd=at(61),
+        description="Ночёвка возле водопадов, каякинг по шхерам",
+        tags=["карелия"],
+    )
+    await published_event(
+        api,
+        cast.boris,
+        "forest-club",
+        title="Lake day",
+        dateStart=at(15),
+        dateEnd=at(16),
+        description="Kayaking on the lake",
+    )
+    assert await _titles(api, q="водопад") == ["Водопады Рускеалы"]
+    assert await _titles(api, q="Руске ШХЕРЫ") == ["Водопады Рускеалы"]
+    assert await _titles(api, q="ночевка") == ["Водопады Рускеалы"]
+    assert await _titles(api, q="seal island") == ["Karelia sea kayak"]
+    # The title's kayak before the description's, though "Lake day" starts first.
+    assert await _titles(api, q="kayaks") == ["Karelia sea kayak", "Lake day"]
+
+
+@pytest.mark.parametrize("text", ["a & | !", "'", '"kayak', "kayak:*", "!(", "\\", "<->", "и", "&&&"])
+async def test_query_syntax_in_the_search_text_is_no_error(
+    api: Client, catalog: dict[str, str], text: str
+) -> None:
+    titles = await _titles(api, q=text)
+    assert titles == (["Karelia sea kayak"] if "kayak" in text else [])
+
+
 async def test_past_events_show_only_when_asked(
     api: Client, clock: FrozenClock, catalog: dict[str, str]
 ) -> None:

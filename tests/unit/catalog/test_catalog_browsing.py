@@ -147,6 +147,19 @@ async def test_text_search_matches_title_description_and_tags(catalog: CatalogKi
     assert await titles(kit, EventFilters(text="paddling forest")) == []
 
 
+async def test_text_search_finds_word_forms_and_word_beginnings(catalog: CatalogKit) -> None:
+    kit = catalog
+    assert await titles(kit, EventFilters(text="сплавы")) == ["Rafting on Vuoksa"]
+    assert await titles(kit, EventFilters(text="лесных тропах")) == ["Hike in Karelia"]
+    assert await titles(kit, EventFilters(text="озеро")) == ["Hike in Karelia"]
+    assert await titles(kit, EventFilters(text="Karel")) == ["Hike in Karelia"]
+    assert await titles(kit, EventFilters(text="kayaking paddle lake")) == ["Kayak weekend"]
+    # Stop words and operators ask for nothing; nothing else left finds nothing.
+    assert await titles(kit, EventFilters(text="the & | ! и")) == []
+    # Found alike (in the tags of both): by start.
+    assert await titles(kit, EventFilters(text="family")) == ["Rafting on Vuoksa", "Hike in Karelia"]
+
+
 async def test_drafts_and_cancelled_events_stay_out_of_the_catalog(catalog: CatalogKit) -> None:
     listed = await titles(catalog, EventFilters(include_past=True))
 

@@ -1,7 +1,9 @@
 """In-memory catalog repositories, unit of work and organizer access.
 
-Text search here is the embedded fallback: every word of the query must occur, as a
-case-insensitive substring, in the event's (or organizer's) text, as on SQLite.
+Event text search follows ``aquastream.adapters.text_search``, as on SQLite: the stems of
+the query's words begin stems of the event's, ordered by ``document_score``. Organizer
+search is the embedded fallback: every word of the query must occur, as a
+case-insensitive substring, in the organizer's text, as on SQLite.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
+from aquastream.adapters.text_search import document_matches, document_score, event_document, query_stems
 from aquastream.domain.catalog.access import can_manage
 from aquastream.domain.catalog.errors import OrganizerSlugTaken
 from aquastream.domain.catalog.model import (
@@ -25,7 +28,6 @@ from aquastream.domain.catalog.model import (
     Organizer,
     TeamMember,
     city_key,
-    event_search_text,
     organizer_search_text,
     text_terms,
 )
@@ -148,6 +150,10 @@ class MemoryEventRepository(_Repository):
         if search.has_free_seats:
             matches = [e for e in matches if e.id not in search.sold_out]
         matches.sort(key=lambda event: (event.date_start, event.id))
+        if search.text:
+            query = query_stems(search.text)
+            # Stable: equal scores keep the order by start.
+            matches.sort(key=lambda event: document_score(_document(event), query), reverse=True)
         return _page(matches, paging)
 
     async def complete_finished(self, *, now: datetime, limit: int) -> list[Event]:
@@ -175,9 +181,13 @@ def _event_matches(event: Event, search: EventSearch) -> bool:
         lambda: search.date_from is None or event.date_start >= search.date_from,
         lambda: search.date_to is None or event.date_start <= search.date_to,
         lambda: search.city is None or city_key(event.location.city) == search.city,
-        lambda: _matches_text(event_search_text(event), search.text),
+        lambda: not search.text or document_matches(_document(event), query_stems(search.text)),
     )
     return all(condition() for condition in conditions)
+
+
+def _document(event: Event) -> str:
+    return event_document(event.title, event.description, event.tags)
 
 
 class MemoryFavoriteRepository(_Repository):

@@ -168,12 +168,8 @@ def city_key(city: str | None) -> str | None:
 
 
 def search_text(*parts: str | None) -> str:
-    """The case-folded text the LIKE fallback of text search matches against."""
+    """The case-folded text the LIKE fallback of organizer search matches against."""
     return " ".join(" ".join(part.split()) for part in parts if part).casefold()
-
-
-def event_search_text(event: Event) -> str:
-    return search_text(event.title, event.description, " ".join(event.tags))
 
 
 def organizer_search_text(organizer: Organizer) -> str:

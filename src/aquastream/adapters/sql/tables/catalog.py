@@ -1,12 +1,14 @@
 """Tables of the catalog domain (PostgreSQL schema ``catalog``).
 
-Text search: ``events.search_vector`` is a generated ``tsvector`` over title, description
-and tags with a GIN index on PostgreSQL (the ``simple`` configuration: no stemming, so
-Russian and English words match alike; the database needs a UTF-8 ``LC_CTYPE`` such as
-``C.UTF-8`` for the parser to see Cyrillic letters). SQLite has no full-text type: there
-the column is an always-NULL stand-in that keeps both schemas alike, and the search
-matches the case-folded ``search_text`` (made in Python, because SQLite's ``lower`` folds
-ASCII only) with LIKE. ``city_key`` is the case-folded city for the same reason.
+Text search (the rule: ``aquastream.adapters.text_search``): ``events.search_vector`` is a
+generated ``tsvector`` with a GIN index on PostgreSQL, made with the built-in ``russian``
+configuration (Snowball's Russian stemmer for Cyrillic words, its English one for Latin
+words, their stop lists) over the title (weight A), the tags (B) and the description (D),
+with ``ё`` read as ``е``; the database needs a UTF-8 ``LC_CTYPE`` such as ``C.UTF-8`` for
+the parser to see Cyrillic letters. SQLite has no full-text type: there the column is an
+always-NULL stand-in that keeps both schemas alike, and the search reads ``search_text``,
+the stems of the same fields made in Python (``text_search.event_document``), written on
+both databases. ``city_key`` is the case-folded city (SQLite's ``lower`` folds ASCII only).
 
 Favorites and calendar feeds keep bare user ids: users live in another schema.
 """
@@ -43,8 +45,10 @@ ORGANIZERS_SLUG_UNIQUE = "uq_organizers_slug"
 
 # The document of an event's full-text search, as PostgreSQL builds it.
 EVENT_SEARCH_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(description, ''))"
-    " || to_tsvector('simple'::regconfig, coalesce(tags, '[]'::jsonb))"
+    "setweight(to_tsvector('russian'::regconfig, translate(title, 'ёЁ', 'ее')), 'A')"
+    " || setweight(to_tsvector('russian'::regconfig,"
+    " translate(coalesce(tags, '[]'::jsonb)::text, 'ёЁ', 'ее')::jsonb), 'B')"
+    " || to_tsvector('russian'::regconfig, translate(coalesce(description, ''), 'ёЁ', 'ее'))"
 )
 
 
