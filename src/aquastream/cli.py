@@ -421,15 +421,16 @@ def _demo_data(settings: Settings, args: argparse.Namespace) -> None:
         )
     reach_databases(settings)
     from aquastream.app import make_container
-    from aquastream.demo import load_demo_data
+    from aquastream.demo import DemoClock, DemoClockProvider, load_demo_data
 
     if settings.should_migrate_on_start:
         _run_migrations(settings, "head")
 
     async def run() -> None:
-        container = make_container(settings)
+        clock = DemoClock()
+        container = make_container(settings, DemoClockProvider(clock))
         try:
-            summary = await load_demo_data(container, args.password)
+            summary = await load_demo_data(container, clock, args.password)
         finally:
             await container.close()
         if not summary.loaded:

@@ -14,7 +14,11 @@ from aquastream.adapters.sql.catalog.organizers import (
     CatalogOrganizerAccess,
     CatalogOrganizerDirectory,
 )
-from aquastream.adapters.sql.catalog.served import CatalogEventDirectory, CatalogMediaOwners
+from aquastream.adapters.sql.catalog.served import (
+    CatalogEventDirectory,
+    CatalogMediaOwners,
+    CatalogOrganizerNames,
+)
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import GetEvent, ListEvents, ListOrganizerEvents
@@ -40,7 +44,7 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ioc.worker import use_case_job
-from aquastream.ports.booking import OrganizerAccess
+from aquastream.ports.booking import OrganizerAccess, OrganizerNames
 from aquastream.ports.catalog import (
     CalendarRenderer,
     CatalogUnitOfWork,
@@ -69,6 +73,11 @@ class CatalogQueriesProvider(Provider):
     def organizer_access(self, engines: DomainEngines) -> OrganizerAccess:
         """Booking's question: whether the caller manages an organizer."""
         return CatalogOrganizerAccess(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def organizer_names(self, engines: DomainEngines) -> OrganizerNames:
+        """Booking's question: the slug and name of the organizers of booked events."""
+        return CatalogOrganizerNames(engines.of("catalog"))
 
     @provide(scope=Scope.APP)
     def crew_events(self, engines: DomainEngines) -> CrewEvents:

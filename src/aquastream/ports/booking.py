@@ -27,9 +27,12 @@ from aquastream.domain.booking.model import (
 )
 
 # What the servers of booking's query ports answer with (payments: OpenPayment; identity, the
-# owner of participants: ParticipantContact), re-exported for their adapters.
+# owner of participants: ParticipantContact; the catalog: OrganizerName), re-exported for
+# their adapters.
 from aquastream.domain.booking.model import OpenPayment as OpenPayment
+from aquastream.domain.booking.model import OrganizerName as OrganizerName
 from aquastream.domain.booking.model import ParticipantContact as ParticipantContact
+from aquastream.domain.booking.sorting import BookingSort
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.idempotency import KeyedUnitOfWork
@@ -183,15 +186,27 @@ class BookingRepository(Protocol):
         ...
 
     async def list_for_user(
-        self, user_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+        self,
+        user_id: uuid.UUID,
+        paging: PageRequest,
+        *,
+        statuses: Collection[BookingStatus] = (),
+        sort: BookingSort = (),
     ) -> Page[Booking]:
-        """Newest first; ``statuses`` empty means all."""
+        """In ``sort``, then newest first (``sorting.reading_order`` with
+        ``MY_BOOKINGS_ORDER``); ``statuses`` empty means all."""
         ...
 
     async def list_for_event(
-        self, event_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+        self,
+        event_id: uuid.UUID,
+        paging: PageRequest,
+        *,
+        statuses: Collection[BookingStatus] = (),
+        sort: BookingSort = (),
     ) -> Page[Booking]:
-        """In booking order (oldest first); ``statuses`` empty means all."""
+        """In ``sort``, then in booking order (``sorting.reading_order`` with
+        ``EVENT_BOOKINGS_ORDER``); ``statuses`` empty means all."""
         ...
 
     async def all_for_event(
@@ -292,8 +307,8 @@ class BookingUnitOfWork(KeyedUnitOfWork, Protocol):
 
 
 class ParticipantDirectory(Protocol):
-    """What booking asks the identity domain about participants, from inside booking's
-    unit of work (adapters read on that transaction's connection)."""
+    """What booking asks the identity domain about participants: served by identity on its
+    own connection, asked outside booking's transaction."""
 
     async def is_contactable(self, user_id: uuid.UUID) -> bool:
         """True when the user's profile has a phone or a Telegram handle."""
@@ -329,6 +344,15 @@ class OrganizerAccess(Protocol):
 
     async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
         """True for the organizer's owners and for every admin."""
+        ...
+
+
+class OrganizerNames(Protocol):
+    """What booking asks the catalog domain to name the organizers of booked events: served by
+    the catalog on its own connection, asked outside booking's transaction."""
+
+    async def names(self, organizer_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, OrganizerName]:
+        """Slug and name of each of these organizers, in one question; unknown ids are left out."""
         ...
 
 

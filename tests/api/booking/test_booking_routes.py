@@ -163,12 +163,22 @@ async def test_a_booking_is_shown_to_its_owner_the_organizer_and_admins_only(
     url = f"{API}/bookings/{booking['id']}"
 
     assert booking["actions"] == ["PAY", "CANCEL"]
-    assert (await api.get(url, headers=people.pavel.auth)).json() == booking
-    # The organizer and admins see what they may do, and no pay link: it pays for the owner.
+    assert booking["event"] is None  # the answer to booking reads nothing more
+    mine = (await api.get(url, headers=people.pavel.auth)).json()
+    assert mine == {**booking, "event": mine["event"]}
+    assert mine["event"]["title"] == event["title"]
+    # The organizer and admins see what they may do and who booked, and no pay link: it pays
+    # for the owner.
     for account in (cast.anna, cast.root):
         shown = await api.get(url, headers=account.auth)
         assert shown.status_code == 200, shown.text
-        assert shown.json() == {**booking, "actions": ["CANCEL", "CONFIRM"], "payUrl": None}
+        assert shown.json() == {
+            **mine,
+            "actions": ["CANCEL", "CONFIRM"],
+            "payUrl": None,
+            "participant": shown.json()["participant"],
+        }
+        assert shown.json()["participant"]["email"] == people.pavel.email
     # Others learn nothing, not even that the booking exists.
     for account in (people.rita, cast.boris):
         assert_problem(await api.get(url, headers=account.auth), 404, "booking.not_found")

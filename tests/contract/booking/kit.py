@@ -101,10 +101,15 @@ class BookingKit:
     # What the catalog asks of the seats booking serves.
 
     async def publish(
-        self, capacity: int, *, price: Decimal | None = None, currency: str = "RUB"
+        self,
+        capacity: int,
+        *,
+        price: Decimal | None = None,
+        currency: str = "RUB",
+        starts_in: timedelta = timedelta(days=30),
     ) -> uuid.UUID:
         event_id = new_id()
-        starts_at = NOW + timedelta(days=30)
+        starts_at = NOW + starts_in
         listing = EventListing(
             event_id=event_id,
             organizer_id=self.organizer_id,

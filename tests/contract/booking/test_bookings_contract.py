@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import timedelta
 
@@ -14,8 +15,10 @@ from aquastream.domain.booking.model import (
     LogReason,
     PaymentStatus,
 )
+from aquastream.domain.booking.sorting import BookingSortField
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.paging import PageRequest
+from aquastream.domain.shared.sorting import SortKey
 
 from .factories import a_booking
 from .kit import NOW, BookingKit
@@ -245,6 +248,80 @@ async def test_lists_are_ordered_filtered_and_paged(kit: BookingKit) -> None:
     assert ([b.id for b in event_page.items], event_page.total) == ([others[1].id], 3)
     assert [b.id for b in pending.items] == [others[0].id, others[2].id]
     assert [b.id for b in holding] == [others[0].id, others[2].id]
+
+
+async def test_lists_sort_by_each_documented_field_with_stable_ties(kit: BookingKit) -> None:
+    user_id = new_id()
+    starts = (20, 3, 9, 3)  # days from now: two bookings of events that start together
+    mine = [
+        a_booking(
+            await kit.publish(2, starts_in=timedelta(days=d)),
+            user_id=user_id,
+            created_at=timedelta(minutes=m),
+        )
+        for m, d in enumerate(starts)
+    ]
+    async with kit.new_uow() as uow:
+        for booking in mine:
+            await uow.bookings.add(booking)
+        # Changed later than every other: the last to change, though the first booked.
+        await uow.bookings.transition(
+            mine[0].id,
+            expected=BookingStatus.PENDING,
+            new=BookingStatus.CANCELLED,
+            now=NOW + timedelta(hours=1),
+        )
+        await uow.bookings.transition(
+            mine[2].id,
+            expected=BookingStatus.PENDING,
+            new=BookingStatus.CONFIRMED,
+            now=NOW + timedelta(minutes=30),
+        )
+        await uow.commit()
+
+    async def ids(*sort: SortKey[BookingSortField], size: int = 10, page: int = 0) -> list[uuid.UUID]:
+        async with kit.new_uow() as uow:
+            found = await uow.bookings.list_for_user(user_id, PageRequest(page, size), sort=sort)
+        return [b.id for b in found.items]
+
+    first, second, third, fourth = (b.id for b in mine)
+    assert await ids(SortKey(BookingSortField.STARTS_AT)) == [fourth, second, third, first]
+    assert await ids(SortKey(BookingSortField.STARTS_AT, descending=True)) == [first, third, fourth, second]
+    # PENDING, CONFIRMED, then CANCELLED: the life of a booking, not the alphabet.
+    assert await ids(SortKey(BookingSortField.STATUS)) == [fourth, second, third, first]
+    assert await ids(SortKey(BookingSortField.UPDATED_AT, descending=True)) == [first, third, fourth, second]
+    assert await ids(SortKey(BookingSortField.CREATED_AT)) == [first, second, third, fourth]
+    by_status_then_start = (SortKey(BookingSortField.STATUS), SortKey(BookingSortField.STARTS_AT))
+    # The two PENDING bookings' events start together: the default, newest first, decides.
+    assert await ids(*by_status_then_start) == [fourth, second, third, first]
+    paged = [await ids(SortKey(BookingSortField.STARTS_AT), size=1, page=p) for p in range(4)]
+    assert paged == [[fourth], [second], [third], [first]]
+
+
+async def test_an_events_bookings_sort_with_ties_in_booking_order_across_pages(kit: BookingKit) -> None:
+    event_id = await kit.publish(7)
+    booked = [a_booking(event_id) for _ in range(7)]  # booked at one instant: ids break the tie
+    async with kit.new_uow() as uow:
+        for booking in booked:
+            await uow.bookings.add(booking)
+        await uow.commit()
+    sort = (SortKey(BookingSortField.STATUS, descending=True),)
+
+    pages = []
+    for page in range(3):
+        async with kit.new_uow() as uow:
+            pages.append(await uow.bookings.list_for_event(event_id, PageRequest(page, 3), sort=sort))
+
+    assert [b.id for page in pages for b in page.items] == sorted(b.id for b in booked)
+    assert await _descending_ids(kit, event_id) == sorted((b.id for b in booked), reverse=True)
+
+
+async def _descending_ids(kit: BookingKit, event_id: uuid.UUID) -> list[uuid.UUID]:
+    async with kit.new_uow() as uow:
+        found = await uow.bookings.list_for_event(
+            event_id, PageRequest(), sort=(SortKey(BookingSortField.CREATED_AT, descending=True),)
+        )
+    return [b.id for b in found.items]
 
 
 async def test_the_booking_log_keeps_every_transition_in_order(kit: BookingKit) -> None:

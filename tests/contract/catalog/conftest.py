@@ -17,18 +17,23 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.booking import MemoryBookingUnitOfWork, MemorySeatInventory
-from aquastream.adapters.memory.catalog import MemoryCatalogOrganizerAccess, MemoryCatalogUnitOfWork
+from aquastream.adapters.memory.catalog import (
+    MemoryCatalogOrganizerAccess,
+    MemoryCatalogOrganizerNames,
+    MemoryCatalogUnitOfWork,
+)
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryOutbox
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
 from aquastream.adapters.sql.catalog import SqlCatalogUnitOfWork
 from aquastream.adapters.sql.catalog.organizers import CatalogOrganizerAccess
+from aquastream.adapters.sql.catalog.served import CatalogOrganizerNames
 from aquastream.adapters.sql.outbox import SqlOutbox
 from aquastream.adapters.sql.tables import catalog as catalog_tables
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.booking import BookingUnitOfWork
+from aquastream.ports.booking import BookingUnitOfWork, OrganizerNames
 from aquastream.ports.catalog import CatalogUnitOfWork
 from aquastream.ports.outbox import Outbox
 from tests.contract.conftest import open_migrated_engine
@@ -44,6 +49,7 @@ class CatalogBackend:
     uow: Callable[[], CatalogUnitOfWork]
     booking_uow: Callable[[], BookingUnitOfWork]
     can_manage: Callable[[Principal, uuid.UUID], Awaitable[bool]]
+    organizer_names: OrganizerNames  # booking's question, served by the catalog
     outbox: Outbox  # the catalog's
     # Memory and SQLite let one writing transaction in at a time.
     one_writer_at_a_time: bool
@@ -78,6 +84,7 @@ def _memory_backend() -> CatalogBackend:
         ),
         booking_uow=lambda: MemoryBookingUnitOfWork(database),
         can_manage=can_manage,
+        organizer_names=MemoryCatalogOrganizerNames(database),
         outbox=MemoryOutbox(database, "catalog"),
         one_writer_at_a_time=True,
     )
@@ -94,6 +101,7 @@ def _sql_backend(name: str, engine: AsyncEngine) -> CatalogBackend:
         uow=lambda: SqlCatalogUnitOfWork(engine, SqlSeatInventory(engine, FrozenClock(NOW), BookingPolicy())),
         booking_uow=lambda: SqlBookingUnitOfWork(engine),
         can_manage=can_manage,
+        organizer_names=CatalogOrganizerNames(engine),
         outbox=SqlOutbox(engine, catalog_tables.outbox, "catalog"),
         one_writer_at_a_time=name == "sqlite",
         engine=engine,

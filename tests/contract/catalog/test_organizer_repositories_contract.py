@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from aquastream.domain.booking.model import OrganizerName
 from aquastream.domain.catalog.errors import OrganizerSlugTaken
 from aquastream.domain.shared.paging import PageRequest
 from aquastream.domain.shared.principal import Principal, Role
@@ -168,3 +169,17 @@ async def test_organizer_access_answers_for_owners_and_admins(catalog: CatalogBa
     assert not await catalog.can_manage(Principal(user_id=uuid.uuid4(), role=Role.ORGANIZER), organizer.id)
     assert not await catalog.can_manage(Principal(user_id=owner.user_id, role=Role.USER), organizer.id)
     assert not await catalog.can_manage(owner, uuid.uuid4())
+
+
+async def test_organizer_names_answer_a_whole_page_in_one_question(catalog: CatalogBackend) -> None:
+    vuoksa = an_organizer("vuoksa", name="Vuoksa Rafting")
+    msta = an_organizer("msta", name="Мста: сплавы")
+    await store(catalog.uow(), vuoksa, msta, an_organizer("other"))
+
+    names = await catalog.organizer_names.names([vuoksa.id, msta.id, uuid.uuid4()])
+
+    assert names == {
+        vuoksa.id: OrganizerName(vuoksa.id, "vuoksa", "Vuoksa Rafting"),
+        msta.id: OrganizerName(msta.id, "msta", "Мста: сплавы"),
+    }
+    assert await catalog.organizer_names.names([]) == {}

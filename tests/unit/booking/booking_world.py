@@ -17,6 +17,7 @@ from aquastream.adapters.memory.booking import (
     MemoryBookingUnitOfWork,
     MemoryOpenPayments,
     MemoryOrganizerAccess,
+    MemoryOrganizerNames,
     MemoryParticipantDirectory,
     MemoryPaymentStatusProbe,
     MemorySeatInventory,
@@ -38,6 +39,7 @@ from aquastream.domain.booking.model import (
     Booking,
     BookingLogEntry,
     Inventory,
+    OrganizerName,
     WaitlistAuditEntry,
     WaitlistEntry,
     WaitlistStatus,
@@ -84,7 +86,12 @@ class BookingWorld:
         self.no_show = MarkNoShow(uow(), clock, access)
         self.get_booking = GetBooking(uow(), access)
         self.open_payments = MemoryOpenPayments()
-        self.describe = DescribeBookings(uow(), clock, access, self.open_payments, PAY_LINKS)
+        self.organizer_names = MemoryOrganizerNames(
+            [OrganizerName(self.organizer_id, "river-rats", "River Rats")]
+        )
+        self.describe = DescribeBookings(
+            uow(), clock, access, self.open_payments, PAY_LINKS, self.organizer_names, self.participants
+        )
         self.my_bookings = ListMyBookings(uow())
         self.event_bookings = ListEventBookings(uow(), access)
         self.export = ExportParticipants(uow(), access, self.participants)

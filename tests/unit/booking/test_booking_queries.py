@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from aquastream.domain.booking.errors import BookingForbidden, BookingNotFound, EventNotFound
-from aquastream.domain.booking.model import BookingStatus, ParticipantContact
+from aquastream.domain.booking.model import Booking, BookingStatus, ParticipantContact
+from aquastream.domain.booking.sorting import BookingSortField
 from aquastream.domain.shared.ids import new_id
-from aquastream.domain.shared.paging import PageRequest
+from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.sorting import SortKey
 from tests.unit.booking.booking_world import BookingWorld
 
 
@@ -91,3 +94,48 @@ async def test_participants_export_has_contacts_of_seat_holders_only(world: Book
     assert rows[0].status is BookingStatus.CONFIRMED
     with pytest.raises(BookingForbidden):
         await world.export(anna, event_id)
+
+
+async def test_my_bookings_sort_by_event_start_status_and_change_with_ties_kept_in_a_stable_order(
+    world: BookingWorld,
+) -> None:
+    user = world.new_user()
+    later = await world.book(user, await world.publish(starts_in=timedelta(days=20)))
+    world.clock.advance(minutes=1)
+    sooner = await world.book(user, await world.publish(starts_in=timedelta(days=3)))
+    world.clock.advance(minutes=1)
+    middle = await world.book(user, await world.publish(starts_in=timedelta(days=9)))
+    world.clock.advance(minutes=1)
+    await world.cancel(user, later.id)
+
+    def ids(page: Page[Booking]) -> list[uuid.UUID]:
+        return [b.id for b in page.items]
+
+    by_start = await world.my_bookings(user, PageRequest(), sort=(SortKey(BookingSortField.STARTS_AT),))
+    latest_start = await world.my_bookings(
+        user, PageRequest(), sort=(SortKey(BookingSortField.STARTS_AT, descending=True),)
+    )
+    by_status = await world.my_bookings(user, PageRequest(), sort=(SortKey(BookingSortField.STATUS),))
+    changed = await world.my_bookings(
+        user, PageRequest(), sort=(SortKey(BookingSortField.UPDATED_AT, descending=True),)
+    )
+
+    assert ids(by_start) == [sooner.id, middle.id, later.id]
+    assert ids(latest_start) == [later.id, middle.id, sooner.id]
+    # Active bookings come before cancelled ones; equal statuses stay newest first.
+    assert ids(by_status) == [middle.id, sooner.id, later.id]
+    assert ids(changed) == [later.id, middle.id, sooner.id]
+
+
+async def test_pages_of_a_sorted_list_neither_repeat_nor_skip_a_booking(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=7)
+    booked = [await world.book(world.new_user(), event_id) for _ in range(7)]  # same instant
+    sort = (SortKey(BookingSortField.STATUS, descending=True),)
+
+    pages = [
+        await world.event_bookings(world.organizer, event_id, PageRequest(p, 3), sort=sort) for p in range(3)
+    ]
+
+    seen = [b.id for page in pages for b in page.items]
+    assert sorted(seen) == sorted(b.id for b in booked)
+    assert seen == sorted(seen)  # ties fall back to booking order, which ids follow

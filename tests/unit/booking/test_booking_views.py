@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
-from aquastream.domain.booking.model import BookingAction, BookingStatus, OpenPayment
+from aquastream.domain.booking.model import (
+    BookingAction,
+    BookingStatus,
+    OpenPayment,
+    OrganizerName,
+    ParticipantContact,
+)
 from aquastream.domain.shared.ids import new_id
 from tests.unit.booking.booking_world import PAY_LINKS, BookingWorld
 
@@ -29,7 +36,8 @@ async def test_a_new_paid_booking_may_be_paid_or_cancelled_through_its_pay_link(
     new = world.describe.new(booking)
     (shown,) = await world.describe(user, [booking])
 
-    assert new == shown
+    # The answer to booking reads nothing more: the event is shown by every later read.
+    assert new == replace(shown, event=None)
     assert shown.actions == (PAY, CANCEL)
     assert (shown.payment_id, shown.pay_url) == (None, PAY_LINKS.link_for(booking.id))
     assert PAY_LINKS.verify(booking.id, shown.pay_url.split("token=")[1])
@@ -100,3 +108,61 @@ async def test_strangers_and_ended_bookings_have_nothing_to_do(world: BookingWor
     assert [v.actions for v in await world.describe(world.new_user(), [booking])] == [()]
     assert [v.actions for v in await world.describe(user, [cancelled])] == [()]
     assert booking.status is BookingStatus.CONFIRMED
+
+
+async def test_each_booking_names_its_event_and_organizer_and_the_organizer_sees_the_participant(
+    world: BookingWorld,
+) -> None:
+    event_id = await world.publish(capacity=3, starts_in=timedelta(days=5))
+    user = world.new_user()
+    world.participants.known[user.user_id] = ParticipantContact(
+        user.user_id, "pavel@example.com", "Павел", "Смирнов", "+79990000001", "@pavel"
+    )
+    booking = await world.book(user, event_id)
+
+    (mine,) = await world.describe(user, [booking])
+    (managed,) = await world.describe(world.organizer, [booking])
+
+    assert mine.event is not None
+    assert (mine.event.event_id, mine.event.title) == (event_id, "Rafting on the Katun")
+    assert mine.event.starts_at == world.clock.now() + timedelta(days=5)
+    assert mine.event.organizer == OrganizerName(world.organizer_id, "river-rats", "River Rats")
+    assert mine.participant is None
+    assert managed.event == mine.event
+    assert managed.participant == world.participants.known[user.user_id]
+
+
+async def test_a_participant_identity_no_longer_knows_shows_with_empty_contacts(world: BookingWorld) -> None:
+    event_id = await world.publish()
+    user = world.new_user()
+    booking = await world.book(user, event_id)
+    world.organizer_names.known.clear()
+
+    (shown,) = await world.describe(world.admin, [booking])
+
+    assert shown.participant == ParticipantContact(user.user_id)
+    assert shown.event is not None
+    assert shown.event.organizer is None
+    assert shown.event.organizer_id == world.organizer_id
+
+
+async def test_a_page_asks_the_other_domains_once(world: BookingWorld) -> None:
+    asked: list[int] = []
+    names, contacts = world.organizer_names.names, world.participants.contacts
+
+    async def count_names(ids):  # type: ignore[no-untyped-def]
+        asked.append(len(ids))
+        return await names(ids)
+
+    async def count_contacts(ids):  # type: ignore[no-untyped-def]
+        asked.append(len(ids))
+        return await contacts(ids)
+
+    world.organizer_names.names = count_names  # type: ignore[method-assign]
+    world.participants.contacts = count_contacts  # type: ignore[method-assign]
+    bookings = [await world.book(world.new_user(), await world.publish()) for _ in range(3)]
+
+    views = await world.describe(world.organizer, bookings)
+
+    assert len(views) == 3
+    assert asked == [1, 3]  # one organizer for the page, three participants in one question

@@ -25,6 +25,7 @@ from aquastream.domain.booking.model import (
     Inventory,
     InventoryStatus,
     OpenPayment,
+    OrganizerName,
     ParticipantContact,
     PaymentStatus,
     WaitlistAuditEntry,
@@ -33,6 +34,14 @@ from aquastream.domain.booking.model import (
 )
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.sales import OpenSales, ResizeSales, StopSales
+from aquastream.domain.booking.sorting import (
+    EVENT_BOOKINGS_ORDER,
+    MY_BOOKINGS_ORDER,
+    STATUS_RANK,
+    BookingSort,
+    BookingSortField,
+    reading_order,
+)
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import Availability, EventListing, SeatResize
@@ -297,16 +306,41 @@ class MemoryBookingRepository(_Table):
         return sorted(bookings, key=lambda b: (b.created_at, b.id))
 
     async def list_for_user(
-        self, user_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+        self,
+        user_id: uuid.UUID,
+        paging: PageRequest,
+        *,
+        statuses: Collection[BookingStatus] = (),
+        sort: BookingSort = (),
     ) -> Page[Booking]:
         rows = self._where(lambda b: b.user_id == user_id and (not statuses or b.status in statuses))
-        return _page(self._in_booking_order(rows)[::-1], paging)
+        return _page(self._sorted(rows, sort, MY_BOOKINGS_ORDER), paging)
 
     async def list_for_event(
-        self, event_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+        self,
+        event_id: uuid.UUID,
+        paging: PageRequest,
+        *,
+        statuses: Collection[BookingStatus] = (),
+        sort: BookingSort = (),
     ) -> Page[Booking]:
         rows = self._where(lambda b: b.event_id == event_id and (not statuses or b.status in statuses))
-        return _page(self._in_booking_order(rows), paging)
+        return _page(self._sorted(rows, sort, EVENT_BOOKINGS_ORDER), paging)
+
+    def _sorted(self, rows: list[Booking], requested: BookingSort, default: BookingSort) -> list[Booking]:
+        """The reading order of ``sorting``: stable sorts from the last key to the first."""
+        order, ids_descending = reading_order(requested, default)
+        inventories = self._db.table(INVENTORIES)
+        values: dict[BookingSortField, Callable[[Booking], Any]] = {
+            BookingSortField.CREATED_AT: lambda b: b.created_at,
+            BookingSortField.UPDATED_AT: lambda b: b.updated_at,
+            BookingSortField.STARTS_AT: lambda b: inventories[b.event_id].starts_at,
+            BookingSortField.STATUS: lambda b: STATUS_RANK[b.status],
+        }
+        rows = sorted(rows, key=lambda b: b.id, reverse=ids_descending)
+        for key in reversed(order):
+            rows.sort(key=values[key.field], reverse=key.descending)
+        return rows
 
     async def all_for_event(
         self, event_id: uuid.UUID, *, statuses: Collection[BookingStatus]
@@ -578,6 +612,16 @@ class MemoryOrganizerAccess:
 
     async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
         return principal.is_admin or principal.user_id in self.owners.get(organizer_id, set())
+
+
+class MemoryOrganizerNames:
+    """Booking's ``OrganizerNames`` for tests of booking alone: the organizers a test put here."""
+
+    def __init__(self, known: Iterable[OrganizerName] = ()) -> None:
+        self.known: dict[uuid.UUID, OrganizerName] = {o.organizer_id: o for o in known}
+
+    async def names(self, organizer_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, OrganizerName]:
+        return {i: self.known[i] for i in organizer_ids if i in self.known}
 
 
 class MemoryOpenPayments:

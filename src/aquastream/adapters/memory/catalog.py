@@ -33,6 +33,7 @@ from aquastream.domain.catalog.model import (
 )
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
+from aquastream.ports.booking import OrganizerName
 from aquastream.ports.catalog import SeatInventory
 
 T = TypeVar("T")
@@ -267,3 +268,16 @@ class MemoryCatalogOrganizerAccess:
     async def can_manage(self, principal: Principal, organizer_id: uuid.UUID) -> bool:
         organizer = self._db.table(MemoryOrganizerRepository.table_name).get(organizer_id)
         return organizer is not None and can_manage(principal, organizer)
+
+
+class MemoryCatalogOrganizerNames:
+    """Booking's ``OrganizerNames`` over the catalog's memory table (the SQL twin is
+    ``CatalogOrganizerNames``); it reads without the lock, as ``MemoryCatalogOrganizerAccess``."""
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def names(self, organizer_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, OrganizerName]:
+        table = self._db.table(MemoryOrganizerRepository.table_name)
+        found = (table.get(organizer_id) for organizer_id in organizer_ids)
+        return {o.id: OrganizerName(o.id, o.slug, o.name) for o in found if o is not None}

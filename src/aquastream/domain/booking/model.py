@@ -197,6 +197,15 @@ class ParticipantContact:
 
 
 @dataclass(frozen=True, slots=True)
+class OrganizerName:
+    """How booking lists name an event's organizer (from the catalog domain)."""
+
+    organizer_id: uuid.UUID
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParticipantRow:
     """One line of the participants export."""
 

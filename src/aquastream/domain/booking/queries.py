@@ -13,6 +13,7 @@ from aquastream.domain.booking.model import (
     ParticipantContact,
     ParticipantRow,
 )
+from aquastream.domain.booking.sorting import BookingSort
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import BookingUnitOfWork, OrganizerAccess, ParticipantDirectory
@@ -32,21 +33,29 @@ class GetBooking:
 
 
 class ListMyBookings:
-    """The caller's bookings, newest first, optionally only those in ``statuses``."""
+    """The caller's bookings in ``sort`` then newest first (``sorting``), optionally only
+    those in ``statuses``."""
 
     def __init__(self, uow: BookingUnitOfWork) -> None:
         self._uow = uow
 
     async def __call__(
-        self, principal: Principal, paging: PageRequest, statuses: Collection[BookingStatus] = ()
+        self,
+        principal: Principal,
+        paging: PageRequest,
+        statuses: Collection[BookingStatus] = (),
+        sort: BookingSort = (),
     ) -> Page[Booking]:
         async with self._uow:
-            return await self._uow.bookings.list_for_user(principal.user_id, paging, statuses=statuses)
+            return await self._uow.bookings.list_for_user(
+                principal.user_id, paging, statuses=statuses, sort=sort
+            )
 
 
 class ListEventBookings:
-    """Bookings of one event in booking order, for its organizer or an admin
-    (``BookingForbidden`` for others; ``EventNotFound`` for an unpublished event)."""
+    """Bookings of one event in ``sort`` then in booking order (``sorting``), for its
+    organizer or an admin (``BookingForbidden`` for others; ``EventNotFound`` for an
+    unpublished event)."""
 
     def __init__(self, uow: BookingUnitOfWork, access: OrganizerAccess) -> None:
         self._uow = uow
@@ -58,10 +67,11 @@ class ListEventBookings:
         event_id: uuid.UUID,
         paging: PageRequest,
         statuses: Collection[BookingStatus] = (),
+        sort: BookingSort = (),
     ) -> Page[Booking]:
         async with self._uow:
             await load_managed_event(self._uow, self._access, principal, event_id)
-            return await self._uow.bookings.list_for_event(event_id, paging, statuses=statuses)
+            return await self._uow.bookings.list_for_event(event_id, paging, statuses=statuses, sort=sort)
 
 
 class ExportParticipants:

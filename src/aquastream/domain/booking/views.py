@@ -15,13 +15,28 @@ Actions, for the caller at this moment:
 ``payUrl`` is the open card payment's page at its provider when there is one, else, while
 ``PAY`` is on, the booking's own signed pay link (it opens a card payment and forwards to
 the provider's page), which messages carry too.
+
+What the booking is for, so that a list answers "which trip, when, with whom" (decisions
+where the spec is silent):
+
+- ``event``: the event's title, start and end, from booking's own copy of the published
+  event (its inventory: a published event's title and dates no longer change), and its
+  organizer's slug and name, asked of the catalog (``OrganizerNames``) once per page;
+- ``participant``: who booked, for the event's organizer (and admins) only: the name and the
+  contacts of the profile (email, phone, Telegram), as the participants CSV gives them,
+  asked of identity (``ParticipantDirectory``) once per page. An organizer needs them to
+  reach the people on their trip; the participant sees no one else's, and their own
+  bookings do not repeat their profile. A deleted account shows no email.
+
+Both are asked after booking's transaction, each in one question for the whole page. The
+answer to booking a seat (``new``) reads nothing and carries neither.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aquastream.domain.booking.access import can_manage_event
@@ -32,14 +47,35 @@ from aquastream.domain.booking.model import (
     BookingStatus,
     Inventory,
     OpenPayment,
+    OrganizerName,
+    ParticipantContact,
     PaymentStatus,
 )
 from aquastream.domain.shared.principal import Principal
-from aquastream.ports.booking import BookingUnitOfWork, OpenPayments, OrganizerAccess, PayLinks
+from aquastream.ports.booking import (
+    BookingUnitOfWork,
+    OpenPayments,
+    OrganizerAccess,
+    OrganizerNames,
+    ParticipantDirectory,
+    PayLinks,
+)
 from aquastream.ports.clock import Clock
 
 # Statuses of an open payment that is in someone else's hands than the payer's.
 _PAYMENT_UNDER_WAY = frozenset({"PROCESSING", "SUBMITTED"})
+
+
+@dataclass(frozen=True, slots=True)
+class BookedEvent:
+    """The event a booking is for; ``organizer`` is None if the catalog no longer knows it."""
+
+    event_id: uuid.UUID
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    organizer_id: uuid.UUID
+    organizer: OrganizerName | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +84,8 @@ class BookingView:
     actions: tuple[BookingAction, ...]
     payment_id: uuid.UUID | None = None
     pay_url: str | None = None
+    event: BookedEvent | None = None
+    participant: ParticipantContact | None = None  # for the event's organizer only
 
 
 def actions_for(
@@ -95,12 +133,16 @@ class DescribeBookings:
         access: OrganizerAccess,
         payments: OpenPayments,
         links: PayLinks,
+        organizers: OrganizerNames,
+        participants: ParticipantDirectory,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._access = access
         self._payments = payments
         self._links = links
+        self._organizers = organizers
+        self._participants = participants
 
     def new(self, booking: Booking) -> BookingView:
         return self._view(booking, is_owner=True, is_manager=False, started=False, payment=None)
@@ -116,19 +158,50 @@ class DescribeBookings:
                 event_id: await can_manage_event(self._access, principal, inventory)
                 for event_id, inventory in inventories.items()
             }
+        # Each other domain is asked once for the whole page, after booking's transaction.
         pending = [b.id for b in bookings if b.status is BookingStatus.PENDING]
         payments: Mapping[uuid.UUID, OpenPayment] = await self._payments.open_for(pending) if pending else {}
+        events = await self._events(inventories.values())
+        contacts = await self._contacts({b.user_id for b in bookings if managed.get(b.event_id, False)})
         now = self._clock.now()
-        return [
-            self._view(
+        views = []
+        for booking in bookings:
+            is_manager = managed.get(booking.event_id, False)
+            view = self._view(
                 booking,
                 is_owner=booking.user_id == principal.user_id,
-                is_manager=managed.get(booking.event_id, False),
+                is_manager=is_manager,
                 started=_started(inventories.get(booking.event_id), now),
                 payment=payments.get(booking.id),
             )
-            for booking in bookings
-        ]
+            participant = contacts.get(booking.user_id) or ParticipantContact(booking.user_id)
+            views.append(
+                replace(
+                    view,
+                    event=events.get(booking.event_id),
+                    participant=participant if is_manager else None,
+                )
+            )
+        return views
+
+    async def _events(self, inventories: Iterable[Inventory]) -> dict[uuid.UUID, BookedEvent]:
+        inventories = list(inventories)
+        organizer_ids = {inventory.organizer_id for inventory in inventories}
+        names = await self._organizers.names(organizer_ids) if organizer_ids else {}
+        return {
+            inventory.event_id: BookedEvent(
+                event_id=inventory.event_id,
+                title=inventory.title,
+                starts_at=inventory.starts_at,
+                ends_at=inventory.ends_at,
+                organizer_id=inventory.organizer_id,
+                organizer=names.get(inventory.organizer_id),
+            )
+            for inventory in inventories
+        }
+
+    async def _contacts(self, user_ids: set[uuid.UUID]) -> Mapping[uuid.UUID, ParticipantContact]:
+        return await self._participants.contacts(user_ids) if user_ids else {}
 
     def _view(
         self,

@@ -13,15 +13,17 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from aquastream.adapters.http.booking.dto import BookingIn, BookingOut
-from aquastream.adapters.http.booking.statuses import StatusFilter, booking_statuses
+from aquastream.adapters.http.booking.statuses import MyBookingsSort, StatusFilter, booking_statuses
 from aquastream.adapters.http.idempotency import IdempotencyKey, answer_keyed
 from aquastream.adapters.http.metrics import BOOKINGS_CREATED
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
 from aquastream.adapters.http.route_options import RATE_LIMIT
+from aquastream.adapters.http.sorting import sort_keys
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
 from aquastream.domain.booking.model import Booking
 from aquastream.domain.booking.queries import GetBooking, ListMyBookings
+from aquastream.domain.booking.sorting import MY_BOOKINGS_FIELDS
 from aquastream.domain.booking.views import DescribeBookings
 from aquastream.domain.shared.paging import Page
 from aquastream.domain.shared.principal import Principal
@@ -75,7 +77,7 @@ class BookingController(Controller):
             replay=replay,
         )
 
-    @get("", summary="The caller's bookings, newest first")
+    @get("", summary="The caller's bookings, newest first unless sorted")
     @inject
     async def list_mine(
         self,
@@ -83,10 +85,14 @@ class BookingController(Controller):
         list_bookings: FromDishka[ListMyBookings],
         describe: FromDishka[DescribeBookings],
         status: StatusFilter = None,
+        sort: MyBookingsSort = None,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[BookingOut]:
-        found = await list_bookings(caller, page_request(page, size), booking_statuses(status))
+        """Each booking with its ``event``: title, start, end and organizer."""
+        found = await list_bookings(
+            caller, page_request(page, size), booking_statuses(status), sort_keys(sort, MY_BOOKINGS_FIELDS)
+        )
         return await described_page(describe, caller, found)
 
     @get("/{booking_id:uuid}", summary="One booking (its owner, the event's organizer, an admin)")
@@ -98,7 +104,8 @@ class BookingController(Controller):
         get_booking: FromDishka[GetBooking],
         describe: FromDishka[DescribeBookings],
     ) -> BookingOut:
-        """Anyone else gets 404 ``booking.not_found``, as for a booking that does not exist."""
+        """With its ``event``, and for the event's organizer its ``participant``. Anyone else
+        gets 404 ``booking.not_found``, as for a booking that does not exist."""
         return await _described(describe, caller, await get_booking(caller, booking_id))
 
     @post("/{booking_id:uuid}/cancel", status_code=HTTP_200_OK, summary="Cancel a booking")

@@ -17,11 +17,12 @@ from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.booking.model import (
     BookingAction,
     BookingStatus,
+    ParticipantContact,
     PaymentStatus,
     WaitlistPlace,
     WaitlistStatus,
 )
-from aquastream.domain.booking.views import BookingView
+from aquastream.domain.booking.views import BookedEvent, BookingView
 
 AmountOut = Annotated[
     str,
@@ -38,13 +39,72 @@ class BookingIn(CamelStruct, forbid_unknown_fields=True):
     event_id: uuid.UUID
 
 
+class BookedOrganizerOut(CamelStruct):
+    """The event's organizer; ``slug`` (its public page) and ``name`` are null only if the
+    catalog no longer knows it."""
+
+    id: uuid.UUID
+    slug: str | None
+    name: str | None
+
+
+class BookedEventOut(CamelStruct):
+    """The event a booking is for."""
+
+    id: uuid.UUID
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    organizer: BookedOrganizerOut
+
+    @classmethod
+    def of(cls, event: BookedEvent) -> BookedEventOut:
+        named = event.organizer
+        return cls(
+            id=event.event_id,
+            title=event.title,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            organizer=BookedOrganizerOut(
+                id=event.organizer_id,
+                slug=named.slug if named else None,
+                name=named.name if named else None,
+            ),
+        )
+
+
+class ParticipantOut(CamelStruct):
+    """Who booked, as their profile says (shown to the event's organizer and admins only);
+    what the profile leaves empty is null, and a deleted account has no email."""
+
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    telegram: str | None
+
+    @classmethod
+    def of(cls, contact: ParticipantContact) -> ParticipantOut:
+        return cls(
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            email=contact.email,
+            phone=contact.phone,
+            telegram=contact.telegram,
+        )
+
+
 class BookingOut(CamelStruct):
     """A booking, with what the caller may do next. ``expiresAt`` is when the seat of an
     unpaid (PENDING) booking is released: the hold in force, a QR receipt under review
     included; null for free and confirmed bookings. ``actions`` lists what the caller may do
     now (``PAY``, ``CANCEL``, and for the event's organizer ``CONFIRM``, ``NO_SHOW``);
     ``paymentId`` is the open payment, if any; ``payUrl``, for the owner of a booking to pay,
-    is where to pay: the open card payment's page, else the booking's pay link."""
+    is where to pay: the open card payment's page, else the booking's pay link.
+
+    ``event`` is the event booked (title, start, end, organizer): in every answer but the
+    one to booking a seat, which carries only the ``eventId`` asked for. ``participant`` is
+    who booked, for the event's organizer and admins; null for the participant."""
 
     id: uuid.UUID
     event_id: uuid.UUID
@@ -60,6 +120,8 @@ class BookingOut(CamelStruct):
     actions: list[BookingAction]
     payment_id: uuid.UUID | None
     pay_url: str | None
+    event: BookedEventOut | None
+    participant: ParticipantOut | None
 
     @classmethod
     def of(cls, view: BookingView) -> BookingOut:
@@ -80,6 +142,8 @@ class BookingOut(CamelStruct):
             actions=list(view.actions),
             payment_id=view.payment_id,
             pay_url=view.pay_url,
+            event=BookedEventOut.of(view.event) if view.event else None,
+            participant=ParticipantOut.of(view.participant) if view.participant else None,
         )
 
 

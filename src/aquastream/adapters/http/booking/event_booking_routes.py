@@ -11,9 +11,11 @@ from litestar.params import FromPath
 from aquastream.adapters.http.booking.booking_routes import described_page
 from aquastream.adapters.http.booking.dto import BookingOut
 from aquastream.adapters.http.booking.participants_csv import CSV_MEDIA_TYPE, participants_csv
-from aquastream.adapters.http.booking.statuses import StatusFilter, booking_statuses
+from aquastream.adapters.http.booking.statuses import EventBookingsSort, StatusFilter, booking_statuses
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
+from aquastream.adapters.http.sorting import sort_keys
 from aquastream.domain.booking.queries import ExportParticipants, ListEventBookings
+from aquastream.domain.booking.sorting import EVENT_BOOKINGS_FIELDS
 from aquastream.domain.booking.views import DescribeBookings
 from aquastream.domain.shared.principal import Principal
 
@@ -22,7 +24,10 @@ class EventBookingController(Controller):
     path = "/events"
     tags = ["bookings"]
 
-    @get("/{event_id:uuid}/bookings", summary="Bookings of an event, in booking order (its organizer)")
+    @get(
+        "/{event_id:uuid}/bookings",
+        summary="Bookings of an event with their participants (its organizer)",
+    )
     @inject
     async def list_event_bookings(
         self,
@@ -31,12 +36,20 @@ class EventBookingController(Controller):
         list_bookings: FromDishka[ListEventBookings],
         describe: FromDishka[DescribeBookings],
         status: StatusFilter = None,
+        sort: EventBookingsSort = None,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[BookingOut]:
         """The event's organizer or an admin (403 ``booking.forbidden`` for others); a draft
-        has no bookings and is 404 ``event.not_found``."""
-        found = await list_bookings(caller, event_id, page_request(page, size), booking_statuses(status))
+        has no bookings and is 404 ``event.not_found``. Each booking carries its
+        ``participant``: name, email, phone and Telegram handle from the profile."""
+        found = await list_bookings(
+            caller,
+            event_id,
+            page_request(page, size),
+            booking_statuses(status),
+            sort_keys(sort, EVENT_BOOKINGS_FIELDS),
+        )
         return await described_page(describe, caller, found)
 
     @get(

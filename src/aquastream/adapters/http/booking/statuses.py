@@ -1,4 +1,5 @@
-"""The ``status`` filter of booking lists: repeatable (``status=A&status=B``) or comma-separated."""
+"""The ``status`` filter and the ``sort`` of booking lists: a filter repeatable
+(``status=A&status=B``) or comma-separated, the sort fields each list documents."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from typing import Annotated
 
 from litestar.params import QueryParameter
 
+from aquastream.adapters.http.sorting import sort_parameter
 from aquastream.domain.booking.model import BookingStatus
+from aquastream.domain.booking.sorting import EVENT_BOOKINGS_FIELDS, MY_BOOKINGS_FIELDS
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 
 StatusFilter = Annotated[
@@ -20,6 +23,9 @@ StatusFilter = Annotated[
         ),
     ),
 ]
+
+MyBookingsSort = Annotated[list[str] | None, sort_parameter(MY_BOOKINGS_FIELDS, "-createdAt")]
+EventBookingsSort = Annotated[list[str] | None, sort_parameter(EVENT_BOOKINGS_FIELDS, "createdAt")]
 
 
 def booking_statuses(values: list[str] | None) -> frozenset[BookingStatus]:

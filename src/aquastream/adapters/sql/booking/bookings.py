@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, insert, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, case, insert, select, update
 
 from aquastream.adapters.sql.booking.rows import (
     booking_from_row,
@@ -16,7 +16,7 @@ from aquastream.adapters.sql.booking.rows import (
 )
 from aquastream.adapters.sql.paging import fetch_page
 from aquastream.adapters.sql.statements import dialect_insert
-from aquastream.adapters.sql.tables.booking import ACTIVE_BOOKING, booking_log, bookings
+from aquastream.adapters.sql.tables.booking import ACTIVE_BOOKING, booking_log, bookings, inventories
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.errors import BookingDuplicate
 from aquastream.domain.booking.model import (
@@ -26,6 +26,14 @@ from aquastream.domain.booking.model import (
     BookingLogEntry,
     BookingStatus,
     PaymentStatus,
+)
+from aquastream.domain.booking.sorting import (
+    EVENT_BOOKINGS_ORDER,
+    MY_BOOKINGS_ORDER,
+    STATUS_RANK,
+    BookingSort,
+    BookingSortField,
+    reading_order,
 )
 from aquastream.domain.shared.paging import Page, PageRequest
 
@@ -179,25 +187,59 @@ class SqlBookingRepository(SqlRepository):
         return query
 
     async def list_for_user(
-        self, user_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+        self,
+        user_id: uuid.UUID,
+        paging: PageRequest,
+        *,
+        statuses: Collection[BookingStatus] = (),
+        sort: BookingSort = (),
     ) -> Page[Booking]:
-        c = bookings.c
-        query = self._listing(c.user_id == user_id, statuses=statuses).order_by(
-            c.created_at.desc(), c.id.desc()
+        query = _sorted(
+            self._listing(bookings.c.user_id == user_id, statuses=statuses), sort, MY_BOOKINGS_ORDER
         )
         return await fetch_page(self._connection, query, paging, booking_from_row)
 
     async def list_for_event(
-        self, event_id: uuid.UUID, paging: PageRequest, *, statuses: Collection[BookingStatus] = ()
+        self,
+        event_id: uuid.UUID,
+        paging: PageRequest,
+        *,
+        statuses: Collection[BookingStatus] = (),
+        sort: BookingSort = (),
     ) -> Page[Booking]:
-        c = bookings.c
-        query = self._listing(c.event_id == event_id, statuses=statuses).order_by(c.created_at, c.id)
-        return await fetch_page(self._connection, query, paging, booking_from_row)
+        listing = self._listing(bookings.c.event_id == event_id, statuses=statuses)
+        return await fetch_page(
+            self._connection, _sorted(listing, sort, EVENT_BOOKINGS_ORDER), paging, booking_from_row
+        )
 
     async def all_for_event(
         self, event_id: uuid.UUID, *, statuses: Collection[BookingStatus]
     ) -> list[Booking]:
         return await self._many(self._listing(bookings.c.event_id == event_id, statuses=statuses))
+
+
+# Status ascending follows a booking's life (``sorting.STATUS_ORDER``), not the alphabet.
+_STATUS_RANK = case({status.value: rank for status, rank in STATUS_RANK.items()}, value=bookings.c.status)
+_SORT_COLUMNS: dict[BookingSortField, ColumnElement[Any]] = {
+    BookingSortField.CREATED_AT: bookings.c.created_at,
+    BookingSortField.UPDATED_AT: bookings.c.updated_at,
+    BookingSortField.STARTS_AT: inventories.c.starts_at,
+    BookingSortField.STATUS: _STATUS_RANK,
+}
+
+
+def _sorted(query: Select[Any], requested: BookingSort, default: BookingSort) -> Select[Any]:
+    """``query`` in the reading order of ``sorting``; the event's start is booking's own copy
+    in its inventory, joined only when asked for."""
+    order, ids_descending = reading_order(requested, default)
+    if any(key.field is BookingSortField.STARTS_AT for key in order):
+        query = query.join_from(
+            bookings, inventories, inventories.c.event_id == bookings.c.event_id, isouter=True
+        )
+    columns = [
+        _SORT_COLUMNS[key.field].desc() if key.descending else _SORT_COLUMNS[key.field] for key in order
+    ]
+    return query.order_by(*columns, bookings.c.id.desc() if ids_descending else bookings.c.id)
 
 
 def _moved(

@@ -8,7 +8,7 @@ catalog's tables and the catalog may sit where the asker's role cannot see.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.catalog import events, organizers, team_members
 from aquastream.domain.media.model import OwnerType
 from aquastream.domain.notifications.model import EventSummary
+from aquastream.ports.booking import OrganizerName
 from aquastream.ports.media import OwnerFacts
 
 _EVENT_COLUMNS = (events.c.id, events.c.organizer_id, events.c.title, events.c.date_start)
@@ -49,6 +50,22 @@ class CatalogEventDirectory:
         )
         rows = await self._reads.rows(query)
         return [_summary(row) for row in rows]
+
+
+class CatalogOrganizerNames:
+    """Booking's ``OrganizerNames``: slug and name of the organizers of a page of bookings, in
+    one read."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine)
+
+    async def names(self, organizer_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, OrganizerName]:
+        if not organizer_ids:
+            return {}
+        query = select(organizers.c.id, organizers.c.slug, organizers.c.name).where(
+            organizers.c.id.in_(list(organizer_ids))
+        )
+        return {row.id: OrganizerName(row.id, row.slug, row.name) for row in await self._reads.rows(query)}
 
 
 class CatalogMediaOwners:
