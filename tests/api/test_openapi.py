@@ -45,12 +45,19 @@ def test_public_operations_make_the_token_optional(document: dict[str, Any]) -> 
 
 def test_errors_are_documented_as_problem_details(document: dict[str, Any]) -> None:
     echo = document["paths"]["/api/v1/probe/echo"]["post"]["responses"]
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    problem = {"$ref": "#/components/schemas/Problem"}
 
-    assert echo["400"]["content"] == problem
-    assert echo["429"]["content"] == problem
-    assert "401" not in echo
-    assert document["paths"]["/api/v1/probe/me"]["get"]["responses"]["401"]["content"] == problem
+    assert echo["400"]["content"]["application/problem+json"]["schema"] == problem
+    assert echo["429"]["content"]["application/problem+json"]["schema"] == problem
+    # A public route: only a token that is present but bad is refused.
+    assert set(echo["401"]["content"]["application/problem+json"]["examples"]) == {
+        "auth.token_invalid",
+        "auth.token_expired",
+        "auth.token_revoked",
+    }
+    me = document["paths"]["/api/v1/probe/me"]["get"]["responses"]
+    assert me["401"]["content"]["application/problem+json"]["schema"] == problem
+    assert "auth.unauthenticated" in me["401"]["content"]["application/problem+json"]["examples"]
     assert "correlationId" in document["components"]["schemas"]["Problem"]["properties"]
 
 

@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from aquastream.domain.booking.access import can_manage_event
 from aquastream.domain.booking.model import (
@@ -34,6 +35,7 @@ from aquastream.domain.booking.model import (
     OpenPayment,
     PaymentStatus,
 )
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import BookingUnitOfWork, OpenPayments, OrganizerAccess, PayLinks
 from aquastream.ports.clock import Clock
@@ -87,6 +89,8 @@ class DescribeBookings:
     actions depend on: the events' inventories, whether the caller manages them, and, for
     PENDING bookings only, their open payments (asked of payments).
     """
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(
         self,
