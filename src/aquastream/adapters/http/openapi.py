@@ -26,6 +26,15 @@ Each error class maps to its status through ``problems.STATUS_BY_ERROR_KIND``, t
 the error handler answers with. A new route needs nothing more than handlers that inject
 use cases declaring ``raises``: the test fails for a use case that declares nothing.
 
+Docs page: ``/api/v1/docs`` is Swagger UI, whose JavaScript, CSS and icon the service
+serves itself from ``/api/v1/docs/assets/<version>/<file>``: the dist files of the Python
+package ``swagger-ui-bundle-v2`` (pinned in ``pyproject.toml`` and ``uv.lock``; its
+version is in the asset paths, so a browser never keeps an old file after an upgrade).
+The page names no other host, so it works offline and behind a firewall, and its
+Content-Security-Policy (``edge``) lets it load nothing from elsewhere. Swagger UI
+rather than Scalar: no Python package ships Scalar's files, and Swagger UI 5 renders
+OpenAPI 3.1.
+
 Descriptions: an operation's ``description`` is the docstring of the first use case it
 runs, followed by the handler's own docstring (what the HTTP side adds); a route with no
 use case (health, metrics, docs) has the handler's docstring alone. Its ``summary`` is the
@@ -37,6 +46,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 from http import HTTPStatus
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
@@ -44,7 +54,7 @@ from litestar import Litestar, Request, Response, Router, get
 from litestar.enums import OpenAPIMediaType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import (
     Components,
     Example,
@@ -56,7 +66,10 @@ from litestar.openapi.spec import (
 )
 from litestar.openapi.spec import OpenAPIMediaType as MediaTypeObject
 from litestar.openapi.spec.enums import OpenAPIType
+from litestar.params import FromPath
+from litestar.response import File
 from litestar.routes import HTTPRoute
+from swagger_ui_bundle import swagger_ui_path
 
 from aquastream.adapters.crypto.errors import TokenExpired, TokenInvalid, TokenRevoked
 from aquastream.adapters.http.problems import (
@@ -71,6 +84,7 @@ from aquastream.domain.shared.errors import (
     Busy,
     DependencyUnavailable,
     DomainError,
+    NotFound,
     Unauthenticated,
     ValidationFailed,
 )
@@ -88,6 +102,50 @@ TOKEN_ERRORS: tuple[type[DomainError], ...] = (TokenInvalid, TokenExpired, Token
 
 # The security of a public operation: a bearer token, or nothing at all.
 OPTIONAL_BEARER: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}, {}]
+
+
+# Swagger UI's dist folder in the pinned package, named ``swagger-ui-<version>``.
+SWAGGER_UI_FILES = Path(str(swagger_ui_path))
+SWAGGER_UI_VERSION = SWAGGER_UI_FILES.name.removeprefix("swagger-ui-")
+DOCS_ASSETS_PATH = f"{DOCS_PATH}/assets/{SWAGGER_UI_VERSION}"
+# The files the page loads, with their media types: nothing else of the folder is served.
+DOCS_ASSETS: dict[str, str] = {
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui-standalone-preset.js": "text/javascript; charset=utf-8",
+    "favicon-32x32.png": "image/png",
+}
+DOCS_ASSET_MAX_AGE_SECONDS = 7 * 24 * 3600
+
+
+@get(
+    "/assets/{version:str}/{name:str}",
+    include_in_schema=False,
+    sync_to_thread=False,
+    opt={PUBLIC: True, RATE_LIMIT: None},
+)
+def docs_asset(version: FromPath[str], name: FromPath[str]) -> File:
+    """One of Swagger UI's files for the docs page; 404 for any other name or version."""
+    media_type = DOCS_ASSETS.get(name)
+    if version != SWAGGER_UI_VERSION or media_type is None:
+        raise NotFound()
+    return File(
+        SWAGGER_UI_FILES / name,
+        media_type=media_type,
+        content_disposition_type="inline",
+        headers={"Cache-Control": f"public, max-age={DOCS_ASSET_MAX_AGE_SECONDS}, immutable"},
+    )
+
+
+def docs_page_plugin() -> SwaggerRenderPlugin:
+    """Swagger UI at the docs folder's root, with its files from ``docs_asset``."""
+    return SwaggerRenderPlugin(
+        path="/",
+        js_url=f"{DOCS_ASSETS_PATH}/swagger-ui-bundle.js",
+        css_url=f"{DOCS_ASSETS_PATH}/swagger-ui.css",
+        standalone_preset_js_url=f"{DOCS_ASSETS_PATH}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{DOCS_ASSETS_PATH}/favicon-32x32.png'>",
+    )
 
 
 def openapi_config(settings: Settings) -> OpenAPIConfig:
@@ -111,8 +169,10 @@ def openapi_config(settings: Settings) -> OpenAPIConfig:
         ),
         security=[{BEARER_SCHEME: []}],
         use_handler_docstrings=True,
-        render_plugins=[ScalarRenderPlugin(path="/")],
-        openapi_router=Router(DOCS_PATH, route_handlers=[], include_in_schema=False, opt={PUBLIC: True}),
+        render_plugins=[docs_page_plugin()],
+        openapi_router=Router(
+            DOCS_PATH, route_handlers=[docs_asset], include_in_schema=False, opt={PUBLIC: True}
+        ),
     )
 
 
