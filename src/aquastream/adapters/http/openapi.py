@@ -23,8 +23,15 @@ derived from the code, not from lists kept by hand per route:
   when it is rate limited; 503 ``service.unavailable`` and ``busy``.
 
 Each error class maps to its status through ``problems.STATUS_BY_ERROR_KIND``, the table
-the error handler answers with. A new route needs nothing more than handlers that inject
-use cases declaring ``raises``: the test fails for a use case that declares nothing.
+the error handler answers with.
+
+A new route: inject its use case (``use_case: FromDishka[UseCase]``) and give the use case
+class ``raises: ClassVar[Raises] = (...)`` (``domain.shared.errors.Raises``), with the
+errors that only its adapters raise (a unique index, a provider) too; put what the handler
+raises itself in ``opt={"raises": (...)}``. ``tests/api/test_openapi_errors.py`` names
+whatever is missing: a use case without ``raises``, a ``raise`` its code can reach that is
+not declared. That test reads calls it can resolve (functions, ``self`` methods, classes
+made in ``__init__``), not calls through a port.
 
 Docs page: ``/api/v1/docs`` is Swagger UI, whose JavaScript, CSS and icon the service
 serves itself from ``/api/v1/docs/assets/<version>/<file>``: the dist files of the Python

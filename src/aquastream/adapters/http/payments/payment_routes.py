@@ -240,7 +240,8 @@ class PaymentController(Controller):
         status_code=HTTP_200_OK,
         summary="Sandbox only: pay (or fail) a sandbox payment, as its payment page would",
         operation_class=OptionalBodyOperation,
-        opt={RAISES: (ProviderNotConfigured,)},
+        # The sandbox itself answers 404 for a payment it does not know.
+        opt={RAISES: (ProviderNotConfigured, PaymentNotFound)},
     )
     @inject
     async def complete_sandbox(
