@@ -26,7 +26,8 @@ from typing import Any
 
 from aquastream.domain.shared.errors import DomainError
 
-PROJECT = "aquastream."
+# Whose code is followed: the project's (and its tests', which check this module).
+PROJECT = ("aquastream.", "tests.")
 
 
 def raised_by(function: Callable[..., Any], owner: type | None = None) -> set[type[DomainError]]:

@@ -23,6 +23,7 @@ from aquastream.adapters.http.problems import status_of
 from aquastream.adapters.http.route_options import PUBLIC
 from aquastream.app import create_app
 from aquastream.domain.booking.book import BookSeat
+from aquastream.domain.booking.errors import BookingDuplicate, EventFull, EventNotFound, ProfileIncomplete
 from aquastream.domain.shared.errors import DomainError
 from aquastream.settings import Settings
 
@@ -77,6 +78,46 @@ def documented_operations(app: Litestar, document: Document) -> list[tuple[str, 
     ]
     assert len(found) > 90
     return found
+
+
+def _load_event() -> None:
+    raise EventNotFound()
+
+
+class _Seats:
+    def take(self) -> None:
+        raise EventFull()
+
+
+class _Duplicates:
+    def __call__(self) -> None:
+        raise BookingDuplicate()
+
+
+class _Booking:
+    """A use case that raises only through what it calls."""
+
+    def __init__(self, seats: _Seats) -> None:
+        self._seats = seats
+        self._duplicates = _Duplicates()
+
+    async def __call__(self) -> None:
+        _load_event()
+        self._seats.take()
+        self._duplicates()
+        self._refuse()
+
+    def _refuse(self) -> None:
+        raise ProfileIncomplete()
+
+
+def test_the_reader_follows_functions_collaborators_and_methods() -> None:
+    assert raised_by(_Booking.__call__, _Booking) == {
+        EventNotFound,
+        EventFull,
+        BookingDuplicate,
+        ProfileIncomplete,
+    }
 
 
 def test_every_error_a_route_can_raise_is_documented_with_its_code(served: tuple[Litestar, Document]) -> None:

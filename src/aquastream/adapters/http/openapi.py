@@ -50,6 +50,7 @@ handler's ``summary=`` (Litestar's title of the handler's name when it has none)
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -243,7 +244,12 @@ def use_cases_of(handler: HTTPRouteHandler) -> list[type]:
 
 def injected_classes(handler: HTTPRouteHandler) -> list[type]:
     """The classes dishka hands the handler (its ``FromDishka[...]`` parameters)."""
-    function = getattr(handler.fn, "__dishka_orig_func__", handler.fn)
+    return list(_injected(getattr(handler.fn, "__dishka_orig_func__", handler.fn)))
+
+
+@functools.cache
+def _injected(function: Any) -> tuple[type, ...]:
+    """Read once per process: every application made of the same handlers shares them."""
     annotations = {
         name: hint
         for name, hint in getattr(function, "__annotations__", {}).items()
@@ -254,13 +260,13 @@ def injected_classes(handler: HTTPRouteHandler) -> list[type]:
             SimpleNamespace(__annotations__=annotations), function.__globals__, include_extras=True
         )
     except NameError:  # a name only type checkers see: no use case is named that way
-        return []
+        return ()
     found = []
     for hint in hints.values():
         arguments = get_args(hint) if get_origin(hint) is Annotated else ()
         if arguments and isinstance(arguments[0], type):
             found.append(arguments[0])
-    return found
+    return tuple(found)
 
 
 def errors_of(handler: HTTPRouteHandler) -> set[type[DomainError]]:
