@@ -107,6 +107,7 @@ async def test_docs_page_loads_everything_from_the_service_itself(client: Client
         assert asset.status_code == 200, reference
         suffix = reference[reference.rindex(".") :]
         assert asset.headers["content-type"].startswith(ASSET_TYPES[suffix]), reference
+        assert asset.headers["content-type"].count("charset") <= 1, reference
         assert len(asset.content) > 0
         if suffix == ".css":
             # A stylesheet could pull fonts or images from elsewhere: it does not.

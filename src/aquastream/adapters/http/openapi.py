@@ -116,11 +116,12 @@ OPTIONAL_BEARER: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}, {}]
 SWAGGER_UI_FILES = Path(str(swagger_ui_path))
 SWAGGER_UI_VERSION = SWAGGER_UI_FILES.name.removeprefix("swagger-ui-")
 DOCS_ASSETS_PATH = f"{DOCS_PATH}/assets/{SWAGGER_UI_VERSION}"
-# The files the page loads, with their media types: nothing else of the folder is served.
+# The files the page loads, with their media types (Litestar adds the charset of text):
+# nothing else of the folder is served.
 DOCS_ASSETS: dict[str, str] = {
-    "swagger-ui.css": "text/css; charset=utf-8",
-    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-    "swagger-ui-standalone-preset.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-standalone-preset.js": "text/javascript",
     "favicon-32x32.png": "image/png",
 }
 DOCS_ASSET_MAX_AGE_SECONDS = 7 * 24 * 3600
