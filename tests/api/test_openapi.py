@@ -11,6 +11,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from aquastream.adapters.http.openapi import SWAGGER_UI_FILES, SWAGGER_UI_VERSION
+
 Client = AsyncTestClient[Litestar]
 READABLE_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 
@@ -49,12 +51,19 @@ def test_public_operations_make_the_token_optional(document: dict[str, Any]) -> 
 
 def test_errors_are_documented_as_problem_details(document: dict[str, Any]) -> None:
     echo = document["paths"]["/api/v1/probe/echo"]["post"]["responses"]
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    problem = {"$ref": "#/components/schemas/Problem"}
 
-    assert echo["400"]["content"] == problem
-    assert echo["429"]["content"] == problem
-    assert "401" not in echo
-    assert document["paths"]["/api/v1/probe/me"]["get"]["responses"]["401"]["content"] == problem
+    assert echo["400"]["content"]["application/problem+json"]["schema"] == problem
+    assert echo["429"]["content"]["application/problem+json"]["schema"] == problem
+    # A public route: only a token that is present but bad is refused.
+    assert set(echo["401"]["content"]["application/problem+json"]["examples"]) == {
+        "auth.token_invalid",
+        "auth.token_expired",
+        "auth.token_revoked",
+    }
+    me = document["paths"]["/api/v1/probe/me"]["get"]["responses"]
+    assert me["401"]["content"]["application/problem+json"]["schema"] == problem
+    assert "auth.unauthenticated" in me["401"]["content"]["application/problem+json"]["examples"]
     assert "correlationId" in document["components"]["schemas"]["Problem"]["properties"]
 
 
@@ -93,17 +102,55 @@ def test_types_sharing_a_name_are_told_apart_by_their_domain(document: dict[str,
     assert page_items == {"$ref": "#/components/schemas/BookingOut"}
 
 
-def test_the_journeys_conflict_and_absence_are_declared_as_problems(document: dict[str, Any]) -> None:
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    book = document["paths"]["/api/v1/bookings"]["post"]["responses"]
-    show = document["paths"]["/api/v1/bookings/{booking_id}"]["get"]["responses"]
-
-    assert (book["409"]["content"], book["404"]["content"], show["404"]["content"]) == (problem,) * 3
-
-
 async def test_docs_page_is_served_anonymously(client: Client) -> None:
     response = await client.get("/api/v1/docs")
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert "api-reference" in response.text
+    assert "SwaggerUIBundle" in response.text
+
+
+ASSET_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+
+
+async def test_docs_page_loads_everything_from_the_service_itself(client: Client) -> None:
+    page = (await client.get("/api/v1/docs")).text
+    head = page.split("<body", 1)[0]
+    references = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page)
+
+    # Nothing from another host: no CDN, so the page works offline.
+    assert not re.search(r"https?:|//[a-z]", head, re.IGNORECASE)
+    assert all(reference.startswith("/api/v1/docs/assets/") for reference in references)
+    assert {reference.rsplit("/", 1)[1] for reference in references} == {
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-ui-standalone-preset.js",
+        "favicon-32x32.png",
+    }
+    for reference in references:
+        asset = await client.get(reference)
+        assert asset.status_code == 200, reference
+        suffix = reference[reference.rindex(".") :]
+        assert asset.headers["content-type"].startswith(ASSET_TYPES[suffix]), reference
+        assert asset.headers["content-type"].count("charset") <= 1, reference
+        assert len(asset.content) > 0
+        if suffix == ".css":
+            # A stylesheet could pull fonts or images from elsewhere: it does not.
+            assert not re.search(r"url\(\s*[\"']?(https?:)?//", asset.text), reference
+            assert "@import" not in asset.text
+
+
+async def test_docs_assets_are_the_pinned_package_s_files_and_no_others(client: Client) -> None:
+    version = SWAGGER_UI_VERSION
+    served = await client.get(f"/api/v1/docs/assets/{version}/swagger-ui-bundle.js")
+    assert served.content == (SWAGGER_UI_FILES / "swagger-ui-bundle.js").read_bytes()
+    assert "immutable" in served.headers["cache-control"]
+
+    for path in (
+        f"/api/v1/docs/assets/{version}/index.html",
+        f"/api/v1/docs/assets/{version}/..%2F..%2F__init__.py",
+        "/api/v1/docs/assets/0.0.1/swagger-ui-bundle.js",
+    ):
+        refused = await client.get(path)
+        assert refused.status_code == 404, path
+        assert refused.headers["content-type"].startswith("application/problem+json")

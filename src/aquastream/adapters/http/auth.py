@@ -25,7 +25,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from aquastream.adapters.crypto.errors import TokenInvalid
 from aquastream.adapters.crypto.jwt_tokens import AccessToken, JwtAccessTokens
-from aquastream.adapters.http.route_options import PUBLIC
+from aquastream.adapters.http.route_options import PUBLIC, raising
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.domain.shared.errors import Forbidden, Unauthenticated
 from aquastream.domain.shared.principal import Principal, Role
@@ -86,6 +86,7 @@ def requires_role(*roles: Role) -> Guard:
     """A guard admitting callers with one of ``roles``; admins are always admitted (SPEC §2)."""
     allowed = frozenset(roles) | {Role.ADMIN}
 
+    @raising(Forbidden)
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if principal_of(connection).role not in allowed:
             raise Forbidden()

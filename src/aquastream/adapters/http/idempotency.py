@@ -35,7 +35,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.params import HeaderParameter
 
-from aquastream.domain.shared.errors import FieldError, RuleViolated, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, RuleViolated, ValidationFailed
 from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.requests import KeyedRequest, RequestAlreadyHandled
 from aquastream.ports.idempotency import StoredResponse
@@ -64,6 +64,10 @@ IdempotencyKey = Annotated[
 class IdempotencyKeyReused(RuleViolated):
     code = "idempotency.key_reused"
     default_message = "This Idempotency-Key was already used for a different request."
+
+
+# What ``answer_keyed`` raises, for the routes that call it to declare (``opt["raises"]``).
+KEYED_REQUEST_ERRORS: Raises = (IdempotencyKeyReused, ValidationFailed)
 
 
 def request_fingerprint(method: str, path: str, body: msgspec.Struct) -> str:

@@ -17,6 +17,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from aquastream.adapters.http.auth import requires_role
+from aquastream.adapters.http.route_options import RAISES
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.shared.dispatch import DeadLetter, Spine
 from aquastream.domain.shared.errors import NotFound
@@ -79,7 +80,12 @@ class OutboxAdminController(Controller):
         """Of every domain's inbox, most recent fact first, with the last error."""
         return [DeadLetterOut.of(letter) for letter in await spine.dead_letters(limit=limit)]
 
-    @post("/dead/{delivery_id:uuid}/retry", status_code=HTTP_200_OK, summary="Put a dead letter back in line")
+    @post(
+        "/dead/{delivery_id:uuid}/retry",
+        status_code=HTTP_200_OK,
+        summary="Put a dead letter back in line",
+        opt={RAISES: (DeadLetterNotFound,)},
+    )
     @inject
     async def retry(self, delivery_id: FromPath[uuid.UUID], spine: FromDishka[Spine]) -> RetriedOut:
         """The delivery is attempted again with fresh attempts, by the next worker pass; 404

@@ -166,8 +166,13 @@ def detail_for_status(status: int) -> str:
 
 def status_for(error: DomainError) -> int | None:
     """The status of a domain error's kind; None for a ``DomainError`` that picked no kind."""
+    return status_of(type(error))
+
+
+def status_of(error_type: type[DomainError]) -> int | None:
+    """The status of an error class's kind (what the OpenAPI document declares for it)."""
     for kind, status in STATUS_BY_ERROR_KIND:
-        if isinstance(error, kind):
+        if issubclass(error_type, kind):
             return status
     return None
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from aquastream.domain.booking.access import load_event
-from aquastream.domain.booking.errors import EventNotOpen, ProfileIncomplete
+from aquastream.domain.booking.errors import (
+    BookingDuplicate,
+    EventFull,
+    EventNotFound,
+    EventNotOpen,
+    ProfileIncomplete,
+    WaitlistOfferExpired,
+)
 from aquastream.domain.booking.lifecycle import BookingLifecycle
 from aquastream.domain.booking.model import (
     Booking,
@@ -19,6 +27,7 @@ from aquastream.domain.booking.model import (
 )
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.seats import find_offer, take_seat
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.requests import KeyedRequest, claim_key, record_answer
@@ -48,6 +57,15 @@ class BookSeat:
       together, with the request's ``Idempotency-Key`` and its answer when it has one: a
       repeat of a request that booked gets ``RequestAlreadyHandled`` before any rule runs.
     """
+
+    raises: ClassVar[Raises] = (
+        BookingDuplicate,
+        EventFull,
+        EventNotFound,
+        EventNotOpen,
+        ProfileIncomplete,
+        WaitlistOfferExpired,
+    )
 
     def __init__(
         self,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from aquastream.domain.booking.access import load_visible_booking
 from aquastream.domain.booking.errors import (
     BookingForbidden,
+    BookingNotFound,
     BookingStatusConflict,
     EventAlreadyStarted,
     EventNotStarted,
@@ -15,6 +17,7 @@ from aquastream.domain.booking.handover import return_seat
 from aquastream.domain.booking.lifecycle import BookingLifecycle
 from aquastream.domain.booking.model import ACTIVE_STATUSES, Booking, BookingStatus, LogReason, PaymentStatus
 from aquastream.domain.booking.policy import BookingPolicy
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import BookingUnitOfWork, OrganizerAccess
 from aquastream.ports.clock import Clock
@@ -33,6 +36,8 @@ class CancelBooking:
       REFUND_PENDING and ``RefundRequested`` is raised (the lifecycle's rule);
     - the log row and ``BookingCancelled`` commit with the change.
     """
+
+    raises: ClassVar[Raises] = (BookingNotFound, BookingStatusConflict, EventAlreadyStarted)
 
     def __init__(
         self, uow: BookingUnitOfWork, clock: Clock, access: OrganizerAccess, policy: BookingPolicy
@@ -76,6 +81,8 @@ class ConfirmBooking:
     - the log row and ``BookingConfirmed`` commit with the change.
     """
 
+    raises: ClassVar[Raises] = (BookingForbidden, BookingNotFound, BookingStatusConflict)
+
     def __init__(self, uow: BookingUnitOfWork, clock: Clock, access: OrganizerAccess) -> None:
         self._uow = uow
         self._clock = clock
@@ -114,6 +121,8 @@ class MarkNoShow:
     - the seat is not returned: the event is under way;
     - the log row and ``BookingMarkedNoShow`` commit with the change.
     """
+
+    raises: ClassVar[Raises] = (BookingForbidden, BookingNotFound, BookingStatusConflict, EventNotStarted)
 
     def __init__(self, uow: BookingUnitOfWork, clock: Clock, access: OrganizerAccess) -> None:
         self._uow = uow

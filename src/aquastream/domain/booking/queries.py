@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from typing import ClassVar
 
 from aquastream.domain.booking.access import load_managed_event, load_visible_booking
+from aquastream.domain.booking.errors import BookingForbidden, BookingNotFound, EventNotFound
 from aquastream.domain.booking.model import (
     SEAT_HOLDING_STATUSES,
     Booking,
@@ -14,6 +16,7 @@ from aquastream.domain.booking.model import (
     ParticipantRow,
 )
 from aquastream.domain.booking.sorting import BookingSort
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import BookingUnitOfWork, OrganizerAccess, ParticipantDirectory
@@ -21,6 +24,8 @@ from aquastream.ports.booking import BookingUnitOfWork, OrganizerAccess, Partici
 
 class GetBooking:
     """One booking, for its owner, the organizer of its event or an admin; 404 for anyone else."""
+
+    raises: ClassVar[Raises] = (BookingNotFound,)
 
     def __init__(self, uow: BookingUnitOfWork, access: OrganizerAccess) -> None:
         self._uow = uow
@@ -35,6 +40,8 @@ class GetBooking:
 class ListMyBookings:
     """The caller's bookings in ``sort`` then newest first (``sorting``), optionally only
     those in ``statuses``."""
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(self, uow: BookingUnitOfWork) -> None:
         self._uow = uow
@@ -56,6 +63,8 @@ class ListEventBookings:
     """Bookings of one event in ``sort`` then in booking order (``sorting``), for its
     organizer or an admin (``BookingForbidden`` for others; ``EventNotFound`` for an
     unpublished event)."""
+
+    raises: ClassVar[Raises] = (BookingForbidden, EventNotFound)
 
     def __init__(self, uow: BookingUnitOfWork, access: OrganizerAccess) -> None:
         self._uow = uow
@@ -83,6 +92,8 @@ class ExportParticipants:
     - name, email, phone and Telegram come from the identity domain; a participant it no
       longer knows (a deleted account) keeps a row with empty contacts.
     """
+
+    raises: ClassVar[Raises] = (BookingForbidden, EventNotFound)
 
     def __init__(
         self, uow: BookingUnitOfWork, access: OrganizerAccess, participants: ParticipantDirectory

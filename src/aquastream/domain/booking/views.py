@@ -38,6 +38,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import ClassVar
 
 from aquastream.domain.booking.access import can_manage_event
 from aquastream.domain.booking.model import (
@@ -51,6 +52,7 @@ from aquastream.domain.booking.model import (
     ParticipantContact,
     PaymentStatus,
 )
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.booking import (
     BookingUnitOfWork,
@@ -125,6 +127,8 @@ class DescribeBookings:
     actions depend on: the events' inventories, whether the caller manages them, and, for
     PENDING bookings only, their open payments (asked of payments).
     """
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from aquastream.domain.booking.access import load_event
 from aquastream.domain.booking.errors import (
@@ -23,6 +24,7 @@ from aquastream.domain.booking.model import (
 )
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.records import audit_entry
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
@@ -43,6 +45,15 @@ class JoinWaitlist:
     - the position comes from the event's counter in the same conditional update that
       counts the entry as waiting, so positions are unique and strictly FIFO.
     """
+
+    raises: ClassVar[Raises] = (
+        AlreadyBooked,
+        EventNotFound,
+        EventNotOpen,
+        ProfileIncomplete,
+        WaitlistDuplicate,
+        WaitlistNotNeeded,
+    )
 
     def __init__(self, uow: BookingUnitOfWork, clock: Clock, participants: ParticipantDirectory) -> None:
         self._uow = uow
@@ -100,6 +111,8 @@ class LeaveWaitlist:
     - the entry becomes REMOVED and the action is audited.
     """
 
+    raises: ClassVar[Raises] = (EventNotFound, WaitlistEntryNotFound)
+
     def __init__(self, uow: BookingUnitOfWork, clock: Clock, policy: BookingPolicy) -> None:
         self._uow = uow
         self._clock = clock
@@ -129,6 +142,8 @@ class LeaveWaitlist:
 class GetMyWaitlistPosition:
     """The caller's live entry for an event and its 1-based place among the live entries."""
 
+    raises: ClassVar[Raises] = (WaitlistEntryNotFound,)
+
     def __init__(self, uow: BookingUnitOfWork) -> None:
         self._uow = uow
 
@@ -142,6 +157,8 @@ class GetMyWaitlistPosition:
 
 class ListMyWaitlist:
     """The caller's live waitlist entries with their places, oldest first."""
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(self, uow: BookingUnitOfWork) -> None:
         self._uow = uow

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from aquastream.domain.catalog.access import managed_event, managed_organizer
 from aquastream.domain.catalog.checks import FieldChecker, given
-from aquastream.domain.catalog.errors import CapacityBelowTaken, EventNotEditable, SeatsChanging
+from aquastream.domain.catalog.errors import (
+    CapacityBelowTaken,
+    EventNotEditable,
+    EventNotFound,
+    NotOrganizerManager,
+    OrganizerNotFound,
+    SeatsChanging,
+)
 from aquastream.domain.catalog.event_rules import (
     EDITABLE_WHEN_PUBLISHED,
     CheckedEvent,
@@ -21,7 +28,9 @@ from aquastream.domain.catalog.events import EventCapacityChanged
 from aquastream.domain.catalog.model import Event, EventStatus
 from aquastream.domain.catalog.organizers import normalise_slug
 from aquastream.domain.catalog.views import EventFacts, EventView, event_facts
+from aquastream.domain.shared.errors import Raises, ValidationFailed
 from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.money import TooManyFractionDigits, UnknownCurrency
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import Availability, CatalogUnitOfWork, SeatResize
 from aquastream.ports.clock import Clock
@@ -37,6 +46,14 @@ class CreateEvent:
     (422: ``UnknownCurrency``, ``TooManyFractionDigits``).
     Description, city and address may wait until publishing.
     """
+
+    raises: ClassVar[Raises] = (
+        NotOrganizerManager,
+        OrganizerNotFound,
+        TooManyFractionDigits,
+        UnknownCurrency,
+        ValidationFailed,
+    )
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock, currencies: CurrencyCatalogue) -> None:
         self._uow = uow
@@ -84,6 +101,17 @@ class UpdateEvent:
       handed new seats to the waitlist; its reaction does it again, idempotently);
     - COMPLETED and CANCELLED events are not editable (``EventNotEditable``).
     """
+
+    raises: ClassVar[Raises] = (
+        CapacityBelowTaken,
+        EventNotEditable,
+        EventNotFound,
+        NotOrganizerManager,
+        SeatsChanging,
+        TooManyFractionDigits,
+        UnknownCurrency,
+        ValidationFailed,
+    )
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock, currencies: CurrencyCatalogue) -> None:
         self._uow = uow

@@ -7,14 +7,16 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from aquastream.domain.catalog.access import can_manage, visible_event
 from aquastream.domain.catalog.checks import FieldChecker
-from aquastream.domain.catalog.errors import OrganizerNotFound
+from aquastream.domain.catalog.errors import EventNotFound, OrganizerNotFound
 from aquastream.domain.catalog.event_rules import normalise_tags, parse_event_type
 from aquastream.domain.catalog.model import EventSearch, EventStatus, city_key
 from aquastream.domain.catalog.organizers import normalise_slug
 from aquastream.domain.catalog.views import EventView, event_facts
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.money import MAX_AMOUNT
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
@@ -98,6 +100,8 @@ class ListEvents:
     (``MAX_AMOUNT``); a highest price above it bounds nothing.
     """
 
+    raises: ClassVar[Raises] = ()
+
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
@@ -135,6 +139,8 @@ class ListOrganizerEvents:
     managers also see DRAFT and CANCELLED ones. ``statuses`` narrows the list; a status
     the caller may not see simply matches nothing.
     """
+
+    raises: ClassVar[Raises] = (OrganizerNotFound,)
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow
@@ -179,6 +185,8 @@ class ListOrganizerEvents:
 class GetEvent:
     """Anyone sees a PUBLISHED, COMPLETED or CANCELLED event; a DRAFT only its organizer's
     managers (404 for everyone else)."""
+
+    raises: ClassVar[Raises] = (EventNotFound,)
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow

@@ -13,10 +13,12 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from aquastream.domain.catalog.access import visible_event
-from aquastream.domain.catalog.errors import CalendarFeedNotFound
+from aquastream.domain.catalog.errors import CalendarFeedNotFound, EventNotFound
 from aquastream.domain.catalog.model import CalendarFeed, Event, EventStatus, Organizer
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import (
@@ -66,6 +68,8 @@ class DownloadEventCalendar:
     """Anyone downloads a visible event as an iCalendar document (drafts only for their
     organizer's managers; a cancelled event is marked cancelled so calendars drop it)."""
 
+    raises: ClassVar[Raises] = (EventNotFound,)
+
     def __init__(self, uow: CatalogUnitOfWork, renderer: CalendarRenderer, clock: Clock) -> None:
         self._uow = uow
         self._renderer = renderer
@@ -82,6 +86,8 @@ class DownloadEventCalendar:
 class GetCalendarFeed:
     """A user gets the token of their private feed: the live one, or a new one when there
     is none or ``rotate`` asks for it (which stops the old URL working)."""
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(self, uow: CatalogUnitOfWork, signer: FeedTokenSigner, clock: Clock) -> None:
         self._uow = uow
@@ -112,6 +118,8 @@ class GetCalendarFeed:
 class RevokeCalendarFeed:
     """A user revokes their feed URL; without one nothing happens."""
 
+    raises: ClassVar[Raises] = ()
+
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
@@ -133,6 +141,8 @@ async def revoke_live_feed(uow: CatalogUnitOfWork, user_id: uuid.UUID, *, now: d
 class RenderCalendarFeed:
     """Whoever holds a live feed token gets the events of its user's confirmed bookings
     (an unknown or revoked token is 404), ordered by start."""
+
+    raises: ClassVar[Raises] = (CalendarFeedNotFound,)
 
     def __init__(
         self,

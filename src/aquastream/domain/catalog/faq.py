@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from msgspec import UNSET, UnsetType
 
 from aquastream.domain.catalog.access import managed_organizer
 from aquastream.domain.catalog.checks import FieldChecker, given
-from aquastream.domain.catalog.errors import FaqItemNotFound, OrganizerNotFound
+from aquastream.domain.catalog.errors import FaqItemNotFound, NotOrganizerManager, OrganizerNotFound
 from aquastream.domain.catalog.model import FaqItem, Organizer
 from aquastream.domain.catalog.organizers import normalise_slug
 from aquastream.domain.catalog.team import MAX_SORT_ORDER
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import CatalogUnitOfWork
@@ -55,6 +57,8 @@ async def _item_of(uow: CatalogUnitOfWork, organizer: Organizer, item_id: uuid.U
 class ListFaq:
     """Anyone sees an organizer's FAQ in its order (``sort_order``, then creation)."""
 
+    raises: ClassVar[Raises] = (OrganizerNotFound,)
+
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow
 
@@ -69,6 +73,8 @@ class ListFaq:
 class AddFaqItem:
     """The organizer's manager adds a question (3-500) and answer (1-10000); without a
     ``sort_order`` it goes last."""
+
+    raises: ClassVar[Raises] = (NotOrganizerManager, OrganizerNotFound)
 
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow
@@ -96,6 +102,8 @@ class UpdateFaqItem:
     """The manager changes an item; setting ``sort_order`` reorders the FAQ. An item of
     another organizer is 404."""
 
+    raises: ClassVar[Raises] = (FaqItemNotFound, NotOrganizerManager, OrganizerNotFound)
+
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow
 
@@ -117,6 +125,8 @@ class UpdateFaqItem:
 
 class RemoveFaqItem:
     """The manager removes an item; an item of another organizer is 404."""
+
+    raises: ClassVar[Raises] = (FaqItemNotFound, NotOrganizerManager, OrganizerNotFound)
 
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from aquastream.domain.catalog.errors import EventNotFound
 from aquastream.domain.catalog.model import EventStatus, Favorite
 from aquastream.domain.catalog.views import EventView, event_facts
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import CatalogUnitOfWork
@@ -16,6 +18,8 @@ from aquastream.ports.clock import Clock
 class AddFavorite:
     """A user favorites a public event (a draft is 404, even to its organizer). Adding it
     again changes nothing. Returns the event with its new ``favorites_count``."""
+
+    raises: ClassVar[Raises] = (EventNotFound,)
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow
@@ -38,6 +42,8 @@ class AddFavorite:
 class RemoveFavorite:
     """A user unfavorites an event; removing one that is not there is fine (idempotent)."""
 
+    raises: ClassVar[Raises] = ()
+
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow
 
@@ -49,6 +55,8 @@ class RemoveFavorite:
 
 class ListFavorites:
     """A user lists the events they favorited, most recently favorited first."""
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow

@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import datetime
+from typing import ClassVar
 
 from aquastream.domain.catalog.access import managed_event
 from aquastream.domain.catalog.checks import FieldChecker
-from aquastream.domain.catalog.errors import InvalidEventTransition
+from aquastream.domain.catalog.errors import EventNotFound, InvalidEventTransition, NotOrganizerManager
 from aquastream.domain.catalog.event_rules import check_publishable
 from aquastream.domain.catalog.events import EventCancelled, EventCompleted, EventPublished
 from aquastream.domain.catalog.model import Event, EventStatus
 from aquastream.domain.catalog.views import EventFacts, EventView, event_facts
-from aquastream.domain.shared.errors import DependencyUnavailable
+from aquastream.domain.shared.errors import DependencyUnavailable, Raises
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import Availability, CatalogUnitOfWork, EventListing
 from aquastream.ports.clock import Clock
@@ -43,6 +44,8 @@ class PublishEvent:
     idempotently, on ``EventPublished``: should booking be out of reach now, the seats open
     when the worker delivers the event). Until then nothing of the event is sold.
     """
+
+    raises: ClassVar[Raises] = (EventNotFound, InvalidEventTransition, NotOrganizerManager)
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow
@@ -91,6 +94,8 @@ class CancelEvent:
     notifications tell the participants. The optional reason (≤ 1000 characters) travels
     with the event.
     """
+
+    raises: ClassVar[Raises] = (EventNotFound, InvalidEventTransition, NotOrganizerManager)
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow

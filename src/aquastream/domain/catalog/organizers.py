@@ -5,14 +5,20 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from msgspec import UNSET, UnsetType
 
 from aquastream.domain.catalog.access import managed_organizer
 from aquastream.domain.catalog.checks import FieldChecker, given
-from aquastream.domain.catalog.errors import OrganizerNotFound, OrganizerRoleRequired, OrganizerSlugTaken
+from aquastream.domain.catalog.errors import (
+    NotOrganizerManager,
+    OrganizerNotFound,
+    OrganizerRoleRequired,
+    OrganizerSlugTaken,
+)
 from aquastream.domain.catalog.model import Contacts, Organizer
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal, Role
@@ -123,6 +129,8 @@ class CreateOrganizer:
     - the creator becomes the owner.
     """
 
+    raises: ClassVar[Raises] = (OrganizerRoleRequired, OrganizerSlugTaken)
+
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
@@ -157,6 +165,8 @@ class UpdateOrganizer:
     checks as creation apply to the result; a new slug must be free.
     """
 
+    raises: ClassVar[Raises] = (NotOrganizerManager, OrganizerNotFound, OrganizerSlugTaken)
+
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
@@ -180,6 +190,8 @@ class UpdateOrganizer:
 class GetOrganizer:
     """Anyone sees a brand page by its slug."""
 
+    raises: ClassVar[Raises] = (OrganizerNotFound,)
+
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow
 
@@ -194,6 +206,8 @@ class GetOrganizer:
 class ListOrganizers:
     """Anyone lists brand pages by slug; ``text`` narrows to pages whose slug, name or
     description contain every word (case-insensitively); ``owner_user_id`` to one owner's."""
+
+    raises: ClassVar[Raises] = (ValidationFailed,)
 
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow

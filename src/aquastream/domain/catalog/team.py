@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from msgspec import UNSET, UnsetType
 
 from aquastream.domain.catalog.access import managed_organizer
 from aquastream.domain.catalog.checks import FieldChecker, given
-from aquastream.domain.catalog.errors import OrganizerNotFound, TeamMemberNotFound
+from aquastream.domain.catalog.errors import NotOrganizerManager, OrganizerNotFound, TeamMemberNotFound
 from aquastream.domain.catalog.model import Organizer, TeamMember
 from aquastream.domain.catalog.organizers import normalise_slug
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.catalog import CatalogUnitOfWork
@@ -62,6 +64,8 @@ async def _member_of(uow: CatalogUnitOfWork, organizer: Organizer, member_id: uu
 class ListTeam:
     """Anyone sees an organizer's team in its order (``sort_order``, then creation)."""
 
+    raises: ClassVar[Raises] = (OrganizerNotFound,)
+
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow
 
@@ -76,6 +80,8 @@ class ListTeam:
 class AddTeamMember:
     """The organizer's manager adds a person: name 1-200, role ≤ 200, photo an http(s)
     URL, bio ≤ 5000; without a ``sort_order`` the person goes last."""
+
+    raises: ClassVar[Raises] = (NotOrganizerManager, OrganizerNotFound)
 
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow
@@ -104,6 +110,8 @@ class AddTeamMember:
 class UpdateTeamMember:
     """The manager changes a person; setting ``sort_order`` reorders the team. A member
     of another organizer is 404."""
+
+    raises: ClassVar[Raises] = (NotOrganizerManager, OrganizerNotFound, TeamMemberNotFound)
 
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow
@@ -134,6 +142,8 @@ class UpdateTeamMember:
 
 class RemoveTeamMember:
     """The manager removes a person; a member of another organizer is 404."""
+
+    raises: ClassVar[Raises] = (NotOrganizerManager, OrganizerNotFound, TeamMemberNotFound)
 
     def __init__(self, uow: CatalogUnitOfWork) -> None:
         self._uow = uow

@@ -4,17 +4,26 @@ and the automatic removal when a booking stops being confirmed."""
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from aquastream.domain.crews.access import GatedUseCase
 from aquastream.domain.crews.errors import (
+    AlreadyAssigned,
     AssignmentNotActive,
+    AssignmentNotFound,
+    CrewForbidden,
+    CrewFull,
     CrewNotFound,
+    EventClosed,
     ParticipantNotConfirmed,
+    SeatOutOfRange,
+    SeatTaken,
     TransferToSameCrew,
     TransferTypeMismatch,
 )
 from aquastream.domain.crews.model import Assignment, AssignmentStatus, Participation, Standing, Transfer
 from aquastream.domain.crews.seating import ended_event, refuse_second_place, take_place
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
@@ -40,6 +49,17 @@ class AssignParticipant(GatedUseCase):
     (409 ``crew.full``); the optional seat number lies in 1..capacity (422) and is unique in
     the crew (409 ``crew.seat_taken``); ``CrewAssigned`` commits with the place.
     """
+
+    raises: ClassVar[Raises] = (
+        AlreadyAssigned,
+        CrewForbidden,
+        CrewFull,
+        CrewNotFound,
+        EventClosed,
+        ParticipantNotConfirmed,
+        SeatOutOfRange,
+        SeatTaken,
+    )
 
     async def __call__(
         self,
@@ -72,6 +92,8 @@ class UnassignParticipant(GatedUseCase):
     """The organizer takes a participant out of a crew: the assignment becomes REMOVED (the
     row stays as history) and the place is free again. An ended one is 409."""
 
+    raises: ClassVar[Raises] = (AssignmentNotActive, AssignmentNotFound, CrewForbidden, EventClosed)
+
     async def __call__(self, principal: Principal, assignment_id: uuid.UUID) -> Assignment:
         access = await self._gate.assignment_access(self._uow, principal, assignment_id)
         async with self._uow:
@@ -97,6 +119,21 @@ class TransferParticipant(GatedUseCase):
     Crew rows are locked in id order, so that two opposite transfers cannot deadlock. The
     position carries over unless a new one is given; a seat number does not.
     """
+
+    raises: ClassVar[Raises] = (
+        AlreadyAssigned,
+        AssignmentNotActive,
+        AssignmentNotFound,
+        CrewForbidden,
+        CrewFull,
+        CrewNotFound,
+        EventClosed,
+        ParticipantNotConfirmed,
+        SeatOutOfRange,
+        SeatTaken,
+        TransferToSameCrew,
+        TransferTypeMismatch,
+    )
 
     async def __call__(
         self,

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import ClassVar
 
 from aquastream.domain.crews.access import GatedUseCase
+from aquastream.domain.crews.errors import (
+    AlreadyAssigned,
+    CrewForbidden,
+    CrewFull,
+    EventClosed,
+    EventNotFound,
+    SeatTaken,
+)
 from aquastream.domain.crews.model import Crew, CrewType, Preferences
 from aquastream.domain.crews.planning import Plan, PlanCrew, plan_crews
 from aquastream.domain.crews.seating import take_places
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.principal import Principal
 
 
@@ -58,6 +68,15 @@ class AutoAssign(GatedUseCase):
     crew's placements still go through its guarded counter (moved once by their number), so
     capacity holds regardless. Placements raise ``CrewAssigned`` each.
     """
+
+    raises: ClassVar[Raises] = (
+        AlreadyAssigned,
+        CrewForbidden,
+        CrewFull,
+        EventClosed,
+        EventNotFound,
+        SeatTaken,
+    )
 
     async def __call__(
         self, principal: Principal, event_id: uuid.UUID, crew_type: CrewType, *, dry_run: bool

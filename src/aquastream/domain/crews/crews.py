@@ -5,19 +5,24 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass
+from typing import ClassVar
 
 from msgspec import UNSET, UnsetType
 
 from aquastream.domain.crews.access import Gate, GatedUseCase
 from aquastream.domain.crews.errors import (
     CapacityBelowSize,
+    CrewForbidden,
+    CrewNameTaken,
     CrewNotEmpty,
     CrewNotFound,
     CrewTypeLocked,
     DetailsMismatch,
+    EventClosed,
+    EventNotFound,
 )
 from aquastream.domain.crews.model import Crew, CrewDetails, CrewType
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.text import control_problem
@@ -63,6 +68,15 @@ class CreateCrew(GatedUseCase):
     completed (422); capacity ≥ 1; name unique within the event and type (409); boat details
     only for CREW, tent details only for TENT (400).
     """
+
+    raises: ClassVar[Raises] = (
+        CrewForbidden,
+        CrewNameTaken,
+        DetailsMismatch,
+        EventClosed,
+        EventNotFound,
+        ValidationFailed,
+    )
 
     async def __call__(
         self, principal: Principal, event_id: uuid.UUID, crew_type: CrewType, details: CrewDetails
@@ -110,6 +124,17 @@ class UpdateCrew(GatedUseCase):
     needs the details of the old type cleared in the same request.
     """
 
+    raises: ClassVar[Raises] = (
+        CapacityBelowSize,
+        CrewForbidden,
+        CrewNameTaken,
+        CrewNotFound,
+        CrewTypeLocked,
+        DetailsMismatch,
+        EventClosed,
+        ValidationFailed,
+    )
+
     async def __call__(self, principal: Principal, crew_id: uuid.UUID, changes: CrewChanges) -> Crew:
         access = await self._gate.crew_access(self._uow, principal, crew_id)
         async with self._uow:
@@ -131,6 +156,8 @@ class UpdateCrew(GatedUseCase):
 class DeleteCrew:
     """The organizer deletes an empty crew (409 ``crew.not_empty`` while anyone is in it).
     The history of its ended assignments goes with it."""
+
+    raises: ClassVar[Raises] = (CrewForbidden, CrewNotEmpty, CrewNotFound, EventClosed)
 
     def __init__(self, uow: CrewsUnitOfWork, gate: Gate) -> None:
         self._uow = uow

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import ClassVar
 
 from aquastream.domain.crews.access import Gate
 from aquastream.domain.crews.errors import (
     EventClosed,
+    EventNotFound,
     NotAParticipant,
     PreferenceNotParticipant,
     TooManyPreferences,
 )
 from aquastream.domain.crews.model import Participation, Preferences
 from aquastream.domain.crews.policy import CrewPolicy
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
 from aquastream.ports.crews import CrewsUnitOfWork
@@ -32,6 +34,15 @@ class SetPreferences:
     (repeats are dropped), not oneself, not in both lists (400); everyone listed is another
     confirmed participant (422 ``crew.preference_not_participant`` names the others).
     """
+
+    raises: ClassVar[Raises] = (
+        EventClosed,
+        EventNotFound,
+        NotAParticipant,
+        PreferenceNotParticipant,
+        TooManyPreferences,
+        ValidationFailed,
+    )
 
     def __init__(
         self,

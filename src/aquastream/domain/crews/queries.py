@@ -6,10 +6,12 @@ import dataclasses
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from aquastream.domain.crews.access import Gate
-from aquastream.domain.crews.errors import NotAParticipant
+from aquastream.domain.crews.errors import CrewNotFound, EventNotFound, NotAParticipant
 from aquastream.domain.crews.model import Assignment, Crew, CrewType, CrewView, MyCrew, Preferences
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.crews import CrewsUnitOfWork
 
@@ -28,6 +30,8 @@ class ListEventCrews:
     For the organizer and for participants (confirmed, or completed once the event is over);
     others get 403 ``crew.not_participant``. The catalog is asked before crews' transaction,
     identity (the names) after it."""
+
+    raises: ClassVar[Raises] = (EventNotFound, NotAParticipant)
 
     def __init__(self, uow: CrewsUnitOfWork, gate: Gate) -> None:
         self._uow = uow
@@ -48,6 +52,8 @@ class ListEventCrews:
 class GetCrew:
     """One crew with its members, for the organizer and participants (404 for anyone else);
     the organizer also sees its history: who was removed or transferred out, and when."""
+
+    raises: ClassVar[Raises] = (CrewNotFound,)
 
     def __init__(self, uow: CrewsUnitOfWork, gate: Gate) -> None:
         self._uow = uow
@@ -80,6 +86,8 @@ class MyCrews:
 class GetMyCrews:
     """The caller's place in each crew type of the event, with their teammates, and the
     preferences they gave. Only for participants of the event (403 otherwise)."""
+
+    raises: ClassVar[Raises] = (EventNotFound, NotAParticipant)
 
     def __init__(self, uow: CrewsUnitOfWork, gate: Gate) -> None:
         self._uow = uow

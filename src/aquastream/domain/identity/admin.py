@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from aquastream.domain.identity import events
 from aquastream.domain.identity.access import require_admin
 from aquastream.domain.identity.audit import audit_entry
-from aquastream.domain.identity.errors import CannotChangeOwnAccess, UserNotFound
+from aquastream.domain.identity.errors import CannotChangeOwnAccess, NotAllowed, UserNotFound
 from aquastream.domain.identity.model import AuditAction, AuditEntry, Principal, RequestContext, Role, User
 from aquastream.domain.identity.revocation import AccountAccess
 from aquastream.domain.identity.sessions import end_every_session
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import AccessRevocationListener, IdentityUnitOfWork
@@ -39,6 +41,8 @@ class ListUsers:
 
     Admins only (``NotAllowed``); deleted accounts are not listed.
     """
+
+    raises: ClassVar[Raises] = (NotAllowed,)
 
     def __init__(self, uow: IdentityUnitOfWork) -> None:
         self._uow = uow
@@ -90,6 +94,8 @@ class ChangeUserRole(_ChangeAccess):
     - giving the role the user already has changes and records nothing.
     """
 
+    raises: ClassVar[Raises] = (CannotChangeOwnAccess, NotAllowed, UserNotFound)
+
     async def __call__(
         self, principal: Principal, user_id: uuid.UUID, role: Role, ctx: RequestContext
     ) -> UserSummary:
@@ -134,6 +140,8 @@ class BlockUser(_ChangeAccess):
     - BLOCKED is audited and ``UserBlocked`` raised; blocking a blocked user does nothing.
     """
 
+    raises: ClassVar[Raises] = (CannotChangeOwnAccess, NotAllowed, UserNotFound)
+
     async def __call__(
         self, principal: Principal, user_id: uuid.UUID, ctx: RequestContext | None = None
     ) -> UserSummary:
@@ -165,6 +173,8 @@ class UnblockUser(_ChangeAccess):
     block revoked stay revoked: the user logs in again.
     """
 
+    raises: ClassVar[Raises] = (CannotChangeOwnAccess, NotAllowed, UserNotFound)
+
     async def __call__(
         self, principal: Principal, user_id: uuid.UUID, ctx: RequestContext | None = None
     ) -> UserSummary:
@@ -193,6 +203,8 @@ class ReadAuditLog:
 
     Admins only; deleted users' entries stay readable; an unknown id is ``UserNotFound``.
     """
+
+    raises: ClassVar[Raises] = (NotAllowed, UserNotFound)
 
     def __init__(self, uow: IdentityUnitOfWork) -> None:
         self._uow = uow

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from aquastream.domain.identity.access import load_me
 from aquastream.domain.identity.audit import audit_entry
-from aquastream.domain.identity.errors import InvalidCredentials, InvalidRefreshToken, UserBlocked
+from aquastream.domain.identity.errors import (
+    InvalidCredentials,
+    InvalidRefreshToken,
+    UserBlocked,
+    UserNotFound,
+)
 from aquastream.domain.identity.model import (
     AuditAction,
     Principal,
@@ -21,6 +27,7 @@ from aquastream.domain.identity.profile_rules import normalise_email
 from aquastream.domain.identity.revocation import EndedSession
 from aquastream.domain.identity.sessions import TokenMinter, end_every_session
 from aquastream.domain.identity.tokens import hash_token
+from aquastream.domain.shared.errors import Raises
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import (
     AccessRevocationListener,
@@ -50,6 +57,8 @@ class LogIn:
       and is audited as LOGIN;
     - a hash made with outdated Argon2 parameters is replaced by a fresh one.
     """
+
+    raises: ClassVar[Raises] = (InvalidCredentials, UserBlocked)
 
     def __init__(
         self,
@@ -136,6 +145,8 @@ class RefreshTokens:
       the family's last use, address and device are those of its latest refresh.
     """
 
+    raises: ClassVar[Raises] = (InvalidRefreshToken,)
+
     def __init__(
         self,
         uow: IdentityUnitOfWork,
@@ -201,6 +212,8 @@ class LogOut:
     - idempotent: logging out twice is fine, and only the first is audited (LOGOUT).
     """
 
+    raises: ClassVar[Raises] = ()
+
     def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: AccessRevocationListener) -> None:
         self._uow = uow
         self._clock = clock
@@ -232,6 +245,8 @@ class LogOut:
 class LogOutEverywhere:
     """End every session of the caller and every access token issued to them so far
     (audited as LOGOUT_ALL with how many sessions were live)."""
+
+    raises: ClassVar[Raises] = (UserBlocked, UserNotFound)
 
     def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: AccessRevocationListener) -> None:
         self._uow = uow

@@ -12,12 +12,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from aquastream.domain.identity.access import load_me
 from aquastream.domain.identity.audit import audit_entry
-from aquastream.domain.identity.errors import SessionNotFound
+from aquastream.domain.identity.errors import SessionNotFound, UserBlocked, UserNotFound
 from aquastream.domain.identity.model import AuditAction, Principal, RefreshSession, RequestContext
 from aquastream.domain.identity.revocation import EndedSession
+from aquastream.domain.shared.errors import Raises
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import AccessRevocationListener, IdentityUnitOfWork
 
@@ -62,6 +64,8 @@ class ListMySessions:
     - nothing that could be used as a credential is listed.
     """
 
+    raises: ClassVar[Raises] = (UserBlocked, UserNotFound)
+
     def __init__(self, uow: IdentityUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
@@ -90,6 +94,8 @@ class RevokeMySession:
     - the caller may revoke the session they are calling from: that logs this device out;
     - audited as SESSION_REVOKED (payload: the session's id) in the same transaction.
     """
+
+    raises: ClassVar[Raises] = (SessionNotFound, UserBlocked, UserNotFound)
 
     def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: AccessRevocationListener) -> None:
         self._uow = uow

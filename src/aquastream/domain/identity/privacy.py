@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from aquastream.domain.identity.access import load_me
 from aquastream.domain.identity.audit import audit_entry
-from aquastream.domain.identity.errors import UserNotFound
+from aquastream.domain.identity.errors import UserBlocked, UserNotFound
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.identity.model import (
     AuditAction,
@@ -19,6 +19,7 @@ from aquastream.domain.identity.model import (
     User,
 )
 from aquastream.domain.identity.sessions import end_every_session
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.privacy import every_page, iso
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import AccessRevocationListener, IdentityUnitOfWork
@@ -40,6 +41,8 @@ class ExportMyData:
       hashes, and every audit entry about or by the caller (camelCase keys, ISO times);
     - the export itself is audited (DATA_EXPORTED), in the same transaction as the read.
     """
+
+    raises: ClassVar[Raises] = (UserBlocked, UserNotFound)
 
     def __init__(self, uow: IdentityUnitOfWork, clock: Clock) -> None:
         self._uow = uow
@@ -82,6 +85,8 @@ class DeleteMyAccount:
     - ACCOUNT_DELETED is audited in the same transaction; blocked users cannot delete
       themselves (that would lift the block by letting them register again).
     """
+
+    raises: ClassVar[Raises] = (UserBlocked, UserNotFound)
 
     def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: AccessRevocationListener) -> None:
         self._uow = uow

@@ -6,13 +6,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 
 from aquastream.domain.identity.access import load_me
 from aquastream.domain.identity.audit import audit_entry
-from aquastream.domain.identity.errors import UserNotFound
+from aquastream.domain.identity.errors import UserBlocked, UserNotFound
 from aquastream.domain.identity.model import AuditAction, Principal, Profile, RequestContext, Role, User
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.profile_rules import (
@@ -24,7 +24,7 @@ from aquastream.domain.identity.profile_rules import (
     phone_problem,
     telegram_problem,
 )
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import IdentityUnitOfWork
 
@@ -78,6 +78,8 @@ class ProfileChanges(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
 class GetMyProfile:
     """The caller's profile with their id, email and role (``UserNotFound`` once deleted)."""
 
+    raises: ClassVar[Raises] = (UserBlocked, UserNotFound)
+
     def __init__(self, uow: IdentityUnitOfWork) -> None:
         self._uow = uow
 
@@ -104,6 +106,8 @@ class UpdateMyProfile:
     - blocked users cannot change anything (``UserBlocked``);
     - PROFILE_UPDATED is audited with the names of the changed fields, never their values.
     """
+
+    raises: ClassVar[Raises] = (UserBlocked, UserNotFound, ValidationFailed)
 
     def __init__(self, uow: IdentityUnitOfWork, clock: Clock, policy: IdentityPolicy) -> None:
         self._uow = uow

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import ClassVar
 
 from aquastream.domain.identity.audit import audit_entry
 from aquastream.domain.identity.errors import (
     InvalidRecoveryCode,
     InvalidResetToken,
     RecoveryAttemptsExceeded,
+    WeakPassword,
 )
 from aquastream.domain.identity.model import AuditAction, RecoveryRequest, RequestContext, User
 from aquastream.domain.identity.passwords import (
@@ -21,6 +23,7 @@ from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.profile_rules import normalise_email
 from aquastream.domain.identity.sessions import end_every_session
 from aquastream.domain.identity.tokens import hash_token
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import (
@@ -50,6 +53,8 @@ class RequestPasswordRecovery:
     - it goes through Telegram when a chat is linked, else by email (the sender decides);
     - a failed delivery is logged, not reported: an error would tell that the email exists.
     """
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(
         self,
@@ -109,6 +114,8 @@ class VerifyRecoveryCode:
     - a right code is consumed once and returns a random reset token, stored hashed, that
       lives ``reset_token_ttl``; the answer is ``(reset_token, expires_in_seconds)``.
     """
+
+    raises: ClassVar[Raises] = (InvalidRecoveryCode, RecoveryAttemptsExceeded)
 
     def __init__(
         self,
@@ -176,6 +183,8 @@ class ResetPassword:
       recovery request closed;
     - PASSWORD_CHANGED is audited in the same transaction.
     """
+
+    raises: ClassVar[Raises] = (InvalidResetToken, WeakPassword)
 
     def __init__(
         self,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from aquastream.domain.identity.accounts import new_account, validate_new_account
 from aquastream.domain.identity.audit import audit_entry
-from aquastream.domain.identity.errors import EmailAlreadyRegistered
+from aquastream.domain.identity.errors import EmailAlreadyRegistered, WeakPassword
 from aquastream.domain.identity.events import UserRegistered
 from aquastream.domain.identity.model import AuditAction, RequestContext, Role, TokenPair
 from aquastream.domain.identity.passwords import hash_password
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.sessions import TokenMinter
+from aquastream.domain.shared.errors import Raises, ValidationFailed
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import (
     AccessTokenIssuer,
@@ -44,6 +46,8 @@ class RegisterUser:
     - the account, the session, the REGISTERED audit entry and ``UserRegistered`` are
       committed together.
     """
+
+    raises: ClassVar[Raises] = (EmailAlreadyRegistered, ValidationFailed, WeakPassword)
 
     def __init__(
         self,

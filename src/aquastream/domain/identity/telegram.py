@@ -5,15 +5,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from aquastream.domain.identity.access import load_me
 from aquastream.domain.identity.audit import audit_entry
-from aquastream.domain.identity.errors import InvalidLinkCode
+from aquastream.domain.identity.errors import InvalidLinkCode, UserBlocked, UserNotFound
 from aquastream.domain.identity.events import TelegramLinked
 from aquastream.domain.identity.model import AuditAction, Principal, RequestContext, TelegramLinkCode
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.profile_rules import normalise_telegram, telegram_problem
 from aquastream.domain.identity.tokens import hash_token
+from aquastream.domain.shared.errors import Raises
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import IdentityUnitOfWork, SecretGenerator
 
@@ -35,6 +37,8 @@ class CreateTelegramLink:
       stored hashed, and lives ``telegram_link_ttl``;
     - blocked users get ``UserBlocked``.
     """
+
+    raises: ClassVar[Raises] = (UserBlocked, UserNotFound)
 
     def __init__(
         self, uow: IdentityUnitOfWork, clock: Clock, secrets: SecretGenerator, policy: IdentityPolicy

@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from aquastream.domain.media.access import authorize_delete, visible_file
 from aquastream.domain.media.base import StorageUseCase
-from aquastream.domain.media.errors import MediaNotFound
+from aquastream.domain.media.errors import MediaForbidden, MediaNotFound
 from aquastream.domain.media.events import MediaDeleted
 from aquastream.domain.media.model import DeletionReason, MediaFile, SignedLink
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
 from aquastream.ports.media import MediaUnitOfWork
@@ -41,6 +43,8 @@ class GetFileLink(StorageUseCase):
     and PENDING uploads, is not found.
     """
 
+    raises: ClassVar[Raises] = (MediaNotFound,)
+
     async def __call__(self, principal: Principal | None, file_id: uuid.UUID) -> FileLink:
         async with self._uow:
             found = await self._uow.files.get(file_id)
@@ -57,6 +61,8 @@ class GetFileLink(StorageUseCase):
 class DeleteFile:
     """Delete a file (``DELETE /media/{id}``): its row at once, its object by the subscriber
     of ``MediaDeleted``. Who may: see ``access.authorize_delete``."""
+
+    raises: ClassVar[Raises] = (MediaForbidden, MediaNotFound)
 
     def __init__(self, uow: MediaUnitOfWork, clock: Clock) -> None:
         self._uow = uow

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import ClassVar
 
 from aquastream.domain.media.access import authorize_upload
 from aquastream.domain.media.base import CheckingUseCase, StorageUseCase
 from aquastream.domain.media.checks import checked_format, clean_name
 from aquastream.domain.media.errors import (
+    BookingNotPending,
     EmptyFile,
     FileTooLarge,
+    MediaForbidden,
     MediaNotFound,
     ObjectNotUploaded,
+    OwnerNotFound,
     UnsupportedFileType,
 )
 from aquastream.domain.media.events import MediaUploaded
@@ -30,6 +34,7 @@ from aquastream.domain.media.model import (
     SignedLink,
     storage_key_for,
 )
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 
@@ -55,6 +60,15 @@ class UploadFile(CheckingUseCase):
     from the bytes. The object is written first, then the row (READY); if the row cannot be
     written the object is removed again. Raises ``MediaUploaded``.
     """
+
+    raises: ClassVar[Raises] = (
+        BookingNotPending,
+        EmptyFile,
+        FileTooLarge,
+        MediaForbidden,
+        OwnerNotFound,
+        UnsupportedFileType,
+    )
 
     async def __call__(
         self,
@@ -116,6 +130,8 @@ class StartUpload(StorageUseCase):
     completed is dropped by the retention job after ``policy.abandoned_after``.
     """
 
+    raises: ClassVar[Raises] = (BookingNotPending, MediaForbidden, OwnerNotFound)
+
     async def __call__(
         self,
         principal: Principal,
@@ -157,6 +173,17 @@ class CompleteUpload(CheckingUseCase):
     it unchanged; of two racing completions exactly one makes the file READY and raises
     ``MediaUploaded``.
     """
+
+    raises: ClassVar[Raises] = (
+        BookingNotPending,
+        EmptyFile,
+        FileTooLarge,
+        MediaForbidden,
+        MediaNotFound,
+        ObjectNotUploaded,
+        OwnerNotFound,
+        UnsupportedFileType,
+    )
 
     async def __call__(self, principal: Principal, file_id: uuid.UUID) -> MediaFile:
         async with self._uow:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from aquastream.domain.notifications.errors import RecipientNotFound
 from aquastream.domain.notifications.model import Category, Message, Notice
 from aquastream.domain.notifications.notify import look_up, write_notices
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.clock import Clock
 from aquastream.ports.notifications import EventDirectory, NotificationUnitOfWork, RecipientDirectory
@@ -22,6 +23,8 @@ class SendTestMessage:
     and reachable (404 ``notifications.recipient_not_found``); every call is a new message
     (its own subject), sent by the sender job like any other. Admins only (the route guards).
     """
+
+    raises: ClassVar[Raises] = (RecipientNotFound, ValidationFailed)
 
     def __init__(
         self,

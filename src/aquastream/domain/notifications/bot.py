@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import ClassVar
 
 from aquastream.domain.notifications.model import (
     DEFAULT_LANGUAGE,
@@ -12,6 +13,7 @@ from aquastream.domain.notifications.model import (
     Channel,
     Language,
 )
+from aquastream.domain.shared.errors import Raises
 from aquastream.ports.notifications import NotificationUnitOfWork, RecipientDirectory, TelegramLinker
 
 BOT_TEXTS: Mapping[Language, Mapping[str, str]] = {
@@ -77,6 +79,8 @@ class HandleBotMessage:
     linked chat lift the user's "Telegram unreachable" mark, which the sender set when
     Telegram said the bot was blocked; their messages come to Telegram again.
     """
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(
         self,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import ClassVar
 
 from aquastream.domain.notifications.errors import EventNotFound
 from aquastream.domain.notifications.model import Category, Notice
 from aquastream.domain.notifications.notify import look_up, write_notices
 from aquastream.domain.notifications.policy import NotificationPolicy
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
@@ -110,6 +111,8 @@ class PostEventNews:
       never sent twice to the same person; participants who switched EVENT_NEWS off on every
       channel they can be reached on get nothing and are not counted.
     """
+
+    raises: ClassVar[Raises] = (EventNotFound, ValidationFailed)
 
     def __init__(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from aquastream.domain.notifications.errors import MandatoryCategory
 from aquastream.domain.notifications.model import (
@@ -15,7 +16,7 @@ from aquastream.domain.notifications.model import (
     Language,
     Preferences,
 )
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.ports.clock import Clock
 from aquastream.ports.notifications import NotificationUnitOfWork
 
@@ -29,6 +30,11 @@ class PreferenceChange:
 
 
 class GetMyPreferences:
+    """The caller's notification preferences: the language of their messages and, per
+    category, the channels it is sent on."""
+
+    raises: ClassVar[Raises] = ()
+
     def __init__(self, uow: NotificationUnitOfWork) -> None:
         self._uow = uow
 
@@ -48,6 +54,8 @@ class UpdateMyPreferences:
     - each switch is one atomic change, so two clients changing different switches at once
       both win.
     """
+
+    raises: ClassVar[Raises] = (MandatoryCategory, ValidationFailed)
 
     def __init__(self, uow: NotificationUnitOfWork, clock: Clock) -> None:
         self._uow = uow

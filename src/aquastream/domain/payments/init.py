@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import ClassVar
 
 from aquastream.domain.payments.errors import (
     BookingNotFound,
     BookingNotPayable,
     NoPaymentPage,
+    PaymentAlreadyOpen,
     PaymentNotFound,
     ProviderFailed,
     ProviderNotConfigured,
@@ -27,6 +29,7 @@ from aquastream.domain.payments.model import (
 )
 from aquastream.domain.payments.policy import PaymentsPolicy
 from aquastream.domain.payments.qr import QR_CURRENCY, unified_payload
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.domain.shared.requests import KeyedRequest, claim_key, record_answer
@@ -56,6 +59,18 @@ class InitPayment:
       payment, and its answer is written down with the payment's final state (the QR payment
       at once, a card payment with its confirmation data); a provider failure forgets the key.
     """
+
+    raises: ClassVar[Raises] = (
+        BookingNotFound,
+        BookingNotPayable,
+        PaymentAlreadyOpen,
+        PaymentNotFound,
+        ProviderFailed,
+        ProviderNotConfigured,
+        ProviderUnknown,
+        QrNotConfigured,
+        QrOnlyInRoubles,
+    )
 
     def __init__(
         self,
@@ -216,6 +231,19 @@ class PayByLink:
       that only the app can open, CloudPayments').
     Returns the payment and the address of its page.
     """
+
+    raises: ClassVar[Raises] = (
+        BookingNotFound,
+        BookingNotPayable,
+        NoPaymentPage,
+        PaymentAlreadyOpen,
+        PaymentNotFound,
+        ProviderFailed,
+        ProviderNotConfigured,
+        ProviderUnknown,
+        QrNotConfigured,
+        QrOnlyInRoubles,
+    )
 
     def __init__(self, uow: PaymentsUnitOfWork, bookings: BookingDirectory, init: InitPayment) -> None:
         self._uow = uow

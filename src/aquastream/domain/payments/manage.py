@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import ClassVar
 
 from aquastream.domain.payments.access import load_managed_payment, load_own_payment, managed_organizers
 from aquastream.domain.payments.errors import (
     BookingNotPayable,
     InvalidProof,
+    PaymentForbidden,
+    PaymentNotFound,
     PaymentStatusConflict,
     ProviderFailed,
     WrongMethod,
@@ -24,7 +27,7 @@ from aquastream.domain.payments.model import (
     ProofFile,
 )
 from aquastream.domain.payments.policy import PaymentsPolicy
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import (
@@ -56,6 +59,8 @@ class CancelPayment:
       stopped), the money is taken and the booking settles it (confirmed, or refunded when
       another payment came first).
     """
+
+    raises: ClassVar[Raises] = (PaymentForbidden, PaymentNotFound, PaymentStatusConflict)
 
     def __init__(
         self,
@@ -122,6 +127,15 @@ class SubmitProof:
       payments first anyway);
     - ``PaymentProofSubmitted`` commits with the change.
     """
+
+    raises: ClassVar[Raises] = (
+        BookingNotPayable,
+        InvalidProof,
+        PaymentForbidden,
+        PaymentNotFound,
+        PaymentStatusConflict,
+        WrongMethod,
+    )
 
     def __init__(
         self,
@@ -192,6 +206,14 @@ class ReviewPayment:
     - reject: a reason is required (400); REJECTED with it, ``PaymentRejected`` (the payer is
       told and may submit another receipt while the booking holds).
     """
+
+    raises: ClassVar[Raises] = (
+        PaymentForbidden,
+        PaymentNotFound,
+        PaymentStatusConflict,
+        ValidationFailed,
+        WrongMethod,
+    )
 
     def __init__(self, uow: PaymentsUnitOfWork, clock: Clock, organizers: OrganizerDirectory) -> None:
         self._uow = uow

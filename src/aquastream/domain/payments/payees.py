@@ -8,10 +8,11 @@ and without either, QR payments are not offered for its events.
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from aquastream.domain.payments.errors import OrganizerNotFound, PaymentForbidden
 from aquastream.domain.payments.model import BankAccount
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import OrganizerDirectory, PaymentsUnitOfWork
@@ -38,6 +39,8 @@ class SetPayeeAccount:
     payload they were given; new ones use the new account.
     """
 
+    raises: ClassVar[Raises] = (OrganizerNotFound, PaymentForbidden, ValidationFailed)
+
     def __init__(self, uow: PaymentsUnitOfWork, clock: Clock, organizers: OrganizerDirectory) -> None:
         self._uow = uow
         self._clock = clock
@@ -57,6 +60,8 @@ class SetPayeeAccount:
 class GetPayeeAccount:
     """The organizer's own payee details, for its owners and admins; None when it has none (its
     QR transfers then go to the service-wide payee, if one is configured)."""
+
+    raises: ClassVar[Raises] = (OrganizerNotFound, PaymentForbidden)
 
     def __init__(self, uow: PaymentsUnitOfWork, organizers: OrganizerDirectory) -> None:
         self._uow = uow

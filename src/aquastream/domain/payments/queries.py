@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from aquastream.domain.payments.access import load_visible_payment, managed_organizers
-from aquastream.domain.payments.errors import EventNotFound, PaymentForbidden
+from aquastream.domain.payments.errors import EventNotFound, PaymentForbidden, PaymentNotFound
 from aquastream.domain.payments.model import Payment, Refund
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.payments import BookingDirectory, OrganizerDirectory, PaymentsUnitOfWork
@@ -14,6 +16,8 @@ from aquastream.ports.payments import BookingDirectory, OrganizerDirectory, Paym
 
 class GetPayment:
     """One payment with its refunds, for its payer, the event's organizer or an admin (others 404)."""
+
+    raises: ClassVar[Raises] = (PaymentNotFound,)
 
     def __init__(self, uow: PaymentsUnitOfWork, organizers: OrganizerDirectory) -> None:
         self._uow = uow
@@ -29,6 +33,8 @@ class GetPayment:
 class ListMyPayments:
     """The caller's payments, newest first."""
 
+    raises: ClassVar[Raises] = ()
+
     def __init__(self, uow: PaymentsUnitOfWork) -> None:
         self._uow = uow
 
@@ -40,6 +46,8 @@ class ListMyPayments:
 class ListEventPayments:
     """The payments of one event, newest first: its organizer and admins (others 403; an
     unknown or unpublished event 404)."""
+
+    raises: ClassVar[Raises] = (EventNotFound, PaymentForbidden)
 
     def __init__(
         self, uow: PaymentsUnitOfWork, organizers: OrganizerDirectory, bookings: BookingDirectory
@@ -63,6 +71,8 @@ class ListEventPayments:
 class ModerationQueue:
     """Submitted QR receipts waiting for a decision, oldest submission first: of the events of
     the organizers the caller manages, or of every event for an admin."""
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(self, uow: PaymentsUnitOfWork, organizers: OrganizerDirectory) -> None:
         self._uow = uow

@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import ClassVar
 
 from aquastream.domain.payments.access import load_managed_payment, managed_organizers
-from aquastream.domain.payments.errors import PaymentStatusConflict, ProviderFailed, RefundTooLarge
+from aquastream.domain.payments.errors import (
+    PaymentForbidden,
+    PaymentNotFound,
+    PaymentStatusConflict,
+    ProviderFailed,
+    RefundTooLarge,
+)
 from aquastream.domain.payments.events import PaymentRefunded
 from aquastream.domain.payments.model import (
     PAID_STATUSES,
@@ -24,9 +31,9 @@ from aquastream.domain.payments.model import (
     Refund,
     RefundStatus,
 )
-from aquastream.domain.shared.errors import FieldError, ValidationFailed
+from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.domain.shared.ids import new_id
-from aquastream.domain.shared.money import Currency, Money
+from aquastream.domain.shared.money import Currency, Money, TooManyFractionDigits, UnknownCurrency
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.clock import Clock
 from aquastream.ports.currencies import CurrencyCatalogue
@@ -131,6 +138,17 @@ class RefundPayment:
       nothing is refunded), QR payments recorded as MANUAL;
     - the booking itself is not cancelled: cancelling it is a separate decision.
     """
+
+    raises: ClassVar[Raises] = (
+        PaymentForbidden,
+        PaymentNotFound,
+        PaymentStatusConflict,
+        ProviderFailed,
+        RefundTooLarge,
+        TooManyFractionDigits,
+        UnknownCurrency,
+        ValidationFailed,
+    )
 
     def __init__(
         self,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import ClassVar
 
-from aquastream.domain.payments.errors import ProviderUnknown
+from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderUnknown
 from aquastream.domain.payments.events import DuplicatePaymentReceived, PaymentFailed
 from aquastream.domain.payments.manage import succeeded_event
 from aquastream.domain.payments.masking import mask
@@ -20,6 +21,7 @@ from aquastream.domain.payments.model import (
     WebhookRecord,
     reported_transition,
 )
+from aquastream.domain.shared.errors import Raises, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.clock import Clock
 from aquastream.ports.payments import PaymentProviders, PaymentsUnitOfWork
@@ -49,6 +51,8 @@ class ProcessWebhook:
       ``PaymentFailed``.
     Returns the stored outcome, or None for a duplicate.
     """
+
+    raises: ClassVar[Raises] = (InvalidWebhookSignature, ProviderUnknown, ValidationFailed)
 
     def __init__(self, uow: PaymentsUnitOfWork, clock: Clock, providers: PaymentProviders) -> None:
         self._uow = uow

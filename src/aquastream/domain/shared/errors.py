@@ -93,3 +93,13 @@ class DependencyUnavailable(DomainError):
 
     code = "service.unavailable"
     default_message = "A service this request needs is unavailable; please retry shortly."
+
+
+Raises = tuple[type[DomainError], ...]
+"""The errors a use case may raise, declared as its class attribute ``raises``.
+
+Every use case a route runs (a ``FromDishka`` parameter of its handler) declares them: the
+OpenAPI document answers each route's errors from them (``adapters.http.openapi``), and a
+test reads the use case's code to hold the declaration to every ``raise`` it can reach.
+Errors that only an adapter raises (a unique index, a provider) are declared too: the test
+cannot follow a call through a port."""

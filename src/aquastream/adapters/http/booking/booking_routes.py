@@ -14,10 +14,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from aquastream.adapters.http.booking.dto import BookingIn, BookingOut
 from aquastream.adapters.http.booking.statuses import MyBookingsSort, StatusFilter, booking_statuses
-from aquastream.adapters.http.idempotency import IdempotencyKey, answer_keyed
+from aquastream.adapters.http.idempotency import KEYED_REQUEST_ERRORS, IdempotencyKey, answer_keyed
 from aquastream.adapters.http.metrics import BOOKINGS_CREATED
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
-from aquastream.adapters.http.route_options import RATE_LIMIT
+from aquastream.adapters.http.route_options import RAISES, RATE_LIMIT
 from aquastream.adapters.http.sorting import sort_keys
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
@@ -38,7 +38,7 @@ class BookingController(Controller):
         "",
         status_code=HTTP_201_CREATED,
         summary="Book a seat of a published event",
-        opt={RATE_LIMIT: "booking"},
+        opt={RATE_LIMIT: "booking", RAISES: KEYED_REQUEST_ERRORS},
         responses={HTTP_201_CREATED: ResponseSpec(BookingOut, description="The new booking.")},
     )
     @inject

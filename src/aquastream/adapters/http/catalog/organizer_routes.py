@@ -19,6 +19,7 @@ from aquastream.adapters.http.catalog.organizer_dto import (
 )
 from aquastream.adapters.http.catalog.wire_fields import nested_fields
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
+from aquastream.adapters.http.route_options import RAISES
 from aquastream.domain.catalog.browsing import ListOrganizerEvents
 from aquastream.domain.catalog.organizers import (
     CreateOrganizer,
@@ -35,7 +36,7 @@ class OrganizerController(Controller):
     tags = ["organizers"]
 
     @public
-    @get("", summary="List organizers by slug, with text search")
+    @get("", summary="List organizers by slug, with text search", opt={RAISES: (Unauthenticated,)})
     @inject
     async def list_organizers(
         self,

@@ -96,6 +96,8 @@ class AdminController(Controller):
     @get("/health", summary="Every dependency with its latency")
     @inject
     async def health(self, readiness: FromDishka[Readiness]) -> AdminHealthOut:
+        """The readiness checks in detail: each dependency's status, latency and last error
+        (always 200; ``status`` is DOWN when any is down)."""
         report = await readiness.run()
         return AdminHealthOut(
             status=report.status,
@@ -105,6 +107,8 @@ class AdminController(Controller):
     @get("/info", summary="Version, git revision and build time")
     @inject
     async def info(self, settings: FromDishka[Settings]) -> InfoOut:
+        """What is running: the service's version, the git revision and build time it was
+        built from, and its environment."""
         return InfoOut(
             "aquastream", settings.version, settings.git_revision, settings.build_time, settings.env
         )

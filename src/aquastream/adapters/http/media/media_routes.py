@@ -23,6 +23,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from aquastream.adapters.http.auth import optional_principal, public
 from aquastream.adapters.http.media.dto import MediaLinkOut, MediaOut, UploadStartIn, UploadStartOut
+from aquastream.adapters.http.route_options import raising
 from aquastream.domain.media.errors import FileTooLarge
 from aquastream.domain.media.files import DeleteFile, GetFileLink
 from aquastream.domain.media.model import MediaPolicy, OwnerType
@@ -46,6 +47,7 @@ def declared_length(connection: ASGIConnection[Any, Any, Any, Any]) -> int:
     return int(raw)
 
 
+@raising(LengthRequired, FileTooLarge)
 async def refuse_oversized_body(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A guard: the declared body must fit the upload limit (the server reads no more than it
     declares). It runs before the body is parsed."""

@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from aquastream.adapters.http.auth import public
 from aquastream.adapters.http.notifications.dto import BotReply, TelegramUpdate
-from aquastream.adapters.http.route_options import RATE_LIMIT
+from aquastream.adapters.http.route_options import RATE_LIMIT, raising
 from aquastream.domain.notifications.bot import HandleBotMessage
 from aquastream.domain.notifications.errors import BadWebhookSecret
 from aquastream.settings import Settings
@@ -28,6 +28,7 @@ from aquastream.settings import Settings
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
+@raising(BadWebhookSecret)
 async def telegram_secret(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     settings = await connection.app.state.dishka_container.get(Settings)
     expected = settings.telegram_webhook_secret

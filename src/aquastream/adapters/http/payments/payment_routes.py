@@ -16,7 +16,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from aquastream.adapters.http.auth import public, requires_role
-from aquastream.adapters.http.idempotency import IdempotencyKey, answer_keyed
+from aquastream.adapters.http.idempotency import KEYED_REQUEST_ERRORS, IdempotencyKey, answer_keyed
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
 from aquastream.adapters.http.payments.dto import (
     PaymentIn,
@@ -29,7 +29,7 @@ from aquastream.adapters.http.payments.dto import (
     WebhookReceiptOut,
 )
 from aquastream.adapters.http.payments.webhooks import process_delivery
-from aquastream.adapters.http.route_options import RATE_LIMIT
+from aquastream.adapters.http.route_options import RAISES, RATE_LIMIT
 from aquastream.adapters.payments.sandbox import SANDBOX, SandboxProvider
 from aquastream.domain.payments.errors import PaymentNotFound, ProviderFailed, ProviderNotConfigured
 from aquastream.domain.payments.init import InitPayment
@@ -71,6 +71,7 @@ class PaymentController(Controller):
         "",
         status_code=HTTP_201_CREATED,
         summary="Start paying a booking",
+        opt={RAISES: KEYED_REQUEST_ERRORS},
         responses={HTTP_201_CREATED: ResponseSpec(PaymentOut, description="The new payment.")},
     )
     @inject
@@ -215,6 +216,7 @@ class PaymentController(Controller):
         "/sandbox/{provider_payment_id:str}/complete",
         media_type=MediaType.HTML,
         summary="Sandbox only: the payment page a pay link leads to",
+        opt={RAISES: (ProviderNotConfigured, PaymentNotFound)},
     )
     @inject
     async def sandbox_page(
@@ -239,6 +241,8 @@ class PaymentController(Controller):
         status_code=HTTP_200_OK,
         summary="Sandbox only: pay (or fail) a sandbox payment, as its payment page would",
         operation_class=OptionalBodyOperation,
+        # The sandbox itself answers 404 for a payment it does not know.
+        opt={RAISES: (ProviderNotConfigured, PaymentNotFound)},
     )
     @inject
     async def complete_sandbox(
