@@ -1,4 +1,4 @@
-"""In-memory notification outbox, preferences, and the answers of the other domains.
+"""In-memory notification outbox, inbox, preferences, and the answers of the other domains.
 
 Each method runs under the database lock its unit of work holds, which makes it as atomic
 as the single SQL statement it stands for.
@@ -18,14 +18,17 @@ from aquastream.domain.notifications.model import (
     Category,
     Channel,
     EventSummary,
+    InboxEntry,
     Language,
     Message,
     MessageStatus,
     Preferences,
     Recipient,
 )
+from aquastream.domain.shared.paging import Page, PageRequest
 
 MESSAGES = "notifications.messages"
+INBOX = "notifications.inbox"
 LEASES = "notifications.leases"
 LANGUAGES = "notifications.user_settings"
 OPT_OUTS = "notifications.opt_outs"
@@ -60,13 +63,6 @@ class MemoryMessageRepository(_Tables):
     async def get(self, message_id: uuid.UUID) -> Message | None:
         found: Message | None = self._table(MESSAGES).get(message_id)
         return found
-
-    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
-        return {
-            m.user_id
-            for m in self._table(MESSAGES).values()
-            if (m.category, m.subject) == (category, subject)
-        }
 
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
         rows, leases = self._table(MESSAGES), self._table(LEASES)
@@ -130,6 +126,72 @@ class MemoryMessageRepository(_Tables):
         return len(doomed)
 
 
+def _newest_first(entries: Collection[InboxEntry]) -> list[InboxEntry]:
+    return sorted(entries, key=lambda e: (e.created_at, e.id), reverse=True)
+
+
+class MemoryInboxRepository(_Tables):
+    async def add_new(self, entries: Sequence[InboxEntry]) -> list[InboxEntry]:
+        rows = self._table(INBOX)
+        keys = {(e.user_id, e.category, e.subject) for e in rows.values()}
+        written = []
+        for entry in entries:
+            key = (entry.user_id, entry.category, entry.subject)
+            if key not in keys:
+                keys.add(key)
+                rows[entry.id] = entry
+                written.append(entry)
+        return written
+
+    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
+        return {
+            e.user_id for e in self._table(INBOX).values() if (e.category, e.subject) == (category, subject)
+        }
+
+    def _of(self, user_id: uuid.UUID) -> list[InboxEntry]:
+        return [e for e in self._table(INBOX).values() if e.user_id == user_id]
+
+    async def page_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[InboxEntry]:
+        mine = _newest_first(self._of(user_id))
+        return Page(mine[paging.offset : paging.offset + paging.size], len(mine), paging.page, paging.size)
+
+    async def unread_count(self, user_id: uuid.UUID) -> int:
+        return sum(1 for e in self._of(user_id) if e.read_at is None)
+
+    async def mark_read(self, user_id: uuid.UUID, entry_id: uuid.UUID, *, now: datetime) -> InboxEntry | None:
+        rows = self._table(INBOX)
+        entry: InboxEntry | None = rows.get(entry_id)
+        if entry is None or entry.user_id != user_id:
+            return None
+        if entry.read_at is None:
+            rows[entry_id] = entry = dataclasses.replace(entry, read_at=now)
+        return entry
+
+    async def mark_all_read(self, user_id: uuid.UUID, *, now: datetime) -> int:
+        rows = self._table(INBOX)
+        unread = [e for e in self._of(user_id) if e.read_at is None]
+        for entry in unread:
+            rows[entry.id] = dataclasses.replace(entry, read_at=now)
+        return len(unread)
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[InboxEntry]:
+        return _newest_first(self._of(user_id))
+
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        rows = self._table(INBOX)
+        old = sorted((e for e in rows.values() if e.created_at < before), key=lambda e: (e.created_at, e.id))
+        for entry in old[:limit]:
+            del rows[entry.id]
+        return len(old[:limit])
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> int:
+        rows = self._table(INBOX)
+        mine = self._of(user_id)
+        for entry in mine:
+            del rows[entry.id]
+        return len(mine)
+
+
 class MemoryPreferenceRepository(_Tables):
     async def get(self, user_id: uuid.UUID) -> Preferences:
         language = self._table(LANGUAGES).get(user_id, Language.RU)
@@ -179,6 +241,7 @@ class MemoryNotificationUnitOfWork(MemoryUnitOfWork):
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
         self.messages = MemoryMessageRepository(db)
+        self.inbox = MemoryInboxRepository(db)
         self.preferences = MemoryPreferenceRepository(db)
 
 

@@ -1,4 +1,4 @@
-"""The notification outbox and the preferences in SQL.
+"""The notification outbox and the preferences in SQL (the inbox is in ``inbox``).
 
 Writing a message is ``INSERT … ON CONFLICT DO NOTHING`` on the (user, category, subject)
 key: a duplicate is no error, and of two transactions inserting the same key at once the
@@ -101,12 +101,6 @@ class SqlMessageRepository(_Upserts):
         row = (await self._connection.execute(select(messages).where(messages.c.id == message_id))).mappings()
         found = row.first()
         return message_from_row(found) if found else None
-
-    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
-        query = select(messages.c.user_id).where(
-            messages.c.category == category, messages.c.subject == subject
-        )
-        return set((await self._connection.scalars(query)).all())
 
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
         due = (
