@@ -11,7 +11,7 @@ import uuid
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.domain.notifications.model import (
@@ -35,6 +35,23 @@ OPT_OUTS = "notifications.opt_outs"
 UNREACHABLE = "notifications.unreachable_addresses"
 
 
+Keyed = TypeVar("Keyed", Message, InboxEntry)
+
+
+def _add_once(rows: dict[uuid.UUID, Keyed], items: Sequence[Keyed]) -> list[Keyed]:
+    """Store each item unless its (user, category, subject) key is taken (also by an earlier
+    one of ``items``); the items stored, in their order."""
+    keys = {(row.user_id, row.category, row.subject) for row in rows.values()}
+    written = []
+    for item in items:
+        key = (item.user_id, item.category, item.subject)
+        if key not in keys:
+            keys.add(key)
+            rows[item.id] = item
+            written.append(item)
+    return written
+
+
 class _Tables:
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
@@ -49,16 +66,7 @@ class MemoryMessageRepository(_Tables):
         return bool(await self.add_new([message]))
 
     async def add_new(self, messages: Sequence[Message]) -> list[Message]:
-        rows = self._table(MESSAGES)
-        keys = {(m.user_id, m.category, m.subject) for m in rows.values()}
-        written = []
-        for message in messages:
-            key = (message.user_id, message.category, message.subject)
-            if key not in keys:
-                keys.add(key)
-                rows[message.id] = message
-                written.append(message)
-        return written
+        return _add_once(self._table(MESSAGES), messages)
 
     async def get(self, message_id: uuid.UUID) -> Message | None:
         found: Message | None = self._table(MESSAGES).get(message_id)
@@ -132,16 +140,7 @@ def _newest_first(entries: Collection[InboxEntry]) -> list[InboxEntry]:
 
 class MemoryInboxRepository(_Tables):
     async def add_new(self, entries: Sequence[InboxEntry]) -> list[InboxEntry]:
-        rows = self._table(INBOX)
-        keys = {(e.user_id, e.category, e.subject) for e in rows.values()}
-        written = []
-        for entry in entries:
-            key = (entry.user_id, entry.category, entry.subject)
-            if key not in keys:
-                keys.add(key)
-                rows[entry.id] = entry
-                written.append(entry)
-        return written
+        return _add_once(self._table(INBOX), entries)
 
     async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
         return {

@@ -15,8 +15,8 @@ from datetime import datetime
 
 from sqlalchemy import RowMapping, delete, func, select, update
 
+from aquastream.adapters.sql.notifications.messages import insert_once
 from aquastream.adapters.sql.paging import fetch_page
-from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.notifications import UNREAD_ENTRY, inbox
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.notifications.model import Category, InboxEntry, Language
@@ -44,34 +44,7 @@ def entry_from_row(row: RowMapping) -> InboxEntry:
 
 class SqlInboxRepository(SqlRepository):
     async def add_new(self, entries: Sequence[InboxEntry]) -> list[InboxEntry]:
-        if not entries:
-            return []
-        statement = (
-            dialect_insert(self._connection, inbox)
-            .values(
-                [
-                    {
-                        "id": entry.id,
-                        "user_id": entry.user_id,
-                        "category": entry.category,
-                        "subject": entry.subject,
-                        "template": entry.template,
-                        "language": entry.language,
-                        "title": entry.title,
-                        "body": entry.body,
-                        "event_id": entry.event_id,
-                        "booking_id": entry.booking_id,
-                        "created_at": entry.created_at,
-                        "read_at": entry.read_at,
-                    }
-                    for entry in entries
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["category", "subject", "user_id"])
-            .returning(inbox.c.id)
-        )
-        written = set((await self._connection.scalars(statement)).all())
-        return [entry for entry in entries if entry.id in written]
+        return await insert_once(self._connection, inbox, entries)
 
     async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
         query = select(inbox.c.user_id).where(inbox.c.category == category, inbox.c.subject == subject)
