@@ -108,7 +108,8 @@ class NewsIn(CamelStruct, forbid_unknown_fields=True):
 
 
 class NewsOut(CamelStruct):
-    """``recipients``: confirmed participants a message was queued for."""
+    """``recipients``: confirmed participants a message was queued for (every one of them
+    has the news in their inbox)."""
 
     news_id: uuid.UUID
     recipients: int
