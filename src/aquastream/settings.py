@@ -186,6 +186,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         _doc("How often events starting within 48 h / 24 h are checked for reminders."),
         msgspec.Meta(ge=1),
     ] = 300
+    notification_inbox_retention_days: Annotated[
+        int,
+        _doc(
+            "How long messages stay in the users' in-app inbox, read or not; older ones are deleted "
+            "by a scheduled job. At least 30: an entry is also what recognises its fact delivered again."
+        ),
+        msgspec.Meta(ge=30),
+    ] = 180
     rate_limit_enabled: Annotated[bool, _doc("Apply the per-IP / per-user rate limits.")] = True
     rate_limit_auth: Annotated[str, _doc("Limit of the auth routes.")] = "10/minute"
     rate_limit_recovery: Annotated[str, _doc("Limit of the recovery routes.")] = "5/5minutes"

@@ -1,5 +1,5 @@
 """Providers of the notification domain: its unit of work and the ports it asks other domains,
-the channels, the use cases, the sender and reminder jobs, and the table of which fact of
+the channels, the use cases, the sender, reminder and inbox retention jobs, and the table of which fact of
 another domain becomes which message.
 
 Adding a category's fact is one entry in ``NOTICE_RULES`` (and a template in
@@ -53,6 +53,14 @@ from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.notifications.admin import SendTestMessage
 from aquastream.domain.notifications.bot import HandleBotMessage
 from aquastream.domain.notifications.events import PostEventNews, SendEventReminders
+from aquastream.domain.notifications.inbox import (
+    INBOX_PRUNE_BATCH_SIZE,
+    InboxPolicy,
+    ListInbox,
+    MarkAllRead,
+    MarkRead,
+    PruneInbox,
+)
 from aquastream.domain.notifications.model import Category, Channel, Notice
 from aquastream.domain.notifications.notify import Notify
 from aquastream.domain.notifications.policy import NotificationPolicy
@@ -76,6 +84,7 @@ from aquastream.settings import Settings
 
 SEND_JOB = "notifications.send"
 REMINDERS_JOB = "notifications.reminders"
+PRUNE_INBOX_JOB = "notifications.prune_inbox"
 HTTP_TIMEOUT_SECONDS = 10.0
 
 
@@ -101,6 +110,7 @@ def _booking_created(e: BookingCreated) -> list[Notice]:
             "booking_created" if e.pay_url else "booking_created_unlinked",
             e.event_id,
             params,
+            booking_id=e.booking_id,
         )
     ]
 
@@ -121,6 +131,7 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
                 f"booking:{e.booking_id}:confirmed",
                 "booking_confirmed",
                 e.event_id,
+                booking_id=e.booking_id,
             )
         ],
     ),
@@ -133,6 +144,7 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
                 f"booking:{e.booking_id}:cancelled",
                 _CANCELLED_TEMPLATES.get(e.reason, "booking_cancelled"),
                 e.event_id,
+                booking_id=e.booking_id,
             )
         ],
     ),
@@ -145,6 +157,7 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
                 f"booking:{e.booking_id}:expired",
                 "booking_expired",
                 e.event_id,
+                booking_id=e.booking_id,
             )
         ],
     ),
@@ -206,6 +219,7 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
                     f"booking:{e.booking_id}:seat_lost",
                     "payment_seat_lost",
                     e.event_id,
+                    booking_id=e.booking_id,
                 )
             ]
             if e.reason == SEAT_LOST
@@ -236,7 +250,13 @@ def _payment(
     **params: str,
 ) -> Notice:
     return Notice(
-        e.user_id, Category.PAYMENT_STATUS, f"payment:{e.payment_id}:{what}", template, event_id, params
+        e.user_id,
+        Category.PAYMENT_STATUS,
+        f"payment:{e.payment_id}:{what}",
+        template,
+        event_id,
+        params,
+        booking_id=e.booking_id,
     )
 
 
@@ -300,6 +320,10 @@ class NotificationProvider(Provider):
             retry_base=timedelta(seconds=settings.notification_retry_base_seconds),
         )
 
+    @provide(scope=Scope.APP)
+    def inbox_policy(self, settings: Settings) -> InboxPolicy:
+        return InboxPolicy(retention=timedelta(days=settings.notification_inbox_retention_days))
+
     @provide
     def sql_uow(self, engines: DomainEngines) -> SqlNotificationUnitOfWork:
         return SqlNotificationUnitOfWork(engines.of("notifications"))
@@ -343,6 +367,10 @@ class NotificationProvider(Provider):
         UpdateMyPreferences,
         HandleBotMessage,
         ForgetUser,
+        ListInbox,
+        MarkRead,
+        MarkAllRead,
+        PruneInbox,
     )
 
     @provide(provides=PersonalDataSection)
@@ -369,6 +397,17 @@ class NotificationProvider(Provider):
             timedelta(seconds=settings.notification_reminder_sweep_seconds),
             SendEventReminders,
             lambda remind: remind(),
+        )
+
+    @provide(scope=Scope.APP, provides=PeriodicJob)
+    def prune_inbox_job(self, container: AsyncContainer) -> PeriodicJob:
+        """Hourly: the period is counted in days, and a backlog goes in bounded batches."""
+        return use_case_job(
+            container,
+            PRUNE_INBOX_JOB,
+            timedelta(hours=1),
+            PruneInbox,
+            lambda prune: sweep(prune, INBOX_PRUNE_BATCH_SIZE),
         )
 
 

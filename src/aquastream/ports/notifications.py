@@ -1,4 +1,5 @@
-"""Ports of the notification domain: its outbox of messages and preferences, what it asks
+"""Ports of the notification domain: its outbox of messages, the users' inbox and their
+preferences, what it asks
 the identity, catalog and booking domains, and the channels that deliver."""
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from aquastream.domain.notifications.model import (
     Category,
     Channel,
     EventSummary,
+    InboxEntry,
     Language,
     Message,
     Preferences,
     Recipient,
 )
+from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.ports.uow import UnitOfWork
 
@@ -34,10 +37,6 @@ class MessageRepository(Protocol):
         ...
 
     async def get(self, message_id: uuid.UUID) -> Message | None: ...
-
-    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
-        """The users who already have a message of this category and subject."""
-        ...
 
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
         """Up to ``limit`` PENDING messages due at ``now`` and not leased, oldest first; each is
@@ -80,6 +79,53 @@ class MessageRepository(Protocol):
         ...
 
 
+class InboxRepository(Protocol):
+    """The users' in-app inbox: one entry per (user, category, subject), the record that the
+    user was told of a fact, whatever channel (if any) carried it."""
+
+    async def add_new(self, entries: Sequence[InboxEntry]) -> list[InboxEntry]:
+        """Insert each entry unless the user already has one of its category and subject (the
+        unique key; also when two transactions insert the same key at once, the second writes
+        nothing); the entries written, in their order, in one statement."""
+        ...
+
+    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
+        """The users who already have an entry of this category and subject."""
+        ...
+
+    async def page_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[InboxEntry]:
+        """The user's entries, newest first (``created_at``, then ``id``, both descending), and
+        how many they have in all."""
+        ...
+
+    async def unread_count(self, user_id: uuid.UUID) -> int:
+        """How many of the user's entries are not read: counted, never a stored counter, so it
+        is exact however many marks run at once."""
+        ...
+
+    async def mark_read(self, user_id: uuid.UUID, entry_id: uuid.UUID, *, now: datetime) -> InboxEntry | None:
+        """Mark the user's entry read at ``now`` unless it was read before (then its first
+        ``read_at`` stays); the entry as it is now, or None when the user has no entry of this
+        id. One statement."""
+        ...
+
+    async def mark_all_read(self, user_id: uuid.UUID, *, now: datetime) -> int:
+        """Mark every unread entry of the user read at ``now``, in one statement; how many."""
+        ...
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[InboxEntry]:
+        """Every entry of the user, newest first (for their data export)."""
+        ...
+
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` entries created before ``before``, the oldest first; how many."""
+        ...
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> int:
+        """Delete every entry of the user; how many there were."""
+        ...
+
+
 class PreferenceRepository(Protocol):
     async def get(self, user_id: uuid.UUID) -> Preferences:
         """The user's preferences, the defaults when they never chose anything."""
@@ -117,6 +163,9 @@ class NotificationUnitOfWork(UnitOfWork, Protocol):
     # Read-only members, so that an adapter's more specific repository types satisfy them.
     @property
     def messages(self) -> MessageRepository: ...
+
+    @property
+    def inbox(self) -> InboxRepository: ...
 
     @property
     def preferences(self) -> PreferenceRepository: ...

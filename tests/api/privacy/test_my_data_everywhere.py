@@ -154,6 +154,7 @@ async def test_deleting_the_account_forgets_personal_data_everywhere_but_keeps_b
     assert left["notifications"] == {
         "preferences": {"language": "ru", "switchedOff": [], "unreachable": []},
         "messages": [],
+        "inbox": [],
     }
     assert left["media"] == {"files": []}
     assert {b["id"] for b in left["bookings"]["bookings"]} == {

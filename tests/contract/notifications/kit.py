@@ -14,6 +14,7 @@ from aquastream.adapters.memory.booking import MemoryOrganizerAccess
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.adapters.memory.notifications import (
+    INBOX,
     MESSAGES,
     MemoryEventDirectory,
     MemoryMessageSender,
@@ -28,15 +29,17 @@ from aquastream.adapters.sql.catalog.served import CatalogEventDirectory
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
 from aquastream.adapters.sql.identity.served import IdentityRecipientDirectory
 from aquastream.adapters.sql.notifications import SqlNotificationUnitOfWork
+from aquastream.adapters.sql.notifications.inbox import entry_from_row
 from aquastream.adapters.sql.notifications.messages import message_from_row
 from aquastream.adapters.sql.tables.booking import bookings
-from aquastream.adapters.sql.tables.notifications import messages
+from aquastream.adapters.sql.tables.notifications import inbox, messages
 from aquastream.adapters.system import SystemClock
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.catalog.model import EventStatus
 from aquastream.domain.identity.model import Profile
 from aquastream.domain.notifications.events import PostEventNews, SendEventReminders
-from aquastream.domain.notifications.model import EventSummary, Message, Notice, Recipient
+from aquastream.domain.notifications.inbox import ListInbox, MarkAllRead, MarkRead
+from aquastream.domain.notifications.model import EventSummary, InboxEntry, Message, Notice, Recipient
 from aquastream.domain.notifications.notify import Notify
 from aquastream.domain.notifications.policy import NotificationPolicy
 from aquastream.domain.notifications.preferences import UpdateMyPreferences
@@ -178,7 +181,25 @@ class NotificationKit:
                 rows = [message_from_row(r) for r in (await connection.execute(select(messages))).mappings()]
         return sorted(rows, key=lambda m: (m.created_at, m.id))
 
+    async def inbox(self) -> list[InboxEntry]:
+        """Every stored inbox entry, read straight from the store, oldest first."""
+        if self.engine is None:
+            entries = list(self.db.table(INBOX).values())
+        else:
+            async with self.engine.connect() as connection:
+                entries = [entry_from_row(r) for r in (await connection.execute(select(inbox))).mappings()]
+        return sorted(entries, key=lambda e: (e.created_at, e.id))
+
     # Use cases, each on a unit of work of its own.
+
+    def list_inbox(self) -> ListInbox:
+        return ListInbox(self.uow())
+
+    def mark_read(self) -> MarkRead:
+        return MarkRead(self.uow(), self.clock)
+
+    def mark_all_read(self) -> MarkAllRead:
+        return MarkAllRead(self.uow(), self.clock)
 
     async def notify(self, *notices: Notice) -> list[Message]:
         uow = self.uow()

@@ -287,21 +287,6 @@ async def test_deleting_a_users_messages_and_preferences_leaves_the_others(kit: 
         assert (await uow.preferences.get(bob)).language is Language.EN
 
 
-async def test_who_was_told_of_a_subject(kit: NotificationKit) -> None:
-    ann, bob = new_id(), new_id()
-    await add(
-        kit,
-        a_message("event:e1:reminder:24h", user_id=ann, category=Category.EVENT_REMINDER),
-        a_message("event:e1:reminder:24h", user_id=bob, category=Category.EVENT_REMINDER),
-        a_message("event:e1:reminder:48h", user_id=bob, category=Category.EVENT_REMINDER),
-        a_message("event:e1:reminder:24h", user_id=new_id(), category=Category.EVENT_NEWS),
-    )
-
-    async with kit.uow() as uow:
-        assert await uow.messages.users_told(Category.EVENT_REMINDER, "event:e1:reminder:24h") == {ann, bob}
-        assert await uow.messages.users_told(Category.EVENT_REMINDER, "event:e2:reminder:24h") == set()
-
-
 async def test_a_users_messages_are_listed_newest_first_whatever_their_status(kit: NotificationKit) -> None:
     ann = new_id()
     oldest = a_message("s:1", user_id=ann, created_at=NOW - timedelta(hours=2), status=MessageStatus.SENT)

@@ -214,3 +214,18 @@ def test_only_a_refund_for_a_lost_seat_is_announced_before_the_refund_itself() -
     [seat_lost] = notices_for(requested(SEAT_LOST))
     assert (seat_lost.subject, seat_lost.template) == (f"booking:{BOOKING}:seat_lost", "payment_seat_lost")
     assert notices_for(requested("CANCELLED_BY_USER")) == []
+
+
+def test_every_booking_and_payment_notice_names_its_booking_for_the_inbox() -> None:
+    facts: list[DomainEvent] = [
+        created("PENDING"),
+        BookingConfirmed(occurred_at=NOW, booking_id=BOOKING, event_id=EVENT, user_id=USER),
+        cancelled(LogReason.CANCELLED_BY_USER),
+        BookingExpired(occurred_at=NOW, booking_id=BOOKING, event_id=EVENT, user_id=USER),
+        PaymentRejected(occurred_at=NOW, payment_id=PAYMENT, booking_id=BOOKING, user_id=USER, reason="x"),
+    ]
+
+    told = [notice for fact in facts for notice in notices_for(fact)]
+
+    assert len(told) == len(facts)
+    assert {notice.booking_id for notice in told} == {BOOKING}

@@ -28,6 +28,7 @@ async def test_a_deleted_users_messages_and_preferences_are_forgotten(world: Wor
     assert await world.forget()(ann) == 0
 
     assert [m.user_id for m in world.messages()] == [bob]
+    assert [e.user_id for e in world.inbox()] == [bob]
     assert await world.get_preferences()(ann) == Preferences(ann)
 
 
@@ -58,6 +59,7 @@ async def test_the_export_holds_preferences_and_every_message_newest_first(world
     ]
     assert "for bob" not in str(section)
     assert section["messages"][1]["sentAt"].endswith("Z")
+    assert [(e["body"], e["readAt"]) for e in section["inbox"]] == [("second", None), ("first", None)]
 
 
 async def test_a_user_who_never_chose_exports_the_default_preferences(world: World) -> None:
@@ -66,4 +68,5 @@ async def test_a_user_who_never_chose_exports_the_default_preferences(world: Wor
     assert section == {
         "preferences": {"language": "ru", "switchedOff": [], "unreachable": []},
         "messages": [],
+        "inbox": [],
     }

@@ -11,6 +11,7 @@ from aquastream.adapters.memory.booking import MemoryOrganizerAccess
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.adapters.memory.notifications import (
+    INBOX,
     MESSAGES,
     MemoryEventDirectory,
     MemoryMessageSender,
@@ -21,7 +22,8 @@ from aquastream.adapters.memory.notifications import (
 from aquastream.domain.notifications.admin import SendTestMessage
 from aquastream.domain.notifications.bot import HandleBotMessage
 from aquastream.domain.notifications.events import PostEventNews, SendEventReminders
-from aquastream.domain.notifications.model import EventSummary, Message, Notice, Recipient
+from aquastream.domain.notifications.inbox import InboxPolicy, ListInbox, MarkAllRead, MarkRead, PruneInbox
+from aquastream.domain.notifications.model import EventSummary, InboxEntry, Message, Notice, Recipient
 from aquastream.domain.notifications.notify import Notify
 from aquastream.domain.notifications.policy import NotificationPolicy
 from aquastream.domain.notifications.preferences import GetMyPreferences, UpdateMyPreferences
@@ -67,6 +69,10 @@ class World:
     def messages(self) -> list[Message]:
         return sorted(self.db.table(MESSAGES).values(), key=lambda m: (m.created_at, m.id))
 
+    def inbox(self) -> list[InboxEntry]:
+        """Every inbox entry of every user, oldest first."""
+        return sorted(self.db.table(INBOX).values(), key=lambda e: (e.created_at, e.id))
+
     # Use cases, each on a unit of work of its own.
 
     async def notify(self, *notices: Notice) -> list[Message]:
@@ -97,3 +103,15 @@ class World:
 
     def forget(self) -> ForgetUser:
         return ForgetUser(self.uow())
+
+    def list_inbox(self) -> ListInbox:
+        return ListInbox(self.uow())
+
+    def mark_read(self) -> MarkRead:
+        return MarkRead(self.uow(), self.clock)
+
+    def mark_all_read(self) -> MarkAllRead:
+        return MarkAllRead(self.uow(), self.clock)
+
+    def prune_inbox(self, policy: InboxPolicy | None = None) -> PruneInbox:
+        return PruneInbox(self.uow(), self.clock, policy or InboxPolicy())

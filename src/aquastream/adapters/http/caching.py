@@ -3,8 +3,9 @@ revalidated for free.
 
 - ``Cache-Control: no-store`` on every answer that may carry tokens or personal data: any
   request with an ``Authorization`` header, every ``/auth/`` route (tokens), every request that
-  changes something, and the private calendar feed (its URL is the credential). A route that set
-  its own ``Cache-Control`` keeps it.
+  changes something, the private calendar feed (its URL is the credential), and everything
+  under ``/notifications`` (the inbox and preferences are personal, whatever the request
+  carries). A route that set its own ``Cache-Control`` keeps it.
 - Public catalog reads (an anonymous ``GET`` of ``/events…`` or ``/organizers…`` answered 200)
   get a weak ``ETag`` of their body and ``Cache-Control: no-cache`` (a cache may keep them but
   must ask again); a request whose ``If-None-Match`` names that tag is answered ``304 Not
@@ -23,7 +24,7 @@ from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Sc
 from aquastream.adapters.http.openapi import API_PREFIX
 
 _PUBLIC_READS = (f"{API_PREFIX}/events", f"{API_PREFIX}/organizers")
-_PRIVATE_PATHS = (f"{API_PREFIX}/auth/", f"{API_PREFIX}/calendar/")
+_PRIVATE_PATHS = (f"{API_PREFIX}/auth/", f"{API_PREFIX}/calendar/", f"{API_PREFIX}/notifications")
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NO_STORE = "no-store"
 REVALIDATE = "no-cache"

@@ -1,4 +1,4 @@
-"""In-memory notification outbox, preferences, and the answers of the other domains.
+"""In-memory notification outbox, inbox, preferences, and the answers of the other domains.
 
 Each method runs under the database lock its unit of work holds, which makes it as atomic
 as the single SQL statement it stands for.
@@ -11,25 +11,45 @@ import uuid
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.domain.notifications.model import (
     Category,
     Channel,
     EventSummary,
+    InboxEntry,
     Language,
     Message,
     MessageStatus,
     Preferences,
     Recipient,
 )
+from aquastream.domain.shared.paging import Page, PageRequest
 
 MESSAGES = "notifications.messages"
+INBOX = "notifications.inbox"
 LEASES = "notifications.leases"
 LANGUAGES = "notifications.user_settings"
 OPT_OUTS = "notifications.opt_outs"
 UNREACHABLE = "notifications.unreachable_addresses"
+
+
+Keyed = TypeVar("Keyed", Message, InboxEntry)
+
+
+def _add_once(rows: dict[uuid.UUID, Keyed], items: Sequence[Keyed]) -> list[Keyed]:
+    """Store each item unless its (user, category, subject) key is taken (also by an earlier
+    one of ``items``); the items stored, in their order."""
+    keys = {(row.user_id, row.category, row.subject) for row in rows.values()}
+    written = []
+    for item in items:
+        key = (item.user_id, item.category, item.subject)
+        if key not in keys:
+            keys.add(key)
+            rows[item.id] = item
+            written.append(item)
+    return written
 
 
 class _Tables:
@@ -46,27 +66,11 @@ class MemoryMessageRepository(_Tables):
         return bool(await self.add_new([message]))
 
     async def add_new(self, messages: Sequence[Message]) -> list[Message]:
-        rows = self._table(MESSAGES)
-        keys = {(m.user_id, m.category, m.subject) for m in rows.values()}
-        written = []
-        for message in messages:
-            key = (message.user_id, message.category, message.subject)
-            if key not in keys:
-                keys.add(key)
-                rows[message.id] = message
-                written.append(message)
-        return written
+        return _add_once(self._table(MESSAGES), messages)
 
     async def get(self, message_id: uuid.UUID) -> Message | None:
         found: Message | None = self._table(MESSAGES).get(message_id)
         return found
-
-    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
-        return {
-            m.user_id
-            for m in self._table(MESSAGES).values()
-            if (m.category, m.subject) == (category, subject)
-        }
 
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
         rows, leases = self._table(MESSAGES), self._table(LEASES)
@@ -130,6 +134,63 @@ class MemoryMessageRepository(_Tables):
         return len(doomed)
 
 
+def _newest_first(entries: Collection[InboxEntry]) -> list[InboxEntry]:
+    return sorted(entries, key=lambda e: (e.created_at, e.id), reverse=True)
+
+
+class MemoryInboxRepository(_Tables):
+    async def add_new(self, entries: Sequence[InboxEntry]) -> list[InboxEntry]:
+        return _add_once(self._table(INBOX), entries)
+
+    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
+        return {
+            e.user_id for e in self._table(INBOX).values() if (e.category, e.subject) == (category, subject)
+        }
+
+    def _of(self, user_id: uuid.UUID) -> list[InboxEntry]:
+        return [e for e in self._table(INBOX).values() if e.user_id == user_id]
+
+    async def page_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[InboxEntry]:
+        mine = _newest_first(self._of(user_id))
+        return Page(mine[paging.offset : paging.offset + paging.size], len(mine), paging.page, paging.size)
+
+    async def unread_count(self, user_id: uuid.UUID) -> int:
+        return sum(1 for e in self._of(user_id) if e.read_at is None)
+
+    async def mark_read(self, user_id: uuid.UUID, entry_id: uuid.UUID, *, now: datetime) -> InboxEntry | None:
+        rows = self._table(INBOX)
+        entry: InboxEntry | None = rows.get(entry_id)
+        if entry is None or entry.user_id != user_id:
+            return None
+        if entry.read_at is None:
+            rows[entry_id] = entry = dataclasses.replace(entry, read_at=now)
+        return entry
+
+    async def mark_all_read(self, user_id: uuid.UUID, *, now: datetime) -> int:
+        rows = self._table(INBOX)
+        unread = [e for e in self._of(user_id) if e.read_at is None]
+        for entry in unread:
+            rows[entry.id] = dataclasses.replace(entry, read_at=now)
+        return len(unread)
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[InboxEntry]:
+        return _newest_first(self._of(user_id))
+
+    async def prune(self, *, before: datetime, limit: int) -> int:
+        rows = self._table(INBOX)
+        old = sorted((e for e in rows.values() if e.created_at < before), key=lambda e: (e.created_at, e.id))
+        for entry in old[:limit]:
+            del rows[entry.id]
+        return len(old[:limit])
+
+    async def delete_for_user(self, user_id: uuid.UUID) -> int:
+        rows = self._table(INBOX)
+        mine = self._of(user_id)
+        for entry in mine:
+            del rows[entry.id]
+        return len(mine)
+
+
 class MemoryPreferenceRepository(_Tables):
     async def get(self, user_id: uuid.UUID) -> Preferences:
         language = self._table(LANGUAGES).get(user_id, Language.RU)
@@ -179,6 +240,7 @@ class MemoryNotificationUnitOfWork(MemoryUnitOfWork):
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
         self.messages = MemoryMessageRepository(db)
+        self.inbox = MemoryInboxRepository(db)
         self.preferences = MemoryPreferenceRepository(db)
 
 

@@ -21,7 +21,9 @@ class SendTestMessage:
 
     Rules: the text is 1 to 4000 characters after trimming (400); the user exists, is active
     and reachable (404 ``notifications.recipient_not_found``); every call is a new message
-    (its own subject), sent by the sender job like any other. Admins only (the route guards).
+    (its own subject), sent by the sender job like any other, and kept in the user's inbox
+    like any other (a user no channel reaches gets nothing, not even an inbox entry: the
+    test is of the channel). Admins only (the route guards).
     """
 
     raises: ClassVar[Raises] = (RecipientNotFound, ValidationFailed)

@@ -17,6 +17,13 @@ class RecipientNotFound(NotFound):
     default_message = "No active user with this id."
 
 
+class NotificationNotFound(NotFound):
+    """Also for someone else's notification: what one may not see looks like nothing."""
+
+    code = "notifications.notification_not_found"
+    default_message = "Notification not found."
+
+
 class EventNotFound(NotFound):
     """Also for someone else's event: what one may not see looks like nothing (SPEC §1)."""
 

@@ -39,7 +39,8 @@ class SendEventReminders:
       not within the next shorter one: a booking made 10 h before the start gets the 24 h
       reminder only, not both at once;
     - exactly once per (participant, event, reminder): the subject
-      ``event:<id>:reminder:<hours>`` is unique per user, so re-running the sweep (every few
+      ``event:<id>:reminder:<hours>`` is unique per user in the inbox (a participant no
+      channel reaches is reminded there, and counts as reminded), so re-running the sweep (every few
       minutes, also after a crash, or on two workers) writes nothing new; a participant
       confirmed after the first sweep is reminded by the next one. Participants already
       reminded are skipped before anything is looked up, so a sweep over a big event that
@@ -74,7 +75,7 @@ class SendEventReminders:
         for label, event in due:
             subject = f"event:{event.event_id}:reminder:{label}"
             async with self._uow:
-                reminded = await self._uow.messages.users_told(Category.EVENT_REMINDER, subject)
+                reminded = await self._uow.inbox.users_told(Category.EVENT_REMINDER, subject)
             notices = [
                 Notice(
                     user_id=user_id,
@@ -108,8 +109,10 @@ class PostEventNews:
     - the event's organizer or an admin; for anyone else the event does not exist (404);
     - the text is 1 to 4000 characters after trimming (400 otherwise);
     - each post is its own subject (``news:<id>``): two posts are two messages, one post is
-      never sent twice to the same person; participants who switched EVENT_NEWS off on every
-      channel they can be reached on get nothing and are not counted.
+      never sent twice to the same person; every participant finds it in their inbox, and
+      ``recipients`` counts those a channel carries it to (participants who switched
+      EVENT_NEWS off on every channel they can be reached on, or whom none reaches, have it
+      in the inbox only).
     """
 
     raises: ClassVar[Raises] = (EventNotFound, ValidationFailed)

@@ -1,4 +1,5 @@
-"""Categories, channels, preferences and the messages waiting in the notification outbox."""
+"""Categories, channels, preferences, the messages waiting in the notification outbox, and
+the entries of the users' in-app inbox."""
 
 from __future__ import annotations
 
@@ -141,6 +142,7 @@ class Notice:
     ``subject`` names the fact (``booking:<id>:confirmed``, ``event:<id>:reminder:24h``), so
     the same fact delivered twice is one message; ``template`` picks the text and ``params``
     fill it. With ``event_id`` the event's title and start are added to the params.
+    ``booking_id`` names the booking the notice is about, for the inbox's links.
     """
 
     user_id: uuid.UUID
@@ -149,6 +151,7 @@ class Notice:
     template: str
     event_id: uuid.UUID | None = None
     params: Mapping[str, str | datetime] = field(default_factory=dict)
+    booking_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,3 +173,24 @@ class Message:
     attempts: int = 0
     sent_at: datetime | None = None
     last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """One message as the user's in-app inbox keeps it: written once per (user, category,
+    subject) for every notice addressed to an active user, whether or not a channel carries
+    it, rendered in the user's language at that moment. ``template`` is None on entries
+    back-filled from messages written before the inbox existed (the outbox did not keep it)."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    category: Category
+    subject: str
+    template: str | None
+    language: Language
+    title: str
+    body: str
+    created_at: datetime
+    event_id: uuid.UUID | None = None
+    booking_id: uuid.UUID | None = None
+    read_at: datetime | None = None

@@ -1,5 +1,5 @@
-"""Turning notices into rendered messages in the notification outbox, and the use case that
-other domains' facts reach through the composition root's subscriptions."""
+"""Turning notices into inbox entries and rendered messages in the notification outbox, and
+the use case that other domains' facts reach through the composition root's subscriptions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from aquastream.domain.notifications.model import EventSummary, Message, Notice, Recipient
+from aquastream.domain.notifications.model import (
+    Channel,
+    EventSummary,
+    InboxEntry,
+    Message,
+    Notice,
+    Recipient,
+)
 from aquastream.domain.notifications.templates import render
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.clock import Clock
@@ -55,52 +62,84 @@ async def look_up(
 async def write_notices(
     uow: NotificationUnitOfWork, addressees: Iterable[Addressee], *, now: datetime
 ) -> list[Message]:
-    """Inside ``uow``'s transaction: render each notice for its user and write it, unless
+    """Inside ``uow``'s transaction: render each notice for its user, put it in their inbox,
+    and write the message a channel will carry. Returns the messages written.
 
-    - the user can be reached on no channel they left on for the category (nothing is
-      written: there is nobody to send to);
-    - a message of the same (user, category, subject) exists (the fact was delivered twice,
-      or another worker wrote it first): the unique key keeps the first.
+    What a user receives is every notice addressed to them while their account is active (a
+    notice to an unknown, blocked or deleted user is dropped by ``look_up``): each one is an
+    inbox entry, also when no channel reaches the user (no Telegram linked, no email or
+    phone, every reachable channel switched off for the category, or marked unreachable).
 
-    The message is rendered now, in the user's language, for the channel chosen now: what
+    The inbox entry is the decision, once per (user, category, subject):
+
+    - a notice whose user has an entry of the same category and subject already (the fact
+      was delivered twice, or another worker wrote it first: the unique key keeps the first)
+      writes nothing, neither entry nor message;
+    - otherwise the entry is written, and a message too when a channel the user left on for
+      the category reaches them (it shares the entry's id); with none, the inbox is all.
+      The message's own unique key still holds for messages older than their entries
+      (an entry pruned by retention, then its fact delivered again, writes a new entry
+      but no second message).
+
+    Rendered now, in the user's language, the same text for the inbox and the channel: what
     the user is told reflects the moment of the fact, not of the sending. The users'
-    preferences are read, and the messages written, in one go for all the notices. Returns
-    the messages written."""
+    preferences are read, and the entries and messages written, in one go for all the
+    notices."""
     addressees = list(addressees)
     if not addressees:
         return []
     all_preferences = await uow.preferences.get_many({a.notice.user_id for a in addressees})
-    rendered = []
+    entries = []
+    channels: dict[uuid.UUID, tuple[Channel, str] | None] = {}
     for addressee in addressees:
         notice, event = addressee.notice, addressee.event
         preferences = all_preferences[notice.user_id]
-        chosen = preferences.choose(notice.category, addressee.recipient)
-        if chosen is None:
-            continue
         text = render(notice.template, preferences.language, notice.params, event)
-        channel, address = chosen
-        rendered.append(
-            Message(
-                id=new_id(),
-                user_id=notice.user_id,
-                category=notice.category,
-                subject=notice.subject,
-                channel=channel,
-                address=address,
-                language=preferences.language,
-                title=text.title,
-                body=text.body,
-                created_at=now,
-                next_attempt_at=now,
-            )
+        entry = InboxEntry(
+            id=new_id(),
+            user_id=notice.user_id,
+            category=notice.category,
+            subject=notice.subject,
+            template=notice.template,
+            language=preferences.language,
+            title=text.title,
+            body=text.body,
+            created_at=now,
+            event_id=notice.event_id,
+            booking_id=notice.booking_id,
         )
+        entries.append(entry)
+        channels[entry.id] = preferences.choose(notice.category, addressee.recipient)
+    rendered = [
+        _message(entry, chosen, now=now)
+        for entry in await uow.inbox.add_new(entries)
+        if (chosen := channels[entry.id]) is not None
+    ]
     return await uow.messages.add_new(rendered)
 
 
+def _message(entry: InboxEntry, chosen: tuple[Channel, str], *, now: datetime) -> Message:
+    channel, address = chosen
+    return Message(
+        id=entry.id,
+        user_id=entry.user_id,
+        category=entry.category,
+        subject=entry.subject,
+        channel=channel,
+        address=address,
+        language=entry.language,
+        title=entry.title,
+        body=entry.body,
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
 class Notify:
-    """Write the messages a fact of another domain calls for (a booking confirmed, a seat
-    offered from the waitlist…); the subscriptions in the composition root turn each event
-    into notices. Idempotent: delivering the same event again writes nothing new."""
+    """Write the inbox entries and messages a fact of another domain calls for (a booking
+    confirmed, a seat offered from the waitlist…); the subscriptions in the composition root
+    turn each event into notices. Idempotent: delivering the same event again writes nothing
+    new (see ``write_notices``)."""
 
     def __init__(
         self,

@@ -6,15 +6,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from aquastream.domain.notifications.model import Message, Preferences
+from aquastream.domain.notifications.model import InboxEntry, Message, Preferences
 from aquastream.domain.shared.privacy import iso
 from aquastream.ports.notifications import NotificationUnitOfWork
 
 
 class ExportMyNotificationData:
     """The user's preferences (language, what they switched off and the addresses found
-    unreachable; the defaults for a user who never chose) and every message sent or to be
-    sent to them, with the address it went to, newest first. The delivery error text is
+    unreachable; the defaults for a user who never chose), every message sent or to be
+    sent to them, with the address it went to, newest first, and their inbox with what they
+    read, newest first. The delivery error text is
     left out: it is the channel's diagnostics (SMTP or Telegram replies), not data about
     the user."""
 
@@ -25,14 +26,19 @@ class ExportMyNotificationData:
         async with self._uow:
             preferences = await self._uow.preferences.get(user_id)
             messages = await self._uow.messages.list_for_user(user_id)
-        return {"preferences": _preferences(preferences), "messages": [_message(m) for m in messages]}
+            inbox = await self._uow.inbox.list_for_user(user_id)
+        return {
+            "preferences": _preferences(preferences),
+            "messages": [_message(m) for m in messages],
+            "inbox": [_entry(e) for e in inbox],
+        }
 
 
 class ForgetUser:
-    """Delete every message (pending ones included: there is nobody left to send them to)
-    and the preferences of a user whose account was deleted. Messages hold addresses and
-    texts, which the account deletion promises to remove (SPEC §2). Idempotent; returns how
-    many messages went."""
+    """Delete every message (pending ones included: there is nobody left to send them to),
+    the inbox and the preferences of a user whose account was deleted. Messages and inbox
+    entries hold addresses and texts, which the account deletion promises to remove (SPEC
+    §2). Idempotent; returns how many messages went."""
 
     def __init__(self, uow: NotificationUnitOfWork) -> None:
         self._uow = uow
@@ -40,6 +46,7 @@ class ForgetUser:
     async def __call__(self, user_id: uuid.UUID) -> int:
         async with self._uow:
             removed = await self._uow.messages.delete_for_user(user_id)
+            await self._uow.inbox.delete_for_user(user_id)
             await self._uow.preferences.delete_for_user(user_id)
             await self._uow.commit()
         return removed
@@ -72,4 +79,16 @@ def _message(message: Message) -> dict[str, Any]:
         "attempts": message.attempts,
         "createdAt": iso(message.created_at),
         "sentAt": iso(message.sent_at),
+    }
+
+
+def _entry(entry: InboxEntry) -> dict[str, Any]:
+    return {
+        "id": str(entry.id),
+        "category": str(entry.category),
+        "language": str(entry.language),
+        "title": entry.title,
+        "body": entry.body,
+        "createdAt": iso(entry.created_at),
+        "readAt": iso(entry.read_at),
     }

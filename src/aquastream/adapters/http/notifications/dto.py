@@ -1,5 +1,9 @@
 """Request and response bodies of the notification routes.
 
+Inbox entries go out with their category and template (what kind of message), the title and
+text as rendered for the caller, the event and booking they are about where there is one,
+and ``readAt`` with a ``read`` flag for clients that want only the flag.
+
 Preferences travel per category with one flag per channel; a mandatory category always
 shows all three on. The Telegram update keeps the Bot API's own snake_case names.
 """
@@ -13,12 +17,15 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from aquastream.adapters.http.paging import PageOut
 from aquastream.adapters.http.structs import CamelStruct
+from aquastream.domain.notifications.inbox import AllRead, EntryRead, Inbox
 from aquastream.domain.notifications.model import (
     MANDATORY_CATEGORIES,
     USER_CATEGORIES,
     Category,
     Channel,
+    InboxEntry,
     Language,
     Message,
     MessageStatus,
@@ -101,7 +108,8 @@ class NewsIn(CamelStruct, forbid_unknown_fields=True):
 
 
 class NewsOut(CamelStruct):
-    """``recipients``: confirmed participants a message was queued for."""
+    """``recipients``: confirmed participants a message was queued for (every one of them
+    has the news in their inbox)."""
 
     news_id: uuid.UUID
     recipients: int
@@ -132,6 +140,78 @@ class MessageOut(CamelStruct):
             status=message.status,
             created_at=message.created_at,
         )
+
+
+class NotificationOut(CamelStruct):
+    """One message of the caller's inbox. ``template`` is null on messages from before the
+    inbox existed; ``eventId`` and ``bookingId`` are null when the message is about none."""
+
+    id: uuid.UUID
+    category: Category
+    template: str | None
+    title: str
+    text: str
+    language: Language
+    event_id: uuid.UUID | None
+    booking_id: uuid.UUID | None
+    created_at: datetime
+    read_at: datetime | None
+    read: bool
+
+    @classmethod
+    def of(cls, entry: InboxEntry) -> NotificationOut:
+        return cls(
+            id=entry.id,
+            category=entry.category,
+            template=entry.template,
+            title=entry.title,
+            text=entry.body,
+            language=entry.language,
+            event_id=entry.event_id,
+            booking_id=entry.booking_id,
+            created_at=entry.created_at,
+            read_at=entry.read_at,
+            read=entry.read_at is not None,
+        )
+
+
+class InboxOut(PageOut[NotificationOut]):
+    """A page of the caller's inbox, newest first; ``unreadCount`` counts the whole inbox."""
+
+    unread_count: int
+
+    @classmethod
+    def of_inbox(cls, inbox: Inbox) -> InboxOut:
+        page = inbox.page
+        return cls(
+            items=[NotificationOut.of(entry) for entry in page.items],
+            total=page.total,
+            page=page.page,
+            size=page.size,
+            total_pages=page.total_pages,
+            unread_count=inbox.unread_count,
+        )
+
+
+class NotificationReadOut(CamelStruct):
+    notification: NotificationOut
+    unread_count: int
+
+    @classmethod
+    def of(cls, done: EntryRead) -> NotificationReadOut:
+        return cls(notification=NotificationOut.of(done.entry), unread_count=done.unread_count)
+
+
+class AllReadOut(CamelStruct):
+    """``marked``: how many were unread; ``unreadCount``: what is unread now (0, unless a
+    message came meanwhile)."""
+
+    marked: int
+    unread_count: int
+
+    @classmethod
+    def of(cls, done: AllRead) -> AllReadOut:
+        return cls(marked=done.marked, unread_count=done.unread_count)
 
 
 class TelegramUser(msgspec.Struct):

@@ -30,7 +30,8 @@ class EventNewsController(Controller):
         post_news: FromDishka[PostEventNews],
     ) -> NewsOut:
         """The event's organizer or an admin (other organizers get 404 ``event.not_found``).
-        Queued for each CONFIRMED participant, through their channel; participants who switched
-        EVENT_NEWS off everywhere they can be reached are skipped."""
+        In every CONFIRMED participant's inbox, and queued through their channel;
+        ``recipients`` counts those a channel carries it to (participants who switched
+        EVENT_NEWS off everywhere they can be reached find it in the inbox only)."""
         posted = await post_news(caller, event_id, data.text)
         return NewsOut(news_id=posted.news_id, recipients=posted.recipients)

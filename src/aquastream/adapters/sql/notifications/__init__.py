@@ -1,5 +1,5 @@
-"""SQL persistence of the notification domain: its unit of work, the message outbox and
-preferences. What it asks identity, catalog and booking those domains serve (their
+"""SQL persistence of the notification domain: its unit of work, the message outbox, the
+users' inbox and preferences. What it asks identity, catalog and booking those domains serve (their
 ``served`` modules)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The notification outbox and the preferences in SQL.
+"""The notification outbox and the preferences in SQL (the inbox is in ``inbox``).
 
 Writing a message is ``INSERT … ON CONFLICT DO NOTHING`` on the (user, category, subject)
 key: a duplicate is no error, and of two transactions inserting the same key at once the
@@ -8,13 +8,15 @@ second waits for the first and then writes nothing. Claiming is one ``UPDATE …
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import RowMapping, and_, case, delete, func, or_, select, update
+from sqlalchemy import RowMapping, Table, and_, case, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.notifications import (
@@ -28,11 +30,30 @@ from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.notifications.model import (
     Category,
     Channel,
+    InboxEntry,
     Language,
     Message,
     MessageStatus,
     Preferences,
 )
+
+Keyed = TypeVar("Keyed", Message, InboxEntry)
+
+
+async def insert_once(connection: AsyncConnection, table: Table, items: Sequence[Keyed]) -> list[Keyed]:
+    """Insert each item (a dataclass whose fields are the table's columns) unless its (category,
+    subject, user) key is taken, in one statement; the items written, in their order. The
+    message outbox and the inbox share the key and this way of keeping it."""
+    if not items:
+        return []
+    statement = (
+        dialect_insert(connection, table)
+        .values([{f.name: getattr(item, f.name) for f in dataclasses.fields(item)} for item in items])
+        .on_conflict_do_nothing(index_elements=["category", "subject", "user_id"])
+        .returning(table.c.id)
+    )
+    written = set((await connection.scalars(statement)).all())
+    return [item for item in items if item.id in written]
 
 
 def message_from_row(row: RowMapping) -> Message:
@@ -65,48 +86,12 @@ class SqlMessageRepository(_Upserts):
         return bool(await self.add_new([message]))
 
     async def add_new(self, messages_to_add: Sequence[Message]) -> list[Message]:
-        if not messages_to_add:
-            return []
-        statement = (
-            self._insert(messages)
-            .values(
-                [
-                    {
-                        "id": message.id,
-                        "user_id": message.user_id,
-                        "category": message.category,
-                        "subject": message.subject,
-                        "channel": message.channel,
-                        "address": message.address,
-                        "language": message.language,
-                        "title": message.title,
-                        "body": message.body,
-                        "status": message.status,
-                        "attempts": message.attempts,
-                        "created_at": message.created_at,
-                        "next_attempt_at": message.next_attempt_at,
-                        "sent_at": message.sent_at,
-                        "last_error": message.last_error,
-                    }
-                    for message in messages_to_add
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["category", "subject", "user_id"])
-            .returning(messages.c.id)
-        )
-        written = set((await self._connection.scalars(statement)).all())
-        return [message for message in messages_to_add if message.id in written]
+        return await insert_once(self._connection, messages, messages_to_add)
 
     async def get(self, message_id: uuid.UUID) -> Message | None:
         row = (await self._connection.execute(select(messages).where(messages.c.id == message_id))).mappings()
         found = row.first()
         return message_from_row(found) if found else None
-
-    async def users_told(self, category: Category, subject: str) -> set[uuid.UUID]:
-        query = select(messages.c.user_id).where(
-            messages.c.category == category, messages.c.subject == subject
-        )
-        return set((await self._connection.scalars(query)).all())
 
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Message]:
         due = (

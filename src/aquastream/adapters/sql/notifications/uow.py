@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.sql.notifications.inbox import SqlInboxRepository
 from aquastream.adapters.sql.notifications.messages import SqlMessageRepository, SqlPreferenceRepository
 from aquastream.adapters.sql.tables.notifications import outbox
 from aquastream.adapters.sql.uow import SqlUnitOfWork
@@ -13,4 +14,5 @@ class SqlNotificationUnitOfWork(SqlUnitOfWork):
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox, "notifications")
         self.messages = SqlMessageRepository(self)
+        self.inbox = SqlInboxRepository(self)
         self.preferences = SqlPreferenceRepository(self)

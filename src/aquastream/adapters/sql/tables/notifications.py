@@ -2,7 +2,9 @@
 
 ``messages`` is the notification outbox: one row per rendered message, unique per (user,
 category, subject) so that a fact delivered twice, or written by two workers at once, is
-one message. Users are referred to by bare id, as everywhere across domains.
+one message. ``inbox`` is the users' in-app inbox: one row per (user, category, subject) for
+every notice addressed to a user, whether or not a message went out. Users, events and
+bookings are referred to by bare id, as everywhere across domains.
 """
 
 from __future__ import annotations
@@ -50,6 +52,33 @@ Index(
     postgresql_where=PENDING_MESSAGE,
     sqlite_where=PENDING_MESSAGE,
 )
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", GUID(), primary_key=True),
+    Column("user_id", GUID(), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("template", String(64), nullable=True),
+    Column("language", String(8), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("body", Text(), nullable=False),
+    Column("event_id", GUID(), nullable=True),
+    Column("booking_id", GUID(), nullable=True),
+    Column("created_at", DateTimeUTC(), nullable=False),
+    Column("read_at", DateTimeUTC(), nullable=True),
+    # Subject first: the reminder sweep asks who was already told of a subject.
+    UniqueConstraint("category", "subject", "user_id"),
+    schema=SCHEMA,
+)
+# A user's page, newest first, and the deletion of a deleted account's entries.
+Index(None, inbox.c.user_id, inbox.c.created_at, inbox.c.id)
+# The unread count scans only the unread entries of the user.
+UNREAD_ENTRY = inbox.c.read_at.is_(None)
+Index("ix_inbox_unread_user_id", inbox.c.user_id, postgresql_where=UNREAD_ENTRY, sqlite_where=UNREAD_ENTRY)
+# The retention job deletes the oldest entries first.
+Index(None, inbox.c.created_at)
 
 user_settings = Table(
     "user_settings",
