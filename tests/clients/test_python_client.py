@@ -1,6 +1,7 @@
 """A typed Python client generated from the served OpenAPI document (openapi-python-client)
 keeps every operation and model, and carries a participant from registration to a paid,
-confirmed booking, every answer (successes and problems) parsed into its declared type.
+confirmed booking and through its inbox, every answer (successes and problems) parsed into
+its declared type.
 
 The client raises on any status its operation does not declare. Public operations take the
 bearer token optionally (``security: [{BearerToken: []}, {}]``); this generator types them
@@ -133,11 +134,46 @@ def test_a_participant_books_pays_and_sees_the_booking_through_the_generated_cli
     assert isinstance(mine, models.BookingPage)
     assert [(b.id, b.payment_status) for b in mine.items] == [(booking.id, models.BookingPaymentStatus.PAID)]
 
-    # ---- READ THE INBOX (left for the integrator) -------------------------------------------
-    # GET /api/v1/notifications comes from another branch: read the participant's inbox here
-    # through the generated client (its operation module under api/notifications), expecting
-    # the booking's and the payment's messages, each parsed into its declared type.
-    # ------------------------------------------------------------------------------------------
+    # More messages may come while the journey reads (the confirmation follows the payment),
+    # so what is checked is the messages seen, not the counts of the moment.
+    inbox = _inbox_of(generated, me, at_least=2)  # the booking's and the payment's messages
+    assert isinstance(inbox, models.InboxOut)
+    assert all(isinstance(item, models.NotificationOut) for item in inbox.items)
+    assert inbox.unread_count >= len(inbox.items)
+    assert {item.booking_id for item in inbox.items} == {booking.id}
+    assert [item.created_at for item in inbox.items] == sorted(
+        (item.created_at for item in inbox.items), reverse=True
+    )
+
+    mark_read = call("notifications", "api_v1_notifications_notification_id_read_mark_read")
+    read = mark_read.sync_detailed(inbox.items[0].id, client=me)
+    assert read.status_code == 200
+    assert isinstance(read.parsed, models.NotificationReadOut)
+    assert (read.parsed.notification.id, read.parsed.notification.read) == (inbox.items[0].id, True)
+    unknown = mark_read.sync_detailed(uuid.uuid4(), client=me)
+    assert unknown.status_code == 404
+    assert isinstance(unknown.parsed, models.Problem)
+    assert unknown.parsed.code == "notifications.notification_not_found"
+
+    all_read = call("notifications", "api_v1_notifications_read_all_mark_all_read").sync_detailed(client=me)
+    assert all_read.status_code == 200
+    assert isinstance(all_read.parsed, models.AllReadOut)
+    assert all_read.parsed.marked >= len(inbox.items) - 1
+    seen = {item.id for item in inbox.items}
+    after = _inbox_of(generated, me, at_least=len(seen))
+    assert all(item.read for item in after.items if item.id in seen)
+
+
+def _inbox_of(generated: GeneratedClient, me: Any, *, at_least: int) -> Any:
+    """The caller's inbox once the worker has written ``at_least`` messages to it."""
+    list_mine = generated.operation("notifications", "api_v1_notifications_list_mine")
+    deadline = time.monotonic() + CONFIRMED_WITHIN_SECONDS
+    while True:
+        answer = list_mine.sync_detailed(client=me)
+        assert answer.status_code == 200
+        if len(answer.parsed.items) >= at_least or time.monotonic() > deadline:
+            return answer.parsed
+        time.sleep(0.2)
 
 
 def _confirmed(generated: GeneratedClient, me: Any) -> Any:

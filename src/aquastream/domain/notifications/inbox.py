@@ -18,9 +18,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import ClassVar
 
 from aquastream.domain.notifications.errors import NotificationNotFound
 from aquastream.domain.notifications.model import InboxEntry
+from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.ports.clock import Clock
 from aquastream.ports.notifications import NotificationUnitOfWork
@@ -67,6 +69,8 @@ class ListInbox:
     when it was read (`readAt`, null while unread). Entries older than the retention period
     (`AQUASTREAM_NOTIFICATION_INBOX_RETENTION_DAYS`) are gone."""
 
+    raises: ClassVar[Raises] = ()
+
     def __init__(self, uow: NotificationUnitOfWork) -> None:
         self._uow = uow
 
@@ -86,6 +90,8 @@ class MarkRead:
     retention) is 404 `notifications.notification_not_found`: someone else's looks like
     nothing."""
 
+    raises: ClassVar[Raises] = (NotificationNotFound,)
+
     def __init__(self, uow: NotificationUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
@@ -104,6 +110,8 @@ class MarkAllRead:
     """Mark every unread notification of the caller read; returns how many it marked and the
     `unreadCount` after it (0, unless a new notification arrived meanwhile). Idempotent:
     with nothing unread it marks nothing."""
+
+    raises: ClassVar[Raises] = ()
 
     def __init__(self, uow: NotificationUnitOfWork, clock: Clock) -> None:
         self._uow = uow

@@ -17,7 +17,6 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from aquastream.adapters.http.paging import PageOut
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.notifications.inbox import AllRead, EntryRead, Inbox
 from aquastream.domain.notifications.model import (
@@ -175,9 +174,18 @@ class NotificationOut(CamelStruct):
         )
 
 
-class InboxOut(PageOut[NotificationOut]):
-    """A page of the caller's inbox, newest first; ``unreadCount`` counts the whole inbox."""
+class InboxOut(CamelStruct):
+    """A page of the caller's inbox, newest first; ``unreadCount`` counts the whole inbox.
 
+    The page's fields are spelled out rather than inherited from ``PageOut[NotificationOut]``:
+    a subclass of the generic loses its item type in the schema (generated clients then make
+    an anonymous item model)."""
+
+    items: list[NotificationOut]
+    total: int
+    page: int
+    size: int
+    total_pages: int
     unread_count: int
 
     @classmethod
