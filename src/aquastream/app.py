@@ -3,7 +3,8 @@
 Layers of a request, outermost first: ``EdgeMiddleware`` (request id, security headers,
 access log, metrics) → dishka's request container → tracing (when configured) → CORS →
 Litestar's error handling and routing → ``AuthenticationMiddleware`` →
-``RateLimitMiddleware`` → guards (``default_deny`` and the route's own) → the handler.
+``RateLimitMiddleware`` → ``QueryParameterCheck`` (unknown query parameters) → guards
+(``default_deny`` and the route's own) → the handler.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from aquastream.adapters.http.openapi import (
 from aquastream.adapters.http.outbox_admin import OutboxAdminController
 from aquastream.adapters.http.payments import CONTROLLERS as PAYMENT_CONTROLLERS
 from aquastream.adapters.http.problems import handle_exception
+from aquastream.adapters.http.query_check import QueryParameterCheck
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
 from aquastream.adapters.http.token_check import AccessTokenCheck
@@ -93,9 +95,11 @@ def create_app(
     tracing = tracing or tracing_for(settings)
     container = make_container(settings, *providers, tracing=tracing)
     plugin = tracing.plugin()
+    query_check = QueryParameterCheck()
     middleware: list[ASGIMiddleware] = [AuthenticationMiddleware(container)]
     if settings.rate_limit_enabled:
         middleware.append(RateLimitMiddleware(container))
+    middleware.append(query_check)
 
     async def start(app: Litestar) -> None:
         # Fail at start, not on the first request, when a limit, a proxy or a provider is wrong.
@@ -105,6 +109,7 @@ def create_app(
         await container.get(Readiness)
         await (await container.get(AccessTokenCheck)).start()
         complete_document(app)
+        query_check.learn(app)
         if settings.run_worker:
             worker = await container.get(BackgroundWorker)
             worker.start()

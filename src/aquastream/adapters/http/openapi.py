@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 document (``/api/v1/openapi.json``) and its interactive docs (``/api/v1/docs``).
 
 Litestar documents errors in its own shape; ``complete_document`` rewrites them as the
-problem+json the API really sends, adds the 401, 429 and 503 routes may answer, and makes
-the bearer token optional on public routes.
+problem+json the API really sends, adds the 400 (an unknown query parameter), 401, 429 and
+503 routes may answer, and makes the bearer token optional on public routes.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from litestar.openapi.spec import OpenAPIMediaType as MediaTypeObject
 from litestar.openapi.spec.enums import OpenAPIType
 
 from aquastream.adapters.http.problems import PROBLEM_MEDIA_TYPE
-from aquastream.adapters.http.route_options import PUBLIC
+from aquastream.adapters.http.route_options import FREE_QUERY, PUBLIC
 from aquastream.settings import Settings
 
 API_PREFIX = "/api/v1"
@@ -63,7 +63,9 @@ def openapi_config(settings: Settings) -> OpenAPIConfig:
         security=[{BEARER_SCHEME: []}],
         use_handler_docstrings=True,
         render_plugins=[ScalarRenderPlugin(path="/")],
-        openapi_router=Router(DOCS_PATH, route_handlers=[], include_in_schema=False, opt={PUBLIC: True}),
+        openapi_router=Router(
+            DOCS_PATH, route_handlers=[], include_in_schema=False, opt={PUBLIC: True, FREE_QUERY: True}
+        ),
     )
 
 
@@ -108,6 +110,8 @@ def _document_problems(document: OpenAPI) -> None:
             for status, response in list(responses.items()):
                 if isinstance(response, OpenAPIResponse) and _is_litestar_error_shape(response):
                     responses[status] = _problem_response(response.description)
+            # Any operation refuses a query parameter it does not take (``query_check``).
+            responses.setdefault("400", _problem_response("Malformed input, or an unknown query parameter."))
             if path.startswith(API_PREFIX):
                 if operation.security != OPTIONAL_BEARER:
                     responses.setdefault("401", _problem_response("No valid access token."))

@@ -15,6 +15,7 @@ from aquastream.domain.catalog.event_rules import normalise_tags, parse_event_ty
 from aquastream.domain.catalog.model import EventSearch, EventStatus, city_key
 from aquastream.domain.catalog.organizers import normalise_slug
 from aquastream.domain.catalog.views import EventView, event_facts
+from aquastream.domain.shared.errors import one_of
 from aquastream.domain.shared.money import MAX_AMOUNT
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
@@ -154,7 +155,7 @@ class ListOrganizerEvents:
             try:
                 wanted.add(EventStatus(raw.strip().upper()))
             except ValueError:
-                check.fail("status", "must be one of " + ", ".join(s.value for s in EventStatus))
+                check.fail("status", one_of([s.value for s in EventStatus], raw))
         check.raise_if_any()
         now = self._clock.now()
         async with self._uow.reading():
