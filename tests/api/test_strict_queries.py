@@ -30,6 +30,7 @@ EVENT_FILTERS = [
     "priceMin",
     "q",
     "size",
+    "sort",
     "tags",
     "type",
 ]
@@ -52,7 +53,7 @@ async def test_an_empty_unknown_parameter_is_refused_too(serve: Serve) -> None:
 
     body = assert_problem(response, 400, UNKNOWN)
     assert body["unknown"] == ["search"]
-    assert body["allowed"] == ["mine", "page", "q", "size"]
+    assert body["allowed"] == ["mine", "page", "q", "size", "sort"]
 
 
 async def test_every_unknown_parameter_is_named_once(serve: Serve) -> None:
