@@ -66,6 +66,7 @@ async def test_a_nul_character_in_a_body_is_refused_and_nothing_is_created(
         "/api/v1/events?q=raft%00ing",
         "/api/v1/events?city=%00",
         "/api/v1/events?organizer=%00river",
+        "/api/v1/admin/users?q=an%00na",
         "/api/v1/organizers/river%00rats",
         "/api/v1/organizers/river%00rats/events",
     ],
