@@ -93,3 +93,19 @@ async def test_a_name_with_a_line_break_is_refused_and_the_profile_unchanged(ser
         {"field": "firstName", "message": "must be one line without control characters"}
     ]
     assert me.json()["firstName"] is None
+
+
+async def test_a_nul_character_in_a_name_is_refused_and_the_profile_unchanged(
+    serve: Serve, backend: dict[str, str]
+) -> None:
+    async with serve(**backend) as client:
+        registered = (
+            await client.post(REGISTER, json={"email": "nul-name@example.com", "password": PASSWORD})
+        ).json()
+        auth = {"Authorization": f"Bearer {registered['accessToken']}"}
+        response = await client.put("/api/v1/users/me", json={"firstName": "An\u0000na"}, headers=auth)
+        me = await client.get("/api/v1/users/me", headers=auth)
+
+    body = assert_problem(response, 400, "validation.failed")
+    assert body["errors"] == [{"field": "body", "message": "The body holds a NUL character (\\u0000)."}]
+    assert me.json()["firstName"] is None
