@@ -3,17 +3,19 @@
 Layers of a request, outermost first: ``EdgeMiddleware`` (request id, security headers,
 access log, metrics) → dishka's request container → tracing (when configured) → CORS →
 Litestar's error handling and routing → ``AuthenticationMiddleware`` →
-``RateLimitMiddleware`` → ``QueryParameterCheck`` (unknown query parameters) → guards
-(``default_deny`` and the route's own) → the handler.
+``RateLimitMiddleware`` → guards (``default_deny`` and the route's own) → ``before_request``
+(the span named after the route, then ``QueryParameterCheck``: unknown query parameters) →
+the handler.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from dishka import AsyncContainer, Provider, make_async_container
 from dishka.integrations.litestar import setup_dishka
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.config.cors import CORSConfig
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ControllerRouterHandler
@@ -99,7 +101,10 @@ def create_app(
     middleware: list[ASGIMiddleware] = [AuthenticationMiddleware(container)]
     if settings.rate_limit_enabled:
         middleware.append(RateLimitMiddleware(container))
-    middleware.append(query_check)
+
+    async def name_span_and_check_query(request: Request[Any, Any, Any]) -> None:
+        await name_span_after_route(request)
+        query_check.check(request.scope)
 
     async def start(app: Litestar) -> None:
         # Fail at start, not on the first request, when a limit, a proxy or a provider is wrong.
@@ -139,7 +144,7 @@ def create_app(
         openapi_config=openapi_config(settings),
         request_max_body_size=settings.max_body_bytes,
         plugins=[plugin] if plugin is not None else [],
-        before_request=name_span_after_route if plugin is not None else None,
+        before_request=query_check if plugin is None else name_span_and_check_query,
         on_startup=[start],
         on_shutdown=[close_resources],
         logging_config=None,

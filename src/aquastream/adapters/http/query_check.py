@@ -23,13 +23,12 @@ A handler that takes the whole query (Litestar's reserved ``query`` parameter) i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import parse_qsl
 
-from litestar import Litestar
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
+from litestar import Litestar, Request
 from litestar.routes import HTTPRoute
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import Scope
 
 from aquastream.adapters.http.route_options import FREE_QUERY
 from aquastream.domain.shared.errors import ValidationFailed
@@ -50,10 +49,12 @@ def unknown_parameters_error(unknown: Iterable[str], allowed: Iterable[str]) -> 
     )
 
 
-class QueryParameterCheck(ASGIMiddleware):
-    """Refuses a query parameter the matched route does not declare (see the module's doc)."""
+class QueryParameterCheck:
+    """Refuses a query parameter the matched route does not declare (see the module's doc).
 
-    scopes = (ScopeType.HTTP,)
+    It runs as the app's ``before_request`` step: after authentication and the guards (a
+    caller without the right to a route learns nothing of its parameters) and after the span
+    is named after the route, before any parameter or body is parsed."""
 
     def __init__(self) -> None:
         # By the handler's identity: handlers live as long as the app and are not hashable by value.
@@ -70,12 +71,16 @@ class QueryParameterCheck(ASGIMiddleware):
                 names = frozenset(p.field_alias for p in parameters.expected_query_params)
                 self._allowed[id(handler)] = names
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+    async def __call__(self, request: Request[Any, Any, Any]) -> None:
+        """The ``before_request`` hook."""
+        self.check(request.scope)
+
+    def check(self, scope: Scope) -> None:
         query = scope.get("query_string", b"")
-        if query:
-            allowed = self._allowed.get(id(scope["route_handler"]))
-            if allowed is not None:
-                names = {name for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True)}
-                if unknown := names - allowed:
-                    raise unknown_parameters_error(unknown, allowed)
-        await next_app(scope, receive, send)
+        if not query:
+            return
+        allowed = self._allowed.get(id(scope["route_handler"]))
+        if allowed is not None:
+            names = {name for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True)}
+            if unknown := names - allowed:
+                raise unknown_parameters_error(unknown, allowed)
