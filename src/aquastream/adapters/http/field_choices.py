@@ -89,7 +89,8 @@ def _choices(info: msgspec.inspect.Type | None) -> list[str] | None:
     if isinstance(info, msgspec.inspect.EnumType):
         return [str(member.value) for member in info.cls]
     if isinstance(info, msgspec.inspect.LiteralType):
-        return [str(value) for value in info.values]
+        # msgspec keeps a Literal's values as a set: sorted, they read the same every time.
+        return sorted(str(value) for value in info.values)
     if isinstance(info, msgspec.inspect.Metadata):
         return _choices(info.type)
     if isinstance(info, msgspec.inspect.CollectionType):
