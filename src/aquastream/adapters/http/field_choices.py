@@ -4,7 +4,7 @@ msgspec refuses a value outside an enum (or a ``Literal``) with "Invalid enum va
 which leaves the client guessing. ``explain`` finds the type the value was meant for, from
 the route handler's signature and the path of the field in the error (``method``,
 ``items[1].type``, a query parameter), and rewrites the message as "expected one of WIDGET,
-QR; got CARD". It also names a query parameter as the client spells it (``hasFreeSeats``),
+QR_MANUAL; got CARD". It also names a query parameter as the client spells it (``hasFreeSeats``),
 not as the handler's Python parameter is called (``has_free_seats``).
 """
 
@@ -40,7 +40,10 @@ def explain(handler: HTTPRouteHandler, key: str, source: str | None, message: st
     invalid = _INVALID_ENUM.fullmatch(message)
     if invalid is None or annotation is None:
         return field, message
-    allowed = _choices(_at(msgspec.inspect.type_info(annotation), segments))
+    try:
+        allowed = _choices(_at(msgspec.inspect.type_info(annotation), segments))
+    except TypeError:  # a type msgspec cannot describe: Litestar's words stay
+        return field, message
     if allowed is None:
         return field, message
     return field, one_of(allowed, invalid["got"].strip("'\""))
