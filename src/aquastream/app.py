@@ -4,16 +4,18 @@ Layers of a request, outermost first: ``EdgeMiddleware`` (request id, security h
 access log, metrics) → dishka's request container → tracing (when configured) → CORS →
 Litestar's error handling and routing → ``AuthenticationMiddleware`` →
 ``RateLimitMiddleware`` → ``PublicReadCacheMiddleware`` (anonymous catalog reads, at most 1 s
-old) → guards (``default_deny`` and the route's own) → the handler.
+old) → guards (``default_deny`` and the route's own) → ``before_request`` (the span named
+after the route, then ``QueryParameterCheck``: unknown query parameters) → the handler.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from dishka import AsyncContainer, Provider, make_async_container
 from dishka.integrations.litestar import setup_dishka
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.config.cors import CORSConfig
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ControllerRouterHandler
@@ -42,6 +44,7 @@ from aquastream.adapters.http.openapi import (
 from aquastream.adapters.http.outbox_admin import OutboxAdminController
 from aquastream.adapters.http.payments import CONTROLLERS as PAYMENT_CONTROLLERS
 from aquastream.adapters.http.problems import handle_exception
+from aquastream.adapters.http.query_check import QueryParameterCheck
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
 from aquastream.adapters.http.token_check import AccessTokenCheck
@@ -95,11 +98,16 @@ def create_app(
     tracing = tracing or tracing_for(settings)
     container = make_container(settings, *providers, tracing=tracing)
     plugin = tracing.plugin()
+    query_check = QueryParameterCheck()
     middleware: list[ASGIMiddleware] = [AuthenticationMiddleware(container)]
     if settings.rate_limit_enabled:
         middleware.append(RateLimitMiddleware(container))
     if settings.catalog_cache_seconds > 0:
         middleware.append(PublicReadCacheMiddleware(container))
+
+    async def name_span_and_check_query(request: Request[Any, Any, Any]) -> None:
+        await name_span_after_route(request)
+        query_check.check(request.scope)
 
     async def start(app: Litestar) -> None:
         # Fail at start, not on the first request, when a limit, a proxy or a provider is wrong.
@@ -111,6 +119,7 @@ def create_app(
             await container.get(PublicReadCache)  # its listeners start with the app
         await (await container.get(AccessTokenCheck)).start()
         complete_document(app)
+        query_check.learn(app)
         if settings.run_worker:
             worker = await container.get(BackgroundWorker)
             worker.start()
@@ -140,7 +149,7 @@ def create_app(
         openapi_config=openapi_config(settings),
         request_max_body_size=settings.max_body_bytes,
         plugins=[plugin] if plugin is not None else [],
-        before_request=name_span_after_route if plugin is not None else None,
+        before_request=query_check if plugin is None else name_span_and_check_query,
         on_startup=[start],
         on_shutdown=[close_resources],
         logging_config=None,

@@ -3,6 +3,8 @@ nothing, on SQLite and on PostgreSQL (which cannot store a NUL character)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from .conftest import Serve
@@ -66,6 +68,7 @@ async def test_a_nul_character_in_a_body_is_refused_and_nothing_is_created(
         "/api/v1/events?q=raft%00ing",
         "/api/v1/events?city=%00",
         "/api/v1/events?organizer=%00river",
+        "/api/v1/admin/users?q=an%00na",
         "/api/v1/organizers/river%00rats",
         "/api/v1/organizers/river%00rats/events",
     ],
@@ -78,17 +81,26 @@ async def test_a_nul_character_in_the_url_is_refused(serve: Serve, backend: dict
     assert body["detail"] == "The URL holds a NUL character (%00)."
 
 
-async def test_a_name_with_a_line_break_is_refused_and_the_profile_unchanged(serve: Serve) -> None:
-    async with serve() as client:
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("Anna\nMaria", {"field": "firstName", "message": "must be one line without control characters"}),
+        ("An\u0000na", {"field": "body", "message": "The body holds a NUL character (\\u0000)."}),
+    ],
+)
+async def test_a_name_with_a_line_break_or_a_nul_is_refused_and_the_profile_unchanged(
+    serve: Serve, backend: dict[str, str], name: str, error: dict[str, str]
+) -> None:
+    async with serve(**backend) as client:
         registered = (
-            await client.post(REGISTER, json={"email": "lf@example.com", "password": PASSWORD})
+            await client.post(
+                REGISTER, json={"email": f"{uuid.uuid4().hex}@example.com", "password": PASSWORD}
+            )
         ).json()
         auth = {"Authorization": f"Bearer {registered['accessToken']}"}
-        response = await client.put("/api/v1/users/me", json={"firstName": "Anna\nMaria"}, headers=auth)
+        response = await client.put("/api/v1/users/me", json={"firstName": name}, headers=auth)
         me = await client.get("/api/v1/users/me", headers=auth)
 
     body = assert_problem(response, 400, "validation.failed")
-    assert body["errors"] == [
-        {"field": "firstName", "message": "must be one line without control characters"}
-    ]
+    assert body["errors"] == [error]
     assert me.json()["firstName"] is None

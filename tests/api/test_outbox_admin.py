@@ -81,6 +81,11 @@ async def test_a_failing_subscriber_ends_as_a_dead_letter_that_an_admin_retries(
     assert {letter["event"] for letter in letters} == {"UserRegistered"}
     assert [letter["attempts"] for letter in letters] == [10, 10]
     assert letters[0]["lastError"] == "ConnectionError: the gift shop is closed"
+    latest = await api.get(f"{API}/admin/outbox/dead", params={"limit": 1}, headers=root.auth)
+    assert len(latest.json()) == 1 < len(dead.json())
+    for limit in ("0", "many"):
+        refused = await api.get(f"{API}/admin/outbox/dead", params={"limit": limit}, headers=root.auth)
+        assert_problem(refused, 400, "validation.failed")
     assert CountRegistrations.counted.count("anna@example.com") == 1  # never re-run by the retries
     metrics = (await api.get("/metrics")).text
     assert 'aquastream_outbox_dead_letters{subscriber="notifications.WelcomeGift"} 2.0' in metrics

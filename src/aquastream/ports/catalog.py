@@ -28,7 +28,14 @@ from aquastream.domain.catalog.model import (
     Organizer,
     TeamMember,
 )
+from aquastream.domain.catalog.ordering import (
+    NEWEST_FAVORITES,
+    ORGANIZERS_BY_SLUG,
+    FavoriteSortKey,
+    OrganizerSortKey,
+)
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.sorting import Sort
 from aquastream.ports.uow import UnitOfWork
 
 
@@ -107,11 +114,16 @@ class OrganizerRepository(Protocol):
     async def get_many(self, organizer_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Organizer]: ...
 
     async def search(
-        self, paging: PageRequest, *, text: str | None = None, owner_user_id: uuid.UUID | None = None
+        self,
+        paging: PageRequest,
+        *,
+        text: str | None = None,
+        owner_user_id: uuid.UUID | None = None,
+        sort: Sort[OrganizerSortKey] = ORGANIZERS_BY_SLUG,
     ) -> Page[Organizer]:
-        """Organizers by slug (unique, lower-case ASCII: the same order on every database);
-        ``text`` matches every word as a case-insensitive substring of the slug, name or
-        description."""
+        """Organizers in ``sort`` order, ties by id (the slug is unique, lower-case ASCII:
+        the same order on every database); ``text`` matches every word as a
+        case-insensitive substring of the slug, name or description."""
         ...
 
 
@@ -162,8 +174,9 @@ class EventRepository(Protocol):
     async def get_many(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Event]: ...
 
     async def search(self, search: EventSearch, paging: PageRequest) -> Page[Event]:
-        """Matching events by ``date_start``, then id. ``has_free_seats`` leaves out
-        ``sold_out``.
+        """Matching events in ``search.sort`` order when given, ties by id in the same
+        direction (``price`` counts a free event as 0); else by ``date_start``, then id.
+        ``has_free_seats`` leaves out ``sold_out``.
 
         ``text`` searches the title, tags and description by word forms, alike on every
         adapter (PostgreSQL's ``russian`` text search configuration; the others replay it):
@@ -172,10 +185,11 @@ class EventRepository(Protocol):
         English stop words are left out; every remaining query word, reduced to its
         Snowball stem, must begin a stem of the event's words (``водопад`` finds
         «водопады», ``Руске`` «Рускеала», ``kayak`` «kayaking»). A text with no word left
-        finds nothing. With a text, the matches come by relevance first (a word in the
-        title before one in the tags, before one in the description; more occurrences
-        first), then by ``date_start`` and id.
-        ``aquastream.adapters.text_search`` has the details and the few differences."""
+        finds nothing. With a text and no ``sort``, the matches come by relevance first (a
+        word in the title before one in the tags, before one in the description; more
+        occurrences first), then by ``date_start`` and id; an explicit ``sort`` replaces
+        relevance. ``aquastream.adapters.text_search`` has the details and the few
+        differences."""
         ...
 
     async def complete_finished(self, *, now: datetime, limit: int) -> list[Event]:
@@ -192,8 +206,11 @@ class FavoriteRepository(Protocol):
 
     async def remove(self, user_id: uuid.UUID, event_id: uuid.UUID) -> bool: ...
 
-    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[Favorite]:
-        """Newest first."""
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, sort: Sort[FavoriteSortKey] = NEWEST_FAVORITES
+    ) -> Page[Favorite]:
+        """In ``sort`` order (by when favorited, or by the event's start or price), ties by
+        the event's id in the same direction."""
         ...
 
     async def counts(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, int]:

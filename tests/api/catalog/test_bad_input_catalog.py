@@ -33,6 +33,24 @@ async def test_a_single_line_field_refuses_control_characters(
     assert after == before
 
 
+async def test_a_title_with_a_line_break_is_refused_and_the_calendar_stays_valid(
+    api: Client, cast: Cast
+) -> None:
+    draft = await create_event(api, cast.anna, "river-rats")
+
+    refused = await api.put(
+        f"{API}/events/{draft['id']}", json={"title": "Rafting\r\nEND:VEVENT"}, headers=cast.anna.auth
+    )
+    await api.post(f"{API}/events/{draft['id']}/publish", headers=cast.anna.auth)
+    response = await api.get(f"{API}/events/{draft['id']}/calendar.ics")
+
+    assert_problem(refused, 400, "validation.failed")
+    (vevent,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Rafting on the Msta"
+    assert b"\r\nEND:VEVENT\r\nEND:VCALENDAR" in response.content
+    assert response.content.count(b"BEGIN:VEVENT") == 1
+
+
 async def test_a_description_keeps_its_line_breaks_and_the_calendar_stays_valid(
     api: Client, cast: Cast
 ) -> None:

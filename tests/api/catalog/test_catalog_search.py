@@ -188,6 +188,8 @@ async def test_paging_of_the_catalog(api: Client, catalog: dict[str, str]) -> No
         {"dateFrom": "2030-03-01T00:00:00"},
         {"dateFrom": at(30), "dateTo": at(20)},
         {"hasFreeSeats": "maybe"},
+        {"includePast": "maybe"},
+        {"sort": "title"},
         {"q": "x" * 201},
     ],
 )

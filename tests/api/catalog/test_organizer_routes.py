@@ -188,7 +188,14 @@ async def test_mine_lists_the_callers_own_pages(api: Client, cast: Cast) -> None
 
 
 async def test_bad_paging_and_search_values_are_400(api: Client, cast: Cast) -> None:
-    for params in ({"size": 0}, {"size": 101}, {"page": -1}, {"page": "first"}, {"q": "x" * 201}):
+    for params in (
+        {"size": 0},
+        {"size": 101},
+        {"page": -1},
+        {"page": "first"},
+        {"q": "x" * 201},
+        {"mine": "maybe"},
+    ):
         assert_problem(await api.get(f"{API}/organizers", params=params), 400, "validation.failed")
     for params in ({"size": 0}, {"page": -1}):
         response = await api.get(f"{API}/organizers/river-rats/events", params=params)

@@ -40,9 +40,32 @@ async def test_admin_lists_and_searches_users_with_paging(api: Client) -> None:
     )
 
 
+async def test_the_active_filter_separates_blocked_users(api: Client) -> None:
+    root = await admin(api)
+    anna = await register(api, "anna@example.com")
+    await register(api, "boris@example.com")
+    blocked = await api.post(f"/api/v1/admin/users/{anna.id}/block", headers=root.auth)
+    assert blocked.status_code == 200, blocked.text
+
+    async def emails(active: str) -> list[str]:
+        page = await api.get("/api/v1/admin/users", params={"active": active}, headers=root.auth)
+        assert page.status_code == 200, page.text
+        return [user["email"] for user in page.json()["items"]]
+
+    assert await emails("false") == ["anna@example.com"]
+    assert await emails("true") == ["boris@example.com", "root@example.com"]
+
+
 async def test_bad_paging_and_filters_are_400(api: Client) -> None:
     root = await admin(api)
-    for params in ({"size": 0}, {"size": 101}, {"page": -1}, {"page": "first"}, {"role": "KING"}):
+    for params in (
+        {"size": 0},
+        {"size": 101},
+        {"page": -1},
+        {"page": "first"},
+        {"role": "KING"},
+        {"active": "maybe"},
+    ):
         response = await api.get("/api/v1/admin/users", params=params, headers=root.auth)
         assert_problem(response, 400, "validation.failed")
 

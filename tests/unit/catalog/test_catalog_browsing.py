@@ -203,12 +203,42 @@ async def test_bad_filters_are_refused_all_at_once(kit: CatalogKit) -> None:
         date_to=datetime(2031, 1, 1, tzinfo=UTC),
         text="x" * 201,
         tags=["<bad>"],
+        sort="title",
     )
 
     with pytest.raises(ValidationFailed) as caught:
         await ListEvents(kit.uow(), kit.clock)(filters, PageRequest())
 
-    assert {e.field for e in caught.value.errors} == {"type", "priceMax", "dateTo", "q", "tags"}
+    assert {e.field for e in caught.value.errors} == {"type", "priceMax", "dateTo", "q", "tags", "sort"}
+
+
+async def test_catalog_sorts_by_price_or_start_either_way(catalog: CatalogKit) -> None:
+    assert await titles(catalog, EventFilters(sort="price")) == [
+        "Kayak weekend",
+        "Hike in Karelia",
+        "Rafting on Vuoksa",
+        "Sold out camp",
+    ]
+    assert await titles(catalog, EventFilters(sort="-price", has_free_seats=True)) == [
+        "Rafting on Vuoksa",
+        "Hike in Karelia",
+        "Kayak weekend",
+    ]
+    assert await titles(catalog, EventFilters(sort="-dateStart")) == [
+        "Hike in Karelia",
+        "Sold out camp",
+        "Rafting on Vuoksa",
+        "Kayak weekend",
+    ]
+
+
+async def test_an_unknown_sort_names_the_allowed_ones(kit: CatalogKit) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        await ListEvents(kit.uow(), kit.clock)(EventFilters(sort="-title"), PageRequest())
+
+    assert [(e.field, e.message) for e in caught.value.errors] == [
+        ("sort", "expected one of dateStart, -dateStart, price, -price; got -title")
+    ]
 
 
 async def test_negative_price_filter_is_refused(kit: CatalogKit) -> None:
@@ -252,6 +282,16 @@ async def test_organizer_events_of_unknown_organizer_or_status(kit: CatalogKit) 
         await listing("nobody", PageRequest())
     with pytest.raises(ValidationFailed):
         await listing("nobody", PageRequest(), statuses=["ARCHIVED"])
+    with pytest.raises(ValidationFailed):
+        await listing("nobody", PageRequest(), sort="title")
+
+
+async def test_organizer_page_sorts_like_the_catalog(catalog: CatalogKit) -> None:
+    listing = ListOrganizerEvents(catalog.uow(), catalog.clock)
+
+    by_price = await listing("vuoksa", PageRequest(), sort="-price")
+
+    assert [v.event.title for v in by_price.items] == ["Sold out camp", "Rafting on Vuoksa", "Kayak weekend"]
 
 
 async def test_draft_is_visible_only_to_its_managers(kit: CatalogKit) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
 from aquastream.domain.catalog.browsing import GetEvent
 from aquastream.domain.catalog.errors import EventNotFound
 from aquastream.domain.catalog.favorites import AddFavorite, ListFavorites, RemoveFavorite
+from aquastream.domain.shared.errors import ValidationFailed
 from aquastream.domain.shared.paging import PageRequest
 from tests.unit.catalog.catalog_kit import CatalogKit, principal
 
@@ -72,3 +74,29 @@ async def test_my_favorites_are_listed_newest_first_and_paged(kit: CatalogKit) -
     assert second.items[0].favorites_count == 2
     assert all(view.is_favorite for view in first.items)
     assert (await listing(kit.admin, PageRequest())).total == 0
+
+
+async def test_my_favorites_sort_by_their_events_or_oldest_first(kit: CatalogKit) -> None:
+    await kit.organizer("vuoksa")
+    late_start, soon_start = kit.now + timedelta(days=20), kit.now + timedelta(days=2)
+    late = (
+        await kit.published("vuoksa", title="Late", date_start=late_start, date_end=late_start + timedelta(1))
+    ).event
+    soon = (
+        await kit.published("vuoksa", title="Soon", date_start=soon_start, date_end=soon_start + timedelta(1))
+    ).event
+    add = AddFavorite(kit.uow(), kit.clock)
+    for event in (late, soon):
+        await add(kit.user, event.id)
+        kit.clock.advance(minutes=1)
+    listing = ListFavorites(kit.uow(), kit.clock)
+
+    async def titles(sort: str) -> list[str]:
+        return [view.event.title for view in (await listing(kit.user, PageRequest(), sort=sort)).items]
+
+    assert await titles("dateStart") == ["Soon", "Late"]
+    assert await titles("-dateStart") == ["Late", "Soon"]
+    assert await titles("favoritedAt") == ["Late", "Soon"]
+    with pytest.raises(ValidationFailed) as caught:
+        await titles("title")
+    assert caught.value.errors[0].message.startswith("expected one of favoritedAt, -favoritedAt, dateStart")

@@ -203,3 +203,19 @@ async def test_overlong_search_text_is_refused(kit: CatalogKit) -> None:
 async def test_unknown_slug_is_not_found(kit: CatalogKit) -> None:
     with pytest.raises(OrganizerNotFound):
         await GetOrganizer(kit.uow())(str(uuid.uuid4()))
+
+
+async def test_organizers_sort_by_when_opened(kit: CatalogKit) -> None:
+    create = CreateOrganizer(kit.uow(), kit.clock)
+    await create(kit.owner, OrganizerInput(slug="zander", name="Zander Tours"))
+    kit.clock.advance(minutes=1)
+    await create(kit.owner, OrganizerInput(slug="alder", name="Alder Trips"))
+    listing = ListOrganizers(kit.uow())
+
+    newest = await listing(PageRequest(), sort="-createdAt")
+    oldest = await listing(PageRequest(), sort="createdAt")
+
+    assert [o.slug for o in newest.items] == ["alder", "zander"]
+    assert [o.slug for o in oldest.items] == ["zander", "alder"]
+    with pytest.raises(ValidationFailed):
+        await listing(PageRequest(), sort="name")

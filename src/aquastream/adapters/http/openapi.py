@@ -2,6 +2,7 @@
 
 Litestar documents errors in its own shape; ``complete_document`` rewrites them as the
 problem+json the API really sends and makes the bearer token optional on public routes.
+Every operation may answer 400 for a query parameter it does not take (``query_check``).
 
 Errors: every operation declares every status it can answer with an error, each with the
 ``Problem`` schema (``$ref``, so that a generated client has one error type) and, for each
@@ -88,7 +89,8 @@ from aquastream.adapters.http.problems import (
     detail_for_status,
     status_of,
 )
-from aquastream.adapters.http.route_options import PUBLIC, RAISES, RATE_LIMIT, raised_by_guard
+from aquastream.adapters.http.query_check import UnknownQueryParameter
+from aquastream.adapters.http.route_options import FREE_QUERY, PUBLIC, RAISES, RATE_LIMIT, raised_by_guard
 from aquastream.domain.shared.errors import (
     Busy,
     DependencyUnavailable,
@@ -181,7 +183,10 @@ def openapi_config(settings: Settings) -> OpenAPIConfig:
         use_handler_docstrings=True,
         render_plugins=[docs_page_plugin()],
         openapi_router=Router(
-            DOCS_PATH, route_handlers=[docs_asset], include_in_schema=False, opt={PUBLIC: True}
+            DOCS_PATH,
+            route_handlers=[docs_asset],
+            include_in_schema=False,
+            opt={PUBLIC: True, FREE_QUERY: True},
         ),
     )
 
@@ -307,6 +312,8 @@ def problems_of(path: str, operation: Operation, handler: HTTPRouteHandler) -> d
         generic.append(Unauthenticated)
     if operation.parameters or operation.request_body:
         generic.append(ValidationFailed)
+    if not handler.opt.get(FREE_QUERY):
+        generic.append(UnknownQueryParameter)
     for error in generic:
         add(status_of(error) or 500, error.code, error.default_message)
     if operation.request_body:

@@ -1,14 +1,17 @@
-"""Paging at the edge: `page`/`size` query parameters in, `{items, total, page, size, totalPages}` out."""
+"""Paging at the edge: `page`/`size` query parameters in, `{items, total, page, size, totalPages}` out;
+and the `sort` query parameter of the lists that offer orders (``domain.shared.sorting``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Annotated, Generic, TypeVar
 
 from litestar.params import QueryParameter
 
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.shared.paging import DEFAULT_PAGE_SIZE, MAX_PAGE, Page, PageRequest
+from aquastream.domain.shared.sorting import SORT_FIELD, sort_choices
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -38,3 +41,16 @@ class PageOut(CamelStruct, Generic[T]):
 def page_request(page: int = 0, size: int = DEFAULT_PAGE_SIZE) -> PageRequest:
     """Bad values are a 400 (``PageRequest`` refuses them), never a silent clamp."""
     return PageRequest(page=page, size=size)
+
+
+def sort_parameter(keys: type[StrEnum]) -> QueryParameter:
+    """The ``sort`` query parameter of a list ordered by ``keys``: the OpenAPI document lists
+    its values as an enum; the use case parses it (an unknown value is a 400 naming them)."""
+    return QueryParameter(
+        name=SORT_FIELD,
+        description=(
+            "Order by one field, ascending, or descending with a leading '-'; ties by id. "
+            "One of " + ", ".join(sort_choices(keys)) + "."
+        ),
+        schema_extra={"enum": sort_choices(keys)},
+    )

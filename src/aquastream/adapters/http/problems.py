@@ -25,6 +25,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 
+from aquastream.adapters.http.field_choices import explain
 from aquastream.adapters.http.metrics import HTTP_ERRORS
 from aquastream.adapters.http.request_id import current_request_id
 from aquastream.adapters.outage import OutageLog
@@ -204,7 +205,7 @@ def _litestar_problem(request: Request[Any, Any, Any], exc: HTTPException) -> Re
     errors: list[FieldError] = []
     detail = exc.detail
     if isinstance(exc, ValidationException):
-        errors = _field_errors(exc.extra)
+        errors = _field_errors(request, exc.extra)
         detail = ValidationFailed.default_message
     elif isinstance(exc.__cause__, SerializationException):
         # "JSON is malformed: …" and the like: the client needs it to fix the body.
@@ -219,8 +220,9 @@ def _litestar_problem(request: Request[Any, Any, Any], exc: HTTPException) -> Re
     return problem_response(request, status=status, code=code, detail=detail, errors=errors, headers=headers)
 
 
-def _field_errors(extra: Any) -> list[FieldError]:
-    """Litestar's validation messages as camelCase field paths (``seatCount``, ``inner.zipCode``)."""
+def _field_errors(request: Request[Any, Any, Any], extra: Any) -> list[FieldError]:
+    """Litestar's validation messages as camelCase field paths (``seatCount``, ``inner.zipCode``),
+    naming the allowed values of an enum (``field_choices``)."""
     if not isinstance(extra, list):
         return []
     errors = []
@@ -231,6 +233,8 @@ def _field_errors(extra: Any) -> list[FieldError]:
         key = str(item.get("key", ""))
         # The whole body is the handler's ``data`` parameter.
         field = "" if key == "data" else key.removeprefix("data.")
+        if field:
+            field, message = explain(request.route_handler, field, item.get("source"), message)
         if missing := _MISSING_FIELD.fullmatch(message):
             field = f"{field}.{missing['name']}" if field else missing["name"]
         errors.append(FieldError(field=field or "body", message=message))

@@ -7,6 +7,8 @@
   helpers it calls), beyond those of the use cases it runs, which declare their own (their
   class attribute ``raises``). A guard declares its errors with ``@raising(...)``. The
   OpenAPI document lists every one of them under the route (``openapi.py``).
+- ``free_query``: the route takes query parameters it does not declare (callers that write
+  their own URLs, see ``query_check``); every other route refuses undeclared ones.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from aquastream.domain.shared.errors import DomainError, Raises
 PUBLIC = "public"
 RATE_LIMIT = "rate_limit"
 RAISES = "raises"
+FREE_QUERY = "free_query"
 
 # Health probes and the metrics scrape: anyone may call them, and they are never limited.
 OPERATOR_ROUTE: dict[str, Any] = {PUBLIC: True, RATE_LIMIT: None}

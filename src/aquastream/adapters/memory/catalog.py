@@ -31,8 +31,17 @@ from aquastream.domain.catalog.model import (
     organizer_search_text,
     text_terms,
 )
+from aquastream.domain.catalog.ordering import (
+    FAVORITES_BY_EVENT_KEY,
+    NEWEST_FAVORITES,
+    ORGANIZERS_BY_SLUG,
+    EventSortKey,
+    FavoriteSortKey,
+    OrganizerSortKey,
+)
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.sorting import Sort
 from aquastream.ports.booking import OrganizerName
 from aquastream.ports.catalog import SeatInventory
 
@@ -47,6 +56,17 @@ def _page(items: list[T], paging: PageRequest) -> Page[T]:
 
 def _matches_text(haystack: str, text: str | None) -> bool:
     return text is None or all(term in haystack for term in text_terms(text))
+
+
+# What each ``sort`` orders by (as the SQL adapters do: a free event's price counts as 0).
+_EVENT_SORT_KEYS: Mapping[EventSortKey, Callable[[Event], Any]] = {
+    EventSortKey.DATE_START: lambda event: event.date_start,
+    EventSortKey.PRICE: lambda event: event.price or 0,
+}
+_ORGANIZER_SORT_KEYS: Mapping[OrganizerSortKey, Callable[[Organizer], Any]] = {
+    OrganizerSortKey.SLUG: lambda organizer: organizer.slug,
+    OrganizerSortKey.CREATED_AT: lambda organizer: organizer.created_at,
+}
 
 
 class _Repository:
@@ -85,7 +105,12 @@ class MemoryOrganizerRepository(_Repository):
         return {i: copy.deepcopy(self._rows[i]) for i in set(organizer_ids) if i in self._rows}
 
     async def search(
-        self, paging: PageRequest, *, text: str | None = None, owner_user_id: uuid.UUID | None = None
+        self,
+        paging: PageRequest,
+        *,
+        text: str | None = None,
+        owner_user_id: uuid.UUID | None = None,
+        sort: Sort[OrganizerSortKey] = ORGANIZERS_BY_SLUG,
     ) -> Page[Organizer]:
         matches = [
             row
@@ -93,7 +118,8 @@ class MemoryOrganizerRepository(_Repository):
             if (owner_user_id is None or row.owner_user_id == owner_user_id)
             and _matches_text(organizer_search_text(row), text)
         ]
-        matches.sort(key=lambda row: row.slug)
+        key = _ORGANIZER_SORT_KEYS[sort.key]
+        matches.sort(key=lambda row: (key(row), row.id), reverse=sort.descending)
         return _page(matches, paging)
 
 
@@ -150,11 +176,15 @@ class MemoryEventRepository(_Repository):
         matches = [event for event in self._rows.values() if _event_matches(event, search)]
         if search.has_free_seats:
             matches = [e for e in matches if e.id not in search.sold_out]
-        matches.sort(key=lambda event: (event.date_start, event.id))
-        if search.text:
-            query = query_stems(search.text)
-            # Stable: equal scores keep the order by start.
-            matches.sort(key=lambda event: document_score(_document(event), query), reverse=True)
+        if search.sort is None:  # by start, and with a text by relevance first
+            matches.sort(key=lambda event: (event.date_start, event.id))
+            if search.text:
+                query = query_stems(search.text)
+                # Stable: equal scores keep the order by start.
+                matches.sort(key=lambda event: document_score(_document(event), query), reverse=True)
+        else:
+            key = _EVENT_SORT_KEYS[search.sort.key]
+            matches.sort(key=lambda event: (key(event), event.id), reverse=search.sort.descending)
         return _page(matches, paging)
 
     async def complete_finished(self, *, now: datetime, limit: int) -> list[Event]:
@@ -204,9 +234,18 @@ class MemoryFavoriteRepository(_Repository):
     async def remove(self, user_id: uuid.UUID, event_id: uuid.UUID) -> bool:
         return self._rows.pop((user_id, event_id), None) is not None
 
-    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[Favorite]:
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, sort: Sort[FavoriteSortKey] = NEWEST_FAVORITES
+    ) -> Page[Favorite]:
         mine = [row for row in self._rows.values() if row.user_id == user_id]
-        mine.sort(key=lambda row: (row.created_at, row.event_id), reverse=True)
+        event_key = FAVORITES_BY_EVENT_KEY.get(sort.key)
+        if event_key is None:
+            mine.sort(key=lambda row: (row.created_at, row.event_id), reverse=sort.descending)
+        else:
+            events: dict[uuid.UUID, Event] = self._db.table(MemoryEventRepository.table_name)
+            key = _EVENT_SORT_KEYS[event_key]
+            mine = [row for row in mine if row.event_id in events]
+            mine.sort(key=lambda row: (key(events[row.event_id]), row.event_id), reverse=sort.descending)
         return _page(mine, paging)
 
     async def counts(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, int]:

@@ -14,12 +14,14 @@ from aquastream.domain.catalog.checks import FieldChecker
 from aquastream.domain.catalog.errors import EventNotFound, OrganizerNotFound
 from aquastream.domain.catalog.event_rules import normalise_tags, parse_event_type
 from aquastream.domain.catalog.model import EventSearch, EventStatus, city_key
+from aquastream.domain.catalog.ordering import EVENTS_BY_START, EventSortKey
 from aquastream.domain.catalog.organizers import normalise_slug
 from aquastream.domain.catalog.views import EventView, event_facts
-from aquastream.domain.shared.errors import Raises
+from aquastream.domain.shared.errors import Raises, ValidationFailed, one_of
 from aquastream.domain.shared.money import MAX_AMOUNT
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.sorting import Key, Sort, parse_sort
 from aquastream.ports.catalog import CatalogUnitOfWork
 from aquastream.ports.clock import Clock
 
@@ -33,7 +35,8 @@ class EventFilters:
     ``types`` and ``tags`` match any of the values; the price range is inclusive and
     counts a free event as 0; the date range bounds the start, inclusive; ``city`` is
     compared case-insensitively; ``text`` is the full-text query; ``include_past`` also
-    lists events that already started (PUBLISHED ones and COMPLETED ones).
+    lists events that already started (PUBLISHED ones and COMPLETED ones); ``sort`` is a
+    field of ``EventSortKey``, ``-`` before it for descending (default ``dateStart``).
     """
 
     organizer_slug: str | None = None
@@ -47,6 +50,7 @@ class EventFilters:
     has_free_seats: bool = False
     text: str | None = None
     include_past: bool = False
+    sort: str | None = None
 
 
 def _price(check: FieldChecker, field: str, value: Decimal | None) -> Decimal | None:
@@ -73,6 +77,8 @@ def _check_filters(filters: EventFilters) -> tuple[FieldChecker, EventSearch]:
     if date_from and date_to and date_from > date_to:
         check.fail("dateTo", "must not be before dateFrom")
     text = check.text("q", filters.text, max_length=MAX_TEXT)
+    # No ``sort``: by start, or with a text by relevance first (the repository's default).
+    sort = _sort(check, filters.sort, EventSortKey, EVENTS_BY_START) if filters.sort is not None else None
     search = EventSearch(
         statuses=frozenset({EventStatus.PUBLISHED}),
         types=frozenset(t for t in types if t is not None),
@@ -86,14 +92,24 @@ def _check_filters(filters: EventFilters) -> tuple[FieldChecker, EventSearch]:
         city=city_key(filters.city),
         has_free_seats=filters.has_free_seats,
         text=text,
+        sort=sort,
     )
     return check, search
+
+
+def _sort(check: FieldChecker, raw: str | None, keys: type[Key], default: Sort[Key]) -> Sort[Key]:
+    try:
+        return parse_sort(raw, keys, default)
+    except ValidationFailed as refused:
+        check.adopt(refused.errors)
+        return default
 
 
 class ListEvents:
     """Anyone browses the catalog.
 
-    Rules: PUBLISHED events whose start is still ahead, by start time (then id); with
+    Rules: PUBLISHED events whose start is still ahead, by start time (then id) unless
+    ``sort`` asks for another order; with
     ``include_past`` also those that started and COMPLETED ones; never drafts or cancelled
     events. Bad filter values are ``ValidationFailed`` (400), every one at once. An
     unknown organizer slug matches nothing, and so does a lowest price above any price
@@ -137,7 +153,7 @@ class ListOrganizerEvents:
 
     Rules: the public sees PUBLISHED and COMPLETED events, past ones too; the organizer's
     managers also see DRAFT and CANCELLED ones. ``statuses`` narrows the list; a status
-    the caller may not see simply matches nothing.
+    the caller may not see simply matches nothing. ``sort`` as in the catalog.
     """
 
     raises: ClassVar[Raises] = (OrganizerNotFound,)
@@ -153,14 +169,16 @@ class ListOrganizerEvents:
         *,
         viewer: Principal | None = None,
         statuses: Collection[str] = (),
+        sort: str | None = None,
     ) -> Page[EventView]:
         check = FieldChecker()
+        order = _sort(check, sort, EventSortKey, EVENTS_BY_START)
         wanted: set[EventStatus] = set()
         for raw in statuses:
             try:
                 wanted.add(EventStatus(raw.strip().upper()))
             except ValueError:
-                check.fail("status", "must be one of " + ", ".join(s.value for s in EventStatus))
+                check.fail("status", one_of([s.value for s in EventStatus], raw))
         check.raise_if_any()
         now = self._clock.now()
         async with self._uow.reading():
@@ -175,7 +193,7 @@ class ListOrganizerEvents:
             if not visible:
                 return Page([], 0, paging.page, paging.size)
             page = await self._uow.events.search(
-                EventSearch(statuses=frozenset(visible), organizer_id=organizer.id), paging
+                EventSearch(statuses=frozenset(visible), organizer_id=organizer.id, sort=order), paging
             )
             facts = await event_facts(self._uow, page.items, viewer=viewer)
         views = await facts.views(self._uow.seats, now=now)

@@ -15,7 +15,7 @@ from msgspec import UNSET, UnsetType
 from aquastream.domain.catalog.checks import FieldChecker
 from aquastream.domain.catalog.errors import EventNotPublishable
 from aquastream.domain.catalog.model import Event, EventType, Location
-from aquastream.domain.shared.errors import ValidationFailed
+from aquastream.domain.shared.errors import ValidationFailed, one_of
 from aquastream.domain.shared.money import DEFAULT_CURRENCY, Currency, Money, checked_amount
 from aquastream.ports.currencies import CurrencyCatalogue
 
@@ -73,7 +73,7 @@ def parse_event_type(check: FieldChecker, field: str, raw: str) -> EventType | N
     try:
         return EventType(raw.strip().upper())
     except ValueError:
-        check.fail(field, "must be one of " + ", ".join(t.value for t in EventType))
+        check.fail(field, one_of([t.value for t in EventType], raw))
         return None
 
 

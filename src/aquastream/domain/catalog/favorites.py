@@ -7,10 +7,12 @@ from typing import ClassVar
 
 from aquastream.domain.catalog.errors import EventNotFound
 from aquastream.domain.catalog.model import EventStatus, Favorite
+from aquastream.domain.catalog.ordering import NEWEST_FAVORITES, FavoriteSortKey
 from aquastream.domain.catalog.views import EventView, event_facts
 from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.sorting import parse_sort
 from aquastream.ports.catalog import CatalogUnitOfWork
 from aquastream.ports.clock import Clock
 
@@ -54,7 +56,8 @@ class RemoveFavorite:
 
 
 class ListFavorites:
-    """A user lists the events they favorited, most recently favorited first."""
+    """A user lists the events they favorited, most recently favorited first, or in the
+    ``sort`` they ask for (``FavoriteSortKey``; an unknown one is ``ValidationFailed``)."""
 
     raises: ClassVar[Raises] = ()
 
@@ -62,9 +65,12 @@ class ListFavorites:
         self._uow = uow
         self._clock = clock
 
-    async def __call__(self, principal: Principal, paging: PageRequest) -> Page[EventView]:
+    async def __call__(
+        self, principal: Principal, paging: PageRequest, *, sort: str | None = None
+    ) -> Page[EventView]:
+        order = parse_sort(sort, FavoriteSortKey, NEWEST_FAVORITES)
         async with self._uow.reading():
-            favorites = await self._uow.favorites.list_for_user(principal.user_id, paging)
+            favorites = await self._uow.favorites.list_for_user(principal.user_id, paging, order)
             events = await self._uow.events.get_many([f.event_id for f in favorites.items])
             ordered = [events[f.event_id] for f in favorites.items if f.event_id in events]
             facts = await event_facts(self._uow, ordered, viewer=principal)

@@ -8,7 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from aquastream.domain.catalog.ordering import EventSortKey
 from aquastream.domain.shared.money import DEFAULT_CURRENCY
+from aquastream.domain.shared.sorting import Sort
 
 
 class EventType(StrEnum):
@@ -117,7 +119,9 @@ class EventSearch:
     ``tags`` match when the event has any of them; the price range treats a free event
     (no price) as 0; the date range bounds the start (inclusive); ``has_free_seats``
     keeps events with a seat anyone may book: those not ``sold_out``, the set booking
-    reports (seats are booking's, in a schema of its own).
+    reports (seats are booking's, in a schema of its own). ``sort`` orders the matches
+    (ties by id in the same direction); without it they come by start (then id) or, with a
+    ``text``, by relevance first.
     """
 
     statuses: frozenset[EventStatus]
@@ -133,6 +137,7 @@ class EventSearch:
     has_free_seats: bool = False
     sold_out: frozenset[uuid.UUID] = frozenset()
     text: str | None = None
+    sort: Sort[EventSortKey] | None = None  # None: by start, and with ``text`` by relevance first
 
 
 @dataclass(slots=True)

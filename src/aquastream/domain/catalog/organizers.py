@@ -18,10 +18,12 @@ from aquastream.domain.catalog.errors import (
     OrganizerSlugTaken,
 )
 from aquastream.domain.catalog.model import Contacts, Organizer
+from aquastream.domain.catalog.ordering import ORGANIZERS_BY_SLUG, OrganizerSortKey
 from aquastream.domain.shared.errors import FieldError, Raises, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal, Role
+from aquastream.domain.shared.sorting import parse_sort
 from aquastream.ports.catalog import CatalogUnitOfWork
 from aquastream.ports.clock import Clock
 
@@ -204,8 +206,9 @@ class GetOrganizer:
 
 
 class ListOrganizers:
-    """Anyone lists brand pages by slug; ``text`` narrows to pages whose slug, name or
-    description contain every word (case-insensitively); ``owner_user_id`` to one owner's."""
+    """Anyone lists brand pages by slug (or the ``sort`` asked for, ``OrganizerSortKey``);
+    ``text`` narrows to pages whose slug, name or description contain every word
+    (case-insensitively); ``owner_user_id`` to one owner's."""
 
     raises: ClassVar[Raises] = (ValidationFailed,)
 
@@ -213,10 +216,18 @@ class ListOrganizers:
         self._uow = uow
 
     async def __call__(
-        self, paging: PageRequest, *, text: str | None = None, owner_user_id: uuid.UUID | None = None
+        self,
+        paging: PageRequest,
+        *,
+        text: str | None = None,
+        owner_user_id: uuid.UUID | None = None,
+        sort: str | None = None,
     ) -> Page[Organizer]:
         text = text.strip() if text else None
         if text and len(text) > MAX_SEARCH_TEXT:
             raise ValidationFailed(errors=[FieldError("q", f"must be at most {MAX_SEARCH_TEXT} characters")])
+        order = parse_sort(sort, OrganizerSortKey, ORGANIZERS_BY_SLUG)
         async with self._uow:
-            return await self._uow.organizers.search(paging, text=text or None, owner_user_id=owner_user_id)
+            return await self._uow.organizers.search(
+                paging, text=text or None, owner_user_id=owner_user_id, sort=order
+            )

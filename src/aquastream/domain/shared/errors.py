@@ -19,6 +19,11 @@ class FieldError:
     message: str
 
 
+def one_of(allowed: Sequence[str], got: str) -> str:
+    """The message of a value outside ``allowed``: the same words for every enum, everywhere."""
+    return f"expected one of {', '.join(allowed)}; got {got}"
+
+
 class DomainError(Exception):
     """Base of every error the domain raises on purpose."""
 

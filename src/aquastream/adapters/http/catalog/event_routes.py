@@ -22,11 +22,14 @@ from aquastream.adapters.http.catalog.event_dto import (
     EventOut,
 )
 from aquastream.adapters.http.catalog.wire_fields import nested_fields
-from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
+from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request, sort_parameter
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import EventFilters, GetEvent, ListEvents
 from aquastream.domain.catalog.lifecycle import CancelEvent, PublishEvent
+from aquastream.domain.catalog.ordering import EVENTS_BY_START, EventSortKey
 from aquastream.domain.shared.principal import Principal
+
+EventSort = Annotated[str, sort_parameter(EventSortKey)]
 
 
 def _each_split(values: list[str] | None) -> list[str]:
@@ -39,7 +42,7 @@ class EventController(Controller):
     tags = ["events"]
 
     @public
-    @get("", summary="The public catalog: published events by start time, with filters")
+    @get("", summary="The public catalog: published events by start time (or `sort`), with filters")
     @inject
     async def list_events(
         self,
@@ -79,6 +82,7 @@ class EventController(Controller):
         include_past: Annotated[
             bool, QueryParameter(name="includePast", description="Also events that started or completed.")
         ] = False,
+        sort: EventSort = EVENTS_BY_START.text,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[EventOut]:
@@ -94,6 +98,7 @@ class EventController(Controller):
             has_free_seats=has_free_seats,
             text=q,
             include_past=include_past,
+            sort=sort,
         )
         found = await list_events(filters, page_request(page, size), viewer=optional_principal(request))
         return PageOut.of(found, EventOut.of)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, delete, get, post
@@ -10,8 +11,9 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from aquastream.adapters.http.catalog.event_dto import EventOut
-from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
+from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request, sort_parameter
 from aquastream.domain.catalog.favorites import AddFavorite, ListFavorites, RemoveFavorite
+from aquastream.domain.catalog.ordering import NEWEST_FAVORITES, FavoriteSortKey
 from aquastream.domain.shared.principal import Principal
 
 
@@ -43,13 +45,18 @@ class FavoriteController(Controller):
         """Idempotent: unfavoriting an event that is not a favorite is fine."""
         await remove_favorite(caller, event_id)
 
-    @get("/users/me/favorites", summary="The caller's favorite events, most recently favorited first")
+    @get(
+        "/users/me/favorites",
+        summary="The caller's favorite events, most recently favorited first (or `sort`)",
+    )
     @inject
     async def list_favorites(
         self,
         caller: FromDishka[Principal],
         list_favorites: FromDishka[ListFavorites],
+        sort: Annotated[str, sort_parameter(FavoriteSortKey)] = NEWEST_FAVORITES.text,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[EventOut]:
-        return PageOut.of(await list_favorites(caller, page_request(page, size)), EventOut.of)
+        found = await list_favorites(caller, page_request(page, size), sort=sort)
+        return PageOut.of(found, EventOut.of)

@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from aquastream.adapters.http.auth import optional_principal, public
 from aquastream.adapters.http.catalog.event_dto import EventOut
+from aquastream.adapters.http.catalog.event_routes import EventSort
 from aquastream.adapters.http.catalog.organizer_dto import (
     CONTACT_FIELDS,
     OrganizerChangesIn,
@@ -18,9 +19,10 @@ from aquastream.adapters.http.catalog.organizer_dto import (
     OrganizerOut,
 )
 from aquastream.adapters.http.catalog.wire_fields import nested_fields
-from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
+from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request, sort_parameter
 from aquastream.adapters.http.route_options import RAISES
 from aquastream.domain.catalog.browsing import ListOrganizerEvents
+from aquastream.domain.catalog.ordering import EVENTS_BY_START, ORGANIZERS_BY_SLUG, OrganizerSortKey
 from aquastream.domain.catalog.organizers import (
     CreateOrganizer,
     GetOrganizer,
@@ -36,7 +38,9 @@ class OrganizerController(Controller):
     tags = ["organizers"]
 
     @public
-    @get("", summary="List organizers by slug, with text search", opt={RAISES: (Unauthenticated,)})
+    @get(
+        "", summary="List organizers by slug (or `sort`), with text search", opt={RAISES: (Unauthenticated,)}
+    )
     @inject
     async def list_organizers(
         self,
@@ -48,6 +52,7 @@ class OrganizerController(Controller):
         mine: Annotated[
             bool, QueryParameter(description="Only the pages the caller owns (needs a token).")
         ] = False,
+        sort: Annotated[str, sort_parameter(OrganizerSortKey)] = ORGANIZERS_BY_SLUG.text,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[OrganizerOut]:
@@ -57,7 +62,7 @@ class OrganizerController(Controller):
             if caller is None:
                 raise Unauthenticated()
             owner = caller.user_id
-        found = await list_organizers(page_request(page, size), text=q, owner_user_id=owner)
+        found = await list_organizers(page_request(page, size), text=q, owner_user_id=owner, sort=sort)
         return PageOut.of(found, OrganizerOut.of)
 
     @public
@@ -67,7 +72,10 @@ class OrganizerController(Controller):
         return OrganizerOut.of(await get_organizer(slug))
 
     @public
-    @get("/{slug:str}/events", summary="An organizer's events by start time (drafts for its managers)")
+    @get(
+        "/{slug:str}/events",
+        summary="An organizer's events by start time or `sort` (drafts for its managers)",
+    )
     @inject
     async def events(
         self,
@@ -80,11 +88,16 @@ class OrganizerController(Controller):
                 description="Only these statuses (repeatable); the public sees PUBLISHED and COMPLETED."
             ),
         ] = None,
+        sort: EventSort = EVENTS_BY_START.text,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[EventOut]:
         found = await list_events(
-            slug, page_request(page, size), viewer=optional_principal(request), statuses=status or ()
+            slug,
+            page_request(page, size),
+            viewer=optional_principal(request),
+            statuses=status or (),
+            sort=sort,
         )
         return PageOut.of(found, EventOut.of)
 

@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from aquastream.adapters.http.auth import public
 from aquastream.adapters.http.notifications.dto import BotReply, TelegramUpdate
-from aquastream.adapters.http.route_options import RATE_LIMIT, raising
+from aquastream.adapters.http.route_options import FREE_QUERY, RATE_LIMIT, raising
 from aquastream.domain.notifications.bot import HandleBotMessage
 from aquastream.domain.notifications.errors import BadWebhookSecret
 from aquastream.settings import Settings
@@ -46,7 +46,7 @@ class TelegramWebhookController(Controller):
         "/webhook",
         status_code=HTTP_200_OK,
         guards=[telegram_secret],
-        opt={RATE_LIMIT: None},
+        opt={RATE_LIMIT: None, FREE_QUERY: True},
         summary="Telegram bot webhook",
     )
     @inject

@@ -15,7 +15,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from aquastream.adapters.http.auth import public
-from aquastream.adapters.http.route_options import RAISES
+from aquastream.adapters.http.route_options import FREE_QUERY, RAISES
 from aquastream.domain.payments.errors import PayLinkInvalid
 from aquastream.domain.payments.init import PayByLink
 from aquastream.ports.booking import PayLinks
@@ -34,7 +34,8 @@ class PayLinkController(Controller):
         "/{booking_id:uuid}",
         status_code=HTTP_303_SEE_OTHER,
         summary="Open a booking's pay link: on to the provider's payment page",
-        opt={RAISES: (PayLinkInvalid,)},
+        # Link trackers of mail and messengers append parameters of their own (``utm_*``).
+        opt={RAISES: (PayLinkInvalid,), FREE_QUERY: True},
     )
     @inject
     async def open_link(

@@ -17,7 +17,7 @@ from aquastream.adapters.http.auth import public
 from aquastream.adapters.http.client_ip import TrustedProxies
 from aquastream.adapters.http.metrics import PAYMENT_WEBHOOK_FAILURES, UNKNOWN_PROVIDER
 from aquastream.adapters.http.payments.dto import WebhookReceiptOut
-from aquastream.adapters.http.route_options import RATE_LIMIT
+from aquastream.adapters.http.route_options import FREE_QUERY, RATE_LIMIT
 from aquastream.adapters.payments.cloudpayments import CLOUDPAYMENTS
 from aquastream.domain.payments.errors import ProviderUnknown
 from aquastream.domain.payments.model import WebhookDelivery, WebhookOutcome
@@ -61,7 +61,7 @@ class WebhookController(Controller):
         "/{provider:str}",
         status_code=HTTP_200_OK,
         summary="A payment provider's notification",
-        opt={RATE_LIMIT: None},
+        opt={RATE_LIMIT: None, FREE_QUERY: True},
     )
     @inject
     async def receive(

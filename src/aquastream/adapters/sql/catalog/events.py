@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 
 from aquastream.adapters.currencies import amount_in
-from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.paging import fetch_page, in_order
 from aquastream.adapters.sql.tables.catalog import events
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.adapters.text_search import (
@@ -56,6 +56,7 @@ from aquastream.domain.catalog.model import (
     Location,
     city_key,
 )
+from aquastream.domain.catalog.ordering import EventSortKey
 from aquastream.domain.shared.paging import Page, PageRequest
 
 
@@ -76,6 +77,11 @@ EVENT_COLUMNS = [c for c in events.c if c.name not in {"search_vector", "search_
 # PostgreSQL); one built once is found in the compiled cache at once.
 EVENT_BY_ID = select(*EVENT_COLUMNS).where(events.c.id == bindparam("event_id"))
 EVENT_BY_ID_FOR_UPDATE = EVENT_BY_ID.with_for_update()
+# What each ``sort`` of the event lists orders by; a free event's price counts as 0.
+EVENT_SORT_KEYS: Mapping[EventSortKey, ColumnElement[Any]] = {
+    EventSortKey.DATE_START: events.c.date_start,
+    EventSortKey.PRICE: func.coalesce(events.c.price, 0),
+}
 EVENTS_BY_IDS = select(*EVENT_COLUMNS).where(events.c.id.in_(bindparam("event_ids", expanding=True)))
 
 
@@ -166,13 +172,13 @@ class SqlEventRepository(SqlRepository):
 
     async def search(self, search: EventSearch, paging: PageRequest) -> Page[Event]:
         query = select(*EVENT_COLUMNS).where(*self._conditions(search))
-        relevance = self._relevance(search.text) if search.text else []
-        return await fetch_page(
-            self._connection,
-            query.order_by(*relevance, events.c.date_start, events.c.id),
-            paging,
-            event_from_row,
-        )
+        if search.sort is None:  # by start, and with a text by relevance first
+            relevance = self._relevance(search.text) if search.text else []
+            query = query.order_by(*relevance, events.c.date_start, events.c.id)
+        else:
+            key = EVENT_SORT_KEYS[search.sort.key]
+            query = in_order(query, key, events.c.id, descending=search.sort.descending)
+        return await fetch_page(self._connection, query, paging, event_from_row)
 
     def _conditions(self, search: EventSearch) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [events.c.status.in_([s.value for s in search.statuses])]

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping
+from typing import Any
 
-from sqlalchemy import RowMapping, bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, RowMapping, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from aquastream.adapters.sql.paging import fetch_page
-from aquastream.adapters.sql.tables.catalog import calendar_feeds, favorites
+from aquastream.adapters.sql.catalog.events import EVENT_SORT_KEYS
+from aquastream.adapters.sql.paging import fetch_page, in_order
+from aquastream.adapters.sql.tables.catalog import calendar_feeds, events, favorites
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.catalog.model import CalendarFeed, Favorite
+from aquastream.domain.catalog.ordering import FAVORITES_BY_EVENT_KEY, NEWEST_FAVORITES, FavoriteSortKey
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.sorting import Sort
 
 
 def _favorite_from_row(row: RowMapping) -> Favorite:
@@ -60,12 +64,15 @@ class SqlFavoriteRepository(SqlRepository):
         )
         return bool(result.rowcount)
 
-    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[Favorite]:
-        query = (
-            select(favorites)
-            .where(favorites.c.user_id == user_id)
-            .order_by(favorites.c.created_at.desc(), favorites.c.event_id.desc())
-        )
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, sort: Sort[FavoriteSortKey] = NEWEST_FAVORITES
+    ) -> Page[Favorite]:
+        query = select(favorites).where(favorites.c.user_id == user_id)
+        key: ColumnElement[Any] = favorites.c.created_at
+        if (event_key := FAVORITES_BY_EVENT_KEY.get(sort.key)) is not None:
+            query = query.join(events, events.c.id == favorites.c.event_id)
+            key = EVENT_SORT_KEYS[event_key]
+        query = in_order(query, key, favorites.c.event_id, descending=sort.descending)
         return await fetch_page(self._connection, query, paging, _favorite_from_row)
 
     async def counts(self, event_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, int]:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.errors import violated_unique
-from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.paging import fetch_page, in_order
 from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.catalog import (
     ORGANIZERS_SLUG_UNIQUE,
@@ -45,8 +45,10 @@ from aquastream.domain.catalog.model import (
     organizer_search_text,
     text_terms,
 )
+from aquastream.domain.catalog.ordering import ORGANIZERS_BY_SLUG, OrganizerSortKey
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal, Role
+from aquastream.domain.shared.sorting import Sort
 from aquastream.ports.crews import CrewEvent
 
 Item = TypeVar("Item", TeamMember, FaqItem)
@@ -108,6 +110,12 @@ ORGANIZER_BY_SLUG = select(organizers).where(organizers.c.slug == bindparam("key
 ORGANIZERS_BY_IDS = select(organizers).where(organizers.c.id.in_(bindparam("ids", expanding=True)))
 
 
+ORGANIZER_SORT_KEYS: Mapping[OrganizerSortKey, ColumnElement[Any]] = {
+    OrganizerSortKey.SLUG: organizers.c.slug,
+    OrganizerSortKey.CREATED_AT: organizers.c.created_at,
+}
+
+
 class SqlOrganizerRepository(SqlRepository):
     async def add(self, organizer: Organizer) -> None:
         await self._write(insert(organizers).values(_organizer_values(organizer)))
@@ -143,9 +151,15 @@ class SqlOrganizerRepository(SqlRepository):
         return {row["id"]: _organizer_from_row(row) for row in rows.mappings()}
 
     async def search(
-        self, paging: PageRequest, *, text: str | None = None, owner_user_id: uuid.UUID | None = None
+        self,
+        paging: PageRequest,
+        *,
+        text: str | None = None,
+        owner_user_id: uuid.UUID | None = None,
+        sort: Sort[OrganizerSortKey] = ORGANIZERS_BY_SLUG,
     ) -> Page[Organizer]:
-        query = select(organizers).order_by(organizers.c.slug)
+        key = ORGANIZER_SORT_KEYS[sort.key]
+        query = in_order(select(organizers), key, organizers.c.id, descending=sort.descending)
         if text:
             query = query.where(contains_every_term(organizers.c.search_text, text))
         if owner_user_id is not None:
