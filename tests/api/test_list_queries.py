@@ -31,7 +31,7 @@ class Filter:
 
 
 PAGING = frozenset({"page", "size"})
-SORTED = frozenset({"sort"})  # tested per list in catalog.test_list_sorting
+SORTED = frozenset({"sort"})  # tested per list in catalog.test_list_sorting and booking.test_booking_lists
 CATALOG_SEARCH = "catalog.test_catalog_search"
 CATALOG_BAD = f"{CATALOG_SEARCH}::test_bad_filters_and_paging_are_400"
 NUL_IN_URL = "test_bad_input::test_a_nul_character_in_the_url_is_refused"
@@ -102,7 +102,7 @@ LISTS: dict[str, tuple[frozenset[str], dict[str, Filter]]] = {
     ),
     "GET /api/v1/admin/users/{user_id:uuid}/audit": (PAGING, {}),
     "GET /api/v1/bookings": (
-        PAGING,
+        PAGING | SORTED,
         {
             "status": Filter(
                 "booking.test_booking_routes::test_my_bookings_are_newest_first_with_a_status_filter_and_paging",
@@ -111,7 +111,7 @@ LISTS: dict[str, tuple[frozenset[str], dict[str, Filter]]] = {
         },
     ),
     "GET /api/v1/events/{event_id:uuid}/bookings": (
-        PAGING,
+        PAGING | SORTED,
         {
             "status": Filter(
                 f"{EVENT_BOOKINGS}::test_the_organizer_lists_the_bookings_of_their_event_in_booking_order",

@@ -60,11 +60,11 @@ async def test_an_anonymous_read_is_kept_for_at_most_the_set_time(api: Client, c
 
 async def test_lists_are_kept_per_query(api: Client, cast: Cast) -> None:
     event = await published_event(api, cast.anna, "river-rats")
-    page = await api.get(f"{API}/events", params={"limit": 5})
+    page = await api.get(f"{API}/events", params={"size": 5})
     await _retitle_behind_the_apps_back(api, event["id"], "Renamed quietly")
 
-    same_query = await api.get(f"{API}/events", params={"limit": 5})
-    other_query = await api.get(f"{API}/events", params={"limit": 6})
+    same_query = await api.get(f"{API}/events", params={"size": 5})
+    other_query = await api.get(f"{API}/events", params={"size": 6})
 
     titles = [item["title"] for item in same_query.json()["items"]]
     assert same_query.json() == page.json()

@@ -305,6 +305,12 @@ def problems_of(path: str, operation: Operation, handler: HTTPRouteHandler) -> d
         status = status_of(error)
         if status is not None:
             add(status, error.code, error.default_message)
+    if not handler.opt.get(FREE_QUERY):  # every route refuses what it does not take (query_check)
+        add(
+            status_of(UnknownQueryParameter) or 400,
+            UnknownQueryParameter.code,
+            UnknownQueryParameter.default_message,
+        )
     if not path.startswith(API_PREFIX):
         return answers
     generic: list[type[DomainError]] = [*TOKEN_ERRORS, DependencyUnavailable, Busy]
@@ -312,8 +318,6 @@ def problems_of(path: str, operation: Operation, handler: HTTPRouteHandler) -> d
         generic.append(Unauthenticated)
     if operation.parameters or operation.request_body:
         generic.append(ValidationFailed)
-    if not handler.opt.get(FREE_QUERY):
-        generic.append(UnknownQueryParameter)
     for error in generic:
         add(status_of(error) or 500, error.code, error.default_message)
     if operation.request_body:

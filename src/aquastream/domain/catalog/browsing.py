@@ -116,7 +116,7 @@ class ListEvents:
     (``MAX_AMOUNT``); a highest price above it bounds nothing.
     """
 
-    raises: ClassVar[Raises] = ()
+    raises: ClassVar[Raises] = (ValidationFailed,)
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow
@@ -156,7 +156,7 @@ class ListOrganizerEvents:
     the caller may not see simply matches nothing. ``sort`` as in the catalog.
     """
 
-    raises: ClassVar[Raises] = (OrganizerNotFound,)
+    raises: ClassVar[Raises] = (ValidationFailed, OrganizerNotFound)
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow

@@ -9,7 +9,7 @@ from aquastream.domain.catalog.errors import EventNotFound
 from aquastream.domain.catalog.model import EventStatus, Favorite
 from aquastream.domain.catalog.ordering import NEWEST_FAVORITES, FavoriteSortKey
 from aquastream.domain.catalog.views import EventView, event_facts
-from aquastream.domain.shared.errors import Raises
+from aquastream.domain.shared.errors import Raises, ValidationFailed
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.sorting import parse_sort
@@ -59,7 +59,7 @@ class ListFavorites:
     """A user lists the events they favorited, most recently favorited first, or in the
     ``sort`` they ask for (``FavoriteSortKey``; an unknown one is ``ValidationFailed``)."""
 
-    raises: ClassVar[Raises] = ()
+    raises: ClassVar[Raises] = (ValidationFailed,)
 
     def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow

@@ -26,10 +26,12 @@ from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
 from aquastream.domain.catalog.browsing import EventFilters, GetEvent, ListEvents
 from aquastream.domain.catalog.lifecycle import CancelEvent, PublishEvent
-from aquastream.domain.catalog.ordering import EVENTS_BY_START, EventSortKey
+from aquastream.domain.catalog.ordering import EventSortKey
 from aquastream.domain.shared.principal import Principal
 
 EventSort = Annotated[str, sort_parameter(EventSortKey)]
+# The catalog's default order: by start, and with a search text (``q``) by relevance first.
+OptionalEventSort = Annotated[str | None, sort_parameter(EventSortKey)]
 
 
 def _each_split(values: list[str] | None) -> list[str]:
@@ -82,7 +84,7 @@ class EventController(Controller):
         include_past: Annotated[
             bool, QueryParameter(name="includePast", description="Also events that started or completed.")
         ] = False,
-        sort: EventSort = EVENTS_BY_START.text,
+        sort: OptionalEventSort = None,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[EventOut]:
