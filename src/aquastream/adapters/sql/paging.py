@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, RowMapping, Select, func, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aquastream.domain.shared.paging import Page, PageRequest
@@ -37,10 +38,10 @@ def in_order(
     return query.order_by(key.asc(), tie.asc())
 
 
-def by_code_point(column: ColumnElement[str], connection: AsyncConnection) -> ColumnElement[Any]:
+def by_code_point(column: ColumnElement[str], dialect: Dialect) -> ColumnElement[Any]:
     """``column`` compared by code point, as SQLite's default (binary) collation and Python do:
     PostgreSQL's database collation (``en_US.UTF-8`` and the like) would skip punctuation and
     fold case, so a text order would differ between the databases; ``C`` does not."""
-    if connection.dialect.name == "postgresql":
+    if dialect.name == "postgresql":
         return column.collate("C")
     return column

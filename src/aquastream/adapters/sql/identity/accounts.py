@@ -94,7 +94,7 @@ class SqlUserRepository(SqlRepository):
         key = (
             users.c.created_at
             if sort.key is UserSortKey.CREATED_AT
-            else by_code_point(users.c.email, self._connection)
+            else by_code_point(users.c.email, self._connection.dialect)
         )
         query = in_order(query, key, users.c.id, descending=sort.descending)
         return await fetch_page(self._connection, query, paging, _user_from_row)

@@ -223,7 +223,7 @@ class SqlPaymentRepository(SqlRepository):
         keys: dict[PaymentSortKey, ColumnElement[Any]] = {
             PaymentSortKey.CREATED_AT: c.created_at,
             PaymentSortKey.AMOUNT: c.amount,
-            PaymentSortKey.STATUS: by_code_point(c.status, self._connection),
+            PaymentSortKey.STATUS: by_code_point(c.status, self._connection.dialect),
         }
         query = in_order(select(payments).where(condition), keys[sort.key], c.id, descending=sort.descending)
         return await fetch_page(self._connection, query, paging, payment_from_row)
