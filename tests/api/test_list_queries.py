@@ -31,7 +31,13 @@ class Filter:
 
 
 PAGING = frozenset({"page", "size"})
-SORTED = frozenset({"sort"})  # tested per list in catalog.test_list_sorting and booking.test_booking_lists
+# ``sort`` is tested per list in catalog.test_list_sorting, booking.test_booking_lists,
+# identity.test_admin_list_sorting and payments.test_payment_list_sorting.
+# Lists whose order is their meaning take no ``sort`` (said in each route's docstring too):
+# the waitlist (first come, first served: its FIFO places, oldest entry first), the moderation
+# queue of QR receipts (oldest submission first: first submitted, first reviewed) and an
+# event's crews (as the organizer set them up: by type, then name; unpaged).
+SORTED = frozenset({"sort"})
 CATALOG_SEARCH = "catalog.test_catalog_search"
 CATALOG_BAD = f"{CATALOG_SEARCH}::test_bad_filters_and_paging_are_400"
 NUL_IN_URL = "test_bad_input::test_a_nul_character_in_the_url_is_refused"
@@ -84,7 +90,7 @@ LISTS: dict[str, tuple[frozenset[str], dict[str, Filter]]] = {
     ),
     "GET /api/v1/users/me/favorites": (PAGING | SORTED, {}),
     "GET /api/v1/admin/users": (
-        PAGING,
+        PAGING | SORTED,
         {
             "q": Filter(
                 "identity.test_admin_routes::test_admin_lists_and_searches_users_with_paging",
@@ -100,7 +106,7 @@ LISTS: dict[str, tuple[frozenset[str], dict[str, Filter]]] = {
             ),
         },
     ),
-    "GET /api/v1/admin/users/{user_id:uuid}/audit": (PAGING, {}),
+    "GET /api/v1/admin/users/{user_id:uuid}/audit": (PAGING | SORTED, {}),
     "GET /api/v1/bookings": (
         PAGING | SORTED,
         {
@@ -138,9 +144,9 @@ LISTS: dict[str, tuple[frozenset[str], dict[str, Filter]]] = {
             ),
         },
     ),
-    "GET /api/v1/payments": (PAGING, {}),
+    "GET /api/v1/payments": (PAGING | SORTED, {}),
     "GET /api/v1/payments/moderation": (PAGING, {}),
-    "GET /api/v1/events/{event_id:uuid}/payments": (PAGING, {}),
+    "GET /api/v1/events/{event_id:uuid}/payments": (PAGING | SORTED, {}),
     "GET /api/v1/admin/outbox/dead": (
         frozenset(),
         {

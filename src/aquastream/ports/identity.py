@@ -15,8 +15,10 @@ from aquastream.domain.identity.model import (
     TelegramLinkCode,
     User,
 )
+from aquastream.domain.identity.ordering import NEWEST_AUDIT_ENTRIES, NEWEST_USERS, AuditSortKey, UserSortKey
 from aquastream.domain.identity.revocation import Revocation
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.sorting import Sort
 from aquastream.ports.uow import UnitOfWork
 
 
@@ -42,9 +44,11 @@ class UserRepository(Protocol):
         text: str | None = None,
         role: Role | None = None,
         is_active: bool | None = None,
+        sort: Sort[UserSortKey] = NEWEST_USERS,
     ) -> Page[User]:
-        """Users newest first; ``text`` matches a substring of the email, case-insensitively.
-        Deleted (anonymised) users are left out."""
+        """Users in ``sort`` order (newest first by default), ties by id in the same direction;
+        ``email`` compares by code point on every database. ``text`` matches a substring of
+        the email, case-insensitively. Deleted (anonymised) users are left out."""
         ...
 
 
@@ -153,8 +157,11 @@ class TelegramLinkRepository(Protocol):
 class AuditLog(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
 
-    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[AuditEntry]:
-        """Entries where the user is the target or the actor, newest first."""
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, sort: Sort[AuditSortKey] = NEWEST_AUDIT_ENTRIES
+    ) -> Page[AuditEntry]:
+        """Entries where the user is the target or the actor, in ``sort`` order (newest first by
+        default), ties by id in the same direction."""
         ...
 
     async def prune(self, *, before: datetime, limit: int) -> int:

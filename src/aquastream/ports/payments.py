@@ -29,8 +29,10 @@ from aquastream.domain.payments.model import (
 )
 from aquastream.domain.payments.model import PayableBooking as PayableBooking  # what booking answers
 from aquastream.domain.payments.model import ProofFile as ProofFile  # what media answers
+from aquastream.domain.payments.ordering import NEWEST_PAYMENTS, PaymentSortKey
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.sorting import Sort
 from aquastream.ports.idempotency import KeyedUnitOfWork
 
 
@@ -92,12 +94,16 @@ class PaymentRepository(Protocol):
         """Undo a reservation the provider refused (``refunded_amount - amount``)."""
         ...
 
-    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
-        """Newest first."""
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, sort: Sort[PaymentSortKey] = NEWEST_PAYMENTS
+    ) -> Page[Payment]:
+        """In ``sort`` order (newest first by default), ties by id in the same direction."""
         ...
 
-    async def list_for_event(self, event_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
-        """Newest first."""
+    async def list_for_event(
+        self, event_id: uuid.UUID, paging: PageRequest, sort: Sort[PaymentSortKey] = NEWEST_PAYMENTS
+    ) -> Page[Payment]:
+        """In ``sort`` order (newest first by default), ties by id in the same direction."""
         ...
 
     async def submitted(

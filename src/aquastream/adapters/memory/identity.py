@@ -19,8 +19,10 @@ from aquastream.domain.identity.model import (
     TelegramLinkCode,
     User,
 )
+from aquastream.domain.identity.ordering import NEWEST_AUDIT_ENTRIES, NEWEST_USERS, AuditSortKey, UserSortKey
 from aquastream.domain.identity.revocation import AccountAccess, EndedSession, Revocation
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.sorting import Sort
 from aquastream.ports.booking import ParticipantContact
 from aquastream.ports.identity import (
     AuditLog,
@@ -86,6 +88,7 @@ class MemoryUserRepository(_Repository[uuid.UUID, User]):
         text: str | None = None,
         role: Role | None = None,
         is_active: bool | None = None,
+        sort: Sort[UserSortKey] = NEWEST_USERS,
     ) -> Page[User]:
         needle = text.lower() if text else None
         matches = [
@@ -96,7 +99,11 @@ class MemoryUserRepository(_Repository[uuid.UUID, User]):
             and (role is None or u.role == role)
             and (is_active is None or u.is_active == is_active)
         ]
-        matches.sort(key=lambda u: (u.created_at, u.id), reverse=True)
+        # Emails are stored lower-cased; Python compares them by code point, as the SQL adapter does.
+        key: Callable[[User], object] = (
+            (lambda u: u.created_at) if sort.key is UserSortKey.CREATED_AT else (lambda u: u.email)
+        )
+        matches.sort(key=lambda u: (key(u), u.id), reverse=sort.descending)
         items = [copy.copy(u) for u in matches[paging.offset : paging.offset + paging.size]]
         return Page(items, len(matches), paging.page, paging.size)
 
@@ -263,9 +270,11 @@ class MemoryAuditLog(_Repository[uuid.UUID, AuditEntry]):
     async def add(self, entry: AuditEntry) -> None:
         self._rows[entry.id] = copy.deepcopy(entry)
 
-    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[AuditEntry]:
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, sort: Sort[AuditSortKey] = NEWEST_AUDIT_ENTRIES
+    ) -> Page[AuditEntry]:
         matches = [e for e in self._rows.values() if user_id in (e.target_id, e.actor_id)]
-        matches.sort(key=lambda e: (e.created_at, e.id), reverse=True)
+        matches.sort(key=lambda e: (e.created_at, e.id), reverse=sort.descending)  # the one key: createdAt
         items = [copy.deepcopy(e) for e in matches[paging.offset : paging.offset + paging.size]]
         return Page(items, len(matches), paging.page, paging.size)
 

@@ -33,8 +33,10 @@ from aquastream.domain.payments.model import (
     WebhookOutcome,
     WebhookRecord,
 )
+from aquastream.domain.payments.ordering import NEWEST_PAYMENTS, PaymentSortKey
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal, Role
+from aquastream.domain.shared.sorting import Sort
 
 PAYMENTS = "payments.payments"
 PAYEES = "payments.payee_accounts"
@@ -48,6 +50,19 @@ def _page(rows: list[Payment], paging: PageRequest) -> Page[Payment]:
 
 def _newest_first(rows: Iterable[Payment]) -> list[Payment]:
     return sorted(rows, key=lambda p: (p.created_at, p.id), reverse=True)
+
+
+# What each ``sort`` orders by (statuses by their names, by code point, as the SQL adapter does).
+_PAYMENT_SORT_KEYS: Mapping[PaymentSortKey, Callable[[Payment], Any]] = {
+    PaymentSortKey.CREATED_AT: lambda p: p.created_at,
+    PaymentSortKey.AMOUNT: lambda p: p.amount,
+    PaymentSortKey.STATUS: lambda p: p.status.value,
+}
+
+
+def _in_order(rows: Iterable[Payment], sort: Sort[PaymentSortKey]) -> list[Payment]:
+    key = _PAYMENT_SORT_KEYS[sort.key]
+    return sorted(rows, key=lambda p: (key(p), p.id), reverse=sort.descending)
 
 
 class MemoryPaymentRepository:
@@ -155,11 +170,15 @@ class MemoryPaymentRepository:
         status = PaymentStatus.SUCCEEDED if refunded == 0 else PaymentStatus.PARTIALLY_REFUNDED
         self._replace(payment, refunded_amount=refunded, status=status, updated_at=now)
 
-    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
-        return _page(_newest_first(self._where(lambda p: p.user_id == user_id)), paging)
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, sort: Sort[PaymentSortKey] = NEWEST_PAYMENTS
+    ) -> Page[Payment]:
+        return _page(_in_order(self._where(lambda p: p.user_id == user_id), sort), paging)
 
-    async def list_for_event(self, event_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
-        return _page(_newest_first(self._where(lambda p: p.event_id == event_id)), paging)
+    async def list_for_event(
+        self, event_id: uuid.UUID, paging: PageRequest, sort: Sort[PaymentSortKey] = NEWEST_PAYMENTS
+    ) -> Page[Payment]:
+        return _page(_in_order(self._where(lambda p: p.event_id == event_id), sort), paging)
 
     async def submitted(
         self, organizer_ids: Collection[uuid.UUID] | None, paging: PageRequest

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, RowMapping, Select, func, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aquastream.domain.shared.paging import Page, PageRequest
@@ -35,3 +36,12 @@ def in_order(
     if descending:
         return query.order_by(key.desc(), tie.desc())
     return query.order_by(key.asc(), tie.asc())
+
+
+def by_code_point(column: ColumnElement[str], dialect: Dialect) -> ColumnElement[Any]:
+    """``column`` compared by code point, as SQLite's default (binary) collation and Python do:
+    PostgreSQL's database collation (``en_US.UTF-8`` and the like) would skip punctuation and
+    fold case, so a text order would differ between the databases; ``C`` does not."""
+    if dialect.name == "postgresql":
+        return column.collate("C")
+    return column

@@ -12,10 +12,12 @@ from aquastream.domain.identity.access import require_admin
 from aquastream.domain.identity.audit import audit_entry
 from aquastream.domain.identity.errors import CannotChangeOwnAccess, NotAllowed, UserNotFound
 from aquastream.domain.identity.model import AuditAction, AuditEntry, Principal, RequestContext, Role, User
+from aquastream.domain.identity.ordering import NEWEST_AUDIT_ENTRIES, NEWEST_USERS, AuditSortKey, UserSortKey
 from aquastream.domain.identity.revocation import AccountAccess
 from aquastream.domain.identity.sessions import end_every_session
-from aquastream.domain.shared.errors import Raises
+from aquastream.domain.shared.errors import Raises, ValidationFailed
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.sorting import parse_sort
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import AccessRevocationListener, IdentityUnitOfWork
 
@@ -37,12 +39,14 @@ class UserSummary:
 
 
 class ListUsers:
-    """Users newest first, filtered by a piece of the email, a role and/or being active.
+    """Users newest first, or in the ``sort`` asked for (``UserSortKey``: ``createdAt``,
+    ``email``; an unknown one is ``ValidationFailed``), filtered by a piece of the email, a
+    role and/or being active.
 
     Admins only (``NotAllowed``); deleted accounts are not listed.
     """
 
-    raises: ClassVar[Raises] = (NotAllowed,)
+    raises: ClassVar[Raises] = (NotAllowed, ValidationFailed)
 
     def __init__(self, uow: IdentityUnitOfWork) -> None:
         self._uow = uow
@@ -55,11 +59,13 @@ class ListUsers:
         text: str | None = None,
         role: Role | None = None,
         active: bool | None = None,
+        sort: str | None = None,
     ) -> Page[UserSummary]:
+        order = parse_sort(sort, UserSortKey, NEWEST_USERS)
         async with self._uow:
             await require_admin(self._uow, principal)
             found = await self._uow.users.search(
-                paging, text=(text or "").strip() or None, role=role, is_active=active
+                paging, text=(text or "").strip() or None, role=role, is_active=active, sort=order
             )
         return found.map(UserSummary.of)
 
@@ -199,21 +205,23 @@ class UnblockUser(_ChangeAccess):
 
 
 class ReadAuditLog:
-    """A user's audit entries (as target or actor), newest first.
+    """A user's audit entries (as target or actor), newest first, or oldest first with
+    ``sort=createdAt`` (``AuditSortKey``; an unknown one is ``ValidationFailed``).
 
     Admins only; deleted users' entries stay readable; an unknown id is ``UserNotFound``.
     """
 
-    raises: ClassVar[Raises] = (NotAllowed, UserNotFound)
+    raises: ClassVar[Raises] = (NotAllowed, UserNotFound, ValidationFailed)
 
     def __init__(self, uow: IdentityUnitOfWork) -> None:
         self._uow = uow
 
     async def __call__(
-        self, principal: Principal, user_id: uuid.UUID, paging: PageRequest
+        self, principal: Principal, user_id: uuid.UUID, paging: PageRequest, *, sort: str | None = None
     ) -> Page[AuditEntry]:
+        order = parse_sort(sort, AuditSortKey, NEWEST_AUDIT_ENTRIES)
         async with self._uow:
             await require_admin(self._uow, principal)
             if await self._uow.users.get(user_id) is None:
                 raise UserNotFound()
-            return await self._uow.audit.list_for_user(user_id, paging)
+            return await self._uow.audit.list_for_user(user_id, paging, order)

@@ -8,9 +8,11 @@ from typing import ClassVar
 from aquastream.domain.payments.access import load_visible_payment, managed_organizers
 from aquastream.domain.payments.errors import EventNotFound, PaymentForbidden, PaymentNotFound
 from aquastream.domain.payments.model import Payment, Refund
-from aquastream.domain.shared.errors import Raises
+from aquastream.domain.payments.ordering import NEWEST_PAYMENTS, PaymentSortKey
+from aquastream.domain.shared.errors import Raises, ValidationFailed
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.sorting import parse_sort
 from aquastream.ports.payments import BookingDirectory, OrganizerDirectory, PaymentsUnitOfWork
 
 
@@ -31,23 +33,28 @@ class GetPayment:
 
 
 class ListMyPayments:
-    """The caller's payments, newest first."""
+    """The caller's payments, newest first, or in the ``sort`` asked for (``PaymentSortKey``;
+    an unknown one is ``ValidationFailed``)."""
 
-    raises: ClassVar[Raises] = ()
+    raises: ClassVar[Raises] = (ValidationFailed,)
 
     def __init__(self, uow: PaymentsUnitOfWork) -> None:
         self._uow = uow
 
-    async def __call__(self, principal: Principal, paging: PageRequest) -> Page[Payment]:
+    async def __call__(
+        self, principal: Principal, paging: PageRequest, *, sort: str | None = None
+    ) -> Page[Payment]:
+        order = parse_sort(sort, PaymentSortKey, NEWEST_PAYMENTS)
         async with self._uow:
-            return await self._uow.payments.list_for_user(principal.user_id, paging)
+            return await self._uow.payments.list_for_user(principal.user_id, paging, order)
 
 
 class ListEventPayments:
-    """The payments of one event, newest first: its organizer and admins (others 403; an
-    unknown or unpublished event 404)."""
+    """The payments of one event, newest first or in the ``sort`` asked for
+    (``PaymentSortKey``; an unknown one is ``ValidationFailed``): its organizer and admins
+    (others 403; an unknown or unpublished event 404)."""
 
-    raises: ClassVar[Raises] = (EventNotFound, PaymentForbidden)
+    raises: ClassVar[Raises] = (EventNotFound, PaymentForbidden, ValidationFailed)
 
     def __init__(
         self, uow: PaymentsUnitOfWork, organizers: OrganizerDirectory, bookings: BookingDirectory
@@ -56,7 +63,10 @@ class ListEventPayments:
         self._organizers = organizers
         self._bookings = bookings
 
-    async def __call__(self, principal: Principal, event_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
+    async def __call__(
+        self, principal: Principal, event_id: uuid.UUID, paging: PageRequest, *, sort: str | None = None
+    ) -> Page[Payment]:
+        order = parse_sort(sort, PaymentSortKey, NEWEST_PAYMENTS)
         # Booking and the catalog serve these on their own connections: asked before payments'
         # transaction opens.
         organizer_id = await self._bookings.event_organizer(event_id)
@@ -65,12 +75,15 @@ class ListEventPayments:
         if organizer_id not in await managed_organizers(self._organizers, principal):
             raise PaymentForbidden()
         async with self._uow:
-            return await self._uow.payments.list_for_event(event_id, paging)
+            return await self._uow.payments.list_for_event(event_id, paging, order)
 
 
 class ModerationQueue:
     """Submitted QR receipts waiting for a decision, oldest submission first: of the events of
-    the organizers the caller manages, or of every event for an admin."""
+    the organizers the caller manages, or of every event for an admin.
+
+    No ``sort``: the order is the queue's meaning (first submitted, first reviewed), so every
+    reviewer works through it from the same end."""
 
     raises: ClassVar[Raises] = ()
 

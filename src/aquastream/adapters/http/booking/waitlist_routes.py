@@ -73,4 +73,6 @@ class WaitlistController(Controller):
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[WaitlistPlaceOut]:
+        """Each entry with its FIFO place in its event's queue. No ``sort``: a waitlist is
+        first come, first served, so the list keeps that order (the oldest entry first)."""
         return PageOut.of(await list_waitlist(caller, page_request(page, size)), WaitlistPlaceOut.of)

@@ -44,7 +44,11 @@ class EventCrewController(Controller):
         crew_type: TypeFilter = None,
     ) -> list[CrewOut]:
         """By type, then name. For the event's organizer and its participants (403
-        ``crew.not_participant`` for others, 404 ``event.not_found``)."""
+        ``crew.not_participant`` for others, 404 ``event.not_found``).
+
+        No ``sort``: the crews are laid out as the organizer set them up (grouped by type,
+        named within it), the one order every participant and the organizer share; the list
+        is one event's crews, unpaged, and ``type`` narrows it."""
         return [CrewOut.of_view(view) for view in await list_crews(caller, event_id, crew_type)]
 
     @post(

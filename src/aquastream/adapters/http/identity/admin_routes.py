@@ -20,9 +20,10 @@ from aquastream.adapters.http.identity.dto import (
     RoleIn,
     UserOut,
 )
-from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
+from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request, sort_parameter
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
 from aquastream.domain.identity.model import RequestContext
+from aquastream.domain.identity.ordering import NEWEST_AUDIT_ENTRIES, NEWEST_USERS, AuditSortKey, UserSortKey
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.settings import Settings
 
@@ -32,7 +33,7 @@ class AdminController(Controller):
     tags = ["admin"]
     guards = [requires_role(Role.ADMIN)]
 
-    @get("/users", summary="List and search users (newest first)")
+    @get("/users", summary="List and search users (newest first, or `sort`)")
     @inject
     async def list_users(
         self,
@@ -41,10 +42,15 @@ class AdminController(Controller):
         q: Annotated[str | None, QueryParameter(description="Part of the email.")] = None,
         role: FromQuery[Role | None] = None,
         active: FromQuery[bool | None] = None,
+        sort: Annotated[str, sort_parameter(UserSortKey)] = NEWEST_USERS.text,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[UserOut]:
-        found = await list_users(caller, page_request(page, size), text=q, role=role, active=active)
+        """``sort=email`` compares the (lower-case) emails by code point, the same on every
+        database."""
+        found = await list_users(
+            caller, page_request(page, size), text=q, role=role, active=active, sort=sort
+        )
         return PageOut.of(found, UserOut.of)
 
     @post("/users/{user_id:uuid}/role", status_code=HTTP_200_OK, summary="Change a role (revokes sessions)")
@@ -81,17 +87,19 @@ class AdminController(Controller):
     ) -> UserOut:
         return UserOut.of(await unblock_user(caller, user_id, ctx))
 
-    @get("/users/{user_id:uuid}/audit", summary="A user's audit log (newest first)")
+    @get("/users/{user_id:uuid}/audit", summary="A user's audit log (newest first, or `sort`)")
     @inject
     async def audit(
         self,
         user_id: FromPath[uuid.UUID],
         caller: FromDishka[Principal],
         read_audit: FromDishka[ReadAuditLog],
+        sort: Annotated[str, sort_parameter(AuditSortKey)] = NEWEST_AUDIT_ENTRIES.text,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[AuditEntryOut]:
-        return PageOut.of(await read_audit(caller, user_id, page_request(page, size)), AuditEntryOut.of)
+        found = await read_audit(caller, user_id, page_request(page, size), sort=sort)
+        return PageOut.of(found, AuditEntryOut.of)
 
     @get("/health", summary="Every dependency with its latency")
     @inject

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from aquastream.adapters.http.auth import public, requires_role
 from aquastream.adapters.http.idempotency import KEYED_REQUEST_ERRORS, IdempotencyKey, answer_keyed
-from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
+from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request, sort_parameter
 from aquastream.adapters.http.payments.dto import (
     PaymentIn,
     PaymentOut,
@@ -35,6 +35,7 @@ from aquastream.domain.payments.errors import PaymentNotFound, ProviderFailed, P
 from aquastream.domain.payments.init import InitPayment
 from aquastream.domain.payments.manage import CancelPayment, ReviewPayment, SubmitProof
 from aquastream.domain.payments.model import Payment, ProviderStatus
+from aquastream.domain.payments.ordering import NEWEST_PAYMENTS, PaymentSortKey
 from aquastream.domain.payments.queries import GetPayment, ListMyPayments, ModerationQueue
 from aquastream.domain.payments.refunds import RefundPayment
 from aquastream.domain.payments.webhooks import ProcessWebhook
@@ -109,16 +110,19 @@ class PaymentController(Controller):
             replay=replay,
         )
 
-    @get("", summary="The caller's payments, newest first")
+    @get("", summary="The caller's payments, newest first (or `sort`)")
     @inject
     async def list_mine(
         self,
         caller: FromDishka[Principal],
         list_payments: FromDishka[ListMyPayments],
+        sort: Annotated[str, sort_parameter(PaymentSortKey)] = NEWEST_PAYMENTS.text,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[PaymentOut]:
-        return PageOut.of(await list_payments(caller, page_request(page, size)), PaymentOut.listed)
+        """``sort=amount`` compares amounts as they are, not converted between currencies."""
+        found = await list_payments(caller, page_request(page, size), sort=sort)
+        return PageOut.of(found, PaymentOut.listed)
 
     @get(
         "/moderation",
@@ -133,7 +137,10 @@ class PaymentController(Controller):
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[PaymentOut]:
-        """Of the events of the caller's organizers; an admin sees every event's."""
+        """Of the events of the caller's organizers; an admin sees every event's.
+
+        No ``sort``: oldest submission first is the queue's meaning (first submitted, first
+        reviewed), so every reviewer works through it from the same end."""
         return PageOut.of(await queue(caller, page_request(page, size)), PaymentOut.listed)
 
     @get("/{payment_id:uuid}", summary="One payment with its refunds")

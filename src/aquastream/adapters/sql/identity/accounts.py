@@ -9,12 +9,14 @@ from sqlalchemy import Executable, RowMapping, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aquastream.adapters.sql.errors import violated_unique
-from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.paging import by_code_point, fetch_page, in_order
 from aquastream.adapters.sql.tables.identity import USERS_EMAIL_UNIQUE, profiles, users
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.identity.errors import EmailAlreadyRegistered
 from aquastream.domain.identity.model import Profile, Role, User
+from aquastream.domain.identity.ordering import NEWEST_USERS, UserSortKey
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.sorting import Sort
 
 
 def _user_from_row(row: RowMapping) -> User:
@@ -79,6 +81,7 @@ class SqlUserRepository(SqlRepository):
         text: str | None = None,
         role: Role | None = None,
         is_active: bool | None = None,
+        sort: Sort[UserSortKey] = NEWEST_USERS,
     ) -> Page[User]:
         query = select(users).where(users.c.deleted_at.is_(None))
         if text:
@@ -88,7 +91,12 @@ class SqlUserRepository(SqlRepository):
             query = query.where(users.c.role == role.value)
         if is_active is not None:
             query = query.where(users.c.is_active == is_active)
-        query = query.order_by(users.c.created_at.desc(), users.c.id.desc())
+        key = (
+            users.c.created_at
+            if sort.key is UserSortKey.CREATED_AT
+            else by_code_point(users.c.email, self._connection.dialect)
+        )
+        query = in_order(query, key, users.c.id, descending=sort.descending)
         return await fetch_page(self._connection, query, paging, _user_from_row)
 
 

@@ -7,11 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import RowMapping, delete, insert, or_, select
 
-from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.paging import fetch_page, in_order
 from aquastream.adapters.sql.tables.identity import audit_log
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.identity.model import AuditAction, AuditEntry
+from aquastream.domain.identity.ordering import NEWEST_AUDIT_ENTRIES, AuditSortKey
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.sorting import Sort
 
 
 def _entry_from_row(row: RowMapping) -> AuditEntry:
@@ -40,12 +42,14 @@ class SqlAuditLog(SqlRepository):
             )
         )
 
-    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[AuditEntry]:
-        query = (
-            select(audit_log)
-            .where(or_(audit_log.c.target_id == user_id, audit_log.c.actor_id == user_id))
-            .order_by(audit_log.c.created_at.desc(), audit_log.c.id.desc())
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, sort: Sort[AuditSortKey] = NEWEST_AUDIT_ENTRIES
+    ) -> Page[AuditEntry]:
+        mentioning = select(audit_log).where(
+            or_(audit_log.c.target_id == user_id, audit_log.c.actor_id == user_id)
         )
+        # One key so far: ``createdAt``.
+        query = in_order(mentioning, audit_log.c.created_at, audit_log.c.id, descending=sort.descending)
         return await fetch_page(self._connection, query, paging, _entry_from_row)
 
     async def prune(self, *, before: datetime, limit: int) -> int:

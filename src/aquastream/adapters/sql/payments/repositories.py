@@ -8,10 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import RowMapping, case, delete, insert, select, update
+from sqlalchemy import ColumnElement, RowMapping, case, delete, insert, select, update
 
 from aquastream.adapters.currencies import amount_in
-from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.paging import by_code_point, fetch_page, in_order
 from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.payments import (
     LIVE_PAYMENT,
@@ -36,7 +36,9 @@ from aquastream.domain.payments.model import (
     WebhookOutcome,
     WebhookRecord,
 )
+from aquastream.domain.payments.ordering import NEWEST_PAYMENTS, PaymentSortKey
 from aquastream.domain.shared.paging import Page, PageRequest
+from aquastream.domain.shared.sorting import Sort
 
 _ENUM_FIELDS = {"status", "method"}
 
@@ -204,14 +206,26 @@ class SqlPaymentRepository(SqlRepository):
             )
         )
 
-    async def list_for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
-        c = payments.c
-        query = select(payments).where(c.user_id == user_id).order_by(c.created_at.desc(), c.id.desc())
-        return await fetch_page(self._connection, query, paging, payment_from_row)
+    async def list_for_user(
+        self, user_id: uuid.UUID, paging: PageRequest, sort: Sort[PaymentSortKey] = NEWEST_PAYMENTS
+    ) -> Page[Payment]:
+        return await self._listed(payments.c.user_id == user_id, paging, sort)
 
-    async def list_for_event(self, event_id: uuid.UUID, paging: PageRequest) -> Page[Payment]:
+    async def list_for_event(
+        self, event_id: uuid.UUID, paging: PageRequest, sort: Sort[PaymentSortKey] = NEWEST_PAYMENTS
+    ) -> Page[Payment]:
+        return await self._listed(payments.c.event_id == event_id, paging, sort)
+
+    async def _listed(
+        self, condition: ColumnElement[bool], paging: PageRequest, sort: Sort[PaymentSortKey]
+    ) -> Page[Payment]:
         c = payments.c
-        query = select(payments).where(c.event_id == event_id).order_by(c.created_at.desc(), c.id.desc())
+        keys: dict[PaymentSortKey, ColumnElement[Any]] = {
+            PaymentSortKey.CREATED_AT: c.created_at,
+            PaymentSortKey.AMOUNT: c.amount,
+            PaymentSortKey.STATUS: by_code_point(c.status, self._connection.dialect),
+        }
+        query = in_order(select(payments).where(condition), keys[sort.key], c.id, descending=sort.descending)
         return await fetch_page(self._connection, query, paging, payment_from_row)
 
     async def submitted(
