@@ -13,8 +13,10 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.http.metrics import REGISTRY
+from aquastream.adapters.sql.engine import DomainEngines, create_engine
 from aquastream.adapters.sql.outbox import spine_written
 from aquastream.adapters.sql.tables.catalog import events
+from aquastream.settings import Settings
 from tests.api.catalog.conftest import FrozenClockProvider
 from tests.api.catalog.kit import API, Cast, open_page, organizer_account, published_event
 from tests.api.conftest import Serve
@@ -32,14 +34,22 @@ async def api(serve: Serve, clock: Any) -> AsyncIterator[Client]:
 
 
 async def _engine(api: Client) -> AsyncEngine:
-    engine: AsyncEngine = await api.app.state.dishka_container.get(AsyncEngine)
-    return engine
+    """The app's engine of the catalog (its role, when each domain has one); its pool lives in
+    the app's event loop, so the test only names it (``spine_written``) and never uses it."""
+    engines: DomainEngines = await api.app.state.dishka_container.get(DomainEngines)
+    return engines.of("catalog")
 
 
 async def _retitle_behind_the_apps_back(api: Client, event_id: str, title: str) -> None:
     """A change that neither goes through the API nor writes a fact: only time shows it."""
-    async with (await _engine(api)).begin() as connection:
-        await connection.execute(update(events).where(events.c.id == uuid.UUID(event_id)).values(title=title))
+    settings: Settings = await api.app.state.dishka_container.get(Settings)
+    engine = create_engine(settings.database_url_of("catalog"), pool_size=1)
+    try:
+        async with engine.begin() as connection:
+            statement = update(events).where(events.c.id == uuid.UUID(event_id)).values(title=title)
+            await connection.execute(statement)
+    finally:
+        await engine.dispose()
 
 
 async def test_an_anonymous_read_is_kept_for_at_most_the_set_time(api: Client, cast: Cast) -> None:
