@@ -148,3 +148,19 @@ async def test_zero_turns_it_off(serve: Serve, clock: Any) -> None:
         after = await api.get(url)
 
     assert after.json()["title"] == "Renamed quietly"
+
+
+async def test_an_answer_from_memory_still_counts_against_the_rate_limit(serve: Serve, clock: Any) -> None:
+    async with serve(
+        FrozenClockProvider(clock), rate_limit_default="5/minute", catalog_cache_seconds=SECONDS
+    ) as api:
+        anna = await organizer_account(api, await admin(api), "anna@example.com")
+        await open_page(api, anna, "river-rats", "River Rats")
+        event = await published_event(api, anna, "river-rats")
+        hits_before = _hits()
+
+        answers = [await api.get(f"{API}/events/{event['id']}") for _ in range(6)]
+
+    assert [answer.status_code for answer in answers] == [200] * 5 + [429]
+    assert [answer.headers["x-ratelimit-remaining"] for answer in answers[:5]] == ["4", "3", "2", "1", "0"]
+    assert _hits() == hits_before + 4  # the first was computed, the next four came from memory
