@@ -6,6 +6,7 @@ domain as a role that sees only its own schema (see ``tests/api/domain_roles.py`
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -16,11 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
-from dishka import Provider
+from dishka import AsyncContainer, Provider
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
+from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.http.tracing import Tracing
 from aquastream.app import create_app
 from aquastream.domain.identity.model import User
@@ -30,6 +32,7 @@ from aquastream.settings import Settings
 from . import domain_roles
 from .domain_roles import RolesTemplate
 from .probes import PROBE_ROUTES
+from .worker import in_app
 
 Serve = Callable[..., AbstractAsyncContextManager[AsyncTestClient[Litestar]]]
 ServeFrom = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
@@ -101,9 +104,29 @@ def serve(make_app: Callable[..., Litestar]) -> Serve:
     @asynccontextmanager
     async def serve(*providers: Provider, **overrides: Any) -> AsyncIterator[AsyncTestClient[Litestar]]:
         async with AsyncTestClient(make_app(*providers, **overrides)) as client:
+            await in_app(client, judging_tokens)
             yield client
 
     return serve
+
+
+JUDGING_TOKENS_TRIES = 3
+
+
+async def judging_tokens(container: AsyncContainer) -> None:
+    """Wait, as a load balancer waits for ``/health/ready``, until the app can judge access
+    tokens. On a loaded machine its first read of the revoked tokens may outlast the read's
+    timeout; the app then answers tokens 503 until its next read, as it should, and a test
+    would see that 503 in its set-up. A few tries, no more: an app started on a database
+    that is down on purpose goes on to its test."""
+    check = await container.get(AccessTokenCheck)
+    for _ in range(JUDGING_TOKENS_TRIES):
+        try:
+            await check.check()
+        except Exception:
+            await asyncio.sleep(0.2)
+        else:
+            return
 
 
 @pytest.fixture
@@ -123,6 +146,7 @@ def serve_from(make_app: Callable[..., Litestar]) -> ServeFrom:
             app.lifespan(),
             httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
         ):
+            await judging_tokens(app.state.dishka_container)
             yield client
 
     return serve_from

@@ -1,14 +1,18 @@
-"""Liveness always; readiness only when the database (and Redis, when configured) answers and
-the database is migrated to this release."""
+"""Liveness always; readiness only when the database (and Redis, when configured) answers, the
+database is migrated to this release and the instance can judge access tokens."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 
 from dishka import Provider, Scope, provide
 
 from aquastream.adapters.http.health import Readiness, ReadinessCheck
+from aquastream.domain.identity.revocation import Revocation
+from aquastream.domain.shared.errors import DependencyUnavailable
+from aquastream.ports.identity import RevocationFeed
 
 from .conftest import Serve
 
@@ -28,7 +32,7 @@ async def test_ready_is_up_when_the_database_answers(serve: Serve) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "status": "UP",
-        "checks": {"database": {"status": "UP"}, "schema": {"status": "UP"}},
+        "checks": {"database": {"status": "UP"}, "schema": {"status": "UP"}, "revocations": {"status": "UP"}},
     }
 
 
@@ -41,7 +45,11 @@ async def test_ready_is_down_when_the_database_is_unreachable(serve: Serve, tmp_
     assert response.status_code == 503
     assert response.json() == {
         "status": "DOWN",
-        "checks": {"database": {"status": "DOWN"}, "schema": {"status": "DOWN"}},
+        "checks": {
+            "database": {"status": "DOWN"},
+            "schema": {"status": "DOWN"},
+            "revocations": {"status": "DOWN"},
+        },
     }
 
 
@@ -62,6 +70,7 @@ async def test_ready_checks_redis_when_it_is_configured(serve: Serve, redis_url:
     assert response.json()["checks"] == {
         "database": {"status": "UP"},
         "schema": {"status": "UP"},
+        "revocations": {"status": "UP"},
         "redis": {"status": "UP"},
     }
 
@@ -102,6 +111,7 @@ async def test_a_check_that_does_not_answer_in_time_is_down(serve: Serve) -> Non
     assert response.json()["checks"] == {
         "database": {"status": "UP"},
         "schema": {"status": "UP"},
+        "revocations": {"status": "UP"},
         "slow": {"status": "DOWN"},
     }
 
@@ -114,3 +124,27 @@ async def test_readiness_report_gives_latency_and_error_for_the_admin_view() -> 
     assert result.name == "slow"
     assert result.error == "no answer within 0.05 s"
     assert result.latency_ms >= 50
+
+
+class FailingFeed:
+    """Identity's revocation feed while its database does not answer."""
+
+    async def revoked_since(self, since: datetime) -> list[Revocation]:
+        raise DependencyUnavailable()
+
+
+class UnreadableRevocations(Provider):
+    scope = Scope.APP
+
+    @provide
+    def feed(self) -> RevocationFeed:
+        return FailingFeed()
+
+
+async def test_ready_is_down_while_the_instance_cannot_judge_access_tokens(serve: Serve) -> None:
+    async with serve(UnreadableRevocations()) as client:
+        response = await client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["revocations"] == {"status": "DOWN"}
+    assert response.json()["checks"]["database"] == {"status": "UP"}

@@ -13,6 +13,7 @@ from aquastream.adapters.crypto.jwt_tokens import AccessToken
 from aquastream.adapters.http.token_check import (
     FULL_READ_SECONDS,
     READ_OVERLAP,
+    RETRY_SECONDS,
     STALE_GRACE_SECONDS,
     AccessTokenCheck,
 )
@@ -217,6 +218,42 @@ async def test_a_feed_that_cannot_be_read_leaves_tokens_unvouched_for(
             await check.ensure_live(logged_in(db, clock))
     finally:
         await check.stop()
+
+
+async def test_after_a_failed_read_the_next_comes_sooner_than_the_poll(
+    db: MemoryDatabase, clock: FrozenClock
+) -> None:
+    feed = SwitchableFeed(db)
+    feed.down = True
+    check = AccessTokenCheck(feed, clock, token_ttl=TOKEN_TTL, poll_seconds=60.0)
+    token = logged_in(db, clock)
+    await check.start()
+    try:
+        feed.down = False
+        async with asyncio.timeout(RETRY_SECONDS * 4):  # far less than the poll's 60 s
+            while True:
+                try:
+                    await check.ensure_live(token)
+                except DependencyUnavailable:
+                    await asyncio.sleep(0.05)
+                else:
+                    break
+    finally:
+        await check.stop()
+
+
+async def test_as_a_readiness_check_it_reads_a_stale_list_and_fails_while_it_cannot(
+    db: MemoryDatabase, clock: FrozenClock, monotonic: ManualMonotonic
+) -> None:
+    feed = SwitchableFeed(db)
+    check = reading(feed, clock, monotonic)
+    feed.down = True
+    with pytest.raises(DependencyUnavailable):
+        await check.check()
+
+    feed.down = False
+    await check.check()  # read now, not at the next poll
+    await check.ensure_live(logged_in(db, clock))
 
 
 async def test_revocations_older_than_a_token_lifetime_are_forgotten(

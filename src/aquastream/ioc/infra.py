@@ -127,6 +127,10 @@ class EdgeProvider(Provider):
             poll_seconds=settings.access_revocation_poll_seconds,
         )
 
+    @provide(provides=ReadinessCheck)
+    def revocations_check(self, check: AccessTokenCheck) -> AccessTokenCheck:
+        return check
+
     @provide
     def public_read_cache(
         self, settings: Settings, engines: DomainEngines, heard: SpineListeners

@@ -17,6 +17,11 @@ A token is judged only by a list whose read began at most ``poll_seconds`` +
 revocation committed. Should the list be older (a busy process read it late), the request
 waits for a read; while the database cannot be read, requests that carry a token are
 answered 503.
+
+After a failed read the next one comes sooner (``RETRY_SECONDS``, not ``poll_seconds``), so
+the instance judges tokens again soon after the database is back. The check is also one of
+``/health/ready``'s (``name`` "revocations"): an instance that cannot judge tokens is not
+ready, and a readiness probe on a stale list reads it again.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from datetime import datetime, timedelta
 
 from aquastream.adapters.crypto.errors import TokenRevoked
 from aquastream.adapters.crypto.jwt_tokens import AccessToken
+from aquastream.adapters.outage import is_schema_missing
 from aquastream.domain.identity.revocation import Revocation, RevokedAccess
 from aquastream.domain.shared.errors import DependencyUnavailable
 from aquastream.ports.clock import Clock
@@ -38,12 +44,15 @@ from aquastream.ports.identity import RevocationFeed
 STALE_GRACE_SECONDS = 2.0
 READ_OVERLAP = timedelta(seconds=30)
 FULL_READ_SECONDS = 300.0
+RETRY_SECONDS = 0.5
 
 logger = logging.getLogger("aquastream.http.auth")
 
 
 class AccessTokenCheck:
     """Raises ``TokenRevoked`` for a revoked token, ``DependencyUnavailable`` when it cannot tell."""
+
+    name = "revocations"
 
     def __init__(
         self,
@@ -74,6 +83,18 @@ class AccessTokenCheck:
         if not self._revoked.admits(token.principal.user_id, token.session_family_id, token.issued_at):
             raise TokenRevoked()
 
+    async def check(self) -> None:
+        """``ReadinessCheck``: return when tokens can be judged, reading the list if it is
+        stale; raise when it cannot be read."""
+        if self._fresh():
+            return
+        try:
+            await self.refresh()
+        except Exception as error:
+            if is_schema_missing(error):  # said once, by the schema's own check
+                raise DependencyUnavailable("the database schema is behind this release") from None
+            raise
+
     def access_revoked(self, *revocations: Revocation) -> None:
         """Take revocations made in this process into account at once (``AccessRevocationListener``)."""
         self._revoked.record(*revocations)
@@ -89,12 +110,15 @@ class AccessTokenCheck:
             await asyncio.shield(self._reading)
         except Exception as error:
             if not self._failing:
+                behind = is_schema_missing(error)
                 logger.warning(
                     "Cannot read the revoked access tokens (%s); requests with a token get 503 "
                     "until a read works again",
-                    type(error.__cause__ or error).__name__,
-                    # Anything but an unreachable database is a bug: show where.
-                    exc_info=not isinstance(error, DependencyUnavailable),
+                    "the database schema is behind this release: run `aquastream migrate`"
+                    if behind
+                    else type(error.__cause__ or error).__name__,
+                    # Anything but an unreachable or unmigrated database is a bug: show where.
+                    exc_info=not (behind or isinstance(error, DependencyUnavailable)),
                 )
             self._failing = True
             raise
@@ -149,6 +173,7 @@ class AccessTokenCheck:
 
     async def _poll(self) -> None:
         while True:
-            await asyncio.sleep(self._poll_seconds)
+            pause = min(self._poll_seconds, RETRY_SECONDS) if self._failing else self._poll_seconds
+            await asyncio.sleep(pause)
             with contextlib.suppress(Exception):  # logged by ``refresh``
                 await self.refresh()
