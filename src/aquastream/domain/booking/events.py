@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+import msgspec
+
 from aquastream.domain.shared.events import DomainEvent
 
 
@@ -51,10 +53,23 @@ class BookingCreated(DomainEvent, frozen=True, kw_only=True):
     pay_url: str | None = None  # the link to pay a PENDING booking (absent in older messages)
 
 
+class PartySeat(msgspec.Struct, frozen=True, kw_only=True):
+    """One seat of a booking (SPEC §12, group bookings): number 0 is the holder's, 1, 2, … a
+    named companion's, in the order booked. A companion is not a user: the name and the
+    optional phone are all there is of them. The holder's name is identity's to tell."""
+
+    number: int
+    name: str | None = None  # a companion's; None for the holder's seat
+    phone: str | None = None
+
+
 class BookingConfirmed(DomainEvent, frozen=True, kw_only=True):
     booking_id: uuid.UUID
     event_id: uuid.UUID
     user_id: uuid.UUID
+    # Every seat the booking holds at confirmation, the holder's first. Empty in messages from
+    # before group bookings: one seat, the holder's.
+    seats: tuple[PartySeat, ...] = ()
 
 
 class BookingCancelled(DomainEvent, frozen=True, kw_only=True):
@@ -62,6 +77,17 @@ class BookingCancelled(DomainEvent, frozen=True, kw_only=True):
     event_id: uuid.UUID
     user_id: uuid.UUID
     reason: LogReason
+    actor_id: uuid.UUID | None
+
+
+class CompanionSeatCancelled(DomainEvent, frozen=True, kw_only=True):
+    """One companion's seat of a booking was cancelled alone (the booking and its other seats
+    stay): the seat is free again and its share is refunded (``RefundRequested``)."""
+
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    user_id: uuid.UUID  # the booking's holder
+    seat: int  # ``PartySeat.number``, never 0
     actor_id: uuid.UUID | None
 
 
