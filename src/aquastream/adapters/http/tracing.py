@@ -45,7 +45,6 @@ from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlu
 from litestar.types import Scope
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.instrumentation.sqlalchemy.version import __version__ as sqlalchemy_instrumentation_version
@@ -201,15 +200,15 @@ def tracing_for(settings: Settings, environ: dict[str, str] | None = None) -> Tr
         return Tracing.off()
     if env.get(OTEL_TRACES_EXPORTER, "").strip().lower() == "none":
         return Tracing.off()
-    exporter: SpanExporter
-    if env.get(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT):
-        exporter = OTLPSpanExporter()
-    elif settings.otlp_endpoint:
-        exporter = OTLPSpanExporter(endpoint=settings.otlp_endpoint.rstrip("/") + "/v1/traces")
-    elif env.get(OTEL_EXPORTER_OTLP_ENDPOINT):
-        exporter = OTLPSpanExporter()
-    else:
+    endpoint: str | None = None
+    if not env.get(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) and settings.otlp_endpoint:
+        endpoint = settings.otlp_endpoint.rstrip("/") + "/v1/traces"
+    elif not (env.get(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) or env.get(OTEL_EXPORTER_OTLP_ENDPOINT)):
         return Tracing.off()
+    # Imported only when exporting: the exporter and protobuf weigh on every process otherwise.
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    exporter: SpanExporter = OTLPSpanExporter() if endpoint is None else OTLPSpanExporter(endpoint=endpoint)
     return Tracing.exporting_to(resource_for(settings), BatchSpanProcessor(exporter))
 
 

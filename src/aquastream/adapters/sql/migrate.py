@@ -28,17 +28,9 @@ from sqlalchemy.schema import BLANK_SCHEMA
 from sqlalchemy.types import TypeEngine
 
 from aquastream.adapters.sql.engine import SCHEMAS, create_engine
+from aquastream.adapters.sql.revisions import MIGRATIONS_DIR
 from aquastream.adapters.sql.tables import metadata
 
-
-def _migrations_dir() -> Path:
-    """The top-level ``migrations/`` of a source checkout, or the copy the wheel packs into
-    the installed package (``aquastream/migrations``)."""
-    packaged = Path(__file__).resolve().parents[2] / "migrations"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[4] / "migrations"
-
-
-MIGRATIONS_DIR = _migrations_dir()
 FILE_TEMPLATE = "%(year)d_%(month).2d_%(day).2d_%(rev)s_%(slug)s"
 
 

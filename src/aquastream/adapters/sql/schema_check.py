@@ -6,8 +6,8 @@ service is not ready (``/health/ready`` 503, ``schema`` DOWN) and the reason say
 already migrated (a rolling deploy: migrations only add before they remove, so the older
 release keeps serving); it is logged once and counts as ready.
 
-The migration scripts are read once, on the first check and off the event loop (importing
-Alembic takes a noticeable part of a second, which start-up does not pay).
+The migration scripts are read once, on the first check and off the event loop, without
+Alembic (``revisions``), which a serving process never imports.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.outage import is_schema_missing
+from aquastream.adapters.sql.revisions import heads, script_revisions
 
 logger = logging.getLogger("aquastream.health")
 
@@ -31,10 +32,10 @@ class SchemaBehind(Exception):
 
 
 def _revisions() -> tuple[frozenset[str], frozenset[str]]:
-    """This release's heads, and every revision it knows."""
-    from aquastream.adapters.sql.migrate import head_revisions, revision_ids
-
-    return frozenset(head_revisions()), frozenset(revision_ids())
+    """This release's heads, and every revision it knows (read from the scripts' text, not
+    through Alembic: see ``revisions``)."""
+    revisions = script_revisions()
+    return heads(revisions), frozenset(revisions)
 
 
 class SchemaCheck:
