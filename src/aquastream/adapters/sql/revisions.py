@@ -38,8 +38,10 @@ def script_revisions(directory: Path = MIGRATIONS_DIR) -> dict[str, frozenset[st
             found[revision] = frozenset()
         elif isinstance(follows, str):
             found[revision] = frozenset({follows})
+        elif isinstance(follows, tuple | list):
+            found[revision] = frozenset(str(earlier) for earlier in follows)
         else:
-            found[revision] = frozenset(follows)
+            raise ValueError(f"{path.name} declares an unreadable down_revision")
     return found
 
 

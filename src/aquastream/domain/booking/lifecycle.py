@@ -32,6 +32,7 @@ from aquastream.domain.booking.events import (
     BookingCreated,
     BookingExpired,
     BookingMarkedNoShow,
+    PartySeat,
     RefundRequested,
 )
 from aquastream.domain.booking.model import Booking, BookingStatus, LogReason, PaymentStatus
@@ -112,7 +113,7 @@ def _events(
             )
         )
     if booking.status is BookingStatus.CONFIRMED:
-        found.append(BookingConfirmed(occurred_at=at, **ids))
+        found.append(BookingConfirmed(occurred_at=at, seats=(PartySeat(number=0),), **ids))
     elif booking.status is BookingStatus.CANCELLED:
         found.append(BookingCancelled(occurred_at=at, reason=reason, actor_id=actor_id, **ids))
         if booking.payment_status is PaymentStatus.REFUND_PENDING:
