@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any, cast
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
@@ -54,6 +55,8 @@ _DOCS_CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+_CONTENT_SECURITY_POLICY_VALUE = _CONTENT_SECURITY_POLICY.encode("latin-1")
+_DOCS_CONTENT_SECURITY_POLICY_VALUE = _DOCS_CONTENT_SECURITY_POLICY.encode("latin-1")
 _STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 # Probes and scrapes arrive every few seconds; their access lines would drown the rest.
 _QUIET_PATH_PREFIXES = ("/health/", "/metrics")
@@ -64,9 +67,10 @@ _MAX_PLAIN_DETAIL = 200
 class EdgeMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self._app = app
-        self._headers = dict(_SECURITY_HEADERS)
+        headers = dict(_SECURITY_HEADERS)
         if settings.env == "production":
-            self._headers["Strict-Transport-Security"] = _STRICT_TRANSPORT_SECURITY
+            headers["Strict-Transport-Security"] = _STRICT_TRANSPORT_SECURITY
+        self._stamps = _Stamps(headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -75,7 +79,7 @@ class EdgeMiddleware:
         request_id = accept_or_generate(_header(scope, b"x-request-id"))
         token = bind_request_id(request_id)
         started = time.perf_counter()
-        answer = _Answer(scope, send, {REQUEST_ID_HEADER: request_id, **self._headers})
+        answer = _Answer(scope, send, self._stamps, request_id)
         try:
             if _holds_nul(scope):
                 await answer.send_problem(400, code_for_status(400), "The URL holds a NUL character (%00).")
@@ -96,13 +100,46 @@ def _holds_nul(scope: Scope) -> bool:
     return "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"")
 
 
+class _Stamps:
+    """The headers every answer gets, encoded once: they replace any of the same name."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.fixed = [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+        ]
+        self.names = frozenset(name for name, _ in self.fixed) | {
+            _REQUEST_ID_NAME,
+            _CONTENT_SECURITY_POLICY_NAME,
+        }
+
+    def stamp(self, message: Message, request_id: str, docs: bool) -> None:
+        start = cast("dict[str, Any]", message)  # an http.response.start
+        headers = [
+            (name, value) for name, value in start.get("headers", ()) if name.lower() not in self.names
+        ]
+        headers.extend(self.fixed)
+        headers.append((_REQUEST_ID_NAME, request_id.encode("latin-1")))
+        headers.append(
+            (
+                _CONTENT_SECURITY_POLICY_NAME,
+                _DOCS_CONTENT_SECURITY_POLICY_VALUE if docs else _CONTENT_SECURITY_POLICY_VALUE,
+            )
+        )
+        start["headers"] = headers
+
+
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
+_CONTENT_SECURITY_POLICY_NAME = b"content-security-policy"
+
+
 class _Answer:
     """The response on its way out: stamps headers, and holds back a non-JSON error to rewrite it."""
 
-    def __init__(self, scope: Scope, send: Send, headers: dict[str, str]) -> None:
+    def __init__(self, scope: Scope, send: Send, stamps: _Stamps, request_id: str) -> None:
         self._scope = scope
         self._send = send
-        self._headers = headers
+        self._stamps = stamps
+        self._request_id = request_id
         self._held: Message | None = None
         self._held_body: list[bytes] = []
         self.started = False
@@ -112,8 +149,8 @@ class _Answer:
         if message["type"] == "http.response.start":
             self.started = True
             self.status = message["status"]
-            headers = self._stamp(message)
-            if self.status >= 400 and "json" not in headers.get("content-type", ""):
+            self._stamp(message)
+            if self.status >= 400 and b"json" not in (_raw_header(message, b"content-type") or b""):
                 self._held = message
                 return
         elif message["type"] == "http.response.body" and self._held is not None:
@@ -126,7 +163,8 @@ class _Answer:
     async def send_problem(self, status: int, code: str, detail: str, start: Message | None = None) -> None:
         body = problem_body(status=status, code=code, detail=detail, instance=self._scope["path"])
         message: Message = start or {"type": "http.response.start", "status": status, "headers": []}
-        headers = self._stamp(message)
+        self._stamp(message)
+        headers = MutableScopeHeaders.from_message(message)
         headers["Content-Type"] = PROBLEM_MEDIA_TYPE
         headers["Content-Length"] = str(len(body))
         self.started = True
@@ -149,15 +187,8 @@ class _Answer:
             detail = text[:_MAX_PLAIN_DETAIL] if plain and text else detail_for_status(status)
         await self.send_problem(status, code, detail, start=self._held)
 
-    def _stamp(self, message: Message) -> MutableScopeHeaders:
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in self._headers.items():
-            headers[name] = value
-        docs = self._scope["path"].startswith(DOCS_PATH)
-        headers["Content-Security-Policy"] = (
-            _DOCS_CONTENT_SECURITY_POLICY if docs else _CONTENT_SECURITY_POLICY
-        )
-        return headers
+    def _stamp(self, message: Message) -> None:
+        self._stamps.stamp(message, self._request_id, self._scope["path"].startswith(DOCS_PATH))
 
 
 def _record(scope: Scope, status: int, duration_seconds: float) -> None:
@@ -187,6 +218,13 @@ def _record(scope: Scope, status: int, duration_seconds: float) -> None:
 
 def _is_preflight(scope: Scope) -> bool:
     return scope.get("method") == "OPTIONS" and _header(scope, b"access-control-request-method") is not None
+
+
+def _raw_header(message: Message, name: bytes) -> bytes | None:
+    for key, value in cast("dict[str, Any]", message).get("headers", ()):
+        if key.lower() == name:
+            return bytes(value)
+    return None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -87,6 +87,19 @@ class _StderrHandler(_AquastreamHandler):
         """Ignored: ``logging`` assigns the stream it was built with, which may go stale."""
 
 
+def _skip_unused_record_fields() -> None:
+    """Neither format writes the thread, the process or the caller's file and line: spare
+    every record the cost of finding them (the logging HOWTO's "Optimization"; the access
+    line of a request served from the catalog cache spent a third of its time making its
+    record)."""
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    if hasattr(logging, "logAsyncioTasks"):  # Python 3.12+
+        logging.logAsyncioTasks = False
+    logging._srcfile = None
+
+
 def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> None:
     """Install one handler on the root logger, replacing the one a previous call installed.
 
@@ -103,5 +116,6 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> No
     handler.setFormatter(JsonFormatter() if settings.log_json else logging.Formatter(_PLAIN_FORMAT))
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
+    _skip_unused_record_fields()
     for name in QUIETED_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
