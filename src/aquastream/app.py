@@ -1,7 +1,8 @@
 """Composition root: settings → dishka container → the Litestar application.
 
 Layers of a request, outermost first: ``EdgeMiddleware`` (request id, security headers,
-access log, metrics) → dishka's request container → tracing (when configured) → CORS →
+access log, metrics) → dishka's request container (opened on the first dependency a
+request asks for: ``request_container``) → tracing (when configured) → CORS →
 Litestar's error handling and routing → ``AuthenticationMiddleware`` →
 ``RateLimitMiddleware`` → ``PublicReadCacheMiddleware`` (anonymous catalog reads, at most 1 s
 old) → guards (``default_deny`` and the route's own) → ``before_request`` (the span named
@@ -14,7 +15,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from dishka import AsyncContainer, Provider, make_async_container
-from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar, Request, Router
 from litestar.config.cors import CORSConfig
 from litestar.middleware import ASGIMiddleware
@@ -46,6 +46,7 @@ from aquastream.adapters.http.payments import CONTROLLERS as PAYMENT_CONTROLLERS
 from aquastream.adapters.http.problems import handle_exception
 from aquastream.adapters.http.query_check import QueryParameterCheck
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
+from aquastream.adapters.http.request_container import setup_lazy_dishka
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.http.tracing import Tracing, name_span_after_route, tracing_for
@@ -155,7 +156,7 @@ def create_app(
         logging_config=None,
         debug=False,
     )
-    setup_dishka(container, app)
+    setup_lazy_dishka(container, app)
     app.asgi_handler = EdgeMiddleware(CachingHeaders(app.asgi_handler), settings)
     return app
 
