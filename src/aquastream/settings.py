@@ -228,6 +228,19 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     media_link_ttl_seconds: Annotated[
         int, _doc("Lifetime of signed media links (downloads and presigned uploads)."), msgspec.Meta(ge=1)
     ] = 900
+    media_variant_sizes: Annotated[
+        list[Annotated[int, msgspec.Meta(ge=16, le=4096)]],
+        _doc(
+            "Comma-separated longest sides, in pixels, of the WebP variants made of every avatar, "
+            "logo, team photo and event image (never larger than the original)."
+        ),
+        msgspec.Meta(min_length=1, max_length=8),
+    ] = msgspec.field(default_factory=lambda: [256, 1024])
+    media_max_image_pixels: Annotated[
+        int,
+        _doc("Most pixels (width times height) of an uploaded picture; more is refused before decoding it."),
+        msgspec.Meta(ge=1, le=170_000_000),
+    ] = 50_000_000
     s3_endpoint_url: Annotated[
         str | None,
         _doc("S3 endpoint (`https://storage.yandexcloud.net`, `http://minio:9000`); unset means AWS."),
@@ -374,7 +387,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return cls(**values)
 
 
-_LIST_FIELDS = {"cors_origins", "trusted_proxies"}
+_LIST_FIELDS = {"cors_origins", "trusted_proxies", "media_variant_sizes"}
 
 
 def _from_env_value(name: str, raw: str) -> Any:
@@ -614,7 +627,8 @@ def settings_table() -> str:
                 description = meta.description
         default = f.default if f.default is not msgspec.NODEFAULT else ""
         if f.default_factory is not msgspec.NODEFAULT:
-            default = ""
+            made = f.default_factory()
+            default = ",".join(str(item) for item in made) if isinstance(made, list) else ""
         shown = "" if default is None else f"`{default}`" if default != "" else ""
         rows.append(f"| `{PREFIX}{f.name.upper()}` | {shown} | {description} |")
     return "\n".join(rows)

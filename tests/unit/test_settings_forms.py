@@ -167,6 +167,7 @@ SAMPLES = {
     "log_level": "DEBUG",
     "worker_domains": "media",
     "media_storage": "s3",
+    "media_variant_sizes": "128, 512",
     "payments_provider": "stripe",
 }
 SAMPLES |= {

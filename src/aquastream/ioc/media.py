@@ -1,6 +1,7 @@
-"""Providers of the media domain: its unit of work, storage and format sniffing, its use
-cases, the retention job, the removal of deleted files' objects, and the avatars of
-deleted accounts (identity's ``UserDeleted``).
+"""Providers of the media domain: its unit of work, storage, format sniffing and image
+reader, its use cases, the variants made after each upload (``MediaUploaded``), the
+retention job, the removal of deleted files' objects, the avatars of deleted accounts
+(identity's ``UserDeleted``), and the avatar links it serves to ``/users/me``.
 
 The local storage is the default; ``S3MediaProvider`` replaces it (and adds a readiness
 check of the bucket) when ``media_storage`` is ``s3``.
@@ -17,17 +18,20 @@ from aquastream.adapters.http.health import ReadinessCheck
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.media import SqlMediaUnitOfWork
 from aquastream.adapters.sql.media.proofs import MediaProofFiles
+from aquastream.adapters.storage.images import PillowImages
 from aquastream.adapters.storage.local import LinkSigner, LocalObjectStorage
 from aquastream.adapters.storage.s3 import S3Check, S3ObjectStorage, open_s3_client
 from aquastream.adapters.storage.sniffing import FiletypeSniffer
 from aquastream.domain.identity.events import UserDeleted
-from aquastream.domain.media.events import MediaDeleted
+from aquastream.domain.media.events import MediaDeleted, MediaUploaded
 from aquastream.domain.media.files import DeleteFile, GetFileLink
 from aquastream.domain.media.model import MediaPolicy
 from aquastream.domain.media.owners import OwnersOfTheirDomains
 from aquastream.domain.media.privacy import ExportMyMediaData
 from aquastream.domain.media.retention import DeleteAvatarsOfDeletedUser, PurgeDueFiles, RemoveStoredObject
+from aquastream.domain.media.served import ServedAvatarLinks
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
+from aquastream.domain.media.variants import MakeImageVariants
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reactions, on
@@ -36,12 +40,14 @@ from aquastream.ports.media import (
     AvatarOwners,
     CatalogOwners,
     FormatSniffer,
+    ImageProcessor,
     MediaUnitOfWork,
     ObjectStorage,
     OwnerDirectory,
     ProofOwners,
 )
 from aquastream.ports.payments import ProofFiles
+from aquastream.ports.pictures import AvatarLinks
 from aquastream.settings import Settings
 
 PURGE_FILES_JOB = "media.purge_due_files"
@@ -63,6 +69,7 @@ async def purge_until_done(purge: PurgeDueFiles, batch_size: int) -> int:
 
 REACTIONS = Reactions(
     "media",
+    on(MediaUploaded, MakeImageVariants).call(lambda make, e: make(e)),
     on(MediaDeleted, RemoveStoredObject).call(lambda remove, e: remove(e)),
     on(UserDeleted, DeleteAvatarsOfDeletedUser).call(lambda delete, e: delete(e.user_id)),
 )
@@ -87,10 +94,15 @@ class MediaProvider(Provider):
     @provide(scope=Scope.APP)
     def policy(self, settings: Settings) -> MediaPolicy:
         return MediaPolicy(
-            max_bytes=settings.media_max_bytes, link_ttl=timedelta(seconds=settings.media_link_ttl_seconds)
+            max_bytes=settings.media_max_bytes,
+            link_ttl=timedelta(seconds=settings.media_link_ttl_seconds),
+            variant_sizes=tuple(settings.media_variant_sizes),
+            max_image_pixels=settings.media_max_image_pixels,
         )
 
     sniffer = provide(FiletypeSniffer, provides=FormatSniffer, scope=Scope.APP)
+    images = provide(PillowImages, provides=ImageProcessor, scope=Scope.APP)
+    avatar_links = provide(ServedAvatarLinks, provides=AvatarLinks)
 
     @provide(scope=Scope.APP)
     def link_signer(self, settings: Settings) -> LinkSigner:
@@ -119,6 +131,7 @@ class MediaProvider(Provider):
         PurgeDueFiles,
         DeleteAvatarsOfDeletedUser,
         RemoveStoredObject,
+        MakeImageVariants,
     )
 
     @provide(provides=PersonalDataSection)

@@ -4,11 +4,12 @@ about owners, where the bytes are stored and how their format is recognised."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from aquastream.domain.media.model import MediaFile, OwnerType, SignedLink, StoredObject
+from aquastream.domain.media.model import ImageVariant, MediaFile, OwnerType, SignedLink, StoredObject
 from aquastream.ports.uow import UnitOfWork
 
 
@@ -53,6 +54,27 @@ class FileRepository(Protocol):
         """Up to ``limit`` files due for deletion, oldest first, locked for this transaction
         (rows another transaction holds are skipped, ``SKIP LOCKED``): those whose
         ``delete_after`` has passed and PENDING ones created before ``abandoned_before``."""
+        ...
+
+    async def newest_ready(self, owner_type: OwnerType, owner_id: uuid.UUID) -> MediaFile | None:
+        """The owner's most recently completed READY file (a user's current avatar); None when
+        it has none."""
+        ...
+
+
+class VariantRepository(Protocol):
+    """The rows of image variants. A file's variants go with its row (deleting the file
+    deletes them, in the same statement)."""
+
+    async def add(self, file_id: uuid.UUID, variants: Sequence[ImageVariant]) -> bool:
+        """Record the variants of one file, each size once (one recorded already is kept as
+        it is). False, and nothing recorded, when the file is gone; the file's row is held
+        until the commit, so a deletion racing with this waits for it, then removes the
+        variants with the file."""
+        ...
+
+    async def of_files(self, file_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ImageVariant]]:
+        """The variants of each file that has any, smallest first."""
         ...
 
 
@@ -124,6 +146,9 @@ class MediaUnitOfWork(UnitOfWork, Protocol):
     def files(self) -> FileRepository: ...
 
     @property
+    def variants(self) -> VariantRepository: ...
+
+    @property
     def owners(self) -> OwnerDirectory:
         """Asked while no transaction of this unit of work is open: the owners' domains
         answer on connections of their own."""
@@ -146,8 +171,17 @@ class ObjectStorage(Protocol):
         """The first ``length`` bytes (fewer when the object is shorter); what sniffing needs."""
         ...
 
+    async def read(self, key: str) -> bytes | None:
+        """The whole object; None when nothing is stored under ``key``."""
+        ...
+
     async def delete(self, key: str) -> None:
         """Remove the object; nothing happens when there is none."""
+        ...
+
+    async def delete_folder(self, folder: str) -> None:
+        """Remove every object whose key starts with ``folder + "/"``; nothing happens when
+        there is none."""
         ...
 
     async def download_link(
@@ -171,4 +205,45 @@ class FormatSniffer(Protocol):
 
     def sniff(self, head: bytes) -> str | None:
         """The MIME type the bytes are, or None when they are no format it knows."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ImageHeader:
+    """What a picture's header says: its format (a MIME type, or None when the image reader
+    knows no such format) and its size as shown, upright (EXIF orientation applied)."""
+
+    content_type: str | None
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedImage:
+    """A resized copy of a picture, encoded."""
+
+    width: int
+    height: int
+    data: bytes
+    content_type: str
+
+
+class ImageProcessor(Protocol):
+    """Reads and resizes pictures. The work is CPU-bound: implementations run it off the event
+    loop."""
+
+    async def read_header(self, data: bytes) -> ImageHeader:
+        """The header only, no pixel decoded. Raises ``UnreadableImage`` when the bytes are
+        no picture it can read, ``DecompressionBomb`` when the header announces more pixels
+        than it will look at."""
+        ...
+
+    async def check_decodes(self, data: bytes) -> None:
+        """Raise ``UnreadableImage`` unless the whole picture decodes (damaged or truncated
+        data). Call it only after the header passed the size limits."""
+        ...
+
+    async def render(self, data: bytes, longest_sides: Sequence[int]) -> list[RenderedImage]:
+        """One WebP copy per longest side, in that order: upright (EXIF orientation applied),
+        scaled to fit ``side`` by ``side`` (never enlarged), without any metadata."""
         ...

@@ -35,6 +35,7 @@ async def test_registration_logs_the_user_in(api: Client) -> None:
         "lastName": None,
         "birthDate": None,
         "extra": {},
+        "avatar": None,
     }
 
 

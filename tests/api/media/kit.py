@@ -69,6 +69,11 @@ def stored_files(media_dir: Path) -> list[Path]:
     return sorted(p for p in media_dir.rglob("*") if p.is_file()) if media_dir.exists() else []
 
 
+def stored_keys(media_dir: Path) -> list[str]:
+    """The storage keys of the objects in the local storage's folder."""
+    return [p.relative_to(media_dir).as_posix() for p in stored_files(media_dir)]
+
+
 async def chunks(data: bytes) -> AsyncIterator[bytes]:
     """A body sent in chunks, without Content-Length."""
     yield data

@@ -14,7 +14,7 @@ from tests.api.worker import drain_outbox
 from tests.unit.media.samples import HTML, PDF, PNG, sized
 
 from .conftest import MAX_BYTES, Scene
-from .kit import chunks, complete, fetch, link, start_upload, stored_files, uploaded
+from .kit import chunks, complete, fetch, link, start_upload, stored_files, stored_keys, uploaded
 
 
 def with_query(url: str, **changes: str) -> str:
@@ -216,7 +216,9 @@ async def test_deleting_an_account_deletes_its_avatar(api: Client, scene: Scene,
     await drain_outbox(api)
 
     assert_problem(await link(api, scene.cast.root, avatar["id"]), 404, "media.not_found")
-    assert [p.name for p in stored_files(media_dir)] == [logo["id"]]
+    # The logo stays, with the one variant the worker made of it (4 px: its own size).
+    logo_key = f"organizer_logo/{scene.organizer_id}/{logo['id']}"
+    assert stored_keys(media_dir) == [logo_key, f"{logo_key}.variants/4.webp"]
 
 
 async def test_presigned_routes_refuse_what_they_cannot_serve(api: Client, scene: Scene) -> None:

@@ -18,10 +18,10 @@ from tests.api.conftest import Serve
 from tests.api.identity.conftest import Client, assert_problem, login, register
 from tests.api.worker import drain_outbox, in_app, run_due_jobs
 from tests.s3_server import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, s3_client
-from tests.unit.media.samples import PDF, PNG
+from tests.unit.media.samples import PDF, PNG, picture
 
 from .conftest import Scene
-from .kit import complete, link, start_upload, stored_files, uploaded
+from .kit import complete, link, start_upload, stored_keys, uploaded
 
 
 @pytest.fixture
@@ -48,6 +48,16 @@ async def bucket_keys(endpoint: str, bucket: str) -> list[str]:
     return [item["Key"] for item in listing.get("Contents", [])]
 
 
+async def keys_become(endpoint: str, bucket: str, expected: list[str]) -> list[str]:
+    """The bucket's keys once the app's own worker has made them ``expected`` (or after 10 s)."""
+    for _ in range(500):
+        keys = await bucket_keys(endpoint, bucket)
+        if keys == expected:
+            break
+        await asyncio.sleep(0.02)
+    return keys
+
+
 async def test_on_s3_uploads_links_and_deletion_go_to_the_bucket(
     s3_api: Client, s3_endpoint: str, s3_bucket: str
 ) -> None:
@@ -67,15 +77,38 @@ async def test_on_s3_uploads_links_and_deletion_go_to_the_bucket(
         url = (await link(s3_api, ulla, direct["id"])).json()["url"]
         got = await browser.get(url)
         assert (got.status_code, got.content, got.headers["content-type"]) == (200, PNG, "image/png")
-    assert len(await bucket_keys(s3_endpoint, s3_bucket)) == 2
+    kept = f"avatar/{ulla.id}/{pending.json()['id']}"
+    gone = f"avatar/{ulla.id}/{direct['id']}"
+    # Each picture and the one variant the app's worker makes of it (4 px: its own size).
+    made = sorted([kept, f"{kept}.variants/4.webp", gone, f"{gone}.variants/4.webp"])
+    assert await keys_become(s3_endpoint, s3_bucket, made) == made
 
     assert (await s3_api.delete(f"/api/v1/media/{direct['id']}", headers=ulla.auth)).status_code == 204
-    left = [f"avatar/{ulla.id}/{pending.json()['id']}"]
-    for _ in range(500):
-        if await bucket_keys(s3_endpoint, s3_bucket) == left:
-            break
-        await asyncio.sleep(0.02)
-    assert await bucket_keys(s3_endpoint, s3_bucket) == left
+    left = [kept, f"{kept}.variants/4.webp"]
+    assert await keys_become(s3_endpoint, s3_bucket, left) == left
+
+
+async def test_on_s3_variants_are_made_linked_and_deleted_with_their_picture(
+    s3_api: Client, s3_endpoint: str, s3_bucket: str
+) -> None:
+    ulla = await register(s3_api, "ulla@example.com")
+    avatar = await uploaded(s3_api, ulla, "avatar", ulla.id, picture("PNG", (1500, 1000)))
+    key = f"avatar/{ulla.id}/{avatar['id']}"
+    made = [key, f"{key}.variants/1024.webp", f"{key}.variants/256.webp"]
+    assert await keys_become(s3_endpoint, s3_bucket, made) == made
+
+    shown = (await link(s3_api, ulla, avatar["id"])).json()
+    assert [(v["width"], v["height"], v["contentType"]) for v in shown["variants"]] == [
+        (256, 171, "image/webp"),
+        (1024, 683, "image/webp"),
+    ]
+    async with httpx.AsyncClient() as browser:
+        got = await browser.get(shown["variants"][0]["url"])
+    assert (got.status_code, got.headers["content-type"]) == (200, "image/webp")
+    assert got.content.startswith(b"RIFF")
+
+    assert (await s3_api.delete(f"/api/v1/media/{avatar['id']}", headers=ulla.auth)).status_code == 204
+    assert await keys_become(s3_endpoint, s3_bucket, []) == []
 
 
 async def test_on_s3_the_local_link_routes_do_not_exist(s3_api: Client) -> None:
@@ -104,4 +137,5 @@ async def test_the_retention_job_deletes_proofs_after_90_days(
     root = await login(api, scene.cast.root.email)
     assert_problem(await link(api, root, proof["id"]), 404, "media.not_found")
     assert (await link(api, None, logo["id"])).status_code == 200
-    assert [p.name for p in stored_files(media_dir)] == [logo["id"]]
+    logo_key = f"organizer_logo/{scene.organizer_id}/{logo['id']}"
+    assert stored_keys(media_dir) == [logo_key, f"{logo_key}.variants/4.webp"]

@@ -1,11 +1,12 @@
 """Real races on the SQL backends: many completions of one upload, many deletions of one
-file, several workers purging at once. Each ends with the outbox counted by SQL: every file
-is processed exactly once. On PostgreSQL the transactions truly collide; on SQLite they
-take turns. Figures are printed (run with ``-s``)."""
+file, several workers purging at once, variants made while their picture is deleted. Each
+ends with the outbox counted by SQL: every file is processed exactly once. On PostgreSQL
+the transactions truly collide; on SQLite they take turns. Figures are printed (run with ``-s``)."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -14,19 +15,22 @@ from typing import Any
 from sqlalchemy import func, select
 
 from aquastream.adapters.memory.clock import FrozenClock
-from aquastream.adapters.sql.tables.media import files, outbox
+from aquastream.adapters.sql.tables.media import files, image_variants, outbox
+from aquastream.adapters.storage.images import PillowImages
 from aquastream.adapters.storage.local import LinkSigner, LocalObjectStorage
 from aquastream.adapters.storage.sniffing import FiletypeSniffer
 from aquastream.domain.media.errors import MediaNotFound
-from aquastream.domain.media.files import DeleteFile
-from aquastream.domain.media.model import FileStatus, MediaFile, MediaPolicy, OwnerType
-from aquastream.domain.media.retention import PurgeDueFiles
+from aquastream.domain.media.events import MediaUploaded
+from aquastream.domain.media.files import DeleteFile, deleted
+from aquastream.domain.media.model import DeletionReason, FileStatus, MediaFile, MediaPolicy, OwnerType
+from aquastream.domain.media.retention import PurgeDueFiles, RemoveStoredObject
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
+from aquastream.domain.media.variants import MakeImageVariants
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.media import MediaUnitOfWork
 from tests.contract.conftest import RACERS, Backend
 from tests.contract.factories import NOW
-from tests.unit.media.samples import PDF, PNG
+from tests.unit.media.samples import PDF, PNG, picture
 
 from .conftest import SIGNING_SECRET
 from .kit import sql_kit
@@ -44,6 +48,12 @@ class Racing:
 
     def uow(self) -> MediaUnitOfWork:
         return self.kit.new_uow()
+
+    def checking(
+        self,
+    ) -> tuple[MediaUnitOfWork, LocalObjectStorage, FiletypeSniffer, PillowImages, FrozenClock, MediaPolicy]:
+        """What an upload use case is made of: a fresh unit of work each time."""
+        return (self.uow(), self.storage, FiletypeSniffer(), PillowImages(), self.clock, self.policy)
 
     async def count(self, query: Any) -> int:
         async with self.engine.connect() as connection:
@@ -72,9 +82,7 @@ async def test_racing_completions_of_one_upload_make_it_ready_once(
     await racing.storage.put(pending.file.storage_key, PNG, content_type="image/png")
 
     async def complete() -> MediaFile:
-        use_case = CompleteUpload(
-            racing.uow(), racing.storage, FiletypeSniffer(), racing.clock, racing.policy
-        )
+        use_case = CompleteUpload(*racing.checking())
         return await use_case(user, pending.file.id)
 
     started = time.perf_counter()
@@ -96,9 +104,7 @@ async def test_racing_completions_of_one_upload_make_it_ready_once(
 async def test_racing_deletions_of_one_file_delete_it_once(sql_backend: Backend, tmp_path: Path) -> None:
     racing = Racing(sql_backend, tmp_path)
     user = Principal(await racing.kit.a_user(), Role.USER)
-    file = await UploadFile(racing.uow(), racing.storage, FiletypeSniffer(), racing.clock, racing.policy)(
-        user, OwnerType.AVATAR, user.user_id, PNG
-    )
+    file = await UploadFile(*racing.checking())(user, OwnerType.AVATAR, user.user_id, PNG)
 
     async def delete() -> str:
         try:
@@ -130,7 +136,7 @@ async def test_workers_purging_at_once_delete_each_due_file_once(
     organizer = await racing.kit.an_organizer(organizer_owner)
     event = await racing.kit.an_event(organizer, organizer_owner)
     booking = await racing.kit.a_booking(event, payer, organizer_owner)
-    upload = UploadFile(racing.uow(), racing.storage, FiletypeSniffer(), racing.clock, racing.policy)
+    upload = UploadFile(*racing.checking())
     proofs = 60
     for _ in range(proofs):
         await upload(Principal(payer, Role.USER), OwnerType.PAYMENT_PROOF, booking, PDF)
@@ -160,3 +166,52 @@ async def test_workers_purging_at_once_delete_each_due_file_once(
     assert sum(purged) == proofs
     assert deleted_events == proofs
     assert await racing.rows() == 0
+
+
+async def test_variants_made_while_their_picture_is_deleted_leave_no_row_and_no_object(
+    sql_backend: Backend, tmp_path: Path
+) -> None:
+    racing = Racing(sql_backend, tmp_path)
+    user = Principal(await racing.kit.a_user(), Role.USER)
+    file = await UploadFile(*racing.checking())(
+        user, OwnerType.AVATAR, user.user_id, picture("PNG", (800, 600))
+    )
+    uploaded = MediaUploaded(
+        occurred_at=NOW,
+        file_id=file.id,
+        owner_type=file.owner_type,
+        owner_id=file.owner_id,
+        uploaded_by=user.user_id,
+        content_type="image/png",
+    )
+    turns = itertools.count()
+
+    async def make_variants() -> int:
+        make = MakeImageVariants(racing.uow(), racing.storage, PillowImages(), racing.policy)
+        return await make(uploaded)
+
+    async def make_or_delete() -> str:
+        """Half the racers make the variants (redelivered facts), half delete the file and,
+        at once, remove its objects (as the worker does on ``MediaDeleted``)."""
+        turn = next(turns)
+        if turn % 2:
+            try:
+                return f"made {await make_variants()}"
+            except OSError:  # its folder removed while it wrote there: the spine delivers again
+                return f"made {await make_variants()} on redelivery"
+        await asyncio.sleep(0.1 + turn * 0.005)  # deletions spread over the makers' work
+        try:
+            await DeleteFile(racing.uow(), racing.clock)(user, file.id)
+        except MediaNotFound:
+            return "not found"
+        await RemoveStoredObject(racing.storage)(deleted(file, DeletionReason.BY_OWNER, at=NOW))
+        return "deleted"
+
+    outcomes = await sql_backend.all_at_once(make_or_delete)
+
+    report(sql_backend, f"{RACERS} variant makers and deleters of one picture", outcomes=sorted(outcomes))
+    assert outcomes.count("deleted") == 1
+    assert await racing.rows() == 0
+    assert await racing.count(select(func.count()).select_from(image_variants)) == 0
+    stored = tmp_path / "avatar"
+    assert await asyncio.to_thread(lambda: [p for p in stored.rglob("*") if p.is_file()]) == []

@@ -131,3 +131,27 @@ async def test_local_put_new_lets_one_of_racing_writers_in(tmp_path: Path) -> No
     assert outcomes.count(True) == 1
     winner = outcomes.index(True)
     assert await storage.read_start(KEY, 1000) == bytes([winner]) * 100
+
+
+async def test_an_object_is_read_whole_and_a_missing_one_is_none(storage: ObjectStorage) -> None:
+    await storage.put(KEY, PNG, content_type="image/png")
+    assert await storage.read(KEY) == PNG
+    assert await storage.read(KEY + ".variants/256.webp") is None
+
+
+async def test_deleting_a_folder_removes_every_object_under_it_and_nothing_else(
+    storage: ObjectStorage,
+) -> None:
+    folder = f"{KEY}.variants"
+    await storage.put(KEY, PNG, content_type="image/png")
+    await storage.put(f"{folder}/256.webp", b"small", content_type="image/webp")
+    await storage.put(f"{folder}/1024.webp", b"large", content_type="image/webp")
+    await storage.put(f"{KEY}.variantsX/256.webp", b"a neighbour", content_type="image/webp")
+
+    await storage.delete_folder(folder)
+    await storage.delete_folder(folder)
+
+    assert await storage.read(f"{folder}/256.webp") is None
+    assert await storage.read(f"{folder}/1024.webp") is None
+    assert await storage.read(KEY) == PNG
+    assert await storage.read(f"{KEY}.variantsX/256.webp") == b"a neighbour"

@@ -8,15 +8,18 @@ from datetime import UTC, datetime
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.adapters.memory.media import MemoryMediaUnitOfWork, MemoryObjectStorage, MemoryOwnerDirectory
+from aquastream.adapters.storage.images import PillowImages
 from aquastream.adapters.storage.sniffing import FiletypeSniffer
-from aquastream.domain.media.events import MediaDeleted
+from aquastream.domain.media.events import MediaDeleted, MediaUploaded
 from aquastream.domain.media.files import DeleteFile, GetFileLink
-from aquastream.domain.media.model import MediaPolicy, OwnerType
+from aquastream.domain.media.model import ImageVariant, MediaPolicy, OwnerType
 from aquastream.domain.media.retention import PurgeDueFiles, RemoveStoredObject
+from aquastream.domain.media.served import ServedAvatarLinks
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
+from aquastream.domain.media.variants import MakeImageVariants
 from aquastream.domain.shared.events import decode_event
 from aquastream.domain.shared.principal import Principal, Role
-from aquastream.ports.media import OwnerFacts
+from aquastream.ports.media import ImageProcessor, OwnerFacts
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 MAX_BYTES = 4096
@@ -38,6 +41,7 @@ class MediaWorld:
         self.clock = FrozenClock(NOW)
         self.policy = MediaPolicy(max_bytes=MAX_BYTES)
         self.sniffer = FiletypeSniffer()
+        self.images: ImageProcessor = PillowImages()
         self.ulla = person()
         self.olga = person(Role.ORGANIZER)
         self.paul = person()
@@ -69,7 +73,7 @@ class MediaWorld:
 
     @property
     def upload(self) -> UploadFile:
-        return UploadFile(self.uow(), self.storage, self.sniffer, self.clock, self.policy)
+        return UploadFile(self.uow(), self.storage, self.sniffer, self.images, self.clock, self.policy)
 
     @property
     def start(self) -> StartUpload:
@@ -77,7 +81,7 @@ class MediaWorld:
 
     @property
     def complete(self) -> CompleteUpload:
-        return CompleteUpload(self.uow(), self.storage, self.sniffer, self.clock, self.policy)
+        return CompleteUpload(self.uow(), self.storage, self.sniffer, self.images, self.clock, self.policy)
 
     @property
     def link(self) -> GetFileLink:
@@ -86,6 +90,14 @@ class MediaWorld:
     @property
     def delete(self) -> DeleteFile:
         return DeleteFile(self.uow(), self.clock)
+
+    @property
+    def make_variants(self) -> MakeImageVariants:
+        return MakeImageVariants(self.uow(), self.storage, self.images, self.policy)
+
+    @property
+    def avatars(self) -> ServedAvatarLinks:
+        return ServedAvatarLinks(self.uow(), self.storage, self.clock, self.policy)
 
     @property
     def purge(self) -> PurgeDueFiles:
@@ -100,6 +112,19 @@ class MediaWorld:
             for row in self.db.table("outbox").values()
             if row.event_name == name
         ]
+
+    async def variants(self, file_id: uuid.UUID) -> list[ImageVariant]:
+        async with self.uow() as uow:
+            return (await uow.variants.of_files([file_id])).get(file_id, [])
+
+    async def deliver_uploads(self) -> int:
+        """What the worker does with ``MediaUploaded``: make the variants (every fact so far,
+        as a redelivering spine would hand them again)."""
+        made = 0
+        for event in self.events("MediaUploaded"):
+            assert isinstance(event, MediaUploaded)
+            made += await self.make_variants(event)
+        return made
 
     async def deliver_deletions(self) -> None:
         """What the worker does with ``MediaDeleted``: remove the objects."""

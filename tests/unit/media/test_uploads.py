@@ -168,7 +168,7 @@ class _FailingFiles(MemoryFileRepository):
 async def test_an_object_whose_row_cannot_be_written_is_removed_again(world: MediaWorld) -> None:
     uow = MemoryMediaUnitOfWork(world.db, world.owners)
     uow.files = _FailingFiles(world.db)
-    upload = UploadFile(uow, world.storage, world.sniffer, world.clock, world.policy)
+    upload = UploadFile(uow, world.storage, world.sniffer, world.images, world.clock, world.policy)
     with pytest.raises(RuntimeError):
         await upload(world.ulla, OwnerType.AVATAR, world.ulla.user_id, PNG)
     assert_nothing_stored(world)

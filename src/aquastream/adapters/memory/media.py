@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
-from aquastream.domain.media.model import FileStatus, MediaFile, OwnerType, SignedLink, StoredObject
+from aquastream.domain.media.model import (
+    FileStatus,
+    ImageVariant,
+    MediaFile,
+    OwnerType,
+    SignedLink,
+    StoredObject,
+)
 from aquastream.ports.media import OwnerFacts
 
 FILES = "media.files"
+VARIANTS = "media.image_variants"
 
 
 class MemoryFileRepository:
@@ -88,6 +97,46 @@ class MemoryFileRepository:
         ]
         return [dataclasses.replace(f) for f in sorted(due, key=lambda f: (f.created_at, f.id))[:limit]]
 
+    async def newest_ready(self, owner_type: OwnerType, owner_id: uuid.UUID) -> MediaFile | None:
+        ready = [
+            f
+            for f in self._rows.values()
+            if (f.owner_type, f.owner_id, f.status) == (owner_type, owner_id, FileStatus.READY)
+        ]
+        newest = max(ready, key=lambda f: (f.completed_at or f.created_at, f.id), default=None)
+        return dataclasses.replace(newest) if newest else None
+
+
+class MemoryVariantRepository:
+    """Variants keyed by (file id, longest side); those of a file gone from ``media.files``
+    are gone too, as the SQL rows go with their file's."""
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    @property
+    def _rows(self) -> dict[tuple[uuid.UUID, int], ImageVariant]:
+        rows: dict[tuple[uuid.UUID, int], ImageVariant] = self._db.table(VARIANTS)
+        files = self._db.table(FILES)
+        for key in [key for key in rows if key[0] not in files]:
+            del rows[key]
+        return rows
+
+    async def add(self, file_id: uuid.UUID, variants: Sequence[ImageVariant]) -> bool:
+        if file_id not in self._db.table(FILES):
+            return False
+        rows = self._rows
+        for variant in variants:
+            rows.setdefault((file_id, variant.longest_side), variant)
+        return True
+
+    async def of_files(self, file_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ImageVariant]]:
+        found: dict[uuid.UUID, list[ImageVariant]] = {}
+        for (file_id, _), variant in sorted(self._rows.items(), key=lambda item: item[0]):
+            if file_id in file_ids:
+                found.setdefault(file_id, []).append(variant)
+        return found
+
 
 class MemoryOwnerDirectory:
     """Owners known by hand: ``known[(owner_type, owner_id)]`` are their facts."""
@@ -108,6 +157,7 @@ class MemoryMediaUnitOfWork(MemoryUnitOfWork):
     def __init__(self, db: MemoryDatabase, owners: MemoryOwnerDirectory) -> None:
         super().__init__(db)
         self.files = MemoryFileRepository(db)
+        self.variants = MemoryVariantRepository(db)
         self.owners = owners
 
 
@@ -127,8 +177,15 @@ class MemoryObjectStorage:
     async def read_start(self, key: str, length: int) -> bytes:
         return self.objects.get(key, b"")[:length]
 
+    async def read(self, key: str) -> bytes | None:
+        return self.objects.get(key)
+
     async def delete(self, key: str) -> None:
         self.objects.pop(key, None)
+
+    async def delete_folder(self, folder: str) -> None:
+        for key in [key for key in self.objects if key.startswith(f"{folder}/")]:
+            del self.objects[key]
 
     async def download_link(
         self, key: str, *, expires_in: timedelta, now: datetime, content_type: str | None

@@ -17,6 +17,7 @@ import base64
 import hashlib
 import hmac
 import os
+import shutil
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -115,8 +116,21 @@ class LocalObjectStorage:
         except FileNotFoundError:
             return b""
 
+    async def read(self, key: str) -> bytes | None:
+        return await asyncio.to_thread(self._read, self.path_of(key))
+
+    @staticmethod
+    def _read(path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+
     async def delete(self, key: str) -> None:
         self.path_of(key).unlink(missing_ok=True)
+
+    async def delete_folder(self, folder: str) -> None:
+        await asyncio.to_thread(shutil.rmtree, self.path_of(folder), ignore_errors=True)
 
     def _link(self, method: str, key: str, expires_at: datetime, content_type: str = "") -> str:
         expires = int(expires_at.timestamp())

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     # Types only: the stubs (types-aiobotocore[s3]) are a development dependency.
     from botocore.exceptions import ClientError
     from types_aiobotocore_s3 import S3Client
+    from types_aiobotocore_s3.type_defs import ObjectIdentifierTypeDef
 
 NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 TIMEOUT_SECONDS = 10
@@ -97,8 +98,31 @@ class S3ObjectStorage:
             data: bytes = await body.read()
         return data[:length]
 
+    async def read(self, key: str) -> bytes | None:
+        try:
+            response = await self._client.get_object(Bucket=self._bucket, Key=key)
+        except self._client.exceptions.ClientError as error:
+            if _is_not_found(error):
+                return None
+            raise
+        async with response["Body"] as body:
+            data: bytes = await body.read()
+        return data
+
     async def delete(self, key: str) -> None:
         await self._client.delete_object(Bucket=self._bucket, Key=key)
+
+    async def delete_folder(self, folder: str) -> None:
+        # Listed page by page (at most 1000 keys each), each page deleted in one request.
+        paginator = self._client.get_paginator("list_objects_v2")
+        async for page in paginator.paginate(Bucket=self._bucket, Prefix=f"{folder}/"):
+            keys: list[ObjectIdentifierTypeDef] = [
+                {"Key": item["Key"]} for item in page.get("Contents", []) if "Key" in item
+            ]
+            if keys:
+                await self._client.delete_objects(
+                    Bucket=self._bucket, Delete={"Objects": keys, "Quiet": True}
+                )
 
     async def download_link(
         self, key: str, *, expires_in: timedelta, now: datetime, content_type: str | None

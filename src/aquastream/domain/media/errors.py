@@ -55,3 +55,25 @@ class BookingNotPending(RuleViolated):
 class ObjectNotUploaded(Conflict):
     code = "media.not_uploaded"
     default_message = "Nothing was uploaded to the upload URL yet; PUT the file, then complete."
+
+
+class UnreadableImage(RuleViolated):
+    code = "media.image_unreadable"
+    default_message = "The picture cannot be read: its bytes are damaged or not the image they claim to be."
+
+
+class ImageTooLarge(RuleViolated):
+    code = "media.image_too_large"
+    default_message = "The picture has too many pixels."
+
+    def __init__(self, *, width: int | None, height: int | None, max_pixels: int, max_side: int) -> None:
+        seen = f"{width} by {height} pixels" if width and height else "larger than can be read safely"
+        super().__init__(
+            f"The picture is {seen}; accepted: at most {max_pixels} pixels and {max_side} on a side.",
+            extra={"width": width, "height": height, "maxPixels": max_pixels, "maxSide": max_side},
+        )
+
+
+class DecompressionBomb(Exception):
+    """Raised by an ``ImageProcessor`` for a header whose pixels exceed what it will read at
+    all; the domain answers ``ImageTooLarge`` (with its own limits)."""

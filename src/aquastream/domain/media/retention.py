@@ -7,7 +7,7 @@ import uuid
 
 from aquastream.domain.media.events import MediaDeleted
 from aquastream.domain.media.files import deleted
-from aquastream.domain.media.model import DeletionReason, FileStatus, MediaPolicy, OwnerType
+from aquastream.domain.media.model import DeletionReason, FileStatus, MediaPolicy, OwnerType, variants_folder
 from aquastream.ports.clock import Clock
 from aquastream.ports.media import MediaUnitOfWork, ObjectStorage
 
@@ -74,11 +74,13 @@ class DeleteAvatarsOfDeletedUser:
 
 
 class RemoveStoredObject:
-    """Remove the object of a deleted file; the handler of ``MediaDeleted``. Idempotent: an
-    object already gone is no error, so a redelivered event changes nothing."""
+    """Remove the object of a deleted file and the folder of its variants; the handler of
+    ``MediaDeleted``. Idempotent: an object already gone is no error, so a redelivered event
+    changes nothing."""
 
     def __init__(self, storage: ObjectStorage) -> None:
         self._storage = storage
 
     async def __call__(self, event: MediaDeleted) -> None:
         await self._storage.delete(event.storage_key)
+        await self._storage.delete_folder(variants_folder(event.storage_key))

@@ -15,15 +15,17 @@ from typing import ClassVar
 
 from aquastream.domain.media.access import authorize_upload
 from aquastream.domain.media.base import CheckingUseCase, StorageUseCase
-from aquastream.domain.media.checks import checked_format, clean_name
+from aquastream.domain.media.checks import check_picture, checked_format, clean_name
 from aquastream.domain.media.errors import (
     BookingNotPending,
     EmptyFile,
     FileTooLarge,
+    ImageTooLarge,
     MediaForbidden,
     MediaNotFound,
     ObjectNotUploaded,
     OwnerNotFound,
+    UnreadableImage,
     UnsupportedFileType,
 )
 from aquastream.domain.media.events import MediaUploaded
@@ -57,16 +59,20 @@ class UploadFile(CheckingUseCase):
 
     Rules: the caller may add files to the owner (see ``access``); the bytes are at most
     ``policy.max_bytes``, not empty, and of a format the owner type accepts, recognised
-    from the bytes. The object is written first, then the row (READY); if the row cannot be
-    written the object is removed again. Raises ``MediaUploaded``.
+    from the bytes; a picture of an avatar, logo, team photo or event image must decode
+    within the pixel limits (``checks.check_picture``). The object is written first, then the
+    row (READY); if the row cannot be written the object is removed again. Raises
+    ``MediaUploaded``, on which the worker makes the picture's variants.
     """
 
     raises: ClassVar[Raises] = (
         BookingNotPending,
         EmptyFile,
         FileTooLarge,
+        ImageTooLarge,
         MediaForbidden,
         OwnerNotFound,
+        UnreadableImage,
         UnsupportedFileType,
     )
 
@@ -87,6 +93,7 @@ class UploadFile(CheckingUseCase):
             size_bytes=len(data),
             head=data[: self._sniffer.bytes_needed],
         )
+        await check_picture(self._policy, self._images, owner_type, content_type, data)
         file_id = new_id()
         key = storage_key_for(owner_type, owner_id, file_id)
         await self._storage.put(key, data, content_type=content_type)
@@ -165,7 +172,8 @@ class CompleteUpload(CheckingUseCase):
     """Check what was PUT to a presigned URL and make the file READY (``POST /media/{id}/complete``).
 
     Rules: only the uploader completes (anyone else: not found); nothing stored yet is 409
-    ``media.not_uploaded``; the stored object must pass the same checks as a direct upload.
+    ``media.not_uploaded``; the stored object must pass the same checks as a direct upload
+    (a picture is read whole for them).
     An object that fails them is removed at once, and the upload stays open: while its URL
     lives the client may PUT a corrected file and complete again, and a PUT after the
     refusal never leaves an object that no row names (the retention job drops the
@@ -178,10 +186,12 @@ class CompleteUpload(CheckingUseCase):
         BookingNotPending,
         EmptyFile,
         FileTooLarge,
+        ImageTooLarge,
         MediaForbidden,
         MediaNotFound,
         ObjectNotUploaded,
         OwnerNotFound,
+        UnreadableImage,
         UnsupportedFileType,
     )
 
@@ -204,7 +214,12 @@ class CompleteUpload(CheckingUseCase):
                 size_bytes=stored.size_bytes,
                 head=await self._storage.read_start(file.storage_key, self._sniffer.bytes_needed),
             )
-        except (EmptyFile, FileTooLarge, UnsupportedFileType):
+            if file.has_variants:
+                data = await self._storage.read(file.storage_key)
+                if data is None:
+                    raise ObjectNotUploaded()
+                await check_picture(self._policy, self._images, file.owner_type, content_type, data)
+        except (EmptyFile, FileTooLarge, ImageTooLarge, UnreadableImage, UnsupportedFileType):
             await self._storage.delete(file.storage_key)
             raise
         return await self._make_ready(file, content_type, stored.size_bytes)

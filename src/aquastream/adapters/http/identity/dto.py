@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from aquastream.adapters.http.pictures import AvatarOut
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.identity.admin import UserSummary
 from aquastream.domain.identity.devices import DeviceSession
@@ -15,6 +16,7 @@ from aquastream.domain.identity.model import AuditEntry, TokenPair
 from aquastream.domain.identity.profile import ProfileView
 from aquastream.domain.identity.telegram import TelegramLink
 from aquastream.domain.shared.principal import Role
+from aquastream.ports.pictures import AvatarLink
 
 Email = msgspec.Meta(max_length=320, description="The account's email (case-insensitive).")
 Secret = msgspec.Meta(max_length=256)
@@ -84,9 +86,10 @@ class ProfileOut(CamelStruct):
     last_name: str | None
     birth_date: date | None
     extra: dict[str, Any]
+    avatar: AvatarOut | None = None
 
     @classmethod
-    def of(cls, view: ProfileView) -> ProfileOut:
+    def of(cls, view: ProfileView, avatar: AvatarLink | None = None) -> ProfileOut:
         return cls(
             id=view.user_id,
             email=view.email,
@@ -98,6 +101,7 @@ class ProfileOut(CamelStruct):
             last_name=view.last_name,
             birth_date=view.birth_date,
             extra=view.extra,
+            avatar=AvatarOut.of(avatar),
         )
 
 

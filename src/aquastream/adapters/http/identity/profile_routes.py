@@ -16,6 +16,7 @@ from aquastream.domain.identity.profile import GetMyProfile, ProfileChanges, Upd
 from aquastream.domain.identity.telegram import CreateTelegramLink
 from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.privacy import PersonalDataSection
+from aquastream.ports.pictures import AvatarLinks
 
 
 class ProfileController(Controller):
@@ -24,8 +25,16 @@ class ProfileController(Controller):
 
     @get("", summary="The caller's account and profile")
     @inject
-    async def show(self, caller: FromDishka[Principal], get_profile: FromDishka[GetMyProfile]) -> ProfileOut:
-        return ProfileOut.of(await get_profile(caller))
+    async def show(
+        self,
+        caller: FromDishka[Principal],
+        get_profile: FromDishka[GetMyProfile],
+        avatars: FromDishka[AvatarLinks],
+    ) -> ProfileOut:
+        """``avatar`` is the caller's newest avatar (``POST /media`` with ``ownerType`` avatar),
+        with signed links to it and its resized variants; null when they have none."""
+        profile = await get_profile(caller)
+        return ProfileOut.of(profile, await avatars.current_avatar(caller.user_id))
 
     @put("", summary="Change profile fields (absent = unchanged, null = cleared)")
     @inject
@@ -35,8 +44,10 @@ class ProfileController(Controller):
         caller: FromDishka[Principal],
         update_profile: FromDishka[UpdateMyProfile],
         ctx: FromDishka[RequestContext],
+        avatars: FromDishka[AvatarLinks],
     ) -> ProfileOut:
-        return ProfileOut.of(await update_profile(caller, data, ctx))
+        profile = await update_profile(caller, data, ctx)
+        return ProfileOut.of(profile, await avatars.current_avatar(caller.user_id))
 
     @post("/telegram/link", status_code=HTTP_200_OK, summary="A deep link that links a Telegram chat")
     @inject

@@ -8,6 +8,7 @@ from typing import Annotated, TypedDict
 
 from msgspec import Meta
 
+from aquastream.adapters.http.pictures import PictureVariantOut
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.media.files import FileLink
 from aquastream.domain.media.model import FileStatus, MediaFile, OwnerType
@@ -79,14 +80,26 @@ class MediaOut(CamelStruct):
 
 
 class MediaLinkOut(MediaOut, kw_only=True):
-    """A file and a signed link to its bytes, good until ``expiresAt``."""
+    """A file and a signed link to its bytes, good until ``expiresAt``; for an avatar, logo,
+    team photo or event image also its resized WebP ``variants`` (upright, without metadata),
+    smallest first, with links that expire with the file's; empty until the worker made them
+    (moments after the upload) and for payment proofs."""
 
     url: str
     expires_at: datetime
+    variants: list[PictureVariantOut]
 
     @classmethod
     def of_link(cls, link: FileLink) -> MediaLinkOut:
-        return cls(**cls.fields_of(link.file), url=link.download.url, expires_at=link.download.expires_at)
+        return cls(
+            **cls.fields_of(link.file),
+            url=link.download.url,
+            expires_at=link.download.expires_at,
+            variants=[
+                PictureVariantOut(v.variant.width, v.variant.height, v.download.url, v.variant.content_type)
+                for v in link.variants
+            ],
+        )
 
 
 class UploadStartOut(MediaOut, kw_only=True):

@@ -120,7 +120,10 @@ class MediaController(Controller):
     ) -> MediaOut:
         """The file must be within the size limit (422 ``media.too_large``), not empty (400
         ``media.empty``) and of a format its owner type accepts, recognised from its bytes
-        (422 ``media.type_not_allowed``). The owner must exist (404
+        (422 ``media.type_not_allowed``). A picture of an avatar, logo, team photo or event
+        image must decode (422 ``media.image_unreadable``) and have at most the configured
+        pixels (50 MP, 20 000 px a side: 422 ``media.image_too_large``, checked before
+        decoding); its resized WebP variants are made by the worker moments later. The owner must exist (404
         ``media.owner_not_found``) and be the caller's to manage (403 ``media.forbidden``);
         a payment proof needs the caller's PENDING booking (422 ``media.booking_not_pending``)."""
         owner_type, owner_id, part = _parse_form(data)
@@ -165,7 +168,8 @@ class MediaController(Controller):
     ) -> MediaLinkOut:
         """Logos, team photos and event images for anyone; an avatar for its user and admins;
         a payment proof for the payer, the event's organizer and admins. Anyone else, and a
-        PENDING upload, get 404 ``media.not_found``. The link expires (15 minutes by default)."""
+        PENDING upload, get 404 ``media.not_found``. The link expires (15 minutes by default);
+        ``variants`` link the picture's resized copies the same way."""
         return MediaLinkOut.of_link(await get_link(optional_principal(request), file_id))
 
     @delete("/{file_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Delete a file")
@@ -177,5 +181,6 @@ class MediaController(Controller):
         delete_file: FromDishka[DeleteFile],
     ) -> None:
         """Whoever manages the owner, and admins; a payment proof its payer and admins. The
-        row goes at once, the stored object right after (by the background worker)."""
+        row (and its variants' rows) goes at once, the stored object and its variants right
+        after (by the background worker)."""
         await delete_file(caller, file_id)

@@ -124,3 +124,14 @@ class SqlFileRepository(SqlRepository):
         )
         rows = (await self._connection.execute(statement)).mappings().all()
         return [_file_from_row(row) for row in rows]
+
+    async def newest_ready(self, owner_type: OwnerType, owner_id: uuid.UUID) -> MediaFile | None:
+        c = files.c
+        return await self._one(
+            select(files)
+            .where(
+                c.owner_type == owner_type.value, c.owner_id == owner_id, c.status == FileStatus.READY.value
+            )
+            .order_by(c.completed_at.desc(), c.id.desc())
+            .limit(1)
+        )
