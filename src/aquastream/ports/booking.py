@@ -256,6 +256,10 @@ class WaitlistRepository(Protocol):
         """The WAITING entry with the lowest position."""
         ...
 
+    async def largest_waiting_party(self, event_id: uuid.UUID) -> int:
+        """The largest ``party_size`` of the event's WAITING entries; 0 when nobody waits."""
+        ...
+
     async def notify(self, entry_id: uuid.UUID, *, now: datetime, window_expires_at: datetime) -> bool:
         """WAITING → NOTIFIED with the window; False when the entry was not WAITING."""
         ...

@@ -48,6 +48,8 @@ async def test_a_party_entry_reads_back_with_its_size(kit: BookingKit) -> None:
     async with kit.new_uow() as uow:
         assert await uow.waitlist.get(entry.id) == entry
         assert await uow.waitlist.first_waiting(event_id) == entry
+        assert await uow.waitlist.largest_waiting_party(event_id) == 4
+        assert await uow.waitlist.largest_waiting_party(new_id()) == 0
 
 
 async def test_the_first_waiting_entry_is_the_lowest_position(kit: BookingKit) -> None:

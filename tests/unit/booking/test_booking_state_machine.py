@@ -293,7 +293,10 @@ class BookingMachine(RuleBasedStateMachine):
     def resize(self, capacity: int) -> None:
         before = self.world.inventory(self.event_id)
         resized = self.run(self.world.resize(self.event_id, capacity))
-        assert resized == (capacity >= before.capacity - before.available)
+        waiting_parties = [
+            e.party_size for e in self.world.entries(self.event_id) if e.status is WaitlistStatus.WAITING
+        ]
+        assert resized == (capacity >= max([before.capacity - before.available, *waiting_parties]))
         self.hand_over_due = self.hand_over_due or (resized and capacity > before.capacity)
 
     @rule()

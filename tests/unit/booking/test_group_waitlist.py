@@ -160,3 +160,17 @@ async def test_an_expired_party_serves_the_queue_behind_it(world: BookingWorld) 
     assert world.entry_of(event_id, small).status is WaitlistStatus.NOTIFIED
     assert world.inventory(event_id).available == 0
     world.check_invariants(event_id)
+
+
+async def test_the_capacity_cannot_drop_below_a_waiting_party(world: BookingWorld) -> None:
+    event_id = await world.publish(capacity=4)
+    holder = world.new_user()
+    booking = await world.book(holder, event_id, None, party(2))
+    await world.book(world.new_user(), event_id, None, party(2))
+    await world.join(world.new_user(), event_id, 3)
+    await world.cancel(holder, booking.id)
+
+    assert not await world.resize(event_id, 2)  # 2 seats taken, but a party of 3 waits
+
+    assert await world.resize(event_id, 3)
+    world.check_invariants(event_id)

@@ -419,6 +419,11 @@ class MemoryWaitlistRepository(_Table):
     async def live_entry(self, event_id: uuid.UUID, user_id: uuid.UUID) -> WaitlistEntry | None:
         return next((e for e in self._live(event_id) if e.user_id == user_id), None)
 
+    async def largest_waiting_party(self, event_id: uuid.UUID) -> int:
+        return max(
+            (e.party_size for e in self._live(event_id) if e.status is WaitlistStatus.WAITING), default=0
+        )
+
     async def first_waiting(self, event_id: uuid.UUID) -> WaitlistEntry | None:
         waiting = [e for e in self._live(event_id) if e.status is WaitlistStatus.WAITING]
         return min(waiting, key=lambda e: e.position, default=None)

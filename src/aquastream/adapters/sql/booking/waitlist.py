@@ -59,6 +59,15 @@ class SqlWaitlistRepository(SqlRepository):
             select(waitlist_entries).where(c.event_id == event_id, c.user_id == user_id, c.status.in_(LIVE))
         )
 
+    async def largest_waiting_party(self, event_id: uuid.UUID) -> int:
+        c = waitlist_entries.c
+        largest = await self._connection.scalar(
+            select(func.coalesce(func.max(c.party_size), 0)).where(
+                c.event_id == event_id, c.status == WaitlistStatus.WAITING.value
+            )
+        )
+        return int(largest or 0)
+
     async def first_waiting(self, event_id: uuid.UUID) -> WaitlistEntry | None:
         c = waitlist_entries.c
         return await self._one(
