@@ -204,6 +204,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         _doc("How long a booking of a paid event holds its seat waiting for payment."),
         msgspec.Meta(ge=60),
     ] = 1800
+    booking_max_party: Annotated[
+        int,
+        _doc(
+            "Most seats one booking (or waitlist entry) may hold: the participant's own and their "
+            "named companions'. 1 turns group bookings off."
+        ),
+        msgspec.Meta(ge=1, le=50),
+    ] = 6
     waitlist_window_seconds: Annotated[
         int, _doc("How long a freed seat is held for the first person on the waitlist."), msgspec.Meta(ge=60)
     ] = 1800

@@ -192,7 +192,13 @@ def test_booking_a_seat_declares_its_errors_and_codes(served: tuple[Litestar, Do
     # (booking.not_found: a repeated Idempotency-Key replays the booking it made.)
     assert codes[404] == {"event.not_found", "booking.not_found"}
     assert codes[409] == {"booking.duplicate", "event.full", "waitlist.offer_expired"}
-    assert codes[422] == {"profile.incomplete", "event.not_open", "idempotency.key_reused"}
+    assert codes[422] == {
+        "profile.incomplete",
+        "event.not_open",
+        "idempotency.key_reused",
+        "booking.party_too_large",
+        "waitlist.party_exceeds_offer",
+    }
     assert codes[429] == {"rate_limit.exceeded"}
     assert codes[503] == {"service.unavailable", "busy"}
     assert 403 not in codes

@@ -85,6 +85,7 @@ def _concrete(path: str) -> str:
     """A path of the route template with made-up values for its parameters."""
     path = re.sub(r"\{[^}:]+:uuid\}", str(uuid.uuid4()), path)
     path = re.sub(r"\{[^}:]+:path\}", "some/key", path)
+    path = re.sub(r"\{[^}:]+:int\}", "1", path)
     return re.sub(r"\{[^}:]+:[a-z]+\}", "some-slug", path)
 
 

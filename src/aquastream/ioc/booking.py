@@ -24,6 +24,7 @@ from aquastream.domain.booking.jobs import (
     LapseWaitlistWindows,
 )
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
+from aquastream.domain.booking.party import CancelCompanionSeat
 from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.privacy import ExportMyBookingData, LeaveQueuesOfDeletedUser
@@ -151,6 +152,7 @@ class BookingProvider(Provider):
         return BookingPolicy(
             hold=timedelta(seconds=settings.booking_hold_seconds),
             waitlist_window=timedelta(seconds=settings.waitlist_window_seconds),
+            max_party=settings.booking_max_party,
         )
 
     @provide
@@ -171,6 +173,7 @@ class BookingProvider(Provider):
         BookSeat,
         OpenSales,
         CancelBooking,
+        CancelCompanionSeat,
         ConfirmBooking,
         MarkNoShow,
         GetBooking,

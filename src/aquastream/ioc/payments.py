@@ -20,7 +20,7 @@ from aquastream.adapters.sql.payments import (
     SqlBookingPayments,
     SqlPaymentsUnitOfWork,
 )
-from aquastream.domain.booking.events import RefundRequested
+from aquastream.domain.booking.events import COMPANION_SEAT, RefundRequested
 from aquastream.domain.payments.events import (
     DuplicatePaymentReceived,
 )
@@ -77,10 +77,18 @@ def bank_account(settings: Settings) -> BankAccount | None:
     return None if settings.env == "production" else DEMO_BANK_ACCOUNT
 
 
+def is_share(reason: str) -> bool:
+    """Whether booking asks to refund one companion's share (``COMPANION_SEAT:<seat>``), not
+    everything paid."""
+    return reason.startswith(f"{COMPANION_SEAT}:")
+
+
 REACTIONS = Reactions(
     "payments",
     on(DuplicatePaymentReceived, RefundDuplicatePayment).call(lambda refund, e: refund(e.payment_id)),
-    on(RefundRequested, RefundBookingPayments).call(lambda refund, e: refund(e.booking_id, e.reason)),
+    on(RefundRequested, RefundBookingPayments).call(
+        lambda refund, e: refund(e.booking_id, e.reason, e.amount if is_share(e.reason) else None)
+    ),
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from aquastream.domain.booking.model import (
@@ -49,41 +50,43 @@ class InventoryRepository(Protocol):
         """Read and lock the row until the end of the transaction (``FOR UPDATE``)."""
         ...
 
-    async def take_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
-        """``available - 1`` if the event is OPEN, not started, has a seat and nobody waits;
-        the updated row, or None when the seat could not be taken."""
+    async def take_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
+        """``available - seats`` if the event is OPEN, not started, has that many free seats and
+        nobody waits (all of them or none); the updated row, or None when they could not be
+        taken."""
         ...
 
-    async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
-        """``reserved - 1`` (a notified user takes the seat held for them) if the event is OPEN
-        and not started; None when there is no held seat."""
+    async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
+        """``reserved - seats`` (a notified party takes the seats held for it) if the event is
+        OPEN and not started; None when fewer seats are held."""
         ...
 
     async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
         """``available + count``: seats of expired or cancelled bookings come back."""
         ...
 
-    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> dict[uuid.UUID, int]:
-        """Give ``seats[event_id]`` seats back to each of these events and, where the event is
-        OPEN and not started, hold as many free seats for its queue as it has WAITING entries
-        (``available - n, reserved + n, waiting - n``): several ``release_seats`` each followed
-        by ``offer_seat_to_queue`` until it fails, for a whole batch at once. The rows are
-        locked in ascending event-id order. The seats now held for each event's queue; events
-        where none was are left out."""
+    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> list[uuid.UUID]:
+        """Give ``seats[event_id]`` seats back to each of these events (``available + n``), for
+        a whole batch at once, the rows locked in ascending event-id order. The events whose
+        queue may now be served (OPEN, not started, someone WAITING and a free seat), in
+        ascending id order: the caller hands their seats over."""
         ...
 
-    async def release_held_seat(self, event_id: uuid.UUID) -> bool:
-        """``reserved - 1, available + 1`` if a seat is held: a notified entry gave it up."""
+    async def release_held_seat(self, event_id: uuid.UUID, seats: int = 1) -> bool:
+        """``reserved - seats, available + seats`` if that many are held: a notified entry gave
+        its seats up."""
         ...
 
-    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime) -> bool:
-        """``available - 1, reserved + 1, waiting - 1`` if the event is OPEN, not started, has a
-        free seat and someone waits: the seat is now held for the first WAITING entry."""
+    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> bool:
+        """``available - seats, reserved + seats, waiting - 1`` if the event is OPEN, not
+        started, has that many free seats and someone waits: the seats are now held for the
+        first WAITING entry (a party of ``seats``)."""
         ...
 
-    async def enqueue(self, event_id: uuid.UUID, *, now: datetime) -> int | None:
-        """``waiting + 1, next_position + 1`` if the event is OPEN, not started and full for
-        newcomers (no free seat, or people already waiting); the new position, else None."""
+    async def enqueue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> int | None:
+        """``waiting + 1, next_position + 1`` if the event is OPEN, not started and full for a
+        party of ``seats`` (fewer free seats, or people already waiting); the new position,
+        else None."""
         ...
 
     async def dequeue_waiting(self, event_id: uuid.UUID) -> bool:
@@ -164,6 +167,21 @@ class BookingRepository(Protocol):
         ``expected`` move to ``new``; the moved bookings, in the order of their ids."""
         ...
 
+    async def cancel_companion(
+        self,
+        booking_id: uuid.UUID,
+        seat: int,
+        *,
+        expected_party_size: int,
+        share: Decimal,
+        now: datetime,
+    ) -> Booking | None:
+        """Cancel the active companion ``seat`` of an active booking: ``party_size - 1``,
+        ``amount - share``, the companion marked cancelled at ``now``, if the booking still
+        holds ``expected_party_size`` seats (the caller holds its row lock); the updated
+        booking, or None when it changed meanwhile."""
+        ...
+
     async def set_payment_status(
         self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime
     ) -> Booking | None:
@@ -238,17 +256,12 @@ class WaitlistRepository(Protocol):
         """The WAITING entry with the lowest position."""
         ...
 
-    async def notify(self, entry_id: uuid.UUID, *, now: datetime, window_expires_at: datetime) -> bool:
-        """WAITING → NOTIFIED with the window; False when the entry was not WAITING."""
+    async def largest_waiting_party(self, event_id: uuid.UUID) -> int:
+        """The largest ``party_size`` of the event's WAITING entries; 0 when nobody waits."""
         ...
 
-    async def notify_first(
-        self, counts: Mapping[uuid.UUID, int], *, now: datetime, window_expires_at: datetime
-    ) -> list[WaitlistEntry]:
-        """The ``counts[event_id]`` WAITING entries of lowest position of each event become
-        NOTIFIED with the window (``first_waiting`` then ``notify``, that many times per event,
-        in one statement); the notified entries, by event and position. Called with the events'
-        inventories locked, so the entries picked are the first of their queues."""
+    async def notify(self, entry_id: uuid.UUID, *, now: datetime, window_expires_at: datetime) -> bool:
+        """WAITING → NOTIFIED with the window; False when the entry was not WAITING."""
         ...
 
     async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:

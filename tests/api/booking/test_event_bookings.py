@@ -106,6 +106,7 @@ async def test_the_participants_csv_opens_in_excel_with_cyrillic_names_and_conta
         "Amount",
         "Currency",
         "Booked at (UTC)",
+        "Seat",
     ]
     pavel_phone = (await api.get(f"{API}/users/me", headers=people.pavel.auth)).json()["phone"]
     assert rows == [
@@ -122,6 +123,7 @@ async def test_the_participants_csv_opens_in_excel_with_cyrillic_names_and_conta
             "1500.00",
             "RUB",
             at(0),
+            "0",
         ],
         [
             second["id"],
@@ -136,6 +138,7 @@ async def test_the_participants_csv_opens_in_excel_with_cyrillic_names_and_conta
             "1500.00",
             "RUB",
             at(0),
+            "0",
         ],
     ]
     confirmed = await api.get(

@@ -31,6 +31,7 @@ from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.jobs import ExpireHolds, HandOverFreedSeats, LapseWaitlistWindows
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking
 from aquastream.domain.booking.model import SEAT_HOLDING_STATUSES, Booking, WaitlistPlace, WaitlistStatus
+from aquastream.domain.booking.party import CancelCompanionSeat, CompanionRequest
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.waitlist import JoinWaitlist, LeaveWaitlist
 from aquastream.domain.shared.ids import new_id
@@ -50,9 +51,9 @@ class SeatState:
     available: int
     reserved: int
     waiting: int
-    seat_holding_bookings: int
+    seat_holding_bookings: int  # the seats they hold: a group booking counts its party
     waiting_entries: int
-    notified_entries: int
+    notified_entries: int  # the seats held for them: a group entry counts its party
     most_active_bookings_of_one_user: int
     most_live_entries_of_one_user: int
 
@@ -132,9 +133,15 @@ class BookingKit:
 
     # Use cases, each on a unit of work of its own.
 
-    async def book(self, user: Principal, event_id: uuid.UUID) -> Booking:
+    async def book(self, user: Principal, event_id: uuid.UUID, party_size: int = 1) -> Booking:
+        companions = [CompanionRequest(name=f"Companion {n}") for n in range(1, party_size)]
         return await BookSeat(self.new_uow(), self.clock, self.participants, self.policy, PAY_LINKS)(
-            user, event_id
+            user, event_id, None, companions
+        )
+
+    async def cancel_companion(self, user: Principal, booking_id: uuid.UUID, seat: int) -> Booking:
+        return await CancelCompanionSeat(self.new_uow(), self.clock, self.access, self.policy)(
+            user, booking_id, seat
         )
 
     async def cancel(self, user: Principal, booking_id: uuid.UUID) -> Booking:
@@ -143,8 +150,10 @@ class BookingKit:
     async def confirm(self, booking_id: uuid.UUID) -> Booking:
         return await ConfirmBooking(self.new_uow(), self.clock, self.access)(self.organizer, booking_id)
 
-    async def join(self, user: Principal, event_id: uuid.UUID) -> WaitlistPlace:
-        return await JoinWaitlist(self.new_uow(), self.clock, self.participants)(user, event_id)
+    async def join(self, user: Principal, event_id: uuid.UUID, party_size: int = 1) -> WaitlistPlace:
+        return await JoinWaitlist(self.new_uow(), self.clock, self.participants, self.policy)(
+            user, event_id, party_size
+        )
 
     async def leave(self, user: Principal, event_id: uuid.UUID) -> None:
         await LeaveWaitlist(self.new_uow(), self.clock, self.policy)(user, event_id)
@@ -182,9 +191,9 @@ def _memory_seat_state(db: MemoryDatabase, event_id: uuid.UUID) -> SeatState:
         available=inventory.available,
         reserved=inventory.reserved,
         waiting=inventory.waiting,
-        seat_holding_bookings=sum(1 for b in event_bookings if b.status in SEAT_HOLDING_STATUSES),
+        seat_holding_bookings=sum(b.party_size for b in event_bookings if b.status in SEAT_HOLDING_STATUSES),
         waiting_entries=sum(1 for e in entries if e.status is WaitlistStatus.WAITING),
-        notified_entries=sum(1 for e in entries if e.status is WaitlistStatus.NOTIFIED),
+        notified_entries=sum(e.party_size for e in entries if e.status is WaitlistStatus.NOTIFIED),
         most_active_bookings_of_one_user=max(active.values(), default=0),
         most_live_entries_of_one_user=max(live.values(), default=0),
     )
@@ -196,6 +205,9 @@ async def _sql_seat_state(engine: AsyncEngine, event_id: uuid.UUID) -> SeatState
 
     def count(table: Any, *where: Any) -> Any:
         return select(func.count()).select_from(table).where(*where).scalar_subquery()
+
+    def seats(table: Any, *where: Any) -> Any:
+        return select(func.coalesce(func.sum(table.c.party_size), 0)).where(*where).scalar_subquery()
 
     def most_per_user(table: Any, column: Any, statuses: list[str]) -> Any:
         per_user = (
@@ -212,9 +224,9 @@ async def _sql_seat_state(engine: AsyncEngine, event_id: uuid.UUID) -> SeatState
         i.available,
         i.reserved,
         i.waiting,
-        count(bookings, b.event_id == event_id, b.status.in_([s.value for s in SEAT_HOLDING_STATUSES])),
+        seats(bookings, b.event_id == event_id, b.status.in_([s.value for s in SEAT_HOLDING_STATUSES])),
         count(waitlist_entries, w.event_id == event_id, w.status == WaitlistStatus.WAITING.value),
-        count(waitlist_entries, w.event_id == event_id, w.status == WaitlistStatus.NOTIFIED.value),
+        seats(waitlist_entries, w.event_id == event_id, w.status == WaitlistStatus.NOTIFIED.value),
         most_per_user(bookings, b.event_id, ["PENDING", "CONFIRMED"]),
         most_per_user(waitlist_entries, w.event_id, ["WAITING", "NOTIFIED"]),
     ).where(i.event_id == event_id)

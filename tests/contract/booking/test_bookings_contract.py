@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -12,6 +13,7 @@ from aquastream.domain.booking.errors import BookingDuplicate
 from aquastream.domain.booking.model import (
     BookingLogEntry,
     BookingStatus,
+    Companion,
     LogReason,
     PaymentStatus,
 )
@@ -35,6 +37,52 @@ async def test_a_booking_reads_back_as_written(kit: BookingKit) -> None:
         assert await uow.bookings.get(booking.id) == booking
         assert await uow.bookings.active_for(event_id, booking.user_id) == booking
         assert await uow.bookings.get(new_id()) is None
+
+
+async def test_a_group_booking_reads_back_with_its_companions(kit: BookingKit) -> None:
+    event_id = await kit.publish(3)
+    companions = (Companion(1, "Ольга", "+79991234567"), Companion(2, "Пётр"))
+    booking = replace(a_booking(event_id), party_size=3, companions=companions, amount=Decimal("4500.00"))
+    async with kit.new_uow() as uow:
+        await uow.bookings.add(booking)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.bookings.get(booking.id) == booking
+
+
+async def test_a_companion_is_cancelled_once_from_the_party_size_the_caller_saw(kit: BookingKit) -> None:
+    event_id = await kit.publish(3)
+    companions = (Companion(1, "A"), Companion(2, "B"))
+    booking = replace(a_booking(event_id), party_size=3, companions=companions, amount=Decimal("3000.00"))
+    async with kit.new_uow() as uow:
+        await uow.bookings.add(booking)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        later = NOW + timedelta(minutes=1)
+        assert (
+            await uow.bookings.cancel_companion(
+                booking.id, 1, expected_party_size=2, share=Decimal("1000.00"), now=later
+            )
+            is None
+        )
+        shrunk = await uow.bookings.cancel_companion(
+            booking.id, 1, expected_party_size=3, share=Decimal("1000.00"), now=later
+        )
+        assert (
+            await uow.bookings.cancel_companion(
+                booking.id, 1, expected_party_size=2, share=Decimal("1000.00"), now=later
+            )
+            is None
+        )
+        await uow.commit()
+
+    assert shrunk is not None
+    assert (shrunk.party_size, shrunk.amount) == (2, Decimal("2000.00"))
+    assert shrunk.companions == (Companion(1, "A", cancelled_at=later), Companion(2, "B"))
+    async with kit.new_uow() as uow:
+        assert await uow.bookings.get(booking.id) == shrunk
 
 
 async def test_a_second_active_booking_of_a_user_is_a_duplicate_with_the_first_id(kit: BookingKit) -> None:

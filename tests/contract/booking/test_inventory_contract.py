@@ -270,55 +270,73 @@ async def test_sold_out_lists_the_events_on_sale_with_no_seat_for_a_newcomer(kit
     assert not {free, cancelled} & sold_out
 
 
-async def test_returned_seats_of_a_batch_go_to_each_queue_first_and_the_rest_to_the_pool(
+async def test_returned_seats_of_a_batch_go_to_the_pool_and_name_the_queues_to_serve(
     kit: BookingKit,
 ) -> None:
     queued, longer_queue, nobody_waits, closed = [await kit.publish(3) for _ in range(4)]
     async with kit.new_uow() as uow:
         for event_id, waiting in ((queued, 1), (longer_queue, 5), (nobody_waits, 0), (closed, 2)):
-            for _ in range(3):
-                await uow.inventories.take_seat(event_id, now=NOW)
+            await uow.inventories.take_seat(event_id, now=NOW, seats=3)
             for _ in range(waiting):
                 await uow.inventories.enqueue(event_id, now=NOW)
         await uow.commit()
     await kit.seats.close(closed, "CANCELLED")
 
     async with kit.new_uow() as uow:
-        held = await uow.inventories.return_seats(
+        served = await uow.inventories.return_seats(
             {queued: 2, longer_queue: 3, nobody_waits: 1, closed: 1, new_id(): 4}, now=NOW
         )
         await uow.commit()
 
-    assert held == {queued: 1, longer_queue: 3}
-    assert await counters(kit, queued) == (1, 1, 0)
-    assert await counters(kit, longer_queue) == (0, 3, 2)
+    assert served == sorted([queued, longer_queue])
+    assert await counters(kit, queued) == (2, 0, 1)
+    assert await counters(kit, longer_queue) == (3, 0, 5)
     assert await counters(kit, nobody_waits) == (1, 0, 0)
     assert await counters(kit, closed) == (1, 0, 2)
 
 
-async def test_returned_seats_stay_in_the_pool_once_the_event_has_started(kit: BookingKit) -> None:
+async def test_returned_seats_name_no_queue_once_the_event_has_started(kit: BookingKit) -> None:
     event_id = await kit.publish(1)
     async with kit.new_uow() as uow:
         await uow.inventories.take_seat(event_id, now=NOW)
         await uow.inventories.enqueue(event_id, now=NOW)
-        assert await uow.inventories.return_seats({event_id: 1}, now=NOW + timedelta(days=30)) == {}
-        assert await uow.inventories.return_seats({}, now=NOW) == {}
+        assert await uow.inventories.return_seats({event_id: 1}, now=NOW + timedelta(days=30)) == []
+        assert await uow.inventories.return_seats({}, now=NOW) == []
         await uow.commit()
 
     assert await counters(kit, event_id) == (1, 0, 1)
 
 
-async def test_seats_already_free_go_to_the_queue_with_the_returned_ones(kit: BookingKit) -> None:
-    event_id = await kit.publish(3)
+async def test_a_party_takes_all_its_seats_or_none(kit: BookingKit) -> None:
+    event_id = await kit.publish(5)
     async with kit.new_uow() as uow:
-        await uow.inventories.take_seat(event_id, now=NOW)
-        await uow.inventories.take_seat(event_id, now=NOW)
-        await uow.inventories.take_seat(event_id, now=NOW)
-        for _ in range(4):
-            await uow.inventories.enqueue(event_id, now=NOW)
-        await uow.inventories.release_seats(event_id)  # a seat came back and was not offered yet
-        held = await uow.inventories.return_seats({event_id: 2}, now=NOW)
+        assert await uow.inventories.take_seat(event_id, now=NOW, seats=6) is None
+        taken = await uow.inventories.take_seat(event_id, now=NOW, seats=4)
+        assert taken is not None
+        assert taken.available == 1
+        assert await uow.inventories.take_seat(event_id, now=NOW, seats=2) is None
         await uow.commit()
 
-    assert held == {event_id: 3}
-    assert await counters(kit, event_id) == (0, 3, 1)
+    assert await counters(kit, event_id) == (1, 0, 0)
+
+
+async def test_a_party_queues_when_its_seats_are_not_free_and_is_offered_them_together(
+    kit: BookingKit,
+) -> None:
+    event_id = await kit.publish(5)
+    async with kit.new_uow() as uow:
+        await uow.inventories.take_seat(event_id, now=NOW, seats=3)
+        assert await uow.inventories.enqueue(event_id, now=NOW, seats=2) is None  # 2 are free
+        assert await uow.inventories.enqueue(event_id, now=NOW, seats=3) == 1
+        assert not await uow.inventories.offer_seat_to_queue(event_id, now=NOW, seats=3)
+        await uow.inventories.release_seats(event_id, 1)
+        assert await uow.inventories.offer_seat_to_queue(event_id, now=NOW, seats=3)
+        await uow.commit()
+    assert await counters(kit, event_id) == (0, 3, 0)
+
+    async with kit.new_uow() as uow:
+        assert await uow.inventories.take_held_seat(event_id, now=NOW, seats=4) is None
+        assert await uow.inventories.release_held_seat(event_id, 3)
+        assert not await uow.inventories.release_held_seat(event_id, 1)
+        await uow.commit()
+    assert await counters(kit, event_id) == (3, 0, 0)

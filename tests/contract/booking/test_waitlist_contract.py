@@ -11,7 +11,6 @@ from aquastream.domain.booking.errors import WaitlistDuplicate
 from aquastream.domain.booking.model import (
     WaitlistAction,
     WaitlistAuditEntry,
-    WaitlistEntry,
     WaitlistStatus,
 )
 from aquastream.domain.shared.ids import new_id
@@ -39,6 +38,20 @@ async def test_a_user_has_one_live_entry_per_event(kit: BookingKit) -> None:
         assert await uow.waitlist.get(entry.id) == replace(entry, status=WaitlistStatus.REMOVED)
 
 
+async def test_a_party_entry_reads_back_with_its_size(kit: BookingKit) -> None:
+    event_id = await kit.publish(4)
+    entry = replace(an_entry(event_id, 1), party_size=4)
+    async with kit.new_uow() as uow:
+        await uow.waitlist.add(entry)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.waitlist.get(entry.id) == entry
+        assert await uow.waitlist.first_waiting(event_id) == entry
+        assert await uow.waitlist.largest_waiting_party(event_id) == 4
+        assert await uow.waitlist.largest_waiting_party(new_id()) == 0
+
+
 async def test_the_first_waiting_entry_is_the_lowest_position(kit: BookingKit) -> None:
     event_id = await kit.publish(1)
     entries = [an_entry(event_id, p) for p in (2, 1, 3)]
@@ -52,32 +65,6 @@ async def test_the_first_waiting_entry_is_the_lowest_position(kit: BookingKit) -
         assert await uow.waitlist.first_waiting(event_id) == entries[0]
         assert await uow.waitlist.first_waiting(new_id()) is None
         await uow.commit()
-
-
-async def test_the_first_waiting_entries_of_each_event_are_notified_together(kit: BookingKit) -> None:
-    event_id, other_event, untouched = [await kit.publish(1) for _ in range(3)]
-    entries = [an_entry(event_id, p) for p in (3, 1, 2, 4)]
-    others = [an_entry(other_event, p) for p in (1, 2)]
-    left_alone = an_entry(untouched, 1)
-    window_end = NOW + timedelta(minutes=30)
-    async with kit.new_uow() as uow:
-        for entry in (*entries, *others, left_alone):
-            await uow.waitlist.add(entry)
-        assert await uow.waitlist.notify(entries[1].id, now=NOW, window_expires_at=window_end)
-        notified = await uow.waitlist.notify_first(
-            {event_id: 2, other_event: 5, untouched: 0}, now=NOW, window_expires_at=window_end
-        )
-        assert await uow.waitlist.notify_first({}, now=NOW, window_expires_at=window_end) == []
-        await uow.commit()
-
-    def told(entry: WaitlistEntry) -> WaitlistEntry:
-        return replace(entry, status=WaitlistStatus.NOTIFIED, notified_at=NOW, window_expires_at=window_end)
-
-    expected = [told(entries[2]), told(entries[0]), told(others[0]), told(others[1])]
-    assert notified == sorted(expected, key=lambda e: (e.event_id, e.position))
-    async with kit.new_uow() as uow:
-        assert await uow.waitlist.first_waiting(event_id) == entries[3]
-        assert await uow.waitlist.get(left_alone.id) == left_alone
 
 
 async def test_entry_transitions_check_status_and_window(kit: BookingKit) -> None:

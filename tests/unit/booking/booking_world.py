@@ -44,6 +44,7 @@ from aquastream.domain.booking.model import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from aquastream.domain.booking.party import CancelCompanionSeat
 from aquastream.domain.booking.payments import ConfirmPaidBooking
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.queries import (
@@ -82,6 +83,7 @@ class BookingWorld:
         clock, policy_, access = self.clock, self.policy, self.access
         self.book = BookSeat(uow(), clock, self.participants, policy_, PAY_LINKS)
         self.cancel = CancelBooking(uow(), clock, access, policy_)
+        self.cancel_companion = CancelCompanionSeat(uow(), clock, access, policy_)
         self.confirm = ConfirmBooking(uow(), clock, access)
         self.no_show = MarkNoShow(uow(), clock, access)
         self.get_booking = GetBooking(uow(), access)
@@ -101,7 +103,7 @@ class BookingWorld:
         self.hand_over = HandOverFreedSeats(uow(), clock, policy_)
         self.complete_event = CompleteEventBookings(uow(), clock)
         self.cancel_event = CancelEventBookings(uow(), clock)
-        self.join = JoinWaitlist(uow(), clock, self.participants)
+        self.join = JoinWaitlist(uow(), clock, self.participants, policy_)
         self.leave = LeaveWaitlist(uow(), clock, policy_)
         self.my_place = GetMyWaitlistPosition(uow())
         self.my_waitlist = ListMyWaitlist(uow())
@@ -186,10 +188,11 @@ class BookingWorld:
     def check_invariants(self, event_id: uuid.UUID) -> None:
         """The seat invariant of SPEC §4 and the waitlist's counters, on committed state."""
         inventory = self.inventory(event_id)
-        holding = sum(1 for b in self.bookings(event_id) if b.status in SEAT_HOLDING_STATUSES)
+        # Seats, not rows: a group booking holds its party, a notified group entry its party's.
+        holding = sum(b.party_size for b in self.bookings(event_id) if b.status in SEAT_HOLDING_STATUSES)
         entries = self.entries(event_id)
         waiting = sum(1 for e in entries if e.status is WaitlistStatus.WAITING)
-        notified = sum(1 for e in entries if e.status is WaitlistStatus.NOTIFIED)
+        notified = sum(e.party_size for e in entries if e.status is WaitlistStatus.NOTIFIED)
         assert holding + inventory.reserved + inventory.available == inventory.capacity, inventory
         assert inventory.available >= 0
         assert inventory.reserved >= 0

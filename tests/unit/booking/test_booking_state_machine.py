@@ -7,6 +7,11 @@ seats), a seat held for a notified user is taken by nobody else, and no seat sta
 someone waits (except between a capacity increase and the hand-over its event triggers).
 Payments arrive in time or late (after the hold expired or the booking was cancelled): a late
 one re-takes a seat by the rules of a new booking or is refunded.
+
+Group bookings and the group waitlist (SPEC §12): bookings and entries are parties of 1 to 3,
+a companion's seat may be cancelled alone, and the counters count seats. Under the strict
+FIFO of docs/waitlist-policy.md a seat may stay free while someone waits only when the first
+entry's party does not fit yet, and a party is never served before an entry ahead of it.
 """
 
 from __future__ import annotations
@@ -21,8 +26,15 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from aquastream.domain.booking.errors import EventFull, WaitlistOfferExpired
-from aquastream.domain.booking.model import Booking, BookingStatus, PaymentStatus, WaitlistStatus
+from aquastream.domain.booking.errors import EventFull, PartyExceedsOffer, WaitlistOfferExpired
+from aquastream.domain.booking.model import (
+    Booking,
+    BookingStatus,
+    PaymentStatus,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from aquastream.domain.booking.party import CompanionRequest
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.shared.errors import DomainError
 from aquastream.domain.shared.principal import Principal
@@ -32,6 +44,11 @@ T = TypeVar("T")
 USERS = 5
 users = st.integers(min_value=0, max_value=USERS - 1)
 minutes = st.integers(min_value=1, max_value=45)
+parties = st.integers(min_value=1, max_value=3)
+
+
+def companions(size: int) -> list[CompanionRequest]:
+    return [CompanionRequest(name=f"Companion {n}") for n in range(1, size)]
 
 
 class BookingMachine(RuleBasedStateMachine):
@@ -61,7 +78,7 @@ class BookingMachine(RuleBasedStateMachine):
 
     # Mostly paid events: only they have holds, payments and late payments.
     @initialize(
-        capacity=st.integers(min_value=1, max_value=2), paid=st.sampled_from([True, True, True, False])
+        capacity=st.integers(min_value=1, max_value=4), paid=st.sampled_from([True, True, True, False])
     )
     def publish(self, capacity: int, paid: bool) -> None:
         self.event_id = self.run(
@@ -88,17 +105,21 @@ class BookingMachine(RuleBasedStateMachine):
             if any(e.user_id == u.user_id and (status is None or e.status is status) for e in entries)
         ]
 
-    @rule(who=users)
-    def book(self, who: int) -> None:
-        self.try_to_book(self.users[who])
+    def first_waiting(self) -> WaitlistEntry | None:
+        waiting = [e for e in self.world.entries(self.event_id) if e.status is WaitlistStatus.WAITING]
+        return waiting[0] if waiting else None
 
-    @rule(order=st.permutations(range(USERS)))
-    def rush(self, order: list[int]) -> None:
+    @rule(who=users, size=parties)
+    def book(self, who: int, size: int) -> None:
+        self.try_to_book(self.users[who], size)
+
+    @rule(order=st.permutations(range(USERS)), sizes=st.lists(parties, min_size=USERS, max_size=USERS))
+    def rush(self, order: list[int], sizes: list[int]) -> None:
         """Everyone tries to book, then whoever got no seat queues: the event fills up."""
         for who in order:
-            self.try_to_book(self.users[who])
+            self.try_to_book(self.users[who], sizes[who])
         for who in order:
-            self.attempt(self.world.join(self.users[who], self.event_id))
+            self.attempt(self.world.join(self.users[who], self.event_id, sizes[who]))
 
     # The rules below pick among the users for whom the action means something, so that
     # short random runs still reach the waitlist's hand-overs, conversions and lapses.
@@ -106,9 +127,9 @@ class BookingMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.queued(WaitlistStatus.NOTIFIED))
     @rule(data=st.data())
     def notified_user_books(self, data: st.DataObject) -> None:
-        self.try_to_book(data.draw(st.sampled_from(self.queued(WaitlistStatus.NOTIFIED))))
+        self.try_to_book(data.draw(st.sampled_from(self.queued(WaitlistStatus.NOTIFIED))), data.draw(parties))
 
-    def try_to_book(self, user: Principal) -> None:
+    def try_to_book(self, user: Principal, size: int = 1) -> None:
         before = self.world.inventory(self.event_id)
         entry = next(
             (e for e in self.world.entries(self.event_id) if e.user_id == user.user_id and e.is_live), None
@@ -120,22 +141,45 @@ class BookingMachine(RuleBasedStateMachine):
             and entry.window_expires_at is not None
             and entry.window_expires_at > self.world.clock.now()
         )
-        outcome = self.attempt(self.world.book(user, self.event_id))
+        outcome = self.attempt(self.world.book(user, self.event_id, None, companions(size)))
         after = self.world.inventory(self.event_id)
         if isinstance(outcome, Booking):
             assert not had_booking
+            assert outcome.party_size == size
             if not offered:
-                # Only a free seat while nobody waits; never a seat held for someone else.
-                assert before.available > 0, before
+                # Only free seats while nobody waits; never seats held for someone else.
+                assert before.available >= size, before
                 assert before.waiting == 0, before
                 assert after.reserved == before.reserved
         elif offered and not had_booking:
-            raise AssertionError(f"a notified user was refused the seat held for them: {outcome!r}")
+            assert entry is not None
+            if not (isinstance(outcome, PartyExceedsOffer) and size > entry.party_size):
+                raise AssertionError(f"a notified user was refused the seats held for them: {outcome!r}")
         elif isinstance(outcome, EventFull):
-            assert before.bookable_seats == 0
+            assert before.bookable_seats < size
         else:
             assert isinstance(outcome, DomainError)
             assert had_booking or isinstance(outcome, WaitlistOfferExpired), outcome
+
+    def with_companions(self) -> list[Principal]:
+        return [u for u in self.with_active_booking() if (b := self.active_booking(u)) and b.party_size > 1]
+
+    @precondition(lambda self: self.with_companions())
+    @rule(data=st.data())
+    def cancel_a_companion(self, data: st.DataObject) -> None:
+        user = data.draw(st.sampled_from(self.with_companions()))
+        booking = self.active_booking(user)
+        assert booking is not None
+        seat = data.draw(st.sampled_from([s.number for s in booking.seats[1:]]))
+        before = self.world.inventory(self.event_id)
+        shrunk = self.run(self.world.cancel_companion(user, booking.id, seat))
+        assert (shrunk.party_size, shrunk.amount) == (
+            booking.party_size - 1,
+            booking.amount - booking.seat_price,
+        )
+        assert seat not in [s.number for s in shrunk.seats]
+        after = self.world.inventory(self.event_id)
+        assert after.available + after.reserved == before.available + before.reserved + 1
 
     @precondition(lambda self: self.with_active_booking())
     @rule(data=st.data())
@@ -198,8 +242,8 @@ class BookingMachine(RuleBasedStateMachine):
             assert booking.status is BookingStatus.EXPIRED
             assert settled.payment_status is PaymentStatus.PAID
             assert not had_other_booking
-            # The seat held for the payer, or a free one while nobody waits: never another's.
-            assert offered or (before.available > 0 and before.waiting == 0), before
+            # The seats held for the payer, or free ones while nobody waits: never another's.
+            assert offered or (before.available >= booking.party_size and before.waiting == 0), before
             assert payer not in self.queued()
         else:
             assert settled.status is booking.status
@@ -226,9 +270,9 @@ class BookingMachine(RuleBasedStateMachine):
             assert leaving is not None
             self.run(self.world.cancel(self.world.organizer, leaving.id))
 
-    @rule(who=users)
-    def join(self, who: int) -> None:
-        self.attempt(self.world.join(self.users[who], self.event_id))
+    @rule(who=users, size=parties)
+    def join(self, who: int, size: int) -> None:
+        self.attempt(self.world.join(self.users[who], self.event_id, size))
 
     @precondition(lambda self: self.queued())
     @rule(data=st.data())
@@ -249,14 +293,22 @@ class BookingMachine(RuleBasedStateMachine):
     def resize(self, capacity: int) -> None:
         before = self.world.inventory(self.event_id)
         resized = self.run(self.world.resize(self.event_id, capacity))
-        assert resized == (capacity >= before.capacity - before.available)
+        waiting_parties = [
+            e.party_size for e in self.world.entries(self.event_id) if e.status is WaitlistStatus.WAITING
+        ]
+        assert resized == (capacity >= max([before.capacity - before.available, *waiting_parties]))
         self.hand_over_due = self.hand_over_due or (resized and capacity > before.capacity)
 
     @rule()
     def hand_over(self) -> None:
         self.run(self.world.hand_over(self.event_id))
         after = self.world.inventory(self.event_id)
-        assert after.available == 0 or after.waiting == 0
+        head = self.first_waiting()
+        assert (
+            after.available == 0
+            or after.waiting == 0
+            or (head is not None and head.party_size > after.available)
+        )
 
     @invariant()
     def seats_add_up(self) -> None:
@@ -268,8 +320,11 @@ class BookingMachine(RuleBasedStateMachine):
         if not hasattr(self, "event_id"):
             return
         inventory = self.world.inventory(self.event_id)
-        if inventory.available > 0 and inventory.waiting > 0:
-            assert self.hand_over_due, inventory
+        head = self.first_waiting()
+        # Strict FIFO: free seats wait for the first entry only while its party does not fit.
+        if inventory.available > 0 and inventory.waiting > 0 and head is not None:
+            if head.party_size <= inventory.available:
+                assert self.hand_over_due, (inventory, head)
         else:
             self.hand_over_due = False
 

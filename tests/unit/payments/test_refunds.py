@@ -122,3 +122,25 @@ async def test_a_booking_without_an_app_payment_has_nothing_to_refund(world: Pay
     _, booking = await world.pending_booking()
 
     assert await world.refund_booking(booking.id, "EVENT_CANCELLED") == 0
+
+
+async def test_a_companion_share_is_refunded_once_per_seat_and_never_beyond_what_is_left(
+    world: PaymentsWorld,
+) -> None:
+    payment = await _paid_by_card(world)
+    share = payment.amount / 3
+
+    assert await world.refund_booking(payment.booking_id, "COMPANION_SEAT:1", share) == 1
+    assert await world.refund_booking(payment.booking_id, "COMPANION_SEAT:1", share) == 0  # redelivered
+    assert world.payment(payment.id).status is PaymentStatus.PARTIALLY_REFUNDED
+    assert await world.refund_booking(payment.booking_id, "COMPANION_SEAT:2", share) == 1
+    assert await world.refund_booking(payment.booking_id, "CANCELLED_BY_USER") == 1
+
+    refunds = world.refunds_of(payment.id)
+    assert [(r.reason, r.amount) for r in refunds] == [
+        ("COMPANION_SEAT:1", share),
+        ("COMPANION_SEAT:2", share),
+        ("CANCELLED_BY_USER", payment.amount - 2 * share),
+    ]
+    assert world.payment(payment.id).status is PaymentStatus.REFUNDED
+    assert await world.refund_booking(payment.booking_id, "COMPANION_SEAT:3", share) == 0

@@ -11,6 +11,7 @@ import dataclasses
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
@@ -94,66 +95,62 @@ class MemoryInventoryRepository(_Table):
     async def lock(self, event_id: uuid.UUID) -> Inventory | None:
         return self._rows.get(event_id)
 
-    async def take_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
+    async def take_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
         return self._update(
             event_id,
-            lambda r: r.is_open_at(now) and r.available > 0 and r.waiting == 0,
-            available=lambda r: r.available - 1,
+            lambda r: r.is_open_at(now) and r.available >= seats and r.waiting == 0,
+            available=lambda r: r.available - seats,
         )
 
-    async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
+    async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
         return self._update(
-            event_id, lambda r: r.is_open_at(now) and r.reserved > 0, reserved=lambda r: r.reserved - 1
+            event_id,
+            lambda r: r.is_open_at(now) and r.reserved >= seats,
+            reserved=lambda r: r.reserved - seats,
         )
 
     async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
         self._update(event_id, lambda r: True, available=lambda r: r.available + count)
 
-    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> dict[uuid.UUID, int]:
-        held: dict[uuid.UUID, int] = {}
-        for event_id in sorted(seats):
+    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> list[uuid.UUID]:
+        served = []
+        for event_id, count in sorted(seats.items()):
             before: Inventory | None = self._rows.get(event_id)
             if before is None:
                 continue
-            free = before.available + seats[event_id]
-            offered = min(free, before.waiting) if before.is_open_at(now) else 0
-            self._rows[event_id] = dataclasses.replace(
-                before,
-                available=free - offered,
-                reserved=before.reserved + offered,
-                waiting=before.waiting - offered,
-            )
-            if offered:
-                held[event_id] = offered
-        return held
+            after = dataclasses.replace(before, available=before.available + count)
+            self._rows[event_id] = after
+            if after.is_open_at(now) and after.waiting > 0 and after.available > 0:
+                served.append(event_id)
+        return served
 
-    async def release_held_seat(self, event_id: uuid.UUID) -> bool:
+    async def release_held_seat(self, event_id: uuid.UUID, seats: int = 1) -> bool:
         return (
             self._update(
                 event_id,
-                lambda r: r.reserved > 0,
-                reserved=lambda r: r.reserved - 1,
-                available=lambda r: r.available + 1,
+                lambda r: r.reserved >= seats,
+                reserved=lambda r: r.reserved - seats,
+                available=lambda r: r.available + seats,
             )
             is not None
         )
 
-    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime) -> bool:
+    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> bool:
         return (
             self._update(
                 event_id,
-                lambda r: r.is_open_at(now) and r.available > 0 and r.waiting > 0,
-                available=lambda r: r.available - 1,
-                reserved=lambda r: r.reserved + 1,
+                lambda r: r.is_open_at(now) and r.available >= seats and r.waiting > 0,
+                available=lambda r: r.available - seats,
+                reserved=lambda r: r.reserved + seats,
                 waiting=lambda r: r.waiting - 1,
             )
             is not None
         )
 
-    async def enqueue(self, event_id: uuid.UUID, *, now: datetime) -> int | None:
+    async def enqueue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> int | None:
         updated = self._update(
             event_id,
-            lambda r: r.is_open_at(now) and (r.available == 0 or r.waiting > 0),
+            lambda r: r.is_open_at(now) and (r.available < seats or r.waiting > 0),
             waiting=lambda r: r.waiting + 1,
             next_position=lambda r: r.next_position + 1,
         )
@@ -276,6 +273,39 @@ class MemoryBookingRepository(_Table):
                 moved.append(self._move(booking, new, now, None, refund_held_money))
         return moved
 
+    async def cancel_companion(
+        self,
+        booking_id: uuid.UUID,
+        seat: int,
+        *,
+        expected_party_size: int,
+        share: Decimal,
+        now: datetime,
+    ) -> Booking | None:
+        booking: Booking | None = self._rows.get(booking_id)
+        if (
+            booking is None
+            or booking.status not in ACTIVE_STATUSES
+            or booking.party_size != expected_party_size
+            or booking.party_size <= 1
+        ):
+            return None
+        companion = booking.companion(seat)
+        if companion is None or not companion.is_active:
+            return None
+        updated = dataclasses.replace(
+            booking,
+            party_size=booking.party_size - 1,
+            amount=booking.amount - share,
+            companions=tuple(
+                dataclasses.replace(c, cancelled_at=now) if c.number == seat else c
+                for c in booking.companions
+            ),
+            updated_at=now,
+        )
+        self._rows[booking_id] = updated
+        return updated
+
     async def set_payment_status(
         self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime
     ) -> Booking | None:
@@ -389,6 +419,11 @@ class MemoryWaitlistRepository(_Table):
     async def live_entry(self, event_id: uuid.UUID, user_id: uuid.UUID) -> WaitlistEntry | None:
         return next((e for e in self._live(event_id) if e.user_id == user_id), None)
 
+    async def largest_waiting_party(self, event_id: uuid.UUID) -> int:
+        return max(
+            (e.party_size for e in self._live(event_id) if e.status is WaitlistStatus.WAITING), default=0
+        )
+
     async def first_waiting(self, event_id: uuid.UUID) -> WaitlistEntry | None:
         waiting = [e for e in self._live(event_id) if e.status is WaitlistStatus.WAITING]
         return min(waiting, key=lambda e: e.position, default=None)
@@ -404,26 +439,6 @@ class MemoryWaitlistRepository(_Table):
             )
             is not None
         )
-
-    async def notify_first(
-        self, counts: Mapping[uuid.UUID, int], *, now: datetime, window_expires_at: datetime
-    ) -> list[WaitlistEntry]:
-        notified = []
-        for event_id in sorted(counts):
-            waiting = sorted(
-                (e for e in self._live(event_id) if e.status is WaitlistStatus.WAITING),
-                key=lambda e: e.position,
-            )
-            for entry in waiting[: max(counts[event_id], 0)]:
-                updated = dataclasses.replace(
-                    entry,
-                    status=WaitlistStatus.NOTIFIED,
-                    notified_at=now,
-                    window_expires_at=window_expires_at,
-                )
-                self._rows[entry.id] = updated
-                notified.append(updated)
-        return notified
 
     async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
         return (

@@ -1,8 +1,9 @@
-"""Use case: a participant books a seat of a published event."""
+"""Use case: a participant books a seat of a published event, alone or with named companions."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
@@ -13,6 +14,8 @@ from aquastream.domain.booking.errors import (
     EventFull,
     EventNotFound,
     EventNotOpen,
+    PartyExceedsOffer,
+    PartyTooLarge,
     ProfileIncomplete,
     WaitlistOfferExpired,
 )
@@ -20,14 +23,16 @@ from aquastream.domain.booking.lifecycle import BookingLifecycle
 from aquastream.domain.booking.model import (
     Booking,
     BookingStatus,
+    Companion,
     Inventory,
     LogReason,
     PaymentStatus,
     WaitlistEntry,
 )
+from aquastream.domain.booking.party import CompanionRequest, party_of
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.seats import find_offer, take_seat
-from aquastream.domain.shared.errors import Raises
+from aquastream.domain.shared.errors import Raises, ValidationFailed
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.requests import KeyedRequest, claim_key, record_answer
@@ -36,22 +41,28 @@ from aquastream.ports.clock import Clock
 
 
 class BookSeat:
-    """Book a seat of a published event.
+    """Book a seat of a published event, or a seat for the caller and one for each named
+    companion (a group booking, SPEC §12).
 
     Rules:
+    - a party of N seats (the caller and N - 1 companions) has N ≤ ``policy.max_party``
+      (``PartyTooLarge``); companions' names are trimmed, not empty, bounded and free of
+      control characters, phones E.164 (``ValidationFailed``): checked before anything else;
     - the caller's profile has a phone or a Telegram handle (``ProfileIncomplete``);
     - the event is published (has an inventory: else ``EventNotFound``), still OPEN and not
       started (``EventNotOpen``);
     - at most one active (PENDING or CONFIRMED) booking per user and event
-      (``BookingDuplicate`` carrying the existing booking's id);
-    - the seat is taken by the step a late payment shares (``seats.take_seat``): a user whose
+      (``BookingDuplicate`` carrying the existing booking's id); companions are not users,
+      so they book nothing of their own;
+    - all N seats are taken or none, by the step a late payment shares (``seats.take_seat``): a user whose
       waitlist entry is NOTIFIED takes the seat held for them and the entry is CONVERTED
-      (``WaitlistOfferExpired`` once the window has lapsed); anyone else takes a free seat
-      by one conditional update that also requires that nobody is waiting, so free seats go
-      to the queue first (``EventFull``: the waitlist is open);
-    - the price is frozen into the booking; a paid event gives PENDING with payment PENDING
-      and a hold until ``now + hold`` (``BookingCreated`` then carries the link to pay it); a
-      free one gives CONFIRMED with NOT_REQUIRED;
+      (``WaitlistOfferExpired`` once the window has lapsed, ``PartyExceedsOffer`` for a
+      party larger than the entry's); anyone else takes N free seats by one conditional
+      update that also requires that nobody is waiting, so free seats go to the queue first
+      (``EventFull``: the waitlist is open);
+    - the price of N seats is frozen into the booking (N x the price); a paid event gives
+      PENDING with payment PENDING and a hold until ``now + hold`` (``BookingCreated`` then
+      carries the link to pay it); a free one gives CONFIRMED with NOT_REQUIRED;
     - the booking, the seat, the log row, the waitlist conversion and the events
       (``BookingCreated``, and ``BookingConfirmed`` when free; see ``lifecycle``) commit
       together, with the request's ``Idempotency-Key`` and its answer when it has one: a
@@ -63,7 +74,10 @@ class BookSeat:
         EventFull,
         EventNotFound,
         EventNotOpen,
+        PartyExceedsOffer,
+        PartyTooLarge,
         ProfileIncomplete,
+        ValidationFailed,
         WaitlistOfferExpired,
     )
 
@@ -82,8 +96,13 @@ class BookSeat:
         self._links = links
 
     async def __call__(
-        self, principal: Principal, event_id: uuid.UUID, request: KeyedRequest[Booking] | None = None
+        self,
+        principal: Principal,
+        event_id: uuid.UUID,
+        request: KeyedRequest[Booking] | None = None,
+        companions: Sequence[CompanionRequest] = (),
     ) -> Booking:
+        party = party_of(companions, self._policy)
         # Identity answers on a connection of its own: asked before booking's transaction
         # begins, so a request never holds one connection while it waits for another.
         contactable = await self._participants.is_contactable(principal.user_id)
@@ -98,7 +117,7 @@ class BookSeat:
             if not inventory.is_open_at(now):
                 raise EventNotOpen()
             offer = await find_offer(self._uow, inventory, principal.user_id)
-            booking = self._new_booking(booking_id, principal.user_id, inventory, offer, now)
+            booking = self._new_booking(booking_id, principal.user_id, inventory, offer, party, now)
             # Lock order: booking, inventory, waitlist. A duplicate is refused on the unique
             # index without touching the hot inventory row, and everything that does not
             # depend on the seat is written before the row is locked: the lock is then held
@@ -112,7 +131,15 @@ class BookSeat:
                 pay_url=self._links.link_for(booking.id) if booking.status is BookingStatus.PENDING else None,
             )
             await self._uow.write_events()
-            await take_seat(self._uow, event_id, principal.user_id, offer, now=now, policy=self._policy)
+            await take_seat(
+                self._uow,
+                event_id,
+                principal.user_id,
+                offer,
+                now=now,
+                policy=self._policy,
+                seats=booking.party_size,
+            )
             await record_answer(self._uow, request, booking)
             await self._uow.commit()
         return booking
@@ -123,19 +150,23 @@ class BookSeat:
         user_id: uuid.UUID,
         inventory: Inventory,
         offer: WaitlistEntry | None,
+        party: tuple[Companion, ...],
         now: datetime,
     ) -> Booking:
         free = inventory.is_free
+        party_size = 1 + len(party)
         return Booking(
             id=booking_id,
             event_id=inventory.event_id,
             user_id=user_id,
             status=BookingStatus.CONFIRMED if free else BookingStatus.PENDING,
             payment_status=PaymentStatus.NOT_REQUIRED if free else PaymentStatus.PENDING,
-            amount=inventory.price or Decimal(0),
+            amount=(inventory.price or Decimal(0)) * party_size,
             currency=inventory.currency,
             created_at=now,
             updated_at=now,
             expires_at=None if free else now + self._policy.hold,
             waitlist_entry_id=offer.id if offer else None,
+            party_size=party_size,
+            companions=party,
         )

@@ -90,3 +90,24 @@ class WaitlistEntryNotFound(NotFound):
 class WaitlistOfferExpired(Conflict):
     code = "waitlist.offer_expired"
     default_message = "The seat held for you was released when your window lapsed."
+
+
+class PartyTooLarge(RuleViolated):
+    code = "booking.party_too_large"
+    default_message = "One booking holds at most the configured number of seats (you and your companions)."
+
+    def __init__(self, max_party: int) -> None:
+        super().__init__(
+            f"One booking holds at most {max_party} seats (you and your companions).",
+            extra={"maxParty": max_party},
+        )
+
+
+class CompanionNotFound(NotFound):
+    code = "booking.companion_not_found"
+    default_message = "The booking has no active companion seat with this number."
+
+
+class PartyExceedsOffer(RuleViolated):
+    code = "waitlist.party_exceeds_offer"
+    default_message = "The waitlist held fewer seats for you than this booking asks for."

@@ -39,6 +39,9 @@ class LogReason(StrEnum):
 
 
 SEAT_LOST = "SEAT_LOST"  # the reason of the refund of a late payment that found no seat
+# The reason of the refund of one companion's share is ``COMPANION_SEAT:<seat number>``: one
+# refund per seat, so payments can tell a redelivered request from the next seat's.
+COMPANION_SEAT = "COMPANION_SEAT"
 
 
 class BookingCreated(DomainEvent, frozen=True, kw_only=True):

@@ -1,9 +1,8 @@
-"""How freed seats reach the waitlist: the first WAITING entry gets a held seat and a window."""
+"""How freed seats reach the waitlist: the first WAITING entry gets its party's seats held and a window."""
 
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -22,19 +21,30 @@ class WaitlistOutOfStep(RuntimeError):
 async def hand_over_free_seats(
     uow: BookingUnitOfWork, event_id: uuid.UUID, *, now: datetime, policy: BookingPolicy
 ) -> int:
-    """Hold free seats for WAITING entries, first position first, while both exist.
+    """Hold free seats for WAITING entries, first position first, while the first entry's
+    whole party fits in the free seats (strict FIFO, docs/waitlist-policy.md).
 
-    Each round is one conditional update of the inventory (which locks its row), and only
-    then is the first WAITING entry read, so two hand-overs of one event never pick the
-    same entry. A seat nobody waits for stays in ``available``. Returns the seats offered.
+    The inventory row is locked first, and only then is the first WAITING entry read, so two
+    hand-overs of one event never pick the same entry. Each offer is one conditional update
+    (``available - n, reserved + n, waiting - 1`` where ``available >= n``). When the first
+    entry asks for more seats than are free, the hand-over stops: the free seats stay in
+    ``available``, where nobody else can book them while someone waits, until enough are
+    free for it. A seat nobody waits for stays in ``available``. Returns the entries offered.
     """
+    inventory = await uow.inventories.lock(event_id)
+    if inventory is None or inventory.waiting == 0 or inventory.available == 0:
+        return 0
     offered = 0
     window_expires_at = now + policy.waitlist_window
-    while await uow.inventories.offer_seat_to_queue(event_id, now=now):
+    while True:
         entry = await uow.waitlist.first_waiting(event_id)
-        if entry is None or not await uow.waitlist.notify(
-            entry.id, now=now, window_expires_at=window_expires_at
-        ):
+        if entry is None:
+            if offered < inventory.waiting:
+                raise WaitlistOutOfStep(f"event {event_id} counts a waiting entry it does not have")
+            break
+        if not await uow.inventories.offer_seat_to_queue(event_id, now=now, seats=entry.party_size):
+            break
+        if not await uow.waitlist.notify(entry.id, now=now, window_expires_at=window_expires_at):
             raise WaitlistOutOfStep(f"event {event_id} counts a waiting entry it does not have")
         await uow.waitlist_audit.add(audit_entry(entry, WaitlistAction.NOTIFIED, actor_id=None, at=now))
         uow.collect(
@@ -53,52 +63,33 @@ async def hand_over_free_seats(
 async def return_seats_of_batch(
     uow: BookingUnitOfWork, seats: Mapping[uuid.UUID, int], *, now: datetime, policy: BookingPolicy
 ) -> int:
-    """Bookings of several events gave their seats back (``seats[event_id]`` each): every
-    event's seats return to its pool, then as many as it has WAITING entries are held for its
-    queue, first position first, as ``return_seat`` one seat at a time would have done.
-
-    One statement returns the seats and holds them for the queues of all the events (their
-    inventories locked in ascending event-id order), one notifies the entries picked, one
-    writes their audit rows. Returns the seats offered.
+    """Bookings of several events gave their seats back (``seats[event_id]`` each): one
+    statement returns every event's seats to its pool (the inventories locked in ascending
+    event-id order) and names the events whose queue may now be served; each of those hands
+    its free seats over as ``hand_over_free_seats`` does, in the same order. An event nobody
+    waits for costs nothing more. Returns the entries offered.
     """
-    held = await uow.inventories.return_seats(seats, now=now)
-    if not held:
-        return 0
-    window_expires_at = now + policy.waitlist_window
-    notified = await uow.waitlist.notify_first(held, now=now, window_expires_at=window_expires_at)
-    per_event = Counter(entry.event_id for entry in notified)
-    if per_event != Counter(held):
-        raise WaitlistOutOfStep(f"events {sorted(held)} count waiting entries they do not have")
-    await uow.waitlist_audit.add(
-        *(audit_entry(entry, WaitlistAction.NOTIFIED, actor_id=None, at=now) for entry in notified)
-    )
-    uow.collect(
-        *(
-            WaitlistSeatOffered(
-                occurred_at=now,
-                user_id=entry.user_id,
-                event_id=entry.event_id,
-                entry_id=entry.id,
-                window_expires_at=window_expires_at,
-            )
-            for entry in notified
-        )
-    )
-    return len(notified)
+    served = await uow.inventories.return_seats(seats, now=now)
+    offered = 0
+    for event_id in sorted(served):
+        offered += await hand_over_free_seats(uow, event_id, now=now, policy=policy)
+    return offered
 
 
 async def return_seat(
-    uow: BookingUnitOfWork, event_id: uuid.UUID, *, now: datetime, policy: BookingPolicy
+    uow: BookingUnitOfWork, event_id: uuid.UUID, *, now: datetime, policy: BookingPolicy, seats: int = 1
 ) -> None:
-    """A booking gave its seat back: it returns to the pool, then to the queue if anyone waits."""
-    await uow.inventories.release_seats(event_id)
+    """A booking (or one companion) gave its seats back: they return to the pool, then to the
+    queue if anyone waits."""
+    await uow.inventories.release_seats(event_id, seats)
     await hand_over_free_seats(uow, event_id, now=now, policy=policy)
 
 
 async def pass_on_held_seat(
-    uow: BookingUnitOfWork, event_id: uuid.UUID, *, now: datetime, policy: BookingPolicy
+    uow: BookingUnitOfWork, event_id: uuid.UUID, *, now: datetime, policy: BookingPolicy, seats: int = 1
 ) -> None:
-    """A notified entry gave its held seat up: the next in the queue gets it, else the pool."""
-    if not await uow.inventories.release_held_seat(event_id):
+    """A notified entry gave up the ``seats`` held for it: the next in the queue gets them,
+    else the pool."""
+    if not await uow.inventories.release_held_seat(event_id, seats):
         raise WaitlistOutOfStep(f"event {event_id} holds no seat for a notified entry")
     await hand_over_free_seats(uow, event_id, now=now, policy=policy)

@@ -76,7 +76,9 @@ class ExpireHolds:
                 reason=LogReason.HOLD_EXPIRED,
                 at=now,
             )
-            freed = Counter(booking.event_id for booking in expired)
+            freed: Counter[uuid.UUID] = Counter()
+            for booking in expired:
+                freed[booking.event_id] += booking.party_size
             await return_seats_of_batch(self._uow, freed, now=now, policy=self._policy)
             await self._uow.commit()
         return len(expired)
@@ -111,7 +113,9 @@ class LapseWaitlistWindows:
                 await self._uow.waitlist_audit.add(
                     audit_entry(entry, WaitlistAction.EXPIRED, actor_id=None, at=now)
                 )
-                await pass_on_held_seat(self._uow, entry.event_id, now=now, policy=self._policy)
+                await pass_on_held_seat(
+                    self._uow, entry.event_id, now=now, policy=self._policy, seats=entry.party_size
+                )
                 lapsed += 1
             await self._uow.commit()
         return lapsed
@@ -216,6 +220,7 @@ class CancelEventBookings:
 
     async def __call__(self, event_id: uuid.UUID) -> int:
         cancelled_count = 0
+        freed_seats = 0
         async with self._uow:
             now = self._clock.now()
             lifecycle = BookingLifecycle(self._uow)
@@ -224,10 +229,11 @@ class CancelEventBookings:
                     event_id, old=old, new=BookingStatus.CANCELLED, reason=LogReason.EVENT_CANCELLED, at=now
                 )
                 cancelled_count += len(cancelled)
+                freed_seats += sum(booking.party_size for booking in cancelled)
             if await self._uow.inventories.lock(event_id) is not None:
                 await self._uow.inventories.close(event_id, InventoryStatus.CANCELLED)
-                if cancelled_count:
-                    await self._uow.inventories.release_seats(event_id, cancelled_count)
+                if freed_seats:
+                    await self._uow.inventories.release_seats(event_id, freed_seats)
                 await _close_queue(self._uow, event_id, now=now, event_cancelled=True)
             await self._uow.commit()
         return cancelled_count

@@ -7,7 +7,8 @@ transition writes with it: the booking-log row and the domain events. Use cases 
 
 Rules that follow from a transition rather than from the use case that asked for it:
 
-- a booking that reaches CONFIRMED raises ``BookingConfirmed``; CANCELLED raises
+- a booking that reaches CONFIRMED raises ``BookingConfirmed`` naming every seat it holds
+  (the holder's first, then the active companions'); CANCELLED raises
   ``BookingCancelled``; EXPIRED ``BookingExpired``; NO_SHOW ``BookingMarkedNoShow``;
   COMPLETED ``BookingCompleted`` (crews keeps who took part);
 - a booking cancelled while money is held for it (payment PAID or PARTIALLY_REFUNDED) has its
@@ -32,7 +33,6 @@ from aquastream.domain.booking.events import (
     BookingCreated,
     BookingExpired,
     BookingMarkedNoShow,
-    PartySeat,
     RefundRequested,
 )
 from aquastream.domain.booking.model import Booking, BookingStatus, LogReason, PaymentStatus
@@ -113,7 +113,7 @@ def _events(
             )
         )
     if booking.status is BookingStatus.CONFIRMED:
-        found.append(BookingConfirmed(occurred_at=at, seats=(PartySeat(number=0),), **ids))
+        found.append(BookingConfirmed(occurred_at=at, seats=booking.seats, **ids))
     elif booking.status is BookingStatus.CANCELLED:
         found.append(BookingCancelled(occurred_at=at, reason=reason, actor_id=actor_id, **ids))
         if booking.payment_status is PaymentStatus.REFUND_PENDING:

@@ -31,7 +31,8 @@ class CancelBooking:
     - only PENDING or CONFIRMED bookings (``BookingStatusConflict``);
     - the owner may cancel until the event starts (``EventAlreadyStarted``), the organizer
       and admins at any time;
-    - the seat returns and, if anyone waits, is held for the first in the queue;
+    - every seat of the booking returns (the holder's and the active companions') and, if
+      anyone waits, goes to the queue;
     - money held for it (PAID, PARTIALLY_REFUNDED) goes back: the payment becomes
       REFUND_PENDING and ``RefundRequested`` is raised (the lifecycle's rule);
     - the log row and ``BookingCancelled`` commit with the change.
@@ -66,7 +67,9 @@ class CancelBooking:
             )
             if cancelled is None:
                 raise BookingStatusConflict()
-            await return_seat(self._uow, booking.event_id, now=now, policy=self._policy)
+            await return_seat(
+                self._uow, booking.event_id, now=now, policy=self._policy, seats=cancelled.party_size
+            )
             await self._uow.commit()
         return cancelled
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 # The statuses and reasons are the words booking's events carry, so they are defined with them.
 from aquastream.domain.booking.events import BookingStatus as BookingStatus
 from aquastream.domain.booking.events import LogReason as LogReason
+from aquastream.domain.booking.events import PartySeat
 
 
 class InventoryStatus(StrEnum):
@@ -83,9 +84,10 @@ class OpenPayment:
 class Inventory:
     """The seats of one published event.
 
-    After every transaction: seat-holding bookings + ``reserved`` + ``available`` ==
-    ``capacity``, and ``waiting`` is the number of WAITING waitlist entries. ``reserved``
-    seats are held for NOTIFIED waitlist entries; ``next_position`` is the last waitlist
+    After every transaction: the seats of seat-holding bookings (their ``party_size``) +
+    ``reserved`` + ``available`` == ``capacity``, and ``waiting`` is the number of WAITING
+    waitlist entries. ``reserved`` seats are held for NOTIFIED waitlist entries (each its
+    party's); ``next_position`` is the last waitlist
     position handed out (positions are strictly increasing per event).
     """
 
@@ -120,7 +122,29 @@ class Inventory:
 
 
 @dataclass(frozen=True, slots=True)
+class Companion:
+    """A named companion of a group booking (SPEC §12): not a user, only a name and maybe a
+    phone. ``number`` is the seat's (1, 2, … in booking order; 0 is the holder's) and is never
+    reused: a cancelled companion keeps its number, with ``cancelled_at`` set."""
+
+    number: int
+    name: str
+    phone: str | None = None
+    cancelled_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.cancelled_at is None
+
+
+@dataclass(frozen=True, slots=True)
 class Booking:
+    """A booking of ``party_size`` seats: the holder's and its active companions'.
+
+    ``amount`` is what the active seats cost (``party_size`` x the price frozen at booking):
+    cancelling a companion's seat takes its share off.
+    """
+
     id: uuid.UUID
     event_id: uuid.UUID
     user_id: uuid.UUID
@@ -132,10 +156,28 @@ class Booking:
     updated_at: datetime
     expires_at: datetime | None = None  # end of the hold of a PENDING (paid) booking
     waitlist_entry_id: uuid.UUID | None = None  # the entry this booking converted
+    party_size: int = 1  # seats held now: the holder's and the active companions'
+    companions: tuple[Companion, ...] = ()  # every companion ever booked, by number
 
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def seat_price(self) -> Decimal:
+        """The share of one seat in ``amount`` (the price frozen at booking)."""
+        return self.amount / self.party_size
+
+    @property
+    def seats(self) -> tuple[PartySeat, ...]:
+        """The seats held now: the holder's (number 0) first, then the active companions'."""
+        return (
+            PartySeat(number=0),
+            *(PartySeat(number=c.number, name=c.name, phone=c.phone) for c in self.companions if c.is_active),
+        )
+
+    def companion(self, number: int) -> Companion | None:
+        return next((c for c in self.companions if c.number == number), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +201,7 @@ class WaitlistEntry:
     joined_at: datetime
     notified_at: datetime | None = None
     window_expires_at: datetime | None = None  # end of the window of a NOTIFIED entry
+    party_size: int = 1  # seats asked for: the user's and their companions'
 
     @property
     def is_live(self) -> bool:
@@ -207,7 +250,10 @@ class OrganizerName:
 
 @dataclass(frozen=True, slots=True)
 class ParticipantRow:
-    """One line of the participants export."""
+    """One line of the participants export: one seat. The holder's seat (0) carries the
+    holder's profile; a companion's seat (1, 2, …) carries the companion's name (in
+    ``first_name``) and phone, with the holder's ``user_id``. ``amount`` is the seat's share,
+    so the rows of a booking add up to what it costs."""
 
     booking_id: uuid.UUID
     status: BookingStatus
@@ -221,3 +267,4 @@ class ParticipantRow:
     amount: Decimal
     currency: str
     booked_at: datetime
+    seat: int = 0

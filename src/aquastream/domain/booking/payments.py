@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from aquastream.domain.booking.errors import EventFull, EventNotOpen, WaitlistOfferExpired
+from aquastream.domain.booking.errors import EventFull, EventNotOpen, PartyExceedsOffer, WaitlistOfferExpired
 from aquastream.domain.booking.events import SEAT_LOST
 from aquastream.domain.booking.lifecycle import BookingLifecycle
 from aquastream.domain.booking.model import Booking, BookingStatus, LogReason, PaymentStatus
@@ -89,9 +89,15 @@ class ConfirmPaidBooking:
         for held in seat_takers:
             try:
                 await take_seat(
-                    self._uow, booking.event_id, booking.user_id, held, now=now, policy=self._policy
+                    self._uow,
+                    booking.event_id,
+                    booking.user_id,
+                    held,
+                    now=now,
+                    policy=self._policy,
+                    seats=booking.party_size,
                 )
-            except (WaitlistOfferExpired, EventNotOpen, EventFull):
+            except (WaitlistOfferExpired, EventNotOpen, EventFull, PartyExceedsOffer):
                 continue  # a lapsed offer may still leave a free seat
             return True
         return False

@@ -12,6 +12,7 @@ class BookingPolicy:
 
     hold: timedelta = timedelta(minutes=30)  # how long a PENDING (paid) booking keeps its seat
     waitlist_window: timedelta = timedelta(minutes=30)  # how long a seat is held for a notified user
+    max_party: int = 6  # seats one booking (or waitlist entry) may ask for: the holder's and companions'
     # Due holds one expiry pass handles at most. The pass takes a fixed number of statements
     # whatever the size (``jobs.ExpireHolds``); it locks its bookings (due holds: a late payment
     # or a cancel of one waits at most the lock timeout) and, only from the seats' return to the

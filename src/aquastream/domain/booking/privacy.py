@@ -81,6 +81,11 @@ def _booking(booking: Booking, log: list[BookingLogEntry], currencies: CurrencyC
         "createdAt": iso(booking.created_at),
         "updatedAt": iso(booking.updated_at),
         "expiresAt": iso(booking.expires_at),
+        "partySize": booking.party_size,
+        "companions": [
+            {"seat": c.number, "name": c.name, "phone": c.phone, "cancelledAt": iso(c.cancelled_at)}
+            for c in booking.companions
+        ],
         "log": [_log_entry(entry) for entry in log],
     }
 
@@ -104,4 +109,5 @@ def _waitlist_entry(entry: WaitlistEntry) -> dict[str, Any]:
         "joinedAt": iso(entry.joined_at),
         "notifiedAt": iso(entry.notified_at),
         "windowExpiresAt": iso(entry.window_expires_at),
+        "partySize": entry.party_size,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from dataclasses import replace
 from typing import ClassVar
 
 from aquastream.domain.booking.access import load_managed_event, load_visible_booking
@@ -88,7 +89,8 @@ class ExportParticipants:
 
     Rules:
     - bookings that hold a seat (PENDING, CONFIRMED, COMPLETED, NO_SHOW) unless ``statuses``
-      narrows them, in booking order;
+      narrows them, in booking order; one row per seat held (group bookings: the holder's,
+      then each active companion's, with the seat's share of the amount);
     - name, email, phone and Telegram come from the identity domain; a participant it no
       longer knows (a deleted account) keeps a row with empty contacts.
     """
@@ -112,7 +114,33 @@ class ExportParticipants:
             )
         # Asked once booking's transaction is over: identity answers on a connection of its own.
         contacts = await self._participants.contacts({b.user_id for b in bookings})
-        return [_row(b, contacts.get(b.user_id) or ParticipantContact(b.user_id)) for b in bookings]
+        return [
+            row
+            for b in bookings
+            for row in _rows(b, contacts.get(b.user_id) or ParticipantContact(b.user_id))
+        ]
+
+
+def _rows(booking: Booking, contact: ParticipantContact) -> list[ParticipantRow]:
+    holder = _row(booking, contact)
+    if booking.party_size == 1:
+        return [holder]
+    share = booking.seat_price
+    rows = [replace(holder, amount=share)]
+    for seat in booking.seats[1:]:
+        rows.append(
+            replace(
+                holder,
+                seat=seat.number,
+                first_name=seat.name,
+                last_name=None,
+                email=None,
+                phone=seat.phone,
+                telegram=None,
+                amount=share,
+            )
+        )
+    return rows
 
 
 def _row(booking: Booking, contact: ParticipantContact) -> ParticipantRow:

@@ -34,7 +34,9 @@ from aquastream.ports.clock import Clock
 
 class ResizeOutcome(StrEnum):
     RESIZED = "RESIZED"
-    BELOW_TAKEN = "BELOW_TAKEN"  # more seats are taken (or held for the waitlist) than asked for
+    # More seats are taken (or held for the waitlist) than asked for, or a waiting party asks
+    # for more seats than that.
+    BELOW_TAKEN = "BELOW_TAKEN"
     CHANGED = "CHANGED"  # the capacity is no longer the one the caller saw
     NOT_ON_SALE = "NOT_ON_SALE"  # no open inventory: not yet opened, cancelled or completed
 
@@ -77,7 +79,8 @@ class OpenSales:
 
 class ResizeSales:
     """Move an open event's capacity from ``expected`` to ``capacity``; seats taken and held
-    for the waitlist stay, free seats come or go, and new free seats go to the waitlist first."""
+    for the waitlist stay, free seats come or go, and new free seats go to the waitlist first.
+    Never below a waiting party's size: that party could then never be served."""
 
     def __init__(self, uow: BookingUnitOfWork, clock: Clock, policy: BookingPolicy) -> None:
         self._uow = uow
@@ -92,6 +95,10 @@ class ResizeSales:
             if inventory.capacity != expected:
                 return ResizeOutcome.CHANGED
             if inventory.capacity - inventory.available > capacity:
+                return ResizeOutcome.BELOW_TAKEN
+            # A waiting party larger than the event could never be served and, the queue being
+            # strict FIFO, would hold back everyone behind it (docs/waitlist-policy.md).
+            if capacity < await self._uow.waitlist.largest_waiting_party(event_id):
                 return ResizeOutcome.BELOW_TAKEN
             await self._uow.inventories.resize(event_id, capacity)
             await hand_over_free_seats(self._uow, event_id, now=self._clock.now(), policy=self._policy)

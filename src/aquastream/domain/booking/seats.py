@@ -1,10 +1,13 @@
-"""Taking a seat for one user: the step that a new booking and a late payment share.
+"""Taking the seats of one booking (its holder's and its companions'): the step that a new
+booking and a late payment share.
 
 Whoever takes a seat, the waitlist must agree with it: a user to whom the queue offered a
-seat (their entry is NOTIFIED) takes the seat held for them; anyone else takes a free seat
-that nobody waits for; and a user who gets a seat while a seat is held for them has that
-entry settled (CONVERTED), the held seat passing on to the next in the queue or to the pool.
-So nobody ever holds two seats of one event.
+seat (their entry is NOTIFIED) takes the seats held for them (a party smaller than the one
+they queued for gives the rest back at once); anyone else takes free seats that nobody waits
+for, all of them or none, by one conditional statement; and a user who gets a seat while a
+seat is held for them has that entry settled (CONVERTED), the held seats passing on to the
+next in the queue or to the pool. So nobody ever holds seats of one event twice over (a
+booking and a held offer).
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from aquastream.domain.booking.errors import EventFull, EventNotOpen, WaitlistOfferExpired
-from aquastream.domain.booking.handover import WaitlistOutOfStep, pass_on_held_seat
+from aquastream.domain.booking.errors import EventFull, EventNotOpen, PartyExceedsOffer, WaitlistOfferExpired
+from aquastream.domain.booking.handover import WaitlistOutOfStep, pass_on_held_seat, return_seat
 from aquastream.domain.booking.model import Inventory, WaitlistAction, WaitlistEntry, WaitlistStatus
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.records import audit_entry
@@ -40,25 +43,31 @@ async def take_seat(
     *,
     now: datetime,
     policy: BookingPolicy,
+    seats: int = 1,
 ) -> None:
-    """Take a seat of the event for ``user_id`` (see the module's docstring).
+    """Take ``seats`` seats of the event for ``user_id`` (see the module's docstring).
 
-    With ``offer`` (from ``find_offer``): the held seat, converting the entry
-    (``WaitlistOfferExpired`` once its window has lapsed). Without: a free seat while nobody
+    With ``offer`` (from ``find_offer``): the seats held for it, converting the entry
+    (``WaitlistOfferExpired`` once its window has lapsed; ``PartyExceedsOffer`` when the
+    booking asks for more seats than the entry queued for). Without: free seats while nobody
     waits (``EventFull``). The event must be OPEN and not started (``EventNotOpen`` for a
     held seat, ``EventFull`` for a free one, which one conditional statement checks).
     A refusal changes nothing, so the caller may try another way in the same transaction.
     Lock order: the caller's booking row first, then the inventory, then waitlist entries.
     """
     if offer is not None:
-        await _take_held_seat(uow, offer, now=now)
+        await _take_held_seat(uow, offer, now=now, policy=policy, seats=seats)
     else:
-        await _take_free_seat(uow, event_id, user_id, now=now, policy=policy)
+        await _take_free_seat(uow, event_id, user_id, now=now, policy=policy, seats=seats)
 
 
-async def _take_held_seat(uow: BookingUnitOfWork, offer: WaitlistEntry, *, now: datetime) -> None:
+async def _take_held_seat(
+    uow: BookingUnitOfWork, offer: WaitlistEntry, *, now: datetime, policy: BookingPolicy, seats: int
+) -> None:
     if offer.window_expires_at is not None and offer.window_expires_at <= now:
         raise WaitlistOfferExpired()
+    if seats > offer.party_size:
+        raise PartyExceedsOffer()
     inventory = await uow.inventories.lock(offer.event_id)
     if inventory is None or not inventory.is_open_at(now):
         raise EventNotOpen()
@@ -66,15 +75,23 @@ async def _take_held_seat(uow: BookingUnitOfWork, offer: WaitlistEntry, *, now: 
     # held seat went on) in between: then nothing has changed yet.
     if not await uow.waitlist.convert(offer.id, now=now):
         raise WaitlistOfferExpired()
-    if await uow.inventories.take_held_seat(offer.event_id, now=now) is None:
+    if await uow.inventories.take_held_seat(offer.event_id, now=now, seats=offer.party_size) is None:
         raise WaitlistOutOfStep(f"event {offer.event_id} holds no seat for its notified entry {offer.id}")
     await uow.waitlist_audit.add(audit_entry(offer, WaitlistAction.CONVERTED, actor_id=offer.user_id, at=now))
+    if seats < offer.party_size:
+        await return_seat(uow, offer.event_id, now=now, policy=policy, seats=offer.party_size - seats)
 
 
 async def _take_free_seat(
-    uow: BookingUnitOfWork, event_id: uuid.UUID, user_id: uuid.UUID, *, now: datetime, policy: BookingPolicy
+    uow: BookingUnitOfWork,
+    event_id: uuid.UUID,
+    user_id: uuid.UUID,
+    *,
+    now: datetime,
+    policy: BookingPolicy,
+    seats: int,
 ) -> None:
-    locked = await uow.inventories.take_seat(event_id, now=now)
+    locked = await uow.inventories.take_seat(event_id, now=now, seats=seats)
     if locked is None:
         raise EventFull()
     # The inventory is locked now. A seat may have been offered to this user between the
@@ -92,4 +109,4 @@ async def _take_free_seat(
         if not await uow.waitlist.expire_lapsed(late.id, now=now):
             raise WaitlistOutOfStep(f"notified entry {late.id} neither converts nor lapses")
     await uow.waitlist_audit.add(audit_entry(late, action, actor_id=user_id, at=now))
-    await pass_on_held_seat(uow, event_id, now=now, policy=policy)
+    await pass_on_held_seat(uow, event_id, now=now, policy=policy, seats=late.party_size)

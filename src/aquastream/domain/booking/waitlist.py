@@ -1,4 +1,5 @@
-"""Use cases of the FIFO waitlist as its users see it: join, leave, my place, my queues."""
+"""Use cases of the FIFO waitlist as its users see it: join (for one seat or a party's),
+leave, my place, my queues. How seats reach entries of different sizes: docs/waitlist-policy.md."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from aquastream.domain.booking.errors import (
     AlreadyBooked,
     EventNotFound,
     EventNotOpen,
+    PartyTooLarge,
     ProfileIncomplete,
     WaitlistDuplicate,
     WaitlistEntryNotFound,
     WaitlistNotNeeded,
 )
-from aquastream.domain.booking.handover import WaitlistOutOfStep, pass_on_held_seat
+from aquastream.domain.booking.handover import WaitlistOutOfStep, hand_over_free_seats, pass_on_held_seat
 from aquastream.domain.booking.model import (
     WaitlistAction,
     WaitlistEntry,
@@ -39,7 +41,11 @@ class JoinWaitlist:
     - the caller's profile has a phone or a Telegram handle, as booking needs
       (``ProfileIncomplete``): a seat held for someone who cannot book it would be wasted;
     - the event is published (``EventNotFound``), OPEN and not started (``EventNotOpen``);
-    - only when no seat is free for newcomers (``WaitlistNotNeeded``);
+    - the entry asks for ``party_size`` seats (the caller's and their companions'), at most
+      ``policy.max_party`` and at most the event's capacity (``PartyTooLarge``: an entry that
+      could never be served would block the queue behind it);
+    - only when the party cannot book now: fewer free seats than it asks for, or people
+      already waiting (``WaitlistNotNeeded``);
     - not with an active booking for the event (``AlreadyBooked``), nor twice
       (``WaitlistDuplicate``);
     - the position comes from the event's counter in the same conditional update that
@@ -50,18 +56,28 @@ class JoinWaitlist:
         AlreadyBooked,
         EventNotFound,
         EventNotOpen,
+        PartyTooLarge,
         ProfileIncomplete,
         WaitlistDuplicate,
         WaitlistNotNeeded,
     )
 
-    def __init__(self, uow: BookingUnitOfWork, clock: Clock, participants: ParticipantDirectory) -> None:
+    def __init__(
+        self,
+        uow: BookingUnitOfWork,
+        clock: Clock,
+        participants: ParticipantDirectory,
+        policy: BookingPolicy,
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._participants = participants
+        self._policy = policy
 
-    async def __call__(self, principal: Principal, event_id: uuid.UUID) -> WaitlistPlace:
+    async def __call__(self, principal: Principal, event_id: uuid.UUID, party_size: int = 1) -> WaitlistPlace:
         user_id = principal.user_id
+        if not 1 <= party_size <= self._policy.max_party:
+            raise PartyTooLarge(self._policy.max_party)
         # Asked before booking's transaction begins: identity answers on its own connection.
         if not await self._participants.is_contactable(user_id):
             raise ProfileIncomplete()
@@ -70,12 +86,14 @@ class JoinWaitlist:
             inventory = await load_event(self._uow, event_id)
             if not inventory.is_open_at(now):
                 raise EventNotOpen()
+            if party_size > inventory.capacity:
+                raise PartyTooLarge(min(self._policy.max_party, inventory.capacity))
             # Cheap refusals before the hot row is touched; repeated under its lock below.
             if await self._uow.bookings.active_for(event_id, user_id) is not None:
                 raise AlreadyBooked()
             if await self._uow.waitlist.live_entry(event_id, user_id) is not None:
                 raise WaitlistDuplicate()
-            position = await self._uow.inventories.enqueue(event_id, now=now)
+            position = await self._uow.inventories.enqueue(event_id, now=now, seats=party_size)
             if position is None:
                 current = await self._uow.inventories.get(event_id)
                 if current is None or not current.is_open_at(now):
@@ -91,6 +109,7 @@ class JoinWaitlist:
                 position=position,
                 status=WaitlistStatus.WAITING,
                 joined_at=now,
+                party_size=party_size,
             )
             await self._uow.waitlist.add(entry)
             await self._uow.waitlist_audit.add(
@@ -106,8 +125,9 @@ class LeaveWaitlist:
 
     Rules:
     - only a live (WAITING or NOTIFIED) entry can leave (``WaitlistEntryNotFound``);
-    - a NOTIFIED entry gives up the seat held for it: the next in the queue gets it, or
-      the pool when nobody waits;
+    - a NOTIFIED entry gives up the seats held for it: the next in the queue gets them, or
+      the pool when nobody waits; a WAITING entry that leaves may let the entry behind it be
+      served with seats that were waiting for it (strict FIFO by whole parties);
     - the entry becomes REMOVED and the action is audited.
     """
 
@@ -133,9 +153,15 @@ class LeaveWaitlist:
                 audit_entry(entry, WaitlistAction.REMOVED, actor_id=principal.user_id, at=now)
             )
             if entry.status is WaitlistStatus.NOTIFIED:
-                await pass_on_held_seat(self._uow, event_id, now=now, policy=self._policy)
-            elif not await self._uow.inventories.dequeue_waiting(event_id):
-                raise WaitlistOutOfStep(f"event {event_id} counts no waiting entry")
+                await pass_on_held_seat(
+                    self._uow, event_id, now=now, policy=self._policy, seats=entry.party_size
+                )
+            else:
+                if not await self._uow.inventories.dequeue_waiting(event_id):
+                    raise WaitlistOutOfStep(f"event {event_id} counts no waiting entry")
+                # A party at the head that did not fit held free seats back: the entry behind
+                # it may fit them now.
+                await hand_over_free_seats(self._uow, event_id, now=now, policy=self._policy)
             await self._uow.commit()
 
 

@@ -184,12 +184,15 @@ class RefundPayment:
 
 
 class RefundBookingPayments:
-    """Refund whatever was paid for a booking; the handler of booking's ``RefundRequested``
-    (a paid booking cancelled, its event cancelled, or a late payment that found no seat).
+    """Refund whatever was paid for a booking, or one ``share`` of it; the handler of
+    booking's ``RefundRequested`` (a paid booking cancelled, its event cancelled, a late
+    payment that found no seat, or one companion's seat of a group booking cancelled).
 
     Idempotent: a refund reserved by an earlier run that crashed before the provider answered
     is sent again with the same idempotency key; what is refunded already is not refunded
-    twice. A booking paid outside the app (confirmed by hand) has no payment: nothing to do.
+    twice. A share is refunded once per ``reason`` (booking names the seat in it): a request
+    delivered again finds its refund and refunds nothing more; it is at most what is left.
+    A booking paid outside the app (confirmed by hand) has no payment: nothing to do.
     Returns how many refunds were made.
     """
 
@@ -197,17 +200,28 @@ class RefundBookingPayments:
         self._uow = uow
         self._refunder = Refunder(uow, clock, providers)
 
-    async def __call__(self, booking_id: uuid.UUID, reason: str) -> int:
+    async def __call__(self, booking_id: uuid.UUID, reason: str, share: Decimal | None = None) -> int:
         async with self._uow:
             payments = await self._uow.payments.for_booking(booking_id)
             unsent = {p.id: await self._uow.refunds.for_payment(p.id) for p in payments}
         made = 0
+        share_done = share is not None and any(
+            refund.reason == reason and refund.status is not RefundStatus.FAILED
+            for refunds in unsent.values()
+            for refund in refunds
+        )
         for payment in payments:
             for refund in unsent[payment.id]:
                 if refund.status is RefundStatus.PENDING:
                     await self._refunder.send(payment, refund)
                     made += 1
-            if payment.refundable > 0:
+            if share is not None:
+                if not share_done and payment.refundable > 0:
+                    amount = min(share, payment.refundable)
+                    await self._refunder.refund(payment, amount, reason=reason, actor_id=None)
+                    share_done = True
+                    made += 1
+            elif payment.refundable > 0:
                 await self._refunder.refund(payment, payment.refundable, reason=reason, actor_id=None)
                 made += 1
         return made

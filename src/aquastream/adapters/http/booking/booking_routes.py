@@ -22,6 +22,7 @@ from aquastream.adapters.http.sorting import sort_keys
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
 from aquastream.domain.booking.model import Booking
+from aquastream.domain.booking.party import CancelCompanionSeat
 from aquastream.domain.booking.queries import GetBooking, ListMyBookings
 from aquastream.domain.booking.sorting import MY_BOOKINGS_FIELDS
 from aquastream.domain.booking.views import DescribeBookings
@@ -56,10 +57,12 @@ class BookingController(Controller):
         published event that has not started (404 ``event.not_found``, 422
         ``event.not_open``). One active booking per event (409 ``booking.duplicate`` with
         ``existingBookingId``); no free seat is 409 ``event.full`` with ``waitlistOpen``.
-        A paid event gives PENDING until ``expiresAt``; a free one is CONFIRMED at once."""
+        A paid event gives PENDING until ``expiresAt``; a free one is CONFIRMED at once.
+        ``companions`` book a seat each with the caller's, all or none, at N x the price
+        (422 ``booking.party_too_large`` above the configured party size)."""
 
         async def act(keyed: KeyedRequest[Booking] | None) -> Booking:
-            booking = await book_seat(caller, data.event_id, keyed)
+            booking = await book_seat(caller, data.event_id, keyed, data.companion_requests())
             BOOKINGS_CREATED.labels(booking.status.value).inc()
             return booking
 
@@ -121,6 +124,26 @@ class BookingController(Controller):
         event starts (422 ``booking.event_started``), the organizer at any time. The seat
         returns, or goes to the first in the waitlist; a paid booking is refunded."""
         return await _described(describe, caller, await cancel_booking(caller, booking_id))
+
+    @post(
+        "/{booking_id:uuid}/companions/{seat:int}/cancel",
+        status_code=HTTP_200_OK,
+        summary="Cancel one companion's seat of a group booking",
+    )
+    @inject
+    async def cancel_companion(
+        self,
+        booking_id: FromPath[uuid.UUID],
+        seat: FromPath[int],
+        caller: FromDishka[Principal],
+        cancel_companion_seat: FromDishka[CancelCompanionSeat],
+        describe: FromDishka[DescribeBookings],
+    ) -> BookingOut:
+        """The booking and its other seats stay; who may cancel and until when as for the
+        whole booking. 404 ``booking.companion_not_found`` for a seat that is not an active
+        companion's (seat 0 is cancelled with the booking). The seat returns, or goes to the
+        waitlist; a paid booking is refunded the seat's share."""
+        return await _described(describe, caller, await cancel_companion_seat(caller, booking_id, seat))
 
     @post("/{booking_id:uuid}/confirm", status_code=HTTP_200_OK, summary="Confirm a booking by hand")
     @inject

@@ -22,6 +22,7 @@ from aquastream.domain.booking.model import (
     WaitlistPlace,
     WaitlistStatus,
 )
+from aquastream.domain.booking.party import CompanionRequest
 from aquastream.domain.booking.views import BookedEvent, BookingView
 
 AmountOut = Annotated[
@@ -33,10 +34,39 @@ AmountOut = Annotated[
 ]
 
 
+class CompanionIn(CamelStruct, forbid_unknown_fields=True):
+    """A companion the caller books a seat for: not a user, a name and maybe a phone."""
+
+    name: Annotated[
+        str, Meta(description="Trimmed; not empty, at most 200 characters, no control characters.")
+    ]
+    phone: Annotated[str | None, Meta(description="E.164, e.g. +79991234567.")] = None
+
+
 class BookingIn(CamelStruct, forbid_unknown_fields=True):
-    """Book one seat of a published event for the caller."""
+    """Book a seat of a published event for the caller, and one for each companion (a group
+    booking of 1 + len(companions) seats, at most ``AQUASTREAM_BOOKING_MAX_PARTY``)."""
 
     event_id: uuid.UUID
+    companions: list[CompanionIn] = []
+
+    def companion_requests(self) -> list[CompanionRequest]:
+        return [CompanionRequest(name=c.name, phone=c.phone) for c in self.companions]
+
+
+class SeatOut(CamelStruct):
+    """One seat of a booking: number 0 is the holder's (no name: the profile's), 1, 2, … a
+    companion's, in booking order; a cancelled companion's number is not reused."""
+
+    number: int
+    name: str | None
+    phone: str | None
+
+
+class WaitlistIn(CamelStruct, forbid_unknown_fields=True):
+    """Queue for ``partySize`` seats: the caller's and their companions' (default 1)."""
+
+    party_size: Annotated[int, Meta(ge=1, description="Seats asked for, the caller's included.")] = 1
 
 
 class BookedOrganizerOut(CamelStruct):
@@ -101,6 +131,8 @@ class BookingOut(CamelStruct):
     now (``PAY``, ``CANCEL``, and for the event's organizer ``CONFIRM``, ``NO_SHOW``);
     ``paymentId`` is the open payment, if any; ``payUrl``, for the owner of a booking to pay,
     is where to pay: the open card payment's page, else the booking's pay link.
+    ``partySize`` is the seats held now and ``seats`` lists them (the holder's first, then
+    the active companions'); ``amount`` is what they cost.
 
     ``event`` is the event booked (title, start, end, organizer): in every answer but the
     one to booking a seat, which carries only the ``eventId`` asked for. ``participant`` is
@@ -122,6 +154,8 @@ class BookingOut(CamelStruct):
     pay_url: str | None
     event: BookedEventOut | None
     participant: ParticipantOut | None
+    party_size: int
+    seats: list[SeatOut]
 
     @classmethod
     def of(cls, view: BookingView) -> BookingOut:
@@ -144,6 +178,8 @@ class BookingOut(CamelStruct):
             pay_url=view.pay_url,
             event=BookedEventOut.of(view.event) if view.event else None,
             participant=ParticipantOut.of(view.participant) if view.participant else None,
+            party_size=booking.party_size,
+            seats=[SeatOut(number=seat.number, name=seat.name, phone=seat.phone) for seat in booking.seats],
         )
 
 
@@ -159,6 +195,7 @@ class WaitlistPlaceOut(CamelStruct):
     joined_at: datetime
     notified_at: datetime | None
     window_expires_at: datetime | None
+    party_size: int
 
     @classmethod
     def of(cls, place: WaitlistPlace) -> WaitlistPlaceOut:
@@ -171,4 +208,5 @@ class WaitlistPlaceOut(CamelStruct):
             joined_at=entry.joined_at,
             notified_at=entry.notified_at,
             window_expires_at=entry.window_expires_at,
+            party_size=entry.party_size,
         )

@@ -6,6 +6,10 @@ row; cells that a spreadsheet would run as a formula (starting with ``=``, ``+``
 ``=HYPERLINK(…)`` stays text (OWASP "CSV injection"). Phone numbers in E.164 start
 with ``+`` and so carry the apostrophe too, which also keeps Excel from reading them
 as numbers.
+
+One row per seat: a group booking's holder (``Seat`` 0) and each active companion (1, 2, …,
+the companion's name under ``First name``, the holder's ``User ID``), each with the seat's
+share of the amount, so an organizer can count heads and sum money by rows.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ HEADER = (
     "Amount",
     "Currency",
     "Booked at (UTC)",
+    "Seat",
 )
 
 
@@ -62,6 +67,7 @@ def _cells(row: ParticipantRow) -> tuple[str, ...]:
         written(row.amount, row.currency),
         row.currency,
         _instant(row.booked_at),
+        str(row.seat),
     )
 
 

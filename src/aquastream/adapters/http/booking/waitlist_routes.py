@@ -6,10 +6,10 @@ import uuid
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from aquastream.adapters.http.booking.dto import WaitlistPlaceOut
+from aquastream.adapters.http.booking.dto import WaitlistIn, WaitlistPlaceOut
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request
 from aquastream.domain.booking.waitlist import (
     GetMyWaitlistPosition,
@@ -31,13 +31,18 @@ class WaitlistController(Controller):
         event_id: FromPath[uuid.UUID],
         caller: FromDishka[Principal],
         join_waitlist: FromDishka[JoinWaitlist],
+        data: JSONBody[WaitlistIn | None] = None,
     ) -> WaitlistPlaceOut:
         """Only when the event is full (409 ``waitlist.seats_available`` otherwise), with a
         phone or Telegram handle in the profile (422 ``profile.incomplete``), without an
         active booking (409 ``waitlist.already_booked``) and once (409
         ``waitlist.duplicate``). When a seat frees, the first in line is notified and it is
-        held for them until ``windowExpiresAt``."""
-        return WaitlistPlaceOut.of(await join_waitlist(caller, event_id))
+        held for them until ``windowExpiresAt``. An optional body ``{partySize}`` queues for
+        that many seats (422 ``booking.party_too_large`` above the configured party size or
+        the event's capacity); the queue is strict FIFO: the first entry is served when its
+        whole party fits (docs/waitlist-policy.md)."""
+        party_size = data.party_size if data is not None else 1
+        return WaitlistPlaceOut.of(await join_waitlist(caller, event_id, party_size))
 
     @delete(
         "/events/{event_id:uuid}/waitlist", status_code=HTTP_204_NO_CONTENT, summary="Leave an event's queue"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, case, insert, select, update
@@ -12,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, case, insert, select, u
 from aquastream.adapters.sql.booking.rows import (
     booking_from_row,
     booking_values,
+    companions_text,
     log_entry_from_row,
 )
 from aquastream.adapters.sql.paging import fetch_page
@@ -132,6 +135,44 @@ class SqlBookingRepository(SqlRepository):
         )
         rows = (await self._connection.execute(statement)).mappings().all()
         return sorted((booking_from_row(row) for row in rows), key=lambda b: b.id)
+
+    async def cancel_companion(
+        self,
+        booking_id: uuid.UUID,
+        seat: int,
+        *,
+        expected_party_size: int,
+        share: Decimal,
+        now: datetime,
+    ) -> Booking | None:
+        c = bookings.c
+        current = await self.get(booking_id)
+        companion = current.companion(seat) if current is not None else None
+        if current is None or companion is None or not companion.is_active:
+            return None
+        companions = tuple(
+            dataclasses.replace(other, cancelled_at=now) if other.number == seat else other
+            for other in current.companions
+        )
+        # The seat counter moves by the database's arithmetic and only from the size the
+        # caller saw on the locked row: a change in between leaves the row alone.
+        statement = (
+            update(bookings)
+            .where(
+                c.id == booking_id,
+                c.party_size == expected_party_size,
+                c.party_size > 1,
+                c.status.in_([s.value for s in ACTIVE_STATUSES]),
+            )
+            .values(
+                party_size=c.party_size - 1,
+                amount=c.amount - share,
+                companions=companions_text(companions),
+                updated_at=now,
+            )
+            .returning(bookings)
+        )
+        return await self._one(statement)
 
     async def set_payment_status(
         self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, case, column, literal, select, update, values
+from sqlalchemy import ColumnElement, Integer, bindparam, column, select, update, values
 
 from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
 from aquastream.adapters.sql.statements import dialect_insert
@@ -34,10 +34,10 @@ TAKE_SEAT = (
         _EVENT,
         inventories.c.status == OPEN,
         inventories.c.starts_at > bindparam("the_time"),
-        inventories.c.available > 0,
+        inventories.c.available >= bindparam("the_seats"),
         inventories.c.waiting == 0,
     )
-    .values(available=inventories.c.available - 1)
+    .values(available=inventories.c.available - bindparam("the_seats"))
     .returning(inventories)
 )
 
@@ -62,79 +62,75 @@ class SqlInventoryRepository(SqlRepository):
     async def lock(self, event_id: uuid.UUID) -> Inventory | None:
         return await self._one(INVENTORY_FOR_UPDATE, {"the_event": event_id})
 
-    async def take_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
-        return await self._one(TAKE_SEAT, {"the_event": event_id, "the_time": now})
+    async def take_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
+        return await self._one(TAKE_SEAT, {"the_event": event_id, "the_time": now, "the_seats": seats})
 
-    async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime) -> Inventory | None:
+    async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
         c = inventories.c
-        statement = self._update(event_id, *self._open_at(now), c.reserved > 0, reserved=c.reserved - 1)
+        statement = self._update(
+            event_id, *self._open_at(now), c.reserved >= seats, reserved=c.reserved - seats
+        )
         return await self._one(statement.returning(inventories))
 
     async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
         await self._connection.execute(self._update(event_id, available=inventories.c.available + count))
 
-    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> dict[uuid.UUID, int]:
+    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> list[uuid.UUID]:
         if not seats:
-            return {}
+            return []
         c = inventories.c
         event_ids = sorted(seats)
         # The locks first, in ascending event-id order (one UPDATE of many rows locks them in
-        # whatever order its plan visits them), with the seats already held for each queue.
-        locked = select(c.event_id, c.reserved).where(c.event_id.in_(event_ids)).order_by(c.event_id)
-        held_before = {
-            row.event_id: row.reserved for row in await self._connection.execute(locked.with_for_update())
-        }
+        # whatever order its plan visits them).
+        locked = select(c.event_id).where(c.event_id.in_(event_ids)).order_by(c.event_id)
+        await self._connection.execute(locked.with_for_update())
         # Each event's seats as a row of a small table the update joins (WITH … AS (VALUES …)).
         returned = (
             values(column("event_id", c.event_id.type), column("seats", Integer()), name="returned")
             .data(list(seats.items()))
             .cte("returned")
         )
-        free = c.available + returned.c.seats
-        open_now = (c.status == OPEN) & (c.starts_at > now)
-        offered = case(
-            (open_now & (free < c.waiting), free), (open_now, c.waiting), else_=literal(0, Integer())
-        )
         statement = (
             update(inventories)
             .where(c.event_id == returned.c.event_id)
-            .values(available=free - offered, reserved=c.reserved + offered, waiting=c.waiting - offered)
-            .returning(c.event_id, c.reserved)
+            .values(available=c.available + returned.c.seats)
+            .returning(c.event_id, c.status, c.starts_at, c.waiting, c.available)
         )
-        held_after = (await self._connection.execute(statement)).all()
-        # The rows stay locked by this transaction: the difference is what this statement held.
-        return {
-            row.event_id: row.reserved - held_before[row.event_id]
-            for row in held_after
-            if row.reserved > held_before[row.event_id]
-        }
+        rows = (await self._connection.execute(statement)).all()
+        return sorted(
+            row.event_id
+            for row in rows
+            if row.status == OPEN and row.starts_at > now and row.waiting > 0 and row.available > 0
+        )
 
-    async def release_held_seat(self, event_id: uuid.UUID) -> bool:
+    async def release_held_seat(self, event_id: uuid.UUID, seats: int = 1) -> bool:
         c = inventories.c
         return await self._changed(
-            self._update(event_id, c.reserved > 0, reserved=c.reserved - 1, available=c.available + 1)
+            self._update(
+                event_id, c.reserved >= seats, reserved=c.reserved - seats, available=c.available + seats
+            )
         )
 
-    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime) -> bool:
+    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> bool:
         c = inventories.c
         return await self._changed(
             self._update(
                 event_id,
                 *self._open_at(now),
-                c.available > 0,
+                c.available >= seats,
                 c.waiting > 0,
-                available=c.available - 1,
-                reserved=c.reserved + 1,
+                available=c.available - seats,
+                reserved=c.reserved + seats,
                 waiting=c.waiting - 1,
             )
         )
 
-    async def enqueue(self, event_id: uuid.UUID, *, now: datetime) -> int | None:
+    async def enqueue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> int | None:
         c = inventories.c
         statement = self._update(
             event_id,
             *self._open_at(now),
-            (c.available == 0) | (c.waiting > 0),
+            (c.available < seats) | (c.waiting > 0),
             waiting=c.waiting + 1,
             next_position=c.next_position + 1,
         ).returning(c.next_position)

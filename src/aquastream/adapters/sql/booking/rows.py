@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from sqlalchemy import RowMapping
 
 from aquastream.adapters.currencies import amount_in
@@ -12,6 +13,7 @@ from aquastream.domain.booking.model import (
     Booking,
     BookingLogEntry,
     BookingStatus,
+    Companion,
     Inventory,
     InventoryStatus,
     LogReason,
@@ -60,7 +62,17 @@ def booking_from_row(row: RowMapping) -> Booking:
         updated_at=row["updated_at"],
         expires_at=row["expires_at"],
         waitlist_entry_id=row["waitlist_entry_id"],
+        party_size=row["party_size"],
+        companions=companions_from_text(row["companions"]),
     )
+
+
+def companions_from_text(text: str) -> tuple[Companion, ...]:
+    return msgspec.json.decode(text, type=tuple[Companion, ...])
+
+
+def companions_text(companions: tuple[Companion, ...]) -> str:
+    return msgspec.json.encode(companions).decode()
 
 
 def booking_values(booking: Booking) -> dict[str, Any]:
@@ -76,6 +88,8 @@ def booking_values(booking: Booking) -> dict[str, Any]:
         "updated_at": booking.updated_at,
         "expires_at": booking.expires_at,
         "waitlist_entry_id": booking.waitlist_entry_id,
+        "party_size": booking.party_size,
+        "companions": companions_text(booking.companions),
     }
 
 
@@ -101,6 +115,7 @@ def entry_from_row(row: RowMapping) -> WaitlistEntry:
         joined_at=row["joined_at"],
         notified_at=row["notified_at"],
         window_expires_at=row["window_expires_at"],
+        party_size=row["party_size"],
     )
 
 

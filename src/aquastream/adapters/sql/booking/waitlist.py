@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, column, func, insert, select, update, values
+from sqlalchemy import ColumnElement, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aquastream.adapters.sql.booking.rows import LIVE, audit_entry_from_row, entry_from_row
@@ -43,6 +42,7 @@ class SqlWaitlistRepository(SqlRepository):
                     joined_at=entry.joined_at,
                     notified_at=entry.notified_at,
                     window_expires_at=entry.window_expires_at,
+                    party_size=entry.party_size,
                 )
             )
         except IntegrityError as error:
@@ -58,6 +58,15 @@ class SqlWaitlistRepository(SqlRepository):
         return await self._one(
             select(waitlist_entries).where(c.event_id == event_id, c.user_id == user_id, c.status.in_(LIVE))
         )
+
+    async def largest_waiting_party(self, event_id: uuid.UUID) -> int:
+        c = waitlist_entries.c
+        largest = await self._connection.scalar(
+            select(func.coalesce(func.max(c.party_size), 0)).where(
+                c.event_id == event_id, c.status == WaitlistStatus.WAITING.value
+            )
+        )
+        return int(largest or 0)
 
     async def first_waiting(self, event_id: uuid.UUID) -> WaitlistEntry | None:
         c = waitlist_entries.c
@@ -76,36 +85,6 @@ class SqlWaitlistRepository(SqlRepository):
             notified_at=now,
             window_expires_at=window_expires_at,
         )
-
-    async def notify_first(
-        self, counts: Mapping[uuid.UUID, int], *, now: datetime, window_expires_at: datetime
-    ) -> list[WaitlistEntry]:
-        wanted = {event_id: count for event_id, count in counts.items() if count > 0}
-        if not wanted:
-            return []
-        c = waitlist_entries.c
-        waiting = WaitlistStatus.WAITING.value
-        place = func.row_number().over(partition_by=c.event_id, order_by=c.position).label("place")
-        ranked = select(c.id, c.event_id, place).where(c.event_id.in_(wanted), c.status == waiting).subquery()
-        # Each event's count as a row of a small table joined to the queue (a CASE over the
-        # events would be compared against every waiting entry of every event).
-        quotas = (
-            values(column("event_id", c.event_id.type), column("quota", Integer()), name="quotas")
-            .data(list(wanted.items()))
-            .cte("quotas")  # WITH quotas(event_id, quota) AS (VALUES …): SQLite takes it too
-        )
-        first = select(ranked.c.id).join(quotas, quotas.c.event_id == ranked.c.event_id)
-        first = first.where(ranked.c.place <= quotas.c.quota)
-        statement = (
-            update(waitlist_entries)
-            .where(c.id.in_(first), c.status == waiting)
-            .values(
-                status=WaitlistStatus.NOTIFIED.value, notified_at=now, window_expires_at=window_expires_at
-            )
-            .returning(waitlist_entries)
-        )
-        rows = (await self._connection.execute(statement)).mappings().all()
-        return sorted((entry_from_row(row) for row in rows), key=lambda e: (e.event_id, e.position))
 
     async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
         c = waitlist_entries.c

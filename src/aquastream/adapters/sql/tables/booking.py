@@ -20,6 +20,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -75,6 +76,11 @@ bookings = Table(
     Column("updated_at", DateTimeUTC(), nullable=False),
     Column("expires_at", DateTimeUTC(), nullable=True),
     Column("waitlist_entry_id", GUID(), nullable=True),
+    # Group bookings: the seats held now (the holder's and the active companions'), and every
+    # companion ever booked as JSON (number, name, phone, cancelledAt). Companions are read and
+    # written with their booking only, so they live on its row rather than in a table of their own.
+    Column("party_size", Integer(), nullable=False, server_default="1"),
+    Column("companions", Text(), nullable=False, server_default="[]"),
     schema=SCHEMA,
 )
 # One active booking per user and event, enforced by the database even between racing requests.
@@ -121,6 +127,7 @@ waitlist_entries = Table(
     Column("joined_at", DateTimeUTC(), nullable=False),
     Column("notified_at", DateTimeUTC(), nullable=True),
     Column("window_expires_at", DateTimeUTC(), nullable=True),
+    Column("party_size", Integer(), nullable=False, server_default="1"),
     UniqueConstraint("event_id", "position"),
     schema=SCHEMA,
 )
