@@ -109,7 +109,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_webhook_endpoints_organizer_id", "webhook_endpoints", ["organizer_id"], schema=SCHEMA)
     op.create_table(
-        "endpoint_deliveries",
+        "endpoint_messages",
         sa.Column("id", GUID(), nullable=False),
         sa.Column("endpoint_id", GUID(), nullable=False),
         sa.Column("message_id", GUID(), nullable=False),
@@ -122,33 +122,31 @@ def upgrade() -> None:
         sa.Column("created_at", DateTimeUTC(), nullable=False),
         sa.Column("delivered_at", DateTimeUTC(), nullable=True),
         sa.Column("last_error", sa.String(500), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_endpoint_deliveries"),
+        sa.PrimaryKeyConstraint("id", name="pk_endpoint_messages"),
         sa.ForeignKeyConstraint(
             ["endpoint_id"],
             [f"{SCHEMA}.webhook_endpoints.id"],
-            name="fk_endpoint_deliveries_endpoint_id_webhook_endpoints",
+            name="fk_endpoint_messages_endpoint_id_webhook_endpoints",
             ondelete="CASCADE",
         ),
-        sa.UniqueConstraint(
-            "endpoint_id", "message_id", name="uq_endpoint_deliveries_endpoint_id_message_id"
-        ),
+        sa.UniqueConstraint("endpoint_id", "message_id", name="uq_endpoint_messages_endpoint_id_message_id"),
         sa.CheckConstraint(
-            "status IN ('PENDING', 'DELIVERED', 'FAILED')", name="ck_endpoint_deliveries_status_known"
+            "status IN ('PENDING', 'DELIVERED', 'FAILED')", name="ck_endpoint_messages_status_known"
         ),
         schema=SCHEMA,
     )
     pending = sa.text("status = 'PENDING'")
     op.create_index(
-        "ix_endpoint_deliveries_due",
-        "endpoint_deliveries",
+        "ix_endpoint_messages_due",
+        "endpoint_messages",
         ["next_attempt_at"],
         schema=SCHEMA,
         postgresql_where=pending,
         sqlite_where=pending,
     )
     op.create_index(
-        "ix_endpoint_deliveries_endpoint_id_created_at_id",
-        "endpoint_deliveries",
+        "ix_endpoint_messages_endpoint_id_created_at_id",
+        "endpoint_messages",
         ["endpoint_id", "created_at", "id"],
         schema=SCHEMA,
     )
@@ -163,8 +161,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_endpoint_attempts"),
         sa.ForeignKeyConstraint(
             ["delivery_id"],
-            [f"{SCHEMA}.endpoint_deliveries.id"],
-            name="fk_endpoint_attempts_delivery_id_endpoint_deliveries",
+            [f"{SCHEMA}.endpoint_messages.id"],
+            name="fk_endpoint_attempts_delivery_id_endpoint_messages",
             ondelete="CASCADE",
         ),
         schema=SCHEMA,
@@ -183,10 +181,10 @@ def downgrade() -> None:
     )
     op.drop_table("endpoint_attempts", schema=SCHEMA)
     op.drop_index(
-        "ix_endpoint_deliveries_endpoint_id_created_at_id", table_name="endpoint_deliveries", schema=SCHEMA
+        "ix_endpoint_messages_endpoint_id_created_at_id", table_name="endpoint_messages", schema=SCHEMA
     )
-    op.drop_index("ix_endpoint_deliveries_due", table_name="endpoint_deliveries", schema=SCHEMA)
-    op.drop_table("endpoint_deliveries", schema=SCHEMA)
+    op.drop_index("ix_endpoint_messages_due", table_name="endpoint_messages", schema=SCHEMA)
+    op.drop_table("endpoint_messages", schema=SCHEMA)
     op.drop_index("ix_webhook_endpoints_organizer_id", table_name="webhook_endpoints", schema=SCHEMA)
     op.drop_table("webhook_endpoints", schema=SCHEMA)
     op.drop_index("ix_webhooks_deliveries_dead", table_name="webhooks_deliveries", schema=SCHEMA)

@@ -18,7 +18,7 @@ from aquastream.domain.webhooks.targets import check_addresses, parse_target
 from aquastream.ports.webhooks import BookedEvent, PostOutcome
 
 ENDPOINTS = "webhooks.endpoints"
-DELIVERIES = "webhooks.endpoint_deliveries"
+DELIVERIES = "webhooks.endpoint_messages"
 ATTEMPTS = "webhooks.endpoint_attempts"
 LEASES = "webhooks.leases"
 

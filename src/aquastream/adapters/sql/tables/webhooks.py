@@ -50,8 +50,8 @@ endpoints = Table(
 )
 Index("ix_webhook_endpoints_organizer_id", endpoints.c.organizer_id)
 
-endpoint_deliveries = Table(
-    "endpoint_deliveries",
+endpoint_messages = Table(
+    "endpoint_messages",
     metadata,
     Column("id", GUID(), primary_key=True),
     Column(
@@ -75,16 +75,16 @@ endpoint_deliveries = Table(
     schema=SCHEMA,
 )
 Index(
-    "ix_endpoint_deliveries_due",
-    endpoint_deliveries.c.next_attempt_at,
+    "ix_endpoint_messages_due",
+    endpoint_messages.c.next_attempt_at,
     postgresql_where=PENDING_DELIVERY,
     sqlite_where=PENDING_DELIVERY,
 )
 Index(
-    "ix_endpoint_deliveries_endpoint_id_created_at_id",
-    endpoint_deliveries.c.endpoint_id,
-    endpoint_deliveries.c.created_at,
-    endpoint_deliveries.c.id,
+    "ix_endpoint_messages_endpoint_id_created_at_id",
+    endpoint_messages.c.endpoint_id,
+    endpoint_messages.c.created_at,
+    endpoint_messages.c.id,
 )
 
 endpoint_attempts = Table(
@@ -94,7 +94,7 @@ endpoint_attempts = Table(
     Column(
         "delivery_id",
         GUID(),
-        ForeignKey(f"{SCHEMA}.endpoint_deliveries.id", ondelete="CASCADE"),
+        ForeignKey(f"{SCHEMA}.endpoint_messages.id", ondelete="CASCADE"),
         nullable=False,
     ),
     Column("attempted_at", DateTimeUTC(), nullable=False),

@@ -13,7 +13,7 @@ from sqlalchemy import RowMapping, delete, func, or_, select, update
 
 from aquastream.adapters.crypto.sealing import SecretBox
 from aquastream.adapters.sql.statements import dialect_insert
-from aquastream.adapters.sql.tables.webhooks import endpoint_attempts, endpoint_deliveries, endpoints
+from aquastream.adapters.sql.tables.webhooks import endpoint_attempts, endpoint_messages, endpoints
 from aquastream.adapters.sql.uow import SqlRepository, SqlUnitOfWork
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.webhooks.model import Attempt, Delivery, DeliveryRecord, DeliveryStatus, Endpoint
@@ -145,27 +145,25 @@ class SqlDeliveryRepository(SqlRepository):
             for d in deliveries
         ]
         statement = (
-            dialect_insert(self._connection, endpoint_deliveries)
+            dialect_insert(self._connection, endpoint_messages)
             .values(rows)
             .on_conflict_do_nothing(index_elements=["endpoint_id", "message_id"])
-            .returning(endpoint_deliveries.c.id)
+            .returning(endpoint_messages.c.id)
         )
         return len((await self._connection.scalars(statement)).all())
 
     async def get(self, delivery_id: uuid.UUID) -> Delivery | None:
-        query = select(endpoint_deliveries).where(endpoint_deliveries.c.id == delivery_id)
+        query = select(endpoint_messages).where(endpoint_messages.c.id == delivery_id)
         found = (await self._connection.execute(query)).mappings().first()
         return _delivery_from_row(found) if found else None
 
     async def list_for_endpoint(self, endpoint_id: uuid.UUID, paging: PageRequest) -> Page[DeliveryRecord]:
-        mine = endpoint_deliveries.c.endpoint_id == endpoint_id
-        total = await self._connection.scalar(
-            select(func.count()).select_from(endpoint_deliveries).where(mine)
-        )
+        mine = endpoint_messages.c.endpoint_id == endpoint_id
+        total = await self._connection.scalar(select(func.count()).select_from(endpoint_messages).where(mine))
         query = (
-            select(endpoint_deliveries)
+            select(endpoint_messages)
             .where(mine)
-            .order_by(endpoint_deliveries.c.created_at.desc(), endpoint_deliveries.c.id.desc())
+            .order_by(endpoint_messages.c.created_at.desc(), endpoint_messages.c.id.desc())
             .offset(paging.offset)
             .limit(paging.size)
         )
@@ -185,22 +183,22 @@ class SqlDeliveryRepository(SqlRepository):
     async def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
         active = select(endpoints.c.id).where(endpoints.c.active)
         due = (
-            select(endpoint_deliveries.c.id)
+            select(endpoint_messages.c.id)
             .where(
-                endpoint_deliveries.c.status == DeliveryStatus.PENDING.value,
-                endpoint_deliveries.c.next_attempt_at <= now,
-                or_(endpoint_deliveries.c.locked_until.is_(None), endpoint_deliveries.c.locked_until <= now),
-                endpoint_deliveries.c.endpoint_id.in_(active.scalar_subquery()),
+                endpoint_messages.c.status == DeliveryStatus.PENDING.value,
+                endpoint_messages.c.next_attempt_at <= now,
+                or_(endpoint_messages.c.locked_until.is_(None), endpoint_messages.c.locked_until <= now),
+                endpoint_messages.c.endpoint_id.in_(active.scalar_subquery()),
             )
-            .order_by(endpoint_deliveries.c.next_attempt_at, endpoint_deliveries.c.id)
+            .order_by(endpoint_messages.c.next_attempt_at, endpoint_messages.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)  # rendered as nothing on SQLite
         )
         statement = (
-            update(endpoint_deliveries)
-            .where(endpoint_deliveries.c.id.in_(due.scalar_subquery()))
-            .values(locked_until=now + lease, attempts=endpoint_deliveries.c.attempts + 1)
-            .returning(*endpoint_deliveries.c)
+            update(endpoint_messages)
+            .where(endpoint_messages.c.id.in_(due.scalar_subquery()))
+            .values(locked_until=now + lease, attempts=endpoint_messages.c.attempts + 1)
+            .returning(*endpoint_messages.c)
         )
         rows = (await self._connection.execute(statement)).mappings().all()
         # RETURNING gives no order; the oldest due go first.
@@ -226,25 +224,23 @@ class SqlDeliveryRepository(SqlRepository):
         else:
             values.update(next_attempt_at=retry_at)
         await self._connection.execute(
-            update(endpoint_deliveries)
-            .where(endpoint_deliveries.c.id == attempt.delivery_id)
-            .values(**values)
+            update(endpoint_messages).where(endpoint_messages.c.id == attempt.delivery_id).values(**values)
         )
 
     async def purge(self, *, before: datetime) -> int:
         # The attempts go by the foreign key's ON DELETE CASCADE.
-        statement = delete(endpoint_deliveries).where(
-            endpoint_deliveries.c.status != DeliveryStatus.PENDING.value,
-            endpoint_deliveries.c.created_at < before,
+        statement = delete(endpoint_messages).where(
+            endpoint_messages.c.status != DeliveryStatus.PENDING.value,
+            endpoint_messages.c.created_at < before,
         )
         return await self._delete(statement)
 
     async def resend(self, delivery_id: uuid.UUID, *, now: datetime) -> Delivery | None:
         statement = (
-            update(endpoint_deliveries)
+            update(endpoint_messages)
             .where(
-                endpoint_deliveries.c.id == delivery_id,
-                or_(endpoint_deliveries.c.locked_until.is_(None), endpoint_deliveries.c.locked_until <= now),
+                endpoint_messages.c.id == delivery_id,
+                or_(endpoint_messages.c.locked_until.is_(None), endpoint_messages.c.locked_until <= now),
             )
             .values(
                 status=DeliveryStatus.PENDING.value,
@@ -253,7 +249,7 @@ class SqlDeliveryRepository(SqlRepository):
                 delivered_at=None,
                 locked_until=None,
             )
-            .returning(*endpoint_deliveries.c)
+            .returning(*endpoint_messages.c)
         )
         found = (await self._connection.execute(statement)).mappings().first()
         return _delivery_from_row(found) if found else None
