@@ -50,6 +50,7 @@ from aquastream.adapters.http.request_container import setup_lazy_dishka
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.http.tracing import Tracing, name_span_after_route, tracing_for
+from aquastream.adapters.http.webhooks import CONTROLLERS as WEBHOOK_CONTROLLERS
 from aquastream.ioc import base_providers
 from aquastream.ioc.infra import TracingProvider
 from aquastream.settings import Settings
@@ -67,6 +68,7 @@ def api_v1_route_handlers() -> list[ControllerRouterHandler]:
         *CREWS_CONTROLLERS,
         *MEDIA_CONTROLLERS,
         *PAYMENT_CONTROLLERS,
+        *WEBHOOK_CONTROLLERS,
         OutboxAdminController,
     ]
 

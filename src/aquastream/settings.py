@@ -41,7 +41,9 @@ def _doc(text: str) -> msgspec.Meta:
 
 
 # The domains of the service; a worker may serve some of them (``worker_domains``).
-DOMAINS = frozenset({"identity", "catalog", "booking", "payments", "notifications", "crews", "media"})
+DOMAINS = frozenset(
+    {"identity", "catalog", "booking", "payments", "notifications", "crews", "media", "webhooks"}
+)
 
 
 class SettingsError(Exception):
@@ -81,6 +83,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     ] = None
     database_url_media: Annotated[
         str | None, _doc("Database URL for media's schema; unset: `DATABASE_URL`.")
+    ] = None
+    database_url_webhooks: Annotated[
+        str | None, _doc("Database URL for webhooks' schema; unset: `DATABASE_URL`.")
     ] = None
     database_pool_size: Annotated[int, _doc("PostgreSQL connections per process."), msgspec.Meta(ge=1)] = 10
     database_lock_timeout_ms: Annotated[
@@ -170,6 +175,27 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         str | None, _doc("URL of the HTTP SMS gateway (JSON POST); unset means SMS are only logged.")
     ] = None
     sms_gateway_token: Annotated[str | None, _doc("Bearer token for the SMS gateway.")] = None
+    webhooks_send_seconds: Annotated[
+        float,
+        _doc("How often the webhook sender posts due deliveries to organizers' endpoints."),
+        msgspec.Meta(gt=0),
+    ] = 2.0
+    webhooks_timeout_seconds: Annotated[
+        float,
+        _doc("How long one webhook delivery may take (resolving, connecting, answer) before it fails."),
+        msgspec.Meta(gt=0, le=30),
+    ] = 10.0
+    webhooks_allow_private_targets: Annotated[
+        bool,
+        _doc(
+            "Development only (refused in production): let webhook endpoints resolve to private, "
+            "loopback or link-local addresses, for a receiver on the developer's machine."
+        ),
+    ] = False
+    webhooks_ca_file: Annotated[
+        str | None,
+        _doc("PEM file of extra CAs webhook endpoints may present (a development receiver's)."),
+    ] = None
     notification_send_seconds: Annotated[
         int, _doc("How often the sender job delivers due notifications."), msgspec.Meta(ge=1)
     ] = 10
@@ -329,7 +355,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         str,
         _doc(
             "Comma-separated domains whose facts, reactions and jobs this process's worker runs "
-            "(`identity`, `catalog`, `booking`, `payments`, `notifications`, `crews`, `media`); "
+            "(`identity`, `catalog`, `booking`, `payments`, `notifications`, `crews`, `media`, "
+            "`webhooks`); "
             "empty means all."
         ),
     ] = ""
@@ -444,6 +471,7 @@ def load_settings(
         raise SettingsError(_invalid_value(str(exc), values)) from None
     _check_forms(settings)
     _check_media_storage(settings)
+    _check_webhook_targets(settings)
     check_worker_domains(settings.worker_domains)
     settings = _resolve_secret(settings)
     _check_payment_credentials(settings)
@@ -577,6 +605,15 @@ def _check_payment_credentials(settings: Settings) -> None:
     if missing:
         raise SettingsError(
             f"{', '.join(missing)} required when {PREFIX}PAYMENTS_PROVIDER={settings.payments_provider}."
+        )
+
+
+def _check_webhook_targets(settings: Settings) -> None:
+    """Private webhook targets would let organizers make the service call its own network."""
+    if settings.webhooks_allow_private_targets and settings.env == "production":
+        raise SettingsError(
+            f"{PREFIX}WEBHOOKS_ALLOW_PRIVATE_TARGETS is for development; "
+            f"it is refused when {PREFIX}ENV=production."
         )
 
 

@@ -30,7 +30,16 @@ ADMIN_PASSWORD = "Paddle-Hard-2030!"
 OTHER_PASSWORD = "Kayak-Steady-2031?"
 DOMAIN_URL_VARIABLES = [
     f"AQUASTREAM_DATABASE_URL_{domain.upper()}"
-    for domain in ("identity", "catalog", "booking", "payments", "notifications", "crews", "media")
+    for domain in (
+        "identity",
+        "catalog",
+        "booking",
+        "payments",
+        "notifications",
+        "crews",
+        "media",
+        "webhooks",
+    )
 ]
 
 
@@ -74,7 +83,7 @@ BAD_SETTINGS = [
     *[
         (command, variable, f"mysql://u:{PASSWORD}@db/x", "unsupported scheme 'mysql'")
         for command, variable in zip(
-            ["serve", "worker", "migrate", "create-admin", "demo-data", "serve", "worker"],
+            ["serve", "worker", "migrate", "create-admin", "demo-data", "serve", "worker", "migrate"],
             DOMAIN_URL_VARIABLES,
             strict=True,
         )

@@ -159,6 +159,10 @@ LISTS: dict[str, tuple[frozenset[str], dict[str, Filter]]] = {
     "GET /api/v1/users/me/sessions": (frozenset(), {}),
     "GET /api/v1/organizers/{slug:str}/team": (frozenset(), {}),
     "GET /api/v1/organizers/{slug:str}/faq": (frozenset(), {}),
+    # An organizer's webhook endpoints (at most 20, oldest first) and the deliveries to one,
+    # newest first: what happened last is what the organizer looks for (no ``sort``).
+    "GET /api/v1/organizers/{slug:str}/webhooks": (frozenset(), {}),
+    "GET /api/v1/organizers/{slug:str}/webhooks/{endpoint_id:uuid}/deliveries": (PAGING, {}),
 }
 # Lists that are not JSON (the table counts them by hand: their handlers answer a Response).
 NOT_JSON = {"GET /api/v1/events/{event_id:uuid}/participants.csv"}

@@ -22,6 +22,7 @@ from aquastream.ioc.notifications import (
     RecoveryMessagesProvider,
 )
 from aquastream.ioc.payments import PaymentsProvider
+from aquastream.ioc.webhooks import WebhooksProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
 
@@ -47,6 +48,7 @@ def base_providers(settings: Settings) -> list[Provider]:
         MediaProvider(),
         MediaQueriesProvider(),
         PaymentsProvider(),
+        WebhooksProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:

@@ -11,6 +11,7 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
 from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlConfirmedBookingsLookup, SqlSeatInventory
+from aquastream.adapters.sql.booking.event_owners import BookingEventOwners
 from aquastream.adapters.sql.booking.payables import BookingPayables
 from aquastream.adapters.sql.booking.served import BookingEventParticipants, BookingProofOwners
 from aquastream.adapters.sql.engine import DomainEngines
@@ -72,6 +73,7 @@ from aquastream.ports.clock import Clock
 from aquastream.ports.media import ProofOwners
 from aquastream.ports.notifications import EventParticipants
 from aquastream.ports.payments import BookingDirectory
+from aquastream.ports.webhooks import EventOwners
 from aquastream.settings import Settings
 
 EXPIRE_HOLDS_JOB = "booking.expire_holds"
@@ -142,6 +144,11 @@ class BookingQueriesProvider(Provider):
     def proof_owners(self, engines: DomainEngines) -> ProofOwners:
         """Media's question: whose booking a payment proof belongs to."""
         return BookingProofOwners(engines.of("booking"))
+
+    @provide(scope=Scope.APP)
+    def event_owners(self, engines: DomainEngines) -> EventOwners:
+        """Webhooks' question: the organizer of an event, and the event of a booking."""
+        return BookingEventOwners(engines.of("booking"))
 
 
 class BookingProvider(Provider):

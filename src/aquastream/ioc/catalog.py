@@ -57,6 +57,7 @@ from aquastream.ports.media import CatalogOwners
 from aquastream.ports.notifications import EventDirectory
 from aquastream.ports.notifications import OrganizerAccess as NotificationOrganizerAccess
 from aquastream.ports.payments import OrganizerDirectory
+from aquastream.ports.webhooks import WebhookOrganizers
 from aquastream.settings import Settings
 
 COMPLETE_FINISHED_EVENTS_JOB = "catalog.complete_finished_events"
@@ -103,6 +104,11 @@ class CatalogQueriesProvider(Provider):
     def media_owners(self, engines: DomainEngines) -> CatalogOwners:
         """Media's question: who owns the organizer of a logo, a team photo or an event image."""
         return CatalogMediaOwners(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def webhook_organizers(self, engines: DomainEngines) -> WebhookOrganizers:
+        """Webhooks' question: an organizer's id by its slug, and who manages it."""
+        return CatalogOrganizerDirectory(engines.of("catalog"))
 
 
 class CatalogProvider(Provider):
