@@ -1,6 +1,7 @@
 """Providers of the identity domain: its unit of work, the revocation feed the edge reads,
-crypto, use cases, and the housekeeping and audit-retention jobs. Its recovery messages go out
-through ``RecoveryCodeSender``, a port notifications serves (``ioc.notifications``)."""
+crypto, use cases, and the housekeeping and audit-retention jobs. Its one-time codes go out
+through ``RecoveryCodeSender`` and ``VerificationCodeSender``, ports notifications serves
+(``ioc.notifications``)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from aquastream.domain.identity.recovery import RequestPasswordRecovery, ResetPa
 from aquastream.domain.identity.registration import RegisterUser
 from aquastream.domain.identity.retention import AUDIT_PRUNE_BATCH_SIZE, PruneAuditLog
 from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegramChat
+from aquastream.domain.identity.verification import ChangeMyEmail, ResendEmailVerification, VerifyMyEmail
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import sweep, use_case_job
@@ -165,6 +167,9 @@ class IdentityProvider(Provider):
         PruneAuditLog,
         ListMySessions,
         RevokeMySession,
+        VerifyMyEmail,
+        ResendEmailVerification,
+        ChangeMyEmail,
     )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)

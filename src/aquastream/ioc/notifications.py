@@ -78,7 +78,7 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reaction, Reactions, on
 from aquastream.ioc.worker import sweep, use_case_job
-from aquastream.ports.identity import RecoveryCodeSender
+from aquastream.ports.identity import RecoveryCodeSender, VerificationCodeSender
 from aquastream.ports.notifications import MessageSender, NotificationUnitOfWork
 from aquastream.settings import Settings
 
@@ -422,8 +422,18 @@ class DeliveryMetricsProvider(Provider):
 
 
 class RecoveryMessagesProvider(Provider):
-    """Identity's recovery codes, sent through notifications' channels (identity's port
-    ``RecoveryCodeSender``, served here so that identity needs no channel of its own)."""
+    """Identity's one-time codes, sent through notifications' channels (identity's ports
+    ``RecoveryCodeSender`` and ``VerificationCodeSender``, served here so that identity needs
+    no channel of its own)."""
+
+    @provide(scope=Scope.APP)
+    def verification_sender(self, settings: Settings) -> VerificationCodeSender:
+        """Email-verification codes go by email when SMTP is configured, else to the log
+        (revealed outside production, so a developer can verify an address locally)."""
+        minutes = max(1, settings.recovery_code_ttl_seconds // 60)
+        if mailer := smtp_mailer(settings):
+            return SmtpRecoveryCodeSender(mailer, code_ttl_minutes=minutes)
+        return LogRecoveryCodeSender(reveal_codes=settings.env != "production")
 
     @provide(scope=Scope.APP)
     def recovery_sender(self, settings: Settings, client: httpx.AsyncClient) -> RecoveryCodeSender:

@@ -177,7 +177,8 @@ class RecipientDirectory(Protocol):
 
     async def recipients(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Recipient]:
         """Those of these users there is someone to notify, in one question: an unknown,
-        blocked or deleted user is left out."""
+        blocked or deleted user is left out. A recipient's email is there only once its owner
+        verified it."""
         ...
 
     async def user_for_chat(self, chat_id: int) -> uuid.UUID | None:

@@ -33,6 +33,20 @@ async def test_recipients_are_active_users_with_their_verified_chat(kit: Notific
             assert await directory.user_for_chat(chat) is None
 
 
+async def test_an_email_reaches_a_recipient_only_once_its_owner_verified_it(kit: NotificationKit) -> None:
+    verified = await kit.add_person(email="ann@example.com")
+    unverified = await kit.add_person(email="bob@example.com", phone="+79990000002", email_verified=False)
+
+    uow = kit.uow()
+    async with uow:
+        found = await kit.recipients(uow).recipients([verified, unverified])
+
+    assert found == {
+        verified: Recipient(verified, "ann@example.com"),
+        unverified: Recipient(unverified, None, "+79990000002"),
+    }
+
+
 async def test_events_starting_in_a_window_and_their_confirmed_participants(kit: NotificationKit) -> None:
     ann, bob, cid = new_id(), new_id(), new_id()
     soon = await kit.add_event(ann, starts_in=timedelta(hours=20))

@@ -32,10 +32,19 @@ class UserSummary:
     is_active: bool
     created_at: datetime
     updated_at: datetime
+    email_verified_at: datetime | None = None
 
     @classmethod
     def of(cls, user: User) -> UserSummary:
-        return cls(user.id, user.email, user.role, user.is_active, user.created_at, user.updated_at)
+        return cls(
+            user.id,
+            user.email,
+            user.role,
+            user.is_active,
+            user.created_at,
+            user.updated_at,
+            user.email_verified_at,
+        )
 
 
 class ListUsers:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -76,6 +76,8 @@ class RecoveryResetIn(CamelStruct, forbid_unknown_fields=True):
 class ProfileOut(CamelStruct):
     id: uuid.UUID
     email: str
+    email_verified: bool
+    email_verified_at: datetime | None
     role: Role
     phone: str | None
     telegram: str | None
@@ -90,6 +92,8 @@ class ProfileOut(CamelStruct):
         return cls(
             id=view.user_id,
             email=view.email,
+            email_verified=view.email_verified,
+            email_verified_at=view.email_verified_at,
             role=view.role,
             phone=view.phone,
             telegram=view.telegram,
@@ -99,6 +103,20 @@ class ProfileOut(CamelStruct):
             birth_date=view.birth_date,
             extra=view.extra,
         )
+
+
+class EmailVerifyIn(CamelStruct, forbid_unknown_fields=True):
+    code: Annotated[str, Secret]
+
+
+class EmailChangeIn(CamelStruct, forbid_unknown_fields=True):
+    email: Annotated[str, Email]
+    password: Annotated[str, Secret]
+
+
+class VerificationSentOut(CamelStruct):
+    status: Literal["SENT"] = "SENT"
+    detail: str = "A verification code has been sent to the account's email."
 
 
 class TelegramLinkOut(CamelStruct):
@@ -117,10 +135,19 @@ class UserOut(CamelStruct):
     active: bool
     created_at: datetime
     updated_at: datetime
+    email_verified: bool
 
     @classmethod
     def of(cls, user: UserSummary) -> UserOut:
-        return cls(user.id, user.email, user.role, user.is_active, user.created_at, user.updated_at)
+        return cls(
+            user.id,
+            user.email,
+            user.role,
+            user.is_active,
+            user.created_at,
+            user.updated_at,
+            user.email_verified_at is not None,
+        )
 
 
 class RoleIn(CamelStruct, forbid_unknown_fields=True):

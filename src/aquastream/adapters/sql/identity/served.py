@@ -22,7 +22,8 @@ _ACTIVE_USER = (users.c.is_active, users.c.deleted_at.is_(None))
 
 class IdentityRecipientDirectory:
     """Notifications' ``RecipientDirectory``: an inactive or deleted account is nobody to
-    notify; a Telegram chat counts only once the bot verified it."""
+    notify; a Telegram chat counts only once the bot verified it, an email only once its
+    owner verified it."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._reads = StandaloneReads(engine)
@@ -34,6 +35,7 @@ class IdentityRecipientDirectory:
             select(
                 users.c.id,
                 users.c.email,
+                users.c.email_verified_at,
                 profiles.c.phone,
                 profiles.c.telegram_chat_id,
                 profiles.c.telegram_verified,
@@ -44,7 +46,7 @@ class IdentityRecipientDirectory:
         return {
             row.id: Recipient(
                 user_id=row.id,
-                email=row.email,
+                email=row.email if row.email_verified_at is not None else None,
                 phone=row.phone,
                 telegram_chat_id=row.telegram_chat_id if row.telegram_verified else None,
             )
