@@ -13,6 +13,7 @@ from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlConfirmedBookingsLookup, SqlSeatInventory
 from aquastream.adapters.sql.booking.payables import BookingPayables
 from aquastream.adapters.sql.booking.served import BookingEventParticipants, BookingProofOwners
+from aquastream.adapters.sql.booking.user_bookings import BookingUserBookings
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
@@ -68,6 +69,7 @@ from aquastream.ports.booking import (
 )
 from aquastream.ports.catalog import ConfirmedBookingsLookup, SeatInventory
 from aquastream.ports.clock import Clock
+from aquastream.ports.identity import UserBookings
 from aquastream.ports.media import ProofOwners
 from aquastream.ports.notifications import EventParticipants
 from aquastream.ports.payments import BookingDirectory
@@ -141,6 +143,11 @@ class BookingQueriesProvider(Provider):
     def proof_owners(self, engines: DomainEngines) -> ProofOwners:
         """Media's question: whose booking a payment proof belongs to."""
         return BookingProofOwners(engines.of("booking"))
+
+    @provide(scope=Scope.APP)
+    def user_bookings(self, engines: DomainEngines) -> UserBookings:
+        """Identity's question for an administrator's view of a user: their bookings."""
+        return BookingUserBookings(engines.of("booking"))
 
 
 class BookingProvider(Provider):

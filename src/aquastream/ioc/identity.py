@@ -1,7 +1,8 @@
 """Providers of the identity domain: its unit of work, the revocation feed the edge reads,
 crypto, use cases, and the housekeeping and audit-retention jobs. Its one-time codes go out
 through ``RecoveryCodeSender`` and ``VerificationCodeSender``, ports notifications serves
-(``ioc.notifications``)."""
+(``ioc.notifications``); an administrator's view of a user's bookings comes from
+``UserBookings``, which booking serves (``ioc.booking``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from aquastream.domain.identity.bootstrap import CreateAdmin
 from aquastream.domain.identity.devices import ListMySessions, RevokeMySession
 from aquastream.domain.identity.errors import InvalidLinkCode
 from aquastream.domain.identity.housekeeping import PurgeExpiredCredentials
+from aquastream.domain.identity.incidents import ForceLogout, ForcePasswordReset, ShowUser
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
 from aquastream.domain.identity.profile import GetMyProfile, UpdateMyProfile
@@ -170,6 +172,9 @@ class IdentityProvider(Provider):
         VerifyMyEmail,
         ResendEmailVerification,
         ChangeMyEmail,
+        ShowUser,
+        ForceLogout,
+        ForcePasswordReset,
     )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from aquastream.domain.identity.model import (
@@ -248,4 +250,27 @@ class VerificationCodeSender(Protocol):
     async def send_verification_code(self, *, email: str, code: str) -> None:
         """Deliver an email-verification code by email to ``email``: the one message that goes
         to an address not verified yet (proving it is the point)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class UserBooking:
+    """One booking of a user, as an administrator looking at the user sees it."""
+
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    event_title: str | None
+    status: str
+    payment_status: str
+    amount: Decimal
+    currency: str
+    created_at: datetime
+
+
+class UserBookings(Protocol):
+    """What identity asks the booking domain for an administrator's view of a user: served by
+    booking on its own connection, asked outside identity's transaction."""
+
+    async def for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[UserBooking]:
+        """The user's bookings, newest first (ties by id, descending)."""
         ...

@@ -121,7 +121,7 @@ class NotificationKit:
         user = a_user(email, is_active=active, deleted_at=NOW if deleted else None)
         user.email_verified_at = NOW if email_verified else None
         if self.engine is None:
-            if active and not deleted:
+            if not deleted:
                 self._recipients.add(
                     Recipient(
                         user.id,
@@ -130,6 +130,8 @@ class NotificationKit:
                         telegram_chat_id=chat if verified else None,
                     )
                 )
+                if not active:
+                    self._recipients.blocked.add(user.id)
             return user.id
         async with SqlIdentityUnitOfWork(self.engine) as uow:
             await uow.users.add(user)

@@ -15,6 +15,7 @@ from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.adapters.memory.identity import MemoryIdentityUnitOfWork, MemoryRevocationFeed
+from aquastream.adapters.memory.user_bookings import MemoryUserBookings
 from aquastream.domain.identity.auth import Credentials, LogIn
 from aquastream.domain.identity.bootstrap import CreateAdmin
 from aquastream.domain.identity.model import (
@@ -144,6 +145,7 @@ class IdentityKit:
             "secrets": self.secrets,
             "sender": self.sender,
             "verification_sender": self.sender,
+            "bookings": MemoryUserBookings(self.db),
             "policy": self.policy,
             "revocations": self.revocations,
         }

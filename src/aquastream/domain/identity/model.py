@@ -51,6 +51,9 @@ class AuditAction(StrEnum):
     EMAIL_VERIFICATION_SENT = "EMAIL_VERIFICATION_SENT"
     EMAIL_VERIFIED = "EMAIL_VERIFIED"
     EMAIL_CHANGED = "EMAIL_CHANGED"
+    USER_VIEWED = "USER_VIEWED"  # an admin opened the account in full (personal data was read)
+    FORCED_LOGOUT = "FORCED_LOGOUT"
+    PASSWORD_RESET_FORCED = "PASSWORD_RESET_FORCED"
 
 
 class CodePurpose(StrEnum):

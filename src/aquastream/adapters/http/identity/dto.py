@@ -8,13 +8,17 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from aquastream.adapters.currencies import written
+from aquastream.adapters.http.paging import PageOut
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.identity.admin import UserSummary
 from aquastream.domain.identity.devices import DeviceSession
+from aquastream.domain.identity.incidents import ForcedReset, UserInFull
 from aquastream.domain.identity.model import AuditEntry, TokenPair
 from aquastream.domain.identity.profile import ProfileView
 from aquastream.domain.identity.telegram import TelegramLink
 from aquastream.domain.shared.principal import Role
+from aquastream.ports.identity import UserBooking
 
 Email = msgspec.Meta(max_length=320, description="The account's email (case-insensitive).")
 Secret = msgspec.Meta(max_length=256)
@@ -216,3 +220,63 @@ class SessionOut(CamelStruct):
             session.ip,
             session.current,
         )
+
+
+class UserBookingOut(CamelStruct):
+    """One of the user's bookings (the booking domain's answer)."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    event_title: str | None
+    status: str
+    payment_status: str
+    amount: Annotated[str, msgspec.Meta(description="Frozen at booking time, in the currency's digits.")]
+    currency: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, booking: UserBooking) -> UserBookingOut:
+        return cls(
+            booking.booking_id,
+            booking.event_id,
+            booking.event_title,
+            booking.status,
+            booking.payment_status,
+            written(booking.amount, booking.currency),
+            booking.currency,
+            booking.created_at,
+        )
+
+
+class UserInFullOut(CamelStruct):
+    """A user as an administrator handling an incident sees them: the newest 20 bookings and
+    audit entries (``total`` says how many there are; the audit route pages on)."""
+
+    account: UserOut
+    profile: ProfileOut | None
+    sessions: list[SessionOut]
+    bookings: PageOut[UserBookingOut]
+    audit: PageOut[AuditEntryOut]
+
+    @classmethod
+    def of(cls, user: UserInFull) -> UserInFullOut:
+        return cls(
+            UserOut.of(user.account),
+            ProfileOut.of(user.profile) if user.profile is not None else None,
+            [SessionOut.of(session) for session in user.sessions],
+            PageOut.of(user.bookings, UserBookingOut.of),
+            PageOut.of(user.audit, AuditEntryOut.of),
+        )
+
+
+class ForcedLogoutOut(CamelStruct):
+    sessions_revoked: int
+
+
+class ForcedResetOut(CamelStruct):
+    sessions_revoked: int
+    code_sent: bool
+
+    @classmethod
+    def of(cls, reset: ForcedReset) -> ForcedResetOut:
+        return cls(reset.sessions_revoked, reset.code_sent)
