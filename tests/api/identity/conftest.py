@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from dishka import AsyncContainer, Provider, Scope, provide
 from litestar import Litestar
@@ -76,15 +77,21 @@ async def register(
     return account
 
 
-async def verification_code(client: Client, email: str) -> str:
-    """The newest email-verification code the app sent to ``email``."""
+async def verification_code(client: Client | httpx.AsyncClient, email: str) -> str:
+    """The newest email-verification code the app sent to ``email`` (the app served by the
+    test client, or by an httpx client's ASGI transport in the test's own event loop)."""
 
     async def read(container: AsyncContainer) -> str:
         sender = await container.get(VerificationCodeSender)
         assert isinstance(sender, MemoryRecoveryCodeSender), "codes are not captured in this app"
         return sender.last_verification_code_for(email.strip().lower())
 
-    return await in_app(client, read)
+    if isinstance(client, AsyncTestClient):
+        return await in_app(client, read)
+    transport = client._transport
+    assert isinstance(transport, httpx.ASGITransport), "the app must run in this process"
+    app: Any = transport.app
+    return await read(app.state.dishka_container)
 
 
 async def verify_email(client: Client, account: Account) -> dict[str, Any]:
