@@ -4,7 +4,7 @@ with their file's (``ON DELETE CASCADE``, both tables in media's schema). Pictur
 before this revision get no variants by it: the worker makes them for uploads from now on.
 
 Revision ID: 0031_image_variants
-Revises: 0028_group_bookings
+Revises: 0030_account_verification
 Create Date: 2026-12-04 16:00:00+00:00
 """
 
@@ -17,7 +17,7 @@ from advanced_alchemy.types import GUID
 from alembic import op
 
 revision: str = "0031_image_variants"
-down_revision: str | Sequence[str] | None = "0028_group_bookings"
+down_revision: str | Sequence[str] | None = "0030_account_verification"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,16 +17,18 @@ from typing import Any
 
 import httpx
 import pytest
-from dishka import AsyncContainer, Provider
+from dishka import AsyncContainer, Provider, Scope, provide
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.http.tracing import Tracing
+from aquastream.adapters.memory.senders import MemoryRecoveryCodeSender
 from aquastream.app import create_app
 from aquastream.domain.identity.model import User
 from aquastream.domain.shared.principal import Role
+from aquastream.ports.identity import VerificationCodeSender
 from aquastream.settings import Settings
 
 from . import domain_roles
@@ -86,13 +88,30 @@ def make_settings(database_settings: dict[str, str]) -> Callable[..., Settings]:
     return make
 
 
+class CapturedVerificationCodesProvider(Provider):
+    """Email-verification codes kept in memory, so that the helpers that register accounts
+    can verify their emails as their owners would (``tests.api.identity.conftest.register``).
+    A test's own provider of the port comes later and wins."""
+
+    @provide(scope=Scope.APP)
+    def verification_sender(self) -> VerificationCodeSender:
+        return MemoryRecoveryCodeSender()
+
+
 @pytest.fixture
 def make_app(make_settings: Callable[..., Settings]) -> Callable[..., Litestar]:
     """``make_app(*providers, tracing=None, **setting_overrides)``: the real app plus the probe
-    routes (``tracing``: one of the test's own, exporting to memory)."""
+    routes (``tracing``: one of the test's own, exporting to memory); email-verification codes
+    are captured in memory (``CapturedVerificationCodesProvider``)."""
 
     def make(*providers: Provider, tracing: Tracing | None = None, **overrides: Any) -> Litestar:
-        return create_app(make_settings(**overrides), *providers, extra_routes=PROBE_ROUTES, tracing=tracing)
+        return create_app(
+            make_settings(**overrides),
+            CapturedVerificationCodesProvider(),
+            *providers,
+            extra_routes=PROBE_ROUTES,
+            tracing=tracing,
+        )
 
     return make
 

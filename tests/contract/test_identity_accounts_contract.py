@@ -74,6 +74,7 @@ async def test_saving_a_user_stores_every_change(backend: Backend) -> None:
         is_active=False,
         updated_at=NOW + timedelta(days=1),
         deleted_at=NOW + timedelta(days=2),
+        email_verified_at=NOW + timedelta(hours=1),
     )
 
     async with backend.identity_uow() as uow:

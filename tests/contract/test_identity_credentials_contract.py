@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from aquastream.domain.identity.model import User
+from aquastream.domain.identity.model import CodePurpose, User
 from aquastream.domain.shared.ids import new_id
 
 from .conftest import RACERS, AllIn, Backend
@@ -314,3 +314,62 @@ async def test_purging_deletes_only_what_expired_before_the_cutoff(backend: Back
         assert await uow.recovery.latest_open_for_user(user.id, now=cutoff) == new_request
         assert await uow.link_codes.consume(old_code.code_hash, at=NOW) is None
         assert await uow.link_codes.consume(new_code.code_hash, at=cutoff) == user.id
+
+
+async def test_codes_of_each_purpose_are_kept_apart_and_remember_their_address(backend: Backend) -> None:
+    user = await _user(backend)
+    recovery = a_recovery_request(user)
+    verification = dataclasses.replace(
+        a_recovery_request(user, created_at=NOW + timedelta(seconds=1)),
+        purpose=CodePurpose.EMAIL_VERIFICATION,
+        email="anna@example.com",
+    )
+    async with backend.identity_uow() as uow:
+        await uow.recovery.add(recovery)
+        await uow.recovery.add(verification)
+        await uow.commit()
+
+    async with backend.identity_uow() as uow:
+        assert await uow.recovery.latest_open_for_user(user.id, now=LATER) == recovery
+        assert (
+            await uow.recovery.latest_open_for_user(
+                user.id, now=LATER, purpose=CodePurpose.EMAIL_VERIFICATION
+            )
+            == verification
+        )
+        await uow.recovery.close_all_for_user(user.id, at=LATER, purpose=CodePurpose.EMAIL_VERIFICATION)
+        await uow.commit()
+
+    async with backend.identity_uow() as uow:
+        assert await uow.recovery.latest_open_for_user(user.id, now=LATER) == recovery
+        assert (
+            await uow.recovery.latest_open_for_user(
+                user.id, now=LATER, purpose=CodePurpose.EMAIL_VERIFICATION
+            )
+            is None
+        )
+        await uow.recovery.close_all_for_user(user.id, at=LATER)
+        await uow.commit()
+
+    async with backend.identity_uow() as uow:
+        assert await uow.recovery.latest_open_for_user(user.id, now=LATER) is None
+
+
+async def test_a_verification_code_is_consumed_once_without_a_reset_token(backend: Backend) -> None:
+    user = await _user(backend)
+    code = dataclasses.replace(
+        a_recovery_request(user), purpose=CodePurpose.EMAIL_VERIFICATION, email="a@b.example"
+    )
+    async with backend.identity_uow() as uow:
+        await uow.recovery.add(code)
+        assert await uow.recovery.mark_verified(code.id, at=LATER) is True
+        assert await uow.recovery.mark_verified(code.id, at=LATER) is False
+        await uow.commit()
+
+    async with backend.identity_uow() as uow:
+        assert (
+            await uow.recovery.latest_open_for_user(
+                user.id, now=LATER, purpose=CodePurpose.EMAIL_VERIFICATION
+            )
+            is None
+        )

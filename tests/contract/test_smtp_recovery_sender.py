@@ -169,3 +169,23 @@ async def test_an_unreachable_server_raises() -> None:
         await sender_for(running, timeout_seconds=2).send_recovery_code(
             email="ivan@example.com", telegram_chat_id=None, code="482913"
         )
+
+
+async def test_an_email_verification_code_arrives_as_a_mail_to_the_address_it_verifies(
+    smtp_server: SmtpServer,
+) -> None:
+    await sender_for(smtp_server).send_verification_code(email="ivan@new.example.com", code="570213")
+
+    [envelope] = smtp_server.inbox.envelopes
+    assert envelope.rcpt_tos == ["ivan@new.example.com"]
+    message = smtp_server.inbox.message()
+    assert "confirm your email" in message["Subject"]
+    body = text_of(message)
+    assert "Код для подтверждения адреса в AquaStream: 570213" in body
+    assert "Your AquaStream email confirmation code is: 570213" in body
+
+
+async def test_a_recovery_code_without_a_verified_email_is_not_mailed(smtp_server: SmtpServer) -> None:
+    await sender_for(smtp_server).send_recovery_code(email=None, telegram_chat_id=None, code="482913")
+
+    assert smtp_server.inbox.envelopes == []

@@ -14,6 +14,7 @@ from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlConfirmedBo
 from aquastream.adapters.sql.booking.event_owners import BookingEventOwners
 from aquastream.adapters.sql.booking.payables import BookingPayables
 from aquastream.adapters.sql.booking.served import BookingEventParticipants, BookingProofOwners
+from aquastream.adapters.sql.booking.user_bookings import BookingUserBookings
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.holds import GiveTimeAfterRejection, KeepSeatDuringReview
@@ -70,6 +71,7 @@ from aquastream.ports.booking import (
 )
 from aquastream.ports.catalog import ConfirmedBookingsLookup, SeatInventory
 from aquastream.ports.clock import Clock
+from aquastream.ports.identity import UserBookings
 from aquastream.ports.media import ProofOwners
 from aquastream.ports.notifications import EventParticipants
 from aquastream.ports.payments import BookingDirectory
@@ -149,6 +151,11 @@ class BookingQueriesProvider(Provider):
     def event_owners(self, engines: DomainEngines) -> EventOwners:
         """Webhooks' question: the organizer of an event, and the event of a booking."""
         return BookingEventOwners(engines.of("booking"))
+
+    @provide(scope=Scope.APP)
+    def user_bookings(self, engines: DomainEngines) -> UserBookings:
+        """Identity's question for an administrator's view of a user: their bookings."""
+        return BookingUserBookings(engines.of("booking"))
 
 
 class BookingProvider(Provider):

@@ -1,6 +1,8 @@
 """Providers of the identity domain: its unit of work, the revocation feed the edge reads,
-crypto, use cases, and the housekeeping and audit-retention jobs. Its recovery messages go out
-through ``RecoveryCodeSender``, a port notifications serves (``ioc.notifications``)."""
+crypto, use cases, and the housekeeping and audit-retention jobs. Its one-time codes go out
+through ``RecoveryCodeSender`` and ``VerificationCodeSender``, ports notifications serves
+(``ioc.notifications``); an administrator's view of a user's bookings comes from
+``UserBookings``, which booking serves (``ioc.booking``)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from aquastream.domain.identity.bootstrap import CreateAdmin
 from aquastream.domain.identity.devices import ListMySessions, RevokeMySession
 from aquastream.domain.identity.errors import InvalidLinkCode
 from aquastream.domain.identity.housekeeping import PurgeExpiredCredentials
+from aquastream.domain.identity.incidents import ForceLogout, ForcePasswordReset, ShowUser
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
 from aquastream.domain.identity.profile import GetMyProfile, UpdateMyProfile
@@ -31,6 +34,7 @@ from aquastream.domain.identity.recovery import RequestPasswordRecovery, ResetPa
 from aquastream.domain.identity.registration import RegisterUser
 from aquastream.domain.identity.retention import AUDIT_PRUNE_BATCH_SIZE, PruneAuditLog
 from aquastream.domain.identity.telegram import CreateTelegramLink, LinkTelegramChat
+from aquastream.domain.identity.verification import ChangeMyEmail, ResendEmailVerification, VerifyMyEmail
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import sweep, use_case_job
@@ -165,6 +169,12 @@ class IdentityProvider(Provider):
         PruneAuditLog,
         ListMySessions,
         RevokeMySession,
+        VerifyMyEmail,
+        ResendEmailVerification,
+        ChangeMyEmail,
+        ShowUser,
+        ForceLogout,
+        ForcePasswordReset,
     )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)

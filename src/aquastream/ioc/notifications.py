@@ -49,7 +49,7 @@ from aquastream.domain.booking.events import (
     WaitlistSeatOffered,
 )
 from aquastream.domain.crews.events import CrewAssigned
-from aquastream.domain.identity.events import UserDeleted
+from aquastream.domain.identity.events import UserBlocked, UserDeleted, UserRoleChanged, UserUnblocked
 from aquastream.domain.notifications.admin import SendTestMessage
 from aquastream.domain.notifications.bot import HandleBotMessage
 from aquastream.domain.notifications.events import PostEventNews, SendEventReminders
@@ -78,7 +78,7 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reaction, Reactions, on
 from aquastream.ioc.worker import sweep, use_case_job
-from aquastream.ports.identity import RecoveryCodeSender
+from aquastream.ports.identity import RecoveryCodeSender, VerificationCodeSender
 from aquastream.ports.notifications import MessageSender, NotificationUnitOfWork
 from aquastream.settings import Settings
 
@@ -227,6 +227,13 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
         ),
     ),
     NoticeRule(
+        UserRoleChanged,
+        lambda e: [_account(e, "role_changed", "account_role_changed", role=e.new_role)],
+    ),
+    # The notice of a block reaches the blocked account (its inbox shows it after an unblock).
+    NoticeRule(UserBlocked, lambda e: [_account(e, "blocked", "account_blocked", to_blocked_account=True)]),
+    NoticeRule(UserUnblocked, lambda e: [_account(e, "unblocked", "account_unblocked")]),
+    NoticeRule(
         CrewAssigned,
         lambda e: [
             Notice(
@@ -257,6 +264,25 @@ def _payment(
         event_id,
         params,
         booking_id=e.booking_id,
+    )
+
+
+def _account(
+    e: UserRoleChanged | UserBlocked | UserUnblocked,
+    what: str,
+    template: str,
+    *,
+    to_blocked_account: bool = False,
+    **params: str,
+) -> Notice:
+    """One notice per fact (an account may be blocked, unblocked and blocked again)."""
+    return Notice(
+        e.user_id,
+        Category.ACCOUNT,
+        f"account:{what}:{e.message_id}",
+        template,
+        params=params,
+        to_blocked_account=to_blocked_account,
     )
 
 
@@ -422,8 +448,18 @@ class DeliveryMetricsProvider(Provider):
 
 
 class RecoveryMessagesProvider(Provider):
-    """Identity's recovery codes, sent through notifications' channels (identity's port
-    ``RecoveryCodeSender``, served here so that identity needs no channel of its own)."""
+    """Identity's one-time codes, sent through notifications' channels (identity's ports
+    ``RecoveryCodeSender`` and ``VerificationCodeSender``, served here so that identity needs
+    no channel of its own)."""
+
+    @provide(scope=Scope.APP)
+    def verification_sender(self, settings: Settings) -> VerificationCodeSender:
+        """Email-verification codes go by email when SMTP is configured, else to the log
+        (revealed outside production, so a developer can verify an address locally)."""
+        minutes = max(1, settings.recovery_code_ttl_seconds // 60)
+        if mailer := smtp_mailer(settings):
+            return SmtpRecoveryCodeSender(mailer, code_ttl_minutes=minutes)
+        return LogRecoveryCodeSender(reveal_codes=settings.env != "production")
 
     @provide(scope=Scope.APP)
     def recovery_sender(self, settings: Settings, client: httpx.AsyncClient) -> RecoveryCodeSender:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from aquastream.domain.identity.model import (
     AuditEntry,
+    CodePurpose,
     Profile,
     RecoveryRequest,
     RefreshSession,
@@ -110,10 +113,14 @@ class SessionRepository(Protocol):
 
 
 class RecoveryRepository(Protocol):
+    """One-time codes of every ``CodePurpose``: password recovery and email verification."""
+
     async def add(self, request: RecoveryRequest) -> None: ...
 
-    async def latest_open_for_user(self, user_id: uuid.UUID, *, now: datetime) -> RecoveryRequest | None:
-        """The newest request that is neither expired, verified nor used."""
+    async def latest_open_for_user(
+        self, user_id: uuid.UUID, *, now: datetime, purpose: CodePurpose = CodePurpose.PASSWORD_RESET
+    ) -> RecoveryRequest | None:
+        """The newest request of ``purpose`` that is neither expired, verified nor used."""
         ...
 
     async def count_attempt(self, request_id: uuid.UUID, *, max_attempts: int) -> int | None:
@@ -122,9 +129,15 @@ class RecoveryRepository(Protocol):
         ...
 
     async def mark_verified(
-        self, request_id: uuid.UUID, *, at: datetime, reset_token_hash: str, reset_expires_at: datetime
+        self,
+        request_id: uuid.UUID,
+        *,
+        at: datetime,
+        reset_token_hash: str | None = None,
+        reset_expires_at: datetime | None = None,
     ) -> bool:
-        """Consume the code once (conditional on not yet verified)."""
+        """Consume the code once (conditional on not yet verified nor used); a recovery code
+        gives the reset token's hash and expiry."""
         ...
 
     async def get_by_reset_token_hash(self, token_hash: str) -> RecoveryRequest | None: ...
@@ -133,8 +146,11 @@ class RecoveryRepository(Protocol):
         """Consume the reset token once (conditional on not yet used)."""
         ...
 
-    async def close_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> None:
-        """Mark every open request of the user used (a new request or a reset supersedes them)."""
+    async def close_all_for_user(
+        self, user_id: uuid.UUID, *, at: datetime, purpose: CodePurpose | None = None
+    ) -> None:
+        """Mark every open request of the user used (a new request or a reset supersedes them),
+        of one ``purpose`` or, with None, of all."""
         ...
 
     async def purge_expired(self, *, before: datetime) -> int:
@@ -224,6 +240,37 @@ class SecretGenerator(Protocol):
 
 
 class RecoveryCodeSender(Protocol):
-    async def send_recovery_code(self, *, email: str, telegram_chat_id: int | None, code: str) -> None:
-        """Deliver the code through Telegram when linked, else by email."""
+    async def send_recovery_code(self, *, email: str | None, telegram_chat_id: int | None, code: str) -> None:
+        """Deliver the code through Telegram when linked, else by email. ``email`` is None
+        when the account's email is not verified: then only Telegram may carry the code."""
+        ...
+
+
+class VerificationCodeSender(Protocol):
+    async def send_verification_code(self, *, email: str, code: str) -> None:
+        """Deliver an email-verification code by email to ``email``: the one message that goes
+        to an address not verified yet (proving it is the point)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class UserBooking:
+    """One booking of a user, as an administrator looking at the user sees it."""
+
+    booking_id: uuid.UUID
+    event_id: uuid.UUID
+    event_title: str | None
+    status: str
+    payment_status: str
+    amount: Decimal
+    currency: str
+    created_at: datetime
+
+
+class UserBookings(Protocol):
+    """What identity asks the booking domain for an administrator's view of a user: served by
+    booking on its own connection, asked outside identity's transaction."""
+
+    async def for_user(self, user_id: uuid.UUID, paging: PageRequest) -> Page[UserBooking]:
+        """The user's bookings, newest first (ties by id, descending)."""
         ...

@@ -175,9 +175,12 @@ class RecipientDirectory(Protocol):
     """What notifications asks the identity domain (identity serves it on its own connection,
     outside notifications' transaction)."""
 
-    async def recipients(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Recipient]:
-        """Those of these users there is someone to notify, in one question: an unknown,
-        blocked or deleted user is left out."""
+    async def recipients(
+        self, user_ids: Collection[uuid.UUID], *, blocked_too: bool = False
+    ) -> Mapping[uuid.UUID, Recipient]:
+        """Those of these users there is someone to notify, in one question: an unknown or
+        deleted user is left out, and so is a blocked one unless ``blocked_too`` (the notice
+        of the block itself). A recipient's email is there only once its owner verified it."""
         ...
 
     async def user_for_chat(self, chat_id: int) -> uuid.UUID | None:

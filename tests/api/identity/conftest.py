@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from dishka import AsyncContainer, Provider, Scope, provide
 from litestar import Litestar
@@ -13,9 +14,9 @@ from litestar.testing import AsyncTestClient
 
 from aquastream.adapters.memory.senders import MemoryRecoveryCodeSender
 from aquastream.domain.identity.bootstrap import CreateAdmin
-from aquastream.ports.identity import RecoveryCodeSender
+from aquastream.ports.identity import RecoveryCodeSender, VerificationCodeSender
 from tests.api.conftest import Serve
-from tests.api.worker import in_request
+from tests.api.worker import in_app, in_request
 
 PASSWORD = "Paddle-Hard-2030!"
 Client = AsyncTestClient[Litestar]
@@ -28,6 +29,10 @@ class RecordingSenderProvider(Provider):
 
     @provide(scope=Scope.APP)
     def sender(self) -> RecoveryCodeSender:
+        return self._sender
+
+    @provide(scope=Scope.APP)
+    def verification_sender(self) -> VerificationCodeSender:
         return self._sender
 
 
@@ -56,13 +61,48 @@ class Account:
         return {"Authorization": f"Bearer {self.access_token}"}
 
 
-async def register(client: Client, email: str, password: str = PASSWORD, **extra: Any) -> Account:
+async def register(
+    client: Client, email: str, password: str = PASSWORD, *, verified: bool = True, **extra: Any
+) -> Account:
+    """A new account, its email verified with the code sent to it (as its owner would) unless
+    ``verified`` is False: only a verified email carries messages and recovery codes."""
     response = await client.post(
         "/api/v1/auth/register", json={"email": email, "password": password, **extra}
     )
     assert response.status_code == 201, response.text
     body = response.json()
-    return Account(body["userId"], email, password, body["accessToken"], body["refreshToken"])
+    account = Account(body["userId"], email, password, body["accessToken"], body["refreshToken"])
+    if verified:
+        await verify_email(client, account)
+    return account
+
+
+async def verification_code(client: Client | httpx.AsyncClient, email: str) -> str:
+    """The newest email-verification code the app sent to ``email`` (the app served by the
+    test client, or by an httpx client's ASGI transport in the test's own event loop)."""
+
+    async def read(container: AsyncContainer) -> str:
+        sender = await container.get(VerificationCodeSender)
+        assert isinstance(sender, MemoryRecoveryCodeSender), "codes are not captured in this app"
+        return sender.last_verification_code_for(email.strip().lower())
+
+    if isinstance(client, AsyncTestClient):
+        return await in_app(client, read)
+    transport = client._transport
+    assert isinstance(transport, httpx.ASGITransport), "the app must run in this process"
+    app: Any = transport.app
+    return await read(app.state.dishka_container)
+
+
+async def verify_email(client: Client, account: Account) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/users/me/email/verify",
+        json={"code": await verification_code(client, account.email)},
+        headers=account.auth,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
 
 
 async def login(client: Client, email: str, password: str = PASSWORD) -> Account:

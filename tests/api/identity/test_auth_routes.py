@@ -27,6 +27,8 @@ async def test_registration_logs_the_user_in(api: Client) -> None:
     assert me.json() | {"extra": {}} == {
         "id": body["userId"],
         "email": "anna@example.com",
+        "emailVerified": False,
+        "emailVerifiedAt": None,
         "role": "USER",
         "phone": "+79001234567",
         "telegram": None,

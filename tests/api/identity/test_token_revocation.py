@@ -1,5 +1,6 @@
 """Access tokens stop working within seconds of a block, a logout, a logout everywhere or a
-password reset, on every kind of route, on every instance of the service.
+password reset (the user's own, or one an admin forces), on every kind of route, on every
+instance of the service.
 
 Two instances of the app share one database, as two replicas behind a load balancer do:
 the revocation is made on ``here``, the token is used on ``there``, which learns of it only
@@ -114,11 +115,19 @@ async def reset_password(scene: Scene, sender: MemoryRecoveryCodeSender) -> None
     assert reset.status_code == 204, reset.text
 
 
+async def admin_acts(scene: Scene, action: str) -> None:
+    """An admin's incident tool: ``logout-all`` or ``password-reset`` of the participant."""
+    response = await scene.here.post(f"{API}/admin/users/{scene.pavel.id}/{action}", headers=scene.root.auth)
+    assert response.status_code == 200, response.text
+
+
 REVOCATIONS: dict[str, Callable[[Scene, MemoryRecoveryCodeSender], Awaitable[None]]] = {
     "block": lambda scene, _: block(scene),
     "logout": lambda scene, _: log_out(scene),
     "logout-all": lambda scene, _: log_out_everywhere(scene),
     "password-reset": reset_password,
+    "admin-logout-all": lambda scene, _: admin_acts(scene, "logout-all"),
+    "admin-password-reset": lambda scene, _: admin_acts(scene, "password-reset"),
 }
 
 

@@ -113,17 +113,25 @@ class NotificationKit:
         phone: str | None = None,
         chat: int | None = None,
         verified: bool = True,
+        email_verified: bool = True,
         active: bool = True,
         deleted: bool = False,
     ) -> uuid.UUID:
+        """``verified``: the Telegram chat (linked by the bot); ``email_verified``: the email."""
         user = a_user(email, is_active=active, deleted_at=NOW if deleted else None)
+        user.email_verified_at = NOW if email_verified else None
         if self.engine is None:
-            if active and not deleted:
+            if not deleted:
                 self._recipients.add(
                     Recipient(
-                        user.id, email=user.email, phone=phone, telegram_chat_id=chat if verified else None
+                        user.id,
+                        email=user.email if email_verified else None,
+                        phone=phone,
+                        telegram_chat_id=chat if verified else None,
                     )
                 )
+                if not active:
+                    self._recipients.blocked.add(user.id)
             return user.id
         async with SqlIdentityUnitOfWork(self.engine) as uow:
             await uow.users.add(user)

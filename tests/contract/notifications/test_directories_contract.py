@@ -33,6 +33,36 @@ async def test_recipients_are_active_users_with_their_verified_chat(kit: Notific
             assert await directory.user_for_chat(chat) is None
 
 
+async def test_an_email_reaches_a_recipient_only_once_its_owner_verified_it(kit: NotificationKit) -> None:
+    verified = await kit.add_person(email="ann@example.com")
+    unverified = await kit.add_person(email="bob@example.com", phone="+79990000002", email_verified=False)
+
+    uow = kit.uow()
+    async with uow:
+        found = await kit.recipients(uow).recipients([verified, unverified])
+
+    assert found == {
+        verified: Recipient(verified, "ann@example.com"),
+        unverified: Recipient(unverified, None, "+79990000002"),
+    }
+
+
+async def test_a_blocked_user_is_a_recipient_only_of_what_is_meant_for_blocked_accounts(
+    kit: NotificationKit,
+) -> None:
+    blocked = await kit.add_person(email="cid@example.com", active=False, chat=46)
+    deleted = await kit.add_person(email="dan@example.com", deleted=True)
+
+    uow = kit.uow()
+    async with uow:
+        directory = kit.recipients(uow)
+        assert await directory.recipients([blocked, deleted]) == {}
+        assert await directory.recipients([blocked, deleted], blocked_too=True) == {
+            blocked: Recipient(blocked, "cid@example.com", None, 46)
+        }
+        assert await directory.user_for_chat(46) is None
+
+
 async def test_events_starting_in_a_window_and_their_confirmed_participants(kit: NotificationKit) -> None:
     ann, bob, cid = new_id(), new_id(), new_id()
     soon = await kit.add_event(ann, starts_in=timedelta(hours=20))

@@ -15,6 +15,7 @@ from aquastream.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.adapters.memory.identity import MemoryIdentityUnitOfWork, MemoryRevocationFeed
+from aquastream.adapters.memory.user_bookings import MemoryUserBookings
 from aquastream.domain.identity.auth import Credentials, LogIn
 from aquastream.domain.identity.bootstrap import CreateAdmin
 from aquastream.domain.identity.model import (
@@ -31,6 +32,7 @@ from aquastream.domain.identity.model import (
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.registration import RegisterUser, Registration
 from aquastream.domain.identity.revocation import Revocation, RevokedAccess
+from aquastream.domain.identity.verification import VerifyMyEmail
 from aquastream.domain.shared.events import decode_event
 
 T = TypeVar("T")
@@ -82,22 +84,32 @@ class RecordingRevocations:
 
 @dataclass
 class SentCode:
-    email: str
+    email: str | None
     telegram_chat_id: int | None
     code: str
 
 
 class RecordingSender:
-    """Keeps what it was asked to send; fails on demand like an unreachable mail server."""
+    """Keeps what it was asked to send, recovery codes in ``sent`` and email-verification
+    codes in ``verifications``; fails on demand like an unreachable mail server."""
 
     def __init__(self) -> None:
         self.sent: list[SentCode] = []
+        self.verifications: list[SentCode] = []
         self.fail = False
 
-    async def send_recovery_code(self, *, email: str, telegram_chat_id: int | None, code: str) -> None:
+    async def send_recovery_code(self, *, email: str | None, telegram_chat_id: int | None, code: str) -> None:
         if self.fail:
             raise ConnectionError("mail server unreachable")
         self.sent.append(SentCode(email, telegram_chat_id, code))
+
+    async def send_verification_code(self, *, email: str, code: str) -> None:
+        if self.fail:
+            raise ConnectionError("mail server unreachable")
+        self.verifications.append(SentCode(email, None, code))
+
+    def verification_code_for(self, email: str) -> str:
+        return next(s.code for s in reversed(self.verifications) if s.email == email)
 
 
 class CountingHasher(Argon2PasswordHasher):
@@ -132,6 +144,8 @@ class IdentityKit:
             "issuer": self.issuer,
             "secrets": self.secrets,
             "sender": self.sender,
+            "verification_sender": self.sender,
+            "bookings": MemoryUserBookings(self.db),
             "policy": self.policy,
             "revocations": self.revocations,
         }
@@ -139,9 +153,22 @@ class IdentityKit:
         return use_case(**{name: available[name] for name in wanted})
 
     async def register(
-        self, email: str = "ivan@example.com", password: str = GOOD_PASSWORD, phone: str | None = None
+        self,
+        email: str = "ivan@example.com",
+        password: str = GOOD_PASSWORD,
+        phone: str | None = None,
+        *,
+        verified: bool = True,
     ) -> tuple[uuid.UUID, TokenPair]:
-        return await self.make(RegisterUser)(Registration(email, password, phone), CTX)
+        """A new account; its email verified with the code sent to it, unless ``verified``
+        is False (as right after registration)."""
+        user_id, tokens = await self.make(RegisterUser)(Registration(email, password, phone), CTX)
+        if verified:
+            principal = Principal(user_id, Role.USER, email)
+            await self.make(VerifyMyEmail)(
+                principal, self.sender.verification_code_for(email.strip().lower())
+            )
+        return user_id, tokens
 
     async def log_in(self, email: str = "ivan@example.com", password: str = GOOD_PASSWORD) -> TokenPair:
         return await self.make(LogIn)(Credentials(email, password), CTX)

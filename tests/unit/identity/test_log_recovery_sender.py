@@ -42,3 +42,13 @@ async def test_development_can_reveal_the_code(caplog: pytest.LogCaptureFixture)
 
     assert "482913" in caplog.text
     assert "ivan@example.com" in caplog.text
+
+
+async def test_development_reveals_an_email_verification_code_too(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="aquastream.notify")
+
+    await LogRecoveryCodeSender(reveal_codes=True).send_verification_code(
+        email="ivan@example.com", code="570213"
+    )
+
+    assert "Email-verification code 570213 for ivan@example.com" in caplog.text

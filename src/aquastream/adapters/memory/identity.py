@@ -12,6 +12,7 @@ from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.domain.identity.errors import EmailAlreadyRegistered
 from aquastream.domain.identity.model import (
     AuditEntry,
+    CodePurpose,
     Profile,
     RecoveryRequest,
     RefreshSession,
@@ -198,11 +199,17 @@ class MemoryRecoveryRepository(_Repository[uuid.UUID, RecoveryRequest]):
     async def add(self, request: RecoveryRequest) -> None:
         self._rows[request.id] = copy.copy(request)
 
-    async def latest_open_for_user(self, user_id: uuid.UUID, *, now: datetime) -> RecoveryRequest | None:
+    async def latest_open_for_user(
+        self, user_id: uuid.UUID, *, now: datetime, purpose: CodePurpose = CodePurpose.PASSWORD_RESET
+    ) -> RecoveryRequest | None:
         open_requests = [
             r
             for r in self._rows.values()
-            if r.user_id == user_id and r.verified_at is None and r.used_at is None and r.expires_at > now
+            if r.user_id == user_id
+            and r.purpose == purpose
+            and r.verified_at is None
+            and r.used_at is None
+            and r.expires_at > now
         ]
         if not open_requests:
             return None
@@ -216,7 +223,12 @@ class MemoryRecoveryRepository(_Repository[uuid.UUID, RecoveryRequest]):
         return row.attempts
 
     async def mark_verified(
-        self, request_id: uuid.UUID, *, at: datetime, reset_token_hash: str, reset_expires_at: datetime
+        self,
+        request_id: uuid.UUID,
+        *,
+        at: datetime,
+        reset_token_hash: str | None = None,
+        reset_expires_at: datetime | None = None,
     ) -> bool:
         row = self._rows.get(request_id)
         if row is None or row.verified_at is not None or row.used_at is not None:
@@ -236,9 +248,11 @@ class MemoryRecoveryRepository(_Repository[uuid.UUID, RecoveryRequest]):
         row.used_at = at
         return True
 
-    async def close_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> None:
+    async def close_all_for_user(
+        self, user_id: uuid.UUID, *, at: datetime, purpose: CodePurpose | None = None
+    ) -> None:
         for row in self._rows.values():
-            if row.user_id == user_id and row.used_at is None:
+            if row.user_id == user_id and row.used_at is None and purpose in (None, row.purpose):
                 row.used_at = at
 
     async def purge_expired(self, *, before: datetime) -> int:

@@ -245,20 +245,35 @@ class MemoryNotificationUnitOfWork(MemoryUnitOfWork):
 
 
 class MemoryRecipientDirectory:
-    """Users as tests declare them; a user not declared is unknown (or blocked)."""
+    """Users as tests declare them (with the emails they verified); a user not declared is
+    unknown, one in ``blocked`` is blocked."""
 
     def __init__(self) -> None:
         self.users: dict[uuid.UUID, Recipient] = {}
+        self.blocked: set[uuid.UUID] = set()
 
     def add(self, recipient: Recipient) -> Recipient:
         self.users[recipient.user_id] = recipient
         return recipient
 
-    async def recipients(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Recipient]:
-        return {user_id: self.users[user_id] for user_id in user_ids if user_id in self.users}
+    async def recipients(
+        self, user_ids: Collection[uuid.UUID], *, blocked_too: bool = False
+    ) -> Mapping[uuid.UUID, Recipient]:
+        return {
+            user_id: self.users[user_id]
+            for user_id in user_ids
+            if user_id in self.users and (blocked_too or user_id not in self.blocked)
+        }
 
     async def user_for_chat(self, chat_id: int) -> uuid.UUID | None:
-        return next((r.user_id for r in self.users.values() if r.telegram_chat_id == chat_id), None)
+        return next(
+            (
+                r.user_id
+                for r in self.users.values()
+                if r.telegram_chat_id == chat_id and r.user_id not in self.blocked
+            ),
+            None,
+        )
 
 
 class MemoryEventDirectory:

@@ -32,10 +32,19 @@ class UserSummary:
     is_active: bool
     created_at: datetime
     updated_at: datetime
+    email_verified_at: datetime | None = None
 
     @classmethod
     def of(cls, user: User) -> UserSummary:
-        return cls(user.id, user.email, user.role, user.is_active, user.created_at, user.updated_at)
+        return cls(
+            user.id,
+            user.email,
+            user.role,
+            user.is_active,
+            user.created_at,
+            user.updated_at,
+            user.email_verified_at,
+        )
 
 
 class ListUsers:
@@ -70,8 +79,9 @@ class ListUsers:
         return found.map(UserSummary.of)
 
 
-class _ChangeAccess:
-    """What role changes and blocks share: an admin acting on another, existing user."""
+class ChangeAccess:
+    """What role changes, blocks and the incident tools share: an admin acting on another,
+    existing user."""
 
     def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: AccessRevocationListener) -> None:
         self._uow = uow
@@ -88,7 +98,7 @@ class _ChangeAccess:
         return user
 
 
-class ChangeUserRole(_ChangeAccess):
+class ChangeUserRole(ChangeAccess):
     """Give a user another role.
 
     Rules:
@@ -96,7 +106,8 @@ class ChangeUserRole(_ChangeAccess):
     - an unknown or deleted user is ``UserNotFound``;
     - the user's sessions and access tokens are revoked, so their next tokens carry the
       new role;
-    - ROLE_CHANGED (old and new role) is audited and ``UserRoleChanged`` raised;
+    - ROLE_CHANGED (old and new role) is audited and ``UserRoleChanged`` raised (the user is
+      told of it: notifications reacts);
     - giving the role the user already has changes and records nothing.
     """
 
@@ -135,7 +146,7 @@ class ChangeUserRole(_ChangeAccess):
         return UserSummary.of(user)
 
 
-class BlockUser(_ChangeAccess):
+class BlockUser(ChangeAccess):
     """Block a user: they can no longer log in, refresh, recover their password or use the
     access tokens they hold.
 
@@ -143,7 +154,8 @@ class BlockUser(_ChangeAccess):
     - admins only, never on themselves, the user must exist (as for role changes);
     - every session and access token of the user is revoked and open recovery requests
       closed; unblocking brings none of them back;
-    - BLOCKED is audited and ``UserBlocked`` raised; blocking a blocked user does nothing.
+    - BLOCKED is audited and ``UserBlocked`` raised (the user is told of it, blocked as they
+      are); blocking a blocked user does nothing.
     """
 
     raises: ClassVar[Raises] = (CannotChangeOwnAccess, NotAllowed, UserNotFound)
@@ -172,8 +184,9 @@ class BlockUser(_ChangeAccess):
         return UserSummary.of(user)
 
 
-class UnblockUser(_ChangeAccess):
-    """Let a blocked user in again (UNBLOCKED audited, ``UserUnblocked`` raised).
+class UnblockUser(ChangeAccess):
+    """Let a blocked user in again (UNBLOCKED audited, ``UserUnblocked`` raised: the user is
+    told of it).
 
     Same access rules as blocking; unblocking an active user does nothing. The tokens the
     block revoked stay revoked: the user logs in again.

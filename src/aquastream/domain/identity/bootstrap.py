@@ -31,7 +31,9 @@ class CreateAdmin:
 
     Rules:
     - a new account follows the registration rules (email form, password policy) and
-      needs a password; it is audited REGISTERED and raises ``UserRegistered``;
+      needs a password; it is audited REGISTERED and raises ``UserRegistered``; its email
+      counts as verified (the operator who runs the command vouches for it, and an admin
+      must be able to recover their password);
     - an existing account keeps its password; promoting it revokes its sessions and access
       tokens (they carry the old role), is audited ROLE_CHANGED and raises ``UserRoleChanged``;
       a blocked account is unblocked too (UNBLOCKED, ``UserUnblocked``);
@@ -59,6 +61,7 @@ class CreateAdmin:
             user, profile = new_account(
                 email=email, password_hash=password_hash, role=Role.ADMIN, phone=None, now=now
             )
+            user.email_verified_at = now
             await self._uow.users.add(user)
             await self._uow.profiles.add(profile)
             await self._uow.audit.add(

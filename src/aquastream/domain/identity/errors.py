@@ -78,3 +78,25 @@ class SessionNotFound(NotFound):
 
     code = "session.not_found"
     default_message = "Session not found."
+
+
+class InvalidVerificationCode(RuleViolated):
+    code = "email.invalid_code"
+    default_message = "The verification code is invalid or expired."
+
+
+class VerificationAttemptsExceeded(RuleViolated):
+    code = "email.too_many_attempts"
+    default_message = "Too many wrong codes; ask for a new one."
+
+
+class EmailAlreadyVerified(Conflict):
+    code = "email.already_verified"
+    default_message = "This email is verified already."
+
+
+class WrongPassword(Forbidden):
+    """A change that needs the current password was asked with another one."""
+
+    code = "auth.wrong_password"
+    default_message = "The current password is wrong."

@@ -14,6 +14,7 @@ __all__ = [
     "USER_AGENT_MAX_LENGTH",
     "AuditAction",
     "AuditEntry",
+    "CodePurpose",
     "Principal",
     "Profile",
     "RecoveryRequest",
@@ -47,6 +48,19 @@ class AuditAction(StrEnum):
     SESSION_REVOKED = "SESSION_REVOKED"
     DATA_EXPORTED = "DATA_EXPORTED"
     ACCOUNT_DELETED = "ACCOUNT_DELETED"
+    EMAIL_VERIFICATION_SENT = "EMAIL_VERIFICATION_SENT"
+    EMAIL_VERIFIED = "EMAIL_VERIFIED"
+    EMAIL_CHANGED = "EMAIL_CHANGED"
+    USER_VIEWED = "USER_VIEWED"  # an admin opened the account in full (personal data was read)
+    FORCED_LOGOUT = "FORCED_LOGOUT"
+    PASSWORD_RESET_FORCED = "PASSWORD_RESET_FORCED"
+
+
+class CodePurpose(StrEnum):
+    """What a one-time code proves: its owner may reset the password, or owns the email."""
+
+    PASSWORD_RESET = "PASSWORD_RESET"
+    EMAIL_VERIFICATION = "EMAIL_VERIFICATION"
 
 
 @dataclass(slots=True)
@@ -61,10 +75,21 @@ class User:
     deleted_at: datetime | None = None
     # Access tokens issued before this instant are refused (see ``revocation``).
     tokens_not_before: datetime | None = None
+    # When the owner proved the current email theirs; None until then (and after a change).
+    email_verified_at: datetime | None = None
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def verified_email(self) -> str | None:
+        """The email, when it may carry messages and recovery codes (it is verified)."""
+        return self.email if self.email_verified else None
 
     @property
     def is_usable(self) -> bool:
@@ -122,13 +147,19 @@ class RefreshSession:
 
 @dataclass(slots=True)
 class RecoveryRequest:
-    """A password-recovery code (hashed) and, once verified, the reset token (hashed)."""
+    """A one-time code (hashed) sent to a user, for one ``purpose``.
+
+    Password recovery: once verified, the reset token (hashed). Email verification: the
+    address the code was sent to, which it proves only while it is still the account's.
+    """
 
     id: uuid.UUID
     user_id: uuid.UUID
     code_hash: str
     created_at: datetime
     expires_at: datetime
+    purpose: CodePurpose = CodePurpose.PASSWORD_RESET
+    email: str | None = None
     attempts: int = 0
     verified_at: datetime | None = None
     reset_token_hash: str | None = None

@@ -98,6 +98,7 @@ class DeleteMyAccount:
             user = await load_me(self._uow, principal)
             now = self._clock.now()
             user.email = deleted_email(user.id)
+            user.email_verified_at = None
             user.password_hash = UNUSABLE_PASSWORD_HASH
             user.is_active = False
             user.deleted_at = now
@@ -119,6 +120,7 @@ def _user(user: User) -> dict[str, Any]:
     return {
         "id": str(user.id),
         "email": user.email,
+        "emailVerifiedAt": iso(user.email_verified_at),
         "role": str(user.role),
         "isActive": user.is_active,
         "createdAt": iso(user.created_at),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 import msgspec
@@ -43,6 +43,11 @@ class ProfileView:
     last_name: str | None
     birth_date: date | None
     extra: dict[str, Any] = field(default_factory=dict)
+    email_verified_at: datetime | None = None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @classmethod
     def of(cls, user: User, profile: Profile) -> ProfileView:
@@ -57,6 +62,7 @@ class ProfileView:
             last_name=profile.last_name,
             birth_date=profile.birth_date,
             extra=dict(profile.extra),
+            email_verified_at=user.email_verified_at,
         )
 
 
@@ -76,7 +82,8 @@ class ProfileChanges(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
 
 
 class GetMyProfile:
-    """The caller's profile with their id, email and role (``UserNotFound`` once deleted)."""
+    """The caller's profile with their id, email (and whether and when it was verified) and
+    role (``UserNotFound`` once deleted)."""
 
     raises: ClassVar[Raises] = (UserBlocked, UserNotFound)
 

@@ -6,25 +6,27 @@ import logging
 from typing import ClassVar
 
 from aquastream.domain.identity.audit import audit_entry
+from aquastream.domain.identity.codes import OneTimeCodes
 from aquastream.domain.identity.errors import (
     InvalidRecoveryCode,
     InvalidResetToken,
     RecoveryAttemptsExceeded,
     WeakPassword,
 )
-from aquastream.domain.identity.model import AuditAction, RecoveryRequest, RequestContext, User
-from aquastream.domain.identity.passwords import (
-    check_password,
-    hash_password,
-    verify_against_dummy,
-    verify_password,
+from aquastream.domain.identity.model import (
+    AuditAction,
+    CodePurpose,
+    Profile,
+    RecoveryRequest,
+    RequestContext,
+    User,
 )
+from aquastream.domain.identity.passwords import check_password, hash_password
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.profile_rules import normalise_email
 from aquastream.domain.identity.sessions import end_every_session
 from aquastream.domain.identity.tokens import hash_token
 from aquastream.domain.shared.errors import Raises
-from aquastream.domain.shared.ids import new_id
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import (
     AccessRevocationListener,
@@ -36,7 +38,33 @@ from aquastream.ports.identity import (
 
 logger = logging.getLogger(__name__)
 
-RECOVERY_CODE_DIGITS = 6
+
+def recovery_codes(
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    hasher: PasswordHasher,
+    secrets: SecretGenerator,
+    policy: IdentityPolicy,
+) -> OneTimeCodes:
+    return OneTimeCodes(uow, clock, hasher, secrets, policy, CodePurpose.PASSWORD_RESET)
+
+
+async def send_recovery_code(
+    sender: RecoveryCodeSender, user: User, profile: Profile | None, code: str
+) -> bool:
+    """Send a committed recovery code through Telegram when a chat is linked, else to the
+    email once verified; whether there was a channel to try. A failed delivery is logged,
+    not raised: an error would tell a stranger that the email exists."""
+    chat_id = profile.telegram_chat_id if profile and profile.telegram_verified else None
+    email = user.verified_email
+    if chat_id is None and email is None:
+        logger.info("No channel carries a recovery code to user %s (email not verified)", user.id)
+        return False
+    try:
+        await sender.send_recovery_code(email=email, telegram_chat_id=chat_id, code=code)
+    except Exception:
+        logger.exception("Could not deliver a recovery code to user %s", user.id)
+    return True
 
 
 class RequestPasswordRecovery:
@@ -46,11 +74,13 @@ class RequestPasswordRecovery:
     - the answer is the same whether or not the email belongs to an active account, and
       the work is similar both ways (a code is generated and hashed either way);
     - a new request closes the user's earlier open ones: only the newest code works;
-    - the 6-digit code is stored hashed (Argon2) and lives ``recovery_code_ttl``;
+    - the 6-digit code is stored hashed (Argon2) and lives ``recovery_code_ttl``
+      (``OneTimeCodes``, shared with email verification);
     - RECOVERY_REQUESTED is audited in the same transaction;
     - the code is sent only after the commit, so a rolled-back request never sends one.
       It does not go through the outbox, which would store it in plain text;
-    - it goes through Telegram when a chat is linked, else by email (the sender decides);
+    - it goes through a linked Telegram chat, else to the email only once it is verified:
+      an unverified address may not be the user's; with neither, nothing is sent;
     - a failed delivery is logged, not reported: an error would tell that the email exists.
     """
 
@@ -66,49 +96,33 @@ class RequestPasswordRecovery:
         policy: IdentityPolicy,
     ) -> None:
         self._uow = uow
+        self._codes = recovery_codes(uow, clock, hasher, secrets, policy)
         self._clock = clock
-        self._hasher = hasher
-        self._secrets = secrets
         self._sender = sender
-        self._policy = policy
 
     async def __call__(self, email: str, ctx: RequestContext) -> None:
         email = normalise_email(email)
-        code = self._secrets.numeric_code(RECOVERY_CODE_DIGITS)
-        code_hash = await hash_password(self._hasher, code)
+        code, code_hash = await self._codes.new_code()
         async with self._uow:
             user = await self._uow.users.get_by_email(email)
             if user is None or user.is_deleted or not user.is_active:
                 return
             profile = await self._uow.profiles.get(user.id)
             now = self._clock.now()
-            await self._uow.recovery.close_all_for_user(user.id, at=now)
-            await self._uow.recovery.add(
-                RecoveryRequest(
-                    id=new_id(),
-                    user_id=user.id,
-                    code_hash=code_hash,
-                    created_at=now,
-                    expires_at=now + self._policy.recovery_code_ttl,
-                )
-            )
+            await self._codes.replace_open(user.id, code_hash, now=now)
             await self._uow.audit.add(
                 audit_entry(AuditAction.RECOVERY_REQUESTED, at=now, target_id=user.id, ctx=ctx)
             )
             await self._uow.commit()
-        chat_id = profile.telegram_chat_id if profile else None
-        try:
-            await self._sender.send_recovery_code(email=user.email, telegram_chat_id=chat_id, code=code)
-        except Exception:
-            logger.exception("Could not deliver a recovery code to user %s", user.id)
+        await send_recovery_code(self._sender, user, profile, code)
 
 
 class VerifyRecoveryCode:
     """Trade a recovery code for a short-lived reset token.
 
-    Rules:
-    - only the newest open (unexpired, unverified, unused) request of the email counts;
-      none, or a wrong code, gives ``InvalidRecoveryCode``;
+    Rules (the code's, ``OneTimeCodes``, shared with email verification):
+    - only the newest open (unexpired, unverified, unused) recovery code of the email's
+      active account counts; none, or a wrong code, gives ``InvalidRecoveryCode``;
     - every try is counted atomically and committed before the code is checked, so even
       wrong codes count; after ``recovery_max_attempts`` tries ``RecoveryAttemptsExceeded``;
     - a right code is consumed once and returns a random reset token, stored hashed, that
@@ -127,17 +141,15 @@ class VerifyRecoveryCode:
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._hasher = hasher
+        self._codes = recovery_codes(uow, clock, hasher, secrets, policy)
         self._secrets = secrets
         self._policy = policy
 
     async def __call__(self, email: str, code: str) -> tuple[str, int]:
-        request = await self._count_attempt(normalise_email(email))
-        if request is None:
-            await verify_against_dummy(self._hasher, code)
-            raise InvalidRecoveryCode()
-        if not await verify_password(self._hasher, request.code_hash, code.strip()):
-            raise InvalidRecoveryCode()
+        async with self._uow:
+            user = await self._uow.users.get_by_email(normalise_email(email))
+        active = user is not None and user.is_active
+        request = await self._codes.check(user.id if user is not None and active else None, code)
         reset_token = self._secrets.token()
         async with self._uow:
             now = self._clock.now()
@@ -152,23 +164,6 @@ class VerifyRecoveryCode:
                 raise InvalidRecoveryCode()
             await self._uow.commit()
         return reset_token, int(self._policy.reset_token_ttl.total_seconds())
-
-    async def _count_attempt(self, email: str) -> RecoveryRequest | None:
-        """The open request after counting this try against it; None when there is none."""
-        async with self._uow:
-            user = await self._uow.users.get_by_email(email)
-            if user is None or not user.is_active:
-                return None
-            request = await self._uow.recovery.latest_open_for_user(user.id, now=self._clock.now())
-            if request is None:
-                return None
-            attempts = await self._uow.recovery.count_attempt(
-                request.id, max_attempts=self._policy.recovery_max_attempts
-            )
-            await self._uow.commit()
-        if attempts is None:
-            raise RecoveryAttemptsExceeded()
-        return request
 
 
 class ResetPassword:
@@ -213,7 +208,7 @@ class ResetPassword:
             user.updated_at = now
             ended, access = await end_every_session(self._uow, user, at=now)
             await self._uow.users.save(user)
-            await self._uow.recovery.close_all_for_user(user.id, at=now)
+            await self._uow.recovery.close_all_for_user(user.id, at=now, purpose=CodePurpose.PASSWORD_RESET)
             await self._uow.audit.add(
                 audit_entry(
                     AuditAction.PASSWORD_CHANGED,

@@ -14,6 +14,7 @@ from aquastream.domain.identity.model import AuditAction, RequestContext, Role, 
 from aquastream.domain.identity.passwords import hash_password
 from aquastream.domain.identity.policy import IdentityPolicy
 from aquastream.domain.identity.sessions import TokenMinter
+from aquastream.domain.identity.verification import send_verification, start_verification, verification_codes
 from aquastream.domain.shared.errors import Raises, ValidationFailed
 from aquastream.ports.clock import Clock
 from aquastream.ports.identity import (
@@ -21,6 +22,7 @@ from aquastream.ports.identity import (
     IdentityUnitOfWork,
     PasswordHasher,
     SecretGenerator,
+    VerificationCodeSender,
 )
 
 
@@ -43,7 +45,9 @@ class RegisterUser:
     - the account starts as an active USER with an empty profile that holds the phone;
     - registration logs the user in: a new refresh-session family (with the request's IP
       and user agent) and a token pair;
-    - the account, the session, the REGISTERED audit entry and ``UserRegistered`` are
+    - the email starts unverified: a verification code is stored with the account
+      (EMAIL_VERIFICATION_SENT audited) and emailed to it after the commit;
+    - the account, the session, the code, the audit entries and ``UserRegistered`` are
       committed together.
     """
 
@@ -57,16 +61,20 @@ class RegisterUser:
         issuer: AccessTokenIssuer,
         secrets: SecretGenerator,
         policy: IdentityPolicy,
+        verification_sender: VerificationCodeSender,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._hasher = hasher
         self._minter = TokenMinter(issuer, secrets, policy)
+        self._codes = verification_codes(uow, clock, hasher, secrets, policy)
+        self._verification_sender = verification_sender
 
     async def __call__(self, registration: Registration, ctx: RequestContext) -> tuple[uuid.UUID, TokenPair]:
         email, phone = validate_new_account(registration.email, registration.password, registration.phone)
         # Hashed before the transaction opens, so the slow part holds no database locks.
         password_hash = await hash_password(self._hasher, registration.password)
+        code, code_hash = await self._codes.new_code()
         async with self._uow:
             if await self._uow.users.get_by_email(email) is not None:
                 raise EmailAlreadyRegistered()
@@ -82,6 +90,8 @@ class RegisterUser:
             await self._uow.audit.add(
                 audit_entry(AuditAction.REGISTERED, at=now, actor_id=user.id, target_id=user.id, ctx=ctx)
             )
+            await start_verification(self._uow, self._codes, user, code_hash, now=now, ctx=ctx)
             self._uow.collect(UserRegistered(occurred_at=now, user_id=user.id, email=email))
             await self._uow.commit()
+        await send_verification(self._verification_sender, user, code)
         return user.id, tokens

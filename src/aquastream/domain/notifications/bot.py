@@ -9,6 +9,7 @@ from typing import ClassVar
 from aquastream.domain.notifications.model import (
     DEFAULT_LANGUAGE,
     OPTIONAL_CATEGORIES,
+    USER_CATEGORIES,
     Category,
     Channel,
     Language,
@@ -127,7 +128,7 @@ class HandleBotMessage:
             texts = BOT_TEXTS[preferences.language]
             if len(args) == 2 and args[0].lower() in ("on", "off"):
                 category = next((c for c in Category if c.value == args[1].upper()), None)
-                if category is None or category is Category.TEST:
+                if category is None or category not in USER_CATEGORIES:
                     return texts["unknown_category"].format(categories=", ".join(OPTIONAL_CATEGORIES))
                 if category not in OPTIONAL_CATEGORIES:
                     return texts["mandatory"].format(category=category)

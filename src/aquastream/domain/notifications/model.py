@@ -11,8 +11,9 @@ from enum import StrEnum
 
 
 class Category(StrEnum):
-    """What a message is about (SPEC §6). ``TEST`` is the admin's test message: it is not a
-    user-facing category and never shows in the preferences."""
+    """What a message is about (SPEC §6). ``TEST`` is the admin's test message and
+    ``ACCOUNT`` what an admin did to the user's account (a role change, a block, an unblock):
+    neither is a category users choose, and neither shows in the preferences."""
 
     BOOKING_CONFIRMED = "BOOKING_CONFIRMED"
     BOOKING_STATUS = "BOOKING_STATUS"
@@ -22,6 +23,7 @@ class Category(StrEnum):
     EVENT_NEWS = "EVENT_NEWS"
     CREW_ASSIGNMENT = "CREW_ASSIGNMENT"
     TEST = "TEST"
+    ACCOUNT = "ACCOUNT"
 
 
 MANDATORY_CATEGORIES = frozenset(
@@ -31,11 +33,12 @@ MANDATORY_CATEGORIES = frozenset(
         Category.PAYMENT_STATUS,
         Category.EVENT_REMINDER,
         Category.TEST,
+        Category.ACCOUNT,
     }
 )
 OPTIONAL_CATEGORIES = (Category.WAITLIST_AVAILABLE, Category.EVENT_NEWS, Category.CREW_ASSIGNMENT)
 # What the preferences show, in this order.
-USER_CATEGORIES = tuple(c for c in Category if c is not Category.TEST)
+USER_CATEGORIES = tuple(c for c in Category if c not in (Category.TEST, Category.ACCOUNT))
 
 
 class Channel(StrEnum):
@@ -143,6 +146,8 @@ class Notice:
     the same fact delivered twice is one message; ``template`` picks the text and ``params``
     fill it. With ``event_id`` the event's title and start are added to the params.
     ``booking_id`` names the booking the notice is about, for the inbox's links.
+    ``to_blocked_account``: the notice goes to its user even while their account is blocked
+    (the notice of the block itself; every other notice to a blocked account is dropped).
     """
 
     user_id: uuid.UUID
@@ -152,6 +157,7 @@ class Notice:
     event_id: uuid.UUID | None = None
     params: Mapping[str, str | datetime] = field(default_factory=dict)
     booking_id: uuid.UUID | None = None
+    to_blocked_account: bool = False
 
 
 @dataclass(frozen=True, slots=True)

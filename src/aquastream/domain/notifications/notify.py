@@ -4,7 +4,7 @@ the use case that other domains' facts reach through the composition root's subs
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,7 +36,8 @@ async def look_up(
 ) -> list[Addressee]:
     """Ask identity about the notices' users (one question) and the catalog about each of
     their events (once each); a notice whose user is unknown, blocked or deleted is dropped
-    (there is nobody to send to).
+    (there is nobody to send to), unless it is one for a blocked account too (a second
+    question, asked only when there is such a notice).
 
     Asked before notifications' transaction opens: those domains answer on connections of
     their own, and a transaction that holds (on SQLite) the write lock must not wait for one."""
@@ -44,10 +45,15 @@ async def look_up(
     if not notices:
         return []
     found_recipients = await recipients.recipients({notice.user_id for notice in notices})
+    blocked_too: Mapping[uuid.UUID, Recipient] = {}
+    if blocked := {n.user_id for n in notices if n.to_blocked_account} - found_recipients.keys():
+        blocked_too = await recipients.recipients(blocked, blocked_too=True)
     found = []
     event_cache: dict[uuid.UUID, EventSummary | None] = {}
     for notice in notices:
         recipient = found_recipients.get(notice.user_id)
+        if recipient is None and notice.to_blocked_account:
+            recipient = blocked_too.get(notice.user_id)
         if recipient is None:
             continue
         event = None

@@ -204,6 +204,41 @@ TEMPLATES: Mapping[str, Mapping[Language, Template]] = {
         Language.RU: Template("Тестовое сообщение AquaStream", "{text}"),
         Language.EN: Template("AquaStream test message", "{text}"),
     },
+    # What an administrator did to the account (category ACCOUNT). ``role`` is the role's
+    # name as the API spells it (USER, ORGANIZER, ADMIN).
+    "account_role_changed": {
+        Language.RU: Template(
+            "Ваша роль изменена",
+            "Администратор AquaStream изменил роль вашего аккаунта: теперь это {role}. "
+            "Войдите в аккаунт заново.",
+        ),
+        Language.EN: Template(
+            "Your role has changed",
+            "An AquaStream administrator changed your account's role to {role}. Please log in again.",
+        ),
+    },
+    "account_blocked": {
+        Language.RU: Template(
+            "Аккаунт заблокирован",
+            "Администратор AquaStream заблокировал ваш аккаунт: войти в него нельзя. "
+            "Если это ошибка, напишите в поддержку.",
+        ),
+        Language.EN: Template(
+            "Your account is blocked",
+            "An AquaStream administrator blocked your account: it cannot be logged in to. "
+            "If this is a mistake, contact support.",
+        ),
+    },
+    "account_unblocked": {
+        Language.RU: Template(
+            "Аккаунт разблокирован",
+            "Администратор AquaStream разблокировал ваш аккаунт: вы снова можете войти.",
+        ),
+        Language.EN: Template(
+            "Your account is unblocked",
+            "An AquaStream administrator unblocked your account: you can log in again.",
+        ),
+    },
 }
 
 _UNKNOWN_EVENT = {Language.RU: "событие", Language.EN: "the event"}

@@ -1,4 +1,5 @@
-"""``/admin``: users, roles, blocking, audit, and the operator's health and build information."""
+"""``/admin``: users (in full), roles, blocking, forced logout and password reset, audit, and
+the operator's health and build information."""
 
 from __future__ import annotations
 
@@ -16,12 +17,16 @@ from aquastream.adapters.http.identity.dto import (
     AdminHealthOut,
     AuditEntryOut,
     DependencyOut,
+    ForcedLogoutOut,
+    ForcedResetOut,
     InfoOut,
     RoleIn,
+    UserInFullOut,
     UserOut,
 )
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request, sort_parameter
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
+from aquastream.domain.identity.incidents import ForceLogout, ForcePasswordReset, ShowUser
 from aquastream.domain.identity.model import RequestContext
 from aquastream.domain.identity.ordering import NEWEST_AUDIT_ENTRIES, NEWEST_USERS, AuditSortKey, UserSortKey
 from aquastream.domain.shared.principal import Principal, Role
@@ -52,6 +57,47 @@ class AdminController(Controller):
             caller, page_request(page, size), text=q, role=role, active=active, sort=sort
         )
         return PageOut.of(found, UserOut.of)
+
+    @get("/users/{user_id:uuid}", summary="A user in full: account, profile, sessions, bookings, audit")
+    @inject
+    async def show_user(
+        self,
+        user_id: FromPath[uuid.UUID],
+        caller: FromDishka[Principal],
+        show_user: FromDishka[ShowUser],
+        ctx: FromDishka[RequestContext],
+    ) -> UserInFullOut:
+        return UserInFullOut.of(await show_user(caller, user_id, ctx))
+
+    @post(
+        "/users/{user_id:uuid}/logout-all",
+        status_code=HTTP_200_OK,
+        summary="Log a user out everywhere (every session and access token)",
+    )
+    @inject
+    async def force_logout(
+        self,
+        user_id: FromPath[uuid.UUID],
+        caller: FromDishka[Principal],
+        force_logout: FromDishka[ForceLogout],
+        ctx: FromDishka[RequestContext],
+    ) -> ForcedLogoutOut:
+        return ForcedLogoutOut(await force_logout(caller, user_id, ctx))
+
+    @post(
+        "/users/{user_id:uuid}/password-reset",
+        status_code=HTTP_200_OK,
+        summary="Force a password reset (the password stops working; a recovery code is sent)",
+    )
+    @inject
+    async def force_password_reset(
+        self,
+        user_id: FromPath[uuid.UUID],
+        caller: FromDishka[Principal],
+        force_reset: FromDishka[ForcePasswordReset],
+        ctx: FromDishka[RequestContext],
+    ) -> ForcedResetOut:
+        return ForcedResetOut.of(await force_reset(caller, user_id, ctx))
 
     @post("/users/{user_id:uuid}/role", status_code=HTTP_200_OK, summary="Change a role (revokes sessions)")
     @inject

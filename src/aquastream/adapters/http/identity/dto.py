@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
+from aquastream.adapters.currencies import written
+from aquastream.adapters.http.paging import PageOut
 from aquastream.adapters.http.pictures import AvatarOut
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.identity.admin import UserSummary
 from aquastream.domain.identity.devices import DeviceSession
+from aquastream.domain.identity.incidents import ForcedReset, UserInFull
 from aquastream.domain.identity.model import AuditEntry, TokenPair
 from aquastream.domain.identity.profile import ProfileView
 from aquastream.domain.identity.telegram import TelegramLink
 from aquastream.domain.shared.principal import Role
+from aquastream.ports.identity import UserBooking
 from aquastream.ports.pictures import AvatarLink
 
 Email = msgspec.Meta(max_length=320, description="The account's email (case-insensitive).")
@@ -78,6 +82,8 @@ class RecoveryResetIn(CamelStruct, forbid_unknown_fields=True):
 class ProfileOut(CamelStruct):
     id: uuid.UUID
     email: str
+    email_verified: bool
+    email_verified_at: datetime | None
     role: Role
     phone: str | None
     telegram: str | None
@@ -93,6 +99,8 @@ class ProfileOut(CamelStruct):
         return cls(
             id=view.user_id,
             email=view.email,
+            email_verified=view.email_verified,
+            email_verified_at=view.email_verified_at,
             role=view.role,
             phone=view.phone,
             telegram=view.telegram,
@@ -103,6 +111,20 @@ class ProfileOut(CamelStruct):
             extra=view.extra,
             avatar=AvatarOut.of(avatar),
         )
+
+
+class EmailVerifyIn(CamelStruct, forbid_unknown_fields=True):
+    code: Annotated[str, Secret]
+
+
+class EmailChangeIn(CamelStruct, forbid_unknown_fields=True):
+    email: Annotated[str, Email]
+    password: Annotated[str, Secret]
+
+
+class VerificationSentOut(CamelStruct):
+    status: Literal["SENT"] = "SENT"
+    detail: str = "A verification code has been sent to the account's email."
 
 
 class TelegramLinkOut(CamelStruct):
@@ -121,10 +143,19 @@ class UserOut(CamelStruct):
     active: bool
     created_at: datetime
     updated_at: datetime
+    email_verified: bool
 
     @classmethod
     def of(cls, user: UserSummary) -> UserOut:
-        return cls(user.id, user.email, user.role, user.is_active, user.created_at, user.updated_at)
+        return cls(
+            user.id,
+            user.email,
+            user.role,
+            user.is_active,
+            user.created_at,
+            user.updated_at,
+            user.email_verified_at is not None,
+        )
 
 
 class RoleIn(CamelStruct, forbid_unknown_fields=True):
@@ -193,3 +224,63 @@ class SessionOut(CamelStruct):
             session.ip,
             session.current,
         )
+
+
+class UserBookingOut(CamelStruct):
+    """One of the user's bookings (the booking domain's answer)."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    event_title: str | None
+    status: str
+    payment_status: str
+    amount: Annotated[str, msgspec.Meta(description="Frozen at booking time, in the currency's digits.")]
+    currency: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, booking: UserBooking) -> UserBookingOut:
+        return cls(
+            booking.booking_id,
+            booking.event_id,
+            booking.event_title,
+            booking.status,
+            booking.payment_status,
+            written(booking.amount, booking.currency),
+            booking.currency,
+            booking.created_at,
+        )
+
+
+class UserInFullOut(CamelStruct):
+    """A user as an administrator handling an incident sees them: the newest 20 bookings and
+    audit entries (``total`` says how many there are; the audit route pages on)."""
+
+    account: UserOut
+    profile: ProfileOut | None
+    sessions: list[SessionOut]
+    bookings: PageOut[UserBookingOut]
+    audit: PageOut[AuditEntryOut]
+
+    @classmethod
+    def of(cls, user: UserInFull) -> UserInFullOut:
+        return cls(
+            UserOut.of(user.account),
+            ProfileOut.of(user.profile) if user.profile is not None else None,
+            [SessionOut.of(session) for session in user.sessions],
+            PageOut.of(user.bookings, UserBookingOut.of),
+            PageOut.of(user.audit, AuditEntryOut.of),
+        )
+
+
+class ForcedLogoutOut(CamelStruct):
+    sessions_revoked: int
+
+
+class ForcedResetOut(CamelStruct):
+    sessions_revoked: int
+    code_sent: bool
+
+    @classmethod
+    def of(cls, reset: ForcedReset) -> ForcedResetOut:
+        return cls(reset.sessions_revoked, reset.code_sent)

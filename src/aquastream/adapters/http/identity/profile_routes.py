@@ -1,4 +1,5 @@
-"""``/users/me``: the caller's own account, profile, Telegram link, export and deletion."""
+"""``/users/me``: the caller's own account, profile, email (change, verification), Telegram
+link, export and deletion."""
 
 from __future__ import annotations
 
@@ -7,13 +8,26 @@ from typing import Any
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, delete, get, post, put
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from aquastream.adapters.http.identity.dto import ProfileOut, TelegramLinkOut
+from aquastream.adapters.http.identity.dto import (
+    EmailChangeIn,
+    EmailVerifyIn,
+    ProfileOut,
+    TelegramLinkOut,
+    VerificationSentOut,
+)
+from aquastream.adapters.http.route_options import RATE_LIMIT
 from aquastream.domain.identity.model import RequestContext
 from aquastream.domain.identity.privacy import DeleteMyAccount, ExportMyData
 from aquastream.domain.identity.profile import GetMyProfile, ProfileChanges, UpdateMyProfile
 from aquastream.domain.identity.telegram import CreateTelegramLink
+from aquastream.domain.identity.verification import (
+    ChangeMyEmail,
+    EmailChange,
+    ResendEmailVerification,
+    VerifyMyEmail,
+)
 from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.ports.pictures import AvatarLinks
@@ -48,6 +62,52 @@ class ProfileController(Controller):
     ) -> ProfileOut:
         profile = await update_profile(caller, data, ctx)
         return ProfileOut.of(profile, await avatars.current_avatar(caller.user_id))
+
+    @put("/email", summary="Change the email (it must be verified again)", opt={RATE_LIMIT: "recovery"})
+    @inject
+    async def change_email(
+        self,
+        data: JSONBody[EmailChangeIn],
+        caller: FromDishka[Principal],
+        change_email: FromDishka[ChangeMyEmail],
+        ctx: FromDishka[RequestContext],
+    ) -> ProfileOut:
+        """Limited as the recovery routes are: each change emails a code."""
+        return ProfileOut.of(await change_email(caller, EmailChange(data.email, data.password), ctx))
+
+    @post(
+        "/email/verify",
+        status_code=HTTP_200_OK,
+        summary="Verify the email with the code sent to it",
+        opt={RATE_LIMIT: "recovery"},
+    )
+    @inject
+    async def verify_email(
+        self,
+        data: JSONBody[EmailVerifyIn],
+        caller: FromDishka[Principal],
+        verify_email: FromDishka[VerifyMyEmail],
+        ctx: FromDishka[RequestContext],
+    ) -> ProfileOut:
+        """Limited as the recovery routes are."""
+        return ProfileOut.of(await verify_email(caller, data.code, ctx))
+
+    @post(
+        "/email/verification",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Send a new email-verification code",
+        opt={RATE_LIMIT: "recovery"},
+    )
+    @inject
+    async def resend_verification(
+        self,
+        caller: FromDishka[Principal],
+        resend: FromDishka[ResendEmailVerification],
+        ctx: FromDishka[RequestContext],
+    ) -> VerificationSentOut:
+        """Limited as the recovery routes are."""
+        await resend(caller, ctx)
+        return VerificationSentOut()
 
     @post("/telegram/link", status_code=HTTP_200_OK, summary="A deep link that links a Telegram chat")
     @inject

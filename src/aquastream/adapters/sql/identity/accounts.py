@@ -30,6 +30,7 @@ def _user_from_row(row: RowMapping) -> User:
         updated_at=row["updated_at"],
         deleted_at=row["deleted_at"],
         tokens_not_before=row["tokens_not_before"],
+        email_verified_at=row["email_verified_at"],
     )
 
 
@@ -44,6 +45,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "updated_at": user.updated_at,
         "deleted_at": user.deleted_at,
         "tokens_not_before": user.tokens_not_before,
+        "email_verified_at": user.email_verified_at,
     }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, RowMapping, and_, delete, func, insert, or
 
 from aquastream.adapters.sql.tables.identity import recovery_requests, refresh_sessions, telegram_link_codes
 from aquastream.adapters.sql.uow import SqlRepository
-from aquastream.domain.identity.model import RecoveryRequest, RefreshSession, TelegramLinkCode
+from aquastream.domain.identity.model import CodePurpose, RecoveryRequest, RefreshSession, TelegramLinkCode
 
 
 def _session_from_row(row: RowMapping) -> RefreshSession:
@@ -134,6 +134,8 @@ def _recovery_from_row(row: RowMapping) -> RecoveryRequest:
         reset_token_hash=row["reset_token_hash"],
         reset_expires_at=row["reset_expires_at"],
         used_at=row["used_at"],
+        purpose=CodePurpose(row["purpose"]),
+        email=row["email"],
     )
 
 
@@ -151,14 +153,19 @@ class SqlRecoveryRepository(SqlRepository):
                 reset_token_hash=request.reset_token_hash,
                 reset_expires_at=request.reset_expires_at,
                 used_at=request.used_at,
+                purpose=request.purpose.value,
+                email=request.email,
             )
         )
 
-    async def latest_open_for_user(self, user_id: uuid.UUID, *, now: datetime) -> RecoveryRequest | None:
+    async def latest_open_for_user(
+        self, user_id: uuid.UUID, *, now: datetime, purpose: CodePurpose = CodePurpose.PASSWORD_RESET
+    ) -> RecoveryRequest | None:
         query = (
             select(recovery_requests)
             .where(
                 recovery_requests.c.user_id == user_id,
+                recovery_requests.c.purpose == purpose.value,
                 recovery_requests.c.verified_at.is_(None),
                 recovery_requests.c.used_at.is_(None),
                 recovery_requests.c.expires_at > now,
@@ -181,7 +188,12 @@ class SqlRecoveryRepository(SqlRepository):
         return counted
 
     async def mark_verified(
-        self, request_id: uuid.UUID, *, at: datetime, reset_token_hash: str, reset_expires_at: datetime
+        self,
+        request_id: uuid.UUID,
+        *,
+        at: datetime,
+        reset_token_hash: str | None = None,
+        reset_expires_at: datetime | None = None,
     ) -> bool:
         result = await self._connection.execute(
             update(recovery_requests)
@@ -207,10 +219,14 @@ class SqlRecoveryRepository(SqlRepository):
         )
         return result.rowcount == 1
 
-    async def close_all_for_user(self, user_id: uuid.UUID, *, at: datetime) -> None:
+    async def close_all_for_user(
+        self, user_id: uuid.UUID, *, at: datetime, purpose: CodePurpose | None = None
+    ) -> None:
+        c = recovery_requests.c
+        of_purpose = [c.purpose == purpose.value] if purpose is not None else []
         await self._connection.execute(
             update(recovery_requests)
-            .where(recovery_requests.c.user_id == user_id, recovery_requests.c.used_at.is_(None))
+            .where(c.user_id == user_id, c.used_at.is_(None), *of_purpose)
             .values(used_at=at)
         )
 

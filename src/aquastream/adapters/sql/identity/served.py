@@ -22,29 +22,34 @@ _ACTIVE_USER = (users.c.is_active, users.c.deleted_at.is_(None))
 
 class IdentityRecipientDirectory:
     """Notifications' ``RecipientDirectory``: an inactive or deleted account is nobody to
-    notify; a Telegram chat counts only once the bot verified it."""
+    notify (a blocked one is, when asked about its block); a Telegram chat counts only once
+    the bot verified it, an email only once its owner verified it."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._reads = StandaloneReads(engine)
 
-    async def recipients(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Recipient]:
+    async def recipients(
+        self, user_ids: Collection[uuid.UUID], *, blocked_too: bool = False
+    ) -> Mapping[uuid.UUID, Recipient]:
         if not user_ids:
             return {}
+        alive = (users.c.deleted_at.is_(None),) if blocked_too else _ACTIVE_USER
         query = (
             select(
                 users.c.id,
                 users.c.email,
+                users.c.email_verified_at,
                 profiles.c.phone,
                 profiles.c.telegram_chat_id,
                 profiles.c.telegram_verified,
             )
             .join(profiles, profiles.c.user_id == users.c.id, isouter=True)
-            .where(users.c.id.in_(list(user_ids)), *_ACTIVE_USER)
+            .where(users.c.id.in_(list(user_ids)), *alive)
         )
         return {
             row.id: Recipient(
                 user_id=row.id,
-                email=row.email,
+                email=row.email if row.email_verified_at is not None else None,
                 phone=row.phone,
                 telegram_chat_id=row.telegram_chat_id if row.telegram_verified else None,
             )

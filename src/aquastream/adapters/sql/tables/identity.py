@@ -56,6 +56,7 @@ users = Table(
     Column("updated_at", DateTimeUTC(), nullable=False),
     Column("deleted_at", DateTimeUTC(), nullable=True),
     Column("tokens_not_before", DateTimeUTC(), nullable=True),
+    Column("email_verified_at", DateTimeUTC(), nullable=True),
     schema=SCHEMA,
 )
 # On the lower-cased email, so the uniqueness holds even for a caller that forgot to normalise.
@@ -131,6 +132,9 @@ recovery_requests = Table(
     Column("reset_token_hash", String(128), nullable=True),
     Column("reset_expires_at", DateTimeUTC(), nullable=True),
     Column("used_at", DateTimeUTC(), nullable=True),
+    # Which ``CodePurpose``; the address an email-verification code was sent to.
+    Column("purpose", String(24), nullable=False, server_default="PASSWORD_RESET"),
+    Column("email", String(320), nullable=True),
     UniqueConstraint("reset_token_hash"),
     schema=SCHEMA,
 )
