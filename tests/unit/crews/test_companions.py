@@ -194,3 +194,18 @@ async def test_auto_assignment_sends_companions_to_their_holders_crew(world: Cre
         (holder, 2): first.id,
     }
     assert world.stored_crew(first.id).size == 3
+
+
+async def test_a_companion_is_transferred_as_their_own_seat(world: CrewsWorld) -> None:
+    event_id, holder, booking_id = world.new_event(), new_id(), new_id()
+    boat = await world.crew(event_id, "Boat", capacity=2)
+    raft = await world.crew(event_id, "Raft", capacity=2)
+    await deliver(world, confirmed(event_id, holder, booking_id, seats=PARTY))
+    await world.assign(world.organizer, boat.id, holder)
+    olga = await world.assign(world.organizer, boat.id, holder, party_seat=1)
+
+    moved = await world.transfer(world.organizer, olga.id, raft.id)
+
+    assert (moved.current.crew_id, moved.current.user_id, moved.current.party_seat) == (raft.id, holder, 1)
+    assert [a.party_seat for a in world.active_in(boat.id)] == [0]
+    world.check_sizes()
