@@ -12,6 +12,8 @@ from aquastream.domain.booking.events import (
     BookingCompleted,
     BookingConfirmed,
     BookingMarkedNoShow,
+    CompanionSeatCancelled,
+    PartySeat,
 )
 from aquastream.domain.crews.access import Gate
 from aquastream.domain.crews.assign import (
@@ -23,7 +25,7 @@ from aquastream.domain.crews.assign import (
 )
 from aquastream.domain.crews.auto import AutoAssign
 from aquastream.domain.crews.crews import CreateCrew, DeleteCrew, UpdateCrew
-from aquastream.domain.crews.model import Standing
+from aquastream.domain.crews.model import HOLDER_SEAT, ParticipantSeat, Standing
 from aquastream.domain.crews.policy import CrewPolicy
 from aquastream.domain.crews.preferences import SetPreferences
 from aquastream.domain.crews.privacy import ExportMyCrewData, ForgetCrewsUser
@@ -34,13 +36,21 @@ from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ports.crews import ConfirmedParticipants, CrewsUnitOfWork
 from aquastream.settings import Settings
 
-# Crews files who takes part from booking's facts; a booking that stops being CONFIRMED frees
-# its owner's places in the event's crews.
+
+def _seats(seats: tuple[PartySeat, ...]) -> list[ParticipantSeat]:
+    """Every seat of a confirmed booking; none in messages from before group bookings: the
+    holder's alone."""
+    return [ParticipantSeat(s.number, s.name) for s in seats] or [ParticipantSeat(HOLDER_SEAT)]
+
+
+# Crews files who takes part (every seat of a booking) from booking's facts; a booking that stops
+# being CONFIRMED frees the places of all its seats in the event's crews, a companion's seat
+# cancelled alone frees that seat's.
 REACTIONS = Reactions(
     "crews",
     on(UserDeleted, ForgetCrewsUser).call(lambda forget, e: forget(e.user_id)),
     on(BookingConfirmed, FileBookingStanding).call(
-        lambda file, e: file(e.booking_id, e.event_id, e.user_id, Standing.CONFIRMED)
+        lambda file, e: file(e.booking_id, e.event_id, e.user_id, Standing.CONFIRMED, _seats(e.seats))
     ),
     on(BookingCompleted, FileBookingStanding).call(
         lambda file, e: file(e.booking_id, e.event_id, e.user_id, Standing.COMPLETED)
@@ -50,6 +60,9 @@ REACTIONS = Reactions(
     ),
     on(BookingMarkedNoShow, ReleaseEndedBooking).call(
         lambda release, e: release(e.booking_id, e.event_id, e.user_id)
+    ),
+    on(CompanionSeatCancelled, ReleaseEndedBooking).call(
+        lambda release, e: release(e.booking_id, e.event_id, e.user_id, seat=e.seat)
     ),
 )
 

@@ -21,6 +21,7 @@ from aquastream.domain.crews.model import (
     Crew,
     CrewDetails,
     CrewType,
+    ParticipantSeat,
     Participation,
     Preferences,
     Standing,
@@ -157,28 +158,54 @@ class CrewEvents(Protocol):
 
 
 class ConfirmedParticipants(Protocol):
-    """Who takes part in an event: crews' own read model of the bookings, filed from booking's
-    facts on the crews unit of work's connection."""
+    """Who takes part in an event: crews' own read model of the bookings, one row per seat of a
+    booking (the holder's seat 0 and each companion's), filed from booking's facts on the crews
+    unit of work's connection. A participant is a holder and a seat (``(user_id, seat)``)."""
 
     async def record(
-        self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID, standing: Standing
+        self,
+        booking_id: uuid.UUID,
+        event_id: uuid.UUID,
+        user_id: uuid.UUID,
+        standing: Standing,
+        seats: Sequence[ParticipantSeat] | None = None,
     ) -> None:
-        """File where the booking stands now; a standing of lower rank than the one filed is
-        ignored (facts come at least once, and not always in order)."""
+        """File where the booking stands now: ``seats`` None means the whole booking (its
+        holder's seat 0 and every seat filed for it), otherwise those seats (with the
+        companions' names). A standing of lower rank than the one filed is ignored (facts come
+        at least once, and not always in order), and no seat stands behind its booking's seat 0
+        (a companion's seat filed after its booking ended is filed as ended). Seat 0 is filed
+        first: two facts of one booking queue on its row."""
         ...
 
     async def participation(
-        self, event_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False
+        self, event_id: uuid.UUID, user_id: uuid.UUID, *, seat: int | None = 0, lock: bool = False
     ) -> Participation:
-        """CONFIRMED, COMPLETED or NONE. With ``lock`` the filed bookings stay as they are
-        until this transaction ends (``FOR SHARE``): filing a cancellation then waits for the
-        assignment to commit, and removes it afterwards."""
+        """CONFIRMED, COMPLETED or NONE for the user's ``seat`` (None: any of their seats). With
+        ``lock`` the filed bookings stay as they are until this transaction ends (``FOR
+        SHARE``): filing a cancellation then waits for the assignment to commit, and removes it
+        afterwards."""
         ...
 
     async def confirmed(
         self, event_id: uuid.UUID, user_ids: Collection[uuid.UUID] | None = None, *, lock: bool = False
     ) -> Sequence[uuid.UUID]:
         """The users (of ``user_ids``, or all) with a CONFIRMED booking for the event, by id."""
+        ...
+
+    async def confirmed_seats(
+        self, event_id: uuid.UUID, *, lock: bool = False
+    ) -> Sequence[tuple[uuid.UUID, int]]:
+        """Every CONFIRMED seat of the event as (holder, seat), by holder then seat."""
+        ...
+
+    async def holder(self, event_id: uuid.UUID, booking_id: uuid.UUID) -> uuid.UUID | None:
+        """The user who holds the booking for the event, whatever its standing; None if unknown."""
+        ...
+
+    async def companions(self, event_id: uuid.UUID) -> Mapping[tuple[uuid.UUID, int], str]:
+        """The names of the event's companions (seats 1, 2, …) by (holder, seat), whatever
+        their standing (history shows them too)."""
         ...
 
 

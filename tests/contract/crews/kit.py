@@ -47,6 +47,7 @@ from aquastream.domain.crews.model import (
     CrewDetails,
     CrewEvent,
     CrewType,
+    ParticipantSeat,
     Standing,
     Transfer,
 )
@@ -178,6 +179,35 @@ class CrewsKit:
             await participants.record(self.bookings[(event_id, user_id)], event_id, user_id, standing)
             await uow.commit()
 
+    async def party(self, event_id: uuid.UUID, *names: str) -> tuple[Principal, uuid.UUID]:
+        """A new holder with a CONFIRMED booking for the event and a named companion per name
+        (seats 1, 2, …), filed the way ``BookingConfirmed`` is; the holder and the booking id."""
+        holder = Principal(new_id(), Role.USER)
+        booking_id = self.bookings[(event_id, holder.user_id)] = new_id()
+        seats = [ParticipantSeat(0), *(ParticipantSeat(n, name) for n, name in enumerate(names, 1))]
+        await self.file(booking_id, event_id, holder.user_id, Standing.CONFIRMED, seats)
+        return holder, booking_id
+
+    async def file(
+        self,
+        booking_id: uuid.UUID,
+        event_id: uuid.UUID,
+        user_id: uuid.UUID,
+        standing: Standing,
+        seats: list[ParticipantSeat] | None = None,
+    ) -> None:
+        uow, _, participants, _ = self.ports()
+        async with uow:
+            await participants.record(booking_id, event_id, user_id, standing, seats)
+            await uow.commit()
+
+    async def cancel_companion(self, event_id: uuid.UUID, holder: Principal, seat: int) -> int:
+        """Booking's fact that one companion's seat was cancelled, delivered to crews."""
+        release: ReleaseEndedBooking = self._use_case(
+            lambda uow, _, people: ReleaseEndedBooking(uow, self.clock, people)
+        )
+        return await release(self.bookings[(event_id, holder.user_id)], event_id, holder.user_id, seat=seat)
+
     async def named(self, first_name: str | None, last_name: str | None = None) -> uuid.UUID:
         """A user whose profile gives this name (identity's tables on SQL)."""
         user = a_user()
@@ -247,12 +277,13 @@ class CrewsKit:
 
     async def check_invariants(self) -> None:
         """Every crew's counter equals its ACTIVE assignments and fits its capacity; nobody has
-        two ACTIVE places of one type in an event; no seat number twice in a crew."""
+        two ACTIVE places of one type in an event (nor any companion's seat); no seat number
+        twice in a crew."""
         crew_rows, active = await self._rows()
         for crew_id, (size, capacity) in crew_rows.items():
             in_crew = [a for a in active if a[0] == crew_id]
             assert size == len(in_crew) <= capacity, (crew_id, size, capacity, len(in_crew))
-        places = [(a[1], a[2], a[3]) for a in active]
+        places = [(a[1], a[2], a[3], a[5]) for a in active]
         assert len(places) == len(set(places)), "someone has two places of one type"
         seats = [(a[0], a[4]) for a in active if a[4] is not None]
         assert len(seats) == len(set(seats)), "a seat number is taken twice"
@@ -261,7 +292,7 @@ class CrewsKit:
         if self.engine is None:
             crew_rows = {c.id: (c.size, c.capacity) for c in self.db.table(CREWS).values()}
             active = [
-                (a.crew_id, a.event_id, a.crew_type.value, a.user_id, a.seat_number)
+                (a.crew_id, a.event_id, a.crew_type.value, a.user_id, a.seat_number, a.party_seat)
                 for a in self.db.table(ASSIGNMENTS).values()
                 if a.is_active
             ]
@@ -272,7 +303,7 @@ class CrewsKit:
             active = [
                 tuple(r)
                 for r in await connection.execute(
-                    select(a.crew_id, a.event_id, a.crew_type, a.user_id, a.seat_number).where(
+                    select(a.crew_id, a.event_id, a.crew_type, a.user_id, a.seat_number, a.party_seat).where(
                         a.status == "ACTIVE"
                     )
                 )

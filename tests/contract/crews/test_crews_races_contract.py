@@ -242,3 +242,72 @@ async def test_a_cancellation_racing_an_assignment_never_leaves_a_stale_place(ra
     )
     assert await racing.active_count(boat.id) == 0
     await racing.check_invariants()
+
+
+async def test_companions_racing_for_the_last_places_of_a_crew_never_overfill_it(racing: CrewsKit) -> None:
+    """A party's seats (the holder and eight companions) and two people of other bookings are
+    assigned at once to a crew with three places left: every seat is one place, so exactly
+    three get in, whoever they are."""
+    event_id = await racing.new_event()
+    boat = await racing.crew(event_id, capacity=5)
+    for seated in [await racing.booking(event_id) for _ in range(2)]:
+        await racing.assign(boat.id, seated)
+    holder, _ = await racing.party(event_id, *(f"Companion {n}" for n in range(1, 9)))
+    others = [await racing.booking(event_id) for _ in range(2)]
+
+    outcomes = await settle(
+        racing,
+        *(racing.assign(boat.id, holder, party_seat=seat) for seat in range(9)),
+        *(racing.assign(boat.id, other) for other in others),
+    )
+
+    report(
+        racing,
+        "a party of 9 and 2 others assigned at once to the last 3 places",
+        placed=count(outcomes, Assignment),
+        refused_full=count(outcomes, CrewFull),
+    )
+    assert (count(outcomes, Assignment), count(outcomes, CrewFull)) == (3, 8)
+    assert await racing.active_count(boat.id) == 5
+    await racing.check_invariants()
+
+
+async def test_one_companion_assigned_to_two_boats_at_once_gets_one_place(racing: CrewsKit) -> None:
+    event_id = await racing.new_event()
+    boats = [await racing.crew(event_id, "A"), await racing.crew(event_id, "B")]
+    holder, _ = await racing.party(event_id, "Olga")
+
+    outcomes = await settle(
+        racing, *(racing.assign(boats[i % 2].id, holder, party_seat=1) for i in range(10))
+    )
+
+    assert (count(outcomes, Assignment), count(outcomes, AlreadyAssigned)) == (1, 9)
+    await racing.check_invariants()
+
+
+async def test_companions_cancelled_while_being_assigned_never_keep_a_stale_place(racing: CrewsKit) -> None:
+    """Each companion's seat is cancelled (the fact delivered to crews) while the organizer
+    assigns it: the place is refused, or removed by filing the cancellation that waited for it."""
+    event_id = await racing.new_event()
+    boat = await racing.crew(event_id, capacity=20)
+    holder, _ = await racing.party(event_id, *(f"Companion {n}" for n in range(1, 9)))
+    rng = random.Random(7)
+
+    async def cancel_then_deliver(seat: int) -> int:
+        await asyncio.sleep(rng.uniform(0, 0.03))
+        return await racing.cancel_companion(event_id, holder, seat)
+
+    outcomes = await settle(
+        racing,
+        *(racing.assign(boat.id, holder, party_seat=seat) for seat in range(1, 9)),
+        *(cancel_then_deliver(seat) for seat in range(1, 9)),
+    )
+
+    report(
+        racing,
+        "8 companions assigned while their seats are cancelled",
+        assigned_then_removed=sum(o for o in outcomes if isinstance(o, int)),
+        refused=count(outcomes, ParticipantNotConfirmed),
+    )
+    assert await racing.active_count(boat.id) == 0
+    await racing.check_invariants()

@@ -198,3 +198,20 @@ def test_without_preferences_no_crew_with_room_is_two_smaller_than_another(
         if final[i] < crew.capacity:
             assert max(final) - final[i] <= 1
     assert len(plan.placements) == min(count, sum(capacities))
+
+
+def test_a_party_goes_whole_into_a_crew_with_room_before_balance_counts() -> None:
+    boats = crews(3, 3)
+    party = people(3, start=1)
+    plan = plan_crews(boats, [*party, *people(2, start=10)], parties=[party])
+    assert {crew_of(plan)[p] for p in party} in ({boats[0].id}, {boats[1].id})
+    assert plan.unplaced == ()
+    assert (plan.preferences_satisfied, plan.preferences_considered) == (0, 0)  # parties are no wishes
+
+
+def test_a_party_too_big_for_any_crew_fills_one_crew_first() -> None:
+    boats = crews(3, 3)
+    party = people(4, start=1)
+    plan = plan_crews(boats, party, parties=[party])
+    assert sorted(sizes(plan, boats)) == [1, 3]
+    assert plan.unplaced == ()

@@ -16,12 +16,14 @@ from typing import Any
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.domain.crews.errors import AlreadyAssigned, CrewNameTaken, SeatTaken
 from aquastream.domain.crews.model import (
+    HOLDER_SEAT,
     Assignment,
     AssignmentStatus,
     Crew,
     CrewDetails,
     CrewEvent,
     CrewType,
+    ParticipantSeat,
     Participation,
     Preferences,
     Standing,
@@ -121,8 +123,8 @@ class MemoryAssignmentRepository(_Table):
 
     async def add(self, assignment: Assignment) -> None:
         for other in self._active():
-            same_place = (other.event_id, other.crew_type, other.user_id)
-            if same_place == (assignment.event_id, assignment.crew_type, assignment.user_id):
+            same_place = (other.event_id, other.crew_type, other.participant)
+            if same_place == (assignment.event_id, assignment.crew_type, assignment.participant):
                 raise AlreadyAssigned(other.id)
             if (
                 assignment.seat_number is not None
@@ -230,51 +232,81 @@ class MemoryCrewEvents:
 
 
 class MemoryConfirmedParticipants:
-    """Crews' read model of bookings (``bookings[booking_id] = (event_id, user_id, standing)``),
+    """Crews' read model of bookings, one entry per seat
+    (``bookings[(booking_id, seat)] = (event_id, user_id, standing)``, ``names`` of companions),
     filed by ``record`` or set by hand per user with ``set``."""
 
     def __init__(self) -> None:
-        self.bookings: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID, Standing]] = {}
+        self.bookings: dict[tuple[uuid.UUID, int], tuple[uuid.UUID, uuid.UUID, Standing]] = {}
+        self.names: dict[tuple[uuid.UUID, int], str] = {}
 
-    def set(self, event_id: uuid.UUID, user_id: uuid.UUID, participation: Participation) -> None:
-        """The user's one booking for the event stands so (NONE: the user has none)."""
-        for booking_id in self._bookings_of(event_id, user_id):
-            del self.bookings[booking_id]
+    def set(
+        self, event_id: uuid.UUID, user_id: uuid.UUID, participation: Participation, companions: int = 0
+    ) -> None:
+        """The user's one booking for the event stands so, with ``companions`` companions
+        (named "Companion 1", …) (NONE: the user has none)."""
+        for key in self._bookings_of(event_id, user_id):
+            del self.bookings[key]
         if participation is not Participation.NONE:
-            self.bookings[self.booking_of(event_id, user_id)] = (
-                event_id,
-                user_id,
-                Standing(participation.value),
-            )
+            booking_id = self.booking_of(event_id, user_id)
+            for seat in range(companions + 1):
+                self.bookings[(booking_id, seat)] = (event_id, user_id, Standing(participation.value))
+                if seat:
+                    self.names[(booking_id, seat)] = f"Companion {seat}"
 
     @staticmethod
     def booking_of(event_id: uuid.UUID, user_id: uuid.UUID) -> uuid.UUID:
         """The id of the booking that ``set`` files for the user."""
         return uuid.uuid5(event_id, str(user_id))
 
-    def _bookings_of(self, event_id: uuid.UUID, user_id: uuid.UUID) -> list[uuid.UUID]:
+    def _bookings_of(self, event_id: uuid.UUID, user_id: uuid.UUID) -> list[tuple[uuid.UUID, int]]:
         return [
             key for key, (event, user, _) in self.bookings.items() if (event, user) == (event_id, user_id)
         ]
 
-    async def record(
-        self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID, standing: Standing
+    def _file(
+        self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID, standing: Standing, seat: int
     ) -> None:
-        filed = self.bookings.get(booking_id)
+        filed = self.bookings.get((booking_id, seat))
         if filed is None or filed[2].rank < standing.rank:
-            self.bookings[booking_id] = (event_id, user_id, standing)
+            self.bookings[(booking_id, seat)] = (event_id, user_id, standing)
 
-    def _standings(self, event_id: uuid.UUID, user_id: uuid.UUID) -> frozenset[Standing]:
+    def _raise_to(self, booking_id: uuid.UUID, standing: Standing) -> None:
+        for (booking, seat), (event, user, filed) in list(self.bookings.items()):
+            if booking == booking_id and seat != HOLDER_SEAT and filed.rank < standing.rank:
+                self.bookings[(booking, seat)] = (event, user, standing)
+
+    async def record(
+        self,
+        booking_id: uuid.UUID,
+        event_id: uuid.UUID,
+        user_id: uuid.UUID,
+        standing: Standing,
+        seats: Sequence[ParticipantSeat] | None = None,
+    ) -> None:
+        if seats is None:
+            self._file(booking_id, event_id, user_id, standing, HOLDER_SEAT)
+            self._raise_to(booking_id, standing)
+            return
+        for seat in seats:
+            self._file(booking_id, event_id, user_id, standing, seat.number)
+            if seat.name is not None:
+                self.names[(booking_id, seat.number)] = seat.name
+        holder = self.bookings.get((booking_id, HOLDER_SEAT))
+        if holder is not None and holder[2].rank > standing.rank:
+            self._raise_to(booking_id, holder[2])
+
+    def _standings(self, event_id: uuid.UUID, user_id: uuid.UUID, seat: int | None) -> frozenset[Standing]:
         return frozenset(
             standing
-            for event, user, standing in self.bookings.values()
-            if (event, user) == (event_id, user_id)
+            for (_, number), (event, user, standing) in self.bookings.items()
+            if (event, user) == (event_id, user_id) and seat in (None, number)
         )
 
     async def participation(
-        self, event_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False
+        self, event_id: uuid.UUID, user_id: uuid.UUID, *, seat: int | None = 0, lock: bool = False
     ) -> Participation:
-        standings = self._standings(event_id, user_id)
+        standings = self._standings(event_id, user_id, seat)
         if Standing.CONFIRMED in standings:
             return Participation.CONFIRMED
         return Participation.COMPLETED if Standing.COMPLETED in standings else Participation.NONE
@@ -285,12 +317,38 @@ class MemoryConfirmedParticipants:
         return sorted(
             {
                 user
-                for event, user, standing in self.bookings.values()
+                for (_, seat), (event, user, standing) in self.bookings.items()
                 if event == event_id
+                and seat == HOLDER_SEAT
                 and standing is Standing.CONFIRMED
                 and (user_ids is None or user in user_ids)
             }
         )
+
+    async def confirmed_seats(
+        self, event_id: uuid.UUID, *, lock: bool = False
+    ) -> Sequence[tuple[uuid.UUID, int]]:
+        return sorted(
+            {
+                (user, seat)
+                for (_, seat), (event, user, standing) in self.bookings.items()
+                if event == event_id and standing is Standing.CONFIRMED
+            }
+        )
+
+    async def holder(self, event_id: uuid.UUID, booking_id: uuid.UUID) -> uuid.UUID | None:
+        for (booking, _), (event, user, _) in self.bookings.items():
+            if (booking, event) == (booking_id, event_id):
+                return user
+        return None
+
+    async def companions(self, event_id: uuid.UUID) -> Mapping[tuple[uuid.UUID, int], str]:
+        found: dict[tuple[uuid.UUID, int], str] = {}
+        for (booking, seat), name in sorted(self.names.items()):
+            filed = self.bookings.get((booking, seat))
+            if filed is not None and filed[0] == event_id:
+                found[(filed[1], seat)] = name
+        return found
 
 
 class MemoryParticipantNames:

@@ -4,6 +4,7 @@ and the automatic removal when a booking stops being confirmed."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import ClassVar
 
 from aquastream.domain.crews.access import GatedUseCase
@@ -21,7 +22,15 @@ from aquastream.domain.crews.errors import (
     TransferToSameCrew,
     TransferTypeMismatch,
 )
-from aquastream.domain.crews.model import Assignment, AssignmentStatus, Participation, Standing, Transfer
+from aquastream.domain.crews.model import (
+    HOLDER_SEAT,
+    Assignment,
+    AssignmentStatus,
+    ParticipantSeat,
+    Participation,
+    Standing,
+    Transfer,
+)
 from aquastream.domain.crews.seating import ended_event, refuse_second_place, take_place
 from aquastream.domain.shared.errors import Raises
 from aquastream.domain.shared.ids import new_id
@@ -31,22 +40,27 @@ from aquastream.ports.crews import ConfirmedParticipants, CrewsUnitOfWork
 
 
 async def _require_confirmed(
-    participants: ConfirmedParticipants, event_id: uuid.UUID, user_id: uuid.UUID
+    participants: ConfirmedParticipants, event_id: uuid.UUID, user_id: uuid.UUID, party_seat: int
 ) -> None:
-    """Crews' copy of the booking is locked shared first (the first lock of every assigning
-    transaction), so filing a cancellation waits for this transaction and then removes the
-    new place."""
-    if await participants.participation(event_id, user_id, lock=True) is not Participation.CONFIRMED:
+    """Crews' copy of the booking's seat is locked shared first (the first lock of every
+    assigning transaction), so filing a cancellation waits for this transaction and then
+    removes the new place."""
+    participation = await participants.participation(event_id, user_id, seat=party_seat, lock=True)
+    if participation is not Participation.CONFIRMED:
         raise ParticipantNotConfirmed()
 
 
 class AssignParticipant(GatedUseCase):
-    """The organizer gives a participant a place in a crew.
+    """The organizer gives a participant — one seat of a booking: the holder (``party_seat``
+    0, the default) or one of their companions (1, 2, …) — a place in a crew. The booking may
+    be named instead of its holder (``booking_id``).
 
-    Rules: the event's organizer or an admin; only a participant with a CONFIRMED booking
-    (422 ``crew.participant_not_confirmed``); one active place per crew type in the event
-    (409 ``crew.already_assigned``); never above capacity, even between concurrent requests
-    (409 ``crew.full``); the optional seat number lies in 1..capacity (422) and is unique in
+    Rules: the event's organizer or an admin; only a CONFIRMED seat of a CONFIRMED booking
+    (422 ``crew.participant_not_confirmed``, also for a booking crews does not know or whose
+    holder is not ``user_id``); one active place per seat and crew type in the event
+    (409 ``crew.already_assigned``); never above capacity — every seat is one place, so a crew
+    of 4 holds a holder and three companions — even between concurrent requests (409
+    ``crew.full``); the optional seat number lies in 1..capacity (422) and is unique in
     the crew (409 ``crew.seat_taken``); ``CrewAssigned`` commits with the place.
     """
 
@@ -65,16 +79,25 @@ class AssignParticipant(GatedUseCase):
         self,
         principal: Principal,
         crew_id: uuid.UUID,
-        user_id: uuid.UUID,
+        user_id: uuid.UUID | None,
         *,
         seat_number: int | None = None,
         position: str | None = None,
+        party_seat: int = HOLDER_SEAT,
+        booking_id: uuid.UUID | None = None,
     ) -> Assignment:
         access = await self._gate.crew_access(self._uow, principal, crew_id)
         async with self._uow:
             crew = await self._gate.managed_crew(self._uow, principal, crew_id, access)
-            await _require_confirmed(self._gate.participants, crew.event_id, user_id)
-            await refuse_second_place(self._uow, crew, user_id)
+            if booking_id is not None:
+                holder = await self._gate.participants.holder(crew.event_id, booking_id)
+                if holder is None or user_id not in (None, holder):
+                    raise ParticipantNotConfirmed()
+                user_id = holder
+            if user_id is None:
+                raise ParticipantNotConfirmed()
+            await _require_confirmed(self._gate.participants, crew.event_id, user_id, party_seat)
+            await refuse_second_place(self._uow, crew, user_id, party_seat)
             _, assignment = await take_place(
                 self._uow,
                 crew.id,
@@ -83,6 +106,7 @@ class AssignParticipant(GatedUseCase):
                 now=self._clock.now(),
                 seat_number=seat_number,
                 position=position,
+                party_seat=party_seat,
             )
             await self._uow.commit()
         return assignment
@@ -157,7 +181,9 @@ class TransferParticipant(GatedUseCase):
                 raise TransferToSameCrew()
             if target.type is not assignment.crew_type:
                 raise TransferTypeMismatch()
-            await _require_confirmed(self._gate.participants, event.id, assignment.user_id)
+            await _require_confirmed(
+                self._gate.participants, event.id, assignment.user_id, assignment.party_seat
+            )
             now = self._clock.now()
             replacement_id = new_id()
             previous = await self._uow.assignments.end(
@@ -182,6 +208,7 @@ class TransferParticipant(GatedUseCase):
                 seat_number=seat_number,
                 position=position if position is not None else previous.position,
                 assignment_id=replacement_id,
+                party_seat=previous.party_seat,
             )
             if not release_first:
                 await self._uow.crews.release_seat(previous.crew_id)
@@ -191,28 +218,37 @@ class TransferParticipant(GatedUseCase):
 
 class FileBookingStanding:
     """Booking's fact that a booking is CONFIRMED or COMPLETED, filed in crews' read model of
-    who takes part. Idempotent, and a late fact never undoes a later one (``Standing``)."""
+    who takes part: every seat of it (``seats``: the holder's 0 and each companion's, with
+    their names; None for the whole booking as filed — a fact from before group bookings is the
+    holder's seat alone). Idempotent, and a late fact never undoes a later one (``Standing``)."""
 
     def __init__(self, uow: CrewsUnitOfWork, participants: ConfirmedParticipants) -> None:
         self._uow = uow
         self._participants = participants
 
     async def __call__(
-        self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID, standing: Standing
+        self,
+        booking_id: uuid.UUID,
+        event_id: uuid.UUID,
+        user_id: uuid.UUID,
+        standing: Standing,
+        seats: Sequence[ParticipantSeat] | None = None,
     ) -> None:
         async with self._uow:
-            await self._participants.record(booking_id, event_id, user_id, standing)
+            await self._participants.record(booking_id, event_id, user_id, standing, seats)
             await self._uow.commit()
 
 
 class ReleaseEndedBooking:
-    """A booking stopped being CONFIRMED (cancelled, no-show): it is filed as ENDED, and its
-    owner's places in the event's crews are REMOVED and freed.
+    """A booking stopped being CONFIRMED (cancelled, no-show), or only one companion's seat of
+    it was cancelled (``seat``): it (or that seat) is filed as ENDED, and the places in the
+    event's crews of every seat no longer confirmed are REMOVED and freed — all the booking's
+    seats for a whole booking, that one seat for a companion's.
 
-    Filing waits for an assignment that holds the booking's copy (``_require_confirmed``), so
+    Filing waits for an assignment that holds the seat's copy (``_require_confirmed``), so
     a place given while the booking was being cancelled is removed here. Delivered at least
     once, so idempotent: a second delivery finds nothing active. If the user has a CONFIRMED
-    booking for the event again (booked anew), nothing is removed.
+    booking for the event again (booked anew) with that seat, its place is not removed.
     """
 
     def __init__(self, uow: CrewsUnitOfWork, clock: Clock, participants: ConfirmedParticipants) -> None:
@@ -220,20 +256,29 @@ class ReleaseEndedBooking:
         self._clock = clock
         self._participants = participants
 
-    async def __call__(self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID) -> int:
+    async def __call__(
+        self, booking_id: uuid.UUID, event_id: uuid.UUID, user_id: uuid.UUID, seat: int | None = None
+    ) -> int:
         async with self._uow:
-            await self._participants.record(booking_id, event_id, user_id, Standing.ENDED)
+            seats = None if seat is None else [ParticipantSeat(seat)]
+            await self._participants.record(booking_id, event_id, user_id, Standing.ENDED, seats)
             removed = []
-            if await self._participants.participation(event_id, user_id) is not Participation.CONFIRMED:
-                now = self._clock.now()
-                for assignment in await self._uow.assignments.active_for_user(event_id, user_id):
-                    ended = await self._uow.assignments.end(
-                        assignment.id, status=AssignmentStatus.REMOVED, now=now, actor_id=None
-                    )
-                    if ended is not None:
-                        removed.append(ended)
-                for ended in sorted(removed, key=lambda a: a.crew_id):
-                    await self._uow.crews.release_seat(ended.crew_id)
-                    self._uow.collect(ended_event(ended, now))
+            now = self._clock.now()
+            for assignment in await self._uow.assignments.active_for_user(event_id, user_id):
+                if seat is not None and assignment.party_seat != seat:
+                    continue
+                participation = await self._participants.participation(
+                    event_id, user_id, seat=assignment.party_seat
+                )
+                if participation is Participation.CONFIRMED:
+                    continue
+                ended = await self._uow.assignments.end(
+                    assignment.id, status=AssignmentStatus.REMOVED, now=now, actor_id=None
+                )
+                if ended is not None:
+                    removed.append(ended)
+            for ended in sorted(removed, key=lambda a: a.crew_id):
+                await self._uow.crews.release_seat(ended.crew_id)
+                self._uow.collect(ended_event(ended, now))
             await self._uow.commit()
         return len(removed)

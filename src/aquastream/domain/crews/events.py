@@ -18,6 +18,8 @@ class CrewAssigned(DomainEvent, frozen=True, kw_only=True):
     crew_type: str
     seat_number: int | None
     position: str | None
+    # The booking's seat placed: 0 the holder (``user_id``), 1, 2, … one of their companions.
+    party_seat: int = 0
 
 
 class CrewAssignmentEnded(DomainEvent, frozen=True, kw_only=True):
@@ -30,3 +32,4 @@ class CrewAssignmentEnded(DomainEvent, frozen=True, kw_only=True):
     crew_id: uuid.UUID
     status: str
     actor_id: uuid.UUID | None
+    party_seat: int = 0

@@ -52,6 +52,18 @@ class PreferenceKind(StrEnum):
     AVOID = "AVOID"
 
 
+HOLDER_SEAT = 0  # a booking's own seat, its holder's; 1, 2, … are named companions'
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantSeat:
+    """One seat of a booking as crews files it: number 0 is the holder (named by identity),
+    1, 2, … a companion named only by the booking (``name``)."""
+
+    number: int
+    name: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class CrewEvent:
     """The event a crew belongs to, as the catalog knows it. ``is_open`` is False once the
@@ -105,7 +117,9 @@ class Crew:
 class Assignment:
     """One participant's place in a crew. Ending it (REMOVED, TRANSFERRED) keeps the row:
     the history of who sat where stays. ``crew_type`` copies the crew's type, which cannot
-    change while anyone is assigned; ``transferred_to`` is the assignment that replaced it."""
+    change while anyone is assigned; ``transferred_to`` is the assignment that replaced it.
+    A participant is one seat of a booking: ``user_id`` is the booking's holder and
+    ``party_seat`` the seat (0 the holder themself, 1, 2, … their companions)."""
 
     id: uuid.UUID
     crew_id: uuid.UUID
@@ -120,6 +134,12 @@ class Assignment:
     ended_at: datetime | None = None
     ended_by: uuid.UUID | None = None  # None when the system ended it (the booking stopped)
     transferred_to: uuid.UUID | None = None
+    party_seat: int = HOLDER_SEAT
+
+    @property
+    def participant(self) -> tuple[uuid.UUID, int]:
+        """The holder and the seat: who this place is for."""
+        return self.user_id, self.party_seat
 
     @property
     def is_active(self) -> bool:
@@ -140,13 +160,27 @@ class Preferences:
 @dataclass(frozen=True, slots=True)
 class CrewView:
     """A crew with its active members, ordered by seat number then assignment time, and the
-    names of the people in it. ``history`` (its ended assignments, oldest first) is looked up
-    for the organizer only, None otherwise."""
+    names of the people in it (``names`` of holders by user id, ``companions`` by holder and
+    seat). ``history`` (its ended assignments, oldest first) is looked up for the organizer
+    only, None otherwise."""
 
     crew: Crew
     members: tuple[Assignment, ...]
     names: Mapping[uuid.UUID, str] = field(default_factory=dict)
     history: tuple[Assignment, ...] | None = None
+    companions: Mapping[tuple[uuid.UUID, int], str] = field(default_factory=dict)
+
+    def name_of(self, assignment: Assignment) -> str | None:
+        return name_of(assignment, self.names, self.companions)
+
+
+def name_of(
+    assignment: Assignment, names: Mapping[uuid.UUID, str], companions: Mapping[tuple[uuid.UUID, int], str]
+) -> str | None:
+    """The holder's name from identity, a companion's as their booking gave it."""
+    if assignment.party_seat == HOLDER_SEAT:
+        return names.get(assignment.user_id)
+    return companions.get(assignment.participant)
 
 
 @dataclass(frozen=True, slots=True)

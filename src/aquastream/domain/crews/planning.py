@@ -15,6 +15,10 @@ The rules, in order of strength:
    tie is broken by name and id, so the same situation always gives the same plan.
 
 Bigger groups are placed first: they are the hardest to fit.
+
+Parties (the seats of one booking: a holder and their companions) are groups from the start,
+before any preference: a party goes whole into one crew when one has room, and its people count
+as linked, so that when it does not fit whole its members still follow each other.
 """
 
 from __future__ import annotations
@@ -68,10 +72,15 @@ class Plan:
 class _Relations:
     """Who avoids whom (symmetric) and who is linked by a preference (either direction)."""
 
-    def __init__(self, preferences: Iterable[Preferences]) -> None:
+    def __init__(
+        self, preferences: Iterable[Preferences], parties: Iterable[Sequence[uuid.UUID]] = ()
+    ) -> None:
         self.wishes: list[tuple[uuid.UUID, uuid.UUID]] = []
         self._avoid: set[frozenset[uuid.UUID]] = set()
         self._linked: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for party in parties:
+            for person in party:
+                self._linked.setdefault(person, set()).update(p for p in party if p != person)
         for preference in preferences:
             for other in preference.prefer:
                 if other != preference.user_id:
@@ -92,11 +101,24 @@ class _Relations:
         return sum(len(self._linked.get(person, set()) & others_set) for person in people)
 
 
-def _groups(people: Sequence[uuid.UUID], relations: _Relations, room: int) -> list[list[uuid.UUID]]:
-    """People linked by preferences, merged edge by edge (in sorted order) unless the merged
-    group would hold an avoid pair or outgrow ``room`` (the most free places of one crew).
-    Biggest first, then by smallest id."""
+def _groups(
+    people: Sequence[uuid.UUID],
+    relations: _Relations,
+    room: int,
+    parties: Iterable[Sequence[uuid.UUID]] = (),
+) -> list[list[uuid.UUID]]:
+    """Parties first (those of their people still to place), then people linked by
+    preferences, merged edge by edge (in sorted order) unless the merged group would hold an
+    avoid pair or outgrow ``room`` (the most free places of one crew). Biggest first, then by
+    smallest id."""
     group_of: dict[uuid.UUID, list[uuid.UUID]] = {person: [person] for person in people}
+    for party in parties:
+        present = sorted(p for p in party if p in group_of)
+        if len(present) < 2:
+            continue
+        together = [*present]
+        for person in present:
+            group_of[person] = together
     edges = sorted({(min(a, b), max(a, b)) for a, b in relations.wishes if a in group_of and b in group_of})
     for a, b in edges:
         left, right = group_of[a], group_of[b]
@@ -110,11 +132,16 @@ def _groups(people: Sequence[uuid.UUID], relations: _Relations, room: int) -> li
 
 
 def plan_crews(
-    crews: Iterable[PlanCrew], people: Iterable[uuid.UUID], preferences: Iterable[Preferences] = ()
+    crews: Iterable[PlanCrew],
+    people: Iterable[uuid.UUID],
+    preferences: Iterable[Preferences] = (),
+    parties: Iterable[Sequence[uuid.UUID]] = (),
 ) -> Plan:
-    """Place ``people`` (nobody already in one of ``crews``) into ``crews``; see the module doc."""
+    """Place ``people`` (nobody already in one of ``crews``) into ``crews``; ``parties`` are
+    the people who came together (anyone of them may be in a crew already); see the module doc."""
+    parties = [tuple(party) for party in parties]
     ordered = sorted(crews, key=lambda crew: (crew.name, crew.id))
-    relations = _Relations(preferences)
+    relations = _Relations(preferences, parties)
     members: dict[uuid.UUID, list[uuid.UUID]] = {crew.id: list(crew.members) for crew in ordered}
     to_place = sorted(set(people))
     crew_of: dict[uuid.UUID, uuid.UUID] = {p: crew.id for crew in ordered for p in crew.members}
@@ -139,7 +166,7 @@ def plan_crews(
         placements.append(Placement(person, crew.id))
 
     room = max((free(crew) for crew in ordered), default=0)
-    for group in _groups(to_place, relations, room):
+    for group in _groups(to_place, relations, room, parties):
         whole = best(ordered, group) if len(group) > 1 else None
         if whole is not None:
             for person in group:

@@ -54,6 +54,7 @@ def _assignment(assignment: Assignment, crew: Crew | None) -> dict[str, Any]:
         "crewType": str(assignment.crew_type),
         "status": str(assignment.status),
         "seatNumber": assignment.seat_number,
+        "partySeat": assignment.party_seat,
         "position": assignment.position,
         "assignedAt": iso(assignment.assigned_at),
         "endedAt": iso(assignment.ended_at),

@@ -17,19 +17,23 @@ from aquastream.ports.crews import CrewsUnitOfWork
 
 
 def _views(
-    crews: Iterable[Crew], active: Iterable[Assignment], names: Mapping[uuid.UUID, str]
+    crews: Iterable[Crew],
+    active: Iterable[Assignment],
+    names: Mapping[uuid.UUID, str],
+    companions: Mapping[tuple[uuid.UUID, int], str],
 ) -> list[CrewView]:
     members: dict[uuid.UUID, list[Assignment]] = {}
     for assignment in active:
         members.setdefault(assignment.crew_id, []).append(assignment)
-    return [CrewView(crew, tuple(members.get(crew.id, ())), names) for crew in crews]
+    return [CrewView(crew, tuple(members.get(crew.id, ())), names, companions=companions) for crew in crews]
 
 
 class ListEventCrews:
     """The crews of an event with their members, by type then name, optionally of one type.
-    For the organizer and for participants (confirmed, or completed once the event is over);
-    others get 403 ``crew.not_participant``. The catalog is asked before crews' transaction,
-    identity (the names) after it."""
+    Members are seats of bookings: a holder is named by identity, a companion by the name
+    their booking gave. For the organizer and for participants (confirmed, or completed once
+    the event is over); others get 403 ``crew.not_participant``. The catalog is asked before
+    crews' transaction, identity (the names) after it."""
 
     raises: ClassVar[Raises] = (EventNotFound, NotAParticipant)
 
@@ -45,8 +49,9 @@ class ListEventCrews:
             await self._gate.visible(principal, access)
             crews = await self._uow.crews.list_for_event(event_id, crew_type)
             active = await self._uow.assignments.active_for_event(event_id, crew_type)
+            companions = await self._gate.participants.companions(event_id)
         names = await self._gate.people.names({a.user_id for a in active})
-        return _views(crews, active, names)
+        return _views(crews, active, names, companions)
 
 
 class GetCrew:
@@ -70,8 +75,9 @@ class GetCrew:
                 history = tuple(
                     a for a in await self._uow.assignments.history_of_crew(crew.id) if not a.is_active
                 )
+            companions = await self._gate.participants.companions(crew.event_id)
         names = await self._gate.people.names({a.user_id for a in (*members, *history)})
-        (view,) = _views([crew], members, names)
+        (view,) = _views([crew], members, names, companions)
         return dataclasses.replace(view, history=history) if access.is_manager else view
 
 
@@ -81,11 +87,14 @@ class MyCrews:
     places: tuple[MyCrew, ...]
     preferences: Preferences
     names: Mapping[uuid.UUID, str]  # of the caller's teammates
+    companions: Mapping[tuple[uuid.UUID, int], str] = dataclasses.field(default_factory=dict)
 
 
 class GetMyCrews:
     """The caller's place in each crew type of the event, with their teammates, and the
-    preferences they gave. Only for participants of the event (403 otherwise)."""
+    preferences they gave; the places of their companions (the seats of their booking) too,
+    each a place of its own (``party_seat``), named as the booking named them. Only for
+    participants of the event (403 otherwise)."""
 
     raises: ClassVar[Raises] = (EventNotFound, NotAParticipant)
 
@@ -102,6 +111,7 @@ class GetMyCrews:
             crews = {crew.id: crew for crew in await self._uow.crews.list_for_event(event_id)}
             active = await self._uow.assignments.active_for_event(event_id)
             preferences = await self._uow.preferences.get(event_id, principal.user_id)
+            companions = await self._gate.participants.companions(event_id)
         mine_crews = {a.crew_id for a in mine}
         names = await self._gate.people.names({a.user_id for a in active if a.crew_id in mine_crews})
         places = tuple(
@@ -110,6 +120,8 @@ class GetMyCrews:
                 own,
                 tuple(a for a in active if a.crew_id == own.crew_id and a.id != own.id),
             )
-            for own in sorted(mine, key=lambda a: (crews[a.crew_id].type, crews[a.crew_id].name))
+            for own in sorted(
+                mine, key=lambda a: (a.party_seat, crews[a.crew_id].type, crews[a.crew_id].name)
+            )
         )
-        return MyCrews(event_id, places, preferences, names)
+        return MyCrews(event_id, places, preferences, names, companions)

@@ -73,11 +73,19 @@ class CrewController(Controller):
         caller: FromDishka[Principal],
         assign: FromDishka[AssignParticipant],
     ) -> AssignmentOut:
-        """422 ``crew.participant_not_confirmed``; 409 ``crew.already_assigned`` (with
+        """One seat of a booking: ``userId`` and/or ``bookingId``, and ``seat`` (0 the holder,
+        the default; 1, 2, … a companion). 422 ``crew.participant_not_confirmed`` (also for a
+        cancelled companion's seat); 409 ``crew.already_assigned`` (with
         ``existingAssignmentId``) for a second place of the same type; 409 ``crew.full``;
         409 ``crew.seat_taken``; 422 ``crew.seat_out_of_range``."""
         assignment = await assign(
-            caller, crew_id, data.user_id, seat_number=data.seat_number, position=data.position
+            caller,
+            crew_id,
+            data.user_id,
+            seat_number=data.seat_number,
+            position=data.position,
+            party_seat=data.seat,
+            booking_id=data.booking_id,
         )
         return AssignmentOut.of(assignment)
 

@@ -22,6 +22,7 @@ from aquastream.domain.crews.model import (
     CrewView,
     Preferences,
     Transfer,
+    name_of,
 )
 from aquastream.domain.crews.planning import UnplacedReason
 from aquastream.domain.crews.queries import MyCrews
@@ -34,6 +35,9 @@ BoatNumber = Annotated[str, Meta(max_length=50, description="CREW only.")]
 BoatCondition = Annotated[str, Meta(max_length=200, description="CREW only.")]
 TentDetails = Annotated[str, Meta(max_length=500, description="TENT only: model, places, who brings it.")]
 SeatNumber = Annotated[int, Meta(ge=1, description="1..capacity, unique within the crew.")]
+PartySeatNumber = Annotated[
+    int, Meta(ge=0, le=1000, description="The booking's seat: 0 the holder, 1, 2, … a companion.")
+]
 Position = Annotated[str, Meta(min_length=1, max_length=50, examples=["paddler", "helmsman"])]
 
 
@@ -88,13 +92,16 @@ class CrewChangesIn(CamelStruct, forbid_unknown_fields=True):
 
 
 class AssignmentOut(CamelStruct):
-    """A place in a crew. ACTIVE now, or history: REMOVED, or TRANSFERRED to ``transferredTo``."""
+    """A place in a crew. ACTIVE now, or history: REMOVED, or TRANSFERRED to ``transferredTo``.
+    It is for one seat of a booking: ``userId`` is the booking's holder, ``partySeat`` 0 the
+    holder themself, 1, 2, … one of their companions."""
 
     id: uuid.UUID
     crew_id: uuid.UUID
     event_id: uuid.UUID
     crew_type: CrewType
     user_id: uuid.UUID
+    party_seat: int
     status: AssignmentStatus
     seat_number: int | None
     position: str | None
@@ -112,6 +119,7 @@ class AssignmentOut(CamelStruct):
             event_id=a.event_id,
             crew_type=a.crew_type,
             user_id=a.user_id,
+            party_seat=a.party_seat,
             status=a.status,
             seat_number=a.seat_number,
             position=a.position,
@@ -124,14 +132,21 @@ class AssignmentOut(CamelStruct):
 
 
 class MemberOut(AssignmentOut):
-    """An assignment with the person's name (``null`` when their profile gives none)."""
+    """An assignment with the person's name: the holder's as their profile gives it (``null``
+    when it gives none), a companion's as their booking gave it."""
 
     name: str | None
 
     @classmethod
-    def all_of(cls, assignments: Iterable[Assignment], names: Mapping[uuid.UUID, str]) -> list[MemberOut]:
+    def all_of(
+        cls,
+        assignments: Iterable[Assignment],
+        names: Mapping[uuid.UUID, str],
+        companions: Mapping[tuple[uuid.UUID, int], str],
+    ) -> list[MemberOut]:
         return [
-            cls(**msgspec.structs.asdict(AssignmentOut.of(a)), name=names.get(a.user_id)) for a in assignments
+            cls(**msgspec.structs.asdict(AssignmentOut.of(a)), name=name_of(a, names, companions))
+            for a in assignments
         ]
 
 
@@ -183,16 +198,27 @@ class CrewOut(CamelStruct):
 
     @classmethod
     def of_view(cls, view: CrewView) -> CrewOut:
-        history = None if view.history is None else MemberOut.all_of(view.history, view.names)
-        return cls.of(view.crew, MemberOut.all_of(view.members, view.names), history)
+        history = (
+            None if view.history is None else MemberOut.all_of(view.history, view.names, view.companions)
+        )
+        return cls.of(view.crew, MemberOut.all_of(view.members, view.names, view.companions), history)
 
 
 class AssignIn(CamelStruct, forbid_unknown_fields=True):
-    """Give a participant with a confirmed booking a place in the crew."""
+    """Give a participant — one seat of a confirmed booking — a place in the crew. The booking
+    is named by its holder (``userId``) or by itself (``bookingId``), or both; ``seat`` is 0
+    for the holder (the default: a request naming only the user or the booking places the
+    holder) and 1, 2, … for their companions, as the booking numbers them."""
 
-    user_id: uuid.UUID
+    user_id: uuid.UUID | None = None
+    booking_id: uuid.UUID | None = None
+    seat: PartySeatNumber = 0
     seat_number: SeatNumber | None = None
     position: Position | None = None
+
+    def __post_init__(self) -> None:
+        if self.user_id is None and self.booking_id is None:
+            raise ValueError("name the participant: userId or bookingId")
 
 
 class TransferIn(CamelStruct, forbid_unknown_fields=True):
@@ -234,9 +260,13 @@ class PreferencesOut(CamelStruct):
 
 
 class MyPlaceOut(CamelStruct):
+    """One place of the caller's party: theirs (``assignment.partySeat`` 0) or a companion's
+    (``name`` then the companion's)."""
+
     crew: CrewOut
     assignment: AssignmentOut
     teammates: list[MemberOut]
+    name: str | None = None
 
 
 class MyCrewsOut(CamelStruct):
@@ -254,7 +284,8 @@ class MyCrewsOut(CamelStruct):
                 MyPlaceOut(
                     crew=CrewOut.of(place.crew),
                     assignment=AssignmentOut.of(place.assignment),
-                    teammates=MemberOut.all_of(place.teammates, mine.names),
+                    teammates=MemberOut.all_of(place.teammates, mine.names, mine.companions),
+                    name=mine.companions.get(place.assignment.participant),
                 )
                 for place in mine.places
             ],
@@ -271,7 +302,11 @@ class AutoAssignIn(CamelStruct, forbid_unknown_fields=True):
 
 
 class PlacedOut(CamelStruct):
+    """A seat placed: the booking's holder (``userId``) and the seat (0 the holder, 1, 2, …
+    a companion)."""
+
     user_id: uuid.UUID
+    party_seat: int
     crew_id: uuid.UUID
     crew_name: str
     assignment_id: uuid.UUID | None  # null in a dry run
@@ -282,6 +317,7 @@ class UnplacedOut(CamelStruct):
     this person avoids or who avoids them."""
 
     user_id: uuid.UUID
+    party_seat: int
     reason: UnplacedReason
 
 
@@ -301,14 +337,15 @@ class AutoAssignOut(CamelStruct):
             dry_run=not report.applied,
             placed=[
                 PlacedOut(
-                    user_id=p.user_id,
+                    user_id=report.participant(p.user_id)[0],
+                    party_seat=report.participant(p.user_id)[1],
                     crew_id=p.crew_id,
                     crew_name=report.crews[p.crew_id].name,
                     assignment_id=report.assignment_ids.get(p.user_id),
                 )
                 for p in plan.placements
             ],
-            unplaced=[UnplacedOut(u.user_id, u.reason) for u in plan.unplaced],
+            unplaced=[UnplacedOut(*report.participant(u.user_id), u.reason) for u in plan.unplaced],
             preferences_satisfied=plan.preferences_satisfied,
             preferences_considered=plan.preferences_considered,
         )

@@ -1,6 +1,7 @@
 """Assignments in SQL. Inserts say ``ON CONFLICT DO NOTHING``: of two racing inserts for the
-same participant and crew type (or the same seat), the second waits for the first to commit
-and then inserts nothing, which the repository reports as the domain error."""
+same participant (holder and party seat) and crew type (or the same seat), the second waits
+for the first to commit and then inserts nothing, which the repository reports as the domain
+error."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def _values(assignment: Assignment) -> dict[str, Any]:
         "position": assignment.position,
         "assigned_at": assignment.assigned_at,
         "assigned_by": assignment.assigned_by,
+        "party_seat": assignment.party_seat,
     }
 
 
@@ -50,6 +52,7 @@ def assignment_from_row(row: RowMapping) -> Assignment:
         ended_at=row["ended_at"],
         ended_by=row["ended_by"],
         transferred_to=row["transferred_to"],
+        party_seat=row["party_seat"],
     )
 
 
@@ -84,7 +87,7 @@ class SqlAssignmentRepository(SqlRepository):
 
     async def _refused(self, assignment: Assignment) -> None:
         for other in await self.active_for_user(assignment.event_id, assignment.user_id):
-            if other.crew_type is assignment.crew_type:
+            if other.crew_type is assignment.crew_type and other.party_seat == assignment.party_seat:
                 raise AlreadyAssigned(other.id)
         raise SeatTaken()
 

@@ -3,7 +3,8 @@
 ``crews.size`` counts the ACTIVE assignments of a crew; it changes only by guarded
 ``UPDATE``s and the check constraint ``0 <= size <= capacity`` is the last line of defence.
 Assignments are never deleted while their crew exists (history); one ACTIVE assignment per
-user, crew type and event, and one per seat number in a crew, are partial unique indexes.
+participant (holder and party seat), crew type and event, and one per seat number in a crew,
+are partial unique indexes.
 Crews refer to their event and assignments to their user by id only (other domains); who takes
 part is crews' own copy of booking's facts (``crew_participants``).
 """
@@ -78,6 +79,8 @@ assignments = Table(
     Column("ended_at", DateTimeUTC(), nullable=True),
     Column("ended_by", GUID(), nullable=True),
     Column("transferred_to", GUID(), nullable=True),
+    # The booking's seat the place is for: 0 the holder (``user_id``), 1, 2, … a companion.
+    Column("party_seat", Integer(), nullable=False, server_default="0"),
     CheckConstraint("status IN ('ACTIVE', 'REMOVED', 'TRANSFERRED')", name="status_known"),
     CheckConstraint("seat_number IS NULL OR seat_number >= 1", name="seat_number_positive"),
     schema=SCHEMA,
@@ -87,6 +90,7 @@ Index(
     assignments.c.event_id,
     assignments.c.crew_type,
     assignments.c.user_id,
+    assignments.c.party_seat,
     unique=True,
     postgresql_where=ACTIVE_ASSIGNMENT,
     sqlite_where=ACTIVE_ASSIGNMENT,
@@ -116,14 +120,17 @@ preferences = Table(
     schema=SCHEMA,
 )
 
-# Crews' read model of the bookings, filed from booking's facts: who may be assigned (CONFIRMED)
-# and who still sees the crews of an event that is over (COMPLETED).
+# Crews' read model of the bookings, filed from booking's facts, one row per seat of a booking
+# (0 the holder, 1, 2, … named companions): who may be assigned (CONFIRMED) and who still sees
+# the crews of an event that is over (COMPLETED).
 participants = Table(
     "crew_participants",
     metadata,
     Column("booking_id", GUID(), primary_key=True),
+    Column("seat", Integer(), primary_key=True, server_default="0"),
     Column("event_id", GUID(), nullable=False),
     Column("user_id", GUID(), nullable=False),
+    Column("companion_name", String(200), nullable=True),
     Column("standing", String(16), nullable=False),
     CheckConstraint("standing IN ('CONFIRMED', 'COMPLETED', 'ENDED')", name="standing_known"),
     schema=SCHEMA,
