@@ -47,6 +47,7 @@ from aquastream.adapters.http.problems import handle_exception
 from aquastream.adapters.http.query_check import QueryParameterCheck
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
+from aquastream.adapters.http.tickets import CONTROLLERS as TICKET_CONTROLLERS
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.http.tracing import Tracing, name_span_after_route, tracing_for
 from aquastream.ioc import base_providers
@@ -66,6 +67,7 @@ def api_v1_route_handlers() -> list[ControllerRouterHandler]:
         *CREWS_CONTROLLERS,
         *MEDIA_CONTROLLERS,
         *PAYMENT_CONTROLLERS,
+        *TICKET_CONTROLLERS,
         OutboxAdminController,
     ]
 

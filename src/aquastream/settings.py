@@ -41,7 +41,9 @@ def _doc(text: str) -> msgspec.Meta:
 
 
 # The domains of the service; a worker may serve some of them (``worker_domains``).
-DOMAINS = frozenset({"identity", "catalog", "booking", "payments", "notifications", "crews", "media"})
+DOMAINS = frozenset(
+    {"identity", "catalog", "booking", "payments", "notifications", "crews", "media", "tickets"}
+)
 
 
 class SettingsError(Exception):
@@ -81,6 +83,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     ] = None
     database_url_media: Annotated[
         str | None, _doc("Database URL for media's schema; unset: `DATABASE_URL`.")
+    ] = None
+    database_url_tickets: Annotated[
+        str | None, _doc("Database URL for tickets' schema; unset: `DATABASE_URL`.")
     ] = None
     database_pool_size: Annotated[int, _doc("PostgreSQL connections per process."), msgspec.Meta(ge=1)] = 10
     database_lock_timeout_ms: Annotated[
@@ -199,6 +204,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     rate_limit_recovery: Annotated[str, _doc("Limit of the recovery routes.")] = "5/5minutes"
     rate_limit_booking: Annotated[str, _doc("Limit of booking creation.")] = "20/minute"
     rate_limit_default: Annotated[str, _doc("Limit of every other route.")] = "100/minute"
+    rate_limit_check_in: Annotated[
+        str, _doc("Limit of check-ins at the door, per organizer account (all its scanners together).")
+    ] = "600/minute"
     booking_hold_seconds: Annotated[
         int,
         _doc("How long a booking of a paid event holds its seat waiting for payment."),
@@ -308,8 +316,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         str,
         _doc(
             "Comma-separated domains whose facts, reactions and jobs this process's worker runs "
-            "(`identity`, `catalog`, `booking`, `payments`, `notifications`, `crews`, `media`); "
-            "empty means all."
+            "(`identity`, `catalog`, `booking`, `payments`, `notifications`, `crews`, `media`, "
+            "`tickets`); empty means all."
         ),
     ] = ""
     outbox_poll_seconds: Annotated[
@@ -454,6 +462,7 @@ RATE_LIMIT_FIELDS = (
     "rate_limit_recovery",
     "rate_limit_booking",
     "rate_limit_payments",
+    "rate_limit_check_in",
     "rate_limit_default",
 )
 

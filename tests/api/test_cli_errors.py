@@ -30,7 +30,7 @@ ADMIN_PASSWORD = "Paddle-Hard-2030!"
 OTHER_PASSWORD = "Kayak-Steady-2031?"
 DOMAIN_URL_VARIABLES = [
     f"AQUASTREAM_DATABASE_URL_{domain.upper()}"
-    for domain in ("identity", "catalog", "booking", "payments", "notifications", "crews", "media")
+    for domain in ("identity", "catalog", "booking", "payments", "notifications", "crews", "media", "tickets")
 ]
 
 

@@ -27,6 +27,7 @@ TABLE_OF = {
     "notifications": "notifications.messages",
     "crews": "crews.crews",
     "media": "media.files",
+    "tickets": "tickets.tickets",
 }
 
 

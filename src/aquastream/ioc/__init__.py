@@ -22,6 +22,7 @@ from aquastream.ioc.notifications import (
     RecoveryMessagesProvider,
 )
 from aquastream.ioc.payments import PaymentsProvider
+from aquastream.ioc.tickets import TicketsProvider, TicketsQueriesProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
 
@@ -47,6 +48,8 @@ def base_providers(settings: Settings) -> list[Provider]:
         MediaProvider(),
         MediaQueriesProvider(),
         PaymentsProvider(),
+        TicketsProvider(),
+        TicketsQueriesProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:

@@ -20,7 +20,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-SCHEMAS = ("infra", "identity", "catalog", "booking", "payments", "notifications", "crews", "media")
+SCHEMAS = (
+    "infra",
+    "identity",
+    "catalog",
+    "booking",
+    "payments",
+    "notifications",
+    "crews",
+    "media",
+    "tickets",
+)
 SQLITE_SCHEMA_MAP: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)
 
 

@@ -19,8 +19,10 @@ from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.catalog import events, organizers, team_members
 from aquastream.domain.media.model import OwnerType
 from aquastream.domain.notifications.model import EventSummary
+from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.booking import OrganizerName
 from aquastream.ports.media import OwnerFacts
+from aquastream.ports.tickets import TicketEvent
 
 _EVENT_COLUMNS = (events.c.id, events.c.organizer_id, events.c.title, events.c.date_start)
 
@@ -92,3 +94,41 @@ class CatalogMediaOwners:
                 return None
         rows = await self._reads.rows(query)
         return OwnerFacts(organizer_owner_id=rows[0].owner_user_id) if rows else None
+
+
+class CatalogTicketEvents:
+    """Tickets' ``TicketEvents``: an event's organizer and end, and whether the caller manages
+    the organizer (as ``domain.catalog.access.can_manage`` decides: admins, and the owner while
+    an ORGANIZER), in one read; and an organizer's id by its slug or id."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine)
+
+    async def event(self, event_id: uuid.UUID, caller: Principal | None = None) -> TicketEvent | None:
+        query = (
+            select(
+                events.c.id,
+                events.c.organizer_id,
+                events.c.title,
+                events.c.date_end,
+                organizers.c.owner_user_id,
+            )
+            .join(organizers, organizers.c.id == events.c.organizer_id)
+            .where(events.c.id == event_id)
+        )
+        rows = await self._reads.rows(query)
+        if not rows:
+            return None
+        row = rows[0]
+        manages = caller is not None and (
+            caller.is_admin or (caller.role is Role.ORGANIZER and row.owner_user_id == caller.user_id)
+        )
+        return TicketEvent(row.id, row.organizer_id, row.title, row.date_end, caller_manages=manages)
+
+    async def organizer_id(self, slug_or_id: str) -> uuid.UUID | None:
+        try:
+            query = select(organizers.c.id).where(organizers.c.id == uuid.UUID(slug_or_id))
+        except ValueError:
+            query = select(organizers.c.id).where(organizers.c.slug == slug_or_id)
+        rows = await self._reads.rows(query)
+        return rows[0].id if rows else None

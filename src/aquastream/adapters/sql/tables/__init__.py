@@ -15,6 +15,7 @@ from aquastream.adapters.sql.tables import (
     media,
     notifications,
     payments,
+    tickets,
 )
 from aquastream.adapters.sql.tables.base import NAMING_CONVENTION, metadata
 
@@ -29,4 +30,5 @@ __all__ = [
     "metadata",
     "notifications",
     "payments",
+    "tickets",
 ]
