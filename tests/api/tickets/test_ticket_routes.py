@@ -1,6 +1,6 @@
 """Tickets and check-in through the real app: a confirmed booking's tickets with QR images
 that decode to a code the organizer's public key verifies; check-in once, by the organizer;
-forged codes and other events' codes refused; the roster; the private calendar feed."""
+forged codes and other events' codes refused; the roster; no-shows at the end."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from icalendar import Calendar
 from PIL import Image
 
+from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.domain.tickets.codes import PREFIX
 from tests.api.booking.conftest import People
+from tests.api.booking.kit import booked, fresh
 from tests.api.catalog.kit import API, Cast, published_event
 from tests.api.identity.conftest import Account, Client, assert_problem
-from tests.api.worker import drain_outbox
+from tests.api.worker import drain_outbox, run_due_jobs
 
 from .conftest import Trip
 
@@ -166,6 +168,32 @@ async def test_the_roster_lists_every_seat_and_a_cancelled_booking_s_seat_as_voi
     assert_problem(await _check_in(api, cast.anna, trip.event_id, rita_ticket["code"]), 422, "ticket.void")
     paged = await api.get(f"{API}/events/{trip.event_id}/roster?page=1&size=1", headers=cast.anna.auth)
     assert [s["bookingId"] for s in paged.json()["items"]] == [rita]
+
+
+async def test_at_the_end_unchecked_bookings_become_no_shows_when_check_in_was_used(
+    api: Client, cast: Cast, people: People, trip: Trip, clock: FrozenClock
+) -> None:
+    came = trip.bookings[people.pavel.email]["id"]
+    stayed_home = trip.bookings[people.rita.email]["id"]
+    code = (await _tickets(api, people.pavel, came))["items"][0]["code"]
+    assert (await _check_in(api, cast.anna, trip.event_id, code)).status_code == 201
+    untouched = await published_event(api, cast.anna, "river-rats", price="0", title="No scanner")
+    unscanned = await booked(api, people.sasha, untouched["id"])
+    await run_due_jobs(api)
+
+    clock.advance(days=32)
+    assert "catalog.complete_finished_events" in await run_due_jobs(api)
+    await drain_outbox(api)
+    await drain_outbox(api)  # booking's no-shows reach tickets
+
+    pavel, rita, sasha, anna = await fresh(api, people.pavel, people.rita, people.sasha, cast.anna)
+    status = {
+        b: (await api.get(f"{API}/bookings/{b}", headers=who.auth)).json()["status"]
+        for b, who in ((came, pavel), (stayed_home, rita), (unscanned["id"], sasha))
+    }
+    assert status == {came: "COMPLETED", stayed_home: "NO_SHOW", unscanned["id"]: "COMPLETED"}
+    roster = (await api.get(f"{API}/events/{trip.event_id}/roster", headers=anna.auth)).json()
+    assert [s["status"] for s in roster["items"]] == ["CHECKED_IN", "NO_SHOW"]
 
 
 async def test_the_private_calendar_feed_names_the_ticket_codes(
