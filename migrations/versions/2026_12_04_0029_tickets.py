@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column("no_show_at", DateTimeUTC(), nullable=True),
         sa.Column("checked_in_at", DateTimeUTC(), nullable=True),
         sa.Column("checked_in_by", GUID(), nullable=True),
+        sa.Column("holder_name", sa.String(200), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_tickets"),
         sa.CheckConstraint("seat >= 0", name="ck_tickets_seat_not_negative"),
         sa.CheckConstraint(

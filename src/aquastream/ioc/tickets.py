@@ -24,7 +24,7 @@ from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ports.booking import CheckInRecord
 from aquastream.ports.catalog import UserTickets
 from aquastream.ports.clock import Clock
-from aquastream.ports.tickets import TicketEvents, TicketSigner, TicketsUnitOfWork
+from aquastream.ports.tickets import HolderNames, TicketEvents, TicketSigner, TicketsUnitOfWork
 from aquastream.settings import Settings
 
 
@@ -80,9 +80,14 @@ class TicketsProvider(Provider):
 
     @provide
     def issue_tickets(
-        self, uow: TicketsUnitOfWork, clock: Clock, events: TicketEvents, signer: TicketSigner
+        self,
+        uow: TicketsUnitOfWork,
+        clock: Clock,
+        events: TicketEvents,
+        signer: TicketSigner,
+        names: HolderNames,
     ) -> IssueTickets:
-        return IssueTickets(uow, clock, events, signer)
+        return IssueTickets(uow, clock, events, signer, names)
 
     use_cases = provide_all(
         VoidTickets,

@@ -133,7 +133,9 @@ async def test_a_no_show_marks_the_unchecked_seats(world: TicketsWorld) -> None:
 
 async def test_a_short_code_taken_in_the_event_is_drawn_again(world: TicketsWorld) -> None:
     codes = iter(["AAAAAAAA", "AAAAAAAA", "BBBBBBBB"])
-    issue = IssueTickets(world.new_uow(), world.clock, world.events, world.signer, lambda: next(codes))
+    issue = IssueTickets(
+        world.new_uow(), world.clock, world.events, world.signer, world.names, lambda: next(codes)
+    )
     await issue(new_id(), world.event.id, new_id(), [])
 
     (second,) = await issue(new_id(), world.event.id, new_id(), [])

@@ -42,7 +42,7 @@ class TicketsWorld:
         self.names = MemoryHolderNames()
         self.check_ins = MemoryCheckInRecord(self.db)
         uow, clock, events, signer, names = self.new_uow, self.clock, self.events, self.signer, self.names
-        self.issue = IssueTickets(uow(), clock, events, signer)
+        self.issue = IssueTickets(uow(), clock, events, signer, names)
         self.void = VoidTickets(uow(), clock)
         self.mark_no_show = MarkTicketsNoShow(uow(), clock)
         self.get_key = GetTicketKey(uow(), clock, events, signer)

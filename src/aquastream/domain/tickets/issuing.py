@@ -20,7 +20,7 @@ from aquastream.domain.tickets.codes import message_of, new_short_code, signed_c
 from aquastream.domain.tickets.errors import OrganizerNotFound
 from aquastream.domain.tickets.model import HOLDER_SEAT, OrganizerKey, Seat, Ticket, VoidReason
 from aquastream.ports.clock import Clock
-from aquastream.ports.tickets import TicketEvents, TicketSigner, TicketsUnitOfWork
+from aquastream.ports.tickets import HolderNames, TicketEvents, TicketSigner, TicketsUnitOfWork
 
 
 async def organizer_key(
@@ -43,6 +43,8 @@ class IssueTickets:
     seats listed means the holder's one seat; a seat that has a ticket keeps it (the fact
     came twice), unless it was voided because the booking expired: a late payment confirmed
     it again, and the same ticket is valid again. Short codes are unique within the event.
+    The holder's name is kept on their ticket as identity gives it now (the catalog and
+    identity are asked before the transaction).
     """
 
     raises: ClassVar[Raises] = ()
@@ -53,12 +55,14 @@ class IssueTickets:
         clock: Clock,
         events: TicketEvents,
         signer: TicketSigner,
+        names: HolderNames,
         short_codes: Callable[[], str] = new_short_code,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._events = events
         self._signer = signer
+        self._names = names
         self._short_codes = short_codes
 
     async def __call__(
@@ -68,6 +72,7 @@ class IssueTickets:
         if event is None:  # events are never deleted; nothing to sign for
             return []
         seats = list(seats) or [Seat(HOLDER_SEAT)]
+        holder_name = (await self._names.names({user_id})).get(user_id)
         async with self._uow:
             key = await organizer_key(self._uow, self._signer, event.organizer_id, self._clock)
             codes = await self._fresh_codes(event_id, len(seats))
@@ -90,6 +95,7 @@ class IssueTickets:
                         short_code=short_code,
                         code=signed_code(message, signature),
                         issued_at=now,
+                        holder_name=holder_name if seat.number == HOLDER_SEAT else None,
                     )
                 )
             await self._uow.tickets.add_many(tickets)

@@ -51,6 +51,9 @@ class Ticket:
     voided_at: datetime | None = None
     void_reason: VoidReason | None = None
     no_show_at: datetime | None = None  # the booking was marked NO_SHOW
+    # The holder's name as identity gave it at issue (seat 0 only): what the door shows at
+    # once, without asking identity on the hot path; lists ask identity for the name now.
+    holder_name: str | None = None
     checked_in_at: datetime | None = None
     checked_in_by: uuid.UUID | None = None
 

@@ -23,7 +23,7 @@ def _views(
     return [
         TicketView(
             ticket,
-            names.get(ticket.user_id) if ticket.is_holder else ticket.companion_name,
+            names.get(ticket.user_id, ticket.holder_name) if ticket.is_holder else ticket.companion_name,
             ticket.state(event_over_with_check_in=over_with_check_in),
         )
         for ticket in tickets

@@ -59,6 +59,7 @@ tickets = Table(
     Column("no_show_at", DateTimeUTC(), nullable=True),
     Column("checked_in_at", DateTimeUTC(), nullable=True),
     Column("checked_in_by", GUID(), nullable=True),
+    Column("holder_name", String(200), nullable=True),
     CheckConstraint("seat >= 0", name="seat_not_negative"),
     CheckConstraint(
         "void_reason IS NULL OR void_reason IN ('CANCELLED', 'EXPIRED')", name="void_reason_known"

@@ -40,6 +40,7 @@ def _ticket(row: RowMapping | Any) -> Ticket:
         no_show_at=row["no_show_at"],
         checked_in_at=row["checked_in_at"],
         checked_in_by=row["checked_in_by"],
+        holder_name=row["holder_name"],
     )
 
 
@@ -61,6 +62,7 @@ def _values(ticket: Ticket) -> dict[str, Any]:
         "no_show_at": ticket.no_show_at,
         "checked_in_at": ticket.checked_in_at,
         "checked_in_by": ticket.checked_in_by,
+        "holder_name": ticket.holder_name,
     }
 
 
