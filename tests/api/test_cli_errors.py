@@ -74,7 +74,7 @@ BAD_SETTINGS = [
     *[
         (command, variable, f"mysql://u:{PASSWORD}@db/x", "unsupported scheme 'mysql'")
         for command, variable in zip(
-            ["serve", "worker", "migrate", "create-admin", "demo-data", "serve", "worker"],
+            ["serve", "worker", "migrate", "create-admin", "demo-data", "serve", "worker", "migrate"],
             DOMAIN_URL_VARIABLES,
             strict=True,
         )
