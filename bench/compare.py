@@ -411,6 +411,7 @@ SUITE_COLUMNS = {
 # Short runs for `./dev bench --quick` (a check that every scenario works, not figures).
 QUICK = {
     "catalog": ["--seconds", "2", "--events", "2000"],
+    "checkin": ["--seconds", "2", "--pool", "3000"],
     "crews": ["--rounds", "1"],
     "http_booking": ["--seconds", "2", "--pool", "3000"],
     "seat_booking": ["--bookings", "300", "--capacity", "200"],

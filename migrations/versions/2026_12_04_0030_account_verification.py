@@ -13,7 +13,7 @@ message able to tell them why. Accounts made from now on start unverified.
 password-recovery codes) and, for an email-verification code, the ``email`` it was sent to.
 
 Revision ID: 0030_account_verification
-Revises: 0028_group_bookings
+Revises: 0029_tickets
 Create Date: 2026-12-04 16:00:00+00:00
 """
 
@@ -28,7 +28,7 @@ from alembic import op
 from aquastream.adapters.sql.migration_ops import alter_schema
 
 revision: str = "0030_account_verification"
-down_revision: str | Sequence[str] | None = "0028_group_bookings"
+down_revision: str | Sequence[str] | None = "0029_tickets"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

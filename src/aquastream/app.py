@@ -48,6 +48,7 @@ from aquastream.adapters.http.query_check import QueryParameterCheck
 from aquastream.adapters.http.rate_limit import RateLimitMiddleware, RateLimits
 from aquastream.adapters.http.request_container import setup_lazy_dishka
 from aquastream.adapters.http.request_id import REQUEST_ID_HEADER
+from aquastream.adapters.http.tickets import CONTROLLERS as TICKET_CONTROLLERS
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.http.tracing import Tracing, name_span_after_route, tracing_for
 from aquastream.adapters.http.webhooks import CONTROLLERS as WEBHOOK_CONTROLLERS
@@ -69,6 +70,7 @@ def api_v1_route_handlers() -> list[ControllerRouterHandler]:
         *MEDIA_CONTROLLERS,
         *PAYMENT_CONTROLLERS,
         *WEBHOOK_CONTROLLERS,
+        *TICKET_CONTROLLERS,
         OutboxAdminController,
     ]
 

@@ -42,7 +42,7 @@ def _doc(text: str) -> msgspec.Meta:
 
 # The domains of the service; a worker may serve some of them (``worker_domains``).
 DOMAINS = frozenset(
-    {"identity", "catalog", "booking", "payments", "notifications", "crews", "media", "webhooks"}
+    {"identity", "catalog", "booking", "payments", "notifications", "crews", "media", "webhooks", "tickets"}
 )
 
 
@@ -86,6 +86,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     ] = None
     database_url_webhooks: Annotated[
         str | None, _doc("Database URL for webhooks' schema; unset: `DATABASE_URL`.")
+    ] = None
+    database_url_tickets: Annotated[
+        str | None, _doc("Database URL for tickets' schema; unset: `DATABASE_URL`.")
     ] = None
     database_pool_size: Annotated[int, _doc("PostgreSQL connections per process."), msgspec.Meta(ge=1)] = 10
     database_lock_timeout_ms: Annotated[
@@ -225,6 +228,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     rate_limit_recovery: Annotated[str, _doc("Limit of the recovery routes.")] = "5/5minutes"
     rate_limit_booking: Annotated[str, _doc("Limit of booking creation.")] = "20/minute"
     rate_limit_default: Annotated[str, _doc("Limit of every other route.")] = "100/minute"
+    rate_limit_check_in: Annotated[
+        str, _doc("Limit of check-ins at the door, per organizer account (all its scanners together).")
+    ] = "600/minute"
     booking_hold_seconds: Annotated[
         int,
         _doc("How long a booking of a paid event holds its seat waiting for payment."),
@@ -356,7 +362,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         _doc(
             "Comma-separated domains whose facts, reactions and jobs this process's worker runs "
             "(`identity`, `catalog`, `booking`, `payments`, `notifications`, `crews`, `media`, "
-            "`webhooks`); "
+            "`tickets`, `webhooks`); "
             "empty means all."
         ),
     ] = ""
@@ -503,6 +509,7 @@ RATE_LIMIT_FIELDS = (
     "rate_limit_recovery",
     "rate_limit_booking",
     "rate_limit_payments",
+    "rate_limit_check_in",
     "rate_limit_default",
 )
 

@@ -39,6 +39,7 @@ DOMAIN_URL_VARIABLES = [
         "crews",
         "media",
         "webhooks",
+        "tickets",
     )
 ]
 

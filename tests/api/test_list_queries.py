@@ -36,7 +36,8 @@ PAGING = frozenset({"page", "size"})
 # Lists whose order is their meaning take no ``sort`` (said in each route's docstring too):
 # the waitlist (first come, first served: its FIFO places, oldest entry first), the moderation
 # queue of QR receipts (oldest submission first: first submitted, first reviewed) and an
-# event's crews (as the organizer set them up: by type, then name; unpaged).
+# event's crews (as the organizer set them up: by type, then name; unpaged) and an event's
+# roster (the order bookings were confirmed, each party together by seat).
 SORTED = frozenset({"sort"})
 CATALOG_SEARCH = "catalog.test_catalog_search"
 CATALOG_BAD = f"{CATALOG_SEARCH}::test_bad_filters_and_paging_are_400"
@@ -163,6 +164,7 @@ LISTS: dict[str, tuple[frozenset[str], dict[str, Filter]]] = {
     # newest first: what happened last is what the organizer looks for (no ``sort``).
     "GET /api/v1/organizers/{slug:str}/webhooks": (frozenset(), {}),
     "GET /api/v1/organizers/{slug:str}/webhooks/{endpoint_id:uuid}/deliveries": (PAGING, {}),
+    "GET /api/v1/events/{event_id:uuid}/roster": (PAGING, {}),
 }
 # Lists that are not JSON (the table counts them by hand: their handlers answer a Response).
 NOT_JSON = {"GET /api/v1/events/{event_id:uuid}/participants.csv"}

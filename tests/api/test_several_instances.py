@@ -34,7 +34,17 @@ PASSWORD = "Paddle-Hard-2030!"
 PARTICIPANTS = 8
 SEATS = 5
 AUTH_LIMIT = 5
-DOMAINS = ("identity", "catalog", "booking", "payments", "notifications", "crews", "media", "webhooks")
+DOMAINS = (
+    "identity",
+    "catalog",
+    "booking",
+    "payments",
+    "notifications",
+    "crews",
+    "media",
+    "webhooks",
+    "tickets",
+)
 
 # Records every tick a worker takes of a periodic job: a row of ``infra.job_leases`` is
 # updated exactly when a worker wins the job's due tick (``SqlJobLeases.try_acquire``).

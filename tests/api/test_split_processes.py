@@ -28,7 +28,7 @@ from tests.unit.media.samples import PNG
 pytestmark = pytest.mark.postgres
 
 PASSWORD = "Paddle-Hard-2030!"
-ROUTING = ("identity,catalog,booking,payments", "notifications,crews,media,webhooks")
+ROUTING = ("identity,catalog,booking,payments", "notifications,crews,media,webhooks,tickets")
 
 
 def _dsn(url: str) -> str:

@@ -33,6 +33,7 @@ SUITES = [
     "tests/api/notifications",
     "tests/api/crews",
     "tests/api/media",
+    "tests/api/tickets",
     "tests/api/privacy",
     "tests/api/test_outbox_admin.py",
     "tests/api/test_worker_in_process.py",

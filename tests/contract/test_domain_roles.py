@@ -28,6 +28,7 @@ TABLE_OF = {
     "crews": "crews.crews",
     "media": "media.files",
     "webhooks": "webhooks.webhook_endpoints",
+    "tickets": "tickets.tickets",
 }
 
 

@@ -9,7 +9,17 @@ from aquastream.domain.shared.events import DomainEvent
 from aquastream.ioc.subscriptions import Reactions
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
-DOMAINS = ("identity", "catalog", "booking", "payments", "notifications", "crews", "media", "webhooks")
+DOMAINS = (
+    "identity",
+    "catalog",
+    "booking",
+    "payments",
+    "notifications",
+    "crews",
+    "media",
+    "webhooks",
+    "tickets",
+)
 
 
 def facts_table() -> str:

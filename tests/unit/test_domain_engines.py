@@ -28,10 +28,10 @@ def test_an_empty_domain_url_means_the_shared_one() -> None:
 def test_an_unknown_domain_url_is_a_warning_by_name_and_is_not_used() -> None:
     warnings: list[str] = []
     settings = load_settings(
-        {"AQUASTREAM_DATABASE_URL_TICKETS": BOOKING}, env_file=None, warn=warnings.append
+        {"AQUASTREAM_DATABASE_URL_WEATHER": BOOKING}, env_file=None, warn=warnings.append
     )
     [warning] = warnings
-    assert warning.startswith("AQUASTREAM_DATABASE_URL_TICKETS is not a known setting and is ignored")
+    assert warning.startswith("AQUASTREAM_DATABASE_URL_WEATHER is not a known setting and is ignored")
     assert {settings.database_url_of(domain) for domain in DOMAINS} == {settings.database_url}
 
 

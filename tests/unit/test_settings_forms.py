@@ -171,7 +171,8 @@ SAMPLES = {
     "payments_provider": "stripe",
 }
 SAMPLES |= {
-    f"rate_limit_{name}": "7/minute" for name in ("auth", "recovery", "booking", "payments", "default")
+    f"rate_limit_{name}": "7/minute"
+    for name in ("auth", "recovery", "booking", "payments", "check_in", "default")
 }
 # What a sample needs beside it.
 COMPANIONS = {"media_storage": {"AQUASTREAM_S3_BUCKET": "media"}}

@@ -22,6 +22,7 @@ from aquastream.ioc.notifications import (
     RecoveryMessagesProvider,
 )
 from aquastream.ioc.payments import PaymentsProvider
+from aquastream.ioc.tickets import TicketsProvider, TicketsQueriesProvider
 from aquastream.ioc.webhooks import WebhooksProvider
 from aquastream.ioc.worker import WorkerProvider
 from aquastream.settings import Settings
@@ -49,6 +50,8 @@ def base_providers(settings: Settings) -> list[Provider]:
         MediaQueriesProvider(),
         PaymentsProvider(),
         WebhooksProvider(),
+        TicketsProvider(),
+        TicketsQueriesProvider(),
         WorkerProvider(),
     ]
     if settings.redis_url:

@@ -18,6 +18,7 @@ from aquastream.adapters.sql.catalog.served import (
     CatalogEventDirectory,
     CatalogMediaOwners,
     CatalogOrganizerNames,
+    CatalogTicketEvents,
 )
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.domain.catalog.authoring import CreateEvent, UpdateEvent
@@ -48,8 +49,10 @@ from aquastream.ports.booking import OrganizerAccess, OrganizerNames
 from aquastream.ports.catalog import (
     CalendarRenderer,
     CatalogUnitOfWork,
+    ConfirmedBookingsLookup,
     FeedTokenSigner,
     SeatInventory,
+    UserTickets,
 )
 from aquastream.ports.clock import Clock
 from aquastream.ports.crews import CrewEvents
@@ -57,6 +60,7 @@ from aquastream.ports.media import CatalogOwners
 from aquastream.ports.notifications import EventDirectory
 from aquastream.ports.notifications import OrganizerAccess as NotificationOrganizerAccess
 from aquastream.ports.payments import OrganizerDirectory
+from aquastream.ports.tickets import TicketEvents
 from aquastream.ports.webhooks import WebhookOrganizers
 from aquastream.settings import Settings
 
@@ -109,6 +113,12 @@ class CatalogQueriesProvider(Provider):
     def webhook_organizers(self, engines: DomainEngines) -> WebhookOrganizers:
         """Webhooks' question: an organizer's id by its slug, and who manages it."""
         return CatalogOrganizerDirectory(engines.of("catalog"))
+
+    @provide(scope=Scope.APP)
+    def ticket_events(self, engines: DomainEngines) -> TicketEvents:
+        """Tickets' question: an event's organizer and end, whether the caller manages it, and
+        an organizer's id by its slug or id."""
+        return CatalogTicketEvents(engines.of("catalog"))
 
 
 class CatalogProvider(Provider):
@@ -175,8 +185,19 @@ class CatalogProvider(Provider):
         DownloadEventCalendar,
         GetCalendarFeed,
         RevokeCalendarFeed,
-        RenderCalendarFeed,
     )
+
+    @provide
+    def render_calendar_feed(
+        self,
+        uow: CatalogUnitOfWork,
+        bookings: ConfirmedBookingsLookup,
+        renderer: CalendarRenderer,
+        clock: Clock,
+        tickets: UserTickets,
+    ) -> RenderCalendarFeed:
+        """The feed lists the user's ticket codes, asked of tickets (``ioc.tickets``)."""
+        return RenderCalendarFeed(uow, bookings, renderer, clock, tickets)
 
     @provide(provides=PersonalDataSection)
     def catalog_section(self, export: ExportMyCatalogData) -> PersonalDataSection:

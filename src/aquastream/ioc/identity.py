@@ -50,6 +50,7 @@ from aquastream.ports.identity import (
 )
 from aquastream.ports.media import AvatarOwners
 from aquastream.ports.notifications import RecipientDirectory, TelegramLinker
+from aquastream.ports.tickets import HolderNames
 from aquastream.settings import Settings
 
 PURGE_CREDENTIALS_JOB = "identity.purge_expired_credentials"
@@ -82,6 +83,11 @@ class IdentityQueriesProvider(Provider):
     @provide(scope=Scope.APP)
     def participant_names(self, engines: DomainEngines) -> ParticipantNames:
         """Crews' question: how its participants are called."""
+        return IdentityParticipantNames(engines.of("identity"))
+
+    @provide(scope=Scope.APP)
+    def holder_names(self, engines: DomainEngines) -> HolderNames:
+        """Tickets' question: how the holders of tickets are called."""
         return IdentityParticipantNames(engines.of("identity"))
 
     @provide(scope=Scope.APP)

@@ -129,8 +129,10 @@ NOTICE_RULES: tuple[NoticeRule, ...] = (
                 e.user_id,
                 Category.BOOKING_CONFIRMED,
                 f"booking:{e.booking_id}:confirmed",
-                "booking_confirmed",
+                "booking_confirmed_tickets",
                 e.event_id,
+                # The API's path of the booking's tickets (relative to the API's host).
+                {"tickets_url": f"/api/v1/bookings/{e.booking_id}/tickets"},
                 booking_id=e.booking_id,
             )
         ],

@@ -30,6 +30,7 @@ from aquastream.adapters.sql.tables import identity as identity_tables
 from aquastream.adapters.sql.tables import media as media_tables
 from aquastream.adapters.sql.tables import notifications as notifications_tables
 from aquastream.adapters.sql.tables import payments as payments_tables
+from aquastream.adapters.sql.tables import tickets as tickets_tables
 from aquastream.adapters.sql.tables import webhooks as webhooks_tables
 from aquastream.domain.shared.dispatch import (
     BatchHandler,
@@ -140,6 +141,7 @@ SPINE_TABLES: Mapping[str, tuple[Table, Table]] = {
     "crews": (crews_tables.outbox, crews_tables.deliveries),
     "media": (media_tables.outbox, media_tables.deliveries),
     "webhooks": (webhooks_tables.outbox, webhooks_tables.deliveries),
+    "tickets": (tickets_tables.outbox, tickets_tables.deliveries),
 }
 
 

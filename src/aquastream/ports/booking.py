@@ -386,3 +386,14 @@ class PayLinks(Protocol):
     def verify(self, booking_id: uuid.UUID, token: str) -> bool:
         """Whether ``token`` is the one the booking's link carries."""
         ...
+
+
+class CheckInRecord(Protocol):
+    """What booking asks the tickets domain when an event ends: which of its bookings had a
+    seat checked in at the door. Served by tickets on its own connection, asked outside
+    booking's transaction."""
+
+    async def bookings_checked_in(self, event_id: uuid.UUID) -> set[uuid.UUID] | None:
+        """The bookings with at least one seat checked in; None when nobody was checked in
+        at the event (it did not use check-in)."""
+        ...

@@ -269,6 +269,27 @@ class ConfirmedBookingsLookup(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class TicketNote:
+    """A valid ticket of a user, as the private calendar feed mentions it."""
+
+    booking_id: uuid.UUID
+    seat: int
+    short_code: str
+    name: str | None  # a companion's; None for the holder's own seat
+
+
+class UserTickets(Protocol):
+    """What the catalog asks the tickets domain for the private calendar feed: served by
+    tickets on its own connection, asked outside the catalog's transaction."""
+
+    async def for_user(
+        self, user_id: uuid.UUID, event_ids: Collection[uuid.UUID]
+    ) -> Mapping[uuid.UUID, Sequence[TicketNote]]:
+        """The user's valid tickets (as a booking's holder) per event, by booking then seat."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class CalendarEntry:
     """One event as a calendar sees it (an iCalendar VEVENT)."""
 

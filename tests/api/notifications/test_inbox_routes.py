@@ -82,7 +82,7 @@ async def test_a_booking_message_names_its_event_and_booking(api: Client, cast: 
 
     [item] = (await inbox(api, people.pavel))["items"]
 
-    assert (item["category"], item["template"]) == ("BOOKING_CONFIRMED", "booking_confirmed")
+    assert (item["category"], item["template"]) == ("BOOKING_CONFIRMED", "booking_confirmed_tickets")
     assert (item["eventId"], item["bookingId"]) == (event["id"], booking["id"])
     assert item["title"] == "Бронь подтверждена: Rafting on the Msta"
 

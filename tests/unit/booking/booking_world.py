@@ -67,6 +67,17 @@ from aquastream.ports.catalog import EventListing, SeatResize
 PAY_LINKS = SignedPayLinks("pay-links-secret-" * 4, "https://api.test")
 
 
+class KnownCheckIns:
+    """Tickets' ``CheckInRecord``, set by hand: the bookings with a seat checked in, per event
+    (an event left out did not use check-in)."""
+
+    def __init__(self) -> None:
+        self.by_event: dict[uuid.UUID, set[uuid.UUID]] = {}
+
+    async def bookings_checked_in(self, event_id: uuid.UUID) -> set[uuid.UUID] | None:
+        return self.by_event.get(event_id)
+
+
 class BookingWorld:
     def __init__(self, policy: BookingPolicy | None = None) -> None:
         self.db = MemoryDatabase()
@@ -101,7 +112,8 @@ class BookingWorld:
         self.confirm_paid = ConfirmPaidBooking(uow(), clock, policy_)
         self.lapse_windows = LapseWaitlistWindows(uow(), clock, policy_)
         self.hand_over = HandOverFreedSeats(uow(), clock, policy_)
-        self.complete_event = CompleteEventBookings(uow(), clock)
+        self.check_ins = KnownCheckIns()
+        self.complete_event = CompleteEventBookings(uow(), clock, self.check_ins)
         self.cancel_event = CancelEventBookings(uow(), clock)
         self.join = JoinWaitlist(uow(), clock, self.participants, policy_)
         self.leave = LeaveWaitlist(uow(), clock, policy_)

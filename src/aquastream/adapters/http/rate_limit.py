@@ -56,6 +56,7 @@ def category_limits(settings: Settings) -> dict[str, str]:
         "recovery": settings.rate_limit_recovery,
         "booking": settings.rate_limit_booking,
         "payments": settings.rate_limit_payments,
+        "check_in": settings.rate_limit_check_in,
         DEFAULT_CATEGORY: settings.rate_limit_default,
     }
 

@@ -30,6 +30,7 @@ SCHEMAS = (
     "crews",
     "media",
     "webhooks",
+    "tickets",
 )
 SQLITE_SCHEMA_MAP: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)
 

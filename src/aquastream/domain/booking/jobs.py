@@ -29,7 +29,7 @@ from aquastream.domain.booking.model import (
 )
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.records import audit_entry
-from aquastream.ports.booking import BookingUnitOfWork, PaymentStatusProbe
+from aquastream.ports.booking import BookingUnitOfWork, CheckInRecord, PaymentStatusProbe
 from aquastream.ports.clock import Clock
 
 
@@ -175,25 +175,48 @@ class CompleteEventBookings:
 
     Rules:
     - every CONFIRMED booking becomes COMPLETED (logged); it keeps its seat;
+    - but when the event used check-in (the tickets domain checked at least one seat in),
+      a CONFIRMED booking none of whose seats was checked in becomes NO_SHOW instead (the
+      rule of a no-show recorded by hand, ``BookingMarkedNoShow``). An event that never
+      used check-in completes everyone: nobody was counted at the door;
     - PENDING bookings are left to the expiry job, which still asks the payment domain;
     - sales stop for good (they stopped at the start already) and the waitlist is closed.
     Idempotent. Returns how many bookings were completed.
     """
 
-    def __init__(self, uow: BookingUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: BookingUnitOfWork, clock: Clock, check_ins: CheckInRecord) -> None:
         self._uow = uow
         self._clock = clock
+        self._check_ins = check_ins
 
     async def __call__(self, event_id: uuid.UUID) -> int:
+        checked_in = await self._check_ins.bookings_checked_in(event_id)
         async with self._uow:
             now = self._clock.now()
-            completed = await BookingLifecycle(self._uow).move_all(
-                event_id,
-                old=BookingStatus.CONFIRMED,
-                new=BookingStatus.COMPLETED,
-                reason=LogReason.EVENT_COMPLETED,
-                at=now,
-            )
+            lifecycle = BookingLifecycle(self._uow)
+            if checked_in is None:
+                completed = await lifecycle.move_all(
+                    event_id,
+                    old=BookingStatus.CONFIRMED,
+                    new=BookingStatus.COMPLETED,
+                    reason=LogReason.EVENT_COMPLETED,
+                    at=now,
+                )
+            else:
+                completed = await lifecycle.move_many(
+                    checked_in,
+                    old=BookingStatus.CONFIRMED,
+                    new=BookingStatus.COMPLETED,
+                    reason=LogReason.EVENT_COMPLETED,
+                    at=now,
+                )
+                await lifecycle.move_all(
+                    event_id,
+                    old=BookingStatus.CONFIRMED,
+                    new=BookingStatus.NO_SHOW,
+                    reason=LogReason.NO_SHOW,
+                    at=now,
+                )
             if await self._uow.inventories.lock(event_id) is not None:
                 await self._uow.inventories.close(event_id, InventoryStatus.COMPLETED)
                 await _close_queue(self._uow, event_id, now=now)

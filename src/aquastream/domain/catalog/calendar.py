@@ -9,8 +9,10 @@ one (the next request for the URL issues a fresh one).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -27,10 +29,13 @@ from aquastream.ports.catalog import (
     CatalogUnitOfWork,
     ConfirmedBookingsLookup,
     FeedTokenSigner,
+    TicketNote,
+    UserTickets,
 )
 from aquastream.ports.clock import Clock
 
 CALENDAR_NAME = "AquaStream"
+TICKETS_PATH = "/api/v1/bookings/{booking_id}/tickets"
 UID_DOMAIN = "aquastream"
 
 
@@ -138,9 +143,26 @@ async def revoke_live_feed(uow: CatalogUnitOfWork, user_id: uuid.UUID, *, now: d
         await uow.feeds.put(feed)
 
 
+def with_tickets(entry: CalendarEntry, tickets: Sequence[TicketNote]) -> CalendarEntry:
+    """The entry, its description followed by the user's ticket codes and where their QR
+    images are (``/api/v1/bookings/{id}/tickets``)."""
+    if not tickets:
+        return entry
+    codes = ", ".join(
+        f"{t.short_code} ({t.name}, seat {t.seat})" if t.name else f"{t.short_code} (seat {t.seat})"
+        for t in tickets
+    )
+    links = " ".join(dict.fromkeys(f"{TICKETS_PATH.format(booking_id=t.booking_id)}" for t in tickets))
+    note = f"Tickets: {codes}. QR codes: {links}"
+    description = f"{entry.description}\n\n{note}" if entry.description else note
+    return dataclasses.replace(entry, description=description)
+
+
 class RenderCalendarFeed:
     """Whoever holds a live feed token gets the events of its user's confirmed bookings
-    (an unknown or revoked token is 404), ordered by start."""
+    (an unknown or revoked token is 404), ordered by start; each event's description ends
+    with the user's ticket codes and the path of their QR images (asked of the tickets
+    domain, when it is wired)."""
 
     raises: ClassVar[Raises] = (CalendarFeedNotFound,)
 
@@ -150,11 +172,13 @@ class RenderCalendarFeed:
         bookings: ConfirmedBookingsLookup,
         renderer: CalendarRenderer,
         clock: Clock,
+        tickets: UserTickets | None = None,
     ) -> None:
         self._uow = uow
         self._bookings = bookings
         self._renderer = renderer
         self._clock = clock
+        self._tickets = tickets
 
     async def __call__(self, token: str) -> bytes:
         async with self._uow:
@@ -171,5 +195,13 @@ class RenderCalendarFeed:
                 key=lambda event: (event.date_start, event.id),
             )
             organizers = await self._uow.organizers.get_many({event.organizer_id for event in shown})
-        entries = [calendar_entry(event, organizers[event.organizer_id]) for event in shown]
+        tickets = (
+            await self._tickets.for_user(feed.user_id, [event.id for event in shown])
+            if self._tickets is not None and shown
+            else {}
+        )
+        entries = [
+            with_tickets(calendar_entry(event, organizers[event.organizer_id]), tickets.get(event.id, ()))
+            for event in shown
+        ]
         return self._renderer.render(entries, name=CALENDAR_NAME, generated_at=self._clock.now())

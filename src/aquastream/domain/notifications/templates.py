@@ -57,6 +57,19 @@ TEMPLATES: Mapping[str, Mapping[Language, Template]] = {
             "Your seat for “{event_title}” ({event_start}) is confirmed. See you there!",
         ),
     },
+    # Since tickets: the confirmation links the booking's tickets and their QR codes.
+    "booking_confirmed_tickets": {
+        Language.RU: Template(
+            "Бронь подтверждена: {event_title}",
+            "Ваше место на «{event_title}» ({event_start}) подтверждено. "
+            "Билеты с QR-кодами: {tickets_url} До встречи!",
+        ),
+        Language.EN: Template(
+            "Booking confirmed: {event_title}",
+            "Your seat for “{event_title}” ({event_start}) is confirmed. "
+            "Your tickets with their QR codes: {tickets_url} See you there!",
+        ),
+    },
     "booking_cancelled": {
         Language.RU: Template(
             "Бронь отменена: {event_title}",

@@ -7,6 +7,7 @@ catalog's tables and the catalog may sit where the asker's role cannot see.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
@@ -19,8 +20,10 @@ from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.catalog import events, organizers, team_members
 from aquastream.domain.media.model import OwnerType
 from aquastream.domain.notifications.model import EventSummary
+from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.booking import OrganizerName
 from aquastream.ports.media import OwnerFacts
+from aquastream.ports.tickets import TicketEvent
 
 _EVENT_COLUMNS = (events.c.id, events.c.organizer_id, events.c.title, events.c.date_start)
 
@@ -92,3 +95,61 @@ class CatalogMediaOwners:
                 return None
         rows = await self._reads.rows(query)
         return OwnerFacts(organizer_owner_id=rows[0].owner_user_id) if rows else None
+
+
+# The door asks for the same event at every scan: its row (never the decision, which
+# depends on the caller's token) is kept this long, as anonymous catalog reads are.
+TICKET_EVENT_SECONDS = 1.0
+TICKET_EVENTS_KEPT = 4096
+
+
+class CatalogTicketEvents:
+    """Tickets' ``TicketEvents``: an event's organizer and end, and whether the caller manages
+    the organizer (as ``domain.catalog.access.can_manage`` decides: admins, and the owner while
+    an ORGANIZER), in one read kept for ``TICKET_EVENT_SECONDS``; and an organizer's id by its
+    slug or id."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine)
+        self._kept: dict[uuid.UUID, tuple[float, Any]] = {}
+
+    async def event(self, event_id: uuid.UUID, caller: Principal | None = None) -> TicketEvent | None:
+        row = await self._row(event_id)
+        if row is None:
+            return None
+        manages = caller is not None and (
+            caller.is_admin or (caller.role is Role.ORGANIZER and row.owner_user_id == caller.user_id)
+        )
+        return TicketEvent(row.id, row.organizer_id, row.title, row.date_end, caller_manages=manages)
+
+    async def _row(self, event_id: uuid.UUID) -> Any:
+        now = time.monotonic()
+        kept = self._kept.get(event_id)
+        if kept is not None and now - kept[0] < TICKET_EVENT_SECONDS:
+            return kept[1]
+        query = (
+            select(
+                events.c.id,
+                events.c.organizer_id,
+                events.c.title,
+                events.c.date_end,
+                organizers.c.owner_user_id,
+            )
+            .join(organizers, organizers.c.id == events.c.organizer_id)
+            .where(events.c.id == event_id)
+        )
+        rows = await self._reads.rows(query)
+        row = rows[0] if rows else None
+        if row is not None:
+            if len(self._kept) >= TICKET_EVENTS_KEPT:
+                self._kept.clear()
+            self._kept[event_id] = (now, row)
+        return row
+
+    async def organizer_id(self, slug_or_id: str) -> uuid.UUID | None:
+        try:
+            query = select(organizers.c.id).where(organizers.c.id == uuid.UUID(slug_or_id))
+        except ValueError:
+            query = select(organizers.c.id).where(organizers.c.slug == slug_or_id)
+        rows = await self._reads.rows(query)
+        return rows[0].id if rows else None

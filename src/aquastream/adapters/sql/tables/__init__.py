@@ -15,6 +15,7 @@ from aquastream.adapters.sql.tables import (
     media,
     notifications,
     payments,
+    tickets,
     webhooks,
 )
 from aquastream.adapters.sql.tables.base import NAMING_CONVENTION, metadata
@@ -30,5 +31,6 @@ __all__ = [
     "metadata",
     "notifications",
     "payments",
+    "tickets",
     "webhooks",
 ]

@@ -1,0 +1,130 @@
+"""The tickets repositories and ``CheckInRecord`` behave alike on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from aquastream.domain.shared.ids import new_id
+from aquastream.domain.shared.paging import PageRequest
+from aquastream.domain.tickets.model import OrganizerKey, VoidReason
+
+from .kit import NOW, TicketsKit
+
+
+async def test_tickets_are_stored_and_read_back_as_they_were(kit: TicketsKit) -> None:
+    made = await kit.tickets(3)
+
+    async with kit.uow() as uow:
+        assert await uow.tickets.get(made[1].id) == made[1]
+        assert await uow.tickets.for_booking(made[0].booking_id) == made
+        assert await uow.tickets.by_short_code(made[2].short_code) == [made[2]]
+        taken = await uow.tickets.short_codes_taken(kit.event.id, {made[0].short_code, "ZZZZZZZZ"})
+        assert taken == {made[0].short_code}
+        assert await uow.tickets.short_codes_taken(new_id(), {made[0].short_code}) == set()
+        assert await uow.tickets.get(new_id()) is None
+
+
+async def test_a_seat_s_ticket_is_added_once_and_comes_back_after_an_expiry(kit: TicketsKit) -> None:
+    (ticket,) = await kit.tickets()
+    async with kit.uow() as uow:
+        again = dataclasses.replace(ticket, id=new_id(), short_code="AAAAAAAA")
+        await uow.tickets.add_many([again])
+        assert await uow.tickets.void(ticket.booking_id, None, reason=VoidReason.EXPIRED, now=NOW) == 1
+        await uow.tickets.add_many([again])
+        await uow.commit()
+
+    async with kit.uow() as uow:
+        (stored,) = await uow.tickets.for_booking(ticket.booking_id)
+    assert stored == ticket  # the first ticket, valid again
+
+
+async def test_voiding_a_seat_or_a_booking_and_marking_no_shows(kit: TicketsKit) -> None:
+    made = await kit.tickets(3)
+    booking = made[0].booking_id
+    async with kit.uow() as uow:
+        assert await uow.tickets.void(booking, 2, reason=VoidReason.CANCELLED, now=NOW) == 1
+        assert await uow.tickets.check_in(made[0].id, by=kit.owner.user_id, now=NOW) is not None
+        assert await uow.tickets.mark_no_show(booking, now=NOW) == 1  # seat 1 only
+        assert await uow.tickets.void(booking, None, reason=VoidReason.CANCELLED, now=NOW) == 2
+        await uow.commit()
+
+    async with kit.uow() as uow:
+        stored = await uow.tickets.for_booking(booking)
+    assert [t.void_reason for t in stored] == [VoidReason.CANCELLED] * 3
+    assert [t.no_show_at is not None for t in stored] == [False, True, False]
+
+
+async def test_check_in_happens_once_and_never_on_a_void_or_no_show_ticket(kit: TicketsKit) -> None:
+    made = await kit.tickets(3)
+    async with kit.uow() as uow:
+        await uow.tickets.void(made[0].booking_id, 1, reason=VoidReason.CANCELLED, now=NOW)
+        first = await uow.tickets.check_in(made[0].id, by=kit.owner.user_id, now=NOW)
+        assert first is not None
+        assert (first.checked_in_at, first.checked_in_by) == (NOW, kit.owner.user_id)
+        assert await uow.tickets.check_in(made[0].id, by=new_id(), now=NOW) is None
+        assert await uow.tickets.check_in(made[1].id, by=new_id(), now=NOW) is None
+        await uow.tickets.mark_no_show(made[0].booking_id, now=NOW)
+        assert await uow.tickets.check_in(made[2].id, by=new_id(), now=NOW) is None
+        assert await uow.tickets.check_in(new_id(), by=new_id(), now=NOW) is None
+        await uow.commit()
+
+
+async def test_the_roster_pages_in_issue_order_then_seat(kit: TicketsKit) -> None:
+    first = await kit.tickets(2)
+    kit.clock.advance(minutes=1)
+    second = await kit.tickets(1)
+    await kit.tickets(1, event_id=new_id())
+
+    async with kit.uow() as uow:
+        page = await uow.tickets.roster(kit.event.id, PageRequest(0, 2))
+        rest = await uow.tickets.roster(kit.event.id, PageRequest(1, 2))
+        assert not await uow.tickets.any_checked_in(kit.event.id)
+
+    assert [t.id for t in page.items] == [first[0].id, first[1].id]
+    assert [t.id for t in rest.items] == [second[0].id]
+    assert page.total == 3
+
+
+async def test_the_check_in_record_names_the_bookings_with_a_seat_checked_in(kit: TicketsKit) -> None:
+    came = await kit.tickets(2)
+    await kit.tickets(1)
+    assert await kit.check_ins.bookings_checked_in(kit.event.id) is None
+
+    async with kit.uow() as uow:
+        await uow.tickets.check_in(came[1].id, by=kit.owner.user_id, now=NOW)
+        assert await uow.tickets.any_checked_in(kit.event.id)
+        await uow.commit()
+
+    assert await kit.check_ins.bookings_checked_in(kit.event.id) == {came[0].booking_id}
+    assert await kit.check_ins.bookings_checked_in(new_id()) is None
+
+
+async def test_an_organizer_keeps_the_first_key_it_got(kit: TicketsKit) -> None:
+    first = await kit.key()
+    pair = kit.signer.new_key_pair()
+
+    async with kit.uow() as uow:
+        kept = await uow.keys.add_if_absent(
+            OrganizerKey(kit.organizer_id, pair.public_key, pair.sealed_private_key, NOW)
+        )
+        assert await uow.keys.get(new_id()) is None
+        await uow.commit()
+
+    assert kept == first
+    assert kit.signer.sign(kept.sealed_private_key, b"m")  # still opens
+
+
+async def test_a_user_s_valid_ticket_codes_are_served_per_event(kit: TicketsKit) -> None:
+    made = await kit.tickets(2)
+    holder = made[0].user_id
+    async with kit.uow() as uow:
+        await uow.tickets.void(made[0].booking_id, 1, reason=VoidReason.CANCELLED, now=NOW)
+        await uow.commit()
+
+    found = await kit.user_tickets.for_user(holder, [kit.event.id, new_id()])
+
+    assert [(n.booking_id, n.seat, n.short_code) for n in found[kit.event.id]] == [
+        (made[0].booking_id, 0, made[0].short_code)
+    ]
+    assert await kit.user_tickets.for_user(new_id(), [kit.event.id]) == {}
+    assert await kit.user_tickets.for_user(holder, []) == {}
