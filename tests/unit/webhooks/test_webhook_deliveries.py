@@ -14,6 +14,7 @@ from aquastream.domain.booking.events import BookingCancelled, BookingConfirmed,
 from aquastream.domain.payments.events import PaymentRefunded
 from aquastream.domain.shared.errors import ValidationFailed
 from aquastream.domain.shared.paging import PageRequest
+from aquastream.domain.tickets.events import SeatCheckedIn
 from aquastream.domain.webhooks.errors import (
     OrganizerNotFound,
     TargetRefused,
@@ -226,3 +227,25 @@ async def test_a_cancellation_carries_its_reason() -> None:
     )
     page = await hooks.deliveries(hooks.anna, "river-rats", registered.endpoint.id, PageRequest())
     assert json.loads(page.items[0].delivery.payload)["data"]["reason"] == "CANCELLED_BY_USER"
+
+
+async def test_a_check_in_at_the_door_is_sent_as_checkin_created() -> None:
+    hooks = Webhooks()
+    endpoint = await hooks.register(hooks.anna, "river-rats", URL, ["checkin.created"])
+    fact = SeatCheckedIn(
+        occurred_at=hooks.clock.now(),
+        event_id=hooks.event_id,
+        booking_id=uuid.uuid4(),
+        seat=2,
+        ticket_id=uuid.uuid4(),
+        checked_in_by=uuid.uuid4(),
+        checked_in_at=hooks.clock.now(),
+    )
+
+    assert await hooks.hear(fact) == 1
+    page = await hooks.deliveries(hooks.anna, "river-rats", endpoint.endpoint.id, PageRequest())
+    [record] = page.items
+    body = json.loads(record.delivery.payload)
+    assert body["type"] == "checkin.created"
+    assert body["data"]["seat"] == 2
+    assert body["data"]["ticketId"] == str(fact.ticket_id)
