@@ -84,7 +84,17 @@ BAD_SETTINGS = [
     *[
         (command, variable, f"mysql://u:{PASSWORD}@db/x", "unsupported scheme 'mysql'")
         for command, variable in zip(
-            ["serve", "worker", "migrate", "create-admin", "demo-data", "serve", "worker", "migrate"],
+            [
+                "serve",
+                "worker",
+                "migrate",
+                "create-admin",
+                "demo-data",
+                "serve",
+                "worker",
+                "migrate",
+                "serve",
+            ],
             DOMAIN_URL_VARIABLES,
             strict=True,
         )
