@@ -171,8 +171,10 @@ async def floor(base: str, scanners: int, seconds: float) -> Sample:
     return Sample(len(latencies) / (time.perf_counter() - began), statistics.median(latencies), p99)
 
 
-async def scan(base: str, codes: list[str], scanners: int, seconds: float) -> Sample:
-    """``scanners`` clients checking in the next code, each as soon as its last answer came."""
+async def scan(base: str, codes: list[str], scanners: int, seconds: float, interval: float = 0.0) -> Sample:
+    """``scanners`` clients checking in the next code, each as soon as its last answer came
+    (``interval`` 0: the service saturated), or each at most once every ``interval`` seconds
+    (a person at the door scanning one ticket after another)."""
     path = f"/api/v1/events/{EVENT_ID}/check-ins"
     headers = {"Authorization": f"Bearer {organizer_token()}"}
     pending = iter(codes)
@@ -190,6 +192,8 @@ async def scan(base: str, codes: list[str], scanners: int, seconds: float) -> Sa
                 latencies.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 201:
                     sys.exit(f"bench: a check-in answered {response.status_code}: {response.text[:300]}")
+                if interval:
+                    await asyncio.sleep(max(0.0, started + interval - time.perf_counter()))
 
     began = time.perf_counter()
     await asyncio.gather(*(scanner() for _ in range(scanners)))
@@ -216,7 +220,7 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
     url, drop = await _throwaway_database(os.environ.get("AQUASTREAM_TEST_DATABASE_URL", DEFAULT_URL))
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     folder = Path(tempfile.mkdtemp(prefix="aqs-bench-checkin-"))
-    runs = args.pairs + 1  # of each side, with a warm-up
+    runs = args.pairs + 2  # of each side, with a warm-up (and the paced run, for ours)
     try:
         await upgrade(url, "head")
         ours_total, sql_total = runs * args.pool, runs * args.pool * args.sql_pool_factor
@@ -261,6 +265,8 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
             await alternate(comparison, ours, sql, pairs=args.pairs)
             comparison.rss_mb, comparison.ready_s = rss_mb(pid), ready_s
             args.floor = await floor(base, args.scanners, args.seconds)
+            if args.interval:
+                args.paced = await scan(base, next(batches), args.scanners, args.seconds, args.interval)
         return [comparison]
     finally:
         await drop()
@@ -274,6 +280,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=int, default=10, help="of each run")
     parser.add_argument("--scanners", type=int, default=16, help="concurrent scanners, pgbench's clients")
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=0.5,
+        help="after the pairs, a run where each scanner scans at most once per this many seconds (0: none)",
+    )
     parser.add_argument("--pool", type=int, help="tickets per run of the service; default 1,000 per second")
     parser.add_argument(
         "--sql-pool-factor", type=int, default=10, help="pgbench's tickets, as a multiple of --pool"
@@ -295,6 +307,13 @@ def main() -> None:
         f"\ncheck-in p99 at {args.scanners} scanners: {p99:.1f} ms "
         f"(target ≤ {TARGET_P99_MS:.0f} ms: {'met' if met else 'NOT met'})"
     )
+    paced: Sample | None = getattr(args, "paced", None)
+    if paced is not None:
+        print(
+            f"check-in p99 at {args.scanners} scanners each scanning once per {args.interval:g} s "
+            f"({paced.rate:.0f} scans/s): {paced.p99_ms:.1f} ms, p50 {paced.p50_ms:.1f} ms "
+            f"(target ≤ {TARGET_P99_MS:.0f} ms: {'met' if paced.p99_ms <= TARGET_P99_MS else 'NOT met'})"
+        )
     lowest: Sample = args.floor
     print(
         f"the floor now, GET /health/live with the same clients: {lowest.rate:.0f} req/s, "
