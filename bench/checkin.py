@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import datetime as dt
 import os
+import random
 import shutil
 import statistics
 import sys
@@ -183,6 +184,8 @@ async def scan(base: str, codes: list[str], scanners: int, seconds: float, inter
 
     async def scanner() -> None:
         async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+            if interval:  # people at the door do not scan in step
+                await asyncio.sleep(random.uniform(0, interval))
             while time.perf_counter() < deadline:
                 code = next(pending, None)
                 if code is None:

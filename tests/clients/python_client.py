@@ -15,7 +15,15 @@ from typing import Any
 
 PACKAGE = "aquastream_client"
 # The generator formats its output with ruff by default: not needed to import it.
-GENERATOR_CONFIG = "post_hooks: []\n"
+# A ticket's QR image is served as image/png and image/svg+xml; the generator reads a body it
+# has no model for only as application/octet-stream (bytes), which is what a client wants of
+# an image. The mapping is the generator's own documented option.
+GENERATOR_CONFIG = (
+    "post_hooks: []\n"
+    "content_type_overrides:\n"
+    "  image/png: application/octet-stream\n"
+    "  image/svg+xml: application/octet-stream\n"
+)
 
 
 @dataclass(frozen=True)
