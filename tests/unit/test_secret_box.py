@@ -29,3 +29,13 @@ def test_another_key_or_a_changed_text_is_refused() -> None:
         SecretBox(SECRET, b"webhooks").open(tampered)
     with pytest.raises(SealBroken):
         SecretBox(SECRET, b"webhooks").open("s1.not base64!")
+
+
+def test_sealed_bytes_read_back_and_a_changed_byte_is_refused() -> None:
+    box = SecretBox(SECRET, b"tickets")
+    sealed = box.seal_bytes(b"\x00private key\xff")
+    assert box.open_bytes(sealed) == b"\x00private key\xff"
+    with pytest.raises(SealBroken):
+        box.open_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))
+    with pytest.raises(SealBroken):
+        SecretBox(SECRET, b"webhooks").open_bytes(sealed)

@@ -1,32 +1,23 @@
 """The tickets' Ed25519 signer (``cryptography``): one key pair per organizer, the private
-key sealed at rest with AES-256-GCM under a key derived from the server secret for this one
-purpose. A database dump alone signs nothing; changing the server secret makes the sealed
+key sealed at rest (``sealing.SecretBox``: AES-256-GCM under a key derived from the server
+secret for this one purpose). A database dump alone signs nothing; changing the server secret makes the sealed
 keys unreadable (tickets already issued still verify: their codes are stored)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
-
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
+from aquastream.adapters.crypto.sealing import SecretBox
 from aquastream.domain.tickets.model import KeyPair
 
 _PURPOSE = b"aquastream ticket signing keys"
-_NONCE_LENGTH = 12
-_SEALED_VERSION = b"\x01"
 
 
 class Ed25519TicketSigner:
     def __init__(self, secret: str | bytes) -> None:
-        key = secret.encode() if isinstance(secret, str) else secret
-        if len(key) < 32:
-            raise ValueError("a sealing secret must be at least 32 bytes long")
-        self._seal = AESGCM(hmac.new(key, _PURPOSE, hashlib.sha256).digest())
+        self._box = SecretBox(secret, _PURPOSE)
 
     def __repr__(self) -> str:
         return "Ed25519TicketSigner(…)"
@@ -35,9 +26,7 @@ class Ed25519TicketSigner:
         private = Ed25519PrivateKey.generate()
         raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        nonce = os.urandom(_NONCE_LENGTH)
-        sealed = _SEALED_VERSION + nonce + self._seal.encrypt(nonce, raw, _SEALED_VERSION)
-        return KeyPair(public_key=public, sealed_private_key=sealed)
+        return KeyPair(public_key=public, sealed_private_key=self._box.seal_bytes(raw))
 
     def sign(self, sealed_private_key: bytes, message: bytes) -> bytes:
         return self._private(sealed_private_key).sign(message)
@@ -54,7 +43,4 @@ class Ed25519TicketSigner:
         return key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
 
     def _private(self, sealed: bytes) -> Ed25519PrivateKey:
-        if sealed[:1] != _SEALED_VERSION:
-            raise ValueError("unknown sealed key format")
-        nonce, body = sealed[1 : 1 + _NONCE_LENGTH], sealed[1 + _NONCE_LENGTH :]
-        return Ed25519PrivateKey.from_private_bytes(self._seal.decrypt(nonce, body, _SEALED_VERSION))
+        return Ed25519PrivateKey.from_private_bytes(self._box.open_bytes(sealed))
