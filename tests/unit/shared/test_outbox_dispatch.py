@@ -237,20 +237,52 @@ async def test_draining_delivers_the_facts_that_subscribers_raise_too_and_stops_
     assert notes == ["raised", "raised"]
 
 
-async def test_deliveries_of_a_batch_run_at_once_up_to_the_concurrency(db, clock) -> None:
-    all_in = asyncio.Barrier(3)  # each delivery waits for the others: only running at once ends
+async def test_subscribers_of_a_batch_run_at_once_up_to_the_concurrency(db, clock) -> None:
+    all_in = asyncio.Barrier(3)  # each subscriber waits for the others: only running at once ends
 
     async def meet(event: DomainEvent) -> None:
         await all_in.wait()
 
-    dispatcher, spine = _spine(
-        db, clock, [Subscriber("mail.Meet", "mail", SomethingElseHappened, meet)], concurrency=3
-    )
-    await _publish(db, *(SomethingElseHappened(occurred_at=clock.now(), note=str(n)) for n in range(3)))
+    subscribers = [Subscriber(f"mail.Meet{n}", "mail", SomethingElseHappened, meet) for n in range(3)]
+    dispatcher, spine = _spine(db, clock, subscribers, concurrency=3)
+    await _publish(db, SomethingElseHappened(occurred_at=clock.now(), note="once"))
 
     async with asyncio.timeout(5):
         await dispatcher.drain()
     assert await spine.backlog() == {"trips.relay": 0}
+
+
+async def test_one_subscriber_gets_its_facts_in_published_order_even_when_it_could_run_them_at_once(
+    db, clock
+) -> None:
+    """Facts of one instant (a frozen clock), of two types, the first slow to handle: with room
+    to run all at once, the subscriber still sees them one after another, as published."""
+    seen: list[str] = []
+
+    async def note(event: DomainEvent) -> None:
+        if isinstance(event, SomethingHappened):
+            await asyncio.sleep(0.05)  # the slow one must not be overtaken
+            seen.append("happened")
+        else:
+            assert isinstance(event, SomethingElseHappened)
+            seen.append(event.note)
+
+    dispatcher, _ = _spine(
+        db,
+        clock,
+        [
+            Subscriber("mail.Note", "mail", SomethingHappened, note),
+            Subscriber("mail.Note", "mail", SomethingElseHappened, note),
+        ],
+        concurrency=4,
+    )
+    await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
+    await _publish(db, *_notes(clock, "a", "b"))
+    await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
+    await _publish(db, *_notes(clock, "c"))
+
+    await dispatcher.drain()
+    assert seen == ["happened", "a", "b", "happened", "c"]
 
 
 class BatchSpy:
@@ -333,10 +365,21 @@ async def test_a_failed_batch_is_delivered_one_by_one_and_only_the_failing_fact_
     assert letter.delivery.last_error == "RuntimeError: poison"
 
 
-async def test_batches_are_split_to_use_every_slot_of_the_concurrency(db, clock) -> None:
-    batching = BatchSpy()
-    dispatcher, _ = _spine(db, clock, [batching.subscriber()], concurrency=2)
-    await _publish(db, *_notes(clock, "a", "b", "c", "d", "e"))
+async def test_a_batch_is_a_run_of_one_type_never_reordered_around_another(db, clock) -> None:
+    batching, other = BatchSpy(), Spy()
+    dispatcher, _ = _spine(
+        db,
+        clock,
+        [
+            batching.subscriber(),
+            Subscriber("mail.Tell", "mail", SomethingHappened, other),
+        ],
+        concurrency=4,
+    )
+    await _publish(db, *_notes(clock, "a", "b", "c"))
+    await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
+    await _publish(db, *_notes(clock, "d", "e"))
 
     await dispatcher.drain()
     assert batching.batches == [["a", "b", "c"], ["d", "e"]]
+    assert other.calls == 1
