@@ -22,6 +22,7 @@ from aquastream.domain.booking.model import (
     Inventory,
     InventoryStatus,
     PaymentStatus,
+    QueueOffer,
     WaitlistAuditEntry,
     WaitlistEntry,
     WaitlistStatus,
@@ -65,11 +66,12 @@ class InventoryRepository(Protocol):
         """``available + count``: seats of expired or cancelled bookings come back."""
         ...
 
-    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> list[uuid.UUID]:
+    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> list[Inventory]:
         """Give ``seats[event_id]`` seats back to each of these events (``available + n``), for
-        a whole batch at once, the rows locked in ascending event-id order. The events whose
-        queue may now be served (OPEN, not started, someone WAITING and a free seat), in
-        ascending id order: the caller hands their seats over."""
+        a whole batch at once, the rows locked in ascending event-id order. The inventories
+        (after the return) of the events whose queue may now be served (OPEN, not started,
+        someone WAITING and a free seat), in ascending id order: the caller hands their seats
+        over."""
         ...
 
     async def release_held_seat(self, event_id: uuid.UUID, seats: int = 1) -> bool:
@@ -77,10 +79,11 @@ class InventoryRepository(Protocol):
         its seats up."""
         ...
 
-    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> bool:
-        """``available - seats, reserved + seats, waiting - 1`` if the event is OPEN, not
-        started, has that many free seats and someone waits: the seats are now held for the
-        first WAITING entry (a party of ``seats``)."""
+    async def offer_to_queues(self, offers: Mapping[uuid.UUID, QueueOffer], *, now: datetime) -> int:
+        """For each event, ``available - seats, reserved + seats, waiting - entries`` if the
+        event is OPEN, not started, has that many free seats and that many waiting: the seats
+        are now held for its first WAITING entries. One statement for all; how many events
+        changed."""
         ...
 
     async def enqueue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> int | None:
@@ -198,9 +201,10 @@ class BookingRepository(Protocol):
         bookings no longer PENDING are left as they are."""
         ...
 
-    async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
-        """Up to ``limit`` PENDING bookings whose hold ended, oldest first, locked for this
-        transaction; rows another transaction holds are skipped (``SKIP LOCKED``)."""
+    async def claim_expired(self, *, now: datetime, limit: int) -> list[uuid.UUID]:
+        """The ids of up to ``limit`` PENDING bookings whose hold ended, oldest first, locked
+        for this transaction; rows another transaction holds are skipped (``SKIP LOCKED``).
+        Ids only: the sweep's transition reads the rows it changes anyway."""
         ...
 
     async def list_for_user(
@@ -252,16 +256,20 @@ class WaitlistRepository(Protocol):
 
     async def live_entry(self, event_id: uuid.UUID, user_id: uuid.UUID) -> WaitlistEntry | None: ...
 
-    async def first_waiting(self, event_id: uuid.UUID) -> WaitlistEntry | None:
-        """The WAITING entry with the lowest position."""
+    async def waiting_heads(self, limits: Mapping[uuid.UUID, int]) -> dict[uuid.UUID, list[WaitlistEntry]]:
+        """For each event, its first ``limits[event_id]`` WAITING entries, lowest position
+        first (an event nobody waits for is left out). One statement for all."""
         ...
 
     async def largest_waiting_party(self, event_id: uuid.UUID) -> int:
         """The largest ``party_size`` of the event's WAITING entries; 0 when nobody waits."""
         ...
 
-    async def notify(self, entry_id: uuid.UUID, *, now: datetime, window_expires_at: datetime) -> bool:
-        """WAITING → NOTIFIED with the window; False when the entry was not WAITING."""
+    async def notify(
+        self, entry_ids: Collection[uuid.UUID], *, now: datetime, window_expires_at: datetime
+    ) -> int:
+        """WAITING → NOTIFIED with the window, for each of these entries; how many were WAITING
+        (the others are left as they are)."""
         ...
 
     async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:

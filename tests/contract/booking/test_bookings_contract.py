@@ -268,7 +268,7 @@ async def test_expired_holds_are_claimed_oldest_first_up_to_the_limit(kit: Booki
     async with kit.new_uow() as uow:
         claimed = await uow.bookings.claim_expired(now=NOW + timedelta(minutes=40), limit=2)
 
-    assert [b.id for b in claimed] == [holds[1].id, holds[2].id]
+    assert claimed == [holds[1].id, holds[2].id]
 
 
 async def test_lists_are_ordered_filtered_and_paged(kit: BookingKit) -> None:

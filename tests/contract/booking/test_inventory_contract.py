@@ -11,12 +11,45 @@ from decimal import Decimal
 from aquastream.domain.booking.model import (
     Inventory,
     InventoryStatus,
+    QueueOffer,
 )
 from aquastream.domain.shared.ids import new_id
+from aquastream.ports.booking import BookingUnitOfWork
 from aquastream.ports.catalog import EventListing, SeatResize
 
 from .factories import counters
 from .kit import NOW, BookingKit
+
+
+async def offer_one_seat(uow: BookingUnitOfWork, event_id: uuid.UUID, seats: int = 1) -> bool:
+    """The seats held for the one WAITING entry at the head of the event's queue."""
+    return await uow.inventories.offer_to_queues({event_id: QueueOffer(seats=seats, entries=1)}, now=NOW) == 1
+
+
+async def test_offers_to_several_queues_are_one_change_each_and_only_where_they_fit(kit: BookingKit) -> None:
+    fits, too_few_seats, too_few_waiting = [await kit.publish(4) for _ in range(3)]
+    async with kit.new_uow() as uow:
+        for event_id in (fits, too_few_seats, too_few_waiting):
+            await uow.inventories.take_seat(event_id, now=NOW, seats=4)
+            for _ in range(3):
+                await uow.inventories.enqueue(event_id, now=NOW)
+            await uow.inventories.release_seats(event_id, 3)
+        changed = await uow.inventories.offer_to_queues(
+            {
+                fits: QueueOffer(seats=3, entries=2),
+                too_few_seats: QueueOffer(seats=4, entries=2),
+                too_few_waiting: QueueOffer(seats=3, entries=4),
+                new_id(): QueueOffer(seats=1, entries=1),
+            },
+            now=NOW,
+        )
+        assert await uow.inventories.offer_to_queues({}, now=NOW) == 0
+        await uow.commit()
+
+    assert changed == 1
+    assert await counters(kit, fits) == (0, 3, 1)
+    assert await counters(kit, too_few_seats) == (3, 0, 3)
+    assert await counters(kit, too_few_waiting) == (3, 0, 3)
 
 
 async def test_an_opened_inventory_reads_back_with_every_seat_free(kit: BookingKit) -> None:
@@ -100,8 +133,8 @@ async def test_while_someone_waits_free_seats_go_to_the_queue_only(kit: BookingK
         assert await uow.inventories.enqueue(event_id, now=NOW) == 1
         await uow.inventories.release_seats(event_id)
         assert await uow.inventories.take_seat(event_id, now=NOW) is None
-        assert await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
-        assert not await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        assert await offer_one_seat(uow, event_id)
+        assert not await offer_one_seat(uow, event_id)
         await uow.commit()
 
     assert await counters(kit, event_id) == (0, 1, 0)
@@ -115,8 +148,8 @@ async def test_a_held_seat_is_taken_or_released_once(kit: BookingKit) -> None:
         await uow.inventories.enqueue(event_id, now=NOW)
         await uow.inventories.enqueue(event_id, now=NOW)
         await uow.inventories.release_seats(event_id, 2)
-        assert await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
-        assert await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        assert await offer_one_seat(uow, event_id)
+        assert await offer_one_seat(uow, event_id)
         held = await uow.inventories.take_held_seat(event_id, now=NOW)
         assert held is not None
         assert held.reserved == 1
@@ -149,7 +182,7 @@ async def test_clearing_the_queue_frees_held_seats(kit: BookingKit) -> None:
         for _ in range(3):
             await uow.inventories.enqueue(event_id, now=NOW)
         await uow.inventories.release_seats(event_id)
-        await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        await offer_one_seat(uow, event_id)
         await uow.inventories.clear_queue(event_id)
         await uow.commit()
 
@@ -172,7 +205,7 @@ async def test_resizing_moves_free_seats_and_never_below_seats_taken_or_held(kit
         await uow.inventories.take_seat(event_id, now=NOW)
         await uow.inventories.enqueue(event_id, now=NOW)
         await uow.inventories.release_seats(event_id)
-        await uow.inventories.offer_seat_to_queue(event_id, now=NOW)
+        await offer_one_seat(uow, event_id)
         await uow.commit()
 
     assert await kit.resize(event_id, 5)
@@ -288,7 +321,9 @@ async def test_returned_seats_of_a_batch_go_to_the_pool_and_name_the_queues_to_s
         )
         await uow.commit()
 
-    assert served == sorted([queued, longer_queue])
+    assert [inventory.event_id for inventory in served] == sorted([queued, longer_queue])
+    # Each as it is after the return, for the hand-over to work from.
+    assert {i.event_id: (i.available, i.waiting) for i in served} == {queued: (2, 1), longer_queue: (3, 5)}
     assert await counters(kit, queued) == (2, 0, 1)
     assert await counters(kit, longer_queue) == (3, 0, 5)
     assert await counters(kit, nobody_waits) == (1, 0, 0)
@@ -328,9 +363,9 @@ async def test_a_party_queues_when_its_seats_are_not_free_and_is_offered_them_to
         await uow.inventories.take_seat(event_id, now=NOW, seats=3)
         assert await uow.inventories.enqueue(event_id, now=NOW, seats=2) is None  # 2 are free
         assert await uow.inventories.enqueue(event_id, now=NOW, seats=3) == 1
-        assert not await uow.inventories.offer_seat_to_queue(event_id, now=NOW, seats=3)
+        assert not await offer_one_seat(uow, event_id, seats=3)
         await uow.inventories.release_seats(event_id, 1)
-        assert await uow.inventories.offer_seat_to_queue(event_id, now=NOW, seats=3)
+        assert await offer_one_seat(uow, event_id, seats=3)
         await uow.commit()
     assert await counters(kit, event_id) == (0, 3, 0)
 

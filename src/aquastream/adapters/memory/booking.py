@@ -29,6 +29,7 @@ from aquastream.domain.booking.model import (
     OrganizerName,
     ParticipantContact,
     PaymentStatus,
+    QueueOffer,
     WaitlistAuditEntry,
     WaitlistEntry,
     WaitlistStatus,
@@ -112,7 +113,7 @@ class MemoryInventoryRepository(_Table):
     async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
         self._update(event_id, lambda r: True, available=lambda r: r.available + count)
 
-    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> list[uuid.UUID]:
+    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> list[Inventory]:
         served = []
         for event_id, count in sorted(seats.items()):
             before: Inventory | None = self._rows.get(event_id)
@@ -121,7 +122,7 @@ class MemoryInventoryRepository(_Table):
             after = dataclasses.replace(before, available=before.available + count)
             self._rows[event_id] = after
             if after.is_open_at(now) and after.waiting > 0 and after.available > 0:
-                served.append(event_id)
+                served.append(after)
         return served
 
     async def release_held_seat(self, event_id: uuid.UUID, seats: int = 1) -> bool:
@@ -135,17 +136,19 @@ class MemoryInventoryRepository(_Table):
             is not None
         )
 
-    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> bool:
-        return (
-            self._update(
-                event_id,
-                lambda r: r.is_open_at(now) and r.available >= seats and r.waiting > 0,
-                available=lambda r: r.available - seats,
-                reserved=lambda r: r.reserved + seats,
-                waiting=lambda r: r.waiting - 1,
-            )
-            is not None
-        )
+    async def offer_to_queues(self, offers: Mapping[uuid.UUID, QueueOffer], *, now: datetime) -> int:
+        changed = 0
+        for event_id, offer in offers.items():
+            row: Inventory | None = self._rows.get(event_id)
+            if row and row.is_open_at(now) and row.available >= offer.seats and row.waiting >= offer.entries:
+                self._rows[event_id] = dataclasses.replace(
+                    row,
+                    available=row.available - offer.seats,
+                    reserved=row.reserved + offer.seats,
+                    waiting=row.waiting - offer.entries,
+                )
+                changed += 1
+        return changed
 
     async def enqueue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> int | None:
         updated = self._update(
@@ -325,11 +328,11 @@ class MemoryBookingRepository(_Table):
         for booking_id, until in holds.items():
             await self.extend_hold(booking_id, until=until, now=now)
 
-    async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
+    async def claim_expired(self, *, now: datetime, limit: int) -> list[uuid.UUID]:
         due = self._where(
             lambda b: b.status is BookingStatus.PENDING and b.expires_at is not None and b.expires_at <= now
         )
-        return sorted(due, key=lambda b: (b.expires_at, b.id))[:limit]
+        return [b.id for b in sorted(due, key=lambda b: (b.expires_at, b.id))[:limit]]
 
     @staticmethod
     def _in_booking_order(bookings: Iterable[Booking]) -> list[Booking]:
@@ -424,12 +427,21 @@ class MemoryWaitlistRepository(_Table):
             (e.party_size for e in self._live(event_id) if e.status is WaitlistStatus.WAITING), default=0
         )
 
-    async def first_waiting(self, event_id: uuid.UUID) -> WaitlistEntry | None:
-        waiting = [e for e in self._live(event_id) if e.status is WaitlistStatus.WAITING]
-        return min(waiting, key=lambda e: e.position, default=None)
+    async def waiting_heads(self, limits: Mapping[uuid.UUID, int]) -> dict[uuid.UUID, list[WaitlistEntry]]:
+        heads = {}
+        for event_id, limit in limits.items():
+            waiting = sorted(
+                (e for e in self._live(event_id) if e.status is WaitlistStatus.WAITING),
+                key=lambda e: e.position,
+            )
+            if waiting and limit > 0:
+                heads[event_id] = waiting[:limit]
+        return heads
 
-    async def notify(self, entry_id: uuid.UUID, *, now: datetime, window_expires_at: datetime) -> bool:
-        return (
+    async def notify(
+        self, entry_ids: Collection[uuid.UUID], *, now: datetime, window_expires_at: datetime
+    ) -> int:
+        return sum(
             self._change(
                 entry_id,
                 lambda e: e.status is WaitlistStatus.WAITING,
@@ -438,6 +450,7 @@ class MemoryWaitlistRepository(_Table):
                 window_expires_at=window_expires_at,
             )
             is not None
+            for entry_id in set(entry_ids)
         )
 
     async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:

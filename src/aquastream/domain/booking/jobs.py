@@ -67,10 +67,10 @@ class ExpireHolds:
             claimed = await self._uow.bookings.claim_expired(now=now, limit=self._policy.expiry_batch_size)
             if not claimed:
                 return 0
-            kept = await self._payments.hold_until_many([b.id for b in claimed], now=now)
+            kept = await self._payments.hold_until_many(claimed, now=now)
             await self._uow.bookings.extend_holds(kept, now=now)
             expired = await BookingLifecycle(self._uow).move_many(
-                [b.id for b in claimed if b.id not in kept],
+                [booking_id for booking_id in claimed if booking_id not in kept],
                 old=BookingStatus.PENDING,
                 new=BookingStatus.EXPIRED,
                 reason=LogReason.HOLD_EXPIRED,

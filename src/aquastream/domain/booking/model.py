@@ -122,6 +122,15 @@ class Inventory:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueOffer:
+    """Seats of one event held for the first ``entries`` WAITING entries: ``seats`` in all
+    (the sum of their parties)."""
+
+    seats: int
+    entries: int
+
+
+@dataclass(frozen=True, slots=True)
 class Companion:
     """A named companion of a group booking (SPEC §12): not a user, only a name and maybe a
     phone. ``number`` is the seat's (1, 2, … in booking order; 0 is the holder's) and is never

@@ -209,17 +209,16 @@ class SqlBookingRepository(SqlRepository):
             statement, [{"the_booking": booking_id, "the_end": until} for booking_id, until in holds.items()]
         )
 
-    async def claim_expired(self, *, now: datetime, limit: int) -> list[Booking]:
+    async def claim_expired(self, *, now: datetime, limit: int) -> list[uuid.UUID]:
         c = bookings.c
         statement = (
-            select(bookings)
+            select(c.id)
             .where(c.status == BookingStatus.PENDING.value, c.expires_at <= now)
             .order_by(c.expires_at, c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        rows = (await self._connection.execute(statement)).mappings().all()
-        return [booking_from_row(row) for row in rows]
+        return list((await self._connection.execute(statement)).scalars())
 
     def _listing(self, *where: ColumnElement[bool], statuses: Collection[BookingStatus]) -> Any:
         query = select(bookings).where(*where)

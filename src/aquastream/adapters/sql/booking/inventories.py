@@ -21,7 +21,7 @@ from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
 from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.booking import inventories
 from aquastream.adapters.sql.uow import SqlRepository
-from aquastream.domain.booking.model import Inventory, InventoryStatus
+from aquastream.domain.booking.model import Inventory, InventoryStatus, QueueOffer
 
 # The statements of every booking, built once with bound parameters: SQLAlchemy then finds
 # them in its compiled cache without working out a cache key on every call.
@@ -75,7 +75,7 @@ class SqlInventoryRepository(SqlRepository):
     async def release_seats(self, event_id: uuid.UUID, count: int = 1) -> None:
         await self._connection.execute(self._update(event_id, available=inventories.c.available + count))
 
-    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> list[uuid.UUID]:
+    async def return_seats(self, seats: Mapping[uuid.UUID, int], *, now: datetime) -> list[Inventory]:
         if not seats:
             return []
         c = inventories.c
@@ -94,13 +94,13 @@ class SqlInventoryRepository(SqlRepository):
             update(inventories)
             .where(c.event_id == returned.c.event_id)
             .values(available=c.available + returned.c.seats)
-            .returning(c.event_id, c.status, c.starts_at, c.waiting, c.available)
+            .returning(inventories)
         )
-        rows = (await self._connection.execute(statement)).all()
+        rows = (await self._connection.execute(statement)).mappings().all()
+        after = (inventory_from_row(row) for row in rows)
         return sorted(
-            row.event_id
-            for row in rows
-            if row.status == OPEN and row.starts_at > now and row.waiting > 0 and row.available > 0
+            (row for row in after if row.is_open_at(now) and row.waiting > 0 and row.available > 0),
+            key=lambda row: row.event_id,
         )
 
     async def release_held_seat(self, event_id: uuid.UUID, seats: int = 1) -> bool:
@@ -111,19 +111,37 @@ class SqlInventoryRepository(SqlRepository):
             )
         )
 
-    async def offer_seat_to_queue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> bool:
+    async def offer_to_queues(self, offers: Mapping[uuid.UUID, QueueOffer], *, now: datetime) -> int:
+        if not offers:
+            return 0
         c = inventories.c
-        return await self._changed(
-            self._update(
-                event_id,
-                *self._open_at(now),
-                c.available >= seats,
-                c.waiting > 0,
-                available=c.available - seats,
-                reserved=c.reserved + seats,
-                waiting=c.waiting - 1,
+        # Each event's offer as a row of a small table the update joins (WITH … AS (VALUES …)).
+        offered = (
+            values(
+                column("event_id", c.event_id.type),
+                column("seats", Integer()),
+                column("entries", Integer()),
+                name="offered",
             )
+            .data([(event_id, offer.seats, offer.entries) for event_id, offer in sorted(offers.items())])
+            .cte("offered")
         )
+        statement = (
+            update(inventories)
+            .where(
+                c.event_id == offered.c.event_id,
+                *self._open_at(now),
+                c.available >= offered.c.seats,
+                c.waiting >= offered.c.entries,
+            )
+            .values(
+                available=c.available - offered.c.seats,
+                reserved=c.reserved + offered.c.seats,
+                waiting=c.waiting - offered.c.entries,
+            )
+            .returning(c.event_id)
+        )
+        return len((await self._connection.execute(statement)).all())
 
     async def enqueue(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> int | None:
         c = inventories.c

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -68,23 +69,43 @@ class SqlWaitlistRepository(SqlRepository):
         )
         return int(largest or 0)
 
-    async def first_waiting(self, event_id: uuid.UUID) -> WaitlistEntry | None:
+    async def waiting_heads(self, limits: Mapping[uuid.UUID, int]) -> dict[uuid.UUID, list[WaitlistEntry]]:
+        wanted = {event_id: limit for event_id, limit in limits.items() if limit > 0}
+        if not wanted:
+            return {}
         c = waitlist_entries.c
-        return await self._one(
-            select(waitlist_entries)
-            .where(c.event_id == event_id, c.status == WaitlistStatus.WAITING.value)
-            .order_by(c.position)
-            .limit(1)
+        rank = func.row_number().over(partition_by=c.event_id, order_by=c.position).label("queue_rank")
+        ranked = (
+            select(waitlist_entries, rank)
+            .where(c.event_id.in_(sorted(wanted)), c.status == WaitlistStatus.WAITING.value)
+            .subquery()
         )
+        query = (
+            select(*(ranked.c[column.name] for column in waitlist_entries.c))
+            .where(ranked.c.queue_rank <= max(wanted.values()))
+            .order_by(ranked.c.event_id, ranked.c.position)
+        )
+        heads: dict[uuid.UUID, list[WaitlistEntry]] = {}
+        for row in (await self._connection.execute(query)).mappings():
+            queue = heads.setdefault(row["event_id"], [])
+            if len(queue) < wanted[row["event_id"]]:
+                queue.append(entry_from_row(row))
+        return heads
 
-    async def notify(self, entry_id: uuid.UUID, *, now: datetime, window_expires_at: datetime) -> bool:
-        return await self._changed(
-            entry_id,
-            waitlist_entries.c.status == WaitlistStatus.WAITING.value,
-            status=WaitlistStatus.NOTIFIED.value,
-            notified_at=now,
-            window_expires_at=window_expires_at,
+    async def notify(
+        self, entry_ids: Collection[uuid.UUID], *, now: datetime, window_expires_at: datetime
+    ) -> int:
+        if not entry_ids:
+            return 0
+        c = waitlist_entries.c
+        statement = (
+            update(waitlist_entries)
+            .where(c.id.in_(list(entry_ids)), c.status == WaitlistStatus.WAITING.value)
+            .values(
+                status=WaitlistStatus.NOTIFIED.value, notified_at=now, window_expires_at=window_expires_at
+            )
         )
+        return int((await self._connection.execute(statement)).rowcount)
 
     async def convert(self, entry_id: uuid.UUID, *, now: datetime) -> bool:
         c = waitlist_entries.c
