@@ -18,6 +18,14 @@ The bound on staleness is that second, and it is shorter in every case that can 
 - an answer whose computation overlapped one of the above is not kept (a generation counter),
   so a read that began before a change can never put the old state back.
 
+Many readers of one page at the moment its answer expires (or before it was ever computed)
+do not each compute it: the first computes, and the others of the same key wait for that
+answer (``aquastream_catalog_cache_total{result="joined"}``) instead of running the same
+statements side by side. They get it only within the same bound (it expires as a kept answer
+would, counted from the start of its computation) and only when nothing changed meanwhile;
+otherwise, or when the first request fails or gives anything but a whole 200, each computes
+its own.
+
 What is never cached: a request with an ``Authorization`` header (answers may depend on who
 asks), any answer other than 200, bodies over ``MAX_BODY_BYTES``. Seat decisions never read
 this cache: it sits in front of public reads only, and booking's use cases read the database.
@@ -30,6 +38,7 @@ caller's budget and carries its ``X-RateLimit-*`` headers) and inside ``CachingH
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -58,12 +67,33 @@ class _Answer:
 
 
 class PublicReadCache:
-    """The answers kept, oldest first; ``clear`` is safe to call from any callback."""
+    """The answers kept, oldest first, and the answers being computed; ``clear`` is safe to
+    call from any callback."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._answers: OrderedDict[_Key, _Answer] = OrderedDict()
+        self._computing: dict[_Key, tuple[int, asyncio.Future[_Answer | None]]] = {}
         self.generation = 0
+
+    def computing(self, key: _Key) -> asyncio.Future[_Answer | None] | None:
+        """The answer to ``key`` another request is computing since the last change, if any."""
+        found = self._computing.get(key)
+        return found[1] if found is not None and found[0] == self.generation else None
+
+    def begin(self, key: _Key) -> asyncio.Future[_Answer | None]:
+        """This request computes ``key``; others may wait for it until ``end``."""
+        future: asyncio.Future[_Answer | None] = asyncio.get_running_loop().create_future()
+        self._computing[key] = (self.generation, future)
+        return future
+
+    def end(self, key: _Key, future: asyncio.Future[_Answer | None], answer: _Answer | None) -> None:
+        """The computation of ``key`` ended with ``answer`` (None: nothing to share)."""
+        found = self._computing.get(key)
+        if found is not None and found[1] is future:
+            del self._computing[key]
+        if not future.done():
+            future.set_result(answer)
 
     def get(self, key: _Key, now: float) -> _Answer | None:
         answer = self._answers.get(key)
@@ -74,18 +104,21 @@ class PublicReadCache:
             return None
         return answer
 
-    def put(self, key: _Key, answer: _Answer, generation: int) -> None:
-        """Keep ``answer`` unless something changed since its computation began."""
+    def put(self, key: _Key, answer: _Answer, generation: int) -> bool:
+        """Keep ``answer`` unless something changed since its computation began; whether kept."""
         if generation != self.generation:
-            return
+            return False
         self._answers[key] = answer
         self._answers.move_to_end(key)
         while len(self._answers) > MAX_ENTRIES:
             self._answers.popitem(last=False)
+        return True
 
     def clear(self) -> None:
         self.generation += 1
         self._answers.clear()
+        # Computations under way stay registered until they end, but nobody joins them: they
+        # belong to the old generation; their waiters get nothing and compute their own.
 
 
 class PublicReadCacheMiddleware(ASGIMiddleware):
@@ -118,11 +151,28 @@ class PublicReadCacheMiddleware(ASGIMiddleware):
         answer = cache.get(key, now)
         if answer is not None:
             CATALOG_CACHE.labels("hit").inc()
-            await send({"type": "http.response.start", "status": 200, "headers": list(answer.headers)})
-            await send({"type": "http.response.body", "body": answer.body, "more_body": False})
+            await _give(answer, send)
             return
+        computing = cache.computing(key)
+        if computing is not None:
+            # shield: a waiter that goes away must not cancel the answer for the others.
+            shared = await asyncio.shield(computing)
+            if shared is not None and shared.expires_at > time.monotonic():
+                CATALOG_CACHE.labels("joined").inc()
+                await _give(shared, send)
+                return
         CATALOG_CACHE.labels("miss").inc()
-        await next_app(scope, receive, _Keeping(cache, key, now + cache.seconds, send).send)
+        keeping = _Keeping(cache, key, now + cache.seconds, send)
+        future = cache.begin(key)
+        try:
+            await next_app(scope, receive, keeping.send)
+        finally:
+            cache.end(key, future, keeping.kept)
+
+
+async def _give(answer: _Answer, send: Send) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": list(answer.headers)})
+    await send({"type": "http.response.body", "body": answer.body, "more_body": False})
 
 
 def _clearing(cache: PublicReadCache, send: Send) -> Send:
@@ -146,6 +196,7 @@ class _Keeping:
         self._headers: list[tuple[bytes, bytes]] | None = None
         self._body: list[bytes] = []
         self._size = 0
+        self.kept: _Answer | None = None  # the whole 200 answer, once sent, if nothing changed
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -160,5 +211,6 @@ class _Keeping:
                 self._body.append(chunk)
                 if not message.get("more_body", False):
                     answer = _Answer(self._expires_at, self._headers, b"".join(self._body))
-                    self._cache.put(self._key, answer, self._generation)
+                    if self._cache.put(self._key, answer, self._generation):
+                        self.kept = answer
         await self._send(message)

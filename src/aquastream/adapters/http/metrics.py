@@ -96,7 +96,8 @@ PAYMENT_WEBHOOK_FAILURES = Counter(
 )
 CATALOG_CACHE = Counter(
     "aquastream_catalog_cache_total",
-    "Anonymous catalog reads answered from the short-lived cache (hit) or computed (miss).",
+    "Anonymous catalog reads answered from the short-lived cache (hit), from another request's"
+    " computation of the same answer (joined), or computed (miss).",
     ("result",),
     registry=REGISTRY,
 )
