@@ -32,6 +32,16 @@ class SomethingElseHappened(DomainEvent, frozen=True, kw_only=True):
     note: str
 
 
+class BookingMade(DomainEvent, frozen=True, kw_only=True):
+    booking_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+class BookingDropped(DomainEvent, frozen=True, kw_only=True):
+    booking_id: uuid.UUID
+    user_id: uuid.UUID
+
+
 class Published(MemoryUnitOfWork):
     domain = "trips"
 
@@ -237,52 +247,20 @@ async def test_draining_delivers_the_facts_that_subscribers_raise_too_and_stops_
     assert notes == ["raised", "raised"]
 
 
-async def test_subscribers_of_a_batch_run_at_once_up_to_the_concurrency(db, clock) -> None:
-    all_in = asyncio.Barrier(3)  # each subscriber waits for the others: only running at once ends
+async def test_deliveries_of_a_batch_run_at_once_up_to_the_concurrency(db, clock) -> None:
+    all_in = asyncio.Barrier(3)  # each delivery waits for the others: only running at once ends
 
     async def meet(event: DomainEvent) -> None:
         await all_in.wait()
 
-    subscribers = [Subscriber(f"mail.Meet{n}", "mail", SomethingElseHappened, meet) for n in range(3)]
-    dispatcher, spine = _spine(db, clock, subscribers, concurrency=3)
-    await _publish(db, SomethingElseHappened(occurred_at=clock.now(), note="once"))
+    dispatcher, spine = _spine(
+        db, clock, [Subscriber("mail.Meet", "mail", SomethingElseHappened, meet)], concurrency=3
+    )
+    await _publish(db, *(SomethingElseHappened(occurred_at=clock.now(), note=str(n)) for n in range(3)))
 
     async with asyncio.timeout(5):
         await dispatcher.drain()
     assert await spine.backlog() == {"trips.relay": 0}
-
-
-async def test_one_subscriber_gets_its_facts_in_published_order_even_when_it_could_run_them_at_once(
-    db, clock
-) -> None:
-    """Facts of one instant (a frozen clock), of two types, the first slow to handle: with room
-    to run all at once, the subscriber still sees them one after another, as published."""
-    seen: list[str] = []
-
-    async def note(event: DomainEvent) -> None:
-        if isinstance(event, SomethingHappened):
-            await asyncio.sleep(0.05)  # the slow one must not be overtaken
-            seen.append("happened")
-        else:
-            assert isinstance(event, SomethingElseHappened)
-            seen.append(event.note)
-
-    dispatcher, _ = _spine(
-        db,
-        clock,
-        [
-            Subscriber("mail.Note", "mail", SomethingHappened, note),
-            Subscriber("mail.Note", "mail", SomethingElseHappened, note),
-        ],
-        concurrency=4,
-    )
-    await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
-    await _publish(db, *_notes(clock, "a", "b"))
-    await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
-    await _publish(db, *_notes(clock, "c"))
-
-    await dispatcher.drain()
-    assert seen == ["happened", "a", "b", "happened", "c"]
 
 
 class BatchSpy:
@@ -365,21 +343,71 @@ async def test_a_failed_batch_is_delivered_one_by_one_and_only_the_failing_fact_
     assert letter.delivery.last_error == "RuntimeError: poison"
 
 
-async def test_a_batch_is_a_run_of_one_type_never_reordered_around_another(db, clock) -> None:
-    batching, other = BatchSpy(), Spy()
-    dispatcher, _ = _spine(
-        db,
-        clock,
-        [
-            batching.subscriber(),
-            Subscriber("mail.Tell", "mail", SomethingHappened, other),
-        ],
-        concurrency=4,
-    )
-    await _publish(db, *_notes(clock, "a", "b", "c"))
-    await _publish(db, SomethingHappened(occurred_at=clock.now(), subject_id=uuid.uuid4()))
-    await _publish(db, *_notes(clock, "d", "e"))
+async def test_batches_are_split_to_use_every_slot_of_the_concurrency(db, clock) -> None:
+    batching = BatchSpy()
+    dispatcher, _ = _spine(db, clock, [batching.subscriber()], concurrency=2)
+    await _publish(db, *_notes(clock, "a", "b", "c", "d", "e"))
 
     await dispatcher.drain()
     assert batching.batches == [["a", "b", "c"], ["d", "e"]]
-    assert other.calls == 1
+
+
+async def test_facts_about_one_booking_or_user_reach_a_subscriber_in_published_order(db, clock) -> None:
+    """Facts of one instant (a frozen clock), the first slow to handle, with room to run all
+    at once: those about one booking, or one user, still come one after another, as
+    published; those about others run beside them."""
+    seen: list[str] = []
+    pavel, rita = uuid.uuid4(), uuid.uuid4()
+    first, second, ritas = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    names = {first: "first", second: "second", ritas: "rita's"}
+
+    async def note(event: DomainEvent) -> None:
+        assert isinstance(event, BookingMade | BookingDropped)
+        if isinstance(event, BookingMade):
+            await asyncio.sleep(0.05)  # the slow one must not be overtaken by what follows it
+        seen.append(f"{type(event).__name__} {names[event.booking_id]}")
+
+    dispatcher, _ = _spine(
+        db,
+        clock,
+        [Subscriber("mail.Note", "mail", kind, note) for kind in (BookingMade, BookingDropped)],
+        concurrency=4,
+    )
+    now = clock.now()
+    await _publish(db, BookingMade(occurred_at=now, booking_id=first, user_id=pavel))
+    await _publish(db, BookingDropped(occurred_at=now, booking_id=first, user_id=pavel))
+    await _publish(db, BookingMade(occurred_at=now, booking_id=second, user_id=pavel))  # same user
+    await _publish(db, BookingDropped(occurred_at=now, booking_id=ritas, user_id=rita))
+
+    await dispatcher.drain()
+    assert [s for s in seen if s != "BookingDropped rita's"] == [
+        "BookingMade first",
+        "BookingDropped first",
+        "BookingMade second",
+    ]
+    assert seen[0] == "BookingDropped rita's"  # about someone else: it did not wait
+
+
+async def test_a_wave_of_independent_facts_is_still_one_batch(db, clock) -> None:
+    """Each booking's facts interleaved (made, dropped, made, dropped …): the waves keep each
+    booking's order and still hand each type over as one batch."""
+    batches: list[list[str]] = []
+
+    async def one(event: DomainEvent) -> None:
+        raise AssertionError("delivered one at a time")
+
+    async def many(events: Sequence[DomainEvent]) -> None:
+        batches.append([type(event).__name__[7:] for event in events])
+
+    dispatcher, _ = _spine(
+        db,
+        clock,
+        [Subscriber("mail.Tell", "mail", kind, one, many) for kind in (BookingMade, BookingDropped)],
+    )
+    bookings = [(uuid.uuid4(), uuid.uuid4()) for _ in range(3)]
+    for booking_id, user_id in bookings:
+        for kind in (BookingMade, BookingDropped):
+            await _publish(db, kind(occurred_at=clock.now(), booking_id=booking_id, user_id=user_id))
+
+    await dispatcher.drain()
+    assert batches == [["Made"] * 3, ["Dropped"] * 3]

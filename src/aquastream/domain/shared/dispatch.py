@@ -7,19 +7,20 @@ given up as a dead letter that an operator may retry. A subscriber that fails or
 never delays, repeats or drops another's delivery, and a retry never runs a subscriber that
 already succeeded. Delivery is at least once: every subscriber is idempotent.
 
-Each subscriber is handed its facts in the order they were published (created, then id:
-time-ordered), one after another; different subscribers of an inbox run at once. A user is
-therefore told "booking created" before "booking cancelled", and a projection never applies
-a cancellation before the confirmation it cancels. The order is kept within what one
-dispatcher claims at once; a delivery that fails is retried later and does not hold back the
-facts behind it (a poison fact must not stop its subscriber), so after a failure the order is
-the retry's.
+Facts about one booking or one user (their ``booking_id``, ``user_id``) reach each subscriber
+in the order they were published (created, then id: time-ordered): a user is told "booking
+created" before "booking cancelled", and tickets never void a seat before they issue it.
+What one dispatcher claims at once runs in waves: a delivery goes into the wave after the
+last one holding a delivery of the same subscriber about the same booking or user, and the
+waves run one after another; within a wave, deliveries are independent and run at once, up
+to the concurrency. Facts about different subjects keep no order among themselves. A
+delivery that fails is retried later and does not hold back the facts behind it (a poison
+fact must not stop its subscriber), so after a failure the order is the retry's.
 
 A subscriber whose cost per fact is mostly round trips to the database may also take a batch
-of its facts of one type at once, all or nothing (one transaction): a run of consecutive facts
-of one type, never reordered around facts of another. A batch that fails is handed over again
-one fact at a time, so each delivery still succeeds, fails, backs off and dies on its own, and
-counts the one attempt its claim counted.
+of its facts of one type at once, all or nothing (one transaction): those of one wave. A
+batch that fails is handed over again one fact at a time, so each delivery still succeeds,
+fails, backs off and dies on its own, and counts the one attempt its claim counted.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
+
+import msgspec
 
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.ports.clock import Clock
@@ -170,8 +173,8 @@ class InboxDispatcher:
         concurrency: int = 1,
         handling: HandlingScope | None = None,
     ) -> None:
-        """``concurrency``: how many subscribers' deliveries of a batch run at once (one
-        subscriber's run one after another, in published order). ``handling`` wraps
+        """``concurrency``: how many deliveries of a wave run at once (see the module's
+        docstring for the order kept). ``handling`` wraps
         each call of a subscriber (tracing's span, continuing the facts' traces); without
         it the subscriber is called bare."""
         self._inbox = inbox
@@ -197,42 +200,41 @@ class InboxDispatcher:
     async def dispatch_once(self) -> int:
         """One batch; how many deliveries were claimed."""
         deliveries = await self._inbox.claim(now=self._clock.now(), limit=self._batch_size, lease=self._lease)
-        lanes = self._lanes(deliveries)
-        if self._concurrency == 1:
-            handled = [await self._handle_lane(lane) for lane in lanes]
-        else:
-            slots = asyncio.Semaphore(self._concurrency)
-
-            async def handle(lane: Sequence[Sequence[Delivery]]) -> list[uuid.UUID]:
-                async with slots:
-                    return await self._handle_lane(lane)
-
-            handled = await asyncio.gather(*(handle(lane) for lane in lanes))
+        handled: list[uuid.UUID] = []
+        for wave in _waves(deliveries):
+            handled.extend(await self._run(self._parts(wave)))
         # The batch's successes in one statement, not one transaction each.
-        await self._inbox.mark_delivered([done for lane in handled for done in lane], now=self._clock.now())
+        await self._inbox.mark_delivered(handled, now=self._clock.now())
         return len(deliveries)
 
-    def _lanes(self, deliveries: Sequence[Delivery]) -> list[list[list[Delivery]]]:
-        """The claimed deliveries (oldest first) as one lane per subscriber, each a sequence of
-        units of work in published order: a run of consecutive facts of one type for a
-        subscriber that takes batches, every other delivery alone."""
-        lanes: dict[str, list[list[Delivery]]] = {}
-        for delivery in deliveries:
-            lane = lanes.setdefault(delivery.subscriber, [])
-            last = lane[-1] if lane else None
-            if (
-                last is not None
-                and last[-1].event_name == delivery.event_name
-                and self._router.batch_handler(delivery.subscriber, delivery.event_name) is not None
-            ):
-                last.append(delivery)
-            else:
-                lane.append([delivery])
-        return list(lanes.values())
+    async def _run(self, parts: Sequence[Sequence[Delivery]]) -> list[uuid.UUID]:
+        """The parts of one wave, up to ``concurrency`` at once; the ids of the deliveries taken."""
+        if self._concurrency == 1:
+            return [done for part in parts for done in await self._handle_part(part)]
+        slots = asyncio.Semaphore(self._concurrency)
 
-    async def _handle_lane(self, lane: Sequence[Sequence[Delivery]]) -> list[uuid.UUID]:
-        """One subscriber's units of work, one after another; the ids of the deliveries taken."""
-        return [done for part in lane for done in await self._handle_part(part)]
+        async def handle(part: Sequence[Delivery]) -> list[uuid.UUID]:
+            async with slots:
+                return await self._handle_part(part)
+
+        return [done for taken in await asyncio.gather(*(handle(part) for part in parts)) for done in taken]
+
+    def _parts(self, deliveries: Sequence[Delivery]) -> list[list[Delivery]]:
+        """A wave's deliveries as units of work: those of a subscriber that takes batches,
+        grouped by subscriber and event type (split so that every slot of the concurrency
+        gets a share), and every other delivery alone."""
+        groups: dict[tuple[str, str], list[Delivery]] = {}
+        parts: list[list[Delivery]] = []
+        for delivery in deliveries:
+            key = (delivery.subscriber, delivery.event_name)
+            if self._router.batch_handler(*key) is None:
+                parts.append([delivery])
+            else:
+                groups.setdefault(key, []).append(delivery)
+        for group in groups.values():
+            size = -(-len(group) // self._concurrency)  # ceiling division
+            parts.extend(group[start : start + size] for start in range(0, len(group), size))
+        return parts
 
     async def _handle_part(self, part: Sequence[Delivery]) -> list[uuid.UUID]:
         """The ids of the deliveries of ``part`` that the subscriber took."""
@@ -396,3 +398,38 @@ class Spine:
             if await inbox.retry(delivery_id, now=self._clock.now()):
                 return True
         return False
+
+
+class _Subject(msgspec.Struct):
+    """What a fact is about, for the order of its deliveries (any other field is ignored)."""
+
+    booking_id: object = None
+    user_id: object = None
+
+
+def _subjects(delivery: Delivery) -> list[tuple[str, str, object]]:
+    try:
+        subject = msgspec.json.decode(delivery.payload, type=_Subject)
+    except msgspec.MsgspecError:
+        return []  # a payload that cannot be read fails in its handler, on its own
+    return [
+        (delivery.subscriber, field, value)
+        for field, value in (("booking", subject.booking_id), ("user", subject.user_id))
+        if value is not None
+    ]
+
+
+def _waves(deliveries: Sequence[Delivery]) -> list[list[Delivery]]:
+    """``deliveries`` (oldest first) in waves: each goes into the wave after the last one that
+    holds a delivery of the same subscriber about the same booking or user (else the first)."""
+    last: dict[tuple[str, str, object], int] = {}
+    waves: list[list[Delivery]] = []
+    for delivery in deliveries:
+        subjects = _subjects(delivery)
+        wave = max((last[subject] + 1 for subject in subjects if subject in last), default=0)
+        for subject in subjects:
+            last[subject] = wave
+        if wave == len(waves):
+            waves.append([])
+        waves[wave].append(delivery)
+    return waves
