@@ -39,8 +39,9 @@ class ExportMyCatalogData:
 
 
 class ForgetCatalogUser:
-    """A deleted account's favorites go and its calendar feed is revoked (the feed URL
-    stops working; the row keeps no personal data beyond the user id).
+    """A deleted account's favorites go, its calendar feed is revoked (the feed URL
+    stops working; the row keeps no personal data beyond the user id) and the team members
+    linked to it are unlinked (the people stay on their organizers' pages).
 
     Organizer pages the user owned stay: they are a business's public page that events,
     bookings and payments refer to, not the person's private data. Idempotent (the outbox
@@ -57,6 +58,7 @@ class ForgetCatalogUser:
             for favorite in favorites:
                 await self._uow.favorites.remove(user_id, favorite.event_id)
             await revoke_live_feed(self._uow, user_id, now=self._clock.now())
+            await self._uow.team.unlink_everywhere(user_id)
             await self._uow.commit()
 
 

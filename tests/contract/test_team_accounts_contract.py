@@ -1,0 +1,36 @@
+"""The catalog's ``TeamAccounts``, served by identity, answers alike on every backend: the
+usable account with an email, case-insensitively."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aquastream.adapters.memory.identity import MemoryIdentityTeamAccounts
+from aquastream.adapters.sql.identity.served import IdentityTeamAccounts
+from aquastream.ports.catalog import TeamAccounts
+from tests.contract.conftest import Backend
+from tests.contract.factories import NOW, a_user
+
+
+def _accounts(backend: Backend) -> TeamAccounts:
+    if backend.memory is not None:
+        return MemoryIdentityTeamAccounts(backend.memory)
+    assert backend.engine is not None
+    return IdentityTeamAccounts(backend.engine)
+
+
+async def test_a_usable_account_is_found_by_its_email_in_any_case(backend: Backend) -> None:
+    anna = a_user("anna@example.com")
+    blocked = a_user("blocked@example.com", is_active=False)
+    deleted = a_user("gone@example.com", deleted_at=NOW + timedelta(days=1))
+    async with backend.identity_uow() as uow:
+        for user in (anna, blocked, deleted):
+            await uow.users.add(user)
+        await uow.commit()
+    accounts = _accounts(backend)
+
+    assert await accounts.account_id("anna@example.com") == anna.id
+    assert await accounts.account_id("Anna@Example.COM") == anna.id
+    assert await accounts.account_id("blocked@example.com") is None
+    assert await accounts.account_id("gone@example.com") is None
+    assert await accounts.account_id("nobody@example.com") is None
