@@ -142,6 +142,10 @@ class TeamRepository(Protocol):
         another member of the same organizer raises ``TeamAccountTaken``."""
         ...
 
+    async def linked_to(self, user_id: uuid.UUID) -> list[TeamMember]:
+        """The members, of any organizer, linked to the account; by organizer, then id."""
+        ...
+
     async def unlink_everywhere(self, user_id: uuid.UUID) -> int:
         """Unlink the account from every team it is linked to; how many members it was."""
         ...

@@ -40,6 +40,11 @@ async def test_the_owner_links_a_team_member_to_an_account_that_the_public_never
     changed = await api.put(f"{TEAM}/{vera['id']}", json={"role": "Safety"}, headers=cast.anna.auth)
     assert changed.status_code == 200
     assert set(changed.json()) == set(vera)
+    export = await api.get(f"{API}/users/me/export", headers=cast.vera.auth)
+    assert export.status_code == 200, export.text
+    assert [(m["teamMemberId"], m["role"]) for m in export.json()["catalog"]["teamMemberships"]] == [
+        (vera["id"], "Safety")
+    ]
 
 
 async def test_linking_an_unknown_email_is_a_clear_error(api: Client, cast: Cast) -> None:

@@ -84,7 +84,7 @@ async def test_an_account_is_linked_once_per_organizer_and_the_transaction_goes_
     assert linked == [("Anna", account), ("Boris", None), ("Anna", account)]
 
 
-async def test_an_account_is_unlinked_from_every_team(catalog: CatalogBackend) -> None:
+async def test_an_account_s_links_are_listed_and_undone_in_every_team(catalog: CatalogBackend) -> None:
     vuoksa, katun = an_organizer("vuoksa"), an_organizer("katun")
     anna, katun_anna, boris = (
         a_member(vuoksa, "Anna", 0),
@@ -100,7 +100,10 @@ async def test_an_account_is_unlinked_from_every_team(catalog: CatalogBackend) -
         await uow.commit()
 
     async with catalog.uow() as uow:
+        assert {m.id for m in await uow.team.linked_to(account)} == {anna.id, katun_anna.id}
+        assert [m.id for m in await uow.team.linked_to(other)] == [boris.id]
         assert await uow.team.unlink_everywhere(account) == 2
+        assert await uow.team.linked_to(account) == []
         assert await uow.team.unlink_everywhere(account) == 0
         await uow.commit()
 

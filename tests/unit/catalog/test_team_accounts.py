@@ -16,7 +16,7 @@ from aquastream.domain.catalog.errors import (
     TeamMemberNotFound,
 )
 from aquastream.domain.catalog.model import TeamMember
-from aquastream.domain.catalog.privacy import ForgetCatalogUser
+from aquastream.domain.catalog.privacy import ExportMyCatalogData, ForgetCatalogUser
 from aquastream.domain.catalog.team import (
     AddTeamMember,
     ListTeam,
@@ -167,7 +167,7 @@ async def test_changing_a_member_keeps_its_account_and_the_team_listing_does_not
     assert [m.role for m in await ListTeam(kit.uow())("vuoksa")] == ["Senior guide"]
 
 
-async def test_removing_a_member_or_deleting_the_account_ends_the_link(kit: CatalogKit) -> None:
+async def test_the_link_is_exported_and_ends_with_the_member_or_the_account(kit: CatalogKit) -> None:
     await kit.organizer("vuoksa")
     anna, boris = await _member(kit), await _member(kit, name="Boris")
     anna_account = await _account(kit, "anna@example.com")
@@ -175,11 +175,17 @@ async def test_removing_a_member_or_deleting_the_account_ends_the_link(kit: Cata
     await _link(kit)(kit.owner, "vuoksa", anna.id, "anna@example.com")
     await _link(kit)(kit.owner, "vuoksa", boris.id, "boris@example.com")
 
+    exported = await ExportMyCatalogData(kit.uow())(anna_account)
+    assert exported["teamMemberships"] == [
+        {"organizerId": str(anna.organizer_id), "teamMemberId": str(anna.id), "name": "Anna", "role": "Guide"}
+    ]
+
     await RemoveTeamMember(kit.uow())(kit.owner, "vuoksa", boris.id)
     await ForgetCatalogUser(kit.uow(), kit.clock)(anna_account)
     await ForgetCatalogUser(kit.uow(), kit.clock)(anna_account)
 
     assert [(m.name, m.user_id) for m in await ListTeam(kit.uow())("vuoksa")] == [("Anna", None)]
+    assert (await ExportMyCatalogData(kit.uow())(anna_account))["teamMemberships"] == []
     # Boris's account is free again: a new member may take it.
     carl = await _member(kit, name="Carl")
     await _link(kit)(kit.owner, "vuoksa", carl.id, "boris@example.com")

@@ -171,6 +171,10 @@ class MemoryTeamRepository(_OrderedRepository[TeamMember]):
             raise TeamAccountTaken()
         self._rows[member_id] = dataclasses.replace(member, user_id=user_id)
 
+    async def linked_to(self, user_id: uuid.UUID) -> list[TeamMember]:
+        linked = [row for row in self._rows.values() if row.user_id == user_id]
+        return [copy.deepcopy(row) for row in sorted(linked, key=lambda row: (row.organizer_id, row.id))]
+
     async def unlink_everywhere(self, user_id: uuid.UUID) -> int:
         linked = [row for row in self._rows.values() if row.user_id == user_id]
         for row in linked:

@@ -280,6 +280,14 @@ class SqlTeamRepository(_OrderedRepository[TeamMember]):
             self._connection, statement, team_members, TEAM_MEMBERS_ACCOUNT_UNIQUE, TeamAccountTaken
         )
 
+    async def linked_to(self, user_id: uuid.UUID) -> list[TeamMember]:
+        query = (
+            select(team_members)
+            .where(team_members.c.user_id == user_id)
+            .order_by(team_members.c.organizer_id, team_members.c.id)
+        )
+        return [_member_from_row(row) for row in (await self._connection.execute(query)).mappings()]
+
     async def unlink_everywhere(self, user_id: uuid.UUID) -> int:
         statement = update(team_members).where(team_members.c.user_id == user_id).values(user_id=None)
         result = await self._connection.execute(statement)
