@@ -1,5 +1,5 @@
 """The catalog's ``TeamAccounts``, served by identity, answers alike on every backend: the
-usable account with an email, case-insensitively."""
+usable account with an email, case-insensitively, and the emails of accounts not deleted."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from aquastream.adapters.memory.identity import MemoryIdentityTeamAccounts
 from aquastream.adapters.sql.identity.served import IdentityTeamAccounts
+from aquastream.domain.shared.ids import new_id
 from aquastream.ports.catalog import TeamAccounts
 from tests.contract.conftest import Backend
 from tests.contract.factories import NOW, a_user
@@ -34,3 +35,20 @@ async def test_a_usable_account_is_found_by_its_email_in_any_case(backend: Backe
     assert await accounts.account_id("blocked@example.com") is None
     assert await accounts.account_id("gone@example.com") is None
     assert await accounts.account_id("nobody@example.com") is None
+
+
+async def test_the_emails_of_accounts_not_deleted_are_given(backend: Backend) -> None:
+    anna = a_user("anna@example.com")
+    blocked = a_user("blocked@example.com", is_active=False)
+    deleted = a_user("gone@example.com", deleted_at=NOW + timedelta(days=1))
+    async with backend.identity_uow() as uow:
+        for user in (anna, blocked, deleted):
+            await uow.users.add(user)
+        await uow.commit()
+    accounts = _accounts(backend)
+
+    assert await accounts.emails({anna.id, blocked.id, deleted.id, new_id()}) == {
+        anna.id: "anna@example.com",
+        blocked.id: "blocked@example.com",
+    }
+    assert await accounts.emails(set()) == {}

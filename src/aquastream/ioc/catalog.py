@@ -40,7 +40,7 @@ from aquastream.domain.catalog.organizers import (
 )
 from aquastream.domain.catalog.privacy import ExportMyCatalogData, ForgetCatalogUser
 from aquastream.domain.catalog.team import AddTeamMember, ListTeam, RemoveTeamMember, UpdateTeamMember
-from aquastream.domain.catalog.team_accounts import LinkTeamAccount, UnlinkTeamAccount
+from aquastream.domain.catalog.team_accounts import LinkTeamAccount, ListTeamAccounts, UnlinkTeamAccount
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
@@ -171,6 +171,7 @@ class CatalogProvider(Provider):
         RemoveTeamMember,
         LinkTeamAccount,
         UnlinkTeamAccount,
+        ListTeamAccounts,
         ListFaq,
         AddFaqItem,
         UpdateFaqItem,

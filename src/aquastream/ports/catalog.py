@@ -287,6 +287,11 @@ class TeamAccounts(Protocol):
         case-insensitively; None when there is none."""
         ...
 
+    async def emails(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        """The emails of the accounts that are not deleted (blocked ones too); the others
+        are left out."""
+        ...
+
 
 class ConfirmedBookingsLookup(Protocol):
     """Implemented by the booking domain's adapters."""

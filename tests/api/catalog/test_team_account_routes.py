@@ -72,7 +72,7 @@ async def test_an_account_is_linked_once_per_organizer(api: Client, cast: Cast) 
     assert (await _link(api, cast.anna, first["id"], cast.vera.email)).status_code == 200
 
 
-async def test_only_the_organizer_s_manager_links_and_unlinks(api: Client, cast: Cast) -> None:
+async def test_only_the_organizer_s_manager_links_unlinks_and_sees_the_links(api: Client, cast: Cast) -> None:
     vera = await _member(api, cast)
     account = f"{TEAM}/{vera['id']}/account"
 
@@ -87,5 +87,12 @@ async def test_only_the_organizer_s_manager_links_and_unlinks(api: Client, cast:
         "team_member.not_found",
     )
     assert (await _link(api, cast.root, vera["id"], cast.vera.email)).status_code == 200
+    links = await api.get(f"{TEAM}/accounts", headers=cast.anna.auth)
+    assert links.status_code == 200, links.text
+    assert links.json() == [{"memberId": vera["id"], "userId": cast.vera.id, "email": cast.vera.email}]
+    for stranger in (cast.boris, cast.vera):
+        assert_problem(await api.get(f"{TEAM}/accounts", headers=stranger.auth), 403, "organizer.forbidden")
+    assert (await api.get(f"{TEAM}/accounts")).status_code == 401
     assert (await api.delete(account, headers=cast.anna.auth)).status_code == 204
+    assert (await api.get(f"{TEAM}/accounts", headers=cast.anna.auth)).json() == []
     assert (await api.delete(account, headers=cast.anna.auth)).status_code == 204

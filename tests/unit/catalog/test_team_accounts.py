@@ -25,7 +25,12 @@ from aquastream.domain.catalog.team import (
     TeamMemberInput,
     UpdateTeamMember,
 )
-from aquastream.domain.catalog.team_accounts import LinkTeamAccount, UnlinkTeamAccount
+from aquastream.domain.catalog.team_accounts import (
+    LinkTeamAccount,
+    ListTeamAccounts,
+    TeamAccount,
+    UnlinkTeamAccount,
+)
 from aquastream.domain.identity.model import User
 from aquastream.domain.shared.errors import ValidationFailed
 from aquastream.domain.shared.principal import Role
@@ -189,3 +194,21 @@ async def test_the_link_is_exported_and_ends_with_the_member_or_the_account(kit:
     # Boris's account is free again: a new member may take it.
     carl = await _member(kit, name="Carl")
     await _link(kit)(kit.owner, "vuoksa", carl.id, "boris@example.com")
+
+
+async def test_the_manager_sees_the_links_in_team_order_and_nobody_else_does(kit: CatalogKit) -> None:
+    await kit.organizer("vuoksa")
+    anna, _, vera = await _member(kit), await _member(kit, name="Boris"), await _member(kit, name="Vera")
+    anna_account = await _account(kit, "anna@example.com")
+    vera_account = await _account(kit, "vera@example.com")
+    await _link(kit)(kit.owner, "vuoksa", vera.id, "vera@example.com")
+    await _link(kit)(kit.owner, "vuoksa", anna.id, "anna@example.com")
+    accounts = MemoryIdentityTeamAccounts(kit.db)
+
+    assert await ListTeamAccounts(kit.uow(), accounts)(kit.owner, "vuoksa") == [
+        TeamAccount(anna.id, anna_account, "anna@example.com"),
+        TeamAccount(vera.id, vera_account, "vera@example.com"),
+    ]
+    assert len(await ListTeamAccounts(kit.uow(), accounts)(kit.admin, "vuoksa")) == 2
+    with pytest.raises(NotOrganizerManager):
+        await ListTeamAccounts(kit.uow(), accounts)(kit.user, "vuoksa")

@@ -384,3 +384,8 @@ class MemoryIdentityTeamAccounts:
         email = email.lower()
         users: dict[uuid.UUID, User] = self._db.table(MemoryUserRepository.table_name)
         return next((u.id for u in users.values() if u.email.lower() == email and u.is_usable), None)
+
+    async def emails(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        users: dict[uuid.UUID, User] = self._db.table(MemoryUserRepository.table_name)
+        found = (users.get(user_id) for user_id in user_ids)
+        return {u.id: u.email for u in found if u is not None and not u.is_deleted}

@@ -29,7 +29,7 @@ class TeamAccount:
 
     member_id: uuid.UUID
     user_id: uuid.UUID
-    email: str
+    email: str | None  # None once the account is gone (a deletion unlinks it soon after)
 
 
 async def _managed_member(
@@ -103,3 +103,23 @@ class UnlinkTeamAccount:
             await _managed_member(self._uow, principal, slug, member_id)
             await self._uow.team.link_account(member_id, None)
             await self._uow.commit()
+
+
+class ListTeamAccounts:
+    """The organizer's manager sees which team members are linked to which accounts (with
+    the accounts' emails, asked of identity after the catalog's read), in the team's order.
+    Same 404/403 rules as ``LinkTeamAccount``; the public listing never shows them."""
+
+    raises: ClassVar[Raises] = (NotOrganizerManager, OrganizerNotFound)
+
+    def __init__(self, uow: CatalogUnitOfWork, accounts: TeamAccounts) -> None:
+        self._uow = uow
+        self._accounts = accounts
+
+    async def __call__(self, principal: Principal, slug: str) -> list[TeamAccount]:
+        async with self._uow.reading():
+            organizer = await managed_organizer(self._uow, normalise_slug(slug), principal)
+            team = await self._uow.team.list_for_organizer(organizer.id)
+        linked = [(member.id, member.user_id) for member in team if member.user_id is not None]
+        emails = await self._accounts.emails({user_id for _, user_id in linked})
+        return [TeamAccount(member_id, user_id, emails.get(user_id)) for member_id, user_id in linked]

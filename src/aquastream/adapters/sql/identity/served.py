@@ -93,3 +93,11 @@ class IdentityTeamAccounts:
         rows = await self._reads.rows(query)
         found: uuid.UUID | None = rows[0].id if rows else None
         return found
+
+    async def emails(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        if not user_ids:
+            return {}
+        query = select(users.c.id, users.c.email).where(
+            users.c.id.in_(list(user_ids)), users.c.deleted_at.is_(None)
+        )
+        return {row.id: row.email for row in await self._reads.rows(query)}
