@@ -159,3 +159,20 @@ async def test_an_unlinked_team_member_checks_no_seat_in_once_the_event_is_read_
         served = CatalogTicketEvents(kit.engine)
 
     assert await _rights(served, door.event_id, door.anna) == (False, False)
+
+
+async def test_a_team_member_linked_a_moment_ago_is_let_in_at_once(kit: TicketsKit) -> None:
+    door = await _door(kit)
+    served = _served(kit, door)
+    boris = Principal(new_id(), Role.USER)
+    assert await _rights(served, door.event_id, boris) == (False, False)  # the event is read (and kept)
+
+    if isinstance(served, MemoryTicketEvents):
+        served.team[door.organizer_id].add(boris.user_id)
+    else:
+        assert kit.engine is not None
+        async with kit.engine.begin() as connection:
+            linked = update(team_members).where(team_members.c.name == "Boris").values(user_id=boris.user_id)
+            await connection.execute(linked)
+
+    assert await _rights(served, door.event_id, boris) == (False, True)

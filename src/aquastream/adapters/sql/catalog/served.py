@@ -100,7 +100,8 @@ class CatalogMediaOwners:
 
 # The door asks for the same event at every scan: its facts (never the decision, which
 # depends on the caller's token) are kept this long, as anonymous catalog reads are. A team
-# member unlinked or removed, like an owner demoted, loses the door within that second.
+# member unlinked or removed, like an owner demoted, loses the door within that second; a
+# refusal always reads the facts afresh.
 TICKET_EVENT_SECONDS = 1.0
 TICKET_EVENTS_KEPT = 4096
 
@@ -110,6 +111,14 @@ class _DoorFacts:
     event: TicketEvent  # as nobody in particular asks
     owner_user_id: uuid.UUID
     team_user_ids: frozenset[uuid.UUID]  # the accounts linked to the organizer's team
+
+
+def _answer(facts: _DoorFacts, caller: Principal | None) -> TicketEvent:
+    if caller is None:
+        return facts.event
+    manages = caller.is_admin or (caller.role is Role.ORGANIZER and facts.owner_user_id == caller.user_id)
+    checks_in = manages or caller.user_id in facts.team_user_ids
+    return replace(facts.event, caller_manages=manages, caller_checks_in=checks_in)
 
 
 class CatalogTicketEvents:
@@ -124,20 +133,26 @@ class CatalogTicketEvents:
         self._kept: dict[uuid.UUID, tuple[float, _DoorFacts]] = {}
 
     async def event(self, event_id: uuid.UUID, caller: Principal | None = None) -> TicketEvent | None:
-        facts = await self._facts(event_id)
+        kept = self._kept_facts(event_id)
+        facts = kept if kept is not None else await self._read_facts(event_id)
         if facts is None:
             return None
-        if caller is None:
-            return facts.event
-        manages = caller.is_admin or (caller.role is Role.ORGANIZER and facts.owner_user_id == caller.user_id)
-        checks_in = manages or caller.user_id in facts.team_user_ids
-        return replace(facts.event, caller_manages=manages, caller_checks_in=checks_in)
+        answer = _answer(facts, caller)
+        if kept is not None and caller is not None and not answer.caller_checks_in:
+            # A refusal is never made from kept facts: a team member linked a moment ago (or
+            # an owner made ORGANIZER) is let in at once; only a right's end may lag.
+            fresh = await self._read_facts(event_id)
+            answer = _answer(fresh, caller) if fresh is not None else answer
+        return answer
 
-    async def _facts(self, event_id: uuid.UUID) -> _DoorFacts | None:
-        now = time.monotonic()
+    def _kept_facts(self, event_id: uuid.UUID) -> _DoorFacts | None:
         kept = self._kept.get(event_id)
-        if kept is not None and now - kept[0] < TICKET_EVENT_SECONDS:
+        if kept is not None and time.monotonic() - kept[0] < TICKET_EVENT_SECONDS:
             return kept[1]
+        return None
+
+    async def _read_facts(self, event_id: uuid.UUID) -> _DoorFacts | None:
+        now = time.monotonic()
         linked = and_(team_members.c.organizer_id == organizers.c.id, team_members.c.user_id.is_not(None))
         query = (
             select(
