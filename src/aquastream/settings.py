@@ -229,7 +229,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     rate_limit_booking: Annotated[str, _doc("Limit of booking creation.")] = "20/minute"
     rate_limit_default: Annotated[str, _doc("Limit of every other route.")] = "100/minute"
     rate_limit_check_in: Annotated[
-        str, _doc("Limit of check-ins at the door, per organizer account (all its scanners together).")
+        str, _doc("Limit of check-ins at the door, per scanning account (all its scanners together).")
     ] = "600/minute"
     booking_hold_seconds: Annotated[
         int,

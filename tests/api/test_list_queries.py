@@ -159,6 +159,8 @@ LISTS: dict[str, tuple[frozenset[str], dict[str, Filter]]] = {
     ),
     "GET /api/v1/users/me/sessions": (frozenset(), {}),
     "GET /api/v1/organizers/{slug:str}/team": (frozenset(), {}),
+    # The team's links to accounts, in the team's order (a team is small: unpaged).
+    "GET /api/v1/organizers/{slug:str}/team/accounts": (frozenset(), {}),
     "GET /api/v1/organizers/{slug:str}/faq": (frozenset(), {}),
     # An organizer's webhook endpoints (at most 20, oldest first) and the deliveries to one,
     # newest first: what happened last is what the organizer looks for (no ``sort``).

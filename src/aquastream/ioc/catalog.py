@@ -40,6 +40,7 @@ from aquastream.domain.catalog.organizers import (
 )
 from aquastream.domain.catalog.privacy import ExportMyCatalogData, ForgetCatalogUser
 from aquastream.domain.catalog.team import AddTeamMember, ListTeam, RemoveTeamMember, UpdateTeamMember
+from aquastream.domain.catalog.team_accounts import LinkTeamAccount, ListTeamAccounts, UnlinkTeamAccount
 from aquastream.domain.identity.events import UserDeleted
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
@@ -168,6 +169,9 @@ class CatalogProvider(Provider):
         AddTeamMember,
         UpdateTeamMember,
         RemoveTeamMember,
+        LinkTeamAccount,
+        UnlinkTeamAccount,
+        ListTeamAccounts,
         ListFaq,
         AddFaqItem,
         UpdateFaqItem,

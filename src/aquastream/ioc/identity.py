@@ -18,7 +18,11 @@ from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.identity import SqlIdentityUnitOfWork
 from aquastream.adapters.sql.identity.directory import IdentityParticipantDirectory, IdentityParticipantNames
 from aquastream.adapters.sql.identity.revocations import SqlRevocationFeed
-from aquastream.adapters.sql.identity.served import IdentityAvatarOwners, IdentityRecipientDirectory
+from aquastream.adapters.sql.identity.served import (
+    IdentityAvatarOwners,
+    IdentityRecipientDirectory,
+    IdentityTeamAccounts,
+)
 from aquastream.adapters.system import SystemSecrets
 from aquastream.domain.identity.admin import BlockUser, ChangeUserRole, ListUsers, ReadAuditLog, UnblockUser
 from aquastream.domain.identity.auth import LogIn, LogOut, LogOutEverywhere, RefreshTokens
@@ -39,6 +43,7 @@ from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.worker import sweep, use_case_job
 from aquastream.ports.booking import ParticipantDirectory
+from aquastream.ports.catalog import TeamAccounts
 from aquastream.ports.crews import ParticipantNames
 from aquastream.ports.identity import (
     AccessRevocationListener,
@@ -94,6 +99,11 @@ class IdentityQueriesProvider(Provider):
     def recipients(self, engines: DomainEngines) -> RecipientDirectory:
         """Notifications' question: how to reach a user, and whose Telegram chat this is."""
         return IdentityRecipientDirectory(engines.of("identity"))
+
+    @provide(scope=Scope.APP)
+    def team_accounts(self, engines: DomainEngines) -> TeamAccounts:
+        """The catalog's question: which account an organizer's team member is linked to."""
+        return IdentityTeamAccounts(engines.of("identity"))
 
     @provide(scope=Scope.APP)
     def avatar_owners(self, engines: DomainEngines) -> AvatarOwners:

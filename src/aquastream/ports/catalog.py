@@ -128,9 +128,27 @@ class OrganizerRepository(Protocol):
 
 
 class TeamRepository(Protocol):
-    async def add(self, member: TeamMember) -> None: ...
+    async def add(self, member: TeamMember) -> None:
+        """A new member, linked to no account (``link_account`` links one)."""
+        ...
 
-    async def save(self, member: TeamMember) -> None: ...
+    async def save(self, member: TeamMember) -> None:
+        """Change the member's fields; its linked account stays as stored (only
+        ``link_account`` changes it, so a concurrent edit cannot bring an unlinked one back)."""
+        ...
+
+    async def link_account(self, member_id: uuid.UUID, user_id: uuid.UUID | None) -> None:
+        """Link the member to the account, or unlink it (None). An account already linked to
+        another member of the same organizer raises ``TeamAccountTaken``."""
+        ...
+
+    async def linked_to(self, user_id: uuid.UUID) -> list[TeamMember]:
+        """The members, of any organizer, linked to the account; by organizer, then id."""
+        ...
+
+    async def unlink_everywhere(self, user_id: uuid.UUID) -> int:
+        """Unlink the account from every team it is linked to; how many members it was."""
+        ...
 
     async def delete(self, member_id: uuid.UUID) -> bool: ...
 
@@ -257,6 +275,21 @@ class CatalogUnitOfWork(UnitOfWork, Protocol):
     @property
     def seats(self) -> SeatInventory:
         """Booking's seats: its calls are not part of this unit of work's transaction."""
+        ...
+
+
+class TeamAccounts(Protocol):
+    """What the catalog asks identity when a team member is linked to an account: served by
+    identity on its own connections, asked outside the catalog's transaction."""
+
+    async def account_id(self, email: str) -> uuid.UUID | None:
+        """The id of the usable account (active, not deleted) with this email, compared
+        case-insensitively; None when there is none."""
+        ...
+
+    async def emails(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        """The emails of the accounts that are not deleted (blocked ones too); the others
+        are left out."""
         ...
 
 

@@ -1,5 +1,6 @@
 """Ports of the tickets domain: its unit of work and repositories, the signer of its codes,
-and what it asks the catalog (events, who manages them) and identity (holders' names).
+and what it asks the catalog (events, who manages them and who checks seats in) and identity
+(holders' names).
 
 Check-in is one conditional statement in the adapters (``UPDATE … SET checked_in_at = …
 WHERE id = … AND checked_in_at IS NULL AND voided_at IS NULL``): of two scanners racing on
@@ -101,8 +102,9 @@ class TicketEvents(Protocol):
     asked outside tickets' transaction."""
 
     async def event(self, event_id: uuid.UUID, caller: Principal | None = None) -> TicketEvent | None:
-        """The event (draft or not), with whether ``caller`` manages its organizer; None when
-        it does not exist."""
+        """The event (draft or not), with whether ``caller`` manages its organizer and whether
+        ``caller`` checks seats in at it (a manager, or a team member of the organizer linked
+        to the caller's account); None when it does not exist."""
         ...
 
     async def organizer_id(self, slug_or_id: str) -> uuid.UUID | None:

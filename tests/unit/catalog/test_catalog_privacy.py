@@ -37,7 +37,7 @@ async def test_export_holds_favorites_the_feed_and_owned_organizer_pages(kit: Ca
 async def test_a_user_with_nothing_in_the_catalog_exports_empty_parts(kit: CatalogKit) -> None:
     section = await ExportMyCatalogData(kit.uow())(principal().user_id)
 
-    assert section == {"favorites": [], "calendarFeed": None, "organizers": []}
+    assert section == {"favorites": [], "calendarFeed": None, "organizers": [], "teamMemberships": []}
 
 
 async def test_forgetting_a_user_drops_favorites_and_revokes_the_feed_idempotently(kit: CatalogKit) -> None:

@@ -9,6 +9,7 @@ case-insensitive substring, in the organizer's text, as on SQLite.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.adapters.text_search import document_matches, document_score, event_document, query_stems
 from aquastream.domain.catalog.access import can_manage
-from aquastream.domain.catalog.errors import OrganizerSlugTaken
+from aquastream.domain.catalog.errors import OrganizerSlugTaken, TeamAccountTaken
 from aquastream.domain.catalog.model import (
     CalendarFeed,
     Event,
@@ -150,6 +151,35 @@ class _OrderedRepository(_Repository, Generic[Item]):
 
 class MemoryTeamRepository(_OrderedRepository[TeamMember]):
     table_name = "catalog.team_members"
+
+    async def add(self, item: TeamMember) -> None:
+        self._rows[item.id] = dataclasses.replace(item, user_id=None)
+
+    async def save(self, item: TeamMember) -> None:
+        # As the SQL twin: the linked account is written by ``link_account`` only.
+        stored: TeamMember | None = self._rows.get(item.id)
+        self._rows[item.id] = dataclasses.replace(item, user_id=stored.user_id if stored else None)
+
+    async def link_account(self, member_id: uuid.UUID, user_id: uuid.UUID | None) -> None:
+        member: TeamMember | None = self._rows.get(member_id)
+        if member is None:
+            return
+        if user_id is not None and any(
+            row.organizer_id == member.organizer_id and row.user_id == user_id and row.id != member_id
+            for row in self._rows.values()
+        ):
+            raise TeamAccountTaken()
+        self._rows[member_id] = dataclasses.replace(member, user_id=user_id)
+
+    async def linked_to(self, user_id: uuid.UUID) -> list[TeamMember]:
+        linked = [row for row in self._rows.values() if row.user_id == user_id]
+        return [copy.deepcopy(row) for row in sorted(linked, key=lambda row: (row.organizer_id, row.id))]
+
+    async def unlink_everywhere(self, user_id: uuid.UUID) -> int:
+        linked = [row for row in self._rows.values() if row.user_id == user_id]
+        for row in linked:
+            self._rows[row.id] = dataclasses.replace(row, user_id=None)
+        return len(linked)
 
 
 class MemoryFaqRepository(_OrderedRepository[FaqItem]):

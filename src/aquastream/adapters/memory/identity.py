@@ -370,3 +370,22 @@ class MemoryIdentityParticipantDirectory:
                 telegram=profile.telegram if profile else None,
             )
         return found
+
+
+class MemoryIdentityTeamAccounts:
+    """The catalog's ``TeamAccounts`` over the memory identity tables (the SQL twin is
+    ``IdentityTeamAccounts``); it reads without the lock, as the catalog asks outside its own
+    unit of work."""
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def account_id(self, email: str) -> uuid.UUID | None:
+        email = email.lower()
+        users: dict[uuid.UUID, User] = self._db.table(MemoryUserRepository.table_name)
+        return next((u.id for u in users.values() if u.email.lower() == email and u.is_usable), None)
+
+    async def emails(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        users: dict[uuid.UUID, User] = self._db.table(MemoryUserRepository.table_name)
+        found = (users.get(user_id) for user_id in user_ids)
+        return {u.id: u.email for u in found if u is not None and not u.is_deleted}

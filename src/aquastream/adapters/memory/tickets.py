@@ -16,7 +16,7 @@ from typing import Any
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryUnitOfWork
 from aquastream.domain.shared.paging import Page, PageRequest
-from aquastream.domain.shared.principal import Principal
+from aquastream.domain.shared.principal import Principal, Role
 from aquastream.domain.tickets.model import OrganizerKey, Ticket, TicketEvent, VoidReason
 from aquastream.ports.catalog import TicketNote
 
@@ -186,28 +186,36 @@ class MemoryUserTickets:
 
 
 class MemoryTicketEvents:
-    """Events, organizers' slugs and owners, set by hand; admins manage every organizer."""
+    """Events, organizers' slugs, owners and the accounts linked to their teams, set by hand;
+    admins manage every organizer and owners theirs while ORGANIZERs (as the catalog decides),
+    and managers and linked team members check seats in."""
 
     def __init__(
         self,
         events: Iterable[TicketEvent] = (),
         owners: Mapping[uuid.UUID, Iterable[uuid.UUID]] | None = None,
         slugs: Mapping[str, uuid.UUID] | None = None,
+        team: Mapping[uuid.UUID, Iterable[uuid.UUID]] | None = None,
     ) -> None:
         self.events: dict[uuid.UUID, TicketEvent] = {event.id: event for event in events}
         self.owners: dict[uuid.UUID, set[uuid.UUID]] = {
             organizer_id: set(users) for organizer_id, users in (owners or {}).items()
         }
         self.slugs: dict[str, uuid.UUID] = dict(slugs or {})
+        self.team: dict[uuid.UUID, set[uuid.UUID]] = {
+            organizer_id: set(users) for organizer_id, users in (team or {}).items()
+        }
 
     async def event(self, event_id: uuid.UUID, caller: Principal | None = None) -> TicketEvent | None:
         event = self.events.get(event_id)
         if event is None:
             return None
-        manages = caller is not None and (
-            caller.is_admin or caller.user_id in self.owners.get(event.organizer_id, set())
-        )
-        return dataclasses.replace(event, caller_manages=manages)
+        if caller is None:
+            return dataclasses.replace(event, caller_manages=False, caller_checks_in=False)
+        owns = caller.role is Role.ORGANIZER and caller.user_id in self.owners.get(event.organizer_id, set())
+        manages = caller.is_admin or owns
+        checks_in = manages or caller.user_id in self.team.get(event.organizer_id, set())
+        return dataclasses.replace(event, caller_manages=manages, caller_checks_in=checks_in)
 
     async def organizer_id(self, slug_or_id: str) -> uuid.UUID | None:
         if slug_or_id in self.slugs:

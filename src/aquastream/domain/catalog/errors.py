@@ -30,6 +30,16 @@ class TeamMemberNotFound(NotFound):
     default_message = "Team member not found."
 
 
+class TeamAccountNotFound(RuleViolated):
+    code = "team_member.account_not_found"
+    default_message = "No account of the service has this email."
+
+
+class TeamAccountTaken(Conflict):
+    code = "team_member.account_taken"
+    default_message = "This account is already linked to another member of the team."
+
+
 class FaqItemNotFound(NotFound):
     code = "faq_item.not_found"
     default_message = "FAQ item not found."

@@ -64,6 +64,9 @@ class TeamMember:
     role: str | None = None
     photo_url: str | None = None
     bio: str | None = None
+    # The account of the service the organizer's manager linked the person to: it checks
+    # seats in at the organizer's events. Never shown on the public team listing.
+    user_id: uuid.UUID | None = None
 
 
 @dataclass(slots=True)

@@ -7,15 +7,15 @@ import uuid
 from typing import Any
 
 from aquastream.domain.catalog.calendar import revoke_live_feed
-from aquastream.domain.catalog.model import CalendarFeed, Favorite, Organizer
+from aquastream.domain.catalog.model import CalendarFeed, Favorite, Organizer, TeamMember
 from aquastream.domain.shared.privacy import every_page, iso
 from aquastream.ports.catalog import CatalogUnitOfWork
 from aquastream.ports.clock import Clock
 
 
 class ExportMyCatalogData:
-    """The user's favorites (most recent first), their calendar feed and the organizer pages
-    they own.
+    """The user's favorites (most recent first), their calendar feed, the organizer pages
+    they own and the team members of organizers linked to their account.
 
     The feed is exported without its token hash and nonce: they are a credential, not data
     about the user, and the URL cannot be rebuilt from them anyway (see ``CalendarFeed``).
@@ -31,16 +31,19 @@ class ExportMyCatalogData:
             organizers = await every_page(
                 lambda paging: self._uow.organizers.search(paging, owner_user_id=user_id)
             )
+            team_places = await self._uow.team.linked_to(user_id)
         return {
             "favorites": [_favorite(f) for f in favorites],
             "calendarFeed": _feed(feed) if feed else None,
             "organizers": [_organizer(o) for o in organizers],
+            "teamMemberships": [_team_place(m) for m in team_places],
         }
 
 
 class ForgetCatalogUser:
-    """A deleted account's favorites go and its calendar feed is revoked (the feed URL
-    stops working; the row keeps no personal data beyond the user id).
+    """A deleted account's favorites go, its calendar feed is revoked (the feed URL
+    stops working; the row keeps no personal data beyond the user id) and the team members
+    linked to it are unlinked (the people stay on their organizers' pages).
 
     Organizer pages the user owned stay: they are a business's public page that events,
     bookings and payments refer to, not the person's private data. Idempotent (the outbox
@@ -57,6 +60,7 @@ class ForgetCatalogUser:
             for favorite in favorites:
                 await self._uow.favorites.remove(user_id, favorite.event_id)
             await revoke_live_feed(self._uow, user_id, now=self._clock.now())
+            await self._uow.team.unlink_everywhere(user_id)
             await self._uow.commit()
 
 
@@ -79,4 +83,13 @@ def _organizer(organizer: Organizer) -> dict[str, Any]:
         "brandColor": organizer.brand_color,
         "createdAt": iso(organizer.created_at),
         "updatedAt": iso(organizer.updated_at),
+    }
+
+
+def _team_place(member: TeamMember) -> dict[str, Any]:
+    return {
+        "organizerId": str(member.organizer_id),
+        "teamMemberId": str(member.id),
+        "name": member.name,
+        "role": member.role,
     }

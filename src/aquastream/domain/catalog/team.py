@@ -54,7 +54,8 @@ def _checked(data: TeamMemberInput) -> TeamMemberInput:
     return checked
 
 
-async def _member_of(uow: CatalogUnitOfWork, organizer: Organizer, member_id: uuid.UUID) -> TeamMember:
+async def member_of(uow: CatalogUnitOfWork, organizer: Organizer, member_id: uuid.UUID) -> TeamMember:
+    """The organizer's team member (404 for none, or another organizer's)."""
     member = await uow.team.get(member_id)
     if member is None or member.organizer_id != organizer.id:
         raise TeamMemberNotFound()
@@ -121,7 +122,7 @@ class UpdateTeamMember:
     ) -> TeamMember:
         async with self._uow:
             organizer = await managed_organizer(self._uow, normalise_slug(slug), principal)
-            member = await _member_of(self._uow, organizer, member_id)
+            member = await member_of(self._uow, organizer, member_id)
             current = TeamMemberInput(
                 name=member.name,
                 role=member.role,
@@ -151,6 +152,6 @@ class RemoveTeamMember:
     async def __call__(self, principal: Principal, slug: str, member_id: uuid.UUID) -> None:
         async with self._uow:
             organizer = await managed_organizer(self._uow, normalise_slug(slug), principal)
-            await _member_of(self._uow, organizer, member_id)
+            await member_of(self._uow, organizer, member_id)
             await self._uow.team.delete(member_id)
             await self._uow.commit()

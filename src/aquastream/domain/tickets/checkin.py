@@ -25,12 +25,12 @@ from aquastream.ports.tickets import HolderNames, TicketEvents, TicketSigner, Ti
 
 
 class CheckInSeat:
-    """The event's organizer (or an admin) checks a seat in by its code, once.
+    """The event's organizer and its team (or an admin) check a seat in by its code, once.
 
     Rules:
-    - only who manages the event's organizer (403 ``ticket.forbidden``; 404 for no event).
-      Team members listed on the organizer's page are not accounts of the service, so the
-      right is the organizer's owner's (and admins');
+    - only who checks seats in at the event's organizer (403 ``ticket.forbidden``; 404 for no
+      event): its owner, admins, and the team members its owner linked to an account of the
+      service (``caller_checks_in``). Unlinking or removing the member ends the right;
     - a signed code (``AQT1:…``) must carry a valid Ed25519 signature of the key of the
       organizer whose ticket it names (else 422 ``ticket.forged``) and be for this event
       (else 422 ``ticket.wrong_event``); a short code is looked up (404 ``ticket.not_found``,
@@ -70,7 +70,7 @@ class CheckInSeat:
         event = await self._events.event(event_id, principal)
         if event is None:
             raise EventNotFound()
-        if not event.caller_manages:
+        if not event.caller_checks_in:
             raise CheckInForbidden()
         done: Ticket | None = None
         async with self._uow:

@@ -28,7 +28,9 @@ class TicketsNotFound(NotFound):
 
 class CheckInForbidden(Forbidden):
     code = "ticket.forbidden"
-    default_message = "Only the event's organizer (or an admin) checks seats in and sees the roster."
+    default_message = (
+        "Only the event's organizer, its linked team members and admins check seats in and see the roster."
+    )
 
 
 class ForgedTicket(RuleViolated):

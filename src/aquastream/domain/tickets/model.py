@@ -92,14 +92,16 @@ class KeyPair:
 
 @dataclass(frozen=True, slots=True)
 class TicketEvent:
-    """What the catalog answers of an event and the caller: its organizer, when it ends, and
-    whether the caller manages the organizer (its owner, or an admin)."""
+    """What the catalog answers of an event and the caller: its organizer, when it ends,
+    whether the caller manages the organizer (its owner, or an admin), and whether the caller
+    checks seats in at its events (a manager, or a team member linked to the caller's account)."""
 
     id: uuid.UUID
     organizer_id: uuid.UUID
     title: str
     ends_at: datetime
     caller_manages: bool = False
+    caller_checks_in: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,10 +98,11 @@ class GetBookingTicket:
 
 class EventRoster(_Reader):
     """Every seat of the event with its state (CONFIRMED, CHECKED_IN, NO_SHOW, VOID) and who
-    checked it in when; for its organizer and admins (403 ``ticket.forbidden``; 404 for no
-    event). In issue order, then seat number: the order bookings were confirmed, each party
-    together. Once the event is over, an unchecked seat reads NO_SHOW if the event used
-    check-in at all (an event that never did keeps its seats CONFIRMED: nobody scanned)."""
+    checked it in when; for whoever checks seats in at the event (its organizer's owner, its
+    linked team members, admins; 403 ``ticket.forbidden``; 404 for no event). In issue order,
+    then seat number: the order bookings were confirmed, each party together. Once the event
+    is over, an unchecked seat reads NO_SHOW if the event used check-in at all (an event that
+    never did keeps its seats CONFIRMED: nobody scanned)."""
 
     raises: ClassVar[Raises] = (CheckInForbidden, EventNotFound)
 
@@ -111,7 +112,7 @@ class EventRoster(_Reader):
         event = await self._events.event(event_id, principal)
         if event is None:
             raise EventNotFound()
-        if not event.caller_manages:
+        if not event.caller_checks_in:
             raise CheckInForbidden()
         async with self._uow.reading():
             page = await self._uow.tickets.roster(event_id, paging)

@@ -5,11 +5,13 @@ from aquastream.adapters.http.catalog.calendar_routes import CalendarController
 from aquastream.adapters.http.catalog.event_routes import EventController
 from aquastream.adapters.http.catalog.favorite_routes import FavoriteController
 from aquastream.adapters.http.catalog.organizer_routes import OrganizerController
+from aquastream.adapters.http.catalog.team_account_routes import TeamAccountController
 from aquastream.adapters.http.catalog.team_routes import FaqController, TeamController
 
 CONTROLLERS = [
     OrganizerController,
     TeamController,
+    TeamAccountController,
     FaqController,
     EventController,
     FavoriteController,
@@ -23,5 +25,6 @@ __all__ = [
     "FaqController",
     "FavoriteController",
     "OrganizerController",
+    "TeamAccountController",
     "TeamController",
 ]

@@ -22,13 +22,14 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aquastream.adapters.sql.errors import violated_unique
 from aquastream.adapters.sql.paging import fetch_page, in_order
 from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.catalog import (
     ORGANIZERS_SLUG_UNIQUE,
+    TEAM_MEMBERS_ACCOUNT_UNIQUE,
     events,
     faq_items,
     organizers,
@@ -36,7 +37,7 @@ from aquastream.adapters.sql.tables.catalog import (
 )
 from aquastream.adapters.sql.uow import SqlRepository, SqlUnitOfWork
 from aquastream.domain.catalog.access import can_manage
-from aquastream.domain.catalog.errors import OrganizerSlugTaken
+from aquastream.domain.catalog.errors import OrganizerSlugTaken, TeamAccountTaken
 from aquastream.domain.catalog.model import (
     Contacts,
     FaqItem,
@@ -46,6 +47,7 @@ from aquastream.domain.catalog.model import (
     text_terms,
 )
 from aquastream.domain.catalog.ordering import ORGANIZERS_BY_SLUG, OrganizerSortKey
+from aquastream.domain.shared.errors import DomainError
 from aquastream.domain.shared.paging import Page, PageRequest
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.domain.shared.sorting import Sort
@@ -104,6 +106,20 @@ def _organizer_values(organizer: Organizer) -> dict[str, Any]:
     }
 
 
+async def _write_unique(
+    connection: AsyncConnection, statement: Executable, table: Table, unique: str, refusal: type[DomainError]
+) -> None:
+    """Run ``statement``; a violation of ``table``'s constraint ``unique`` raises ``refusal``."""
+    try:
+        # A savepoint keeps the transaction usable after the refusal.
+        async with connection.begin_nested():
+            await connection.execute(statement)
+    except IntegrityError as error:
+        if violated_unique(error, table) == unique:
+            raise refusal() from None
+        raise
+
+
 # Built once with bound parameters (see EVENT_BY_ID in ``events``: no cache key per call).
 ORGANIZER_BY_ID = select(organizers).where(organizers.c.id == bindparam("key"))
 ORGANIZER_BY_SLUG = select(organizers).where(organizers.c.slug == bindparam("key"))
@@ -125,14 +141,9 @@ class SqlOrganizerRepository(SqlRepository):
         await self._write(statement.values(_organizer_values(organizer)))
 
     async def _write(self, statement: Executable) -> None:
-        try:
-            # A savepoint keeps the transaction usable after the refusal.
-            async with self._connection.begin_nested():
-                await self._connection.execute(statement)
-        except IntegrityError as error:
-            if violated_unique(error, organizers) == ORGANIZERS_SLUG_UNIQUE:
-                raise OrganizerSlugTaken() from None
-            raise
+        await _write_unique(
+            self._connection, statement, organizers, ORGANIZERS_SLUG_UNIQUE, OrganizerSlugTaken
+        )
 
     async def _one(self, query: Select[Any], key: object) -> Organizer | None:
         row = (await self._connection.execute(query, {"key": key})).mappings().first()
@@ -176,10 +187,12 @@ def _member_from_row(row: RowMapping) -> TeamMember:
         role=row["role"],
         photo_url=row["photo_url"],
         bio=row["bio"],
+        user_id=row["user_id"],
     )
 
 
 def _member_values(member: TeamMember) -> dict[str, Any]:
+    # No ``user_id``: only ``link_account`` writes it (see ``TeamRepository.save``).
     return {
         "id": member.id,
         "organizer_id": member.organizer_id,
@@ -260,6 +273,25 @@ class _OrderedRepository(SqlRepository, Generic[Item]):
 class SqlTeamRepository(_OrderedRepository[TeamMember]):
     def __init__(self, uow: SqlUnitOfWork) -> None:
         super().__init__(uow, team_members, _member_from_row, _member_values)
+
+    async def link_account(self, member_id: uuid.UUID, user_id: uuid.UUID | None) -> None:
+        statement = update(team_members).where(team_members.c.id == member_id).values(user_id=user_id)
+        await _write_unique(
+            self._connection, statement, team_members, TEAM_MEMBERS_ACCOUNT_UNIQUE, TeamAccountTaken
+        )
+
+    async def linked_to(self, user_id: uuid.UUID) -> list[TeamMember]:
+        query = (
+            select(team_members)
+            .where(team_members.c.user_id == user_id)
+            .order_by(team_members.c.organizer_id, team_members.c.id)
+        )
+        return [_member_from_row(row) for row in (await self._connection.execute(query)).mappings()]
+
+    async def unlink_everywhere(self, user_id: uuid.UUID) -> int:
+        statement = update(team_members).where(team_members.c.user_id == user_id).values(user_id=None)
+        result = await self._connection.execute(statement)
+        return int(result.rowcount)
 
 
 class SqlFaqRepository(_OrderedRepository[FaqItem]):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.reads import StandaloneReads
@@ -97,36 +98,62 @@ class CatalogMediaOwners:
         return OwnerFacts(organizer_owner_id=rows[0].owner_user_id) if rows else None
 
 
-# The door asks for the same event at every scan: its row (never the decision, which
-# depends on the caller's token) is kept this long, as anonymous catalog reads are.
+# The door asks for the same event at every scan: its facts (never the decision, which
+# depends on the caller's token) are kept this long, as anonymous catalog reads are. A team
+# member unlinked or removed, like an owner demoted, loses the door within that second; a
+# refusal always reads the facts afresh.
 TICKET_EVENT_SECONDS = 1.0
 TICKET_EVENTS_KEPT = 4096
 
 
+@dataclass(frozen=True, slots=True)
+class _DoorFacts:
+    event: TicketEvent  # as nobody in particular asks
+    owner_user_id: uuid.UUID
+    team_user_ids: frozenset[uuid.UUID]  # the accounts linked to the organizer's team
+
+
+def _answer(facts: _DoorFacts, caller: Principal | None) -> TicketEvent:
+    if caller is None:
+        return facts.event
+    manages = caller.is_admin or (caller.role is Role.ORGANIZER and facts.owner_user_id == caller.user_id)
+    checks_in = manages or caller.user_id in facts.team_user_ids
+    return replace(facts.event, caller_manages=manages, caller_checks_in=checks_in)
+
+
 class CatalogTicketEvents:
-    """Tickets' ``TicketEvents``: an event's organizer and end, and whether the caller manages
+    """Tickets' ``TicketEvents``: an event's organizer and end, whether the caller manages
     the organizer (as ``domain.catalog.access.can_manage`` decides: admins, and the owner while
-    an ORGANIZER), in one read kept for ``TICKET_EVENT_SECONDS``; and an organizer's id by its
-    slug or id."""
+    an ORGANIZER) and whether the caller checks seats in (a manager, or a team member linked to
+    the caller's account, whatever its role), in one read kept for ``TICKET_EVENT_SECONDS``;
+    and an organizer's id by its slug or id."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._reads = StandaloneReads(engine)
-        self._kept: dict[uuid.UUID, tuple[float, Any]] = {}
+        self._kept: dict[uuid.UUID, tuple[float, _DoorFacts]] = {}
 
     async def event(self, event_id: uuid.UUID, caller: Principal | None = None) -> TicketEvent | None:
-        row = await self._row(event_id)
-        if row is None:
+        kept = self._kept_facts(event_id)
+        facts = kept if kept is not None else await self._read_facts(event_id)
+        if facts is None:
             return None
-        manages = caller is not None and (
-            caller.is_admin or (caller.role is Role.ORGANIZER and row.owner_user_id == caller.user_id)
-        )
-        return TicketEvent(row.id, row.organizer_id, row.title, row.date_end, caller_manages=manages)
+        answer = _answer(facts, caller)
+        if kept is not None and caller is not None and not answer.caller_checks_in:
+            # A refusal is never made from kept facts: a team member linked a moment ago (or
+            # an owner made ORGANIZER) is let in at once; only a right's end may lag.
+            fresh = await self._read_facts(event_id)
+            answer = _answer(fresh, caller) if fresh is not None else answer
+        return answer
 
-    async def _row(self, event_id: uuid.UUID) -> Any:
-        now = time.monotonic()
+    def _kept_facts(self, event_id: uuid.UUID) -> _DoorFacts | None:
         kept = self._kept.get(event_id)
-        if kept is not None and now - kept[0] < TICKET_EVENT_SECONDS:
+        if kept is not None and time.monotonic() - kept[0] < TICKET_EVENT_SECONDS:
             return kept[1]
+        return None
+
+    async def _read_facts(self, event_id: uuid.UUID) -> _DoorFacts | None:
+        now = time.monotonic()
+        linked = and_(team_members.c.organizer_id == organizers.c.id, team_members.c.user_id.is_not(None))
         query = (
             select(
                 events.c.id,
@@ -134,17 +161,25 @@ class CatalogTicketEvents:
                 events.c.title,
                 events.c.date_end,
                 organizers.c.owner_user_id,
+                team_members.c.user_id.label("team_user_id"),
             )
             .join(organizers, organizers.c.id == events.c.organizer_id)
+            .outerjoin(team_members, linked)  # one row per linked member, or one with none
             .where(events.c.id == event_id)
         )
         rows = await self._reads.rows(query)
-        row = rows[0] if rows else None
-        if row is not None:
-            if len(self._kept) >= TICKET_EVENTS_KEPT:
-                self._kept.clear()
-            self._kept[event_id] = (now, row)
-        return row
+        if not rows:
+            return None
+        row = rows[0]
+        facts = _DoorFacts(
+            TicketEvent(row.id, row.organizer_id, row.title, row.date_end),
+            row.owner_user_id,
+            frozenset(r.team_user_id for r in rows if r.team_user_id is not None),
+        )
+        if len(self._kept) >= TICKET_EVENTS_KEPT:
+            self._kept.clear()
+        self._kept[event_id] = (now, facts)
+        return facts
 
     async def organizer_id(self, slug_or_id: str) -> uuid.UUID | None:
         try:

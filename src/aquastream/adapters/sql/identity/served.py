@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.reads import StandaloneReads
@@ -79,3 +79,25 @@ class IdentityAvatarOwners:
         query = select(users.c.id).where(users.c.id == user_id, users.c.deleted_at.is_(None))
         rows = await self._reads.rows(query)
         return bool(rows)
+
+
+class IdentityTeamAccounts:
+    """The catalog's ``TeamAccounts``: the usable account (active, not deleted) an organizer's
+    team member is linked to, found by its email as logins find it (case-insensitively)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reads = StandaloneReads(engine)
+
+    async def account_id(self, email: str) -> uuid.UUID | None:
+        query = select(users.c.id).where(func.lower(users.c.email) == email.lower(), *_ACTIVE_USER)
+        rows = await self._reads.rows(query)
+        found: uuid.UUID | None = rows[0].id if rows else None
+        return found
+
+    async def emails(self, user_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        if not user_ids:
+            return {}
+        query = select(users.c.id, users.c.email).where(
+            users.c.id.in_(list(user_ids)), users.c.deleted_at.is_(None)
+        )
+        return {row.id: row.email for row in await self._reads.rows(query)}

@@ -10,7 +10,8 @@ always-NULL stand-in that keeps both schemas alike, and the search reads ``searc
 the stems of the same fields made in Python (``text_search.event_document``), written on
 both databases. ``city_key`` is the case-folded city (SQLite's ``lower`` folds ASCII only).
 
-Favorites and calendar feeds keep bare user ids: users live in another schema.
+Favorites, calendar feeds and team members' linked accounts keep bare user ids: users live
+in another schema.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from aquastream.adapters.sql.tables.spine import deliveries_table, outbox_table
 SCHEMA = "catalog"
 
 ORGANIZERS_SLUG_UNIQUE = "uq_organizers_slug"
+TEAM_MEMBERS_ACCOUNT_UNIQUE = "uq_team_members_organizer_id_user_id"
 
 # The document of an event's full-text search, as PostgreSQL builds it.
 EVENT_SEARCH_DOCUMENT = (
@@ -114,9 +116,14 @@ team_members = Table(
     _url("photo_url"),
     Column("bio", Text(), nullable=True),
     Column("sort_order", Integer(), nullable=False),
+    # The linked account (identity's user id): it checks seats in at the organizer's events.
+    Column("user_id", GUID(), nullable=True),
     schema=SCHEMA,
 )
 Index(None, team_members.c.organizer_id, team_members.c.sort_order)
+# One member per account and organizer (unlinked members, NULL, are never equal). An index, not
+# a constraint: SQLite adds it without copying the table.
+Index(TEAM_MEMBERS_ACCOUNT_UNIQUE, team_members.c.organizer_id, team_members.c.user_id, unique=True)
 
 faq_items = Table(
     "faq_items",
