@@ -218,6 +218,15 @@ async def test_deleting_the_account_erases_the_companions_names_and_phones_every
 ) -> None:
     event_id, booking = await _group_booking(api, cast, people.pavel)
     _, ritas = await _group_booking(api, cast, people.rita)
+    boat = await new_crew(api, cast.anna, event_id)
+    await ok(
+        await api.post(
+            f"{API}/crews/{boat['id']}/assignments",
+            json={"bookingId": booking["id"], "seat": 1},
+            headers=cast.anna.auth,
+        ),
+        201,
+    )
 
     await ok(await api.delete(f"{API}/users/me", headers=people.pavel.auth), 204)
     await drain_outbox(api)
@@ -241,6 +250,8 @@ async def test_deleting_the_account_erases_the_companions_names_and_phones_every
     assert "+79990001122" not in csv.text
     roster = await ok(await api.get(f"{API}/bookings/{booking['id']}/tickets", headers=cast.anna.auth))
     assert [t["name"] for t in roster["items"][1:]] == [ERASED_NAME, ERASED_NAME]
+    crew = await ok(await api.get(f"{API}/crews/{boat['id']}", headers=cast.anna.auth))
+    assert [(m["partySeat"], m["name"]) for m in crew["members"]] == [(1, ERASED_NAME)]
     others = await sections_of(api, people.rita.id)
     assert [c["name"] for c in others["bookings"]["bookings"][0]["companions"]] == ["Ольга Петрова", "Пётр"]
     assert others["bookings"]["bookings"][0]["id"] == ritas["id"]
