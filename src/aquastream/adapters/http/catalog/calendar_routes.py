@@ -56,9 +56,9 @@ class CalendarController(Controller):
         Without a token the document is the same for everyone (public, cached like any
         catalog read). With the usual bearer token, the VEVENT's description also lists the
         caller's own tickets for the event, as the private feed does: the short code of every
-        valid seat of the bookings they hold (their companions' seats belong to the holder's
-        booking, so the holder sees them all, and a companion sees none) and the path of the
-        QR images, `/api/v1/bookings/{id}/tickets`. Such an answer is the caller's alone:
+        valid seat of the bookings they hold (a companion's seat belongs to the holder's
+        booking: the holder sees every seat of it) and the path of the QR images,
+        `/api/v1/bookings/{id}/tickets`. Such an answer is the caller's alone:
         `Cache-Control: private, no-store`, never kept by the catalog cache."""
         viewer = optional_principal(request)
         document = await download(event_id, viewer=viewer)
