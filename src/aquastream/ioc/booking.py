@@ -29,7 +29,11 @@ from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, Mark
 from aquastream.domain.booking.party import CancelCompanionSeat
 from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
 from aquastream.domain.booking.policy import BookingPolicy
-from aquastream.domain.booking.privacy import ExportMyBookingData, LeaveQueuesOfDeletedUser
+from aquastream.domain.booking.privacy import (
+    EraseCompanionsOfDeletedUser,
+    ExportMyBookingData,
+    LeaveQueuesOfDeletedUser,
+)
 from aquastream.domain.booking.queries import (
     ExportParticipants,
     GetBooking,
@@ -104,6 +108,7 @@ REACTIONS = Reactions(
     "booking",
     on(EventPublished, OpenSales).call(_open_sales),
     on(UserDeleted, LeaveQueuesOfDeletedUser).call(lambda leave, e: leave(e.user_id)),
+    on(UserDeleted, EraseCompanionsOfDeletedUser).call(lambda erase, e: erase(e.user_id)),
     on(EventCapacityChanged, HandOverFreedSeats).call(lambda hand_over, e: hand_over(e.event_id)),
     on(EventCompleted, CompleteEventBookings).call(lambda complete, e: complete(e.event_id)),
     on(EventCancelled, CancelEventBookings).call(lambda cancel, e: cancel(e.event_id)),
@@ -184,6 +189,7 @@ class BookingProvider(Provider):
     use_cases = provide_all(
         ExportMyBookingData,
         LeaveQueuesOfDeletedUser,
+        EraseCompanionsOfDeletedUser,
         BookSeat,
         OpenSales,
         CancelBooking,

@@ -186,10 +186,16 @@ class CatalogProvider(Provider):
         AddFavorite,
         RemoveFavorite,
         ListFavorites,
-        DownloadEventCalendar,
         GetCalendarFeed,
         RevokeCalendarFeed,
     )
+
+    @provide
+    def download_event_calendar(
+        self, uow: CatalogUnitOfWork, renderer: CalendarRenderer, clock: Clock, tickets: UserTickets
+    ) -> DownloadEventCalendar:
+        """A signed-in caller's download lists their ticket codes, asked of tickets."""
+        return DownloadEventCalendar(uow, renderer, clock, tickets)
 
     @provide
     def render_calendar_feed(

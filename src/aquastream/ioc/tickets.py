@@ -1,6 +1,6 @@
 """Providers of the tickets domain: its unit of work, its signer, its use cases, its
-subscriptions to booking's facts, and what it serves booking (``CheckInRecord``) and the
-catalog (``UserTickets``)."""
+subscriptions to booking's facts (and identity's ``UserDeleted``), its part of a user's data
+export, and what it serves booking (``CheckInRecord``) and the catalog (``UserTickets``)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,12 @@ from aquastream.domain.booking.events import (
     BookingMarkedNoShow,
     CompanionSeatCancelled,
 )
+from aquastream.domain.identity.events import UserDeleted
+from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.tickets.checkin import CheckInSeat
 from aquastream.domain.tickets.issuing import GetTicketKey, IssueTickets, MarkTicketsNoShow, VoidTickets
 from aquastream.domain.tickets.model import Seat, VoidReason
+from aquastream.domain.tickets.privacy import EraseTicketHolder, ExportMyTicketData
 from aquastream.domain.tickets.queries import EventRoster, GetBookingTicket, ListBookingTickets
 from aquastream.ioc.subscriptions import Reactions, on
 from aquastream.ports.booking import CheckInRecord
@@ -33,7 +36,8 @@ def _seats(event: BookingConfirmed) -> list[Seat]:
 
 
 # Tickets keeps its own copy of booking's seats: a confirmed booking issues its tickets, a
-# cancelled or expired one (or one companion's seat) voids them, a no-show marks them.
+# cancelled or expired one (or one companion's seat) voids them, a no-show marks them; a
+# deleted account's names and phones are erased from its tickets.
 REACTIONS = Reactions(
     "tickets",
     on(BookingConfirmed, IssueTickets).call(
@@ -45,6 +49,7 @@ REACTIONS = Reactions(
     on(BookingCancelled, VoidTickets).call(lambda void, e: void(e.booking_id, None, VoidReason.CANCELLED)),
     on(BookingExpired, VoidTickets).call(lambda void, e: void(e.booking_id, None, VoidReason.EXPIRED)),
     on(BookingMarkedNoShow, MarkTicketsNoShow).call(lambda mark, e: mark(e.booking_id)),
+    on(UserDeleted, EraseTicketHolder).call(lambda erase, e: erase(e.user_id)),
 )
 
 
@@ -97,4 +102,10 @@ class TicketsProvider(Provider):
         ListBookingTickets,
         GetBookingTicket,
         EventRoster,
+        ExportMyTicketData,
+        EraseTicketHolder,
     )
+
+    @provide(provides=PersonalDataSection)
+    def tickets_section(self, export: ExportMyTicketData) -> PersonalDataSection:
+        return PersonalDataSection("tickets", export)

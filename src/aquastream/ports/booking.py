@@ -19,6 +19,7 @@ from aquastream.domain.booking.model import (
     Booking,
     BookingLogEntry,
     BookingStatus,
+    Companion,
     Inventory,
     InventoryStatus,
     PaymentStatus,
@@ -183,6 +184,13 @@ class BookingRepository(Protocol):
         ``amount - share``, the companion marked cancelled at ``now``, if the booking still
         holds ``expected_party_size`` seats (the caller holds its row lock); the updated
         booking, or None when it changed meanwhile."""
+        ...
+
+    async def set_companions(
+        self, booking_id: uuid.UUID, companions: tuple[Companion, ...], *, now: datetime
+    ) -> None:
+        """Store ``companions`` as the booking's: the same seats with other details (their
+        names and phones erased); the caller holds the booking's row lock."""
         ...
 
     async def set_payment_status(

@@ -303,7 +303,8 @@ class ConfirmedBookingsLookup(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class TicketNote:
-    """A valid ticket of a user, as the private calendar feed mentions it."""
+    """A valid ticket of a user, as calendars mention it (the private feed, and an event's
+    download by a signed-in user)."""
 
     booking_id: uuid.UUID
     seat: int
@@ -312,8 +313,9 @@ class TicketNote:
 
 
 class UserTickets(Protocol):
-    """What the catalog asks the tickets domain for the private calendar feed: served by
-    tickets on its own connection, asked outside the catalog's transaction."""
+    """What the catalog asks the tickets domain for calendars (the private feed, an event's
+    download by a signed-in user): served by tickets on its own connection, asked outside the
+    catalog's transaction."""
 
     async def for_user(
         self, user_id: uuid.UUID, event_ids: Collection[uuid.UUID]

@@ -208,6 +208,11 @@ class ConfirmedParticipants(Protocol):
         their standing (history shows them too)."""
         ...
 
+    async def erase_companions(self, user_id: uuid.UUID, *, erased_name: str) -> int:
+        """Every named companion of the bookings the user holds is called ``erased_name`` from
+        now on (the holder's account was deleted); how many seats changed."""
+        ...
+
 
 class ParticipantNames(Protocol):
     """What crews asks the identity domain: how people are called, to show teammates. A query

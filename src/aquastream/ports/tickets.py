@@ -43,6 +43,17 @@ class TicketRepository(Protocol):
         """By seat number."""
         ...
 
+    async def for_holder(self, user_id: uuid.UUID) -> list[Ticket]:
+        """Every ticket of the bookings the user holds (companions' seats and voided tickets
+        included), in issue order, then booking and seat number."""
+        ...
+
+    async def erase_holder(self, user_id: uuid.UUID, *, erased_name: str) -> int:
+        """Erase the personal data kept on the tickets of the bookings the user holds: the
+        holder's name goes, a companion's name becomes ``erased_name`` and the phone goes;
+        how many tickets changed (a second call changes none)."""
+        ...
+
     async def roster(self, event_id: uuid.UUID, paging: PageRequest) -> Page[Ticket]:
         """The event's tickets, voided ones included, in issue order then seat number."""
         ...

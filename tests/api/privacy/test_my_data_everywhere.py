@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from dishka import AsyncContainer
 
-from aquastream.domain.shared.privacy import PersonalDataSection
+from aquastream.domain.shared.privacy import ERASED_NAME, PersonalDataSection
 from tests.api.booking.conftest import People
 from tests.api.booking.kit import booked, join_queue
 from tests.api.catalog.kit import API, Cast, published_event
@@ -21,7 +21,8 @@ from tests.api.payments.kit import complete_in_sandbox, started
 from tests.api.worker import drain_outbox, in_request
 from tests.unit.media.samples import PNG
 
-DOMAIN_KEYS = ("catalog", "bookings", "payments", "notifications", "crews", "media")
+DOMAIN_KEYS = ("catalog", "bookings", "payments", "notifications", "crews", "media", "tickets")
+COMPANIONS = [{"name": "Ольга Петрова", "phone": "+7 999 000-11-22"}, {"name": "Пётр"}]
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,10 @@ async def test_the_export_holds_the_callers_data_from_every_domain_and_nobody_el
     assert [(a["crewId"], a["seatNumber"]) for a in crews["assignments"]] == [(footprint.crew_id, 1)]
     assert crews["preferences"] == [{"eventId": footprint.trip_id, "prefer": [people.rita.id], "avoid": []}]
     assert [f["id"] for f in body["media"]["files"]] == [footprint.avatar_id]
+    assert [(t["bookingId"], t["seat"], t["state"]) for t in body["tickets"]["tickets"]] == [
+        (footprint.free_booking_id, 0, "CONFIRMED"),
+        (footprint.paid_booking_id, 0, "CONFIRMED"),
+    ]
     text = str(body)
     assert people.rita.email not in text
     assert footprint.rita_booking_id not in text
@@ -134,6 +139,7 @@ async def test_an_organizer_exports_the_pages_they_own(api: Client, cast: Cast) 
 
     assert [o["slug"] for o in body["catalog"]["organizers"]] == ["river-rats"]
     assert body["bookings"] == {"bookings": [], "waitlist": []}
+    assert body["tickets"] == {"tickets": []}
 
 
 async def test_deleting_the_account_forgets_personal_data_everywhere_but_keeps_bookings_and_payments(
@@ -165,6 +171,90 @@ async def test_deleting_the_account_forgets_personal_data_everywhere_but_keeps_b
     others = await sections_of(api, people.rita.id)
     assert [f["eventId"] for f in others["catalog"]["favorites"]] == [footprint.trip_id]
     assert len(others["media"]["files"]) == 1
+
+
+async def _group_booking(api: Client, cast: Cast, holder: Account) -> tuple[str, dict[str, Any]]:
+    """A free trip that ``holder`` booked for themselves and two companions, confirmed at
+    once; its tickets issued."""
+    trip = await published_event(api, cast.anna, "river-rats", price="0", capacity=10)
+    booking = await ok(
+        await api.post(
+            f"{API}/bookings", json={"eventId": trip["id"], "companions": COMPANIONS}, headers=holder.auth
+        ),
+        201,
+    )
+    await drain_outbox(api)  # tickets issues one per seat
+    return trip["id"], booking
+
+
+async def test_the_export_holds_each_seat_s_ticket_and_the_companions_on_the_bookings(
+    api: Client, cast: Cast, people: People
+) -> None:
+    _, booking = await _group_booking(api, cast, people.pavel)
+    listed = await ok(await api.get(f"{API}/bookings/{booking['id']}/tickets", headers=people.pavel.auth))
+    await _group_booking(api, cast, people.rita)
+
+    body = await export_of(api, people.pavel)
+
+    (exported,) = body["bookings"]["bookings"]
+    assert [(c["seat"], c["name"], c["phone"]) for c in exported["companions"]] == [
+        (1, "Ольга Петрова", "+79990001122"),
+        (2, "Пётр", None),
+    ]
+    tickets = body["tickets"]["tickets"]
+    assert [(t["bookingId"], t["seat"], t["shortCode"], t["state"], t["checkedInAt"]) for t in tickets] == [
+        (booking["id"], item["seat"], item["shortCode"], "CONFIRMED", None) for item in listed["items"]
+    ]
+    assert [(t["name"], t["phone"]) for t in tickets] == [
+        ("Павел Смирнов", None),
+        ("Ольга Петрова", "+79990001122"),
+        ("Пётр", None),
+    ]
+    assert people.rita.id not in str(body)
+
+
+async def test_deleting_the_account_erases_the_companions_names_and_phones_everywhere(
+    api: Client, cast: Cast, people: People
+) -> None:
+    event_id, booking = await _group_booking(api, cast, people.pavel)
+    _, ritas = await _group_booking(api, cast, people.rita)
+    boat = await new_crew(api, cast.anna, event_id)
+    await ok(
+        await api.post(
+            f"{API}/crews/{boat['id']}/assignments",
+            json={"bookingId": booking["id"], "seat": 1},
+            headers=cast.anna.auth,
+        ),
+        201,
+    )
+
+    await ok(await api.delete(f"{API}/users/me", headers=people.pavel.auth), 204)
+    await drain_outbox(api)
+    await drain_outbox(api)  # at-least-once: a second delivery finds nothing left to do
+
+    left = await sections_of(api, people.pavel.id)
+    (kept,) = left["bookings"]["bookings"]
+    assert (kept["id"], kept["status"], kept["partySize"]) == (booking["id"], "CONFIRMED", 3)
+    assert [(c["seat"], c["name"], c["phone"]) for c in kept["companions"]] == [
+        (1, ERASED_NAME, None),
+        (2, ERASED_NAME, None),
+    ]
+    assert [(t["seat"], t["name"], t["phone"], t["state"]) for t in left["tickets"]["tickets"]] == [
+        (0, None, None, "CONFIRMED"),
+        (1, ERASED_NAME, None, "CONFIRMED"),
+        (2, ERASED_NAME, None, "CONFIRMED"),
+    ]
+    csv = await api.get(f"{API}/events/{event_id}/participants.csv", headers=cast.anna.auth)
+    assert csv.status_code == 200, csv.text
+    assert "Ольга" not in csv.text
+    assert "+79990001122" not in csv.text
+    roster = await ok(await api.get(f"{API}/bookings/{booking['id']}/tickets", headers=cast.anna.auth))
+    assert [t["name"] for t in roster["items"][1:]] == [ERASED_NAME, ERASED_NAME]
+    crew = await ok(await api.get(f"{API}/crews/{boat['id']}", headers=cast.anna.auth))
+    assert [(m["partySeat"], m["name"]) for m in crew["members"]] == [(1, ERASED_NAME)]
+    others = await sections_of(api, people.rita.id)
+    assert [c["name"] for c in others["bookings"]["bookings"][0]["companions"]] == ["Ольга Петрова", "Пётр"]
+    assert others["bookings"]["bookings"][0]["id"] == ritas["id"]
 
 
 async def test_the_export_needs_a_caller_and_reads_no_domain_without_one(api: Client) -> None:

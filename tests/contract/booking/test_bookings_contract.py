@@ -20,6 +20,7 @@ from aquastream.domain.booking.model import (
 from aquastream.domain.booking.sorting import BookingSortField
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.paging import PageRequest
+from aquastream.domain.shared.privacy import ERASED_NAME
 from aquastream.domain.shared.sorting import SortKey
 
 from .factories import a_booking
@@ -83,6 +84,28 @@ async def test_a_companion_is_cancelled_once_from_the_party_size_the_caller_saw(
     assert shrunk.companions == (Companion(1, "A", cancelled_at=later), Companion(2, "B"))
     async with kit.new_uow() as uow:
         assert await uow.bookings.get(booking.id) == shrunk
+
+
+async def test_a_booking_s_companions_are_rewritten_in_place(kit: BookingKit) -> None:
+    event_id = await kit.publish(3)
+    later = NOW + timedelta(minutes=1)
+    companions = (Companion(1, "Ольга", "+79991234567"), Companion(2, "Пётр", cancelled_at=NOW))
+    booking = replace(a_booking(event_id), party_size=2, companions=companions, amount=Decimal("3000.00"))
+    other = replace(a_booking(event_id), companions=companions)
+    erased = (Companion(1, ERASED_NAME), Companion(2, ERASED_NAME, cancelled_at=NOW))
+    async with kit.new_uow() as uow:
+        await uow.bookings.add(booking)
+        await uow.bookings.add(other)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.bookings.lock(booking.id) == booking
+        await uow.bookings.set_companions(booking.id, erased, now=later)
+        await uow.commit()
+
+    async with kit.new_uow() as uow:
+        assert await uow.bookings.get(booking.id) == replace(booking, companions=erased, updated_at=later)
+        assert await uow.bookings.get(other.id) == other
 
 
 async def test_a_second_active_booking_of_a_user_is_a_duplicate_with_the_first_id(kit: BookingKit) -> None:

@@ -37,6 +37,30 @@ async def test_the_read_model_files_every_seat_once_with_the_companions_names(ki
         assert await participants.participation(event_id, holder.user_id, seat=3) is Participation.NONE
 
 
+async def test_a_holder_s_companions_are_erased_on_every_booking_and_nobody_else_s(kit: CrewsKit) -> None:
+    event_id, other_event_id = await kit.new_event(), await kit.new_event()
+    holder, booking_id = await kit.party(event_id, "Olga Petrova", "Ivan Sidorov")
+    kit.bookings[(other_event_id, holder.user_id)] = other_booking = new_id()
+    seats = [ParticipantSeat(0), ParticipantSeat(1, "Olga Petrova")]
+    await kit.file(other_booking, other_event_id, holder.user_id, Standing.COMPLETED, seats)
+    other, _ = await kit.party(event_id, "Vera")
+
+    uow, _, participants, _ = kit.ports()
+    async with uow:
+        assert await participants.erase_companions(holder.user_id, erased_name="(deleted)") == 3
+        await uow.commit()
+    uow, _, participants, _ = kit.ports()
+    async with uow:
+        assert await participants.erase_companions(holder.user_id, erased_name="(deleted)") == 0
+        assert await participants.companions(event_id) == {
+            (holder.user_id, 1): "(deleted)",
+            (holder.user_id, 2): "(deleted)",
+            (other.user_id, 1): "Vera",
+        }
+        assert await participants.companions(other_event_id) == {(holder.user_id, 1): "(deleted)"}
+        assert await participants.holder(event_id, booking_id) == holder.user_id
+
+
 async def test_one_seat_ends_alone_and_no_seat_outlives_its_booking(kit: CrewsKit) -> None:
     event_id = await kit.new_event()
     holder, booking_id = await kit.party(event_id, "Olga", "Ivan")

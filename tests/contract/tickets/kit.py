@@ -75,13 +75,19 @@ class TicketsKit:
         return key
 
     async def tickets(
-        self, seats: int = 1, *, event_id: uuid.UUID | None = None, booking_id: uuid.UUID | None = None
+        self,
+        seats: int = 1,
+        *,
+        event_id: uuid.UUID | None = None,
+        booking_id: uuid.UUID | None = None,
+        holder_id: uuid.UUID | None = None,
     ) -> list[Ticket]:
-        """A booking's tickets, signed with the organizer's key, stored."""
+        """A booking's tickets, signed with the organizer's key, stored; its holder's name
+        and each companion's name and phone on them."""
         key = await self.key()
         event = event_id or self.event.id
         booking = booking_id or new_id()
-        holder = new_id()
+        holder = holder_id or new_id()
         made = []
         for seat in range(seats):
             ticket_id = new_id()
@@ -95,10 +101,11 @@ class TicketsKit:
                     user_id=holder,
                     seat=seat,
                     companion_name=f"Companion {seat}" if seat else None,
-                    companion_phone=None,
+                    companion_phone=f"+7999000000{seat}" if seat else None,
                     short_code=new_short_code(),
                     code=signed_code(message, self.signer.sign(key.sealed_private_key, message)),
                     issued_at=self.clock.now(),
+                    holder_name=None if seat else "Pavel Petrov",
                 )
             )
         async with self.uow() as uow:

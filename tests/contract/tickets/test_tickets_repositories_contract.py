@@ -6,6 +6,7 @@ import dataclasses
 
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.paging import PageRequest
+from aquastream.domain.shared.privacy import ERASED_NAME
 from aquastream.domain.tickets.model import OrganizerKey, VoidReason
 
 from .kit import NOW, TicketsKit
@@ -128,3 +129,49 @@ async def test_a_user_s_valid_ticket_codes_are_served_per_event(kit: TicketsKit)
     ]
     assert await kit.user_tickets.for_user(new_id(), [kit.event.id]) == {}
     assert await kit.user_tickets.for_user(holder, []) == {}
+
+
+async def test_a_holder_s_tickets_are_read_in_issue_order_voided_ones_included(kit: TicketsKit) -> None:
+    holder = new_id()
+    first = await kit.tickets(2, holder_id=holder)
+    kit.clock.advance(minutes=1)
+    second = await kit.tickets(1, holder_id=holder, event_id=new_id())
+    await kit.tickets(1)  # someone else's
+    async with kit.uow() as uow:
+        await uow.tickets.void(first[0].booking_id, 1, reason=VoidReason.CANCELLED, now=NOW)
+        await uow.commit()
+
+    async with kit.uow() as uow:
+        mine = await uow.tickets.for_holder(holder)
+        nobody_s = await uow.tickets.for_holder(new_id())
+
+    assert [(t.id, t.void_reason) for t in mine] == [
+        (first[0].id, None),
+        (first[1].id, VoidReason.CANCELLED),
+        (second[0].id, None),
+    ]
+    assert nobody_s == []
+
+
+async def test_erasing_a_holder_forgets_names_and_phones_on_their_tickets_only(kit: TicketsKit) -> None:
+    holder = new_id()
+    party = await kit.tickets(3, holder_id=holder)
+    (others,) = await kit.tickets(1)
+
+    async with kit.uow() as uow:
+        assert await uow.tickets.erase_holder(holder, erased_name=ERASED_NAME) == 3
+        await uow.commit()
+    async with kit.uow() as uow:
+        assert await uow.tickets.erase_holder(holder, erased_name=ERASED_NAME) == 0
+        stored = await uow.tickets.for_holder(holder)
+        untouched = await uow.tickets.get(others.id)
+
+    assert [(t.holder_name, t.companion_name, t.companion_phone) for t in stored] == [
+        (None, None, None),
+        (None, ERASED_NAME, None),
+        (None, ERASED_NAME, None),
+    ]
+    assert [
+        dataclasses.replace(t, holder_name=None, companion_name=None, companion_phone=None) for t in stored
+    ] == [dataclasses.replace(t, holder_name=None, companion_name=None, companion_phone=None) for t in party]
+    assert untouched == others

@@ -1,5 +1,6 @@
 """The catalog use cases wired to memory adapters (the booking domain's seat inventory
-included), a frozen clock and a fake lookup of confirmed bookings.
+included), a frozen clock and fakes of what booking (confirmed bookings) and tickets (users'
+ticket codes) answer.
 
 Imported by the tests of this folder (pytest puts the folder on ``sys.path``).
 """
@@ -7,7 +8,7 @@ Imported by the tests of this folder (pytest puts the folder on ``sys.path``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from aquastream.domain.catalog.organizers import CreateOrganizer, OrganizerInput
 from aquastream.domain.catalog.views import EventView
 from aquastream.domain.shared.events import DomainEvent, decode_event
 from aquastream.domain.shared.principal import Principal, Role
+from aquastream.ports.catalog import TicketNote
 
 
 class FakeConfirmedBookings:
@@ -44,6 +46,22 @@ class FakeConfirmedBookings:
         return set(self.by_user.get(user_id, ()))
 
 
+class FakeUserTickets:
+    """Which valid tickets each user holds, per event."""
+
+    def __init__(self) -> None:
+        self.by_user: dict[uuid.UUID, dict[uuid.UUID, list[TicketNote]]] = {}
+
+    def issue(self, user_id: uuid.UUID, event_id: uuid.UUID, *tickets: TicketNote) -> None:
+        self.by_user.setdefault(user_id, {}).setdefault(event_id, []).extend(tickets)
+
+    async def for_user(
+        self, user_id: uuid.UUID, event_ids: Collection[uuid.UUID]
+    ) -> Mapping[uuid.UUID, Sequence[TicketNote]]:
+        mine = self.by_user.get(user_id, {})
+        return {event_id: list(mine[event_id]) for event_id in event_ids if event_id in mine}
+
+
 def principal(role: Role = Role.USER) -> Principal:
     return Principal(user_id=uuid.uuid4(), role=role)
 
@@ -55,6 +73,7 @@ class CatalogKit:
         self.currencies = FixedCurrencies()
         self.seats = MemorySeatInventory(self.db, self.clock, BookingPolicy())
         self.bookings = FakeConfirmedBookings()
+        self.tickets = FakeUserTickets()
         self.renderer = IcalendarRenderer()
         self.signer = HmacFeedTokenSigner("calendar-test-secret-" + "x" * 32)
         self.owner = principal(Role.ORGANIZER)

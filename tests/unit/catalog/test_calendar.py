@@ -16,6 +16,8 @@ from aquastream.domain.catalog.calendar import (
 )
 from aquastream.domain.catalog.errors import CalendarFeedNotFound, EventNotFound
 from aquastream.domain.catalog.lifecycle import CancelEvent
+from aquastream.domain.shared.ids import new_id
+from aquastream.ports.catalog import TicketNote
 from tests.unit.catalog.catalog_kit import CatalogKit, principal
 
 
@@ -67,6 +69,52 @@ async def test_draft_calendar_is_hidden_from_the_public(kit: CatalogKit) -> None
     with pytest.raises(EventNotFound):
         await download(draft.id)
     assert vevents(await download(draft.id, viewer=kit.owner))[0]["SUMMARY"] == draft.title
+
+
+def description(document: bytes) -> str:
+    (component,) = Calendar.from_ical(document).walk("VEVENT")
+    return str(component.get("DESCRIPTION"))
+
+
+async def test_a_signed_in_download_names_the_viewer_s_own_tickets_and_nobody_else_s(kit: CatalogKit) -> None:
+    await kit.organizer("vuoksa")
+    event = (await kit.published("vuoksa")).event
+    booking_id = new_id()
+    kit.tickets.issue(
+        kit.user.user_id,
+        event.id,
+        TicketNote(booking_id, 0, "HOLD0001", None),
+        TicketNote(booking_id, 1, "COMP0002", "Ольга"),
+    )
+    kit.tickets.issue(kit.admin.user_id, new_id(), TicketNote(new_id(), 0, "ELSE0003", None))
+    download = DownloadEventCalendar(kit.uow(), kit.renderer, kit.clock, kit.tickets)
+
+    mine = description(await download(event.id, viewer=kit.user))
+    anonymous = await download(event.id)
+    someone_else = await download(event.id, viewer=kit.admin)
+
+    assert mine == (
+        f"{event.description}\n\nTickets: HOLD0001 (seat 0), COMP0002 (Ольга, seat 1). "
+        f"QR codes: /api/v1/bookings/{booking_id}/tickets"
+    )
+    assert anonymous == await DownloadEventCalendar(kit.uow(), kit.renderer, kit.clock)(event.id)
+    assert description(anonymous) == description(someone_else) == event.description
+
+
+async def test_the_feed_names_the_ticket_codes_as_the_download_does(kit: CatalogKit) -> None:
+    await kit.organizer("vuoksa")
+    event = (await kit.published("vuoksa")).event
+    kit.bookings.confirm(kit.user.user_id, event.id)
+    kit.tickets.issue(kit.user.user_id, event.id, TicketNote(new_id(), 0, "HOLD0001", None))
+    link = await GetCalendarFeed(kit.uow(), kit.signer, kit.clock)(kit.user)
+
+    feed = await RenderCalendarFeed(kit.uow(), kit.bookings, kit.renderer, kit.clock, kit.tickets)(link.token)
+    download = await DownloadEventCalendar(kit.uow(), kit.renderer, kit.clock, kit.tickets)(
+        event.id, viewer=kit.user
+    )
+
+    assert "HOLD0001 (seat 0)" in description(feed)
+    assert description(feed) == description(download)
 
 
 async def test_feed_url_stays_the_same_until_rotated(kit: CatalogKit) -> None:

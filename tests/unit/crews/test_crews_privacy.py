@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aquastream.domain.crews.model import CrewType, Participation, Preferences
 from aquastream.domain.crews.privacy import ExportMyCrewData, ForgetCrewsUser
+from aquastream.domain.shared.privacy import ERASED_NAME
 from tests.unit.crews.crews_world import CrewsWorld
 
 
@@ -40,7 +41,7 @@ async def test_forgetting_a_user_drops_their_preferences_and_keeps_the_seating_h
     await world.set_preferences(me, rafting, [mate.user_id], [])
     await world.set_preferences(me, hike, [], [mate.user_id])
     await world.set_preferences(mate, rafting, [me.user_id], [])
-    forget = ForgetCrewsUser(world.new_uow())
+    forget = ForgetCrewsUser(world.new_uow(), world.participants)
 
     await forget(me.user_id)
     await forget(me.user_id)
@@ -52,3 +53,18 @@ async def test_forgetting_a_user_drops_their_preferences_and_keeps_the_seating_h
         assert await uow.preferences.for_user(mate.user_id) == [
             Preferences(rafting, mate.user_id, (me.user_id,))
         ]
+
+
+async def test_forgetting_a_user_erases_the_names_of_their_companions(world: CrewsWorld) -> None:
+    rafting = world.new_event()
+    me, mate = world.participant(rafting), world.participant(rafting)
+    world.participants.set(rafting, me.user_id, Participation.CONFIRMED, companions=2)
+    world.participants.set(rafting, mate.user_id, Participation.CONFIRMED, companions=1)
+
+    await ForgetCrewsUser(world.new_uow(), world.participants)(me.user_id)
+
+    assert await world.participants.companions(rafting) == {
+        (me.user_id, 1): ERASED_NAME,
+        (me.user_id, 2): ERASED_NAME,
+        (mate.user_id, 1): "Companion 1",
+    }

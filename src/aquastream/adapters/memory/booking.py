@@ -23,6 +23,7 @@ from aquastream.domain.booking.model import (
     Booking,
     BookingLogEntry,
     BookingStatus,
+    Companion,
     Inventory,
     InventoryStatus,
     OpenPayment,
@@ -308,6 +309,13 @@ class MemoryBookingRepository(_Table):
         )
         self._rows[booking_id] = updated
         return updated
+
+    async def set_companions(
+        self, booking_id: uuid.UUID, companions: tuple[Companion, ...], *, now: datetime
+    ) -> None:
+        booking: Booking | None = self._rows.get(booking_id)
+        if booking is not None:
+            self._rows[booking_id] = dataclasses.replace(booking, companions=companions, updated_at=now)
 
     async def set_payment_status(
         self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime

@@ -350,6 +350,16 @@ class MemoryConfirmedParticipants:
                 found[(filed[1], seat)] = name
         return found
 
+    async def erase_companions(self, user_id: uuid.UUID, *, erased_name: str) -> int:
+        named = [
+            key
+            for key, name in self.names.items()
+            if name != erased_name and key in self.bookings and self.bookings[key][1] == user_id
+        ]
+        for key in named:
+            self.names[key] = erased_name
+        return len(named)
+
 
 class MemoryParticipantNames:
     """Names of people, set by hand (``known[user_id] = "First Last"``)."""

@@ -28,6 +28,10 @@ class ShortCodeTaken(Exception):
     """The memory stand-in of the unique violation on (event, short code)."""
 
 
+def _in_issue_order(tickets: Iterable[Ticket]) -> list[Ticket]:
+    return sorted(tickets, key=lambda t: (t.issued_at, t.booking_id.bytes, t.seat))
+
+
 class _Table:
     table_name: str
 
@@ -71,11 +75,25 @@ class MemoryTicketRepository(_Table):
     async def for_booking(self, booking_id: uuid.UUID) -> list[Ticket]:
         return sorted((t for t in self._all() if t.booking_id == booking_id), key=lambda t: t.seat)
 
+    async def for_holder(self, user_id: uuid.UUID) -> list[Ticket]:
+        return _in_issue_order(t for t in self._all() if t.user_id == user_id)
+
+    async def erase_holder(self, user_id: uuid.UUID, *, erased_name: str) -> int:
+        count = 0
+        for ticket in await self.for_holder(user_id):
+            erased = dataclasses.replace(
+                ticket,
+                holder_name=None,
+                companion_name=None if ticket.is_holder else erased_name,
+                companion_phone=None,
+            )
+            if erased != ticket:
+                self._rows[ticket.id] = erased
+                count += 1
+        return count
+
     async def roster(self, event_id: uuid.UUID, paging: PageRequest) -> Page[Ticket]:
-        found = sorted(
-            (t for t in self._all() if t.event_id == event_id),
-            key=lambda t: (t.issued_at, t.booking_id.bytes, t.seat),
-        )
+        found = _in_issue_order(t for t in self._all() if t.event_id == event_id)
         return Page(found[paging.offset : paging.offset + paging.size], len(found), paging.page, paging.size)
 
     async def any_checked_in(self, event_id: uuid.UUID) -> bool:
@@ -169,13 +187,10 @@ class MemoryUserTickets:
         self, user_id: uuid.UUID, event_ids: Collection[uuid.UUID]
     ) -> Mapping[uuid.UUID, Sequence[TicketNote]]:
         async with self._db.lock:
-            mine = sorted(
-                (
-                    t
-                    for t in self._db.table(TICKETS).values()
-                    if t.user_id == user_id and t.event_id in event_ids and t.voided_at is None
-                ),
-                key=lambda t: (t.issued_at, t.booking_id.bytes, t.seat),
+            mine = _in_issue_order(
+                t
+                for t in self._db.table(TICKETS).values()
+                if t.user_id == user_id and t.event_id in event_ids and t.voided_at is None
             )
         found: dict[uuid.UUID, list[TicketNote]] = {}
         for t in mine:

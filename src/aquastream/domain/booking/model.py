@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,7 @@ from enum import StrEnum
 from aquastream.domain.booking.events import BookingStatus as BookingStatus
 from aquastream.domain.booking.events import LogReason as LogReason
 from aquastream.domain.booking.events import PartySeat
+from aquastream.domain.shared.privacy import ERASED_NAME
 
 
 class InventoryStatus(StrEnum):
@@ -144,6 +146,10 @@ class Companion:
     @property
     def is_active(self) -> bool:
         return self.cancelled_at is None
+
+    def erased(self) -> Companion:
+        """The seat without the person, as kept once the holder's account is deleted."""
+        return dataclasses.replace(self, name=ERASED_NAME, phone=None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """The booking domain's part of a user's rights over their data (SPEC §2): export it; a
-deleted account leaves every queue (its bookings stay, accounting needs them)."""
+deleted account leaves every queue and its companions' names and phones are erased (its
+bookings stay, accounting needs them)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,47 @@ class LeaveQueuesOfDeletedUser:
                 continue
             left += 1
         return left
+
+
+class EraseCompanionsOfDeletedUser:
+    """A deleted account's companions are forgotten with it: on every booking it holds, each
+    companion's name becomes ``ERASED_NAME`` and the phone goes. The companions gave neither
+    to us themselves (the holder named them) and nobody can ask for them any more. The seats
+    stay as they were (numbers, cancellations, party size, amount), so counts, refunds,
+    rosters and crews still add up, as the bookings themselves stay for accounting.
+
+    Each booking is rewritten in its own short transaction under its row lock (the lock a
+    companion's cancellation takes, so neither undoes the other). Idempotent: a booking with
+    nothing left to erase is not touched. Returns how many bookings were changed.
+    """
+
+    def __init__(self, uow: BookingUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, user_id: uuid.UUID) -> int:
+        async with self._uow:
+            bookings = await every_page(lambda paging: self._uow.bookings.list_for_user(user_id, paging))
+        erased = 0
+        for booking in bookings:
+            if _names_companions(booking):
+                erased += await self._erase(booking.id)
+        return erased
+
+    async def _erase(self, booking_id: uuid.UUID) -> int:
+        async with self._uow:
+            booking = await self._uow.bookings.lock(booking_id)
+            if booking is None or not _names_companions(booking):
+                return 0
+            erased = tuple(companion.erased() for companion in booking.companions)
+            await self._uow.bookings.set_companions(booking_id, erased, now=self._clock.now())
+            await self._uow.commit()
+        return 1
+
+
+def _names_companions(booking: Booking) -> bool:
+    """Whether the booking still holds a companion's name or phone."""
+    return any(companion != companion.erased() for companion in booking.companions)
 
 
 def _booking(booking: Booking, log: list[BookingLogEntry], currencies: CurrencyCatalogue) -> dict[str, Any]:

@@ -71,21 +71,32 @@ def calendar_entry(event: Event, organizer: Organizer) -> CalendarEntry:
 
 class DownloadEventCalendar:
     """Anyone downloads a visible event as an iCalendar document (drafts only for their
-    organizer's managers; a cancelled event is marked cancelled so calendars drop it)."""
+    organizer's managers; a cancelled event is marked cancelled so calendars drop it).
+
+    A signed-in viewer's document also names the viewer's own tickets for the event, as the
+    private feed does (``entries_with_tickets``): every valid seat of the bookings they hold,
+    their companions' included. An anonymous download is the same for everyone."""
 
     raises: ClassVar[Raises] = (EventNotFound,)
 
-    def __init__(self, uow: CatalogUnitOfWork, renderer: CalendarRenderer, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: CatalogUnitOfWork,
+        renderer: CalendarRenderer,
+        clock: Clock,
+        tickets: UserTickets | None = None,
+    ) -> None:
         self._uow = uow
         self._renderer = renderer
         self._clock = clock
+        self._tickets = tickets
 
     async def __call__(self, event_id: uuid.UUID, *, viewer: Principal | None = None) -> bytes:
         async with self._uow:
             event, organizer = await visible_event(self._uow, event_id, viewer)
-        return self._renderer.render(
-            [calendar_entry(event, organizer)], name=event.title, generated_at=self._clock.now()
-        )
+        holder = viewer.user_id if viewer is not None else None
+        entries = await entries_with_tickets(self._tickets, holder, [(event, organizer)])
+        return self._renderer.render(entries, name=event.title, generated_at=self._clock.now())
 
 
 class GetCalendarFeed:
@@ -143,6 +154,24 @@ async def revoke_live_feed(uow: CatalogUnitOfWork, user_id: uuid.UUID, *, now: d
         await uow.feeds.put(feed)
 
 
+async def entries_with_tickets(
+    tickets: UserTickets | None,
+    holder: uuid.UUID | None,
+    shown: Sequence[tuple[Event, Organizer]],
+) -> list[CalendarEntry]:
+    """The events' calendar entries, each description ending with ``holder``'s ticket codes
+    for it (``with_tickets``): what both the event's download and the private feed show.
+    Nobody's codes without a holder (an anonymous download) or without the tickets domain.
+    Asked of tickets outside any catalog transaction: it reads tickets' own storage."""
+    entries = [calendar_entry(event, organizer) for event, organizer in shown]
+    if tickets is None or holder is None or not shown:
+        return entries
+    found = await tickets.for_user(holder, [event.id for event, _ in shown])
+    return [
+        with_tickets(entry, found.get(event.id, ())) for entry, (event, _) in zip(entries, shown, strict=True)
+    ]
+
+
 def with_tickets(entry: CalendarEntry, tickets: Sequence[TicketNote]) -> CalendarEntry:
     """The entry, its description followed by the user's ticket codes and where their QR
     images are (``/api/v1/bookings/{id}/tickets``)."""
@@ -195,13 +224,7 @@ class RenderCalendarFeed:
                 key=lambda event: (event.date_start, event.id),
             )
             organizers = await self._uow.organizers.get_many({event.organizer_id for event in shown})
-        tickets = (
-            await self._tickets.for_user(feed.user_id, [event.id for event in shown])
-            if self._tickets is not None and shown
-            else {}
+        entries = await entries_with_tickets(
+            self._tickets, feed.user_id, [(event, organizers[event.organizer_id]) for event in shown]
         )
-        entries = [
-            with_tickets(calendar_entry(event, organizers[event.organizer_id]), tickets.get(event.id, ()))
-            for event in shown
-        ]
         return self._renderer.render(entries, name=CALENDAR_NAME, generated_at=self._clock.now())

@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 from aquastream.domain.crews.model import Assignment, Crew, Preferences
-from aquastream.domain.shared.privacy import iso
-from aquastream.ports.crews import CrewsUnitOfWork
+from aquastream.domain.shared.privacy import ERASED_NAME, iso
+from aquastream.ports.crews import ConfirmedParticipants, CrewsUnitOfWork
 
 
 class ExportMyCrewData:
@@ -33,15 +33,18 @@ class ExportMyCrewData:
 
 class ForgetCrewsUser:
     """A deleted account's crew preferences go (whom they wanted to be with or avoid is
-    personal). Its assignments stay: they are the history of who sat where, tied to bookings
-    that accounting keeps, and name the user by id only. Idempotent."""
+    personal), and the companions of its bookings are called ``ERASED_NAME`` in member lists
+    (as booking erases them). Its assignments stay: they are the history of who sat where,
+    tied to bookings that accounting keeps, and name the user by id only. Idempotent."""
 
-    def __init__(self, uow: CrewsUnitOfWork) -> None:
+    def __init__(self, uow: CrewsUnitOfWork, participants: ConfirmedParticipants) -> None:
         self._uow = uow
+        self._participants = participants
 
     async def __call__(self, user_id: uuid.UUID) -> None:
         async with self._uow:
             await self._uow.preferences.delete_for_user(user_id)
+            await self._participants.erase_companions(user_id, erased_name=ERASED_NAME)
             await self._uow.commit()
 
 

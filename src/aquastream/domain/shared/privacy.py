@@ -15,6 +15,10 @@ from aquastream.ports.currencies import CurrencyCatalogue
 
 T = TypeVar("T")
 
+# What a deleted account's companions are called from then on, wherever a domain kept their
+# names: the seat stays (counts, amounts and rosters still add up), the person does not.
+ERASED_NAME = "(deleted)"
+
 
 @dataclass(frozen=True, slots=True)
 class PersonalDataSection:

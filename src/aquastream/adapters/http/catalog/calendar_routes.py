@@ -2,6 +2,8 @@
 
 The feed is served at ``/calendar/{token}.ics``: the token is the credential, so the
 route is public (calendar apps send no bearer token) but rate-limited like any other.
+An event's download is public too; with a bearer token it also names the caller's tickets,
+so that answer is personal: ``Cache-Control: private, no-store``, as the feed's.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from aquastream.domain.shared.principal import Principal
 
 CALENDAR_MEDIA_TYPE = "text/calendar"
 ICS_SUFFIX = ".ics"
+# A calendar that names someone's tickets is theirs alone: no cache keeps it.
+PRIVATE = "private, no-store"
 
 
 def feed_url(request: Request[Any, Any, Any], token: str) -> str:
@@ -47,13 +51,21 @@ class CalendarController(Controller):
         event_id: FromPath[uuid.UUID],
         download: FromDishka[DownloadEventCalendar],
     ) -> Response[bytes]:
-        """An iCalendar document with one VEVENT; a cancelled event is marked CANCELLED."""
-        document = await download(event_id, viewer=optional_principal(request))
-        return Response(
-            document,
-            media_type=CALENDAR_MEDIA_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="aquastream-event-{event_id}.ics"'},
-        )
+        """An iCalendar document with one VEVENT; a cancelled event is marked CANCELLED.
+
+        Without a token the document is the same for everyone (public, cached like any
+        catalog read). With the usual bearer token, the VEVENT's description also lists the
+        caller's own tickets for the event, as the private feed does: the short code of every
+        valid seat of the bookings they hold (a companion's seat belongs to the holder's
+        booking: the holder sees every seat of it) and the path of the QR images,
+        `/api/v1/bookings/{id}/tickets`. Such an answer is the caller's alone:
+        `Cache-Control: private, no-store`, never kept by the catalog cache."""
+        viewer = optional_principal(request)
+        document = await download(event_id, viewer=viewer)
+        headers = {"Content-Disposition": f'attachment; filename="aquastream-event-{event_id}.ics"'}
+        if viewer is not None:
+            headers["Cache-Control"] = PRIVATE
+        return Response(document, media_type=CALENDAR_MEDIA_TYPE, headers=headers)
 
     @get("/users/me/calendar-feed", summary="The URL of the caller's private calendar feed")
     @inject
@@ -89,6 +101,4 @@ class CalendarController(Controller):
         """The token is the credential: unknown, rotated or revoked tokens are 404."""
         # Tokens are base64url, which has no dot: the suffix is never part of one.
         document = await render(feed.removesuffix(ICS_SUFFIX))
-        return Response(
-            document, media_type=CALENDAR_MEDIA_TYPE, headers={"Cache-Control": "private, no-store"}
-        )
+        return Response(document, media_type=CALENDAR_MEDIA_TYPE, headers={"Cache-Control": PRIVATE})

@@ -28,6 +28,7 @@ from aquastream.domain.booking.model import (
     Booking,
     BookingLogEntry,
     BookingStatus,
+    Companion,
     PaymentStatus,
 )
 from aquastream.domain.booking.sorting import (
@@ -173,6 +174,16 @@ class SqlBookingRepository(SqlRepository):
             .returning(bookings)
         )
         return await self._one(statement)
+
+    async def set_companions(
+        self, booking_id: uuid.UUID, companions: tuple[Companion, ...], *, now: datetime
+    ) -> None:
+        statement = (
+            update(bookings)
+            .where(bookings.c.id == booking_id)
+            .values(companions=companions_text(companions), updated_at=now)
+        )
+        await self._connection.execute(statement)
 
     async def set_payment_status(
         self, booking_id: uuid.UUID, *, expected: PaymentStatus, new: PaymentStatus, now: datetime

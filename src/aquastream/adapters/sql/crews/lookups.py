@@ -150,3 +150,12 @@ class SqlConfirmedParticipants(SqlRepository):
             .order_by(p.booking_id)
         )
         return {(row.user_id, row.seat): row.companion_name for row in await self._connection.execute(query)}
+
+    async def erase_companions(self, user_id: uuid.UUID, *, erased_name: str) -> int:
+        p = participants.c
+        statement = (
+            update(participants)
+            .where(p.user_id == user_id, p.seat != HOLDER_SEAT, p.companion_name != erased_name)
+            .values(companion_name=erased_name)
+        )
+        return (await self._connection.execute(statement)).rowcount

@@ -10,16 +10,17 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, RowMapping, exists, select, update
+from sqlalchemy import Engine, RowMapping, case, exists, or_, select, update
 
 from aquastream.adapters.sql.paging import fetch_page
 from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.tickets import organizer_keys, tickets
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.shared.paging import Page, PageRequest
-from aquastream.domain.tickets.model import OrganizerKey, Ticket, VoidReason
+from aquastream.domain.tickets.model import HOLDER_SEAT, OrganizerKey, Ticket, VoidReason
 
 t = tickets.c
+ISSUE_ORDER = (t.issued_at, t.booking_id, t.seat)
 
 
 def _ticket(row: RowMapping | Any) -> Ticket:
@@ -99,8 +100,30 @@ class SqlTicketRepository(SqlRepository):
         )
         return [_ticket(row) for row in rows.mappings()]
 
+    async def for_holder(self, user_id: uuid.UUID) -> list[Ticket]:
+        rows = await self._connection.execute(
+            select(tickets).where(t.user_id == user_id).order_by(*ISSUE_ORDER)
+        )
+        return [_ticket(row) for row in rows.mappings()]
+
+    async def erase_holder(self, user_id: uuid.UUID, *, erased_name: str) -> int:
+        companion_name = case((t.seat == HOLDER_SEAT, None), else_=erased_name)
+        statement = (
+            update(tickets)
+            .where(
+                t.user_id == user_id,
+                or_(
+                    t.holder_name.is_not(None),
+                    t.companion_phone.is_not(None),
+                    t.companion_name.is_distinct_from(companion_name),
+                ),
+            )
+            .values(holder_name=None, companion_name=companion_name, companion_phone=None)
+        )
+        return (await self._connection.execute(statement)).rowcount
+
     async def roster(self, event_id: uuid.UUID, paging: PageRequest) -> Page[Ticket]:
-        query = select(tickets).where(t.event_id == event_id).order_by(t.issued_at, t.booking_id, t.seat)
+        query = select(tickets).where(t.event_id == event_id).order_by(*ISSUE_ORDER)
         return await fetch_page(self._connection, query, paging, _ticket)
 
     async def any_checked_in(self, event_id: uuid.UUID) -> bool:
