@@ -159,8 +159,9 @@ def statements() -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
 
 
 async def capture(url: str, paths: dict[str, str]) -> dict[str, list[tuple[str, tuple[Any, ...]]]]:
-    """The statements the service issues for each path (its second request: warm)."""
-    settings = Settings.for_tests(database_url=url, rate_limit_enabled=False)
+    """The statements the service issues for each path (its second request: warm; the public
+    read cache off, else the second is answered from memory and there is nothing to replay)."""
+    settings = Settings.for_tests(database_url=url, rate_limit_enabled=False, catalog_cache_seconds=0)
     captured = {}
     async with AsyncTestClient(create_app(settings)) as client:
         for name, path in paths.items():
@@ -168,6 +169,8 @@ async def capture(url: str, paths: dict[str, str]) -> dict[str, list[tuple[str, 
             with statements() as seen:
                 response = await client.get(path)
             assert response.status_code == 200, response.text
+            if not seen:
+                sys.exit(f"bench: {path} issued no statement to capture: the baseline would replay nothing")
             captured[name] = list(seen)
     return captured
 

@@ -8,13 +8,16 @@ clients.
 2. serves AquaStream as one process without the worker (``aquastream serve --no-worker``);
    ``--scanners`` (16) clients each POST ``/api/v1/events/{id}/check-ins`` with the next
    ticket's signed QR code, as the organizer, back to back for ``--seconds``; every answer
-   must be 201 (each ticket is scanned once). The load comes from this process (httpx, one
-   connection per scanner), the server runs in its own;
+   must be 201 (each ticket is scanned once). The load comes from wrk (one connection per
+   scanner, each request the next prepared code), so that the load generator takes little
+   of the CPU the server needs; the server runs in its own process;
 3. pgbench runs ``UPDATE tickets.tickets SET checked_in_at = now(), checked_in_by = …
    WHERE id = … AND checked_in_at IS NULL`` on tickets of its own, with as many clients;
    alternating A B A B for ``--pairs`` pairs. Target: the service's p99 ≤ 50 ms;
 4. then ``GET /health/live`` with the same clients, a floor to read the figures against on
-   a shared machine (what the server and the load generator give with no database at all).
+   a shared machine (what the server and the load generator give with no database at all);
+5. then ``--interval``: the scanners at a person's pace, each at most once per interval,
+   starting at random offsets (from this process, httpx: the rate is low).
 
     ./dev bench checkin
     ./dev bench checkin --seconds 5 --pairs 3
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import random
 import shutil
@@ -45,9 +49,12 @@ from compare import (
     free_port,
     pgbench,
     pgbench_path,
+    rotating_requests,
     rss_mb,
     server,
     table,
+    wrk,
+    wrk_path,
 )
 from seat_booking import DEFAULT_URL, _throwaway_database
 from sqlalchemy.engine import make_url
@@ -152,30 +159,22 @@ def organizer_token() -> str:
     return token
 
 
-async def floor(base: str, scanners: int, seconds: float) -> Sample:
+def floor(base: str, scanners: int, seconds: int) -> Sample:
     """``GET /health/live`` (no database, no token) with the same clients: what this machine
     and this load generator give at best right now, to read the check-in figures against."""
-    latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
-
-    async def client() -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                assert (await http.get("/health/live")).status_code == 200
-                latencies.append((time.perf_counter() - started) * 1000)
-
-    began = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(scanners)))
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return Sample(len(latencies) / (time.perf_counter() - began), statistics.median(latencies), p99)
+    return wrk(f"{base}/health/live", seconds=seconds, connections=scanners)
 
 
-async def scan(base: str, codes: list[str], scanners: int, seconds: float, interval: float = 0.0) -> Sample:
-    """``scanners`` clients checking in the next code, each as soon as its last answer came
-    (``interval`` 0: the service saturated), or each at most once every ``interval`` seconds
-    (a person at the door scanning one ticket after another)."""
+def scans(into: Path, codes: list[str]) -> Path:
+    """wrk's requests: one check-in of each code, as the organizer."""
+    path = f"/api/v1/events/{EVENT_ID}/check-ins"
+    headers = {"Authorization": f"Bearer {organizer_token()}", "Content-Type": "application/json"}
+    return rotating_requests(into, (("POST", path, headers, json.dumps({"code": code})) for code in codes))
+
+
+async def paced(base: str, codes: list[str], scanners: int, seconds: float, interval: float) -> Sample:
+    """``scanners`` clients checking in the next code, each at most once every ``interval``
+    seconds (a person at the door scanning one ticket after another)."""
     path = f"/api/v1/events/{EVENT_ID}/check-ins"
     headers = {"Authorization": f"Bearer {organizer_token()}"}
     pending = iter(codes)
@@ -184,8 +183,7 @@ async def scan(base: str, codes: list[str], scanners: int, seconds: float, inter
 
     async def scanner() -> None:
         async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
-            if interval:  # people at the door do not scan in step
-                await asyncio.sleep(random.uniform(0, interval))
+            await asyncio.sleep(random.uniform(0, interval))  # people at the door do not scan in step
             while time.perf_counter() < deadline:
                 code = next(pending, None)
                 if code is None:
@@ -195,8 +193,7 @@ async def scan(base: str, codes: list[str], scanners: int, seconds: float, inter
                 latencies.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 201:
                     sys.exit(f"bench: a check-in answered {response.status_code}: {response.text[:300]}")
-                if interval:
-                    await asyncio.sleep(max(0.0, started + interval - time.perf_counter()))
+                await asyncio.sleep(max(0.0, started + interval - time.perf_counter()))
 
     began = time.perf_counter()
     await asyncio.gather(*(scanner() for _ in range(scanners)))
@@ -220,6 +217,7 @@ def _env(**values: str) -> dict[str, str]:
 
 async def run(args: argparse.Namespace) -> list[Comparison]:
     pgbench_path()
+    wrk_path()
     url, drop = await _throwaway_database(os.environ.get("AQUASTREAM_TEST_DATABASE_URL", DEFAULT_URL))
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     folder = Path(tempfile.mkdtemp(prefix="aqs-bench-checkin-"))
@@ -248,11 +246,13 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
         command = [sys.executable, "-m", "aquastream", "serve", "--no-worker", "--port", str(port)]
         base = f"http://127.0.0.1:{port}"
         with server(command, env, ready=f"{base}/health/ready", log=folder / "ours.log") as (ready_s, pid):
-            batches = iter([list(codes.values())[i * args.pool : (i + 1) * args.pool] for i in range(runs)])
+            chunks = [list(codes.values())[i * args.pool : (i + 1) * args.pool] for i in range(runs)]
             bases = iter(range(ours_total, ours_total + sql_total, args.pool * args.sql_pool_factor))
 
+            files = iter([scans(folder / f"ours-{i}.txt", chunk) for i, chunk in enumerate(chunks[:-1])])
+
             async def ours() -> Sample:
-                return await scan(base, next(batches), args.scanners, args.seconds)
+                return wrk(f"{base}/", seconds=args.seconds, connections=args.scanners, requests=next(files))
 
             async def sql() -> Sample:
                 define = {"i": 0, "base": next(bases), "clients": args.scanners}
@@ -267,9 +267,9 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
             )
             await alternate(comparison, ours, sql, pairs=args.pairs)
             comparison.rss_mb, comparison.ready_s = rss_mb(pid), ready_s
-            args.floor = await floor(base, args.scanners, args.seconds)
+            args.floor = floor(base, args.scanners, args.seconds)
             if args.interval:
-                args.paced = await scan(base, next(batches), args.scanners, args.seconds, args.interval)
+                args.paced = await paced(base, chunks[-1], args.scanners, args.seconds, args.interval)
         return [comparison]
     finally:
         await drop()
@@ -289,7 +289,7 @@ def parser() -> argparse.ArgumentParser:
         default=0.5,
         help="after the pairs, a run where each scanner scans at most once per this many seconds (0: none)",
     )
-    parser.add_argument("--pool", type=int, help="tickets per run of the service; default 1,000 per second")
+    parser.add_argument("--pool", type=int, help="tickets per run of the service; default 2,000 per second")
     parser.add_argument(
         "--sql-pool-factor", type=int, default=10, help="pgbench's tickets, as a multiple of --pool"
     )
@@ -300,7 +300,7 @@ def main() -> None:
     args = parser().parse_args()
     if args.pairs < 3:
         parser().error("--pairs must be at least 3")
-    args.pool = args.pool or 1000 * args.seconds
+    args.pool = args.pool or 2000 * args.seconds
     comparisons = asyncio.run(run(args))
     print(table(comparisons))
     comparison = comparisons[0]
