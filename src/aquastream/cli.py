@@ -1,4 +1,4 @@
-"""The ``aquastream`` command: serve, worker, migrate, create-admin, demo-data, domain-roles, config.
+"""The ``aquastream`` command: serve, worker, migrate, create-admin, media, demo-data, domain-roles, config.
 
 A command that cannot start — a bad option or setting, a port in use, a database it cannot
 reach — says so in ONE line on standard error (``aquastream: <the variable or option>, what
@@ -141,6 +141,17 @@ def _parser() -> argparse.ArgumentParser:
         help=f"the password of the demo accounts (default {DEMO_PASSWORD})",
     )
     demo.set_defaults(handler=_demo_data)
+
+    media = commands.add_parser("media", help="media housekeeping")
+    media_commands = media.add_subparsers(dest="media_command", required=True)
+    variants = media_commands.add_parser(
+        "make-variants",
+        help="make the missing variants of pictures uploaded before variants were made",
+    )
+    variants.add_argument(
+        "--batch-size", type=_count, default=100, help="pictures looked up at a time (default 100)"
+    )
+    variants.set_defaults(handler=_make_variants)
 
     roles = commands.add_parser(
         "domain-roles",
@@ -347,6 +358,13 @@ def _run_migrations(settings: Settings, revision: str) -> None:
         ) from None
 
 
+def _open_database(settings: Settings) -> None:
+    """Wait for the databases to answer; migrate them first where the settings say so (SQLite)."""
+    reach_databases(settings)
+    if settings.should_migrate_on_start:
+        _run_migrations(settings, "head")
+
+
 def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
     """Promote the account of ``--email``, or create it when there is none.
 
@@ -355,13 +373,10 @@ def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
     input when it is not a terminal (a pipe, a file), else a prompt on the terminal.
     """
     given: str | None = args.password or os.environ.get(ADMIN_PASSWORD_VARIABLE) or None
-    reach_databases(settings)
+    _open_database(settings)
     from aquastream.app import make_container
     from aquastream.domain.identity.bootstrap import AdminAccount, CreateAdmin
     from aquastream.domain.shared.errors import DomainError
-
-    if settings.should_migrate_on_start:
-        _run_migrations(settings, "head")
 
     async def run() -> AdminAccount:
         container = make_container(settings)
@@ -413,18 +428,38 @@ def _new_password() -> str:
     return password
 
 
+def _make_variants(settings: Settings, args: argparse.Namespace) -> None:
+    """Make the variants of every picture that has none; safe to run again, and beside the
+    workers (a picture is never made twice)."""
+    _open_database(settings)
+    from aquastream.app import make_container
+    from aquastream.domain.media.variants import MakeMissingVariants, VariantsBackfill
+
+    async def run() -> VariantsBackfill:
+        container = make_container(settings)
+        try:
+            async with container() as request:
+                make_missing = await request.get(MakeMissingVariants)
+                return await make_missing(batch_size=args.batch_size)
+        finally:
+            await container.close()
+
+    done = asyncio.run(run())
+    print(
+        f"{done.pictures} pictures without variants: {done.given} given {done.variants} variants, "
+        f"{done.skipped} passed over (unreadable, stored object missing, or made or deleted meanwhile)"
+    )
+
+
 def _demo_data(settings: Settings, args: argparse.Namespace) -> None:
     if settings.env == "production":
         raise StartupError(
             f"{PREFIX}ENV=production: demo data is not loaded in production (its accounts share a "
             "known password); expected development or test"
         )
-    reach_databases(settings)
+    _open_database(settings)
     from aquastream.app import make_container
     from aquastream.demo import DemoClock, DemoClockProvider, load_demo_data
-
-    if settings.should_migrate_on_start:
-        _run_migrations(settings, "head")
 
     async def run() -> None:
         clock = DemoClock()

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.api.live_server import cli, environment, served
+from tests.unit.media.samples import picture
 
 PASSWORD = "Paddle-Hard-2030!"
 
@@ -166,3 +167,40 @@ def _backlog(database: Path) -> int:
             if name.endswith("_deliveries")
         )
     return int(unrelayed + undelivered)
+
+
+def test_media_make_variants_gives_an_old_upload_its_variants_once(tmp_path: Path) -> None:
+    """A logo stored while no worker ran (as one uploaded before variants existed) gets its
+    variants from the command, which finds nothing more to do when run again."""
+    made = cli(tmp_path, "create-admin", "--email", "root@example.com", "--password", PASSWORD)
+    assert made.returncode == 0, made.stderr
+    with served(tmp_path, "--no-worker") as server:
+        token = httpx.post(
+            f"{server}/api/v1/auth/login", json={"email": "root@example.com", "password": PASSWORD}
+        ).json()["accessToken"]
+        auth = {"Authorization": f"Bearer {token}"}
+        page = httpx.post(
+            f"{server}/api/v1/organizers", json={"slug": "river-rats", "name": "River Rats"}, headers=auth
+        )
+        assert page.status_code == 201, page.text
+        logo = httpx.post(
+            f"{server}/api/v1/media",
+            data={"ownerType": "organizer_logo", "ownerId": page.json()["id"]},
+            files={"file": ("logo.png", picture("PNG", (300, 200)), "image/png")},
+            headers=auth,
+        )
+        assert logo.status_code == 201, logo.text
+        named = httpx.put(
+            f"{server}/api/v1/organizers/river-rats", json={"logoMediaId": logo.json()["id"]}, headers=auth
+        )
+        assert named.json()["logoVariants"] == []
+
+        backfilled = cli(tmp_path, "media", "make-variants", "--batch-size", "10")
+        again = cli(tmp_path, "media", "make-variants")
+
+        shown = httpx.get(f"{server}/api/v1/organizers/river-rats", headers=auth).json()["logoVariants"]
+        assert [(v["width"], v["height"]) for v in shown] == [(256, 171), (300, 200)]
+        assert httpx.get(f"{server}{shown[0]['url']}").headers["content-type"] == "image/webp"
+    assert backfilled.returncode == 0, backfilled.stderr
+    assert backfilled.stdout.startswith("1 pictures without variants: 1 given 2 variants, 0 passed over")
+    assert again.stdout.startswith("0 pictures without variants: 0 given 0 variants")

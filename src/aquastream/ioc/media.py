@@ -1,7 +1,8 @@
 """Providers of the media domain: its unit of work, storage, format sniffing and image
 reader, its use cases, the variants made after each upload (``MediaUploaded``), the
 retention job, the removal of deleted files' objects, the avatars of deleted accounts
-(identity's ``UserDeleted``), and the avatar links it serves to ``/users/me``.
+(identity's ``UserDeleted``), the avatar links it serves to ``/users/me``, the variants of
+the pictures the catalog's pages show, and the back-fill of missing variants.
 
 The local storage is the default; ``S3MediaProvider`` replaces it (and adds a readiness
 check of the bucket) when ``media_storage`` is ``s3``.
@@ -29,9 +30,9 @@ from aquastream.domain.media.model import MediaPolicy
 from aquastream.domain.media.owners import OwnersOfTheirDomains
 from aquastream.domain.media.privacy import ExportMyMediaData
 from aquastream.domain.media.retention import DeleteAvatarsOfDeletedUser, PurgeDueFiles, RemoveStoredObject
-from aquastream.domain.media.served import ServedAvatarLinks
+from aquastream.domain.media.served import ServedAvatarLinks, ServedPictureVariants
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
-from aquastream.domain.media.variants import MakeImageVariants
+from aquastream.domain.media.variants import MakeImageVariants, MakeMissingVariants
 from aquastream.domain.shared.privacy import PersonalDataSection
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.ioc.subscriptions import Reactions, on
@@ -47,7 +48,7 @@ from aquastream.ports.media import (
     ProofOwners,
 )
 from aquastream.ports.payments import ProofFiles
-from aquastream.ports.pictures import AvatarLinks
+from aquastream.ports.pictures import AvatarLinks, PictureVariants
 from aquastream.settings import Settings
 
 PURGE_FILES_JOB = "media.purge_due_files"
@@ -103,6 +104,7 @@ class MediaProvider(Provider):
     sniffer = provide(FiletypeSniffer, provides=FormatSniffer, scope=Scope.APP)
     images = provide(PillowImages, provides=ImageProcessor, scope=Scope.APP)
     avatar_links = provide(ServedAvatarLinks, provides=AvatarLinks)
+    picture_variants = provide(ServedPictureVariants, provides=PictureVariants)
 
     @provide(scope=Scope.APP)
     def link_signer(self, settings: Settings) -> LinkSigner:
@@ -132,6 +134,7 @@ class MediaProvider(Provider):
         DeleteAvatarsOfDeletedUser,
         RemoveStoredObject,
         MakeImageVariants,
+        MakeMissingVariants,
     )
 
     @provide(provides=PersonalDataSection)

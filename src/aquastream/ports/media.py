@@ -4,7 +4,7 @@ about owners, where the bytes are stored and how their format is recognised."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -59,6 +59,25 @@ class FileRepository(Protocol):
     async def newest_ready(self, owner_type: OwnerType, owner_id: uuid.UUID) -> MediaFile | None:
         """The owner's most recently completed READY file (a user's current avatar); None when
         it has none."""
+        ...
+
+    async def newest_ready_of(
+        self, owner_type: OwnerType, owner_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, MediaFile]:
+        """Each owner's most recently completed READY file of ``owner_type`` (the cover of
+        each event of a page), in one statement; owners without one are left out."""
+        ...
+
+    async def ready_of(self, file_ids: Collection[uuid.UUID]) -> list[MediaFile]:
+        """The READY files among ``file_ids``, in one statement (unknown and PENDING ones
+        are left out)."""
+        ...
+
+    async def lacking_variants(
+        self, owner_types: Collection[OwnerType], *, after: uuid.UUID | None, limit: int
+    ) -> list[MediaFile]:
+        """Up to ``limit`` READY files of ``owner_types`` that have no variant, by id, those
+        after ``after`` only (a walk through them in batches)."""
         ...
 
 

@@ -14,9 +14,9 @@ from aquastream.domain.media.events import MediaDeleted, MediaUploaded
 from aquastream.domain.media.files import DeleteFile, GetFileLink
 from aquastream.domain.media.model import ImageVariant, MediaPolicy, OwnerType
 from aquastream.domain.media.retention import PurgeDueFiles, RemoveStoredObject
-from aquastream.domain.media.served import ServedAvatarLinks
+from aquastream.domain.media.served import ServedAvatarLinks, ServedPictureVariants
 from aquastream.domain.media.uploads import CompleteUpload, StartUpload, UploadFile
-from aquastream.domain.media.variants import MakeImageVariants
+from aquastream.domain.media.variants import MakeImageVariants, MakeMissingVariants
 from aquastream.domain.shared.events import decode_event
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.media import ImageProcessor, OwnerFacts
@@ -34,12 +34,12 @@ class MediaWorld:
     and event ``event_id``), ``paul`` (payer of the PENDING booking ``booking_id`` of that
     event), ``root`` (admin) and ``eve`` (another organizer)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_bytes: int = MAX_BYTES) -> None:
         self.db = MemoryDatabase()
         self.owners = MemoryOwnerDirectory()
         self.storage = MemoryObjectStorage()
         self.clock = FrozenClock(NOW)
-        self.policy = MediaPolicy(max_bytes=MAX_BYTES)
+        self.policy = MediaPolicy(max_bytes=max_bytes)
         self.sniffer = FiletypeSniffer()
         self.images: ImageProcessor = PillowImages()
         self.ulla = person()
@@ -98,6 +98,15 @@ class MediaWorld:
     @property
     def avatars(self) -> ServedAvatarLinks:
         return ServedAvatarLinks(self.uow(), self.storage, self.clock, self.policy)
+
+    @property
+    def pictures(self) -> ServedPictureVariants:
+        return ServedPictureVariants(self.uow(), self.storage, self.clock, self.policy)
+
+    @property
+    def make_missing_variants(self) -> MakeMissingVariants:
+        uow = self.uow()
+        return MakeMissingVariants(uow, MakeImageVariants(uow, self.storage, self.images, self.policy))
 
     @property
     def purge(self) -> PurgeDueFiles:

@@ -25,9 +25,7 @@ LARGE = 8 * 1024 * 1024
 
 @pytest.fixture
 def world() -> MediaWorld:
-    world = MediaWorld()
-    world.policy = replace(world.policy, max_bytes=LARGE)
-    return world
+    return MediaWorld(max_bytes=LARGE)
 
 
 def opened(data: bytes) -> Image.Image:

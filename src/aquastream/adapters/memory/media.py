@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -105,6 +105,34 @@ class MemoryFileRepository:
         ]
         newest = max(ready, key=lambda f: (f.completed_at or f.created_at, f.id), default=None)
         return dataclasses.replace(newest) if newest else None
+
+    async def newest_ready_of(
+        self, owner_type: OwnerType, owner_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, MediaFile]:
+        found = {}
+        for owner_id in owner_ids:
+            newest = await self.newest_ready(owner_type, owner_id)
+            if newest is not None:
+                found[owner_id] = newest
+        return found
+
+    async def ready_of(self, file_ids: Collection[uuid.UUID]) -> list[MediaFile]:
+        ready = [f for f in self._rows.values() if f.id in file_ids and f.status is FileStatus.READY]
+        return [dataclasses.replace(f) for f in sorted(ready, key=lambda f: f.id)]
+
+    async def lacking_variants(
+        self, owner_types: Collection[OwnerType], *, after: uuid.UUID | None, limit: int
+    ) -> list[MediaFile]:
+        with_variants = {file_id for file_id, _ in self._db.table(VARIANTS)}
+        lacking = [
+            f
+            for f in self._rows.values()
+            if f.owner_type in owner_types
+            and f.status is FileStatus.READY
+            and f.id not in with_variants
+            and (after is None or f.id > after)
+        ]
+        return [dataclasses.replace(f) for f in sorted(lacking, key=lambda f: f.id)[:limit]]
 
 
 class MemoryVariantRepository:

@@ -5,6 +5,7 @@ deletion removes their rows, and the removal of the file's object removes their 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,14 +92,19 @@ class MakeImageVariants:
     async def __call__(self, uploaded: MediaUploaded) -> int:
         if uploaded.owner_type not in IMAGE_OWNER_TYPES:
             return 0
+        key = storage_key_for(uploaded.owner_type, uploaded.owner_id, uploaded.file_id)
+        return await self.of_file(uploaded.file_id, key)
+
+    async def of_file(self, file_id: uuid.UUID, storage_key: str) -> int:
+        """Make the variants of the picture ``file_id`` stored under ``storage_key``, by the
+        rules above."""
         async with self._uow:
-            file = await self._uow.files.get(uploaded.file_id)
-            made = await self._uow.variants.of_files([uploaded.file_id])
+            file = await self._uow.files.get(file_id)
+            made = await self._uow.variants.of_files([file_id])
         if file is None:
             # Deleted before (or while) its variants were made: whatever an earlier attempt
             # stored goes, as the removal of the file's objects may have run before it.
-            key = storage_key_for(uploaded.owner_type, uploaded.owner_id, uploaded.file_id)
-            await self._storage.delete_folder(variants_folder(key))
+            await self._storage.delete_folder(variants_folder(storage_key))
             return 0
         if file.status is not FileStatus.READY or made:
             return 0
@@ -130,3 +136,55 @@ class MakeImageVariants:
             await self._storage.delete_folder(variants_folder(file.storage_key))
             return 0
         return len(variants)
+
+
+@dataclass(frozen=True, slots=True)
+class VariantsBackfill:
+    """What a run of ``MakeMissingVariants`` did: ``pictures`` found without variants,
+    ``given`` of them variants now, ``variants`` made in all. The others (``skipped``) could
+    not be read, had lost their object, or were given variants (by a worker) or deleted
+    meanwhile."""
+
+    pictures: int = 0
+    given: int = 0
+    variants: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return self.pictures - self.given
+
+
+class MakeMissingVariants:
+    """Make the variants of the pictures that have none: those uploaded before variants were
+    made (``aquastream media make-variants``).
+
+    Rules:
+    - READY avatars, logos, team photos and event images without any variant, walked by id in
+      batches of ``batch_size`` (one short read each; the pictures are made one by one
+      outside it, as after an upload);
+    - each is made as ``MakeImageVariants`` makes it after an upload, so a second run, or the
+      worker making the same picture meanwhile, makes nothing twice;
+    - a picture that gets none (unreadable, its object gone) is counted and passed over, so
+      the run ends; a later run finds it again.
+    """
+
+    def __init__(self, uow: MediaUnitOfWork, make: MakeImageVariants) -> None:
+        self._uow = uow
+        self._make = make
+
+    async def __call__(self, *, batch_size: int = 100) -> VariantsBackfill:
+        done = VariantsBackfill()
+        after: uuid.UUID | None = None
+        while True:
+            async with self._uow.reading():
+                batch = await self._uow.files.lacking_variants(
+                    IMAGE_OWNER_TYPES, after=after, limit=batch_size
+                )
+            for file in batch:
+                made = await self._make.of_file(file.id, file.storage_key)
+                done = VariantsBackfill(
+                    done.pictures + 1, done.given + (1 if made else 0), done.variants + made
+                )
+            if len(batch) < batch_size:
+                return done
+            after = batch[-1].id

@@ -16,12 +16,16 @@ from typing import Annotated
 from msgspec import UNSET, Meta, UnsetType
 
 from aquastream.adapters.currencies import written
+from aquastream.adapters.http.paging import PageOut
+from aquastream.adapters.http.pictures import LinkedVariants, PictureVariantOut, linked_variants
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.catalog.event_rules import EventChanges, EventInput
-from aquastream.domain.catalog.model import EventStatus, EventType, Location
+from aquastream.domain.catalog.model import Event, EventStatus, EventType, Location
 from aquastream.domain.catalog.views import EventView
 from aquastream.domain.shared.errors import FieldError, ValidationFailed
 from aquastream.domain.shared.money import DEFAULT_CURRENCY
+from aquastream.domain.shared.paging import Page
+from aquastream.ports.pictures import PictureOf, PictureVariants, PublicPicture
 
 # The domain names location fields on their own; on the wire they sit inside ``location``.
 LOCATION_FIELDS = {name: f"location.{name}" for name in ("address", "city", "latitude", "longitude")}
@@ -162,11 +166,18 @@ class LocationOut(CamelStruct):
         return cls(location.address, location.city, location.latitude, location.longitude)
 
 
+def cover_of(event: Event) -> PictureOf:
+    """The event's newest uploaded image (``POST /media`` with ``ownerType`` event_image)."""
+    return PictureOf(PublicPicture.EVENT_IMAGE, event.id)
+
+
 class EventOut(CamelStruct):
     """An event with what is derived for the caller: ``available`` seats anyone may book
     now, ``isFull`` (published, no seat left: the waitlist is open), ``registrationOpen``
     (published and not started), ``isPast`` (ended), ``favoritesCount`` and ``isFavorite``
-    (false for an anonymous caller)."""
+    (false for an anonymous caller). ``coverVariants``: resized WebP copies of the event's
+    newest uploaded image (``POST /media`` with ``ownerType`` event_image), smallest first,
+    with signed links (empty when none was uploaded, and until the worker made them)."""
 
     id: uuid.UUID
     organizer_slug: str
@@ -184,6 +195,7 @@ class EventOut(CamelStruct):
     status: EventStatus
     tags: list[str]
     cover_url: str | None
+    cover_variants: list[PictureVariantOut]
     is_full: bool
     registration_open: bool
     is_past: bool
@@ -197,7 +209,7 @@ class EventOut(CamelStruct):
     cancel_reason: str | None
 
     @classmethod
-    def of(cls, view: EventView) -> EventOut:
+    def of(cls, view: EventView, linked: LinkedVariants) -> EventOut:
         event = view.event
         return cls(
             id=event.id,
@@ -216,6 +228,7 @@ class EventOut(CamelStruct):
             status=event.status,
             tags=list(event.tags),
             cover_url=event.cover_url,
+            cover_variants=linked.of(cover_of(event)),
             is_full=view.is_full,
             registration_open=view.registration_open,
             is_past=view.is_past,
@@ -228,6 +241,16 @@ class EventOut(CamelStruct):
             completed_at=event.completed_at,
             cancel_reason=event.cancel_reason,
         )
+
+
+async def event_out(pictures: PictureVariants, view: EventView) -> EventOut:
+    return EventOut.of(view, await linked_variants(pictures, [cover_of(view.event)]))
+
+
+async def event_page(pictures: PictureVariants, page: Page[EventView]) -> PageOut[EventOut]:
+    """A page of events, the variants of all their covers asked of media at once."""
+    linked = await linked_variants(pictures, [cover_of(view.event) for view in page.items])
+    return PageOut.of(page, lambda view: EventOut.of(view, linked))
 
 
 class CalendarFeedOut(CamelStruct):

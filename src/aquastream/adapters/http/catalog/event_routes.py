@@ -20,6 +20,8 @@ from aquastream.adapters.http.catalog.event_dto import (
     EventChangesIn,
     EventIn,
     EventOut,
+    event_out,
+    event_page,
 )
 from aquastream.adapters.http.catalog.wire_fields import nested_fields
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request, sort_parameter
@@ -28,6 +30,7 @@ from aquastream.domain.catalog.browsing import EventFilters, GetEvent, ListEvent
 from aquastream.domain.catalog.lifecycle import CancelEvent, PublishEvent
 from aquastream.domain.catalog.ordering import EventSortKey
 from aquastream.domain.shared.principal import Principal
+from aquastream.ports.pictures import PictureVariants
 
 EventSort = Annotated[str, sort_parameter(EventSortKey)]
 # The catalog's default order: by start, and with a search text (``q``) by relevance first.
@@ -50,6 +53,7 @@ class EventController(Controller):
         self,
         request: Request[Any, Any, Any],
         list_events: FromDishka[ListEvents],
+        pictures: FromDishka[PictureVariants],
         organizer: Annotated[str | None, QueryParameter(description="An organizer's slug.")] = None,
         types: Annotated[
             list[str] | None,
@@ -103,27 +107,35 @@ class EventController(Controller):
             sort=sort,
         )
         found = await list_events(filters, page_request(page, size), viewer=optional_principal(request))
-        return PageOut.of(found, EventOut.of)
+        return await event_page(pictures, found)
 
     @public
     @get("/{event_id:uuid}", summary="One event (a draft only for its organizer's managers)")
     @inject
     async def show(
-        self, request: Request[Any, Any, Any], event_id: FromPath[uuid.UUID], get_event: FromDishka[GetEvent]
+        self,
+        request: Request[Any, Any, Any],
+        event_id: FromPath[uuid.UUID],
+        get_event: FromDishka[GetEvent],
+        pictures: FromDishka[PictureVariants],
     ) -> EventOut:
-        return EventOut.of(await get_event(event_id, viewer=optional_principal(request)))
+        return await event_out(pictures, await get_event(event_id, viewer=optional_principal(request)))
 
     @post("", status_code=HTTP_201_CREATED, summary="Create a draft event of an organizer the caller manages")
     @inject
     async def create(
-        self, data: JSONBody[EventIn], caller: FromDishka[Principal], create_event: FromDishka[CreateEvent]
+        self,
+        data: JSONBody[EventIn],
+        caller: FromDishka[Principal],
+        create_event: FromDishka[CreateEvent],
+        pictures: FromDishka[PictureVariants],
     ) -> EventOut:
         """Malformed fields are 400, all listed at once. Then the money: 422
         ``currency.unknown`` for a currency that is not an ISO 4217 currency in use, 422
         ``money.too_many_fraction_digits`` for a price finer than its currency (JPY whole,
         RUB to the kopeck, KWD to the fils)."""
         with nested_fields(LOCATION_FIELDS):
-            return EventOut.of(await create_event(caller, data.organizer_slug, data.to_input()))
+            return await event_out(pictures, await create_event(caller, data.organizer_slug, data.to_input()))
 
     @put("/{event_id:uuid}", summary="Change an event (absent fields stay as they are)")
     @inject
@@ -133,6 +145,7 @@ class EventController(Controller):
         data: JSONBody[EventChangesIn],
         caller: FromDishka[Principal],
         update_event: FromDishka[UpdateEvent],
+        pictures: FromDishka[PictureVariants],
     ) -> EventOut:
         """A draft changes in full; a published event only its description, tags, cover and
         capacity (409 ``event.not_editable`` otherwise; 422 ``event.capacity_below_taken``
@@ -142,17 +155,21 @@ class EventController(Controller):
         follow the rules of creation (422 ``currency.unknown``,
         ``money.too_many_fraction_digits``)."""
         with nested_fields(LOCATION_FIELDS):
-            return EventOut.of(await update_event(caller, event_id, data.to_changes()))
+            return await event_out(pictures, await update_event(caller, event_id, data.to_changes()))
 
     @post("/{event_id:uuid}/publish", status_code=HTTP_200_OK, summary="Publish a draft")
     @inject
     async def publish(
-        self, event_id: FromPath[uuid.UUID], caller: FromDishka[Principal], publish: FromDishka[PublishEvent]
+        self,
+        event_id: FromPath[uuid.UUID],
+        caller: FromDishka[Principal],
+        publish: FromDishka[PublishEvent],
+        pictures: FromDishka[PictureVariants],
     ) -> EventOut:
         """Needs a description, city, address and a start still ahead (422
         ``event.not_publishable`` lists what is missing); the seats open for booking."""
         with nested_fields(LOCATION_FIELDS):
-            return EventOut.of(await publish(caller, event_id))
+            return await event_out(pictures, await publish(caller, event_id))
 
     @post("/{event_id:uuid}/cancel", status_code=HTTP_200_OK, summary="Cancel a draft or published event")
     @inject
@@ -161,9 +178,10 @@ class EventController(Controller):
         event_id: FromPath[uuid.UUID],
         caller: FromDishka[Principal],
         cancel: FromDishka[CancelEvent],
+        pictures: FromDishka[PictureVariants],
         data: JSONBody[CancelIn | None] = None,
     ) -> EventOut:
         """Bookings close at once; active bookings are cancelled (paid ones refunded) and
         participants told, with the optional ``reason``."""
         reason = data.reason if data is not None else None
-        return EventOut.of(await cancel(caller, event_id, reason=reason))
+        return await event_out(pictures, await cancel(caller, event_id, reason=reason))

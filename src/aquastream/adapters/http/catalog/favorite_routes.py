@@ -10,11 +10,12 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from aquastream.adapters.http.catalog.event_dto import EventOut
+from aquastream.adapters.http.catalog.event_dto import EventOut, event_out, event_page
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request, sort_parameter
 from aquastream.domain.catalog.favorites import AddFavorite, ListFavorites, RemoveFavorite
 from aquastream.domain.catalog.ordering import NEWEST_FAVORITES, FavoriteSortKey
 from aquastream.domain.shared.principal import Principal
+from aquastream.ports.pictures import PictureVariants
 
 
 class FavoriteController(Controller):
@@ -28,9 +29,10 @@ class FavoriteController(Controller):
         event_id: FromPath[uuid.UUID],
         caller: FromDishka[Principal],
         add_favorite: FromDishka[AddFavorite],
+        pictures: FromDishka[PictureVariants],
     ) -> EventOut:
         """Idempotent: favoriting again changes nothing. Answers the event with its new count."""
-        return EventOut.of(await add_favorite(caller, event_id))
+        return await event_out(pictures, await add_favorite(caller, event_id))
 
     @delete(
         "/events/{event_id:uuid}/favorite", status_code=HTTP_204_NO_CONTENT, summary="Unfavorite an event"
@@ -54,9 +56,10 @@ class FavoriteController(Controller):
         self,
         caller: FromDishka[Principal],
         list_favorites: FromDishka[ListFavorites],
+        pictures: FromDishka[PictureVariants],
         sort: Annotated[str, sort_parameter(FavoriteSortKey)] = NEWEST_FAVORITES.text,
         page: PageNumber = 0,
         size: PageSize = 20,
     ) -> PageOut[EventOut]:
         found = await list_favorites(caller, page_request(page, size), sort=sort)
-        return PageOut.of(found, EventOut.of)
+        return await event_page(pictures, found)

@@ -7,11 +7,15 @@ from datetime import datetime
 
 from msgspec import UNSET, UnsetType
 
+from aquastream.adapters.http.paging import PageOut
+from aquastream.adapters.http.pictures import LinkedVariants, PictureVariantOut, linked_variants
 from aquastream.adapters.http.structs import CamelStruct
 from aquastream.domain.catalog.faq import FaqItemChanges, FaqItemInput
 from aquastream.domain.catalog.model import Contacts, FaqItem, Organizer, TeamMember
 from aquastream.domain.catalog.organizers import OrganizerChanges, OrganizerInput
 from aquastream.domain.catalog.team import TeamMemberChanges, TeamMemberInput
+from aquastream.domain.shared.paging import Page
+from aquastream.ports.pictures import PictureOf, PictureVariants, PublicPicture
 
 # The domain names contact fields on their own; on the wire they sit inside ``contacts``.
 CONTACT_FIELDS = {name: f"contacts.{name}" for name in ("email", "phone", "telegram", "website")}
@@ -101,20 +105,37 @@ class ContactsOut(CamelStruct):
         return cls(contacts.email, contacts.phone, contacts.telegram, contacts.website)
 
 
+def logo_of(organizer: Organizer) -> PictureOf | None:
+    """The uploaded logo ``logoMediaId`` names; none for a logo only at ``logoUrl``."""
+    if organizer.logo_media_id is None:
+        return None
+    return PictureOf(PublicPicture.ORGANIZER_LOGO, organizer.id, organizer.logo_media_id)
+
+
+def photo_of(member: TeamMember) -> PictureOf:
+    """The person's newest uploaded photo (``POST /media`` with ``ownerType`` team_photo)."""
+    return PictureOf(PublicPicture.TEAM_PHOTO, member.id)
+
+
 class OrganizerOut(CamelStruct):
+    """``logoVariants``: resized WebP copies of the uploaded logo ``logoMediaId`` names,
+    smallest first, with signed links (empty for a logo only at ``logoUrl``, and until the
+    worker made them)."""
+
     id: uuid.UUID
     slug: str
     name: str
     description: str | None
     logo_media_id: uuid.UUID | None
     logo_url: str | None
+    logo_variants: list[PictureVariantOut]
     contacts: ContactsOut
     brand_color: str | None
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, organizer: Organizer) -> OrganizerOut:
+    def of(cls, organizer: Organizer, linked: LinkedVariants) -> OrganizerOut:
         return cls(
             id=organizer.id,
             slug=organizer.slug,
@@ -122,11 +143,22 @@ class OrganizerOut(CamelStruct):
             description=organizer.description,
             logo_media_id=organizer.logo_media_id,
             logo_url=organizer.logo_url,
+            logo_variants=linked.of(logo_of(organizer)),
             contacts=ContactsOut.of(organizer.contacts),
             brand_color=organizer.brand_color,
             created_at=organizer.created_at,
             updated_at=organizer.updated_at,
         )
+
+
+async def organizer_out(pictures: PictureVariants, organizer: Organizer) -> OrganizerOut:
+    return OrganizerOut.of(organizer, await linked_variants(pictures, [logo_of(organizer)]))
+
+
+async def organizer_page(pictures: PictureVariants, page: Page[Organizer]) -> PageOut[OrganizerOut]:
+    """A page of organizers, the variants of all their logos asked of media at once."""
+    linked = await linked_variants(pictures, [logo_of(organizer) for organizer in page.items])
+    return PageOut.of(page, lambda organizer: OrganizerOut.of(organizer, linked))
 
 
 class TeamMemberIn(CamelStruct, forbid_unknown_fields=True):
@@ -156,16 +188,34 @@ class TeamMemberChangesIn(CamelStruct, forbid_unknown_fields=True):
 
 
 class TeamMemberOut(CamelStruct):
+    """``photoVariants``: resized WebP copies of the person's newest uploaded photo, smallest
+    first, with signed links (empty when none was uploaded, and until the worker made them)."""
+
     id: uuid.UUID
     name: str
     role: str | None
     photo_url: str | None
+    photo_variants: list[PictureVariantOut]
     bio: str | None
     sort_order: int
 
     @classmethod
-    def of(cls, member: TeamMember) -> TeamMemberOut:
-        return cls(member.id, member.name, member.role, member.photo_url, member.bio, member.sort_order)
+    def of(cls, member: TeamMember, linked: LinkedVariants) -> TeamMemberOut:
+        return cls(
+            id=member.id,
+            name=member.name,
+            role=member.role,
+            photo_url=member.photo_url,
+            photo_variants=linked.of(photo_of(member)),
+            bio=member.bio,
+            sort_order=member.sort_order,
+        )
+
+
+async def team_out(pictures: PictureVariants, members: list[TeamMember]) -> list[TeamMemberOut]:
+    """Team members, the variants of all their photos asked of media at once."""
+    linked = await linked_variants(pictures, [photo_of(member) for member in members])
+    return [TeamMemberOut.of(member, linked) for member in members]
 
 
 class FaqItemIn(CamelStruct, forbid_unknown_fields=True):

@@ -10,13 +10,15 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from aquastream.adapters.http.auth import optional_principal, public
-from aquastream.adapters.http.catalog.event_dto import EventOut
+from aquastream.adapters.http.catalog.event_dto import EventOut, event_page
 from aquastream.adapters.http.catalog.event_routes import EventSort
 from aquastream.adapters.http.catalog.organizer_dto import (
     CONTACT_FIELDS,
     OrganizerChangesIn,
     OrganizerIn,
     OrganizerOut,
+    organizer_out,
+    organizer_page,
 )
 from aquastream.adapters.http.catalog.wire_fields import nested_fields
 from aquastream.adapters.http.paging import PageNumber, PageOut, PageSize, page_request, sort_parameter
@@ -31,6 +33,7 @@ from aquastream.domain.catalog.organizers import (
 )
 from aquastream.domain.shared.errors import Unauthenticated
 from aquastream.domain.shared.principal import Principal
+from aquastream.ports.pictures import PictureVariants
 
 
 class OrganizerController(Controller):
@@ -46,6 +49,7 @@ class OrganizerController(Controller):
         self,
         request: Request[Any, Any, Any],
         list_organizers: FromDishka[ListOrganizers],
+        pictures: FromDishka[PictureVariants],
         q: Annotated[
             str | None, QueryParameter(description="Every word must be in the slug, name or description.")
         ] = None,
@@ -63,13 +67,18 @@ class OrganizerController(Controller):
                 raise Unauthenticated()
             owner = caller.user_id
         found = await list_organizers(page_request(page, size), text=q, owner_user_id=owner, sort=sort)
-        return PageOut.of(found, OrganizerOut.of)
+        return await organizer_page(pictures, found)
 
     @public
     @get("/{slug:str}", summary="An organizer's brand page")
     @inject
-    async def show(self, slug: FromPath[str], get_organizer: FromDishka[GetOrganizer]) -> OrganizerOut:
-        return OrganizerOut.of(await get_organizer(slug))
+    async def show(
+        self,
+        slug: FromPath[str],
+        get_organizer: FromDishka[GetOrganizer],
+        pictures: FromDishka[PictureVariants],
+    ) -> OrganizerOut:
+        return await organizer_out(pictures, await get_organizer(slug))
 
     @public
     @get(
@@ -82,6 +91,7 @@ class OrganizerController(Controller):
         request: Request[Any, Any, Any],
         slug: FromPath[str],
         list_events: FromDishka[ListOrganizerEvents],
+        pictures: FromDishka[PictureVariants],
         status: Annotated[
             list[str] | None,
             QueryParameter(
@@ -99,7 +109,7 @@ class OrganizerController(Controller):
             statuses=status or (),
             sort=sort,
         )
-        return PageOut.of(found, EventOut.of)
+        return await event_page(pictures, found)
 
     @post("", status_code=HTTP_201_CREATED, summary="Open a brand page (ORGANIZER or ADMIN)")
     @inject
@@ -108,10 +118,11 @@ class OrganizerController(Controller):
         data: JSONBody[OrganizerIn],
         caller: FromDishka[Principal],
         create_organizer: FromDishka[CreateOrganizer],
+        pictures: FromDishka[PictureVariants],
     ) -> OrganizerOut:
         """The caller becomes the owner; the slug must be free (409 ``organizer.slug_taken``)."""
         with nested_fields(CONTACT_FIELDS):
-            return OrganizerOut.of(await create_organizer(caller, data.to_input()))
+            return await organizer_out(pictures, await create_organizer(caller, data.to_input()))
 
     @put("/{slug:str}", summary="Change a brand page (its owner or an admin)")
     @inject
@@ -121,7 +132,8 @@ class OrganizerController(Controller):
         data: JSONBody[OrganizerChangesIn],
         caller: FromDishka[Principal],
         update_organizer: FromDishka[UpdateOrganizer],
+        pictures: FromDishka[PictureVariants],
     ) -> OrganizerOut:
         """Absent fields stay as they are; the slug may change too (it must be free)."""
         with nested_fields(CONTACT_FIELDS):
-            return OrganizerOut.of(await update_organizer(caller, slug, data.to_changes()))
+            return await organizer_out(pictures, await update_organizer(caller, slug, data.to_changes()))

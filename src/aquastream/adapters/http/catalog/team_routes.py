@@ -18,10 +18,12 @@ from aquastream.adapters.http.catalog.organizer_dto import (
     TeamMemberChangesIn,
     TeamMemberIn,
     TeamMemberOut,
+    team_out,
 )
 from aquastream.domain.catalog.faq import AddFaqItem, ListFaq, RemoveFaqItem, UpdateFaqItem
 from aquastream.domain.catalog.team import AddTeamMember, ListTeam, RemoveTeamMember, UpdateTeamMember
 from aquastream.domain.shared.principal import Principal
+from aquastream.ports.pictures import PictureVariants
 
 
 class TeamController(Controller):
@@ -31,8 +33,10 @@ class TeamController(Controller):
     @public
     @get("", summary="An organizer's team, in its order")
     @inject
-    async def list_team(self, slug: FromPath[str], list_team: FromDishka[ListTeam]) -> list[TeamMemberOut]:
-        return [TeamMemberOut.of(member) for member in await list_team(slug)]
+    async def list_team(
+        self, slug: FromPath[str], list_team: FromDishka[ListTeam], pictures: FromDishka[PictureVariants]
+    ) -> list[TeamMemberOut]:
+        return await team_out(pictures, await list_team(slug))
 
     @post("", status_code=HTTP_201_CREATED, summary="Add a team member")
     @inject
@@ -42,8 +46,10 @@ class TeamController(Controller):
         data: JSONBody[TeamMemberIn],
         caller: FromDishka[Principal],
         add_member: FromDishka[AddTeamMember],
+        pictures: FromDishka[PictureVariants],
     ) -> TeamMemberOut:
-        return TeamMemberOut.of(await add_member(caller, slug, data.to_input()))
+        [added] = await team_out(pictures, [await add_member(caller, slug, data.to_input())])
+        return added
 
     @put("/{member_id:uuid}", summary="Change a team member (a new sortOrder reorders)")
     @inject
@@ -54,8 +60,12 @@ class TeamController(Controller):
         data: JSONBody[TeamMemberChangesIn],
         caller: FromDishka[Principal],
         update_member: FromDishka[UpdateTeamMember],
+        pictures: FromDishka[PictureVariants],
     ) -> TeamMemberOut:
-        return TeamMemberOut.of(await update_member(caller, slug, member_id, data.to_changes()))
+        [changed] = await team_out(
+            pictures, [await update_member(caller, slug, member_id, data.to_changes())]
+        )
+        return changed
 
     @delete("/{member_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Remove a team member")
     @inject

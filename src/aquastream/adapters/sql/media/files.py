@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, and_, delete, insert, or_, select, update
+from sqlalchemy import RowMapping, and_, delete, exists, func, insert, or_, select, update
 
-from aquastream.adapters.sql.tables.media import files
+from aquastream.adapters.sql.tables.media import files, image_variants
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.media.model import FileStatus, MediaFile, OwnerType
 
@@ -135,3 +136,47 @@ class SqlFileRepository(SqlRepository):
             .order_by(c.completed_at.desc(), c.id.desc())
             .limit(1)
         )
+
+    async def newest_ready_of(
+        self, owner_type: OwnerType, owner_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, MediaFile]:
+        if not owner_ids:
+            return {}
+        c = files.c
+        newest_first = func.row_number().over(
+            partition_by=c.owner_id, order_by=(c.completed_at.desc(), c.id.desc())
+        )
+        ranked = (
+            select(files, newest_first.label("rank"))
+            .where(
+                c.owner_type == owner_type.value,
+                c.owner_id.in_(list(owner_ids)),
+                c.status == FileStatus.READY.value,
+            )
+            .subquery()
+        )
+        rows = await self._connection.execute(select(ranked).where(ranked.c.rank == 1))
+        return {row["owner_id"]: _file_from_row(row) for row in rows.mappings()}
+
+    async def ready_of(self, file_ids: Collection[uuid.UUID]) -> list[MediaFile]:
+        if not file_ids:
+            return []
+        c = files.c
+        rows = await self._connection.execute(
+            select(files).where(c.id.in_(list(file_ids)), c.status == FileStatus.READY.value).order_by(c.id)
+        )
+        return [_file_from_row(row) for row in rows.mappings()]
+
+    async def lacking_variants(
+        self, owner_types: Collection[OwnerType], *, after: uuid.UUID | None, limit: int
+    ) -> list[MediaFile]:
+        c = files.c
+        statement = select(files).where(
+            c.owner_type.in_(sorted(owner_type.value for owner_type in owner_types)),
+            c.status == FileStatus.READY.value,
+            ~exists().where(image_variants.c.file_id == c.id),
+        )
+        if after is not None:
+            statement = statement.where(c.id > after)
+        rows = await self._connection.execute(statement.order_by(c.id).limit(limit))
+        return [_file_from_row(row) for row in rows.mappings()]
