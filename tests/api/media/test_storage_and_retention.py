@@ -97,7 +97,12 @@ async def test_on_s3_variants_are_made_linked_and_deleted_with_their_picture(
     made = [key, f"{key}.variants/1024.webp", f"{key}.variants/256.webp"]
     assert await keys_become(s3_endpoint, s3_bucket, made) == made
 
-    shown = (await link(s3_api, ulla, avatar["id"])).json()
+    # The worker writes the objects, then records them: the link lists them once recorded.
+    for _ in range(500):
+        shown = (await link(s3_api, ulla, avatar["id"])).json()
+        if len(shown["variants"]) == 2:
+            break
+        await asyncio.sleep(0.02)
     assert [(v["width"], v["height"], v["contentType"]) for v in shown["variants"]] == [
         (256, 171, "image/webp"),
         (1024, 683, "image/webp"),
