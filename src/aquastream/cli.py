@@ -315,6 +315,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> None:
         settings = msgspec.structs.replace(settings, worker_domains=args.domains)
     reach_databases(settings, serving=True)
     # The application's modules are imported once the command is sure to start (seconds).
+    from aquastream import heap
     from aquastream.adapters.http.logs import configure_logging
     from aquastream.app import make_container
     from aquastream.worker import BackgroundWorker
@@ -327,6 +328,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> None:
         container = make_container(settings)
         try:
             worker = await container.get(BackgroundWorker)
+            heap.settle()
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, lambda: asyncio.ensure_future(worker.stop()))
