@@ -244,6 +244,7 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
             AQUASTREAM_RATE_LIMIT_ENABLED="false",
         )
         command = [sys.executable, "-m", "aquastream", "serve", "--no-worker", "--port", str(port)]
+        command += ["--workers", str(args.workers)]
         base = f"http://127.0.0.1:{port}"
         with server(command, env, ready=f"{base}/health/ready", log=folder / "ours.log") as (ready_s, pid):
             chunks = [list(codes.values())[i * args.pool : (i + 1) * args.pool] for i in range(runs)]
@@ -283,6 +284,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=int, default=10, help="of each run")
     parser.add_argument("--scanners", type=int, default=16, help="concurrent scanners, pgbench's clients")
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (serve --workers)")
     parser.add_argument(
         "--interval",
         type=float,

@@ -90,7 +90,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     database_url_tickets: Annotated[
         str | None, _doc("Database URL for tickets' schema; unset: `DATABASE_URL`.")
     ] = None
-    database_pool_size: Annotated[int, _doc("PostgreSQL connections per process."), msgspec.Meta(ge=1)] = 10
+    database_pool_size: Annotated[
+        int,
+        _doc(
+            "PostgreSQL connections each process keeps open, per database URL; a burst may open as"
+            " many again, closed when handed back."
+        ),
+        msgspec.Meta(ge=1),
+    ] = 20
     database_lock_timeout_ms: Annotated[
         int,
         _doc("How long a statement waits for a lock before the request is answered 503 `busy`."),
