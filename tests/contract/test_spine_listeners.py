@@ -4,12 +4,23 @@ process that wants to hear of other processes' commits (the worker, the catalog 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.engine import create_engine
 from aquastream.adapters.sql.outbox import SPINE_CHANNEL
 from aquastream.adapters.sql.spine_listener import SpineListeners
+from aquastream.adapters.sql.tables import tickets as tickets_tables
+from aquastream.adapters.sql.uow import SqlUnitOfWork
+from aquastream.domain.tickets.events import SeatCheckedIn
+
+from .conftest import empty_all_tables, open_migrated_engine
 
 
 async def test_a_notification_reaches_every_party_and_a_removed_one_no_more(postgres_url: str) -> None:
@@ -44,3 +55,60 @@ async def test_a_notification_reaches_every_party_and_a_removed_one_no_more(post
         await listeners.stop()
         await engine.dispose()
         await other.dispose()
+
+
+async def _hearing(engine: AsyncEngine, listeners: SpineListeners, heard: asyncio.Event) -> None:
+    """Until the listening connection hears a notification sent by hand."""
+    async with asyncio.timeout(10):
+        while not heard.is_set():
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT pg_notify(:c, 'probe')"), {"c": SPINE_CHANNEL})
+                await connection.commit()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(heard.wait(), 0.1)
+    heard.clear()
+
+
+def _checked_in() -> SeatCheckedIn:
+    now = datetime.now(UTC)
+    return SeatCheckedIn(
+        occurred_at=now,
+        event_id=uuid.uuid4(),
+        booking_id=uuid.uuid4(),
+        seat=1,
+        ticket_id=uuid.uuid4(),
+        checked_in_by=uuid.uuid4(),
+        checked_in_at=now,
+    )
+
+
+@pytest.mark.postgres
+async def test_a_commit_that_publishes_a_fact_wakes_other_processes_through_the_outboxs_trigger(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The unit of work sends no notification itself: the outbox's trigger does (migration
+    0035), at commit, and not for a transaction rolled back."""
+    writing = await open_migrated_engine(request, "postgres", tmp_path, pool_size=1)
+    listening = create_engine(str(writing.url.render_as_string(hide_password=False)), pool_size=1)
+    listeners = SpineListeners([listening])
+    heard = asyncio.Event()
+    listeners.add(heard.set)
+    try:
+        await _hearing(writing, listeners, heard)
+
+        uow = SqlUnitOfWork(writing, tickets_tables.outbox, "tickets")
+        async with uow:
+            uow.collect(_checked_in())
+            await uow.write_events()  # written, then rolled back
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(heard.wait(), 0.5)
+
+        async with uow:
+            uow.collect(_checked_in())
+            await uow.commit()
+        await asyncio.wait_for(heard.wait(), 5)
+    finally:
+        await listeners.stop()
+        await empty_all_tables(writing)
+        await writing.dispose()
+        await listening.dispose()

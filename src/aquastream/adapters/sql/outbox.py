@@ -28,6 +28,10 @@ from aquastream.adapters.sql.tables.spine import pending, unrelayed
 from aquastream.domain.shared.ids import new_id
 from aquastream.ports.outbox import DeadDelivery, Delivery, OutboxMessage
 
+# PostgreSQL notifies this channel at the commit of a transaction that inserted facts into an
+# outbox: each outbox has a trigger that does (migration 0035), so no transaction spends a
+# round trip on it; ``notify_spine`` does it for deliveries. The listeners of other processes
+# hear it (``spine_listener``); this process's workers are woken by ``spine_written``.
 SPINE_CHANNEL = "aquastream_spine"
 
 # Wakers of this process's workers, per engine: a commit that wrote facts or deliveries calls
@@ -50,7 +54,8 @@ def spine_written(engine: AsyncEngine) -> None:
 
 async def notify_spine(connection: AsyncConnection, domain: str) -> None:
     """Wake the workers of other processes, listening, when this transaction commits
-    (PostgreSQL only; this process's are woken by ``spine_written``)."""
+    (PostgreSQL only; this process's are woken by ``spine_written``). For deliveries written
+    or retried: the outboxes' triggers do it for facts."""
     if connection.dialect.name == "postgresql":
         await connection.execute(
             text("SELECT pg_notify(:channel, :domain)"), {"channel": SPINE_CHANNEL, "domain": domain}

@@ -3,9 +3,9 @@
 Built on an ``AsyncEngine`` (one per process); the composition root makes one unit of
 work per request. Entering checks out a connection and begins a transaction; ``commit``
 first writes one row per collected domain event into the domain's own outbox (stamped with
-the trace in progress, ``adapters.trace_context``), in that same transaction (and, on
-PostgreSQL, wakes the workers at commit), then commits; leaving rolls back whatever was not
-committed and returns the connection.
+the trace in progress, ``adapters.trace_context``), in that same transaction (on
+PostgreSQL the outbox's trigger wakes other processes' workers at commit), then commits;
+leaving rolls back whatever was not committed and returns the connection.
 Statements issued after ``commit`` inside the same block run in a new transaction that
 is rolled back unless committed again.
 """
@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aquastream.adapters.sql.engine import reading_engine
-from aquastream.adapters.sql.outbox import notify_spine, spine_written
+from aquastream.adapters.sql.outbox import spine_written
 from aquastream.adapters.trace_context import current_traceparent
 from aquastream.domain.shared.errors import Busy
 from aquastream.domain.shared.events import DomainEvent, encode_event
@@ -107,7 +107,6 @@ class SqlUnitOfWork:
                     for event in self._events
                 ],
             )
-            await notify_spine(connection, self._domain)
             self._published = True
         self._events = []
 
