@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, RowMapping, case, exists, or_, select, update
+from sqlalchemy import Engine, RowMapping, bindparam, case, exists, or_, select, update
 
 from aquastream.adapters.sql.paging import fetch_page
 from aquastream.adapters.sql.statements import dialect_insert
@@ -156,19 +156,24 @@ class SqlTicketRepository(SqlRepository):
         return (await self._connection.execute(statement)).rowcount
 
     async def check_in(self, ticket_id: uuid.UUID, *, by: uuid.UUID, now: datetime) -> Ticket | None:
-        statement = (
-            update(tickets)
-            .where(
-                t.id == ticket_id,
-                t.checked_in_at.is_(None),
-                t.voided_at.is_(None),
-                t.no_show_at.is_(None),
-            )
-            .values(checked_in_at=now, checked_in_by=by)
-            .returning(tickets)
-        )
-        row = (await self._connection.execute(statement)).mappings().first()
+        parameters = {"ticket_id": ticket_id, "by": by, "now": now}
+        row = (await self._connection.execute(_CHECK_IN, parameters)).mappings().first()
         return _ticket(row) if row else None
+
+
+# The door's statement, built once: a check-in only binds its three values (building it per
+# scan, with its cache key, was a tenth of a check-in's time in Python).
+_CHECK_IN = (
+    update(tickets)
+    .where(
+        t.id == bindparam("ticket_id"),
+        t.checked_in_at.is_(None),
+        t.voided_at.is_(None),
+        t.no_show_at.is_(None),
+    )
+    .values(checked_in_at=bindparam("now"), checked_in_by=bindparam("by"))
+    .returning(tickets)
+)
 
 
 # An organizer's key never changes once committed: each process keeps the keys ``get`` read,
