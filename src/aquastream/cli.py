@@ -169,7 +169,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     from granian.constants import Interfaces
 
     if settings.should_migrate_on_start:
-        _run_migrations(settings, "head")
+        _migrate_on_start(settings)
     if args.no_worker:
         # The server processes read their settings again from the environment.
         os.environ[f"{PREFIX}RUN_WORKER"] = "false"
@@ -322,7 +322,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> None:
 
     configure_logging(settings)
     if settings.should_migrate_on_start:
-        _run_migrations(settings, "head")
+        _migrate_on_start(settings)
 
     async def run() -> None:
         container = make_container(settings)
@@ -360,11 +360,34 @@ def _run_migrations(settings: Settings, revision: str) -> None:
         ) from None
 
 
+def _migrate_on_start(settings: Settings) -> None:
+    """Migrate to head at start, as the settings ask (SQLite by default). A database already at
+    head is left alone without loading Alembic and every script (0.7-0.9 s of every start)."""
+    if not asyncio.run(_at_head(settings.database_url)):
+        _run_migrations(settings, "head")
+
+
+async def _at_head(url: str) -> bool:
+    """The database is at this release's head, or past it (a newer release migrated it: as
+    ``schema_check`` judges readiness). Asked as the server asks, without Alembic."""
+    from aquastream.adapters.sql.engine import create_engine
+    from aquastream.adapters.sql.schema_check import SchemaBehind, SchemaCheck
+
+    engine = create_engine(url, pool_size=1)
+    try:
+        await SchemaCheck(engine).check()
+    except SchemaBehind:
+        return False
+    finally:
+        await engine.dispose()
+    return True
+
+
 def _open_database(settings: Settings) -> None:
     """Wait for the databases to answer; migrate them first where the settings say so (SQLite)."""
     reach_databases(settings)
     if settings.should_migrate_on_start:
-        _run_migrations(settings, "head")
+        _migrate_on_start(settings)
 
 
 def _create_admin(settings: Settings, args: argparse.Namespace) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from aquastream.adapters.sql.revisions import heads, script_revisions
 from tests.api.live_server import cli, environment, served
 from tests.unit.media.samples import picture
 
@@ -204,3 +205,37 @@ def test_media_make_variants_gives_an_old_upload_its_variants_once(tmp_path: Pat
     assert backfilled.returncode == 0, backfilled.stderr
     assert backfilled.stdout.startswith("1 pictures without variants: 1 given 2 variants, 0 passed over")
     assert again.stdout.startswith("0 pictures without variants: 0 given 0 variants")
+
+
+MIGRATE_ON_START_PROBE = """
+import sys
+from aquastream.cli import _migrate_on_start
+from aquastream.settings import load_settings
+_migrate_on_start(load_settings())
+print("alembic" in sys.modules)
+"""
+
+
+def test_the_start_migrates_a_new_database_and_leaves_one_at_head_without_loading_alembic(
+    tmp_path: Path,
+) -> None:
+    """The embedded default migrates at start; once at head, a start asks the version table
+    only (Alembic and its scripts cost most of a second of every start)."""
+
+    def start() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", MIGRATE_ON_START_PROBE],
+            env=environment(tmp_path),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    assert start() == "True"  # a new database: migrated by Alembic
+    with sqlite3.connect(tmp_path / "aquastream.db") as database:
+        (version,) = database.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert {version} == heads(script_revisions())
+    assert start() == "False"  # at head: left alone
