@@ -1,12 +1,20 @@
-"""The ASGI application built from the environment, for the server's factory mode."""
+"""The ASGI application built from the environment, for the server's factory mode.
+
+Importing this module turns the garbage collector off until the application has started
+(``heap``): the server process imports it first, and the modules it loads make objects that
+live as long as the process, which no collection could free.
+"""
 
 from __future__ import annotations
 
-from litestar import Litestar
-
 from aquastream import heap
-from aquastream.app import create_app
-from aquastream.settings import load_settings
+
+heap.starting()
+
+from litestar import Litestar  # noqa: E402
+
+from aquastream.app import create_app  # noqa: E402
+from aquastream.settings import load_settings  # noqa: E402
 
 
 def application() -> Litestar:

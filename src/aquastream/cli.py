@@ -316,6 +316,8 @@ def _worker(settings: Settings, args: argparse.Namespace) -> None:
     reach_databases(settings, serving=True)
     # The application's modules are imported once the command is sure to start (seconds).
     from aquastream import heap
+
+    heap.starting()
     from aquastream.adapters.http.logs import configure_logging
     from aquastream.app import make_container
     from aquastream.worker import BackgroundWorker

