@@ -38,7 +38,6 @@ from aquastream.adapters.http.metrics import forget_this_process, metrics_endpoi
 from aquastream.adapters.http.notifications import CONTROLLERS as NOTIFICATION_CONTROLLERS
 from aquastream.adapters.http.openapi import (
     API_PREFIX,
-    complete_document,
     openapi_config,
     openapi_document,
 )
@@ -124,7 +123,6 @@ def create_app(
         if settings.catalog_cache_seconds > 0:
             await container.get(PublicReadCache)  # its listeners start with the app
         await (await container.get(AccessTokenCheck)).start()
-        complete_document(app)
         query_check.learn(app)
         if settings.run_worker:
             worker = await container.get(BackgroundWorker)
