@@ -9,7 +9,10 @@ from tests.api.worker import backlog
 
 
 async def test_events_of_a_request_are_dispatched_by_the_in_process_worker(serve: Serve) -> None:
-    async with serve(run_worker=True, outbox_poll_seconds=0.02, rate_limit_enabled=False) as client:
+    # Commits wake the in-process worker at once: its poll (here 0.5 s) is only the fallback.
+    # With a poll of 20 ms (50 claims a second per domain, each taking SQLite's write lock) the
+    # registration waited out its 5 s busy timeout (503) in one CI run, not reproduced since.
+    async with serve(run_worker=True, outbox_poll_seconds=0.5, rate_limit_enabled=False) as client:
         response = await client.post(
             "/api/v1/auth/register", json={"email": "anna@example.com", "password": "Paddle-Hard-2030!"}
         )
