@@ -28,6 +28,7 @@ production: the demo accounts share one known password.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -77,7 +78,7 @@ from aquastream.domain.notifications.events import PostEventNews
 from aquastream.domain.payments.init import InitPayment
 from aquastream.domain.payments.manage import SubmitProof
 from aquastream.domain.payments.model import PaymentMethod
-from aquastream.domain.shared.dispatch import OutboxDispatcher
+from aquastream.domain.shared.dispatch import OutboxDispatcher, Spine
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.clock import Clock
 
@@ -87,6 +88,9 @@ PARTICIPANT_EMAIL = PARTICIPANT.email
 CONTEXT = RequestContext(ip=None)
 # How far back the clock goes to play what happened before today.
 PAST = timedelta(days=3)
+# How long the demo waits for deliveries another process holds (a served worker's lease).
+SETTLE_SECONDS = 30.0
+SETTLE_POLL_SECONDS = 0.05
 # How long the trip under way has been running.
 UNDER_WAY_SINCE = timedelta(hours=2)
 
@@ -131,7 +135,7 @@ async def load_demo_data(container: AsyncContainer, clock: DemoClock, password: 
     now = clock.now()
     clock.behind = PAST
     try:
-        demo = await _Demo.open(_Caller(container), password, now)
+        demo = await _Demo.open(Caller(container), password, now)
         await demo.play_the_past(now)
     finally:
         clock.behind = timedelta(0)
@@ -139,7 +143,7 @@ async def load_demo_data(container: AsyncContainer, clock: DemoClock, password: 
     return DemoSummary(loaded=True, events=len(EVENTS), accounts=ACCOUNTS)
 
 
-class _Caller:
+class Caller:
     """Runs a use case in a request scope of its own, as one HTTP request would; ``drain``
     runs the event spine's relays and subscribers until nothing is left, as a worker would."""
 
@@ -151,19 +155,30 @@ class _Caller:
             return await (await request.get(use_case))(*args, **kwargs)
 
     async def drain(self) -> None:
+        """Every fact delivered, including those a served worker on the same database has
+        claimed and is still handling (``demo-data`` may run beside ``serve``): until the
+        spine's backlog is empty, or ``SETTLE_SECONDS`` have passed (a delivery that keeps
+        failing would wait for its retries; the step that needs it then fails clearly)."""
         dispatcher = await self._container.get(OutboxDispatcher)
-        await dispatcher.drain()
+        spine = await self._container.get(Spine)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_SECONDS
+        while True:
+            await dispatcher.drain()
+            if not any((await spine.backlog()).values()) or loop.time() >= deadline:
+                return
+            await asyncio.sleep(SETTLE_POLL_SECONDS)
 
 
 class _Demo:
-    def __init__(self, call: _Caller, organizer: Principal, people: list[Principal]) -> None:
+    def __init__(self, call: Caller, organizer: Principal, people: list[Principal]) -> None:
         self.call = call
         self.organizer = organizer
         self.participant, *self.others = people
         self.events: dict[DemoEvent, uuid.UUID] = {}
 
     @classmethod
-    async def open(cls, call: _Caller, password: str, now: datetime) -> _Demo:
+    async def open(cls, call: Caller, password: str, now: datetime) -> _Demo:
         """The accounts, the brand page and the published events."""
         admin = await call(CreateAdmin, ADMIN_EMAIL, password)
         admin_principal = Principal(admin.user_id, Role.ADMIN, ADMIN_EMAIL)
@@ -233,7 +248,7 @@ class _Demo:
         await self.call.drain()  # booking keeps the seat during the review; messages are written
 
 
-async def _person(call: _Caller, person: DemoPerson, password: str) -> Principal:
+async def _person(call: Caller, person: DemoPerson, password: str) -> Principal:
     user_id, _ = await call(RegisterUser, Registration(person.email, password, person.phone), CONTEXT)
     principal = Principal(user_id, Role.USER, person.email)
     changes = ProfileChanges(first_name=person.first_name, last_name=person.last_name)

@@ -4,7 +4,8 @@ demo participant received."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,14 +16,22 @@ from litestar.testing import AsyncTestClient
 from aquastream.app import make_container
 from aquastream.demo import (
     ACCOUNTS,
+    CONTEXT,
     ORGANIZER_EMAIL,
     PARTICIPANT_EMAIL,
+    Caller,
     DemoClock,
     DemoClockProvider,
     DemoSummary,
     load_demo_data,
 )
 from aquastream.demo_content import EVENTS, HIKE, KAYAK, ORGANIZER_SLUG, RAFTING, UNDER_WAY, WORKSHOP
+from aquastream.domain.identity.admin import BlockUser
+from aquastream.domain.identity.bootstrap import CreateAdmin
+from aquastream.domain.identity.registration import RegisterUser, Registration
+from aquastream.domain.shared.dispatch import OutboxDispatcher
+from aquastream.domain.shared.principal import Principal, Role
+from aquastream.ports.outbox import Inbox
 from aquastream.settings import Settings
 from tests.api.conftest import Serve
 
@@ -162,3 +171,41 @@ async def test_loading_the_demo_twice_changes_nothing(
 
     assert again == DemoSummary(loaded=False, events=0, accounts=ACCOUNTS)
     assert len(await _event_ids(demo)) == len(EVENTS)
+
+
+async def test_the_demo_waits_for_the_deliveries_a_served_worker_holds(
+    make_settings: Callable[..., Settings],
+) -> None:
+    """``demo-data`` may run beside ``serve``, whose worker claims deliveries too: the demo's
+    next step needs them handled (crews learn who is confirmed), not merely claimed."""
+    settings = make_settings()
+    mine, theirs = make_container(settings), make_container(settings)
+    try:
+        call = Caller(mine)
+        admin = await call(CreateAdmin, "admin@example.com", PASSWORD)
+        user_id, _ = await call(RegisterUser, Registration("held@example.com", PASSWORD), CONTEXT)
+        admin_principal = Principal(admin.user_id, Role.ADMIN, "admin@example.com")
+        await call(BlockUser, admin_principal, user_id, CONTEXT)  # the user is told
+        worker = await theirs.get(OutboxDispatcher)
+        for relay in worker.relays:
+            await relay.relay_once()
+        for intake in worker.intakes:
+            await intake.intake_once()
+        inboxes = await theirs.get(Mapping[str, Inbox])
+        now = datetime.now(UTC)
+        held = {
+            domain: await inbox.claim(now=now, limit=100, lease=timedelta(minutes=5))
+            for domain, inbox in inboxes.items()
+        }
+        assert any(held.values())
+
+        draining = asyncio.create_task(call.drain())
+        await asyncio.sleep(0.5)
+        assert not draining.done()
+
+        for domain, deliveries in held.items():
+            await inboxes[domain].mark_delivered([d.id for d in deliveries], now=datetime.now(UTC))
+        await asyncio.wait_for(draining, timeout=10)
+    finally:
+        await mine.close()
+        await theirs.close()
