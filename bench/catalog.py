@@ -47,6 +47,7 @@ from compare import (
     recording,
     rss_mb,
     server,
+    service_python,
     table,
     wrk,
     wrk_path,
@@ -217,6 +218,7 @@ async def main() -> None:
         replay_file = folder / "captured.pickle"
         replay_file.write_bytes(pickle.dumps(captured))
 
+        python = service_python()
         ours_port, plain_port, bare_port = free_port(), free_port(), free_port()
         ours_env = _env(
             AQUASTREAM_DATABASE_URL=url,
@@ -234,10 +236,10 @@ async def main() -> None:
         )
 
         def serve_command(port: int) -> list[str]:
-            return [sys.executable, "-m", "aquastream", "serve", "--no-worker", "--port", str(port)]
+            return [python, "-m", "aquastream", "serve", "--no-worker", "--port", str(port)]
 
         bare_command = [
-            sys.executable, "-m", "granian", "--interface", "asgi", "--port", str(bare_port),
+            python, "-m", "granian", "--interface", "asgi", "--port", str(bare_port),
             "--no-log", "bare_app:app",
         ]  # fmt: skip
         ours_base, plain_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{plain_port}"

@@ -52,6 +52,7 @@ from compare import (
     rotating_requests,
     rss_mb,
     server,
+    service_python,
     table,
     wrk,
     wrk_path,
@@ -234,6 +235,7 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
         )
         script = folder / "checkin.sql"
         script.write_text(PGBENCH_SCRIPT.format(owner=OWNER_ID))
+        python = service_python()
         port = free_port()
         env = _env(
             AQUASTREAM_DATABASE_URL=url,
@@ -243,7 +245,7 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
             AQUASTREAM_LOG_LEVEL="WARNING",
             AQUASTREAM_RATE_LIMIT_ENABLED="false",
         )
-        command = [sys.executable, "-m", "aquastream", "serve", "--no-worker", "--port", str(port)]
+        command = [python, "-m", "aquastream", "serve", "--no-worker", "--port", str(port)]
         command += ["--workers", str(args.workers)]
         base = f"http://127.0.0.1:{port}"
         with server(command, env, ready=f"{base}/health/ready", log=folder / "ours.log") as (ready_s, pid):

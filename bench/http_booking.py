@@ -54,6 +54,7 @@ from compare import (
     rotating_requests,
     rss_mb,
     server,
+    service_python,
     table,
     wrk,
     wrk_path,
@@ -272,6 +273,7 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
             )
             sql_bases.append(next_user + ours_pool)
             next_user += ours_pool + sql_pool
+        python = service_python()
         port = free_port()
         env = _env(
             AQUASTREAM_DATABASE_URL=url,
@@ -281,7 +283,7 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
             AQUASTREAM_LOG_LEVEL="WARNING",
             AQUASTREAM_RATE_LIMIT_ENABLED="false",
         )
-        command = [sys.executable, "-m", "aquastream", "serve", "--no-worker", "--port", str(port)]
+        command = [python, "-m", "aquastream", "serve", "--no-worker", "--port", str(port)]
         target = f"http://127.0.0.1:{port}{PATH}"
         with server(command, env, ready=f"http://127.0.0.1:{port}/health/ready", log=folder / "ours.log") as (
             ready_s,

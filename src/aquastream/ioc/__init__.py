@@ -14,7 +14,7 @@ from aquastream.ioc.booking import BookingProvider, BookingQueriesProvider
 from aquastream.ioc.catalog import CatalogProvider, CatalogQueriesProvider
 from aquastream.ioc.crews import CrewsProvider
 from aquastream.ioc.identity import IdentityProvider, IdentityQueriesProvider
-from aquastream.ioc.infra import EdgeProvider, InfraProvider, RedisProvider
+from aquastream.ioc.infra import EdgeProvider, InfraProvider
 from aquastream.ioc.media import MediaProvider, MediaQueriesProvider, S3MediaProvider
 from aquastream.ioc.notifications import (
     DeliveryMetricsProvider,
@@ -55,6 +55,8 @@ def base_providers(settings: Settings) -> list[Provider]:
         WorkerProvider(),
     ]
     if settings.redis_url:
+        from aquastream.ioc.redis import RedisProvider  # redis only where configured
+
         providers.append(RedisProvider())
     if settings.media_storage == "s3":
         providers.append(S3MediaProvider())

@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
 from dishka import Provider, Scope, collect, provide
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import MemoryStorage, Storage
 from litestar import Request
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.crypto.jwt_tokens import JwtAccessTokens
@@ -16,7 +15,7 @@ from aquastream.adapters.currencies import CldrCurrencies
 from aquastream.adapters.http.auth import principal_of
 from aquastream.adapters.http.catalog_cache import PublicReadCache
 from aquastream.adapters.http.client_ip import TrustedProxies
-from aquastream.adapters.http.health import DatabaseCheck, Readiness, ReadinessCheck, RedisCheck
+from aquastream.adapters.http.health import DatabaseCheck, Readiness, ReadinessCheck
 from aquastream.adapters.http.rate_limit import RateLimits, category_limits
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.http.tracing import Tracing
@@ -31,8 +30,6 @@ from aquastream.ports.clock import Clock
 from aquastream.ports.currencies import CurrencyCatalogue
 from aquastream.ports.identity import RevocationFeed
 from aquastream.settings import DOMAINS, Settings
-
-REDIS_TIMEOUT_SECONDS = 2.0
 
 
 class TracingProvider(Provider):
@@ -175,37 +172,4 @@ class EdgeProvider(Provider):
         """The client's address and user agent (the domain bounds its stored length)."""
         return RequestContext(
             ip=proxies.client_ip(request.scope), user_agent=request.headers.get("user-agent")
-        )
-
-
-class RedisProvider(Provider):
-    """Redis, when ``redis_url`` is set: shared rate-limit counters and a readiness check."""
-
-    scope = Scope.APP
-
-    @provide
-    async def redis(self, settings: Settings) -> AsyncIterator[Redis]:
-        assert settings.redis_url is not None
-        client = Redis.from_url(
-            settings.redis_url,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-        )
-        yield client
-        await client.aclose()
-
-    @provide(provides=ReadinessCheck)
-    def redis_check(self, client: Redis) -> RedisCheck:
-        return RedisCheck(client)
-
-    @provide
-    def rate_limit_storage(self, settings: Settings, client: Redis) -> Storage:
-        assert settings.redis_url is not None
-        # limits speaks redis-py 8 through its asyncio bridge; it shares our connection pool.
-        return RedisStorage(
-            "async+" + settings.redis_url,
-            implementation="redispy",
-            wrap_exceptions=True,
-            # limits annotates its **options as float | str | bool, though it hands them to redis-py.
-            connection_pool=client.connection_pool,  # type: ignore[arg-type]
         )

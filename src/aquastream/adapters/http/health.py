@@ -13,17 +13,19 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
 from litestar.openapi import ResponseSpec
-from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.http.route_options import OPERATOR_ROUTE
 from aquastream.adapters.http.structs import CamelStruct
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis  # imported only where Redis is configured (ioc.redis)
 
 Status = Literal["UP", "DOWN"]
 DEFAULT_CHECK_TIMEOUT_SECONDS = 2.0
