@@ -434,6 +434,7 @@ def service_python() -> str:
     uv = shutil.which("uv") or str(HERE.parent / ".cache" / "uv" / "bin" / "uv")
     environment = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(SERVICE_ENVIRONMENT)}
     command = [uv, "sync", "--frozen", "--no-dev", "--no-editable", "--compile-bytecode", "--quiet"]
+    command += ["--reinstall-package", "aquastream"]  # the code as it is now, not a cached build
     subprocess.run(command, cwd=HERE.parent, env=environment, check=True)
     return str(SERVICE_ENVIRONMENT / "bin" / "python")
 

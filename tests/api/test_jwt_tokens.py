@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from aquastream.adapters.crypto.errors import TokenExpired, TokenInvalid
-from aquastream.adapters.crypto.jwt_tokens import AccessToken, JwtAccessTokens
+from aquastream.adapters.crypto.jwt_tokens import DECODED_KEPT, AccessToken, JwtAccessTokens
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.domain.shared.principal import Principal, Role
 
@@ -139,3 +139,33 @@ def test_expired_is_a_401_kind_with_its_own_code() -> None:
         tokens.decode(token)
 
     assert raised.value.code == "auth.token_expired"
+
+
+def test_a_token_verified_once_is_kept_and_still_expires_by_the_clock() -> None:
+    clock = FrozenClock(START)
+    tokens = JwtAccessTokens(SECRET, 900, clock=clock)
+    token, _ = tokens.issue(a_user(), now=clock.now(), session_family_id=SESSION)
+    first = tokens.decode(token)
+
+    assert tokens.decode(token) is first  # not verified again
+    tampered = token[:-8] + ("A" if token[-8] != "A" else "B") + token[-7:]
+    with pytest.raises(TokenInvalid):
+        tokens.decode(tampered)  # another text: verified on its own
+    clock.advance(seconds=900)
+    with pytest.raises(TokenExpired):
+        tokens.decode(token)
+
+
+def test_the_tokens_kept_are_bounded() -> None:
+    clock = FrozenClock(START)
+    tokens = JwtAccessTokens(SECRET, 900, clock=clock)
+    user = a_user()
+    issued = [
+        tokens.issue(user, now=clock.now(), session_family_id=SESSION)[0] for _ in range(DECODED_KEPT + 1)
+    ]
+
+    for token in issued:
+        tokens.decode(token)
+
+    assert len(tokens._decoded) <= DECODED_KEPT
+    assert tokens.decode(issued[0]).principal.user_id == user.id  # verified again when needed

@@ -21,6 +21,11 @@ from aquastream.ports.clock import Clock
 
 ALGORITHM = "HS512"
 REQUIRED_CLAIMS = ("sub", "username", "role", "jti", "iat", "exp")
+# Genuine tokens kept decoded, by their exact text (a token's signature and claims never
+# change; only the clock moves past its expiry, which every use checks again): verifying
+# the signature and parsing the claims was an eighth of a check-in's time in Python. Bounded:
+# the oldest half goes when full (a few MB at most).
+DECODED_KEPT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,7 @@ class JwtAccessTokens:
         self._secret = secret
         self._ttl_seconds = ttl_seconds
         self._clock = clock
+        self._decoded: dict[str, tuple[AccessToken, int]] = {}  # token: (what it says, exp)
 
     def issue(self, user: User, *, now: datetime, session_family_id: uuid.UUID) -> tuple[str, int]:
         """A signed token for ``user`` issued with the session family ``session_family_id``,
@@ -61,7 +67,26 @@ class JwtAccessTokens:
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM), self._ttl_seconds
 
     def decode(self, token: str) -> AccessToken:
-        """What the token says; ``TokenExpired`` or ``TokenInvalid`` otherwise."""
+        """What the token says; ``TokenExpired`` or ``TokenInvalid`` otherwise. A genuine
+        token is verified once and kept (``DECODED_KEPT``); its expiry is judged every time.
+        (Whether its session still stands is the edge's question, ``AccessTokenCheck``.)"""
+        kept = self._decoded.get(token)
+        if kept is not None:
+            decoded, expires_at = kept
+            if expires_at <= self._now().timestamp():
+                raise TokenExpired()
+            return decoded
+        decoded, expires_at = self._verify(token)
+        if expires_at <= self._now().timestamp():
+            raise TokenExpired()
+        if len(self._decoded) >= DECODED_KEPT:
+            for oldest in list(self._decoded)[: DECODED_KEPT // 2]:
+                del self._decoded[oldest]
+        self._decoded[token] = (decoded, expires_at)
+        return decoded
+
+    def _verify(self, token: str) -> tuple[AccessToken, int]:
+        """What a genuine token says and when it expires; ``TokenInvalid`` otherwise."""
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -74,13 +99,12 @@ class JwtAccessTokens:
             raise TokenInvalid() from None
         principal = _principal_from(claims)
         issued_at, expires_at = _seconds(claims["iat"]), _seconds(claims["exp"])
-        if expires_at <= self._now().timestamp():
-            raise TokenExpired()
-        return AccessToken(
+        decoded = AccessToken(
             principal=principal,
             session_family_id=_session_family_from(claims),
             issued_at=_instant(issued_at),
         )
+        return decoded, expires_at
 
     def _now(self) -> datetime:
         if self._clock is not None:

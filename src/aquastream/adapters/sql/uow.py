@@ -12,10 +12,11 @@ is rolled back unless committed again.
 
 from __future__ import annotations
 
+from functools import cache
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Delete, Table, insert
+from sqlalchemy import Delete, Insert, Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -95,7 +96,7 @@ class SqlUnitOfWork:
         if self._events:
             trace_context = current_traceparent()
             await connection.execute(
-                insert(self._outbox),
+                _insert_into(self._outbox),
                 [
                     {
                         "id": event.message_id,
@@ -118,6 +119,12 @@ class SqlUnitOfWork:
         if self._published:
             self._published = False
             spine_written(self._engine)
+
+
+@cache
+def _insert_into(outbox: Table) -> Insert:
+    """Each outbox's INSERT, built once (building it per commit was a tenth of writing a fact)."""
+    return insert(outbox)
 
 
 def _is_lock_timeout(error: DBAPIError) -> bool:
