@@ -24,8 +24,8 @@ REQUIRED_CLAIMS = ("sub", "username", "role", "jti", "iat", "exp")
 # Genuine tokens kept decoded, by their exact text (a token's signature and claims never
 # change; only the clock moves past its expiry, which every use checks again): verifying
 # the signature and parsing the claims was an eighth of a check-in's time in Python. Bounded:
-# the oldest half goes when full (a few MB at most).
-DECODED_KEPT = 4096
+# the oldest half goes when full (about a megabyte at most).
+DECODED_KEPT = 1024
 
 
 @dataclass(frozen=True, slots=True)
