@@ -72,7 +72,10 @@ class TicketRepository(Protocol):
 
     async def check_in(self, ticket_id: uuid.UUID, *, by: uuid.UUID, now: datetime) -> Ticket | None:
         """Check the ticket in if it is valid and not checked in yet, in one conditional
-        statement; the checked-in ticket, or None when the condition failed."""
+        statement; the checked-in ticket, or None when the condition failed. The facts
+        collected in the unit of work so far go with it: written with the check-in, dropped
+        when there is none (in an entry ``at_once``, the check-in and its facts are the whole
+        transaction)."""
         ...
 
 

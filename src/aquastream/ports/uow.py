@@ -25,6 +25,16 @@ class UnitOfWork(Protocol):
         refuses. For the pages read all the time."""
         ...
 
+    def at_once(self) -> Self:
+        """This unit of work, for its next entry to make one conditional change that stands
+        by itself, with the facts it raises: a repository method built for it (such as
+        ``TicketRepository.check_in``) writes the facts collected so far with its change in
+        one statement, or drops them when it changes nothing. Where the database allows it
+        (PostgreSQL) no transaction is begun: that statement is the transaction, and the
+        reads around it see what is committed when each runs. Nothing else may write in
+        the entry (``commit`` refuses facts not written with the change)."""
+        ...
+
     async def __aexit__(
         self,
         exc_type: type[BaseException] | None,

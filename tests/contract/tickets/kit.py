@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.crypto.tickets import Ed25519TicketSigner
@@ -20,11 +21,14 @@ from aquastream.adapters.memory.tickets import (
     MemoryTicketsUnitOfWork,
     MemoryUserTickets,
 )
+from aquastream.adapters.sql.tables.tickets import outbox
 from aquastream.adapters.sql.tickets import SqlCheckInRecord, SqlTicketsUnitOfWork, SqlUserTickets
+from aquastream.domain.shared.events import decode_event
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.domain.tickets.checkin import CheckInSeat
 from aquastream.domain.tickets.codes import message_of, new_short_code, signed_code
+from aquastream.domain.tickets.events import SeatCheckedIn
 from aquastream.domain.tickets.model import OrganizerKey, Ticket, TicketEvent
 from aquastream.ports.booking import CheckInRecord
 from aquastream.ports.catalog import UserTickets
@@ -64,6 +68,19 @@ class TicketsKit:
 
     def check_in(self) -> CheckInSeat:
         return CheckInSeat(self.uow(), self.clock, self.events, self.signer, self.names)
+
+    async def check_ins_published(self) -> list[SeatCheckedIn]:
+        """The ``SeatCheckedIn`` facts in tickets' outbox."""
+        name = SeatCheckedIn.event_name()
+        if self.engine is None:
+            rows = self._db.table("outbox").values()
+            payloads = [row.payload for row in rows if row.domain == "tickets" and row.event_name == name]
+        else:
+            async with self.engine.connect() as connection:
+                found = await connection.execute(select(outbox.c.payload).where(outbox.c.event_name == name))
+                payloads = [payload.encode() for (payload,) in found]
+        facts = [decode_event(name, payload) for payload in payloads]
+        return [fact for fact in facts if isinstance(fact, SeatCheckedIn)]
 
     async def key(self) -> OrganizerKey:
         async with self.uow() as uow:

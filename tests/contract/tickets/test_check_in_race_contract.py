@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, event, func, select
 
 from aquastream.adapters.sql.tables.tickets import outbox
 from aquastream.domain.tickets.errors import AlreadyCheckedIn
@@ -72,3 +72,28 @@ async def test_on_postgresql_one_check_in_and_one_fact(postgres_kit: TicketsKit,
             select(func.count()).select_from(outbox).where(outbox.c.event_name == SeatCheckedIn.event_name())
         )
     assert facts == 1
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_a_check_in_is_one_statement_outside_any_transaction(
+    postgres_kit: TicketsKit,
+) -> None:
+    kit = postgres_kit
+    first, second = await kit.tickets(2)
+    await kit.check_in()(kit.owner, kit.event.id, first.code)  # the organizer's key read once
+    sent: list[tuple[str, object]] = []
+
+    def record(connection: Connection, cursor: object, statement: str, *args: object) -> None:
+        sent.append((statement, connection.get_execution_options().get("isolation_level")))
+
+    assert kit.engine is not None
+    event.listen(kit.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await kit.check_in()(kit.owner, kit.event.id, second.code)
+    finally:
+        event.remove(kit.engine.sync_engine, "before_cursor_execute", record)
+
+    ((statement, isolation),) = sent  # the check-in and its fact, together
+    assert statement.lstrip().startswith("WITH done AS")
+    assert isolation == "AUTOCOMMIT"
+    assert {fact.ticket_id for fact in await kit.check_ins_published()} == {first.id, second.id}

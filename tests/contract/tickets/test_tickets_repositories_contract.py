@@ -7,7 +7,8 @@ import dataclasses
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.paging import PageRequest
 from aquastream.domain.shared.privacy import ERASED_NAME
-from aquastream.domain.tickets.model import OrganizerKey, VoidReason
+from aquastream.domain.tickets.events import SeatCheckedIn
+from aquastream.domain.tickets.model import OrganizerKey, Ticket, VoidReason
 
 from .kit import NOW, TicketsKit
 
@@ -175,3 +176,38 @@ async def test_erasing_a_holder_forgets_names_and_phones_on_their_tickets_only(k
         dataclasses.replace(t, holder_name=None, companion_name=None, companion_phone=None) for t in stored
     ] == [dataclasses.replace(t, holder_name=None, companion_name=None, companion_phone=None) for t in party]
     assert untouched == others
+
+
+def _fact(kit: TicketsKit, ticket: Ticket) -> SeatCheckedIn:
+    return SeatCheckedIn(
+        occurred_at=NOW,
+        event_id=ticket.event_id,
+        booking_id=ticket.booking_id,
+        seat=ticket.seat,
+        ticket_id=ticket.id,
+        checked_in_by=kit.owner.user_id,
+        checked_in_at=NOW,
+    )
+
+
+async def test_the_facts_collected_go_with_a_check_in_and_only_with_one(kit: TicketsKit) -> None:
+    made = await kit.tickets(2)
+    first, second = (_fact(kit, ticket) for ticket in made)
+
+    async with kit.uow().at_once() as uow:
+        uow.collect(first)
+        assert await uow.tickets.check_in(made[0].id, by=kit.owner.user_id, now=NOW) is not None
+        await uow.commit()
+    async with kit.uow().at_once() as uow:
+        uow.collect(_fact(kit, made[0]))
+        assert await uow.tickets.check_in(made[0].id, by=new_id(), now=NOW) is None  # dropped
+        await uow.commit()  # nothing left to write
+    async with kit.uow() as uow:  # in a transaction of its own, left without commit
+        uow.collect(second)
+        assert await uow.tickets.check_in(made[1].id, by=kit.owner.user_id, now=NOW) is not None
+
+    assert await kit.check_ins_published() == [first]
+    async with kit.uow() as uow:
+        left = await uow.tickets.get(made[1].id)
+    assert left is not None
+    assert left.checked_in_at is None

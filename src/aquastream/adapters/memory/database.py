@@ -104,6 +104,17 @@ class MemoryUnitOfWork:
     def reading(self) -> Self:
         return self  # the memory database has one lock for readers and writers alike
 
+    def at_once(self) -> Self:
+        return self  # one lock too: the entry is a transaction like any other
+
+    async def facts_go_with(self, changed: bool) -> None:
+        """The facts collected so far: written when the change of an entry ``at_once`` was
+        made, dropped when it was not (``ports.uow.UnitOfWork.at_once``)."""
+        if changed:
+            await self.write_events()
+        else:
+            self._events = []
+
     async def __aenter__(self) -> Self:
         await self._db.lock.acquire()
         self._snapshot = copy.deepcopy(self._db.tables)

@@ -47,6 +47,10 @@ class _Table:
 class MemoryTicketRepository(_Table):
     table_name = TICKETS
 
+    def __init__(self, db: MemoryDatabase, uow: MemoryUnitOfWork) -> None:
+        super().__init__(db)
+        self._uow = uow  # whose facts go with a check-in
+
     def _all(self) -> list[Ticket]:
         return list(self._rows.values())
 
@@ -135,9 +139,11 @@ class MemoryTicketRepository(_Table):
     async def check_in(self, ticket_id: uuid.UUID, *, by: uuid.UUID, now: datetime) -> Ticket | None:
         ticket: Ticket | None = self._rows.get(ticket_id)
         if ticket is None or ticket.checked_in_at or ticket.voided_at or ticket.no_show_at:
+            await self._uow.facts_go_with(False)
             return None
         checked = dataclasses.replace(ticket, checked_in_at=now, checked_in_by=by)
         self._rows[ticket_id] = checked
+        await self._uow.facts_go_with(True)
         return checked
 
 
@@ -157,7 +163,7 @@ class MemoryTicketsUnitOfWork(MemoryUnitOfWork):
 
     def __init__(self, db: MemoryDatabase) -> None:
         super().__init__(db)
-        self.tickets = MemoryTicketRepository(db)
+        self.tickets = MemoryTicketRepository(db, self)
         self.keys = MemoryOrganizerKeyRepository(db)
 
 

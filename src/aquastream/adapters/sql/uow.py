@@ -8,15 +8,35 @@ PostgreSQL the outbox's trigger wakes other processes' workers at commit), then 
 leaving rolls back whatever was not committed and returns the connection.
 Statements issued after ``commit`` inside the same block run in a new transaction that
 is rolled back unless committed again.
+
+An entry ``at_once`` (``ports.uow.UnitOfWork.at_once``) on PostgreSQL begins no transaction
+(autocommit, as reads do): its one change is an ``UPDATE … RETURNING`` that ``change_with_facts``
+sends in one statement with the INSERT of the facts collected so far, which selects from the
+change's rows, so the facts are written exactly when the change is made. One round trip
+instead of four (BEGIN, the change, the facts, COMMIT): the door's check-in. SQLite runs the
+same entry as any other (BEGIN IMMEDIATE; the change, then the facts when a row changed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy import Delete, Insert, Table, insert
+from sqlalchemy import (
+    Delete,
+    Insert,
+    RowMapping,
+    Select,
+    Table,
+    UpdateBase,
+    bindparam,
+    cast,
+    insert,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -35,6 +55,8 @@ class SqlUnitOfWork:
         self._engine = engine
         self._reading_engine = reading_engine(engine)
         self._reading = False  # the next entry only reads (``reading``)
+        self._at_once = False  # the next entry makes one change with its facts (``at_once``)
+        self._autocommit = False  # this entry runs without a transaction (``at_once``, PostgreSQL)
         self._outbox = outbox
         self._domain = domain
         self._published = False  # facts written in the transaction in progress
@@ -52,10 +74,15 @@ class SqlUnitOfWork:
         self._reading = True
         return self
 
+    def at_once(self) -> Self:
+        self._at_once = True
+        return self
+
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("The unit of work is already in progress; units of work do not nest.")
-        engine = self._reading_engine if self._reading else self._engine
+        self._autocommit = self._at_once and self._engine.dialect.name != "sqlite"
+        engine = self._reading_engine if self._reading or self._autocommit else self._engine
         connection = await engine.connect()
         try:
             await connection.begin()  # SQLite: BEGIN IMMEDIATE, which may wait for the write lock
@@ -77,7 +104,7 @@ class SqlUnitOfWork:
     ) -> None:
         connection, self._connection = self._connection, None
         self._events = []
-        self._reading = False
+        self._reading = self._at_once = self._autocommit = False
         if connection is None:
             return
         try:
@@ -92,33 +119,79 @@ class SqlUnitOfWork:
         self._events.extend(events)
 
     async def write_events(self) -> None:
-        connection = self.connection
         if self._events:
-            trace_context = current_traceparent()
-            await connection.execute(
-                _insert_into(self._outbox),
-                [
-                    {
-                        "id": event.message_id,
-                        "event_name": event.event_name(),
-                        "payload": encode_event(event).decode(),
-                        "created_at": event.occurred_at,
-                        "trace_context": trace_context,
-                    }
-                    for event in self._events
-                ],
-            )
+            await self.connection.execute(_insert_into(self._outbox), _outbox_rows(self._events))
             self._published = True
         self._events = []
+
+    async def change_with_facts(self, change: UpdateBase, parameters: Mapping[str, Any]) -> RowMapping | None:
+        """The first row ``change`` (an ``UPDATE … RETURNING``) returns, the facts collected so
+        far written with it when it returns one and dropped when not: on PostgreSQL in the
+        same statement, elsewhere right after it in the transaction."""
+        events, self._events = self._events, []
+        if not events or self._engine.dialect.name == "sqlite":
+            row = (await self.connection.execute(change, parameters)).mappings().first()
+            if row is not None:
+                self._events = events
+                await self.write_events()
+            return row
+        rows = _outbox_rows(events)
+        facts = {f"fact_{i}_{name}": value for i, row in enumerate(rows) for name, value in row.items()}
+        statement = _with_facts(change, self._outbox, len(rows))
+        found = (await self.connection.execute(statement, {**parameters, **facts})).mappings().first()
+        if found is not None:
+            self._published = True
+        return found
 
     async def commit(self) -> None:
         if self._reading:
             raise RuntimeError("A unit of work entered for reading commits nothing.")
+        if self._autocommit and self._events:
+            raise RuntimeError("The facts of an entry at once are written with its change.")
         await self.write_events()
         await self.connection.commit()
         if self._published:
             self._published = False
             spine_written(self._engine)
+
+
+_OUTBOX_COLUMNS = ("id", "event_name", "payload", "created_at", "trace_context")
+
+
+def _outbox_rows(events: Sequence[DomainEvent]) -> list[dict[str, Any]]:
+    """The outbox rows of ``events``, stamped with the trace in progress."""
+    trace_context = current_traceparent()
+    return [
+        {
+            "id": event.message_id,
+            "event_name": event.event_name(),
+            "payload": encode_event(event).decode(),
+            "created_at": event.occurred_at,
+            "trace_context": trace_context,
+        }
+        for event in events
+    ]
+
+
+@cache
+def _with_facts(change: UpdateBase, outbox: Table, count: int) -> Select[Any]:
+    """``WITH done AS (change), written AS (INSERT INTO outbox SELECT <fact> FROM done …)
+    SELECT * FROM done``, built once per change, outbox and number of facts (each fact's
+    values bound as ``fact_<i>_<column>``; cast, as PostgreSQL types no bare parameter of a
+    SELECT list)."""
+    done = change.cte("done")
+    rows = [
+        select(
+            *(
+                cast(bindparam(f"fact_{i}_{name}"), outbox.c[name].type).label(name)
+                for name in _OUTBOX_COLUMNS
+            )
+        ).select_from(done)
+        for i in range(count)
+    ]
+    source = rows[0] if count == 1 else union_all(*rows)
+    written = insert(outbox).from_select(list(_OUTBOX_COLUMNS), source).cte("written")
+    return select(done).add_cte(written)
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import ClassVar
 
 from aquastream.domain.shared.errors import Raises
@@ -19,7 +20,7 @@ from aquastream.domain.tickets.errors import (
     WrongEventTicket,
 )
 from aquastream.domain.tickets.events import SeatCheckedIn
-from aquastream.domain.tickets.model import SeatState, Ticket, TicketEvent, TicketView
+from aquastream.domain.tickets.model import SeatRef, SeatState, Ticket, TicketEvent, TicketView
 from aquastream.ports.clock import Clock
 from aquastream.ports.tickets import HolderNames, TicketEvents, TicketSigner, TicketsUnitOfWork
 
@@ -38,7 +39,8 @@ class CheckInSeat:
     - a voided ticket is 422 ``ticket.void``, a seat recorded as a no-show 422 ``ticket.no_show``;
     - the seat is checked in by one conditional statement: of two scanners racing on one
       code, one checks it in; every later scan is 409 ``ticket.already_checked_in`` naming
-      who checked it in and when. ``SeatCheckedIn`` commits with the check-in.
+      who checked it in and when. ``SeatCheckedIn`` commits with the check-in, in one
+      statement where the database allows it (``at_once``).
     """
 
     raises: ClassVar[Raises] = (
@@ -72,21 +74,23 @@ class CheckInSeat:
             raise EventNotFound()
         if not event.caller_checks_in:
             raise CheckInForbidden()
-        done: Ticket | None = None
-        async with self._uow:
-            ticket_id = await self._signed_for_this_event(event, code)
-            if ticket_id is None:  # a short code, or a code to explain: read the ticket first
+        now = self._clock.now()
+        # At once: the conditional check-in and its fact are the whole transaction (one
+        # statement on PostgreSQL); the reads before and after it see what is committed.
+        async with self._uow.at_once():
+            seat = await self._signed_for_this_event(event, code)
+            if seat is None:  # a short code, or a code to explain: read the ticket first
                 ticket = await self._find(event, code)
-                ticket_id = ticket.id
                 if ticket.checked_in_at is None:
                     _refuse_invalid(ticket)
-            done = await self._uow.tickets.check_in(ticket_id, by=principal.user_id, now=self._clock.now())
+                seat = ticket.seat_ref
+            self._uow.collect(_checked_in(event.id, seat, by=principal.user_id, at=now))
+            done = await self._uow.tickets.check_in(seat.ticket_id, by=principal.user_id, now=now)
             if done is not None:
-                self._uow.collect(_checked_in(done))
                 await self._uow.commit()
             else:
                 # Checked in before (maybe by another scanner a moment ago), or not valid.
-                found = await self._uow.tickets.get(ticket_id)
+                found = await self._uow.tickets.get(seat.ticket_id)
                 if found is None:
                     raise ForgedTicket()
                 ticket = found
@@ -106,17 +110,18 @@ class CheckInSeat:
             names.get(ticket.checked_in_by),
         )
 
-    async def _signed_for_this_event(self, event: TicketEvent, code: str) -> uuid.UUID | None:
+    async def _signed_for_this_event(self, event: TicketEvent, code: str) -> SeatRef | None:
         """The hot path: a signed code for this event that this event's organizer's key
-        verifies names its ticket, with nothing read but the (cached) key. None for anything
-        else, which ``_find`` explains."""
+        verifies names its seat (the key signed the ticket's own event, booking and seat),
+        with nothing read but the (cached) key. None for anything else, which ``_find``
+        explains."""
         claim = read_signed_code(code)
         if claim is None or claim.event_id != event.id:
             return None
         key = await self._uow.keys.get(event.organizer_id)
         if key is None or not self._signer.verify(key.public_key, claim.message, claim.signature):
             return None
-        return claim.ticket_id
+        return SeatRef(claim.ticket_id, claim.booking_id, claim.seat)
 
     async def _find(self, event: TicketEvent, code: str) -> Ticket:
         claim = read_signed_code(code)
@@ -159,15 +164,13 @@ def _refuse_invalid(ticket: Ticket) -> None:
         raise NoShowTicket()
 
 
-def _checked_in(ticket: Ticket) -> SeatCheckedIn:
-    assert ticket.checked_in_at is not None
-    assert ticket.checked_in_by is not None
+def _checked_in(event_id: uuid.UUID, seat: SeatRef, *, by: uuid.UUID, at: datetime) -> SeatCheckedIn:
     return SeatCheckedIn(
-        occurred_at=ticket.checked_in_at,
-        event_id=ticket.event_id,
-        booking_id=ticket.booking_id,
-        seat=ticket.seat,
-        ticket_id=ticket.id,
-        checked_in_by=ticket.checked_in_by,
-        checked_in_at=ticket.checked_in_at,
+        occurred_at=at,
+        event_id=event_id,
+        booking_id=seat.booking_id,
+        seat=seat.seat,
+        ticket_id=seat.ticket_id,
+        checked_in_by=by,
+        checked_in_at=at,
     )

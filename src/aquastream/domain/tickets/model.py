@@ -36,6 +36,15 @@ HOLDER_SEAT = 0
 
 
 @dataclass(frozen=True, slots=True)
+class SeatRef:
+    """Which seat a ticket is: what its signed code names (``codes.TicketClaim``)."""
+
+    ticket_id: uuid.UUID
+    booking_id: uuid.UUID
+    seat: int
+
+
+@dataclass(frozen=True, slots=True)
 class Ticket:
     id: uuid.UUID
     event_id: uuid.UUID
@@ -60,6 +69,10 @@ class Ticket:
     @property
     def is_holder(self) -> bool:
         return self.seat == HOLDER_SEAT
+
+    @property
+    def seat_ref(self) -> SeatRef:
+        return SeatRef(self.id, self.booking_id, self.seat)
 
     def state(self, *, event_over_with_check_in: bool = False) -> SeatState:
         """VOID first, then CHECKED_IN; a seat marked no-show, or left unchecked at an event

@@ -157,7 +157,7 @@ class SqlTicketRepository(SqlRepository):
 
     async def check_in(self, ticket_id: uuid.UUID, *, by: uuid.UUID, now: datetime) -> Ticket | None:
         parameters = {"ticket_id": ticket_id, "by": by, "now": now}
-        row = (await self._connection.execute(_CHECK_IN, parameters)).mappings().first()
+        row = await self._uow.change_with_facts(_CHECK_IN, parameters)
         return _ticket(row) if row else None
 
 
