@@ -127,7 +127,8 @@ class SqlUnitOfWork:
     async def change_with_facts(self, change: UpdateBase, parameters: Mapping[str, Any]) -> RowMapping | None:
         """The first row ``change`` (an ``UPDATE … RETURNING``) returns, the facts collected so
         far written with it when it returns one and dropped when not: on PostgreSQL in the
-        same statement, elsewhere right after it in the transaction."""
+        same statement, elsewhere right after it in the transaction. ``change`` is a statement
+        built once (at module level, its values bound): the combined statement is kept for it."""
         events, self._events = self._events, []
         if not events or self._engine.dialect.name == "sqlite":
             row = (await self.connection.execute(change, parameters)).mappings().first()
