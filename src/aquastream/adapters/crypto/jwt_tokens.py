@@ -71,18 +71,15 @@ class JwtAccessTokens:
         token is verified once and kept (``DECODED_KEPT``); its expiry is judged every time.
         (Whether its session still stands is the edge's question, ``AccessTokenCheck``.)"""
         kept = self._decoded.get(token)
-        if kept is not None:
-            decoded, expires_at = kept
-            if expires_at <= self._now().timestamp():
-                raise TokenExpired()
-            return decoded
-        decoded, expires_at = self._verify(token)
+        if kept is None:
+            kept = self._verify(token)
+            if len(self._decoded) >= DECODED_KEPT:
+                for oldest in list(self._decoded)[: DECODED_KEPT // 2]:
+                    del self._decoded[oldest]
+            self._decoded[token] = kept
+        decoded, expires_at = kept
         if expires_at <= self._now().timestamp():
             raise TokenExpired()
-        if len(self._decoded) >= DECODED_KEPT:
-            for oldest in list(self._decoded)[: DECODED_KEPT // 2]:
-                del self._decoded[oldest]
-        self._decoded[token] = (decoded, expires_at)
         return decoded
 
     def _verify(self, token: str) -> tuple[AccessToken, int]:
