@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.memory.database import MemoryDatabase, MemoryInbox, MemoryJobLeases, MemoryOutbox
@@ -160,3 +162,29 @@ async def _sql_backend_for(request: pytest.FixtureRequest, tmp_path: Path) -> As
         yield _sql_backend(request.param, engine)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def postgres_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """The session's migrated PostgreSQL database, emptied: for what only PostgreSQL does."""
+    engine = await open_migrated_engine(request, "postgres", tmp_path)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@contextmanager
+def statements_sent(engine: AsyncEngine) -> Iterator[list[tuple[str, object]]]:
+    """Each statement ``engine`` sends while the block runs, with its connection's isolation
+    level ("AUTOCOMMIT" when it stands by itself), its whitespace folded."""
+    sent: list[tuple[str, object]] = []
+
+    def record(connection: Connection, cursor: object, statement: str, *args: object) -> None:
+        sent.append((" ".join(statement.split()), connection.get_execution_options().get("isolation_level")))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)

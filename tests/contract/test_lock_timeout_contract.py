@@ -7,6 +7,7 @@ its busy timeout.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 
@@ -20,7 +21,7 @@ from aquastream.adapters.sql.tables.identity import users
 from aquastream.domain.identity.model import Role, User
 from aquastream.domain.shared.errors import Busy
 
-from .conftest import Backend
+from .conftest import Backend, _sql_backend
 from .factories import a_user
 
 LOCK_TIMEOUT_MS = 300
@@ -59,3 +60,29 @@ async def promote(engine: AsyncEngine, user: User) -> None:
     async with SqlIdentityUnitOfWork(engine) as uow:
         await uow.users.save(dataclasses.replace(user, role=Role.ADMIN))
         await uow.commit()
+
+
+@pytest.mark.postgres
+async def test_the_transaction_postgresql_undoes_to_break_a_deadlock_gets_busy(
+    postgres_engine: AsyncEngine,
+) -> None:
+    backend = _sql_backend("postgres", postgres_engine)
+    first, second = a_user(), a_user()
+    await backend.add_users(first, second)
+    both_locked_one = asyncio.Barrier(2)
+
+    async def lock_both(engine: AsyncEngine, order: tuple[User, User]) -> None:
+        async with SqlIdentityUnitOfWork(engine) as uow:
+            for n, user in enumerate(order):
+                await uow.users.save(dataclasses.replace(user, role=Role.ADMIN))
+                if n == 0:
+                    await both_locked_one.wait()
+            await uow.commit()
+
+    outcomes = await asyncio.gather(
+        lock_both(postgres_engine, (first, second)),
+        lock_both(postgres_engine, (second, first)),
+        return_exceptions=True,
+    )
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["Busy", "NoneType"], outcomes

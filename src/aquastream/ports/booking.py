@@ -58,6 +58,15 @@ class InventoryRepository(Protocol):
         taken."""
         ...
 
+    async def take_seat_at_once(
+        self, event_id: uuid.UUID, *, now: datetime, seats: int = 1
+    ) -> Inventory | None:
+        """As ``take_seat``, and only while no seat is held for anyone (``reserved`` is 0: no
+        offer to settle), as the change of an entry ``at_once`` (``UnitOfWork.at_once``): the
+        rows written and the facts collected in the entry go with it, or nothing is written.
+        ``ChangeCollided`` when one of those rows collides (a second active booking)."""
+        ...
+
     async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
         """``reserved - seats`` (a notified party takes the seats held for it) if the event is
         OPEN and not started; None when fewer seats are held."""

@@ -8,6 +8,11 @@ from typing import Protocol, Self
 from aquastream.domain.shared.events import DomainEvent
 
 
+class ChangeCollided(Exception):
+    """A row written with the change of an entry ``at_once`` collided with one that exists
+    (a unique key): nothing of the entry stands."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. ``async with uow:`` begins it; leaving without ``commit`` rolls back.
 
@@ -27,12 +32,15 @@ class UnitOfWork(Protocol):
 
     def at_once(self) -> Self:
         """This unit of work, for its next entry to make one conditional change that stands
-        by itself, with the facts it raises: a repository method built for it (such as
-        ``TicketRepository.check_in``) writes the facts collected so far with its change in
-        one statement, or drops them when it changes nothing. Where the database allows it
-        (PostgreSQL) no transaction is begun: that statement is the transaction, and the
-        reads around it see what is committed when each runs. Nothing else may write in
-        the entry (``commit`` refuses facts not written with the change)."""
+        by itself, with the rows written and the facts collected before it: a repository
+        method built for it (such as ``TicketRepository.check_in``) makes the change and
+        writes them with it in one statement, or writes nothing when it changes nothing.
+        Where the database allows it (PostgreSQL) no transaction is begun: that statement is
+        the transaction, and the reads around it see what is committed when each runs; a row
+        that collides with one that exists (a unique key) undoes it all (``ChangeCollided``).
+        Elsewhere the writes may be made as they come: an entry whose change changed nothing
+        (or collided) is left without ``commit``, which undoes them. Nothing may be written
+        after the change (``commit`` refuses)."""
         ...
 
     async def __aexit__(

@@ -26,7 +26,13 @@ from aquastream.adapters.memory.booking import (
 from aquastream.adapters.memory.clock import FrozenClock
 from aquastream.adapters.memory.database import MemoryDatabase
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
-from aquastream.adapters.sql.tables.booking import bookings, inventories, waitlist_entries
+from aquastream.adapters.sql.tables.booking import (
+    booking_log,
+    bookings,
+    inventories,
+    outbox,
+    waitlist_entries,
+)
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.jobs import ExpireHolds, HandOverFreedSeats, LapseWaitlistWindows
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking
@@ -166,6 +172,29 @@ class BookingKit:
 
     async def hand_over(self, event_id: uuid.UUID) -> int:
         return await HandOverFreedSeats(self.new_uow(), self.clock, self.policy)(event_id)
+
+    async def written_for(self, booking_id: uuid.UUID) -> tuple[int, list[str]]:
+        """The booking's log rows, and the names of the facts in booking's outbox that name it."""
+        if self.engine is not None:
+            async with self.engine.connect() as connection:
+                logged = await connection.scalar(
+                    select(func.count())
+                    .select_from(booking_log)
+                    .where(booking_log.c.booking_id == booking_id)
+                )
+                names = (
+                    await connection.execute(
+                        select(outbox.c.event_name).where(outbox.c.payload.contains(str(booking_id)))
+                    )
+                ).scalars()
+                return int(logged or 0), sorted(names)
+        assert self.db is not None
+        logs = self.db.table("booking.booking_log").values()
+        facts = self.db.table("outbox").values()
+        return (
+            sum(1 for entry in logs if entry.booking_id == booking_id),
+            sorted(row.event_name for row in facts if str(booking_id).encode() in row.payload),
+        )
 
     async def seat_state(self, event_id: uuid.UUID) -> SeatState:
         if self.engine is not None:

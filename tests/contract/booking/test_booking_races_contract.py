@@ -21,15 +21,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.tables.booking import booking_log, waitlist_audit
-from aquastream.domain.booking.errors import EventFull
+from aquastream.domain.booking.errors import BookingDuplicate, EventFull
 from aquastream.domain.booking.model import Booking
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.privacy import LeaveQueuesOfDeletedUser
 from aquastream.domain.shared.errors import DomainError
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.catalog import SeatResize
+from tests.contract.conftest import statements_sent
 
 from .conftest import open_sql_engine
 from .kit import BookingKit, sql_kit
@@ -320,3 +322,38 @@ async def _count_log(kit: BookingKit, reason: str, *, per_booking: bool = False)
             )
             return list((await connection.execute(query)).scalars())
         return await connection.scalar(select(func.count()).where(booking_log.c.reason == reason))
+
+
+async def test_one_user_booking_16_times_at_once_gets_one_booking_and_one_seat(racing: BookingKit) -> None:
+    event_id = await racing.publish(5, price=PRICE)
+    user = racing.new_user()
+
+    outcomes = await settle(*(racing.book(user, event_id) for _ in range(16)))
+
+    (booked,) = [o for o in outcomes if isinstance(o, Booking)]
+    duplicates = [o for o in outcomes if isinstance(o, BookingDuplicate)]
+    assert len(duplicates) == 15, outcomes
+    assert {d.existing_booking_id for d in duplicates} == {booked.id}
+    assert await racing.written_for(booked.id) == (1, ["BookingCreated"])
+    state = await racing.seat_state(event_id)
+    state.assert_consistent()
+    assert (state.available, state.seat_holding_bookings) == (4, 1)
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_a_booking_is_one_statement_outside_any_transaction(
+    postgres_engine: AsyncEngine,
+) -> None:
+    kit = sql_kit("postgres", postgres_engine)
+    event_id = await kit.publish(10, price=PRICE)
+    await kit.book(kit.new_user(), event_id)  # statements compiled once
+
+    with statements_sent(postgres_engine) as sent:
+        booking = await kit.book(kit.new_user(), event_id)
+
+    (read, _), (written, _) = sent  # the inventory read, then the booking
+    assert read.startswith("SELECT")
+    assert written.startswith("WITH done AS (UPDATE booking.inventories")
+    assert {isolation for _, isolation in sent} == {"AUTOCOMMIT"}  # no BEGIN, no COMMIT
+    assert await kit.written_for(booking.id) == (1, ["BookingCreated"])
+    assert (await kit.seat_state(event_id)).available == 8

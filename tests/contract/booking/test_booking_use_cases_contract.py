@@ -88,3 +88,44 @@ async def test_a_capacity_increase_reaches_the_queue_at_once(kit: BookingKit) ->
     assert entry is not None
     assert entry.status is WaitlistStatus.NOTIFIED
     assert entry.window_expires_at == kit.clock.now() + timedelta(minutes=30)
+
+
+async def test_a_booking_made_at_once_writes_its_log_and_fact_and_a_second_one_writes_nothing(
+    kit: BookingKit,
+) -> None:
+    event_id = await kit.publish(3, price=Decimal("900.00"))
+    anna = kit.new_user()
+    first = await kit.book(anna, event_id)
+
+    with pytest.raises(BookingDuplicate) as duplicate:
+        await kit.book(anna, event_id, party_size=2)
+
+    assert duplicate.value.existing_booking_id == first.id
+    assert await kit.written_for(first.id) == (1, ["BookingCreated"])
+    state = await kit.seat_state(event_id)
+    state.assert_consistent()
+    assert (state.available, state.seat_holding_bookings) == (2, 1)
+
+
+async def test_a_free_seat_booked_while_seats_are_held_for_the_queue_goes_through_the_transaction(
+    kit: BookingKit,
+) -> None:
+    # Two seats, both booked, one cancelled and offered to the queue; a third seat added:
+    # free while a seat is held for someone, so not at once, and still booked by the rules.
+    event_id = await kit.publish(2)
+    holders = [kit.new_user() for _ in range(2)]
+    first, _ = [await kit.book(user, event_id) for user in holders]
+    queued, late = kit.new_user(), kit.new_user()
+    await kit.join(queued, event_id)
+    await kit.cancel(holders[0], first.id)
+    assert await kit.resize(event_id, 3)
+    before = await kit.seat_state(event_id)
+    assert (before.reserved, before.available, before.waiting) == (1, 1, 0)
+
+    booking = await kit.book(late, event_id)
+
+    assert booking.status is BookingStatus.CONFIRMED
+    assert await kit.written_for(booking.id) == (1, ["BookingConfirmed", "BookingCreated"])
+    state = await kit.seat_state(event_id)
+    state.assert_consistent()
+    assert (state.available, state.reserved, state.seat_holding_bookings) == (0, 1, 2)

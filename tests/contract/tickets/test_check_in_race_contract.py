@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import Connection, event, func, select
+from sqlalchemy import func, select
 
 from aquastream.adapters.sql.tables.tickets import outbox
 from aquastream.domain.tickets.errors import AlreadyCheckedIn
 from aquastream.domain.tickets.events import SeatCheckedIn
 from tests.contract.booking.conftest import POOL_SIZE
+from tests.contract.conftest import statements_sent
 
 from .kit import TicketsKit
 
@@ -81,19 +82,11 @@ async def test_on_postgresql_a_check_in_is_one_statement_outside_any_transaction
     kit = postgres_kit
     first, second = await kit.tickets(2)
     await kit.check_in()(kit.owner, kit.event.id, first.code)  # the organizer's key read once
-    sent: list[tuple[str, object]] = []
-
-    def record(connection: Connection, cursor: object, statement: str, *args: object) -> None:
-        sent.append((statement, connection.get_execution_options().get("isolation_level")))
-
     assert kit.engine is not None
-    event.listen(kit.engine.sync_engine, "before_cursor_execute", record)
-    try:
+    with statements_sent(kit.engine) as sent:
         await kit.check_in()(kit.owner, kit.event.id, second.code)
-    finally:
-        event.remove(kit.engine.sync_engine, "before_cursor_execute", record)
 
     ((statement, isolation),) = sent  # the check-in and its fact, together
-    assert statement.lstrip().startswith("WITH done AS")
+    assert statement.startswith("WITH done AS")
     assert isolation == "AUTOCOMMIT"
     assert {fact.ticket_id for fact in await kit.check_ins_published()} == {first.id, second.id}

@@ -104,6 +104,17 @@ class MemoryInventoryRepository(_Table):
             available=lambda r: r.available - seats,
         )
 
+    async def take_seat_at_once(
+        self, event_id: uuid.UUID, *, now: datetime, seats: int = 1
+    ) -> Inventory | None:
+        # One lock serialises the memory database: the writes made so far stand with the
+        # entry's commit, which the caller makes only when a seat was taken.
+        return self._update(
+            event_id,
+            lambda r: r.is_open_at(now) and r.available >= seats and r.waiting == 0 and r.reserved == 0,
+            available=lambda r: r.available - seats,
+        )
+
     async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
         return self._update(
             event_id,

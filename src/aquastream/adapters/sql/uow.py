@@ -11,10 +11,13 @@ is rolled back unless committed again.
 
 An entry ``at_once`` (``ports.uow.UnitOfWork.at_once``) on PostgreSQL begins no transaction
 (autocommit, as reads do): its one change is an ``UPDATE … RETURNING`` that ``change_with_facts``
-sends in one statement with the INSERT of the facts collected so far, which selects from the
-change's rows, so the facts are written exactly when the change is made. One round trip
-instead of four (BEGIN, the change, the facts, COMMIT): the door's check-in. SQLite runs the
-same entry as any other (BEGIN IMMEDIATE; the change, then the facts when a row changed).
+sends in one statement with the INSERTs of the rows written in the entry so far
+(``write_with_change``) and of the facts collected so far, each selecting from the change's
+rows, so they are written exactly when the change is made. One round trip instead of a
+transaction's BEGIN, change, INSERTs and COMMIT: the door's check-in, a new booking. A row
+that collides with one that exists (a unique key) fails the whole statement: nothing is
+written, and ``ChangeCollided`` says so. SQLite runs the same entry as any other (BEGIN
+IMMEDIATE; rows written as they come, the change, then the facts when a row changed).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aquastream.adapters.sql.engine import reading_engine
@@ -45,8 +48,10 @@ from aquastream.adapters.sql.outbox import spine_written
 from aquastream.adapters.trace_context import current_traceparent
 from aquastream.domain.shared.errors import Busy
 from aquastream.domain.shared.events import DomainEvent, encode_event
+from aquastream.ports.uow import ChangeCollided
 
 LOCK_NOT_AVAILABLE = "55P03"
+DEADLOCK_DETECTED = "40P01"
 
 
 class SqlUnitOfWork:
@@ -62,6 +67,7 @@ class SqlUnitOfWork:
         self._published = False  # facts written in the transaction in progress
         self._connection: AsyncConnection | None = None
         self._events: list[DomainEvent] = []
+        self._with_change: list[tuple[Table, dict[str, Any]]] = []  # rows written with the change
 
     @property
     def connection(self) -> AsyncConnection:
@@ -78,6 +84,21 @@ class SqlUnitOfWork:
         self._at_once = True
         return self
 
+    @property
+    def writes_with_change(self) -> bool:
+        """This entry's writes wait for its change (``write_with_change``): an entry ``at_once``
+        on PostgreSQL. On SQLite the entry is a transaction like any other and writes at once
+        (a duplicate is then found as in any transaction, and nothing needs undoing twice)."""
+        return self._autocommit
+
+    async def write_with_change(self, table: Table, row: Mapping[str, Any]) -> None:
+        """Insert ``row`` into ``table``: with the change of an entry that waits for it (and
+        only if the change is made), in any other entry now."""
+        if self._autocommit:
+            self._with_change.append((table, dict(row)))
+        else:
+            await self.connection.execute(insert(table), [dict(row)])
+
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("The unit of work is already in progress; units of work do not nest.")
@@ -93,6 +114,7 @@ class SqlUnitOfWork:
             raise
         self._connection = connection
         self._events = []
+        self._with_change = []
         self._published = False
         return self
 
@@ -104,6 +126,7 @@ class SqlUnitOfWork:
     ) -> None:
         connection, self._connection = self._connection, None
         self._events = []
+        self._with_change = []
         self._reading = self._at_once = self._autocommit = False
         if connection is None:
             return
@@ -119,44 +142,55 @@ class SqlUnitOfWork:
         self._events.extend(events)
 
     async def write_events(self) -> None:
+        if self._at_once:
+            return  # the facts of an entry at once are written with its change
         if self._events:
             await self.connection.execute(_insert_into(self._outbox), _outbox_rows(self._events))
             self._published = True
         self._events = []
 
     async def change_with_facts(self, change: UpdateBase, parameters: Mapping[str, Any]) -> RowMapping | None:
-        """The first row ``change`` (an ``UPDATE … RETURNING``) returns, the facts collected so
-        far written with it when it returns one and dropped when not: on PostgreSQL in the
-        same statement, elsewhere right after it in the transaction. ``change`` is a statement
-        built once (at module level, its values bound): the combined statement is kept for it."""
-        events, self._events = self._events, []
-        if not events or self._engine.dialect.name == "sqlite":
-            row = (await self.connection.execute(change, parameters)).mappings().first()
-            if row is not None:
-                self._events = events
-                await self.write_events()
-            return row
-        rows = _outbox_rows(events)
-        facts = {f"fact_{i}_{name}": value for i, row in enumerate(rows) for name, value in row.items()}
-        statement = _with_facts(change, self._outbox, len(rows))
-        found = (await self.connection.execute(statement, {**parameters, **facts})).mappings().first()
-        if found is not None:
+        """The first row ``change`` (an ``UPDATE … RETURNING``) returns, the rows written so far
+        (``write_with_change``) and the facts collected so far written with it when it returns
+        one and dropped when not: on PostgreSQL in the same statement, elsewhere right after it
+        in the transaction. ``ChangeCollided`` when a row collides with one that exists: then
+        nothing stands (the caller leaves the entry without committing). ``change`` is a
+        statement built once (at module level, its values bound): the combined statement is
+        kept for it and the shape of the rows."""
+        rows = self._with_change + [(self._outbox, row) for row in _outbox_rows(self._events)]
+        self._with_change, self._events = [], []
+        try:
+            if not rows or self._engine.dialect.name == "sqlite":
+                found = (await self.connection.execute(change, parameters)).mappings().first()
+                if found is not None:
+                    for table, row in rows:
+                        await self.connection.execute(insert(table), [row])
+            else:
+                shape = tuple((table, tuple(row)) for table, row in rows)
+                values = {
+                    f"w_{i}_{name}": value for i, (_, row) in enumerate(rows) for name, value in row.items()
+                }
+                found = (
+                    (await self.connection.execute(_with_rows(change, shape), {**parameters, **values}))
+                    .mappings()
+                    .first()
+                )
+        except IntegrityError as error:
+            raise ChangeCollided() from error
+        if found is not None and any(table is self._outbox for table, _ in rows):
             self._published = True
         return found
 
     async def commit(self) -> None:
         if self._reading:
             raise RuntimeError("A unit of work entered for reading commits nothing.")
-        if self._autocommit and self._events:
-            raise RuntimeError("The facts of an entry at once are written with its change.")
+        if self._at_once and (self._events or self._with_change):
+            raise RuntimeError("The writes of an entry at once are made with its change.")
         await self.write_events()
         await self.connection.commit()
         if self._published:
             self._published = False
             spine_written(self._engine)
-
-
-_OUTBOX_COLUMNS = ("id", "event_name", "payload", "created_at", "trace_context")
 
 
 def _outbox_rows(events: Sequence[DomainEvent]) -> list[dict[str, Any]]:
@@ -175,24 +209,31 @@ def _outbox_rows(events: Sequence[DomainEvent]) -> list[dict[str, Any]]:
 
 
 @cache
-def _with_facts(change: UpdateBase, outbox: Table, count: int) -> Select[Any]:
-    """``WITH done AS (change), written AS (INSERT INTO outbox SELECT <fact> FROM done …)
-    SELECT * FROM done``, built once per change, outbox and number of facts (each fact's
-    values bound as ``fact_<i>_<column>``; cast, as PostgreSQL types no bare parameter of a
-    SELECT list)."""
+def _with_rows(change: UpdateBase, shape: tuple[tuple[Table, tuple[str, ...]], ...]) -> Select[Any]:
+    """``WITH done AS (change), written_<k> AS (INSERT INTO <table> SELECT <row> FROM done …)
+    SELECT * FROM done``, built once per change and shape (each row's table and columns, in
+    order; the rows of one table in one INSERT); each value bound as ``w_<i>_<column>``, cast,
+    as PostgreSQL types no bare parameter of a SELECT list."""
     done = change.cte("done")
-    rows = [
-        select(
-            *(
-                cast(bindparam(f"fact_{i}_{name}"), outbox.c[name].type).label(name)
-                for name in _OUTBOX_COLUMNS
-            )
-        ).select_from(done)
-        for i in range(count)
-    ]
-    source = rows[0] if count == 1 else union_all(*rows)
-    written = insert(outbox).from_select(list(_OUTBOX_COLUMNS), source).cte("written")
-    return select(done).add_cte(written)
+    statement = select(done)
+    tables = list(dict.fromkeys(table for table, _ in shape))
+    for k, table in enumerate(tables):
+        columns = next(names for t, names in shape if t is table)
+        selects = [
+            select(
+                *(
+                    cast(bindparam(f"w_{i}_{name}", type_=table.c[name].type), table.c[name].type).label(name)
+                    for name in names
+                )
+            ).select_from(done)
+            for i, (t, names) in enumerate(shape)
+            if t is table
+        ]
+        if any(names != columns for t, names in shape if t is table):
+            raise ValueError(f"rows of {table.fullname} written with one change name different columns")
+        source = selects[0] if len(selects) == 1 else union_all(*selects)
+        statement = statement.add_cte(insert(table).from_select(list(columns), source).cte(f"written_{k}"))
+    return statement
 
 
 @cache
@@ -202,9 +243,10 @@ def _insert_into(outbox: Table) -> Insert:
 
 
 def _is_lock_timeout(error: DBAPIError) -> bool:
-    """PostgreSQL's lock_timeout (SQLSTATE 55P03) or SQLite's busy timeout."""
+    """PostgreSQL's lock_timeout (SQLSTATE 55P03) or a deadlock it broke (40P01: this
+    transaction was the one undone, so trying again will do), or SQLite's busy timeout."""
     original = error.orig
-    if getattr(original, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+    if getattr(original, "sqlstate", None) in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
         return True
     return "database is locked" in str(original)
 

@@ -38,6 +38,7 @@ from aquastream.domain.shared.principal import Principal
 from aquastream.domain.shared.requests import KeyedRequest, claim_key, record_answer
 from aquastream.ports.booking import BookingUnitOfWork, ParticipantDirectory, PayLinks
 from aquastream.ports.clock import Clock
+from aquastream.ports.uow import ChangeCollided
 
 
 class BookSeat:
@@ -67,6 +68,13 @@ class BookSeat:
       (``BookingCreated``, and ``BookingConfirmed`` when free; see ``lifecycle``) commit
       together, with the request's ``Idempotency-Key`` and its answer when it has one: a
       repeat of a request that booked gets ``RequestAlreadyHandled`` before any rule runs.
+
+    The common booking (no ``Idempotency-Key``, free seats, nobody waiting and no seat held
+    for anyone) is made at once (``UnitOfWork.at_once``): the booking, its log row and its
+    events are written with the conditional seat statement, so on PostgreSQL the whole
+    booking is that one statement and the hot inventory row is locked only while it runs.
+    Anything else (the seats gone or held meanwhile, a second active booking colliding) falls
+    back to the transaction above, which decides by the same rules and explains a refusal.
     """
 
     raises: ClassVar[Raises] = (
@@ -106,6 +114,10 @@ class BookSeat:
         # Identity answers on a connection of its own: asked before booking's transaction
         # begins, so a request never holds one connection while it waits for another.
         contactable = await self._participants.is_contactable(principal.user_id)
+        if request is None and contactable:
+            booked = await self._book_at_once(principal, event_id, party)
+            if booked is not None:
+                return booked
         async with self._uow:
             now = self._clock.now()
             booking_id = new_id()
@@ -128,7 +140,7 @@ class BookSeat:
                 reason=LogReason.BOOKED_FROM_WAITLIST if offer else LogReason.BOOKED,
                 actor_id=principal.user_id,
                 at=now,
-                pay_url=self._links.link_for(booking.id) if booking.status is BookingStatus.PENDING else None,
+                pay_url=self._pay_url(booking),
             )
             await self._uow.write_events()
             await take_seat(
@@ -143,6 +155,36 @@ class BookSeat:
             await record_answer(self._uow, request, booking)
             await self._uow.commit()
         return booking
+
+    async def _book_at_once(
+        self, principal: Principal, event_id: uuid.UUID, party: tuple[Companion, ...]
+    ) -> Booking | None:
+        """The booking made at once (see the class), or None for the transaction to decide."""
+        seats = 1 + len(party)
+        async with self._uow.at_once():
+            now = self._clock.now()
+            inventory = await self._uow.inventories.get(event_id)
+            if inventory is None or not inventory.is_open_at(now) or not inventory.takes_at_once(seats):
+                return None
+            booking = self._new_booking(new_id(), principal.user_id, inventory, None, party, now)
+            await BookingLifecycle(self._uow).create(
+                booking,
+                reason=LogReason.BOOKED,
+                actor_id=principal.user_id,
+                at=now,
+                pay_url=self._pay_url(booking),
+            )
+            try:
+                taken = await self._uow.inventories.take_seat_at_once(event_id, now=now, seats=seats)
+            except ChangeCollided:
+                return None
+            if taken is None:
+                return None
+            await self._uow.commit()
+        return booking
+
+    def _pay_url(self, booking: Booking) -> str | None:
+        return self._links.link_for(booking.id) if booking.status is BookingStatus.PENDING else None
 
     def _new_booking(
         self,

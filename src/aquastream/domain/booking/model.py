@@ -116,6 +116,11 @@ class Inventory:
         """Seats anyone may book now: while someone waits, freed seats go to the queue."""
         return self.available if self.waiting == 0 else 0
 
+    def takes_at_once(self, seats: int) -> bool:
+        """``seats`` are free for anyone and no seat is held for anyone: a booking of them
+        settles no offer (``BookSeat`` books it at once)."""
+        return self.bookable_seats >= seats and self.reserved == 0
+
     def is_open_at(self, now: datetime) -> bool:
         return self.status is InventoryStatus.OPEN and self.starts_at > now
 

@@ -44,6 +44,10 @@ from aquastream.domain.shared.paging import Page, PageRequest
 
 class SqlBookingRepository(SqlRepository):
     async def add(self, booking: Booking) -> None:
+        if self._uow.writes_with_change:
+            # At once: written with the seat it takes; a duplicate collides then.
+            await self._uow.write_with_change(bookings, booking_values(booking))
+            return
         statement = (
             dialect_insert(self._connection, bookings)
             .values(**booking_values(booking))
@@ -317,21 +321,23 @@ class SqlBookingLog(SqlRepository):
             return
         # RETURNING makes SQLAlchemy send the rows as multi-row INSERTs ("insertmanyvalues",
         # pages of 1000) instead of one INSERT per row: a job logs a whole batch at once.
-        await self._connection.execute(
-            insert(booking_log).returning(booking_log.c.id),
-            [
-                {
-                    "id": e.id,
-                    "booking_id": e.booking_id,
-                    "old_status": e.old_status.value if e.old_status else None,
-                    "new_status": e.new_status.value,
-                    "reason": e.reason.value,
-                    "actor_id": e.actor_id,
-                    "created_at": e.created_at,
-                }
-                for e in entries
-            ],
-        )
+        rows = [
+            {
+                "id": e.id,
+                "booking_id": e.booking_id,
+                "old_status": e.old_status.value if e.old_status else None,
+                "new_status": e.new_status.value,
+                "reason": e.reason.value,
+                "actor_id": e.actor_id,
+                "created_at": e.created_at,
+            }
+            for e in entries
+        ]
+        if self._uow.writes_with_change:
+            for row in rows:
+                await self._uow.write_with_change(booking_log, row)
+            return
+        await self._connection.execute(insert(booking_log).returning(booking_log.c.id), rows)
 
     async def list_for_booking(self, booking_id: uuid.UUID) -> list[BookingLogEntry]:
         query = (

@@ -40,6 +40,7 @@ TAKE_SEAT = (
     .values(available=inventories.c.available - bindparam("the_seats"))
     .returning(inventories)
 )
+TAKE_SEAT_AT_ONCE = TAKE_SEAT.where(inventories.c.reserved == 0)
 
 
 class SqlInventoryRepository(SqlRepository):
@@ -64,6 +65,14 @@ class SqlInventoryRepository(SqlRepository):
 
     async def take_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
         return await self._one(TAKE_SEAT, {"the_event": event_id, "the_time": now, "the_seats": seats})
+
+    async def take_seat_at_once(
+        self, event_id: uuid.UUID, *, now: datetime, seats: int = 1
+    ) -> Inventory | None:
+        row = await self._uow.change_with_facts(
+            TAKE_SEAT_AT_ONCE, {"the_event": event_id, "the_time": now, "the_seats": seats}
+        )
+        return inventory_from_row(row) if row else None
 
     async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
         c = inventories.c
