@@ -42,8 +42,10 @@ from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.waitlist import JoinWaitlist, LeaveWaitlist
 from aquastream.domain.shared.ids import new_id
 from aquastream.domain.shared.principal import Principal, Role
+from aquastream.domain.shared.requests import KeyedRequest
 from aquastream.ports.booking import BookingUnitOfWork
 from aquastream.ports.catalog import EventListing, SeatInventory, SeatResize
+from aquastream.ports.idempotency import StoredResponse
 from tests.unit.booking.booking_world import PAY_LINKS
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -139,10 +141,17 @@ class BookingKit:
 
     # Use cases, each on a unit of work of its own.
 
-    async def book(self, user: Principal, event_id: uuid.UUID, party_size: int = 1) -> Booking:
+    async def book(
+        self, user: Principal, event_id: uuid.UUID, party_size: int = 1, *, key: str | None = None
+    ) -> Booking:
+        """``key``: the request's Idempotency-Key (its answer is the booking's id)."""
         companions = [CompanionRequest(name=f"Companion {n}") for n in range(1, party_size)]
+        request = None
+        if key is not None:
+            fingerprint = f"{event_id}/{party_size}"
+            request = KeyedRequest(user.user_id, key, fingerprint, lambda b: StoredResponse(201, b.id.bytes))
         return await BookSeat(self.new_uow(), self.clock, self.participants, self.policy, PAY_LINKS)(
-            user, event_id, None, companions
+            user, event_id, request, companions
         )
 
     async def cancel_companion(self, user: Principal, booking_id: uuid.UUID, seat: int) -> Booking:

@@ -30,7 +30,9 @@ from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.privacy import LeaveQueuesOfDeletedUser
 from aquastream.domain.shared.errors import DomainError
 from aquastream.domain.shared.principal import Principal, Role
+from aquastream.domain.shared.requests import RequestAlreadyHandled
 from aquastream.ports.catalog import SeatResize
+from aquastream.ports.idempotency import StoredResponse
 from tests.contract.conftest import statements_sent
 
 from .conftest import open_sql_engine
@@ -357,3 +359,59 @@ async def test_on_postgresql_a_booking_is_one_statement_outside_any_transaction(
     assert {isolation for _, isolation in sent} == {"AUTOCOMMIT"}  # no BEGIN, no COMMIT
     assert await kit.written_for(booking.id) == (1, ["BookingCreated"])
     assert (await kit.seat_state(event_id)).available == 8
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_a_keyed_booking_writes_its_key_and_answer_in_its_one_statement(
+    postgres_engine: AsyncEngine,
+) -> None:
+    kit = sql_kit("postgres", postgres_engine)
+    event_id, other_event_id = await kit.publish(10, price=PRICE), await kit.publish(10, price=PRICE)
+    await kit.book(kit.new_user(), event_id, key="warm-up")  # statements compiled once
+    user = kit.new_user()
+
+    with statements_sent(postgres_engine) as sent:
+        booking = await kit.book(user, event_id, key="retry-1")
+    with pytest.raises(RequestAlreadyHandled) as repeat:
+        await kit.book(user, event_id, key="retry-1")
+    kit.clock.advance(hours=25)  # the record is past its retention: the key books afresh
+    later = await kit.book(user, other_event_id, key="retry-1")
+
+    (key_read, _), (_, _), (written, _) = sent  # the key, the inventory, the booking with its key
+    assert key_read.startswith("SELECT")
+    assert "idempotency_keys" in key_read
+    assert written.startswith("WITH done AS (UPDATE booking.inventories")
+    assert "INSERT INTO booking.idempotency_keys" in written
+    assert {isolation for _, isolation in sent} == {"AUTOCOMMIT"}
+    assert repeat.value.same_request
+    assert repeat.value.record.resource_id == booking.id
+    assert repeat.value.record.response == StoredResponse(201, booking.id.bytes)
+    assert later.event_id == other_event_id
+    for event in (event_id, other_event_id):
+        (await kit.seat_state(event)).assert_consistent()
+
+
+async def test_one_key_sent_8_times_at_once_books_once_and_the_others_see_its_answer(
+    racing: BookingKit,
+) -> None:
+    event_id = await racing.publish(5, price=PRICE)
+    user = racing.new_user()
+
+    outcomes = await settle_keyed(*(racing.book(user, event_id, key="retry-1") for _ in range(8)))
+
+    (booked,) = [o for o in outcomes if isinstance(o, Booking)]
+    repeats = [o for o in outcomes if isinstance(o, RequestAlreadyHandled)]
+    assert len(repeats) == 7, outcomes
+    assert {r.record.response for r in repeats} == {StoredResponse(201, booked.id.bytes)}
+    state = await racing.seat_state(event_id)
+    state.assert_consistent()
+    assert (state.available, state.seat_holding_bookings) == (4, 1)
+
+
+async def settle_keyed(*attempts: Awaitable[Any]) -> list[Any]:
+    """As ``settle``; a repeat of a keyed request is an outcome too."""
+    outcomes = await asyncio.gather(*attempts, return_exceptions=True)
+    expected = (DomainError, RequestAlreadyHandled)
+    unexpected = [o for o in outcomes if isinstance(o, BaseException) and not isinstance(o, expected)]
+    assert not unexpected, unexpected
+    return outcomes

@@ -91,11 +91,12 @@ class SqlUnitOfWork:
         (a duplicate is then found as in any transaction, and nothing needs undoing twice)."""
         return self._autocommit
 
-    async def write_with_change(self, table: Table, row: Mapping[str, Any]) -> None:
+    async def write_with_change(self, table: Table, row: dict[str, Any]) -> None:
         """Insert ``row`` into ``table``: with the change of an entry that waits for it (and
-        only if the change is made), in any other entry now."""
+        only if the change is made; ``row`` may be completed until then), in any other entry
+        now."""
         if self._autocommit:
-            self._with_change.append((table, dict(row)))
+            self._with_change.append((table, row))
         else:
             await self.connection.execute(insert(table), [dict(row)])
 

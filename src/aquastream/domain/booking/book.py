@@ -69,12 +69,13 @@ class BookSeat:
       together, with the request's ``Idempotency-Key`` and its answer when it has one: a
       repeat of a request that booked gets ``RequestAlreadyHandled`` before any rule runs.
 
-    The common booking (no ``Idempotency-Key``, free seats, nobody waiting and no seat held
-    for anyone) is made at once (``UnitOfWork.at_once``): the booking, its log row and its
-    events are written with the conditional seat statement, so on PostgreSQL the whole
-    booking is that one statement and the hot inventory row is locked only while it runs.
-    Anything else (the seats gone or held meanwhile, a second active booking colliding) falls
-    back to the transaction above, which decides by the same rules and explains a refusal.
+    The common booking (free seats, nobody waiting and no seat held for anyone) is made at
+    once (``UnitOfWork.at_once``): the booking, its log row, its events and its request's key
+    with the answer are written with the conditional seat statement, so on PostgreSQL the
+    whole booking is that one statement and the hot inventory row is locked only while it
+    runs. Anything else (the seats gone or held meanwhile, a second active booking or the same
+    key colliding, a key past its retention) falls back to the transaction above, which
+    decides by the same rules and explains a refusal.
     """
 
     raises: ClassVar[Raises] = (
@@ -114,8 +115,8 @@ class BookSeat:
         # Identity answers on a connection of its own: asked before booking's transaction
         # begins, so a request never holds one connection while it waits for another.
         contactable = await self._participants.is_contactable(principal.user_id)
-        if request is None and contactable:
-            booked = await self._book_at_once(principal, event_id, party)
+        if contactable:
+            booked = await self._book_at_once(principal, event_id, party, request)
             if booked is not None:
                 return booked
         async with self._uow:
@@ -157,24 +158,31 @@ class BookSeat:
         return booking
 
     async def _book_at_once(
-        self, principal: Principal, event_id: uuid.UUID, party: tuple[Companion, ...]
+        self,
+        principal: Principal,
+        event_id: uuid.UUID,
+        party: tuple[Companion, ...],
+        request: KeyedRequest[Booking] | None,
     ) -> Booking | None:
         """The booking made at once (see the class), or None for the transaction to decide."""
         seats = 1 + len(party)
         async with self._uow.at_once():
             now = self._clock.now()
-            inventory = await self._uow.inventories.get(event_id)
-            if inventory is None or not inventory.is_open_at(now) or not inventory.takes_at_once(seats):
-                return None
-            booking = self._new_booking(new_id(), principal.user_id, inventory, None, party, now)
-            await BookingLifecycle(self._uow).create(
-                booking,
-                reason=LogReason.BOOKED,
-                actor_id=principal.user_id,
-                at=now,
-                pay_url=self._pay_url(booking),
-            )
+            booking_id = new_id()
             try:
+                await claim_key(self._uow, request, booking_id, now=now)
+                inventory = await self._uow.inventories.get(event_id)
+                if inventory is None or not inventory.is_open_at(now) or not inventory.takes_at_once(seats):
+                    return None
+                booking = self._new_booking(booking_id, principal.user_id, inventory, None, party, now)
+                await BookingLifecycle(self._uow).create(
+                    booking,
+                    reason=LogReason.BOOKED,
+                    actor_id=principal.user_id,
+                    at=now,
+                    pay_url=self._pay_url(booking),
+                )
+                await record_answer(self._uow, request, booking)
                 taken = await self._uow.inventories.take_seat_at_once(event_id, now=now, seats=seats)
             except ChangeCollided:
                 return None
