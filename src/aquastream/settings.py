@@ -93,8 +93,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     database_pool_size: Annotated[
         int,
         _doc(
-            "PostgreSQL connections each process keeps open, per database URL; a burst may open as"
-            " many again, closed when handed back."
+            "PostgreSQL connections each process keeps open, per database URL, and the most it"
+            " opens: a request that finds none free waits for one (503 after 30 s)."
         ),
         msgspec.Meta(ge=1),
     ] = 20

@@ -50,7 +50,11 @@ async def test_a_notification_reaches_every_party_and_a_removed_one_no_more(post
         await notify()
         await asyncio.wait_for(worker_before.wait(), 5)
         assert len(heard_by_cache) == heard_before
-        assert engine.pool.checkedout() == 1  # one connection, whoever listens
+        # One connection listens for every party, outside the pool: the pool's only
+        # connection stays free for the requests.
+        assert engine.pool.checkedout() == 0
+        async with asyncio.timeout(5), engine.connect() as connection:
+            assert await connection.scalar(text("SELECT 1")) == 1
     finally:
         await listeners.stop()
         await engine.dispose()

@@ -102,8 +102,8 @@ async def _race_for_seats(stage: Stage) -> None:
 
 async def test_more_readers_than_connections_all_see_the_event(make_app: Callable[..., Litestar]) -> None:
     """Each page of an event reads the catalog, then booking's seats on a connection of
-    booking's: never both at once, so readers that outnumber a shared pool (here 2
-    connections) all get through rather than each holding one and waiting for another."""
+    booking's: never both at once, so readers that outnumber a shared pool (here one
+    connection) all get through rather than each holding one and waiting for another."""
     async with staged(make_app, database_pool_size=1) as stage:
         event = await published_event(stage.client, stage.organizer, "river-rats", capacity=SEATS)
 

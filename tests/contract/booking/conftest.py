@@ -3,7 +3,7 @@
 SQL backends get databases migrated with the real migrations (the session fixtures of
 ``tests/conftest.py``): SQLite a copy of the migrated file, PostgreSQL the session's
 database with every table emptied before each test. The engine pool is small on
-purpose (10 + 10 overflow): the seat update wants few concurrent writers.
+purpose (20 connections, no more): the seat update wants few concurrent writers.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.contract.conftest import open_migrated_engine
 
 from .kit import BookingKit, memory_kit, sql_kit
 
-POOL_SIZE = 10
+POOL_SIZE = 20
 
 
 async def open_sql_engine(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncEngine:

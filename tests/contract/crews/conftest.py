@@ -2,8 +2,8 @@
 
 SQL backends get databases migrated with the real migrations (the session fixtures of
 ``tests/conftest.py``): SQLite a copy of the migrated file, PostgreSQL the session's database
-with every table emptied before each test. The pool is booking's
-(10 + 10 overflow): 20 connections for 20 racers.
+with every table emptied before each test. The pool is booking's: 20 connections for 20
+racers.
 """
 
 from __future__ import annotations

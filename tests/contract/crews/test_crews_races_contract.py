@@ -41,7 +41,7 @@ async def _warm_pool(kit: CrewsKit) -> None:
     before the last ones are connected, and nothing would race."""
     if kit.engine is None or kit.one_writer_at_a_time:
         return
-    connections = 2 * POOL_SIZE  # the pool and its overflow
+    connections = POOL_SIZE  # the pool opens no more
     everyone_connected = asyncio.Barrier(connections)
 
     async def hold() -> None:

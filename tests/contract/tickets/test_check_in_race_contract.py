@@ -20,7 +20,7 @@ from .kit import TicketsKit
 async def _warm_pool(kit: TicketsKit) -> None:
     if kit.engine is None or kit.one_writer_at_a_time:
         return
-    connections = 2 * POOL_SIZE
+    connections = POOL_SIZE  # the pool opens no more
     everyone_connected = asyncio.Barrier(connections)
 
     async def hold() -> None:

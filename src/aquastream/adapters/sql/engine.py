@@ -74,8 +74,13 @@ def _create_engine(url: str, *, pool_size: int, echo: bool, lock_timeout_ms: int
     engine = create_async_engine(
         url,
         echo=echo,
+        # At most ``pool_size`` connections, all kept open: a request that finds none free
+        # waits for one (pool_timeout, 30 s; then ``DependencyUnavailable``). Overflow
+        # connections, opened for a burst and closed when handed back, cost a PostgreSQL
+        # backend started (and a TLS attempt) for a request in three under steady load
+        # beyond the pool, and more than the waiting they spared.
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         pool_recycle=1800,
         # A session setting sent once per connection: no extra statement per transaction.
         connect_args={"server_settings": {"lock_timeout": str(lock_timeout_ms)}},

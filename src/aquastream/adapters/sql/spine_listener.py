@@ -1,5 +1,7 @@
 """Tells this process when another process commits facts or deliveries: PostgreSQL's
-``LISTEN`` on the spine's channel (``outbox.SPINE_CHANNEL``), on a connection of its own. A
+``LISTEN`` on the spine's channel (``outbox.SPINE_CHANNEL``), on a connection of its own,
+outside the engine's pool (held for the life of the process, it would take one of the pool's
+connections, which are all the engine ever opens). A
 lost connection is opened again after a pause; meanwhile the worker's poll still runs (and
 the catalog cache's entries expire), so a missed notification only costs latency. SQLite
 has no other process to hear from.
@@ -15,7 +17,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from aquastream.adapters.outage import OutageLog
 from aquastream.adapters.sql.outbox import SPINE_CHANNEL
@@ -59,12 +62,16 @@ class SpineListener:
     async def _listen_on_one_connection(self) -> None:
         """Until the connection is lost (the server restarted, the network broke)."""
         lost = asyncio.Event()
-        async with self._engine.connect() as connection:
-            raw = (await connection.get_raw_connection()).driver_connection
-            assert raw is not None
-            await raw.add_listener(SPINE_CHANNEL, self._heard)
-            raw.add_termination_listener(lambda _connection: lost.set())
-            await lost.wait()
+        unpooled = create_async_engine(self._engine.url, poolclass=NullPool)
+        try:
+            async with unpooled.connect() as connection:
+                raw = (await connection.get_raw_connection()).driver_connection
+                assert raw is not None
+                await raw.add_listener(SPINE_CHANNEL, self._heard)
+                raw.add_termination_listener(lambda _connection: lost.set())
+                await lost.wait()
+        finally:
+            await unpooled.dispose()
 
     def _heard(self, *_notification: Any) -> None:
         self._wake()
