@@ -24,6 +24,7 @@ from aquastream.domain.booking.model import (
     InventoryStatus,
     PaymentStatus,
     QueueOffer,
+    SaleTerms,
     WaitlistAuditEntry,
     WaitlistEntry,
     WaitlistStatus,
@@ -46,6 +47,12 @@ class InventoryRepository(Protocol):
 
     async def get(self, event_id: uuid.UUID) -> Inventory | None:
         """A plain read, without a lock."""
+        ...
+
+    async def terms(self, event_id: uuid.UUID) -> SaleTerms | None:
+        """The event's price and currency (None: no inventory), which never change once its
+        sales open: an adapter may answer from what it read before (the SQL one keeps the
+        terms of the events it was last asked for, a bounded number per process). Never a seat count."""
         ...
 
     async def lock(self, event_id: uuid.UUID) -> Inventory | None:

@@ -8,8 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from aquastream.domain.booking.errors import BookingDuplicate, EventFull, WaitlistNotNeeded
-from aquastream.domain.booking.model import BookingStatus, PaymentStatus, WaitlistStatus
+from aquastream.domain.booking.errors import (
+    BookingDuplicate,
+    EventFull,
+    EventNotFound,
+    EventNotOpen,
+    WaitlistNotNeeded,
+)
+from aquastream.domain.booking.model import BookingStatus, PaymentStatus, SaleTerms, WaitlistStatus
+from aquastream.domain.shared.ids import new_id
 
 from .kit import BookingKit
 
@@ -129,3 +136,32 @@ async def test_a_free_seat_booked_while_seats_are_held_for_the_queue_goes_throug
     state = await kit.seat_state(event_id)
     state.assert_consistent()
     assert (state.available, state.reserved, state.seat_holding_bookings) == (0, 1, 2)
+
+
+async def test_a_user_booked_for_a_closed_event_hears_it_is_closed_whatever_the_backend(
+    kit: BookingKit,
+) -> None:
+    event_id = await kit.publish(3)
+    anna = kit.new_user()
+    await kit.book(anna, event_id)
+    await kit.seats.close(event_id, "CANCELLED")
+
+    with pytest.raises(EventNotOpen):
+        await kit.book(anna, event_id)
+    with pytest.raises(EventNotFound):
+        await kit.book(anna, new_id())
+
+
+async def test_an_events_sale_terms_are_its_price_and_currency(kit: BookingKit) -> None:
+    paid, free = await kit.publish(3, price=Decimal("1250.50"), currency="EUR"), await kit.publish(3)
+    async with kit.new_uow() as uow:
+        paid_terms, free_terms = await uow.inventories.terms(paid), await uow.inventories.terms(free)
+        missing = await uow.inventories.terms(new_id())
+
+    assert (paid_terms, free_terms, missing) == (
+        SaleTerms(paid, Decimal("1250.50"), "EUR"),
+        SaleTerms(free, None, "RUB"),
+        None,
+    )
+    assert not paid_terms.is_free
+    assert free_terms.is_free

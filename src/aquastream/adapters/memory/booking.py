@@ -31,6 +31,7 @@ from aquastream.domain.booking.model import (
     ParticipantContact,
     PaymentStatus,
     QueueOffer,
+    SaleTerms,
     WaitlistAuditEntry,
     WaitlistEntry,
     WaitlistStatus,
@@ -93,6 +94,10 @@ class MemoryInventoryRepository(_Table):
 
     async def get(self, event_id: uuid.UUID) -> Inventory | None:
         return self._rows.get(event_id)
+
+    async def terms(self, event_id: uuid.UUID) -> SaleTerms | None:
+        row: Inventory | None = self._rows.get(event_id)
+        return row.terms if row is not None else None
 
     async def lock(self, event_id: uuid.UUID) -> Inventory | None:
         return self._rows.get(event_id)

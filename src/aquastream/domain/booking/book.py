@@ -24,9 +24,9 @@ from aquastream.domain.booking.model import (
     Booking,
     BookingStatus,
     Companion,
-    Inventory,
     LogReason,
     PaymentStatus,
+    SaleTerms,
     WaitlistEntry,
 )
 from aquastream.domain.booking.party import CompanionRequest, party_of
@@ -73,9 +73,12 @@ class BookSeat:
     once (``UnitOfWork.at_once``): the booking, its log row, its events and its request's key
     with the answer are written with the conditional seat statement, so on PostgreSQL the
     whole booking is that one statement and the hot inventory row is locked only while it
-    runs. Anything else (the seats gone or held meanwhile, a second active booking or the same
-    key colliding, a key past its retention) falls back to the transaction above, which
-    decides by the same rules and explains a refusal.
+    runs. Nothing is read first but the event's sale terms (its price, fixed once its sales
+    open: kept by the adapter); the seat statement itself checks every rule of a seat (open,
+    not started, enough free seats, nobody waiting, none held). Anything else (the seats gone
+    or held, the event closed, a second active booking or the same key colliding, a key past
+    its retention) falls back to the transaction above, which decides by the same rules and
+    explains a refusal in their order.
     """
 
     raises: ClassVar[Raises] = (
@@ -130,7 +133,7 @@ class BookSeat:
             if not inventory.is_open_at(now):
                 raise EventNotOpen()
             offer = await find_offer(self._uow, inventory, principal.user_id)
-            booking = self._new_booking(booking_id, principal.user_id, inventory, offer, party, now)
+            booking = self._new_booking(booking_id, principal.user_id, inventory.terms, offer, party, now)
             # Lock order: booking, inventory, waitlist. A duplicate is refused on the unique
             # index without touching the hot inventory row, and everything that does not
             # depend on the seat is written before the row is locked: the lock is then held
@@ -171,10 +174,10 @@ class BookSeat:
             booking_id = new_id()
             try:
                 await claim_key(self._uow, request, booking_id, now=now)
-                inventory = await self._uow.inventories.get(event_id)
-                if inventory is None or not inventory.is_open_at(now) or not inventory.takes_at_once(seats):
+                terms = await self._uow.inventories.terms(event_id)
+                if terms is None:
                     return None
-                booking = self._new_booking(booking_id, principal.user_id, inventory, None, party, now)
+                booking = self._new_booking(booking_id, principal.user_id, terms, None, party, now)
                 await BookingLifecycle(self._uow).create(
                     booking,
                     reason=LogReason.BOOKED,
@@ -184,8 +187,8 @@ class BookSeat:
                 )
                 await record_answer(self._uow, request, booking)
                 taken = await self._uow.inventories.take_seat_at_once(event_id, now=now, seats=seats)
-            except ChangeCollided:
-                return None
+            except (ChangeCollided, BookingDuplicate):
+                return None  # the transaction explains it, in the order of its rules
             if taken is None:
                 return None
             await self._uow.commit()
@@ -198,21 +201,21 @@ class BookSeat:
         self,
         booking_id: uuid.UUID,
         user_id: uuid.UUID,
-        inventory: Inventory,
+        terms: SaleTerms,
         offer: WaitlistEntry | None,
         party: tuple[Companion, ...],
         now: datetime,
     ) -> Booking:
-        free = inventory.is_free
+        free = terms.is_free
         party_size = 1 + len(party)
         return Booking(
             id=booking_id,
-            event_id=inventory.event_id,
+            event_id=terms.event_id,
             user_id=user_id,
             status=BookingStatus.CONFIRMED if free else BookingStatus.PENDING,
             payment_status=PaymentStatus.NOT_REQUIRED if free else PaymentStatus.PENDING,
-            amount=(inventory.price or Decimal(0)) * party_size,
-            currency=inventory.currency,
+            amount=(terms.price or Decimal(0)) * party_size,
+            currency=terms.currency,
             created_at=now,
             updated_at=now,
             expires_at=None if free else now + self._policy.hold,

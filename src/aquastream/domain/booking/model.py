@@ -83,6 +83,20 @@ class OpenPayment:
 
 
 @dataclass(frozen=True, slots=True)
+class SaleTerms:
+    """What a seat of a published event costs: fixed once its sales open (an inventory is
+    opened once, with the event's price, and never repriced), so it may be kept."""
+
+    event_id: uuid.UUID
+    price: Decimal | None
+    currency: str
+
+    @property
+    def is_free(self) -> bool:
+        return self.price is None or self.price == 0
+
+
+@dataclass(frozen=True, slots=True)
 class Inventory:
     """The seats of one published event.
 
@@ -109,17 +123,16 @@ class Inventory:
 
     @property
     def is_free(self) -> bool:
-        return self.price is None or self.price == 0
+        return self.terms.is_free
+
+    @property
+    def terms(self) -> SaleTerms:
+        return SaleTerms(self.event_id, self.price, self.currency)
 
     @property
     def bookable_seats(self) -> int:
         """Seats anyone may book now: while someone waits, freed seats go to the queue."""
         return self.available if self.waiting == 0 else 0
-
-    def takes_at_once(self, seats: int) -> bool:
-        """``seats`` are free for anyone and no seat is held for anyone: a booking of them
-        settles no offer (``BookSeat`` books it at once)."""
-        return self.bookable_seats >= seats and self.reserved == 0
 
     def is_open_at(self, now: datetime) -> bool:
         return self.status is InventoryStatus.OPEN and self.starts_at > now

@@ -17,11 +17,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, bindparam, column, select, update, values
 
+from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
 from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.booking import inventories
 from aquastream.adapters.sql.uow import SqlRepository
-from aquastream.domain.booking.model import Inventory, InventoryStatus, QueueOffer
+from aquastream.domain.booking.model import Inventory, InventoryStatus, QueueOffer, SaleTerms
 
 # The statements of every booking, built once with bound parameters: SQLAlchemy then finds
 # them in its compiled cache without working out a cache key on every call.
@@ -43,6 +44,13 @@ TAKE_SEAT = (
 TAKE_SEAT_AT_ONCE = TAKE_SEAT.where(inventories.c.reserved == 0)
 
 
+# Sale terms never change once an inventory is opened (``ports.booking.InventoryRepository.terms``):
+# kept per process for the events last asked for, the oldest half dropped when full.
+TERMS_KEPT = 4096
+_TERMS: dict[uuid.UUID, SaleTerms] = {}
+TERMS = select(inventories.c.event_id, inventories.c.price, inventories.c.currency).where(_EVENT)
+
+
 class SqlInventoryRepository(SqlRepository):
     async def _one(self, statement: Any, parameters: dict[str, Any] | None = None) -> Inventory | None:
         row = (await self._connection.execute(statement, parameters)).mappings().first()
@@ -59,6 +67,20 @@ class SqlInventoryRepository(SqlRepository):
 
     async def get(self, event_id: uuid.UUID) -> Inventory | None:
         return await self._one(INVENTORY, {"the_event": event_id})
+
+    async def terms(self, event_id: uuid.UUID) -> SaleTerms | None:
+        kept = _TERMS.get(event_id)
+        if kept is not None:
+            return kept
+        row = (await self._connection.execute(TERMS, {"the_event": event_id})).first()
+        if row is None:
+            return None
+        if len(_TERMS) >= TERMS_KEPT:
+            for old in list(_TERMS)[: TERMS_KEPT // 2]:
+                del _TERMS[old]
+        price = None if row.price is None else amount_in(row.price, row.currency)
+        terms = _TERMS[event_id] = SaleTerms(row.event_id, price, row.currency)
+        return terms
 
     async def lock(self, event_id: uuid.UUID) -> Inventory | None:
         return await self._one(INVENTORY_FOR_UPDATE, {"the_event": event_id})
