@@ -15,6 +15,7 @@ from typing import Any
 import jwt
 
 from aquastream.adapters.crypto.errors import TokenExpired, TokenInvalid
+from aquastream.adapters.kept import Kept
 from aquastream.domain.identity.model import User
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.clock import Clock
@@ -49,7 +50,7 @@ class JwtAccessTokens:
         self._secret = secret
         self._ttl_seconds = ttl_seconds
         self._clock = clock
-        self._decoded: dict[str, tuple[AccessToken, int]] = {}  # token: (what it says, exp)
+        self._decoded: Kept[str, tuple[AccessToken, int]] = Kept(DECODED_KEPT)  # token: (what it says, exp)
 
     def issue(self, user: User, *, now: datetime, session_family_id: uuid.UUID) -> tuple[str, int]:
         """A signed token for ``user`` issued with the session family ``session_family_id``,
@@ -72,11 +73,7 @@ class JwtAccessTokens:
         (Whether its session still stands is the edge's question, ``AccessTokenCheck``.)"""
         kept = self._decoded.get(token)
         if kept is None:
-            kept = self._verify(token)
-            if len(self._decoded) >= DECODED_KEPT:
-                for oldest in list(self._decoded)[: DECODED_KEPT // 2]:
-                    del self._decoded[oldest]
-            self._decoded[token] = kept
+            kept = self._decoded.keep(token, self._verify(token))
         decoded, expires_at = kept
         if expires_at <= self._now().timestamp():
             raise TokenExpired()

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from aquastream.adapters.crypto.sealing import SecretBox
+from aquastream.adapters.kept import Kept
 from aquastream.domain.tickets.model import KeyPair
 
 _PURPOSE = b"aquastream ticket signing keys"
@@ -21,7 +22,7 @@ _PUBLIC_KEYS_KEPT = 1024
 class Ed25519TicketSigner:
     def __init__(self, secret: str | bytes) -> None:
         self._box = SecretBox(secret, _PURPOSE)
-        self._public_keys: dict[bytes, Ed25519PublicKey] = {}
+        self._public_keys: Kept[bytes, Ed25519PublicKey] = Kept(_PUBLIC_KEYS_KEPT)
 
     def __repr__(self) -> str:
         return "Ed25519TicketSigner(…)"
@@ -45,10 +46,7 @@ class Ed25519TicketSigner:
     def _public_key(self, raw: bytes) -> Ed25519PublicKey:
         key = self._public_keys.get(raw)
         if key is None:
-            key = Ed25519PublicKey.from_public_bytes(raw)  # ValueError for no key
-            if len(self._public_keys) >= _PUBLIC_KEYS_KEPT:
-                self._public_keys.clear()
-            self._public_keys[raw] = key
+            key = self._public_keys.keep(raw, Ed25519PublicKey.from_public_bytes(raw))  # ValueError: no key
         return key
 
     def public_pem(self, public_key: bytes) -> str:

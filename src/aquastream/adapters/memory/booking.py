@@ -103,9 +103,14 @@ class MemoryInventoryRepository(_Table):
         return self._rows.get(event_id)
 
     async def take_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
+        return self._take_free(event_id, now=now, seats=seats, none_held=False)
+
+    def _take_free(
+        self, event_id: uuid.UUID, *, now: datetime, seats: int, none_held: bool
+    ) -> Inventory | None:
         return self._update(
             event_id,
-            lambda r: r.is_open_at(now) and r.available >= seats and r.waiting == 0,
+            lambda r: r.is_open_at(now) and r.bookable_seats >= seats and (r.reserved == 0 or not none_held),
             available=lambda r: r.available - seats,
         )
 
@@ -114,11 +119,7 @@ class MemoryInventoryRepository(_Table):
     ) -> Inventory | None:
         # One lock serialises the memory database: the writes made so far stand with the
         # entry's commit, which the caller makes only when a seat was taken.
-        return self._update(
-            event_id,
-            lambda r: r.is_open_at(now) and r.available >= seats and r.waiting == 0 and r.reserved == 0,
-            available=lambda r: r.available - seats,
-        )
+        return self._take_free(event_id, now=now, seats=seats, none_held=True)
 
     async def take_held_seat(self, event_id: uuid.UUID, *, now: datetime, seats: int = 1) -> Inventory | None:
         return self._update(

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, bindparam, column, select, update, values
 
 from aquastream.adapters.currencies import amount_in
+from aquastream.adapters.kept import Kept
 from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
 from aquastream.adapters.sql.statements import dialect_insert
 from aquastream.adapters.sql.tables.booking import inventories
@@ -47,7 +48,7 @@ TAKE_SEAT_AT_ONCE = TAKE_SEAT.where(inventories.c.reserved == 0)
 # Sale terms never change once an inventory is opened (``ports.booking.InventoryRepository.terms``):
 # kept per process for the events last asked for, the oldest half dropped when full.
 TERMS_KEPT = 4096
-_TERMS: dict[uuid.UUID, SaleTerms] = {}
+_TERMS: Kept[uuid.UUID, SaleTerms] = Kept(TERMS_KEPT)
 TERMS = select(inventories.c.event_id, inventories.c.price, inventories.c.currency).where(_EVENT)
 
 
@@ -75,12 +76,8 @@ class SqlInventoryRepository(SqlRepository):
         row = (await self._connection.execute(TERMS, {"the_event": event_id})).first()
         if row is None:
             return None
-        if len(_TERMS) >= TERMS_KEPT:
-            for old in list(_TERMS)[: TERMS_KEPT // 2]:
-                del _TERMS[old]
         price = None if row.price is None else amount_in(row.price, row.currency)
-        terms = _TERMS[event_id] = SaleTerms(row.event_id, price, row.currency)
-        return terms
+        return _TERMS.keep(event_id, SaleTerms(row.event_id, price, row.currency))
 
     async def lock(self, event_id: uuid.UUID) -> Inventory | None:
         return await self._one(INVENTORY_FOR_UPDATE, {"the_event": event_id})

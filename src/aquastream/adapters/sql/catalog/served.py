@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.kept import Kept
 from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.catalog import events, organizers, team_members
 from aquastream.domain.media.model import OwnerType
@@ -130,7 +131,7 @@ class CatalogTicketEvents:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._reads = StandaloneReads(engine)
-        self._kept: dict[uuid.UUID, tuple[float, _DoorFacts]] = {}
+        self._kept: Kept[uuid.UUID, tuple[float, _DoorFacts]] = Kept(TICKET_EVENTS_KEPT)
 
     async def event(self, event_id: uuid.UUID, caller: Principal | None = None) -> TicketEvent | None:
         kept = self._kept_facts(event_id)
@@ -176,9 +177,7 @@ class CatalogTicketEvents:
             row.owner_user_id,
             frozenset(r.team_user_id for r in rows if r.team_user_id is not None),
         )
-        if len(self._kept) >= TICKET_EVENTS_KEPT:
-            self._kept.clear()
-        self._kept[event_id] = (now, facts)
+        self._kept.keep(event_id, (now, facts))
         return facts
 
     async def organizer_id(self, slug_or_id: str) -> uuid.UUID | None:
