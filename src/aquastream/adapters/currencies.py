@@ -27,6 +27,7 @@ from aquastream.domain.shared.money import amount_text, quantize
 from aquastream.ports.clock import Clock
 
 
+@lru_cache(maxsize=512)  # every amount read or written asks; the codes are few
 def fraction_digits(code: str) -> int:
     """The CLDR's fraction digits of any currency code, withdrawn ones too (2 for a code the
     CLDR does not know): how amounts already accepted in ``code`` are stored and written."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from datetime import UTC, datetime
@@ -33,6 +34,24 @@ def test_ids_made_within_one_millisecond_keep_their_order() -> None:
 
 def test_ids_do_not_repeat() -> None:
     assert len({new_id() for _ in range(10_000)}) == 10_000
+
+
+RANDOM_BITS = 0xFFF << 64 | (1 << 62) - 1  # the 74 random bits: 12 after the version, 62 after the variant
+
+
+def test_a_forked_process_draws_other_random_bits_than_its_parent() -> None:
+    new_id()  # the parent has random bytes in hand when it forks
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        os.write(writing, new_id().bytes)
+        os._exit(0)
+    os.close(writing)
+    theirs = uuid.UUID(bytes=os.read(reading, 16))
+    os.waitpid(child, 0)
+    os.close(reading)
+    ours = new_id()
+    assert ours.int & RANDOM_BITS != theirs.int & RANDOM_BITS
 
 
 @pytest.mark.parametrize(

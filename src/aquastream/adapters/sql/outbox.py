@@ -22,7 +22,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine, Table, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from aquastream.adapters.sql.statements import dialect_insert
+from aquastream.adapters.sql.statements import dialect_insert, insert_rows, one_of
 from aquastream.adapters.sql.tables.infra import job_leases
 from aquastream.adapters.sql.tables.spine import pending, unrelayed
 from aquastream.domain.shared.ids import new_id
@@ -108,7 +108,9 @@ class SqlOutbox:
         t = self._table
         async with self._engine.begin() as connection:
             await connection.execute(
-                update(t).where(t.c.id.in_(list(message_ids))).values(relayed_at=now, locked_until=None)
+                update(t)
+                .where(one_of(connection, t.c.id, message_ids))
+                .values(relayed_at=now, locked_until=None)
             )
 
     async def pending(self) -> int:
@@ -149,13 +151,8 @@ class SqlInbox:
         ]
         if not rows:
             return
-        statement = (
-            dialect_insert(self._engine, self._table)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["message_id", "subscriber"])
-        )
         async with self._engine.begin() as connection:
-            await connection.execute(statement)
+            await insert_rows(connection, self._table, rows, unless_found=("message_id", "subscriber"))
             await notify_spine(connection, self._domain)
         spine_written(self._engine)
 
@@ -208,7 +205,9 @@ class SqlInbox:
         t = self._table
         async with self._single.begin() as connection:
             await connection.execute(
-                update(t).where(t.c.id.in_(list(delivery_ids))).values(delivered_at=now, locked_until=None)
+                update(t)
+                .where(one_of(connection, t.c.id, delivery_ids))
+                .values(delivered_at=now, locked_until=None)
             )
 
     async def mark_failed(self, delivery_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:

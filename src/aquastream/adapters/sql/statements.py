@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection, Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Insert,
+    Table,
+    any_,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+    values,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.dml import OnConflictDoNothing as PgDoNothing
 from sqlalchemy.dialects.postgresql.dml import OnConflictDoUpdate as PgDoUpdate
@@ -98,3 +112,77 @@ def dialect_insert(
     if connection.dialect.name == "postgresql":
         return _PgInsert(table)
     return _SqliteInsert(table)
+
+
+# A batch (a job's hundreds of bookings, the events they touch) is sent to PostgreSQL as one
+# array per column: the statement has the same few parameters whatever the batch's size, so
+# SQLAlchemy compiles it once and asyncpg prepares it once, and the values go in the driver's
+# binary array encoding. An ``IN (…)`` list or a ``VALUES`` table would be a new statement for
+# every size, compiled (a VALUES table is not cached at all), rendered and prepared again,
+# with a parameter each value. SQLite has no arrays: it gets the IN list and VALUES.
+
+
+def one_of(
+    connection: AsyncConnection | AsyncEngine, column_: ColumnElement[Any], choices: Collection[Any]
+) -> ColumnElement[bool]:
+    """``column_ IN choices``: ``column_ = ANY(:array)`` on PostgreSQL."""
+    if connection.dialect.name == "postgresql":
+        return column_ == any_(bindparam(None, list(choices), type_=postgresql.ARRAY(column_.type)))
+    return column_.in_(list(choices))
+
+
+def rows_table(
+    connection: AsyncConnection | AsyncEngine,
+    name: str,
+    columns: Sequence[tuple[str, Any]],
+    rows: Sequence[tuple[Any, ...]],
+) -> CTE:
+    """``WITH name(columns) AS (…rows)``, a small table of ``rows`` (one value per column each)
+    a statement can join: ``unnest`` of one array per column on PostgreSQL, ``VALUES`` elsewhere."""
+    if connection.dialect.name == "postgresql":
+        arrays = [
+            bindparam(None, [row[i] for row in rows], type_=postgresql.ARRAY(type_))
+            for i, (_, type_) in enumerate(columns)
+        ]
+        unnested = func.unnest(*arrays).table_valued(*(title for title, _ in columns))
+        return select(*unnested.render_derived(name=f"{name}_rows").c).cte(name)
+    return values(*(column(title, type_) for title, type_ in columns), name=name).data(list(rows)).cte(name)
+
+
+async def insert_rows(
+    connection: AsyncConnection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    unless_found: tuple[str, ...] = (),
+) -> None:
+    """INSERT ``rows`` (each with the same columns) into ``table``, leaving out those whose
+    ``unless_found`` columns (a unique index) match a row already there: on PostgreSQL one
+    statement, ``INSERT … SELECT`` from ``unnest`` of one array per column; elsewhere an
+    executemany."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        await connection.execute(_insert(table, unless_found), list(rows))
+        return
+    names = tuple(rows[0])
+    await connection.execute(
+        _insert_unnested(table, names, unless_found), {name: [row[name] for row in rows] for name in names}
+    )
+
+
+@cache
+def _insert(table: Table, unless_found: tuple[str, ...]) -> Insert:
+    if not unless_found:
+        return insert(table)
+    return _SqliteInsert(table).on_conflict_do_nothing(index_elements=list(unless_found))
+
+
+@cache
+def _insert_unnested(table: Table, names: tuple[str, ...], unless_found: tuple[str, ...]) -> Insert:
+    arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in names]
+    unnested = func.unnest(*arrays).table_valued(*names).render_derived(name="given")
+    statement = _PgInsert(table).from_select(list(names), select(*unnested.c))
+    if unless_found:
+        return statement.on_conflict_do_nothing(index_elements=list(unless_found))
+    return statement

@@ -29,7 +29,6 @@ from typing import Any, Self
 
 from sqlalchemy import (
     Delete,
-    Insert,
     RowMapping,
     Select,
     Table,
@@ -45,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aquastream.adapters.sql.engine import reading_engine
 from aquastream.adapters.sql.outbox import spine_written
+from aquastream.adapters.sql.statements import insert_rows
 from aquastream.adapters.trace_context import current_traceparent
 from aquastream.domain.shared.errors import Busy
 from aquastream.domain.shared.events import DomainEvent, encode_event
@@ -146,7 +146,7 @@ class SqlUnitOfWork:
         if self._at_once:
             return  # the facts of an entry at once are written with its change
         if self._events:
-            await self.connection.execute(_insert_into(self._outbox), _outbox_rows(self._events))
+            await insert_rows(self.connection, self._outbox, _outbox_rows(self._events))
             self._published = True
         self._events = []
 
@@ -235,12 +235,6 @@ def _with_rows(change: UpdateBase, shape: tuple[tuple[Table, tuple[str, ...]], .
         source = selects[0] if len(selects) == 1 else union_all(*selects)
         statement = statement.add_cte(insert(table).from_select(list(columns), source).cte(f"written_{k}"))
     return statement
-
-
-@cache
-def _insert_into(outbox: Table) -> Insert:
-    """Each outbox's INSERT, built once (building it per commit was a tenth of writing a fact)."""
-    return insert(outbox)
 
 
 def _is_lock_timeout(error: DBAPIError) -> bool:

@@ -31,7 +31,11 @@ class TooManyFractionDigits(RuleViolated):
 def quantize(amount: Decimal, digits: int) -> Decimal:
     """``amount`` with exactly ``digits`` fraction digits (half up, for values that come
     back from a float)."""
-    return amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    exponent = _EXPONENTS.get(digits) or Decimal(1).scaleb(-digits)
+    return amount.quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+_EXPONENTS = {digits: Decimal(1).scaleb(-digits) for digits in range(5)}  # ISO 4217's: 0 to 4
 
 
 def amount_text(amount: Decimal, digits: int) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, insert, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, case, select, update
 
 from aquastream.adapters.sql.booking.rows import (
     booking_from_row,
@@ -18,7 +18,7 @@ from aquastream.adapters.sql.booking.rows import (
     log_entry_from_row,
 )
 from aquastream.adapters.sql.paging import fetch_page
-from aquastream.adapters.sql.statements import dialect_insert
+from aquastream.adapters.sql.statements import dialect_insert, insert_rows, one_of
 from aquastream.adapters.sql.tables.booking import ACTIVE_BOOKING, booking_log, bookings, inventories
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.errors import BookingDuplicate
@@ -134,7 +134,7 @@ class SqlBookingRepository(SqlRepository):
         c = bookings.c
         statement = (
             update(bookings)
-            .where(c.id.in_(booking_ids), c.status == expected.value)
+            .where(one_of(self._connection, c.id, booking_ids), c.status == expected.value)
             .values(**_moved(new, now, None, refund_held_money))
             .returning(bookings)
         )
@@ -319,8 +319,6 @@ class SqlBookingLog(SqlRepository):
     async def add(self, *entries: BookingLogEntry) -> None:
         if not entries:
             return
-        # RETURNING makes SQLAlchemy send the rows as multi-row INSERTs ("insertmanyvalues",
-        # pages of 1000) instead of one INSERT per row: a job logs a whole batch at once.
         rows = [
             {
                 "id": e.id,
@@ -337,7 +335,7 @@ class SqlBookingLog(SqlRepository):
             for row in rows:
                 await self._uow.write_with_change(booking_log, row)
             return
-        await self._connection.execute(insert(booking_log).returning(booking_log.c.id), rows)
+        await insert_rows(self._connection, booking_log, rows)
 
     async def list_for_booking(self, booking_id: uuid.UUID) -> list[BookingLogEntry]:
         query = (

@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, column, select, update, values
+from sqlalchemy import ColumnElement, Integer, bindparam, select, update
 
 from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.kept import Kept
 from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
-from aquastream.adapters.sql.statements import dialect_insert
+from aquastream.adapters.sql.statements import dialect_insert, one_of, rows_table
 from aquastream.adapters.sql.tables.booking import inventories
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.model import Inventory, InventoryStatus, QueueOffer, SaleTerms
@@ -110,13 +110,16 @@ class SqlInventoryRepository(SqlRepository):
         event_ids = sorted(seats)
         # The locks first, in ascending event-id order (one UPDATE of many rows locks them in
         # whatever order its plan visits them).
-        locked = select(c.event_id).where(c.event_id.in_(event_ids)).order_by(c.event_id)
+        locked = (
+            select(c.event_id).where(one_of(self._connection, c.event_id, event_ids)).order_by(c.event_id)
+        )
         await self._connection.execute(locked.with_for_update())
-        # Each event's seats as a row of a small table the update joins (WITH … AS (VALUES …)).
-        returned = (
-            values(column("event_id", c.event_id.type), column("seats", Integer()), name="returned")
-            .data(list(seats.items()))
-            .cte("returned")
+        # Each event's seats as a row of a small table the update joins.
+        returned = rows_table(
+            self._connection,
+            "returned",
+            [("event_id", c.event_id.type), ("seats", Integer())],
+            list(seats.items()),
         )
         statement = (
             update(inventories)
@@ -143,16 +146,12 @@ class SqlInventoryRepository(SqlRepository):
         if not offers:
             return 0
         c = inventories.c
-        # Each event's offer as a row of a small table the update joins (WITH … AS (VALUES …)).
-        offered = (
-            values(
-                column("event_id", c.event_id.type),
-                column("seats", Integer()),
-                column("entries", Integer()),
-                name="offered",
-            )
-            .data([(event_id, offer.seats, offer.entries) for event_id, offer in sorted(offers.items())])
-            .cte("offered")
+        # Each event's offer as a row of a small table the update joins.
+        offered = rows_table(
+            self._connection,
+            "offered",
+            [("event_id", c.event_id.type), ("seats", Integer()), ("entries", Integer())],
+            [(event_id, offer.seats, offer.entries) for event_id, offer in sorted(offers.items())],
         )
         statement = (
             update(inventories)

@@ -67,7 +67,12 @@ def booking_from_row(row: RowMapping) -> Booking:
     )
 
 
+NO_COMPANIONS = "[]"
+
+
 def companions_from_text(text: str) -> tuple[Companion, ...]:
+    if text == NO_COMPANIONS:  # most bookings: nothing to decode
+        return ()
     return msgspec.json.decode(text, type=tuple[Companion, ...])
 
 

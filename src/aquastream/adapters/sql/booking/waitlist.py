@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from aquastream.adapters.sql.booking.rows import LIVE, audit_entry_from_row, entry_from_row
 from aquastream.adapters.sql.errors import violated_unique
 from aquastream.adapters.sql.paging import fetch_page
+from aquastream.adapters.sql.statements import insert_rows, one_of
 from aquastream.adapters.sql.tables.booking import WAITLIST_LIVE_UNIQUE, waitlist_audit, waitlist_entries
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.errors import WaitlistDuplicate
@@ -77,7 +78,9 @@ class SqlWaitlistRepository(SqlRepository):
         rank = func.row_number().over(partition_by=c.event_id, order_by=c.position).label("queue_rank")
         ranked = (
             select(waitlist_entries, rank)
-            .where(c.event_id.in_(sorted(wanted)), c.status == WaitlistStatus.WAITING.value)
+            .where(
+                one_of(self._connection, c.event_id, sorted(wanted)), c.status == WaitlistStatus.WAITING.value
+            )
             .subquery()
         )
         query = (
@@ -100,7 +103,7 @@ class SqlWaitlistRepository(SqlRepository):
         c = waitlist_entries.c
         statement = (
             update(waitlist_entries)
-            .where(c.id.in_(list(entry_ids)), c.status == WaitlistStatus.WAITING.value)
+            .where(one_of(self._connection, c.id, entry_ids), c.status == WaitlistStatus.WAITING.value)
             .values(
                 status=WaitlistStatus.NOTIFIED.value, notified_at=now, window_expires_at=window_expires_at
             )
@@ -177,11 +180,9 @@ class SqlWaitlistRepository(SqlRepository):
 
 class SqlWaitlistAudit(SqlRepository):
     async def add(self, *entries: WaitlistAuditEntry) -> None:
-        if not entries:
-            return
-        # RETURNING: multi-row INSERTs ("insertmanyvalues"), as the booking log does.
-        await self._connection.execute(
-            insert(waitlist_audit).returning(waitlist_audit.c.id),
+        await insert_rows(
+            self._connection,
+            waitlist_audit,
             [
                 {
                     "id": e.id,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.payments.repositories import payment_from_row
 from aquastream.adapters.sql.reads import StandaloneReads
+from aquastream.adapters.sql.statements import one_of
 from aquastream.adapters.sql.tables.payments import payments
 from aquastream.domain.payments.model import Payment
 
@@ -22,6 +23,7 @@ class SqlBookingPayments:
     of its own engine, outside booking's transaction, so booking runs no SQL on this table."""
 
     def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
         self._reads = StandaloneReads(engine)
 
     async def for_booking(self, booking_id: uuid.UUID) -> list[Payment]:
@@ -33,7 +35,7 @@ class SqlBookingPayments:
         """The payments of a batch of bookings (the expiry job asks for a batch at once)."""
         query = (
             select(payments)
-            .where(payments.c.booking_id.in_(list(booking_ids)))
+            .where(one_of(self._engine, payments.c.booking_id, booking_ids))
             .order_by(payments.c.booking_id, payments.c.created_at)
         )
         return [payment_from_row(row._mapping) for row in await self._reads.rows(query)]

@@ -1,0 +1,138 @@
+"""The batch statement builders (``adapters/sql/statements.py``: ``insert_rows``, ``one_of``,
+``rows_table``) do the same on SQLite and PostgreSQL, and on PostgreSQL a batch of any size is
+one statement of the same text (compiled and prepared once), its values sent as arrays."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from advanced_alchemy.types import GUID, DateTimeUTC
+from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from aquastream.adapters.sql.statements import insert_rows, one_of, rows_table
+from tests.contract.conftest import Backend, statements_sent
+
+probes = Table(
+    "batch_probes",
+    MetaData(),
+    Column("id", GUID(), primary_key=True),
+    Column("title", String(40), nullable=False),
+    Column("seats", Integer(), nullable=False),
+    Column("seen_at", DateTimeUTC(), nullable=True),
+    prefixes=["TEMPORARY"],
+)
+NOW = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
+
+
+def _rows(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": uuid.uuid4(),
+            "title": f"probe {n}",
+            "seats": n,
+            "seen_at": None if n % 3 == 0 else NOW + timedelta(minutes=n),
+        }
+        for n in range(count)
+    ]
+
+
+async def _table(connection: AsyncConnection) -> None:
+    await connection.run_sync(probes.create)
+
+
+async def _stored(connection: AsyncConnection) -> list[dict[str, Any]]:
+    found = await connection.execute(select(probes).order_by(probes.c.seats))
+    return [dict(row) for row in found.mappings()]
+
+
+async def test_rows_inserted_together_read_back_as_given(sql_backend: Backend) -> None:
+    rows = _rows(7)
+    async with _engine(sql_backend).begin() as connection:
+        await _table(connection)
+        await insert_rows(connection, probes, rows)
+        await insert_rows(connection, probes, [])
+        assert await _stored(connection) == rows
+
+
+async def test_rows_already_there_are_left_out_when_asked(sql_backend: Backend) -> None:
+    first, later = _rows(4), _rows(3)
+    again = [{**first[1], "title": "changed"}, *later]
+    async with _engine(sql_backend).begin() as connection:
+        await _table(connection)
+        await insert_rows(connection, probes, first)
+        await insert_rows(connection, probes, again, unless_found=("id",))
+        stored = await _stored(connection)
+    assert sorted(stored, key=lambda row: str(row["id"])) == sorted(
+        first + later, key=lambda row: str(row["id"])
+    )
+
+
+async def test_one_of_picks_exactly_the_rows_chosen(sql_backend: Backend) -> None:
+    rows = _rows(10)
+    chosen = [rows[1]["id"], rows[4]["id"], uuid.uuid4()]
+    async with _engine(sql_backend).begin() as connection:
+        await _table(connection)
+        await insert_rows(connection, probes, rows)
+        picked = await connection.scalars(
+            select(probes.c.seats).where(one_of(connection, probes.c.id, chosen))
+        )
+        assert sorted(picked) == [1, 4]
+        nothing = await connection.scalars(select(probes.c.seats).where(one_of(connection, probes.c.id, [])))
+        assert list(nothing) == []
+
+
+async def test_a_rows_table_joins_an_update_row_by_row(sql_backend: Backend) -> None:
+    rows = _rows(5)
+    added = [(rows[0]["id"], 10), (rows[3]["id"], 30)]
+    async with _engine(sql_backend).begin() as connection:
+        await _table(connection)
+        await insert_rows(connection, probes, rows)
+        given = rows_table(connection, "given", [("id", probes.c.id.type), ("more", Integer())], added)
+        changed = await connection.execute(
+            update(probes)
+            .where(probes.c.id == given.c.id)
+            .values(seats=probes.c.seats + given.c.more)
+            .returning(probes.c.id)
+        )
+        assert sorted(changed.scalars()) == sorted(row_id for row_id, _ in added)
+        assert [row["seats"] for row in await _stored(connection)] == [1, 2, 4, 10, 33]
+
+
+async def test_on_postgresql_a_batch_of_any_size_is_one_statement_of_one_text(
+    postgres_engine: AsyncEngine,
+) -> None:
+    texts: list[set[str]] = []
+    for size in (2, 300):
+        rows = _rows(size)
+        async with postgres_engine.begin() as connection:
+            await _table(connection)
+            with statements_sent(postgres_engine) as sent:
+                await insert_rows(connection, probes, rows)
+                await connection.execute(
+                    select(probes.c.id).where(one_of(connection, probes.c.id, [r["id"] for r in rows]))
+                )
+                given = rows_table(
+                    connection,
+                    "given",
+                    [("id", probes.c.id.type), ("more", Integer())],
+                    [(r["id"], 1) for r in rows],
+                )
+                await connection.execute(
+                    update(probes)
+                    .where(probes.c.id == given.c.id)
+                    .values(seats=probes.c.seats + given.c.more)
+                )
+            assert len(sent) == 3
+            texts.append({statement for statement, _ in sent})
+            assert len(await _stored(connection)) == size
+            await connection.run_sync(probes.drop)
+    assert texts[0] == texts[1]
+    assert all("$5" not in statement for statement in texts[0])  # one parameter a column
+
+
+def _engine(backend: Backend) -> AsyncEngine:
+    assert backend.engine is not None
+    return backend.engine
