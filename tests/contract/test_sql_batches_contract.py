@@ -63,8 +63,9 @@ async def test_rows_already_there_are_left_out_when_asked(sql_backend: Backend) 
     async with _engine(sql_backend).begin() as connection:
         await _table(connection)
         await insert_rows(connection, probes, first)
-        await insert_rows(connection, probes, again, unless_found=("id",))
+        written = await insert_rows(connection, probes, again, unless_found=("id",), returning="id")
         stored = await _stored(connection)
+    assert sorted(written) == sorted(row["id"] for row in later)
     assert sorted(stored, key=lambda row: str(row["id"])) == sorted(
         first + later, key=lambda row: str(row["id"])
     )

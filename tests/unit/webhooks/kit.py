@@ -17,7 +17,7 @@ from aquastream.adapters.memory.webhooks import (
     RecordingTransport,
 )
 from aquastream.adapters.webhooks.facts import EVENT_TYPES, FACTS
-from aquastream.domain.booking.events import BookingCreated, BookingStatus
+from aquastream.domain.booking.events import BookingCancelled, BookingCreated, BookingStatus, LogReason
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.domain.webhooks.access import WebhookGate
@@ -95,6 +95,12 @@ class Webhooks:
         spec: WebhookFact = next(spec for spec in FACTS if isinstance(fact, spec.fact))
         return await RecordDeliveries(self.uow(), self.clock, self.owners)(fact, spec)
 
+    async def hear_together(self, *facts: DomainEvent, uow: MemoryWebhooksUnitOfWork | None = None) -> int:
+        """The subscriber's reaction to several facts of one type at once, as the spine hands
+        over a backlog."""
+        spec: WebhookFact = next(spec for spec in FACTS if isinstance(facts[0], spec.fact))
+        return await RecordDeliveries(uow or self.uow(), self.clock, self.owners).record_many(facts, spec)
+
     def booking_created(self, event_id: uuid.UUID | None = None) -> BookingCreated:
         return BookingCreated(
             occurred_at=self.clock.now(),
@@ -106,4 +112,14 @@ class Webhooks:
             amount=Decimal("1500.00"),
             currency="RUB",
             expires_at=None,
+        )
+
+    def booking_cancelled(self) -> BookingCancelled:
+        return BookingCancelled(
+            occurred_at=self.clock.now(),
+            booking_id=uuid.uuid4(),
+            event_id=self.event_id,
+            user_id=uuid.uuid4(),
+            reason=LogReason.CANCELLED_BY_USER,
+            actor_id=None,
         )

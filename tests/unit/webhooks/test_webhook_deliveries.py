@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from aquastream.domain.booking.events import BookingCancelled, BookingConfirmed, LogReason
+from aquastream.adapters.memory.webhooks import MemoryWebhooksUnitOfWork
+from aquastream.domain.booking.events import BookingConfirmed
 from aquastream.domain.payments.events import PaymentRefunded
 from aquastream.domain.shared.errors import ValidationFailed
 from aquastream.domain.shared.paging import PageRequest
@@ -90,6 +91,51 @@ async def test_a_fact_becomes_one_delivery_per_matching_endpoint_and_once_only()
     assert body["data"]["eventId"] == str(fact.event_id)
     assert body["data"]["amount"] == "1500.00"
     assert "messageId" not in body["data"]
+
+
+async def test_facts_heard_together_become_each_organizers_deliveries_once() -> None:
+    hooks = Webhooks()
+    annas = await hooks.register(hooks.anna, "river-rats", URL, ["booking.created"])
+    boris = await hooks.register(hooks.boris, "forest-club", URL, ["booking.created"])
+    forest_event = uuid.uuid4()
+    hooks.owners.events[forest_event] = hooks.organizers.ids["forest-club"]
+    first, second, theirs = (
+        hooks.booking_created(),
+        hooks.booking_created(),
+        hooks.booking_created(forest_event),
+    )
+    unknown = hooks.booking_created(uuid.uuid4())  # an event nobody organizes: passed over
+
+    assert await hooks.hear_together(first, unknown, second, theirs) == 3
+    assert await hooks.hear_together(second, theirs, first) == 0  # heard again: nothing more
+
+    anna_page = await hooks.deliveries(hooks.anna, "river-rats", annas.endpoint.id, PageRequest())
+    assert sorted(json.loads(r.delivery.payload)["data"]["bookingId"] for r in anna_page.items) == sorted(
+        [str(first.booking_id), str(second.booking_id)]
+    )
+    boris_page = await hooks.deliveries(hooks.boris, "forest-club", boris.endpoint.id, PageRequest())
+    assert [json.loads(r.delivery.payload)["data"]["bookingId"] for r in boris_page.items] == [
+        str(theirs.booking_id)
+    ]
+
+
+class _CountingUnitOfWork(MemoryWebhooksUnitOfWork):
+    commits = 0
+
+    async def commit(self) -> None:
+        type(self).commits += 1
+        await super().commit()
+
+
+async def test_facts_no_endpoint_wants_open_no_transaction() -> None:
+    hooks = Webhooks()
+    await hooks.register(hooks.anna, "river-rats", URL, ["booking.cancelled"])
+    _CountingUnitOfWork.commits = 0
+
+    assert await hooks.hear_together(hooks.booking_created(), uow=_CountingUnitOfWork(hooks.db)) == 0
+    assert _CountingUnitOfWork.commits == 0
+    assert await hooks.hear_together(hooks.booking_cancelled(), uow=_CountingUnitOfWork(hooks.db)) == 1
+    assert _CountingUnitOfWork.commits == 1
 
 
 async def test_an_endpoint_narrowed_to_events_gets_only_those() -> None:
@@ -215,16 +261,7 @@ async def test_after_a_rotation_both_secrets_sign_until_the_grace_period_ends() 
 async def test_a_cancellation_carries_its_reason() -> None:
     hooks = Webhooks()
     registered = await hooks.register(hooks.anna, "river-rats", URL, ["booking.cancelled"])
-    await hooks.hear(
-        BookingCancelled(
-            occurred_at=hooks.clock.now(),
-            booking_id=uuid.uuid4(),
-            event_id=hooks.event_id,
-            user_id=uuid.uuid4(),
-            reason=LogReason.CANCELLED_BY_USER,
-            actor_id=None,
-        )
-    )
+    await hooks.hear(hooks.booking_cancelled())
     page = await hooks.deliveries(hooks.anna, "river-rats", registered.endpoint.id, PageRequest())
     assert json.loads(page.items[0].delivery.payload)["data"]["reason"] == "CANCELLED_BY_USER"
 

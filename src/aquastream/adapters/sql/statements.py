@@ -155,34 +155,38 @@ async def insert_rows(
     rows: Sequence[Mapping[str, Any]],
     *,
     unless_found: tuple[str, ...] = (),
-) -> None:
+    returning: str | None = None,
+) -> list[Any]:
     """INSERT ``rows`` (each with the same columns) into ``table``, leaving out those whose
     ``unless_found`` columns (a unique index) match a row already there: on PostgreSQL one
     statement, ``INSERT … SELECT`` from ``unnest`` of one array per column; elsewhere an
-    executemany."""
+    executemany. The ``returning`` column of each row written (none asked, none given)."""
     if not rows:
-        return
-    if connection.dialect.name != "postgresql":
-        await connection.execute(_insert(table, unless_found), list(rows))
-        return
-    names = tuple(rows[0])
-    await connection.execute(
-        _insert_unnested(table, names, unless_found), {name: [row[name] for row in rows] for name in names}
-    )
+        return []
+    if connection.dialect.name == "postgresql":
+        names = tuple(rows[0])
+        statement = _insert_unnested(table, names, unless_found, returning)
+        result = await connection.execute(statement, {name: [row[name] for row in rows] for name in names})
+    else:
+        result = await connection.execute(_insert(table, unless_found, returning), list(rows))
+    return list(result.scalars()) if returning else []
 
 
 @cache
-def _insert(table: Table, unless_found: tuple[str, ...]) -> Insert:
-    if not unless_found:
-        return insert(table)
-    return _SqliteInsert(table).on_conflict_do_nothing(index_elements=list(unless_found))
+def _insert(table: Table, unless_found: tuple[str, ...], returning: str | None) -> Insert:
+    statement: Insert = insert(table)
+    if unless_found:
+        statement = _SqliteInsert(table).on_conflict_do_nothing(index_elements=list(unless_found))
+    return statement.returning(table.c[returning]) if returning else statement
 
 
 @cache
-def _insert_unnested(table: Table, names: tuple[str, ...], unless_found: tuple[str, ...]) -> Insert:
+def _insert_unnested(
+    table: Table, names: tuple[str, ...], unless_found: tuple[str, ...], returning: str | None
+) -> Insert:
     arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in names]
     unnested = func.unnest(*arrays).table_valued(*names).render_derived(name="given")
     statement = _PgInsert(table).from_select(list(names), select(*unnested.c))
     if unless_found:
-        return statement.on_conflict_do_nothing(index_elements=list(unless_found))
-    return statement
+        statement = statement.on_conflict_do_nothing(index_elements=list(unless_found))
+    return statement.returning(table.c[returning]) if returning else statement

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from typing import ClassVar
 
 from aquastream.domain.shared.errors import Raises, ValidationFailed
@@ -38,10 +40,13 @@ class RecordDeliveries:
     for each active endpoint of the event's organizer that chose its event type (and, when the
     endpoint names events, names this one).
 
-    Rules: the organizer is asked of booking before the transaction opens; all the deliveries
-    of a fact are written in one transaction, and a fact heard again (delivery is at least
-    once) adds none (one delivery per endpoint and fact). Sending is the sender's job: this
-    subscriber never waits for an organizer's server, so a slow one delays nobody.
+    Rules: the organizer is asked of booking before any transaction opens; the endpoints are
+    read first, and only a fact that some endpoint wants opens a transaction, in which all the
+    deliveries of the facts at hand are written together; a fact heard again (delivery is at
+    least once) adds none (one delivery per endpoint and fact). Several facts of one type may
+    come at once (``record_many``: the endpoints of each organizer read once). Sending is the
+    sender's job: this subscriber never waits for an organizer's server, so a slow one delays
+    nobody.
     """
 
     def __init__(self, uow: WebhooksUnitOfWork, clock: Clock, owners: EventOwners) -> None:
@@ -51,35 +56,51 @@ class RecordDeliveries:
 
     async def __call__(self, fact: DomainEvent, spec: WebhookFact) -> int:
         """How many deliveries were made."""
-        event_id, organizer_id = await self._locate(fact, by_booking=spec.by_booking)
-        if organizer_id is None:
-            logger.warning("fact about an unknown event", extra={"event": fact.event_name()})
-            return 0
-        data = fact_data(fact)
+        return await self.record_many([fact], spec)
+
+    async def record_many(self, facts: Sequence[DomainEvent], spec: WebhookFact) -> int:
+        """``__call__`` of several facts of ``spec``'s type, all or nothing; how many deliveries
+        were made."""
+        located: list[tuple[DomainEvent, uuid.UUID | None, uuid.UUID]] = []
+        for fact in facts:
+            event_id, organizer_id = await self._locate(fact, by_booking=spec.by_booking)
+            if organizer_id is None:
+                logger.warning("fact about an unknown event", extra={"event": fact.event_name()})
+            else:
+                located.append((fact, event_id, organizer_id))
+        async with self._uow.reading():
+            endpoints = {
+                organizer_id: await self._uow.endpoints.list_for_organizer(organizer_id)
+                for organizer_id in {organizer_id for _, _, organizer_id in located}
+            }
         now = self._clock.now()
+        deliveries = [
+            self._delivery(fact, spec, endpoint.id, now)
+            for fact, event_id, organizer_id in located
+            for endpoint in endpoints[organizer_id]
+            if endpoint.wants(spec.event_type, event_id)
+        ]
+        if not deliveries:
+            return 0
         async with self._uow:
-            endpoints = await self._uow.endpoints.list_for_organizer(organizer_id)
-            deliveries = []
-            for endpoint in endpoints:
-                if not endpoint.wants(spec.event_type, event_id):
-                    continue
-                delivery_id = new_id()
-                deliveries.append(
-                    Delivery(
-                        id=delivery_id,
-                        endpoint_id=endpoint.id,
-                        message_id=fact.message_id,
-                        event_type=spec.event_type,
-                        payload=delivery_body(delivery_id, spec.event_type, fact.occurred_at, data),
-                        status=DeliveryStatus.PENDING,
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
-                )
-            made = await self._uow.deliveries.add_new(deliveries) if deliveries else 0
+            made = await self._uow.deliveries.add_new(deliveries)
             await self._uow.commit()
         return made
+
+    @staticmethod
+    def _delivery(fact: DomainEvent, spec: WebhookFact, endpoint_id: uuid.UUID, now: datetime) -> Delivery:
+        delivery_id = new_id()
+        return Delivery(
+            id=delivery_id,
+            endpoint_id=endpoint_id,
+            message_id=fact.message_id,
+            event_type=spec.event_type,
+            payload=delivery_body(delivery_id, spec.event_type, fact.occurred_at, fact_data(fact)),
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
 
     async def _locate(
         self, fact: DomainEvent, *, by_booking: bool

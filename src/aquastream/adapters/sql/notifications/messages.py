@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import RowMapping, Table, and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aquastream.adapters.sql.statements import dialect_insert
+from aquastream.adapters.sql.statements import dialect_insert, insert_rows
 from aquastream.adapters.sql.tables.notifications import (
     PENDING_MESSAGE,
     messages,
@@ -46,13 +46,12 @@ async def insert_once(connection: AsyncConnection, table: Table, items: Sequence
     message outbox and the inbox share the key and this way of keeping it."""
     if not items:
         return []
-    statement = (
-        dialect_insert(connection, table)
-        .values([{f.name: getattr(item, f.name) for f in dataclasses.fields(item)} for item in items])
-        .on_conflict_do_nothing(index_elements=["category", "subject", "user_id"])
-        .returning(table.c.id)
+    rows = [{f.name: getattr(item, f.name) for f in dataclasses.fields(item)} for item in items]
+    written = set(
+        await insert_rows(
+            connection, table, rows, unless_found=("category", "subject", "user_id"), returning="id"
+        )
     )
-    written = set((await connection.scalars(statement)).all())
     return [item for item in items if item.id in written]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import RowMapping, delete, func, or_, select, update
 
 from aquastream.adapters.crypto.sealing import SecretBox
-from aquastream.adapters.sql.statements import dialect_insert
+from aquastream.adapters.sql.statements import insert_rows
 from aquastream.adapters.sql.tables.webhooks import endpoint_attempts, endpoint_messages, endpoints
 from aquastream.adapters.sql.uow import SqlRepository, SqlUnitOfWork
 from aquastream.domain.shared.paging import Page, PageRequest
@@ -144,13 +144,14 @@ class SqlDeliveryRepository(SqlRepository):
             }
             for d in deliveries
         ]
-        statement = (
-            dialect_insert(self._connection, endpoint_messages)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["endpoint_id", "message_id"])
-            .returning(endpoint_messages.c.id)
+        written = await insert_rows(
+            self._connection,
+            endpoint_messages,
+            rows,
+            unless_found=("endpoint_id", "message_id"),
+            returning="id",
         )
-        return len((await self._connection.scalars(statement)).all())
+        return len(written)
 
     async def get(self, delivery_id: uuid.UUID) -> Delivery | None:
         query = select(endpoint_messages).where(endpoint_messages.c.id == delivery_id)
