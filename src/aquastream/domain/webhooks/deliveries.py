@@ -68,6 +68,8 @@ class RecordDeliveries:
                 logger.warning("fact about an unknown event", extra={"event": fact.event_name()})
             else:
                 located.append((fact, event_id, organizer_id))
+        if not located:
+            return 0
         async with self._uow.reading():
             endpoints = {
                 organizer_id: await self._uow.endpoints.list_for_organizer(organizer_id)
