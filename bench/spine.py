@@ -21,7 +21,11 @@ Measured (60 s, 16 callers, on a shared 2-core machine whose load average other 
   drained in 46.5 s; worker in its own process 76 bookings/s, backlog 1,836, drained in 22.2 s;
 - after (the notice rules take batches, a ping only after 2 s idle, spine statements in
   autocommit): in-process 96 bookings/s, backlog 813, drained in 1.8 s; worker in its own
-  process 144 bookings/s, backlog 18, drained in 0.1 s.
+  process 144 bookings/s, backlog 18, drained in 0.1 s;
+- once a booking became one statement (500-1,100 bookings/s, so the backlog grew), before and
+  after the batch writes as arrays, webhooks taking facts together and the event owners kept:
+  in-process 60 s, backlog 33,387 drained in 109.1 s -> 37,969 in 33.4 s; worker in its own
+  process (15 s), 12,279 in 14.3 s -> 6,672 in 3.2 s.
 
     uv run python bench/spine.py                     # AQUASTREAM_TEST_DATABASE_URL or local
     uv run python bench/spine.py --seconds 60 --concurrency 16
