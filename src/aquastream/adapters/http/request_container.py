@@ -46,8 +46,9 @@ class LazyRequestContainer:
         return await self._container.get(dependency_type, component)
 
     async def close(self, exception: BaseException | None) -> None:
-        if self._container is not None:
-            await self._container.close(exception)
+        container, self._container = self._container, None
+        if container is not None:
+            await container.close(exception)
 
 
 def setup_lazy_dishka(container: AsyncContainer, app: Litestar) -> None:
@@ -68,7 +69,12 @@ def setup_lazy_dishka(container: AsyncContainer, app: Litestar) -> None:
         except BaseException as error:
             await lazy.close(error)
             raise
-        await lazy.close(None)
+        else:
+            await lazy.close(None)
+        finally:
+            # The scope holds the container and the container the scope: undone here, the
+            # request's objects go when it ends instead of waiting for the cycle collector.
+            del state["dishka_container"]
 
     app.asgi_handler = middleware
     app.state.dishka_container = container

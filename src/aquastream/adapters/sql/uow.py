@@ -22,6 +22,7 @@ IMMEDIATE; rows written as they come, the change, then the facts when a row chan
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from functools import cache
 from types import TracebackType
@@ -250,7 +251,10 @@ class SqlRepository:
     """Base of repositories that run their statements in their unit of work's transaction."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
+        # Held weakly: the unit of work holds its repositories, and a strong reference back
+        # made a cycle of every request's unit of work and repositories, which only the
+        # cycle collector freed (they piled up between its full passes: RSS and pauses).
+        self._uow: SqlUnitOfWork = weakref.proxy(uow)
 
     @property
     def _connection(self) -> AsyncConnection:
