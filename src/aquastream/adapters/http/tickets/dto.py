@@ -7,9 +7,8 @@ import base64
 import io
 import uuid
 from datetime import datetime
-from typing import Annotated, TypedDict
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
-import segno
 from msgspec import Meta
 
 from aquastream.adapters.http.openapi import API_PREFIX
@@ -18,6 +17,9 @@ from aquastream.domain.tickets.codes import PREFIX
 from aquastream.domain.tickets.issuing import TicketKey
 from aquastream.domain.tickets.model import SeatState, TicketView
 from aquastream.domain.tickets.queries import BookingTickets
+
+if TYPE_CHECKING:
+    import segno
 
 Code = Annotated[
     str,
@@ -160,6 +162,8 @@ class TicketKeyOut(CamelStruct):
 
 
 def _qr(code: str) -> segno.QRCode:
+    import segno  # when a code is first drawn: 1.7 MB a server that draws none keeps
+
     # Upper-case base32 after an alphanumeric prefix: segno picks the compact alphanumeric mode.
     return segno.make(code, error="m", micro=False)
 
