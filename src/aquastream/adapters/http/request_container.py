@@ -74,7 +74,7 @@ def setup_lazy_dishka(container: AsyncContainer, app: Litestar) -> None:
         finally:
             # The scope holds the container and the container the scope: undone here, the
             # request's objects go when it ends instead of waiting for the cycle collector.
-            del state["dishka_container"]
+            state.pop("dishka_container", None)
 
     app.asgi_handler = middleware
     app.state.dishka_container = container

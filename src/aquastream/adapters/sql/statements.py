@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import (
     CTE,
+    BindParameter,
     ColumnElement,
     Insert,
+    Select,
     Table,
     any_,
     bindparam,
@@ -144,8 +146,7 @@ def rows_table(
             bindparam(None, [row[i] for row in rows], type_=postgresql.ARRAY(type_))
             for i, (_, type_) in enumerate(columns)
         ]
-        unnested = func.unnest(*arrays).table_valued(*(title for title, _ in columns))
-        return select(*unnested.render_derived(name=f"{name}_rows").c).cte(name)
+        return _unnested(arrays, [title for title, _ in columns], f"{name}_rows").cte(name)
     return values(*(column(title, type_) for title, type_ in columns), name=name).data(list(rows)).cte(name)
 
 
@@ -185,8 +186,12 @@ def _insert_unnested(
     table: Table, names: tuple[str, ...], unless_found: tuple[str, ...], returning: str | None
 ) -> Insert:
     arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in names]
-    unnested = func.unnest(*arrays).table_valued(*names).render_derived(name="given")
-    statement = _PgInsert(table).from_select(list(names), select(*unnested.c))
+    statement = _PgInsert(table).from_select(list(names), _unnested(arrays, names, "given"))
     if unless_found:
         statement = statement.on_conflict_do_nothing(index_elements=list(unless_found))
     return statement.returning(table.c[returning]) if returning else statement
+
+
+def _unnested(arrays: Sequence[BindParameter[Any]], names: Sequence[str], alias: str) -> Select[Any]:
+    """``SELECT … FROM unnest(arrays) AS alias(names)``: a row of every array's n-th values."""
+    return select(*func.unnest(*arrays).table_valued(*names).render_derived(name=alias).c)
