@@ -18,6 +18,7 @@ from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aquastream.adapters.outage import is_outage
+from aquastream.adapters.sql import driver
 from aquastream.adapters.sql.engine import reading_engine
 from aquastream.domain.shared.errors import DependencyUnavailable
 
@@ -45,24 +46,44 @@ class StandaloneReads:
         self._timeout_seconds = timeout_seconds
 
     async def all(
-        self, statements: Sequence[Executable], parameters: Mapping[str, Any]
+        self, statements: Sequence[Executable | driver.Prepared], parameters: Mapping[str, Any]
     ) -> list[Sequence[Row[Any]]]:
-        """The rows each statement gives, read on one connection."""
+        """The rows each statement gives, read on one connection (by the driver itself when
+        every statement is ``driver.Prepared`` and the lane serves, see ``adapters.sql.driver``)."""
         with unreachable_is_unavailable():
             async with asyncio.timeout(self._timeout_seconds):
+                forms = driver.forms(self._engine, statements)
+                if forms is not None:
+                    return await self._read(forms, parameters)
                 connection = await self._connect()
                 try:
-                    return [(await connection.execute(s, parameters)).all() for s in statements]
+                    return [(await connection.execute(_core(s), parameters)).all() for s in statements]
                 finally:
                     await connection.close()
 
-    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
+    async def rows(self, statement: Executable | driver.Prepared) -> Sequence[Row[Any]]:
         """The rows of one statement."""
         (found,) = await self.all([statement], {})
         return found
+
+    async def _read(
+        self, forms: Sequence[driver.Form], parameters: Mapping[str, Any]
+    ) -> list[Sequence[Row[Any]]]:
+        try:
+            pooled = await self._engine.raw_connection()
+        except Exception as error:  # as ``_connect``
+            raise DependencyUnavailable() from error
+        try:
+            return [await driver.run(self._engine, pooled, form, parameters) for form in forms]
+        finally:
+            await driver.give_back(pooled)
 
     async def _connect(self) -> AsyncConnection:
         try:
             return await self._engine.connect()
         except Exception as error:  # whatever the driver says, the database cannot serve now
             raise DependencyUnavailable() from error
+
+
+def _core(statement: Executable | driver.Prepared) -> Executable:
+    return statement.statement if isinstance(statement, driver.Prepared) else statement

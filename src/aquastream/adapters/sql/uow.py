@@ -31,7 +31,6 @@ from typing import Any, Self
 from sqlalchemy import (
     Delete,
     RowMapping,
-    Select,
     Table,
     UpdateBase,
     bindparam,
@@ -42,7 +41,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import PoolProxiedConnection
 
+from aquastream.adapters.sql import driver
 from aquastream.adapters.sql.engine import reading_engine
 from aquastream.adapters.sql.outbox import spine_written
 from aquastream.adapters.sql.statements import insert_rows
@@ -67,6 +68,8 @@ class SqlUnitOfWork:
         self._domain = domain
         self._published = False  # facts written in the transaction in progress
         self._connection: AsyncConnection | None = None
+        # An entry at once served by the driver (``adapters.sql.driver``): its pooled connection.
+        self._pooled: PoolProxiedConnection | None = None
         self._events: list[DomainEvent] = []
         self._with_change: list[tuple[Table, dict[str, Any]]] = []  # rows written with the change
 
@@ -74,7 +77,9 @@ class SqlUnitOfWork:
     def connection(self) -> AsyncConnection:
         """The connection of the transaction in progress (repositories run on it)."""
         if self._connection is None:
-            raise RuntimeError("The unit of work is used outside `async with`.")
+            if self._pooled is None:
+                raise RuntimeError("The unit of work is used outside `async with`.")
+            self._connection = driver.as_connection(self._reading_engine, self._pooled)
         return self._connection
 
     def reading(self) -> Self:
@@ -102,9 +107,17 @@ class SqlUnitOfWork:
             await self.connection.execute(insert(table), [dict(row)])
 
     async def __aenter__(self) -> Self:
-        if self._connection is not None:
+        if self._connection is not None or self._pooled is not None:
             raise RuntimeError("The unit of work is already in progress; units of work do not nest.")
         self._autocommit = self._at_once and self._engine.dialect.name != "sqlite"
+        self._events = []
+        self._with_change = []
+        self._published = False
+        if self._autocommit and driver.serves(self._engine):
+            # No transaction to begin: the driver's connection alone, and SQLAlchemy's around
+            # it only if a repository asks for it (``connection``).
+            self._pooled = await self._reading_engine.raw_connection()
+            return self
         engine = self._reading_engine if self._reading or self._autocommit else self._engine
         connection = await engine.connect()
         try:
@@ -115,9 +128,6 @@ class SqlUnitOfWork:
                 raise Busy() from error
             raise
         self._connection = connection
-        self._events = []
-        self._with_change = []
-        self._published = False
         return self
 
     async def __aexit__(
@@ -127,16 +137,18 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         connection, self._connection = self._connection, None
+        pooled, self._pooled = self._pooled, None
         self._events = []
         self._with_change = []
         self._reading = self._at_once = self._autocommit = False
-        if connection is None:
-            return
         try:
-            if connection.in_transaction():
+            if connection is not None and connection.in_transaction():
                 await connection.rollback()
         finally:
-            await connection.close()
+            if connection is not None:
+                await connection.close()  # and with it ``pooled``, when it was made on it
+            elif pooled is not None:
+                await driver.give_back(pooled)
         if isinstance(exc, DBAPIError) and _is_lock_timeout(exc):
             raise Busy() from exc
 
@@ -172,16 +184,21 @@ class SqlUnitOfWork:
                 values = {
                     f"w_{i}_{name}": value for i, (_, row) in enumerate(rows) for name, value in row.items()
                 }
-                found = (
-                    (await self.connection.execute(_with_rows(change, shape), {**parameters, **values}))
-                    .mappings()
-                    .first()
-                )
+                found = await self._first(_with_rows(change, shape), {**parameters, **values})
         except IntegrityError as error:
             raise ChangeCollided() from error
         if found is not None and any(table is self._outbox for table, _ in rows):
             self._published = True
         return found
+
+    async def _first(self, statement: driver.Prepared, parameters: Mapping[str, Any]) -> RowMapping | None:
+        """The first row ``statement`` returns: sent by the driver itself in autocommit, where
+        the lane serves (``adapters.sql.driver``), else by SQLAlchemy."""
+        forms = driver.forms(self._engine, [statement]) if self._pooled is not None else None
+        if self._pooled is None or forms is None:
+            return (await self.connection.execute(statement.statement, parameters)).mappings().first()
+        rows = await driver.run(self._reading_engine, self._pooled, forms[0], parameters)
+        return rows[0]._mapping if rows else None
 
     async def commit(self) -> None:
         if self._reading:
@@ -189,7 +206,8 @@ class SqlUnitOfWork:
         if self._at_once and (self._events or self._with_change):
             raise RuntimeError("The writes of an entry at once are made with its change.")
         await self.write_events()
-        await self.connection.commit()
+        if self._pooled is None or self._connection is not None:  # else nothing was begun
+            await self.connection.commit()
         if self._published:
             self._published = False
             spine_written(self._engine)
@@ -211,7 +229,7 @@ def _outbox_rows(events: Sequence[DomainEvent]) -> list[dict[str, Any]]:
 
 
 @cache
-def _with_rows(change: UpdateBase, shape: tuple[tuple[Table, tuple[str, ...]], ...]) -> Select[Any]:
+def _with_rows(change: UpdateBase, shape: tuple[tuple[Table, tuple[str, ...]], ...]) -> driver.Prepared:
     """``WITH done AS (change), written_<k> AS (INSERT INTO <table> SELECT <row> FROM done …)
     SELECT * FROM done``, built once per change and shape (each row's table and columns, in
     order; the rows of one table in one INSERT); each value bound as ``w_<i>_<column>``, cast,
@@ -235,7 +253,7 @@ def _with_rows(change: UpdateBase, shape: tuple[tuple[Table, tuple[str, ...]], .
             raise ValueError(f"rows of {table.fullname} written with one change name different columns")
         source = selects[0] if len(selects) == 1 else union_all(*selects)
         statement = statement.add_cte(insert(table).from_select(list(columns), source).cte(f"written_{k}"))
-    return statement
+    return driver.Prepared(statement)
 
 
 def _is_lock_timeout(error: DBAPIError) -> bool:

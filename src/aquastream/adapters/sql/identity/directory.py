@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream.adapters.sql.driver import Prepared
 from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.tables.identity import profiles, users
 from aquastream.ports.booking import ParticipantContact
 
-# Asked before every booking: built once with a bound parameter, so SQLAlchemy finds it in
-# its compiled cache without working out a cache key on every call.
-CONTACTABLE = (
+# Asked before every booking: built once with a bound parameter, sent by the driver itself.
+CONTACTABLE = Prepared(
     select(profiles.c.phone, profiles.c.telegram)
     .join(users, users.c.id == profiles.c.user_id)
     .where(profiles.c.user_id == bindparam("user_id"), users.c.is_active, users.c.deleted_at.is_(None))
