@@ -96,6 +96,10 @@ async def alternate(
     for _ in range(pairs):
         comparison.ours.append(await ours())
         comparison.baseline.append(await baseline())
+        print(
+            f"  pair {len(comparison.ours)}: {comparison.ours[-1].rate:,.0f} vs {comparison.baseline[-1].rate:,.0f}",
+            file=sys.stderr,
+        )
     comparison.load_after = os.getloadavg()[0]
     return comparison
 

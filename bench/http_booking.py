@@ -326,7 +326,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=int, default=10, help="of each run")
     parser.add_argument("--connections", type=int, default=32, help="wrk's connections, pgbench's clients")
     parser.add_argument("--pairs", type=int, default=3)
-    parser.add_argument("--pool", type=int, help="users per run; default 1,000 per second")
+    parser.add_argument("--pool", type=int, help="users per run; default 2,000 per second")
     parser.add_argument(
         "--sql-pool-factor", type=int, default=5, help="users of a pgbench run, as a multiple of --pool"
     )
@@ -341,7 +341,7 @@ def main() -> None:
     args = parser().parse_args()
     if args.pairs < 3:
         parser().error("--pairs must be at least 3")
-    args.pool = args.pool or 1000 * args.seconds
+    args.pool = args.pool or 2000 * args.seconds
     comparisons = asyncio.run(run(args))
     print(table(comparisons))
     for c in comparisons[:1]:
