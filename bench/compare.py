@@ -96,10 +96,8 @@ async def alternate(
     for _ in range(pairs):
         comparison.ours.append(await ours())
         comparison.baseline.append(await baseline())
-        print(
-            f"  pair {len(comparison.ours)}: {comparison.ours[-1].rate:,.0f} vs {comparison.baseline[-1].rate:,.0f}",
-            file=sys.stderr,
-        )
+        ours_rate, baseline_rate = comparison.ours[-1].rate, comparison.baseline[-1].rate
+        print(f"  pair {len(comparison.ours)}: {ours_rate:,.0f} vs {baseline_rate:,.0f}", file=sys.stderr)
     comparison.load_after = os.getloadavg()[0]
     return comparison
 
