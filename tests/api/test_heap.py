@@ -1,8 +1,8 @@
 """The served application freezes its start-up heap (``aquastream.heap``): a full collection
 under load walks only what requests made, not the million objects of the started process; and
 no automatic collection runs while it is imported and built. Libraries of what is not
-configured (Redis) or not asked yet (an iCalendar download, a picture, a QR code) stay out of
-its memory.
+configured (Redis, tracing) or not asked yet (an iCalendar download, a picture, a QR code, a
+call to a payment provider or to Telegram) stay out of its memory.
 
 Checked in a process of its own, as the server builds it (``aquastream.asgi``): freezing the
 test process would keep every later test's garbage alive.
@@ -37,7 +37,10 @@ from aquastream.asgi import application
 
 async def main() -> None:
     async with application().lifespan():
-        names = ("redis", "icalendar", "PIL", "filetype", "segno", "aquastream.asgi")
+        names = (
+            "redis", "icalendar", "PIL", "filetype", "segno", "httpx",
+            "opentelemetry.sdk.trace.export", "opentelemetry.instrumentation.httpx", "aquastream.asgi",
+        )
         print(*sorted(name for name in names if name in sys.modules))
 
 asyncio.run(main())

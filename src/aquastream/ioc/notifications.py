@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
 from dishka import AsyncContainer, Provider, Scope, decorate, provide, provide_all
 
 from aquastream.adapters.currencies import written
@@ -34,6 +33,7 @@ from aquastream.adapters.notify.recovery import (
     TelegramRecoveryCodeSender,
 )
 from aquastream.adapters.notify.smtp import Mailer
+from aquastream.adapters.outbound import NotificationsHttp
 from aquastream.adapters.sql.engine import DomainEngines
 from aquastream.adapters.sql.notifications import SqlNotificationUnitOfWork
 from aquastream.domain.booking.events import (
@@ -314,11 +314,11 @@ REACTIONS = Reactions(
 )
 
 
-def telegram_bot(settings: Settings, client: httpx.AsyncClient) -> TelegramBotSender | None:
+def telegram_bot(settings: Settings, http: NotificationsHttp) -> TelegramBotSender | None:
     """The bot, when a token is configured (recovery codes use it too)."""
     if not settings.telegram_bot_token:
         return None
-    return TelegramBotSender(client, settings.telegram_bot_token, settings.telegram_api_url)
+    return TelegramBotSender(http.client, settings.telegram_bot_token, settings.telegram_api_url)
 
 
 def smtp_mailer(settings: Settings) -> Mailer | None:
@@ -365,22 +365,24 @@ class NotificationProvider(Provider):
     # case (their ``*QueriesProvider``).
 
     @provide(scope=Scope.APP)
-    async def http_client(self, tracing: Tracing) -> AsyncIterator[httpx.AsyncClient]:
-        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS) as client:
-            tracing.instrument_client(client)
-            yield client
+    async def http_client(self, tracing: Tracing) -> AsyncIterator[NotificationsHttp]:
+        http = NotificationsHttp(HTTP_TIMEOUT_SECONDS, tracing)
+        try:
+            yield http
+        finally:
+            await http.aclose()
 
     @provide(scope=Scope.APP)
-    def sender(self, settings: Settings, client: httpx.AsyncClient) -> MessageSender:
+    def sender(self, settings: Settings, http: NotificationsHttp) -> MessageSender:
         """Each configured channel delivers; the others write to the log (SPEC §10)."""
         senders: dict[Channel, MessageSender] = {}
-        if telegram := telegram_bot(settings, client):
+        if telegram := telegram_bot(settings, http):
             senders[Channel.TELEGRAM] = telegram
         if mailer := smtp_mailer(settings):
             senders[Channel.EMAIL] = EmailSender(mailer)
         if settings.sms_gateway_url:
             senders[Channel.SMS] = SmsGatewaySender(
-                client, settings.sms_gateway_url, settings.sms_gateway_token
+                http.client, settings.sms_gateway_url, settings.sms_gateway_token
             )
         return ChannelRouter(senders, LogSender(reveal=settings.env != "production"))
 
@@ -464,7 +466,7 @@ class RecoveryMessagesProvider(Provider):
         return LogRecoveryCodeSender(reveal_codes=settings.env != "production")
 
     @provide(scope=Scope.APP)
-    def recovery_sender(self, settings: Settings, client: httpx.AsyncClient) -> RecoveryCodeSender:
+    def recovery_sender(self, settings: Settings, http: NotificationsHttp) -> RecoveryCodeSender:
         """Telegram for users with a linked chat when a bot is configured, else (and when
         Telegram fails) email when SMTP is configured, else the log."""
         minutes = max(1, settings.recovery_code_ttl_seconds // 60)
@@ -474,6 +476,6 @@ class RecoveryMessagesProvider(Provider):
         else:
             # Without SMTP a developer still needs the code to finish recovery locally.
             fallback = LogRecoveryCodeSender(reveal_codes=settings.env != "production")
-        if telegram := telegram_bot(settings, client):
+        if telegram := telegram_bot(settings, http):
             return TelegramRecoveryCodeSender(telegram, fallback, code_ttl_minutes=minutes)
         return fallback

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
 from aquastream.adapters.http.tracing import Tracing
+from aquastream.adapters.outbound import PaymentsHttp
 from aquastream.adapters.payments.open_payments import PaymentsOfBookings
 from aquastream.adapters.payments.probe import PaymentHoldProbe
 from aquastream.adapters.payments.registry import build_providers
@@ -105,14 +105,16 @@ class PaymentsProvider(Provider):
         )
 
     @provide(scope=Scope.APP)
-    async def http_client(self, settings: Settings, tracing: Tracing) -> AsyncIterator[httpx.AsyncClient]:
-        async with httpx.AsyncClient(timeout=settings.payments_provider_timeout_seconds) as client:
-            tracing.instrument_client(client)
-            yield client
+    async def http_client(self, settings: Settings, tracing: Tracing) -> AsyncIterator[PaymentsHttp]:
+        http = PaymentsHttp(settings.payments_provider_timeout_seconds, tracing)
+        try:
+            yield http
+        finally:
+            await http.aclose()
 
     @provide(scope=Scope.APP)
-    def providers(self, settings: Settings, client: httpx.AsyncClient, clock: Clock) -> PaymentProviders:
-        return build_providers(settings, client, clock)
+    def providers(self, settings: Settings, http: PaymentsHttp, clock: Clock) -> PaymentProviders:
+        return build_providers(settings, http, clock)
 
     @provide
     def sql_uow(self, engines: DomainEngines) -> SqlPaymentsUnitOfWork:

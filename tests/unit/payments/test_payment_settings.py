@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
+from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.outbound import OutboundHttp
 from aquastream.adapters.payments.registry import build_providers
 from aquastream.ioc.payments import DEMO_BANK_ACCOUNT, bank_account
 from aquastream.settings import Settings, SettingsError, load_settings
@@ -55,13 +56,20 @@ def test_production_starts_with_its_provider_configured(tmp_path: Path) -> None:
 
 
 async def test_providers_are_the_configured_ones_and_the_sandbox_outside_production() -> None:
-    async with httpx.AsyncClient() as client:
-        development = build_providers(
-            Settings.for_tests(yookassa_shop_id="1", yookassa_secret_key="k"), client, FrozenClock()
-        )
-        production = build_providers(
-            Settings.for_tests(env="production", payments_provider="cloudpayments"), client, FrozenClock()
-        )
+    development_http, production_http, sandbox_http = (OutboundHttp(5, Tracing.off()) for _ in range(3))
+    development = build_providers(
+        Settings.for_tests(yookassa_shop_id="1", yookassa_secret_key="k"), development_http, FrozenClock()
+    )
+    production = build_providers(
+        Settings.for_tests(env="production", payments_provider="cloudpayments"),
+        production_http,
+        FrozenClock(),
+    )
+    sandbox_only = build_providers(Settings.for_tests(), sandbox_http, FrozenClock())
+    # Only a provider that calls out has an HTTP client made for it (the sandbox calls nobody).
+    made = [http.made for http in (development_http, production_http, sandbox_http)]
+    for http in (development_http, production_http, sandbox_http):
+        await http.aclose()
 
     assert development.default == "sandbox"
     assert development.get("sandbox") is not None
@@ -71,6 +79,8 @@ async def test_providers_are_the_configured_ones_and_the_sandbox_outside_product
     assert not development.known("paypal")
     assert production.get("sandbox") is None
     assert production.get("cloudpayments") is None
+    assert sandbox_only.get("sandbox") is not None
+    assert made == [True, False, False]
 
 
 def test_the_qr_payee_comes_from_settings_or_is_a_demo_outside_production() -> None:

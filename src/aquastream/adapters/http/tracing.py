@@ -31,44 +31,35 @@ opentelemetry-instrumentation-httpx, both attached to the engines and clients th
 makes (``instrument_engine``, ``instrument_client``) with this provider, not patched in
 globally: the instrumentors are process-wide singletons that patch ``create_engine`` on
 first use, and tests run many applications, each with its own provider, in one process.
+
+OpenTelemetry's SDK, its instrumentations and Litestar's plugin (with httpx, ~10 MB of a
+server's memory) are imported only when tracing is on (``tracing_sdk``): here, only what an
+untraced process needs.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from litestar import Request
-from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
-from litestar.types import Scope
-from opentelemetry import trace
-from opentelemetry.context import Context
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
-from opentelemetry.instrumentation.sqlalchemy.version import __version__ as sqlalchemy_instrumentation_version
-from opentelemetry.metrics import NoOpMeterProvider
-from opentelemetry.sdk.environment_variables import (
-    OTEL_EXPORTER_OTLP_ENDPOINT,
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
-    OTEL_SDK_DISABLED,
-)
-from opentelemetry.sdk.resources import SERVICE_NAME, SERVICE_VERSION, Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
-from opentelemetry.semconv.attributes.http_attributes import HTTP_ROUTE
-from opentelemetry.trace import Link, SpanKind, TraceState
-from opentelemetry.util.types import Attributes
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aquastream.adapters.http.span_scrubbing import ScrubbingSpanProcessor, scrub, show_route
 from aquastream.adapters.trace_context import DeliverySpans
 from aquastream.domain.shared.scheduling import PeriodicJob
 from aquastream.settings import Settings
 
-DEFAULT_SERVICE_NAME = "aquastream"
+if TYPE_CHECKING:
+    import httpx
+    from litestar.plugins.opentelemetry import OpenTelemetryPlugin
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+
+# OpenTelemetry's names of its variables (``opentelemetry.sdk.environment_variables``).
+OTEL_SDK_DISABLED = "OTEL_SDK_DISABLED"
+OTEL_EXPORTER_OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT"
+OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
 OTEL_TRACES_EXPORTER = "OTEL_TRACES_EXPORTER"  # OpenTelemetry's name; the SDK exports no constant
 
 
@@ -88,13 +79,9 @@ class Tracing:
     def exporting_to(cls, resource: Resource, *processors: SpanProcessor) -> Tracing:
         """A provider (its sampler from ``OTEL_TRACES_SAMPLER``) whose spans are scrubbed,
         then handed to ``processors`` (tests pass a simple processor of an in-memory exporter)."""
-        # A provider made only to read OTEL_TRACES_SAMPLER the way the SDK does.
-        configured = TracerProvider(shutdown_on_exit=False).sampler
-        provider = TracerProvider(resource=resource, sampler=NoLoneClientSpans(configured))
-        provider.add_span_processor(ScrubbingSpanProcessor())
-        for processor in processors:
-            provider.add_span_processor(processor)
-        return cls(provider)
+        from aquastream.adapters.http import tracing_sdk
+
+        return cls(tracing_sdk.scrubbed_provider(resource, processors))
 
     @property
     def enabled(self) -> bool:
@@ -104,13 +91,9 @@ class Tracing:
         """Litestar's server spans, or None when off."""
         if self.tracer_provider is None:
             return None
-        config = OpenTelemetryConfig(
-            tracer_provider=self.tracer_provider,
-            scope_span_details_extractor=_span_details_before_routing,
-            server_request_hook_handler=scrub,
-            exclude_spans=["receive", "send"],
-        )
-        return OpenTelemetryPlugin(config)
+        from aquastream.adapters.http import tracing_sdk
+
+        return tracing_sdk.server_spans(self.tracer_provider)
 
     def engine_instrumentation(self) -> Callable[[AsyncEngine], None] | None:
         """What ``create_engine`` calls on each engine it makes; None when off."""
@@ -121,20 +104,17 @@ class Tracing:
         bound values are never recorded, and no sqlcommenter comment is added)."""
         if self.tracer_provider is None:
             return
-        tracer = self.tracer_provider.get_tracer(
-            "opentelemetry.instrumentation.sqlalchemy", sqlalchemy_instrumentation_version
-        )
-        # The connection-usage metric goes nowhere: metrics are Prometheus's (adapters.http.metrics).
-        usage = NoOpMeterProvider().get_meter(__name__).create_up_down_counter("db.client.connections.usage")
-        EngineTracer(tracer, engine.sync_engine, usage, enable_commenter=False)  # type: ignore[no-untyped-call]
+        from aquastream.adapters.http import tracing_sdk
+
+        tracing_sdk.trace_statements(self.tracer_provider, engine)
 
     def instrument_client(self, client: httpx.AsyncClient) -> None:
         """A client span per request of ``client``, with the trace context sent along."""
         if self.tracer_provider is None:
             return
-        HTTPXClientInstrumentor.instrument_client(
-            client, tracer_provider=self.tracer_provider, meter_provider=NoOpMeterProvider()
-        )
+        from aquastream.adapters.http import tracing_sdk
+
+        tracing_sdk.trace_requests(self.tracer_provider, client)
 
     def delivery_spans(self) -> DeliverySpans | None:
         """The spans that event deliveries run in, children of the request that raised the
@@ -149,6 +129,9 @@ class Tracing:
         provider = self.tracer_provider
         if provider is None:
             return job
+        from opentelemetry.context import Context
+        from opentelemetry.trace import SpanKind
+
         tracer = provider.get_tracer("aquastream.scheduler")
 
         async def run() -> object:
@@ -164,35 +147,6 @@ class Tracing:
             self.tracer_provider.shutdown()
 
 
-class NoLoneClientSpans(Sampler):
-    """``sampler``, except that a client span with no parent (a SQL statement of the worker's
-    spine polling, every second) is dropped: statements and outgoing calls are traced as
-    parts of a request, a delivery or a job, never as traces of their own."""
-
-    def __init__(self, sampler: Sampler) -> None:
-        self._sampler = sampler
-
-    def should_sample(
-        self,
-        parent_context: Context | None,
-        trace_id: int,
-        name: str,
-        kind: SpanKind | None = None,
-        attributes: Attributes = None,
-        links: Sequence[Link] | None = None,
-        trace_state: TraceState | None = None,
-    ) -> SamplingResult:
-        parent = trace.get_current_span(parent_context).get_span_context()
-        if kind is SpanKind.CLIENT and not parent.is_valid:
-            return SamplingResult(Decision.DROP)
-        return self._sampler.should_sample(
-            parent_context, trace_id, name, kind, attributes, links, trace_state
-        )
-
-    def get_description(self) -> str:
-        return f"NoLoneClientSpans{{{self._sampler.get_description()}}}"
-
-
 def tracing_for(settings: Settings, environ: dict[str, str] | None = None) -> Tracing:
     """This process's tracing, from ``settings`` and the ``OTEL_*`` variables (module docstring)."""
     env = os.environ if environ is None else environ
@@ -205,32 +159,24 @@ def tracing_for(settings: Settings, environ: dict[str, str] | None = None) -> Tr
         endpoint = settings.otlp_endpoint.rstrip("/") + "/v1/traces"
     elif not (env.get(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) or env.get(OTEL_EXPORTER_OTLP_ENDPOINT)):
         return Tracing.off()
-    # Imported only when exporting: the exporter and protobuf weigh on every process otherwise.
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from aquastream.adapters.http import tracing_sdk
 
-    exporter: SpanExporter = OTLPSpanExporter() if endpoint is None else OTLPSpanExporter(endpoint=endpoint)
-    return Tracing.exporting_to(resource_for(settings), BatchSpanProcessor(exporter))
+    return Tracing.exporting_to(resource_for(settings), tracing_sdk.otlp_export(endpoint))
 
 
 def resource_for(settings: Settings) -> Resource:
     """The SDK's resource (``OTEL_RESOURCE_ATTRIBUTES``, ``OTEL_SERVICE_NAME``) with this
     application's version, named ``aquastream`` unless the environment names it."""
-    resource = Resource.create({SERVICE_VERSION: settings.version})
-    if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
-        resource = resource.merge(Resource({SERVICE_NAME: DEFAULT_SERVICE_NAME}))
-    return resource
+    from aquastream.adapters.http import tracing_sdk
 
-
-def _span_details_before_routing(scope: Scope) -> tuple[str, dict[str, Any]]:
-    return str(scope.get("method", "HTTP")), {}
+    return tracing_sdk.resource_for(settings.version)
 
 
 async def name_span_after_route(request: Request[Any, Any, Any]) -> None:
-    """``before_request`` hook: the route template is known from here on."""
+    """``before_request`` hook (only when tracing is on): the route template is known from here on."""
     template = request.scope.get("path_template")
     if not template:
         return
-    span = trace.get_current_span()
-    span.update_name(f"{request.method} {template}")
-    span.set_attribute(HTTP_ROUTE, template)
-    show_route(span, template)
+    from aquastream.adapters.http import tracing_sdk
+
+    tracing_sdk.name_after_route(f"{request.method} {template}", template)

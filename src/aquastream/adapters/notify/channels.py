@@ -13,10 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosmtplib
-import httpx
 
 from aquastream.adapters.notify.smtp import Mailer
 from aquastream.domain.notifications.errors import (
@@ -27,6 +26,9 @@ from aquastream.domain.notifications.errors import (
 )
 from aquastream.domain.notifications.model import Channel, Message
 from aquastream.ports.notifications import MessageSender
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger("aquastream.notify")
 
@@ -116,6 +118,8 @@ class TelegramBotSender:
         await self.send_text(int(message.address), f"{message.title}\n\n{message.body}")
 
     async def send_text(self, chat_id: int, text: str) -> None:
+        import httpx  # loaded with the client
+
         try:
             response = await self._client.post(
                 self._url,
@@ -178,6 +182,8 @@ class SmsGatewaySender:
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     async def send(self, message: Message) -> None:
+        import httpx  # loaded with the client
+
         try:
             response = await self._client.post(
                 self._url,

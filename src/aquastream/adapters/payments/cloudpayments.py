@@ -14,10 +14,8 @@ from __future__ import annotations
 import base64
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
-
-import httpx
 
 from aquastream.adapters.payments.common import (
     decimal_number,
@@ -39,6 +37,9 @@ from aquastream.domain.payments.model import (
 )
 from aquastream.domain.shared.errors import ValidationFailed
 
+if TYPE_CHECKING:
+    import httpx
+
 CLOUDPAYMENTS = "cloudpayments"
 DEFAULT_API_URL = "https://api.cloudpayments.ru"
 SIGNATURE_HEADERS = ("content-hmac", "x-content-hmac")
@@ -55,6 +56,8 @@ class CloudPaymentsProvider:
     def __init__(
         self, client: httpx.AsyncClient, public_id: str, api_secret: str, *, api_url: str = DEFAULT_API_URL
     ) -> None:
+        import httpx
+
         self._client = client
         self._public_id = public_id
         self._secret = api_secret

@@ -10,14 +10,15 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from aquastream.adapters.currencies import amount_in, fraction_digits, written
 from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderFailed
 from aquastream.domain.shared.errors import ValidationFailed
 from aquastream.domain.shared.money import from_minor_units, to_minor_units
+
+if TYPE_CHECKING:
+    pass
 
 
 def decimal_text(amount: Decimal, currency: str) -> str:
@@ -99,6 +100,8 @@ def json_body(body: bytes) -> dict[str, Any]:
 @asynccontextmanager
 async def provider_call(provider: str) -> AsyncIterator[None]:
     """Transport errors, timeouts and error statuses of a provider call become ``ProviderFailed``."""
+    import httpx
+
     try:
         yield
     except httpx.HTTPStatusError as error:

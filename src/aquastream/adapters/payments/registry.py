@@ -7,8 +7,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
-import httpx
-
+from aquastream.adapters.outbound import OutboundHttp
 from aquastream.adapters.payments.cloudpayments import CLOUDPAYMENTS, CloudPaymentsProvider
 from aquastream.adapters.payments.sandbox import SANDBOX, SandboxProvider
 from aquastream.adapters.payments.stripe import STRIPE, StripeProvider
@@ -44,14 +43,15 @@ def sandbox_secret(settings: Settings) -> str:
     return hmac.new(settings.secret.encode(), b"aquastream-payments-sandbox", hashlib.sha256).hexdigest()
 
 
-def build_providers(settings: Settings, client: httpx.AsyncClient, clock: Clock) -> ConfiguredProviders:
+def build_providers(settings: Settings, http: OutboundHttp, clock: Clock) -> ConfiguredProviders:
+    """The sandbox calls nobody: ``http``'s client is made only for a provider that calls out."""
     providers: dict[str, PaymentProvider] = {}
     if settings.env != "production":
         complete_url = settings.public_url.rstrip("/") + SANDBOX_COMPLETE_PATH
         providers[SANDBOX] = SandboxProvider(sandbox_secret(settings), complete_url)
     if settings.yookassa_shop_id and settings.yookassa_secret_key:
         providers[YOOKASSA] = YooKassaProvider(
-            client,
+            http.client,
             settings.yookassa_shop_id,
             settings.yookassa_secret_key,
             api_url=settings.yookassa_api_url,
@@ -59,14 +59,14 @@ def build_providers(settings: Settings, client: httpx.AsyncClient, clock: Clock)
         )
     if settings.cloudpayments_public_id and settings.cloudpayments_api_secret:
         providers[CLOUDPAYMENTS] = CloudPaymentsProvider(
-            client,
+            http.client,
             settings.cloudpayments_public_id,
             settings.cloudpayments_api_secret,
             api_url=settings.cloudpayments_api_url,
         )
     if settings.stripe_secret_key and settings.stripe_webhook_secret:
         providers[STRIPE] = StripeProvider(
-            client,
+            http.client,
             settings.stripe_secret_key,
             settings.stripe_webhook_secret,
             clock,

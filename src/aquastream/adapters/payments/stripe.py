@@ -11,9 +11,7 @@ and ignored, since Stripe resends an event it gets no 2xx for during about three
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from aquastream.adapters.payments.common import (
     hmac_sha256,
@@ -35,6 +33,9 @@ from aquastream.domain.payments.model import (
 )
 from aquastream.domain.shared.errors import ValidationFailed
 from aquastream.ports.clock import Clock
+
+if TYPE_CHECKING:
+    import httpx
 
 STRIPE = "stripe"
 DEFAULT_API_URL = "https://api.stripe.com"

@@ -14,9 +14,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from aquastream.adapters.payments.common import (
     decimal_text,
@@ -35,6 +33,9 @@ from aquastream.domain.payments.model import (
     WebhookNotice,
 )
 from aquastream.domain.shared.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    import httpx
 
 YOOKASSA = "yookassa"
 DEFAULT_API_URL = "https://api.yookassa.ru/v3"
@@ -69,6 +70,8 @@ class YooKassaProvider:
         """``allowed_networks`` empty: notifications from any address (their content is
         re-read from the API anyway)."""
         self._client = client
+        import httpx
+
         self._auth = httpx.BasicAuth(shop_id, secret_key)
         self._api_url = api_url.rstrip("/")
         self._networks = [ipaddress.ip_network(network) for network in allowed_networks]
@@ -155,6 +158,8 @@ class YooKassaProvider:
         try:
             payment = await self.fetch(str(payment_id))
         except ProviderFailed as error:
+            import httpx
+
             if (
                 isinstance(error.__cause__, httpx.HTTPStatusError)
                 and error.__cause__.response.status_code == 404

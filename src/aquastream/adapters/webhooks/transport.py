@@ -19,12 +19,14 @@ import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
-
-import httpx
+from typing import TYPE_CHECKING
 
 from aquastream.domain.webhooks.errors import TargetRefused
 from aquastream.domain.webhooks.targets import Target, check_addresses, parse_target
 from aquastream.ports.webhooks import PostOutcome
+
+if TYPE_CHECKING:
+    import httpx
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
@@ -74,6 +76,8 @@ class HttpxWebhookTransport:
         await self._pinned(parse_target(url))
 
     async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> PostOutcome:
+        import httpx  # loaded with the client
+
         started = time.monotonic()
 
         def took() -> int:
@@ -106,6 +110,8 @@ class HttpxWebhookTransport:
 
 
 def webhook_client(timeout_seconds: float, ssl_context: ssl.SSLContext) -> httpx.AsyncClient:
+    import httpx
+
     return httpx.AsyncClient(
         verify=ssl_context,
         timeout=httpx.Timeout(timeout_seconds),

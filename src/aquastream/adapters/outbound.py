@@ -1,0 +1,50 @@
+"""An HTTP client to call out with (payment providers, Telegram), made when first asked for.
+
+httpx with its transport weighs ~6 MB in a server process, and most processes never call out:
+a server without a bot token and without a provider's credentials (the sandbox calls nobody)
+or a worker of other domains. So the composition root hands adapters' builders an
+``OutboundHttp``; the client, traced when tracing is on, is made the first time one of them
+needs it, and closed with the container."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+
+    from aquastream.adapters.http.tracing import Tracing
+
+
+class OutboundHttp:
+    def __init__(self, timeout_seconds: float, tracing: Tracing) -> None:
+        self._timeout_seconds = timeout_seconds
+        self._tracing = tracing
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.AsyncClient(timeout=self._timeout_seconds)
+            self._tracing.instrument_client(self._client)
+        return self._client
+
+    @property
+    def made(self) -> bool:
+        """The client was asked for (and httpx imported)."""
+        return self._client is not None
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+class PaymentsHttp(OutboundHttp):
+    """Payments' client (its own timeout, ``payments_provider_timeout_seconds``)."""
+
+
+class NotificationsHttp(OutboundHttp):
+    """Notifications' and recovery's client (Telegram's Bot API, webhooks of channels)."""
