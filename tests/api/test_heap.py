@@ -2,7 +2,8 @@
 under load walks only what requests made, not the million objects of the started process; and
 no automatic collection runs while it is imported and built. Libraries of what is not
 configured (Redis, tracing) or not asked yet (an iCalendar download, a picture, a QR code, a
-call to a payment provider or to Telegram) stay out of its memory.
+call to a payment provider or to Telegram, a ticket's signature or a sealed secret) stay out of
+its memory; PyJWT checks HS512 tokens without ``cryptography`` (``adapters.crypto.hmac_only``).
 
 Checked in a process of its own, as the server builds it (``aquastream.asgi``): freezing the
 test process would keep every later test's garbage alive.
@@ -38,7 +39,7 @@ from aquastream.asgi import application
 async def main() -> None:
     async with application().lifespan():
         names = (
-            "redis", "icalendar", "PIL", "filetype", "segno", "httpx",
+            "redis", "icalendar", "PIL", "filetype", "segno", "httpx", "cryptography",
             "opentelemetry.sdk.trace.export", "opentelemetry.instrumentation.httpx", "aquastream.asgi",
         )
         print(*sorted(name for name in names if name in sys.modules))

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import jwt
-
 from aquastream.adapters.crypto.errors import TokenExpired, TokenInvalid
+from aquastream.adapters.crypto.hmac_only import cryptography_left_out
 from aquastream.adapters.kept import Kept
 from aquastream.domain.identity.model import User
 from aquastream.domain.shared.principal import Principal, Role
 from aquastream.ports.clock import Clock
+
+with cryptography_left_out():  # HS512 only: see hmac_only
+    import jwt
 
 ALGORITHM = "HS512"
 REQUIRED_CLAIMS = ("sub", "username", "role", "jti", "iat", "exp")

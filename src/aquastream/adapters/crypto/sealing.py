@@ -1,7 +1,8 @@
 """Secrets the service must read back (webhook signing secrets, tickets' private keys), stored
 sealed under a key derived from the server secret for one purpose each.
 
-AES-256-GCM (``cryptography``): a random 12-byte nonce per seal, the version byte as associated
+AES-256-GCM (``cryptography``, imported when a box is first made: it weighs ~9 MB in a process
+that seals nothing): a random 12-byte nonce per seal, the version byte as associated
 data, so a changed or foreign sealed value is refused before anything is returned. Changing the
 server secret makes sealed values unreadable: webhook endpoints then need a rotation, organizers'
 ticket keys a new pair.
@@ -14,9 +15,10 @@ import binascii
 import hashlib
 import hmac
 import os
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 NONCE_BYTES = 12
 VERSION = b"\x01"
@@ -32,7 +34,9 @@ class SecretBox:
         key = secret.encode() if isinstance(secret, str) else secret
         if len(key) < 32:
             raise ValueError("a sealing secret must be at least 32 bytes long")
-        self._aead = AESGCM(hmac.new(key, purpose, hashlib.sha256).digest())
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        self._aead: AESGCM = AESGCM(hmac.new(key, purpose, hashlib.sha256).digest())
 
     def __repr__(self) -> str:
         return "SecretBox(…)"
@@ -44,6 +48,8 @@ class SecretBox:
     def open_bytes(self, sealed: bytes) -> bytes:
         if sealed[:1] != VERSION or len(sealed) <= 1 + NONCE_BYTES:
             raise SealBroken()
+        from cryptography.exceptions import InvalidTag
+
         nonce, body = sealed[1 : 1 + NONCE_BYTES], sealed[1 + NONCE_BYTES :]
         try:
             return self._aead.decrypt(nonce, body, VERSION)
