@@ -60,6 +60,7 @@ from litestar import Litestar
 from seat_booking import DEFAULT_URL, _throwaway_database
 from sqlalchemy.engine import make_url
 
+from aquastream.adapters.outbound import PaymentsHttp
 from aquastream.adapters.payments.common import hmac_sha256
 from aquastream.adapters.payments.registry import KNOWN_PROVIDERS, ConfiguredProviders, build_providers
 from aquastream.adapters.payments.stripe import STRIPE, StripeProvider
@@ -85,12 +86,12 @@ class UnverifiedStripe(StripeProvider):
 
 class VerificationOff(Provider):
     @provide(scope=Scope.APP)
-    def providers(self, settings: Settings, client: httpx.AsyncClient, clock: Clock) -> PaymentProviders:
-        built = build_providers(settings, client, clock)
+    def providers(self, settings: Settings, http: PaymentsHttp, clock: Clock) -> PaymentProviders:
+        built = build_providers(settings, http, clock)
         assert settings.stripe_secret_key is not None
         assert settings.stripe_webhook_secret is not None
         stripe = UnverifiedStripe(
-            client,
+            http.client,
             settings.stripe_secret_key,
             settings.stripe_webhook_secret,
             clock,

@@ -99,16 +99,18 @@ class Form:
             for value, process in zip((values[name] for name in self._names), self._processors, strict=True)
         ]
 
-    async def rows(self, driver: Any, dialect: Dialect, arguments: list[Any]) -> list[Row[Any]]:
+    async def rows(self, connection: Any, dialect: Dialect, arguments: list[Any]) -> list[Row[Any]]:
+        """The rows ``connection`` (asyncpg's, which keeps it prepared) gives for ``arguments``."""
         if self._make_row is None:
-            await self._learn_types(driver, dialect)
+            await self._learn_types(connection, dialect)
             assert self._make_row is not None
         make = self._make_row
-        return [make(record) for record in await driver.fetch(self.sql, *arguments)]
+        return [make(record) for record in await connection.fetch(self.sql, *arguments)]
 
-    async def _learn_types(self, driver: Any, dialect: Dialect) -> None:
-        """The result processors SQLAlchemy would pick, given the types the server reports."""
-        statement = await driver.prepare(self.sql)
+    async def _learn_types(self, connection: Any, dialect: Dialect) -> None:
+        """The result processors SQLAlchemy would pick, given the types the server reports (two
+        first executions at once both learn the same)."""
+        statement = await connection.prepare(self.sql)
         oids = [attribute.type.oid for attribute in statement.get_attributes()]
         if len(oids) != len(self._keys):
             raise RuntimeError(f"{self.sql!r} returns {len(oids)} columns, compiled for {len(self._keys)}")

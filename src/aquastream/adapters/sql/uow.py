@@ -18,6 +18,10 @@ transaction's BEGIN, change, INSERTs and COMMIT: the door's check-in, a new book
 that collides with one that exists (a unique key) fails the whole statement: nothing is
 written, and ``ChangeCollided`` says so. SQLite runs the same entry as any other (BEGIN
 IMMEDIATE; rows written as they come, the change, then the facts when a row changed).
+Where the driver's lane serves (``adapters.sql.driver``: nothing listens to the engine's
+statements), the entry checks out the driver's connection alone and that statement is sent by
+asyncpg itself; SQLAlchemy's connection is made around it only when a repository asks for one
+(``connection``: a read before the change, say).
 """
 
 from __future__ import annotations
@@ -194,10 +198,11 @@ class SqlUnitOfWork:
     async def _first(self, statement: driver.Prepared, parameters: Mapping[str, Any]) -> RowMapping | None:
         """The first row ``statement`` returns: sent by the driver itself in autocommit, where
         the lane serves (``adapters.sql.driver``), else by SQLAlchemy."""
-        forms = driver.forms(self._engine, [statement]) if self._pooled is not None else None
-        if self._pooled is None or forms is None:
+        pooled = self._pooled
+        forms = None if pooled is None else driver.forms(self._engine, [statement])
+        if pooled is None or forms is None:
             return (await self.connection.execute(statement.statement, parameters)).mappings().first()
-        rows = await driver.run(self._reading_engine, self._pooled, forms[0], parameters)
+        rows = await driver.run(self._reading_engine, pooled, forms[0], parameters)
         return rows[0]._mapping if rows else None
 
     async def commit(self) -> None:
