@@ -10,15 +10,12 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aquastream.adapters.currencies import amount_in, fraction_digits, written
 from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderFailed
 from aquastream.domain.shared.errors import ValidationFailed
 from aquastream.domain.shared.money import from_minor_units, to_minor_units
-
-if TYPE_CHECKING:
-    pass
 
 
 def decimal_text(amount: Decimal, currency: str) -> str:
