@@ -10,7 +10,8 @@ review (kept until the review limit), an open card payment at a provider not con
 
 - A, ours: the ``ExpireHolds`` use case with the production SQL adapters and the production
   payment probe (``PaymentHoldProbe`` over payments' ``SqlBookingPayments``, on the same
-  database), called until it returns 0;
+  database), in the production job's lanes (``BookingPolicy.expiry_lanes``, each on its share
+  of the events, at once), each called until it returns 0;
 - B, baseline: one statement (a CTE chain) that expires the due holds no payment keeps, extends
   the kept ones, writes the log rows, returns the seats, notifies the first waiting entries
   with their windows and audit rows, and writes the facts to the outbox.
@@ -21,6 +22,7 @@ per second, medians of ``--pairs`` interleaved runs, and the target (A at least 
 
     uv run python bench/expiry_sweep.py                      # AQUASTREAM_TEST_DATABASE_URL or local
     uv run python bench/expiry_sweep.py --holds 10000 --events 100 --pairs 3
+    uv run python bench/expiry_sweep.py --lanes 1 --only ours   # one lane, once (for a profiler)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -48,6 +51,7 @@ from aquastream.adapters.sql.migrate import upgrade
 from aquastream.adapters.sql.payments.lookups import SqlBookingPayments
 from aquastream.adapters.system import SystemClock
 from aquastream.domain.booking.jobs import ExpireHolds
+from aquastream.domain.booking.model import EventShare
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.payments.policy import PaymentsPolicy
 
@@ -244,15 +248,20 @@ async def _state(engine: AsyncEngine) -> dict[str, int]:
 
 
 async def _ours(engine: AsyncEngine, policy: BookingPolicy) -> int:
-    """The production sweep: ``ExpireHolds`` until a run expires nothing."""
+    """The production sweep: ``ExpireHolds`` in the policy's lanes (a share of the events each,
+    at once, each with its unit of work), each until a run expires nothing."""
     clock = SystemClock()
     probe = PaymentHoldProbe(
         SqlBookingPayments(engine), ConfiguredProviders("yookassa", {}), PaymentsPolicy(), timeout_seconds=2
     )
-    expired = 0
-    while done := await ExpireHolds(SqlBookingUnitOfWork(engine), clock, probe, policy)():
-        expired += done
-    return expired
+
+    async def lane(share: EventShare) -> int:
+        expire, expired = ExpireHolds(SqlBookingUnitOfWork(engine), clock, probe, policy), 0
+        while done := await expire(share):
+            expired += done
+        return expired
+
+    return sum(await asyncio.gather(*map(lane, EventShare.split(policy.expiry_lanes))))
 
 
 async def _baseline(engine: AsyncEngine, policy: BookingPolicy) -> int:
@@ -279,10 +288,18 @@ async def main() -> None:
     parser.add_argument(
         "--batch", type=int, default=None, help="the sweep's batch size (default: the policy's)"
     )
+    parser.add_argument(
+        "--lanes", type=int, default=None, help="the sweep's lanes at once (default: the policy's)"
+    )
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--only", choices=["ours", "baseline"], help="run one side once (for a profiler)")
     args = parser.parse_args()
-    policy = BookingPolicy() if args.batch is None else BookingPolicy(expiry_batch_size=args.batch)
+    policy = BookingPolicy()
+    policy = replace(
+        policy,
+        expiry_batch_size=args.batch or policy.expiry_batch_size,
+        expiry_lanes=args.lanes or policy.expiry_lanes,
+    )
 
     url, drop = await _throwaway_database(args.database_url)
     engine = create_engine(url)
@@ -311,7 +328,7 @@ async def main() -> None:
             return
         comparison = Comparison(
             f"Expiry sweep, {args.holds:,} due holds on {args.events:,} events, "
-            f"waitlists of {args.waitlist}, batch {policy.expiry_batch_size}",
+            f"waitlists of {args.waitlist}, batch {policy.expiry_batch_size}, {policy.expiry_lanes} lanes",
             "holds/s",
             TARGET,
         )

@@ -5,6 +5,7 @@ expired holds and lapsed waitlist windows, and its subscriptions to the catalog'
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
@@ -26,6 +27,7 @@ from aquastream.domain.booking.jobs import (
     LapseWaitlistWindows,
 )
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking, MarkNoShow
+from aquastream.domain.booking.model import EventShare
 from aquastream.domain.booking.party import CancelCompanionSeat
 from aquastream.domain.booking.payments import ConfirmPaidBooking, SettleRefund
 from aquastream.domain.booking.policy import BookingPolicy
@@ -228,12 +230,17 @@ class BookingProvider(Provider):
     def expire_holds_job(
         self, container: AsyncContainer, settings: Settings, policy: BookingPolicy
     ) -> PeriodicJob:
+        def lane(share: EventShare) -> Callable[[ExpireHolds], Awaitable[int]]:
+            return lambda expire: sweep(lambda: expire(share), policy.expiry_batch_size)
+
+        # SQLite has one writer: lanes there would only queue for it.
+        shares = EventShare.split(1 if settings.is_sqlite else policy.expiry_lanes)
         return use_case_job(
             container,
             EXPIRE_HOLDS_JOB,
             timedelta(seconds=settings.expiry_sweep_seconds),
             ExpireHolds,
-            lambda expire: sweep(expire, policy.expiry_batch_size),
+            *map(lane, shares),
         )
 
     @provide(scope=Scope.APP, provides=PeriodicJob)

@@ -7,6 +7,7 @@ request scope (its own unit of work), as an HTTP request would.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -87,13 +88,23 @@ def use_case_job(
     name: str,
     interval: timedelta,
     use_case: type[UseCase],
-    call: Callable[[UseCase], Awaitable[object]],
+    *lanes: Callable[[UseCase], Awaitable[object]],
 ) -> PeriodicJob:
-    """A periodic job that resolves ``use_case`` in a fresh request scope and calls it."""
+    """A periodic job that resolves ``use_case`` in a fresh request scope and calls it: once
+    per lane, the lanes at once, each with a use case (and a unit of work) of its own. A lane
+    that fails does not stop the others; the first failure is raised when all have ended."""
 
-    async def run() -> None:
+    async def lane(call: Callable[[UseCase], Awaitable[object]]) -> None:
         async with container() as request:
             await call(await request.get(use_case))
+
+    async def run() -> None:
+        if len(lanes) == 1:
+            return await lane(lanes[0])
+        for outcome in await asyncio.gather(*map(lane, lanes), return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return None
 
     return PeriodicJob(name, interval, run)
 

@@ -16,10 +16,12 @@ from decimal import Decimal
 from typing import Protocol
 
 from aquastream.domain.booking.model import (
+    ALL_EVENTS,
     Booking,
     BookingLogEntry,
     BookingStatus,
     Companion,
+    EventShare,
     Inventory,
     InventoryStatus,
     PaymentStatus,
@@ -225,10 +227,12 @@ class BookingRepository(Protocol):
         bookings no longer PENDING are left as they are."""
         ...
 
-    async def claim_expired(self, *, now: datetime, limit: int) -> list[uuid.UUID]:
-        """The ids of up to ``limit`` PENDING bookings whose hold ended, oldest first, locked
-        for this transaction; rows another transaction holds are skipped (``SKIP LOCKED``).
-        Ids only: the sweep's transition reads the rows it changes anyway."""
+    async def claim_expired(
+        self, *, now: datetime, limit: int, share: EventShare = ALL_EVENTS
+    ) -> list[uuid.UUID]:
+        """The ids of up to ``limit`` PENDING bookings of events in ``share`` whose hold ended,
+        oldest first, locked for this transaction; rows another transaction holds are skipped
+        (``SKIP LOCKED``). Ids only: the sweep's transition reads the rows it changes anyway."""
         ...
 
     async def list_for_user(

@@ -36,7 +36,14 @@ from aquastream.adapters.sql.tables.booking import (
 from aquastream.domain.booking.book import BookSeat
 from aquastream.domain.booking.jobs import ExpireHolds, HandOverFreedSeats, LapseWaitlistWindows
 from aquastream.domain.booking.manage import CancelBooking, ConfirmBooking
-from aquastream.domain.booking.model import SEAT_HOLDING_STATUSES, Booking, WaitlistPlace, WaitlistStatus
+from aquastream.domain.booking.model import (
+    ALL_EVENTS,
+    SEAT_HOLDING_STATUSES,
+    Booking,
+    EventShare,
+    WaitlistPlace,
+    WaitlistStatus,
+)
 from aquastream.domain.booking.party import CancelCompanionSeat, CompanionRequest
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.waitlist import JoinWaitlist, LeaveWaitlist
@@ -173,8 +180,8 @@ class BookingKit:
     async def leave(self, user: Principal, event_id: uuid.UUID) -> None:
         await LeaveWaitlist(self.new_uow(), self.clock, self.policy)(user, event_id)
 
-    async def expire_holds(self) -> int:
-        return await ExpireHolds(self.new_uow(), self.clock, self.payments, self.policy)()
+    async def expire_holds(self, share: EventShare = ALL_EVENTS) -> int:
+        return await ExpireHolds(self.new_uow(), self.clock, self.payments, self.policy)(share)
 
     async def lapse_windows(self) -> int:
         return await LapseWaitlistWindows(self.new_uow(), self.clock, self.policy)()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable
 from datetime import timedelta
 from decimal import Decimal
@@ -25,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.tables.booking import booking_log, waitlist_audit
 from aquastream.domain.booking.errors import BookingDuplicate, EventFull
-from aquastream.domain.booking.model import Booking
+from aquastream.domain.booking.model import ALL_EVENTS, Booking, EventShare
 from aquastream.domain.booking.policy import BookingPolicy
 from aquastream.domain.booking.privacy import LeaveQueuesOfDeletedUser
 from aquastream.domain.shared.errors import DomainError
@@ -252,6 +253,41 @@ async def test_many_expiry_workers_with_small_batches_share_the_work(racing: Boo
     assert sum(counts) == 50
     assert await _count_log(racing, "HOLD_EXPIRED", per_booking=True) == [1] * 50
     (await racing.seat_state(event_id)).assert_consistent()
+
+
+async def test_expiry_lanes_on_shares_of_the_events_beside_a_whole_worker_expire_each_hold_once(
+    racing: BookingKit,
+) -> None:
+    """The production sweep's lanes (a share of the events each) run at once with an older
+    worker that sweeps every event, in small batches, while the queues take the freed seats:
+    each hold expires once, and every event's seats add up."""
+    racing.policy = BookingPolicy(expiry_batch_size=5)
+    shares = EventShare.split(3)
+    events: list[uuid.UUID] = []
+    while len(events) < 6 or not all(any(share.holds(e) for e in events) for share in shares):
+        events.append(await racing.publish(8, price=PRICE))
+    for event_id in events:
+        for _ in range(8):
+            await racing.book(racing.new_user(), event_id)
+        for _ in range(3):
+            await racing.join(racing.new_user(), event_id)
+    racing.clock.advance(minutes=31)
+
+    async def lane(share: EventShare) -> int:
+        done = 0
+        while expired := await racing.expire_holds(share):
+            done += expired
+        return done
+
+    counts = await settle(*(lane(share) for share in [*shares, ALL_EVENTS]))
+
+    report(racing, f"3 lanes + 1 whole worker, batches of 5, {8 * len(events)} due holds", expired=counts)
+    assert sum(counts) == 8 * len(events)
+    assert await _count_log(racing, "HOLD_EXPIRED", per_booking=True) == [1] * (8 * len(events))
+    for event_id in events:
+        state = await racing.seat_state(event_id)
+        state.assert_consistent()
+        assert (state.reserved, state.waiting) == (3, 0)  # each queue was offered its seats
 
 
 async def test_deleted_users_leaving_their_queues_twice_at_once_among_cancellations_keep_every_seat(

@@ -14,6 +14,7 @@ from aquastream.domain.booking.model import (
     BookingLogEntry,
     BookingStatus,
     Companion,
+    EventShare,
     LogReason,
     PaymentStatus,
 )
@@ -292,6 +293,29 @@ async def test_expired_holds_are_claimed_oldest_first_up_to_the_limit(kit: Booki
         claimed = await uow.bookings.claim_expired(now=NOW + timedelta(minutes=40), limit=2)
 
     assert claimed == [holds[1].id, holds[2].id]
+
+
+async def test_expired_holds_are_claimed_by_share_of_the_events(kit: BookingKit) -> None:
+    shares = EventShare.split(3)
+    events: list[uuid.UUID] = []
+    while not all(any(share.holds(e) for e in events) for share in shares):
+        events.append(await kit.publish(5))  # the ids are random: until every share has one
+    holds = [a_booking(e, created_at=timedelta(minutes=m)) for m in range(3) for e in events]
+    async with kit.new_uow() as uow:
+        for booking in holds:
+            await uow.bookings.add(booking)
+        await uow.commit()
+    due = NOW + timedelta(minutes=40)
+
+    async with kit.new_uow() as uow:
+        claimed = [await uow.bookings.claim_expired(now=due, limit=len(holds), share=s) for s in shares]
+        few = await uow.bookings.claim_expired(now=due, limit=2, share=shares[1])
+
+    for share, ids in zip(shares, claimed, strict=True):
+        mine = [b for b in holds if share.holds(b.event_id)]
+        assert ids == [b.id for b in sorted(mine, key=lambda b: (b.expires_at, b.id))]
+    assert sorted(id_ for ids in claimed for id_ in ids) == sorted(b.id for b in holds)
+    assert few == claimed[1][:2]
 
 
 async def test_lists_are_ordered_filtered_and_paged(kit: BookingKit) -> None:

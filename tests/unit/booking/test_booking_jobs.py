@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from aquastream.domain.booking.model import (
+    ALL_EVENTS,
     BookingStatus,
+    EventShare,
     LogReason,
     PaymentStatus,
     WaitlistAction,
@@ -75,6 +80,43 @@ async def test_two_expiry_workers_at_once_expire_each_booking_once(world: Bookin
     assert sum(counts) == 6
     assert world.outbox_events().count("BookingExpired") == 6
     world.check_invariants(event_id)
+
+
+@pytest.mark.parametrize("lanes", [1, 2, 3, 7, 256])
+def test_the_shares_of_the_events_hold_every_event_once(lanes: int) -> None:
+    shares = EventShare.split(lanes)
+    owners = [[s for s in shares if s.holds(uuid.UUID(int=(0xABC << 8) + last))] for last in range(256)]
+    assert all(len(found) == 1 for found in owners)
+    assert {found[0] for found in owners} == set(shares)  # no share is empty
+    assert EventShare.split(1) == [ALL_EVENTS]
+
+
+@pytest.mark.parametrize(("index", "of"), [(0, 0), (2, 2), (-1, 2), (0, 257)])
+def test_a_share_outside_its_range_is_refused(index: int, of: int) -> None:
+    with pytest.raises(ValueError, match="index < of <= 256"):
+        EventShare(index, of)
+
+
+async def test_lanes_on_shares_of_the_events_expire_only_their_own_holds(world: BookingWorld) -> None:
+    first, second = EventShare.split(2)
+    events: list[uuid.UUID] = []
+    while len(events) < 4 or all(first.holds(e) for e in events) or not any(first.holds(e) for e in events):
+        events.append(await world.publish(capacity=2, price=PAID))  # ids are random: both lanes get work
+    for event_id in events:
+        for _ in range(2):
+            await world.book(world.new_user(), event_id)
+    world.clock.advance(hours=1)
+    mine = [e for e in events if first.holds(e)]
+
+    assert await world.expire_holds(first) == 2 * len(mine)
+
+    for event_id in events:
+        expected = BookingStatus.EXPIRED if event_id in mine else BookingStatus.PENDING
+        assert {b.status for b in world.bookings(event_id)} == {expected}
+    assert await world.expire_holds(second) == 2 * (len(events) - len(mine))
+    assert await world.expire_holds() == 0
+    for event_id in events:
+        world.check_invariants(event_id)
 
 
 async def test_an_expired_hold_hands_its_seat_to_the_waitlist(world: BookingWorld) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
@@ -148,3 +149,36 @@ async def test_a_reaction_that_takes_many_facts_gets_a_batch_in_one_scope_or_one
         await container.close()
     assert log == ["Katun+Chuya", "Biya"]
     assert RecordTrip.instances - before == 2
+
+
+async def test_a_job_in_lanes_runs_them_at_once_each_with_a_use_case_of_its_own_a_failure_raised_last() -> (
+    None
+):
+    log: list[str] = []
+    container = make_async_container(MemoryWorkerPorts(), DomainProvider(log))
+    both_started = asyncio.Barrier(2)
+    seen: list[RecordTrip] = []
+
+    async def lane(record: RecordTrip, name: str) -> None:
+        seen.append(record)
+        await both_started.wait()  # neither lane ends before the other has begun: they run at once
+        if name == "broken":
+            raise RuntimeError("lane broken")
+        await record(name)
+
+    job = use_case_job(
+        container,
+        "laned",
+        timedelta(minutes=1),
+        RecordTrip,
+        lambda record: lane(record, "broken"),
+        lambda record: lane(record, "whole"),
+    )
+    try:
+        with pytest.raises(RuntimeError, match="lane broken"):
+            await asyncio.wait_for(job.run(), timeout=5)
+    finally:
+        await container.close()
+    assert log == ["whole"]  # the failing lane did not stop the other
+    assert len(seen) == 2
+    assert seen[0] is not seen[1]

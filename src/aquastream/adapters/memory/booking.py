@@ -19,11 +19,13 @@ from aquastream.adapters.memory.request_keys import MemoryRequestKeys
 from aquastream.domain.booking.errors import BookingDuplicate, WaitlistDuplicate
 from aquastream.domain.booking.model import (
     ACTIVE_STATUSES,
+    ALL_EVENTS,
     MONEY_HELD,
     Booking,
     BookingLogEntry,
     BookingStatus,
     Companion,
+    EventShare,
     Inventory,
     InventoryStatus,
     OpenPayment,
@@ -353,9 +355,16 @@ class MemoryBookingRepository(_Table):
         for booking_id, until in holds.items():
             await self.extend_hold(booking_id, until=until, now=now)
 
-    async def claim_expired(self, *, now: datetime, limit: int) -> list[uuid.UUID]:
+    async def claim_expired(
+        self, *, now: datetime, limit: int, share: EventShare = ALL_EVENTS
+    ) -> list[uuid.UUID]:
         due = self._where(
-            lambda b: b.status is BookingStatus.PENDING and b.expires_at is not None and b.expires_at <= now
+            lambda b: (
+                b.status is BookingStatus.PENDING
+                and b.expires_at is not None
+                and b.expires_at <= now
+                and share.holds(b.event_id)
+            )
         )
         return [b.id for b in sorted(due, key=lambda b: (b.expires_at, b.id))[:limit]]
 

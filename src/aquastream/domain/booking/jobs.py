@@ -21,7 +21,9 @@ from aquastream.domain.booking.handover import (
 )
 from aquastream.domain.booking.lifecycle import BookingLifecycle
 from aquastream.domain.booking.model import (
+    ALL_EVENTS,
     BookingStatus,
+    EventShare,
     InventoryStatus,
     LogReason,
     WaitlistAction,
@@ -39,6 +41,8 @@ class ExpireHolds:
     Rules:
     - at most ``policy.expiry_batch_size`` bookings per run, claimed with row locks that
       other workers skip (``FOR UPDATE SKIP LOCKED``), so each booking expires exactly once;
+    - a run may take one ``share`` of the events only: lanes that run at once on disjoint
+      shares (``policy.expiry_lanes``) never lock the same inventory or queue;
     - a booking whose payment holds the seat is never expired: the payment domain is asked
       first, and a succeeded payment (its confirmation is on its way) or a QR receipt under
       review extends the hold to the time the payment domain names instead;
@@ -61,10 +65,12 @@ class ExpireHolds:
         self._payments = payments
         self._policy = policy
 
-    async def __call__(self) -> int:
+    async def __call__(self, share: EventShare = ALL_EVENTS) -> int:
         async with self._uow:
             now = self._clock.now()
-            claimed = await self._uow.bookings.claim_expired(now=now, limit=self._policy.expiry_batch_size)
+            claimed = await self._uow.bookings.claim_expired(
+                now=now, limit=self._policy.expiry_batch_size, share=share
+            )
             if not claimed:
                 return 0
             kept = await self._payments.hold_until_many(claimed, now=now)

@@ -142,6 +142,40 @@ class Inventory:
 
 
 @dataclass(frozen=True, slots=True)
+class EventShare:
+    """Share ``index`` of ``of`` disjoint shares of all events: those whose id's last byte (a
+    random one) falls in ``bytes``, the ``index``-th of ``of`` equal ranges of 0-255. The
+    expiry sweep runs one lane per share, so no two lanes ever lock the same event's
+    inventory or queue and they never wait for each other."""
+
+    index: int = 0
+    of: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.index < self.of <= 256:
+            raise ValueError(f"share {self.index} of {self.of}: 0 <= index < of <= 256")
+
+    @classmethod
+    def split(cls, lanes: int) -> list[EventShare]:
+        """All events in ``lanes`` shares."""
+        return [cls(index, lanes) for index in range(lanes)]
+
+    @property
+    def is_whole(self) -> bool:
+        return self.of == 1
+
+    @property
+    def bytes(self) -> range:
+        return range(256 * self.index // self.of, 256 * (self.index + 1) // self.of)
+
+    def holds(self, event_id: uuid.UUID) -> bool:
+        return event_id.int & 0xFF in self.bytes
+
+
+ALL_EVENTS = EventShare()
+
+
+@dataclass(frozen=True, slots=True)
 class QueueOffer:
     """Seats of one event held for the first ``entries`` WAITING entries: ``seats`` in all
     (the sum of their parties)."""

@@ -18,6 +18,11 @@ class BookingPolicy:
     # or a cancel of one waits at most the lock timeout) and, only from the seats' return to the
     # commit, the inventories of the events touched.
     expiry_batch_size: int = 500
+    # Lanes of the expiry sweep that run at once, each on its own share of the events
+    # (``model.EventShare``): they lock disjoint inventories and queues, so while one waits
+    # for the database another does its share of the work. One where the database has a
+    # single writer (SQLite).
+    expiry_lanes: int = 2
     # Lapsed waitlist windows one pass handles at most: one at a time, each under its
     # event's inventory lock, so the pass stays short.
     lapse_batch_size: int = 100
