@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from advanced_alchemy.types import GUID, DateTimeUTC
-from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, event, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aquastream.adapters.sql.statements import insert_rows, one_of, rows_table
@@ -55,6 +55,34 @@ async def test_rows_inserted_together_read_back_as_given(sql_backend: Backend) -
         await insert_rows(connection, probes, rows)
         await insert_rows(connection, probes, [])
         assert await _stored(connection) == rows
+
+
+async def test_a_value_every_row_shares_is_sent_once_and_read_back_in_every_row(sql_backend: Backend) -> None:
+    title, seen_at = "one for all", NOW + timedelta(hours=1)
+    rows = [dict(row, title=title, seen_at=seen_at) for row in _rows(5)]
+    alone = dict(_rows(1)[0], seats=9)
+    engine = _engine(sql_backend)
+    sent: list[Any] = []
+
+    def record(
+        connection: Connection, cursor: object, statement: str, parameters: Any, *rest: object
+    ) -> None:
+        sent.append(parameters)
+
+    async with engine.begin() as connection:
+        await _table(connection)
+        event.listen(engine.sync_engine, "before_cursor_execute", record)
+        try:
+            await insert_rows(connection, probes, rows)
+            await insert_rows(connection, probes, [alone])
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", record)
+        assert await _stored(connection) == [*rows, alone]
+    if sql_backend.name == "postgres":
+        batch, single = (list(parameters) for parameters in sent)
+        # id and seats as arrays; the title and the time once each.
+        assert sorted(type(value).__name__ for value in batch) == ["datetime", "list", "list", "str"]
+        assert sum(isinstance(value, list) for value in single) == 1  # a row alone: one array stays
 
 
 async def test_rows_already_there_are_left_out_when_asked(sql_backend: Backend) -> None:

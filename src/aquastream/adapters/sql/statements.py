@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
+    cast,
     column,
     func,
     insert,
@@ -165,9 +166,17 @@ async def insert_rows(
     if not rows:
         return []
     if connection.dialect.name == "postgresql":
-        names = tuple(rows[0])
-        statement = _insert_unnested(table, names, unless_found, returning)
-        result = await connection.execute(statement, {name: [row[name] for row in rows] for name in names})
+        first = rows[0]
+        names = tuple(first)
+        # A value every row shares (a batch's status, reason, time: the same object) is bound
+        # once rather than as an array of copies, which the driver would check and encode
+        # value by value and the server unnest; at least one column stays an array.
+        shared = tuple(name for name in names if all(row[name] is first[name] for row in rows))
+        if len(shared) == len(names):
+            shared = shared[1:]
+        statement = _insert_unnested(table, names, shared, unless_found, returning)
+        values = {name: first[name] if name in shared else [row[name] for row in rows] for name in names}
+        result = await connection.execute(statement, values)
     else:
         result = await connection.execute(_insert(table, unless_found, returning), list(rows))
     return list(result.scalars()) if returning else []
@@ -183,10 +192,24 @@ def _insert(table: Table, unless_found: tuple[str, ...], returning: str | None) 
 
 @cache
 def _insert_unnested(
-    table: Table, names: tuple[str, ...], unless_found: tuple[str, ...], returning: str | None
+    table: Table,
+    names: tuple[str, ...],
+    shared: tuple[str, ...],
+    unless_found: tuple[str, ...],
+    returning: str | None,
 ) -> Insert:
-    arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in names]
-    statement = _PgInsert(table).from_select(list(names), _unnested(arrays, names, "given"))
+    """``INSERT … SELECT`` of ``unnest`` of one array per column, but a ``shared`` column's
+    one value (cast: PostgreSQL types no bare parameter of a SELECT list)."""
+    varying = [name for name in names if name not in shared]
+    arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in varying]
+    given = func.unnest(*arrays).table_valued(*varying).render_derived(name="given")
+    picked = [
+        given.c[name]
+        if name not in shared
+        else cast(bindparam(name, type_=table.c[name].type), table.c[name].type)
+        for name in names
+    ]
+    statement = _PgInsert(table).from_select(list(names), select(*picked))
     if unless_found:
         statement = statement.on_conflict_do_nothing(index_elements=list(unless_found))
     return statement.returning(table.c[returning]) if returning else statement

@@ -52,6 +52,12 @@ _TERMS: Kept[uuid.UUID, SaleTerms] = Kept(TERMS_KEPT)
 TERMS = select(inventories.c.event_id, inventories.c.price, inventories.c.currency).where(_EVENT)
 
 
+def _servable(c: Any, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """An inventory whose queue may be served: ``Inventory.is_open_at(now)``, someone
+    WAITING and a free seat."""
+    return (c.status == OPEN, c.starts_at > now, c.waiting > 0, c.available > 0)
+
+
 class SqlInventoryRepository(SqlRepository):
     async def _one(self, statement: Any, parameters: dict[str, Any] | None = None) -> Inventory | None:
         row = (await self._connection.execute(statement, parameters)).mappings().first()
@@ -125,14 +131,18 @@ class SqlInventoryRepository(SqlRepository):
             update(inventories)
             .where(c.event_id == returned.c.event_id)
             .values(available=c.available + returned.c.seats)
-            .returning(inventories)
         )
-        rows = (await self._connection.execute(statement)).mappings().all()
-        after = (inventory_from_row(row) for row in rows)
-        return sorted(
-            (row for row in after if row.is_open_at(now) and row.waiting > 0 and row.available > 0),
-            key=lambda row: row.event_id,
-        )
+        # Only the rows whose queue may now be served come back (most have nobody waiting):
+        # on PostgreSQL picked from the update's own rows, elsewhere read after it.
+        if self._connection.dialect.name == "postgresql":
+            after = statement.returning(inventories).cte("after")
+            servable = select(after).where(*_servable(after.c, now)).order_by(after.c.event_id)
+        else:
+            await self._connection.execute(statement)
+            chosen = one_of(self._connection, c.event_id, event_ids)
+            servable = select(inventories).where(chosen, *_servable(c, now)).order_by(c.event_id)
+        rows = (await self._connection.execute(servable)).mappings().all()
+        return [inventory_from_row(row) for row in rows]
 
     async def release_held_seat(self, event_id: uuid.UUID, seats: int = 1) -> bool:
         c = inventories.c
