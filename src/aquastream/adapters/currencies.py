@@ -37,7 +37,8 @@ def fraction_digits(code: str) -> int:
 def amount_in(amount: Decimal | float | int, currency: str) -> Decimal:
     """An amount as read back from storage, exact to ``currency``'s digits (SQLite keeps
     NUMERIC as a float, PostgreSQL's column holds 3 fraction digits for every currency)."""
-    return quantize(Decimal(str(amount)), fraction_digits(currency))
+    exact = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    return quantize(exact, fraction_digits(currency))
 
 
 def written(amount: Decimal, currency: str) -> str:

@@ -151,6 +151,20 @@ def rows_table(
     return values(*(column(title, type_) for title, type_ in columns), name=name).data(list(rows)).cte(name)
 
 
+def unnested_rows(name: str, columns: Sequence[tuple[str, Any]]) -> CTE:
+    """``rows_table`` of PostgreSQL for a statement built once: its arrays are the parameters
+    ``<name>_<column>``, which ``unnested_values`` fills."""
+    arrays = [bindparam(f"{name}_{title}", type_=postgresql.ARRAY(type_)) for title, type_ in columns]
+    return _unnested(arrays, [title for title, _ in columns], f"{name}_rows").cte(name)
+
+
+def unnested_values(
+    name: str, columns: Sequence[tuple[str, Any]], rows: Sequence[tuple[Any, ...]]
+) -> dict[str, list[Any]]:
+    """The parameters of ``unnested_rows(name, columns)`` that make its rows ``rows``."""
+    return {f"{name}_{title}": [row[i] for row in rows] for i, (title, _) in enumerate(columns)}
+
+
 async def insert_rows(
     connection: AsyncConnection,
     table: Table,

@@ -85,6 +85,9 @@ class ExpireHolds:
             freed: Counter[uuid.UUID] = Counter()
             for booking in expired:
                 freed[booking.event_id] += booking.party_size
+            # The facts go out before the inventories are locked, which then stay locked for
+            # the seats' return, the hand-over and the commit only.
+            await self._uow.write_events()
             await return_seats_of_batch(self._uow, freed, now=now, policy=self._policy)
             await self._uow.commit()
         return len(expired)

@@ -13,14 +13,21 @@ import dataclasses
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, select, update
+from sqlalchemy import CTE, BindParameter, ColumnElement, Integer, Select, Update, bindparam, select, update
 
 from aquastream.adapters.currencies import amount_in
 from aquastream.adapters.kept import Kept
 from aquastream.adapters.sql.booking.rows import OPEN, inventory_from_row
-from aquastream.adapters.sql.statements import dialect_insert, one_of, rows_table
+from aquastream.adapters.sql.statements import (
+    dialect_insert,
+    one_of,
+    rows_table,
+    unnested_rows,
+    unnested_values,
+)
 from aquastream.adapters.sql.tables.booking import inventories
 from aquastream.adapters.sql.uow import SqlRepository
 from aquastream.domain.booking.model import Inventory, InventoryStatus, QueueOffer, SaleTerms
@@ -52,10 +59,30 @@ _TERMS: Kept[uuid.UUID, SaleTerms] = Kept(TERMS_KEPT)
 TERMS = select(inventories.c.event_id, inventories.c.price, inventories.c.currency).where(_EVENT)
 
 
-def _servable(c: Any, now: datetime) -> tuple[ColumnElement[bool], ...]:
+def _servable(c: Any, now: datetime | BindParameter[datetime]) -> tuple[ColumnElement[bool], ...]:
     """An inventory whose queue may be served: ``Inventory.is_open_at(now)``, someone
     WAITING and a free seat."""
     return (c.status == OPEN, c.starts_at > now, c.waiting > 0, c.available > 0)
+
+
+# Each event's seats given back, as a row of a small table the update joins.
+_RETURNED = [("event_id", inventories.c.event_id.type), ("seats", Integer())]
+
+
+def _return_seats(returned: CTE) -> Update:
+    c = inventories.c
+    return (
+        update(inventories)
+        .where(c.event_id == returned.c.event_id)
+        .values(available=c.available + returned.c.seats)
+    )
+
+
+@cache
+def _returning_seats() -> Select[Any]:
+    """PostgreSQL's return of a batch's seats, built once: the servable rows of the update."""
+    after = _return_seats(unnested_rows("returned", _RETURNED)).returning(inventories).cte("after")
+    return select(after).where(*_servable(after.c, bindparam("the_time"))).order_by(after.c.event_id)
 
 
 class SqlInventoryRepository(SqlRepository):
@@ -120,29 +147,19 @@ class SqlInventoryRepository(SqlRepository):
             select(c.event_id).where(one_of(self._connection, c.event_id, event_ids)).order_by(c.event_id)
         )
         await self._connection.execute(locked.with_for_update())
-        # Each event's seats as a row of a small table the update joins.
-        returned = rows_table(
-            self._connection,
-            "returned",
-            [("event_id", c.event_id.type), ("seats", Integer())],
-            list(seats.items()),
-        )
-        statement = (
-            update(inventories)
-            .where(c.event_id == returned.c.event_id)
-            .values(available=c.available + returned.c.seats)
-        )
         # Only the rows whose queue may now be served come back (most have nobody waiting):
         # on PostgreSQL picked from the update's own rows, elsewhere read after it.
         if self._connection.dialect.name == "postgresql":
-            after = statement.returning(inventories).cte("after")
-            servable = select(after).where(*_servable(after.c, now)).order_by(after.c.event_id)
+            values = unnested_values("returned", _RETURNED, list(seats.items()))
+            found = await self._connection.execute(_returning_seats(), {**values, "the_time": now})
         else:
-            await self._connection.execute(statement)
+            returned = rows_table(self._connection, "returned", _RETURNED, list(seats.items()))
+            await self._connection.execute(_return_seats(returned))
             chosen = one_of(self._connection, c.event_id, event_ids)
-            servable = select(inventories).where(chosen, *_servable(c, now)).order_by(c.event_id)
-        rows = (await self._connection.execute(servable)).mappings().all()
-        return [inventory_from_row(row) for row in rows]
+            found = await self._connection.execute(
+                select(inventories).where(chosen, *_servable(c, now)).order_by(c.event_id)
+            )
+        return [inventory_from_row(row) for row in found.mappings().all()]
 
     async def release_held_seat(self, event_id: uuid.UUID, seats: int = 1) -> bool:
         c = inventories.c
