@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from advanced_alchemy.types import GUID
 from sqlalchemy import (
     CTE,
     BindParameter,
@@ -125,12 +126,18 @@ def dialect_insert(
 # with a parameter each value. SQLite has no arrays: it gets the IN list and VALUES.
 
 
+def _array_of(type_: Any) -> postgresql.ARRAY[Any]:
+    """PostgreSQL's array of ``type_``; of uuids, of the dialect's own uuid type: asyncpg takes
+    uuid objects as they are, where a GUID column's type would turn each into text first."""
+    return postgresql.ARRAY(postgresql.UUID(as_uuid=True) if isinstance(type_, GUID) else type_)
+
+
 def one_of(
     connection: AsyncConnection | AsyncEngine, column_: ColumnElement[Any], choices: Collection[Any]
 ) -> ColumnElement[bool]:
     """``column_ IN choices``: ``column_ = ANY(:array)`` on PostgreSQL."""
     if connection.dialect.name == "postgresql":
-        return column_ == any_(bindparam(None, list(choices), type_=postgresql.ARRAY(column_.type)))
+        return column_ == any_(bindparam(None, list(choices), type_=_array_of(column_.type)))
     return column_.in_(list(choices))
 
 
@@ -144,7 +151,7 @@ def rows_table(
     a statement can join: ``unnest`` of one array per column on PostgreSQL, ``VALUES`` elsewhere."""
     if connection.dialect.name == "postgresql":
         arrays = [
-            bindparam(None, [row[i] for row in rows], type_=postgresql.ARRAY(type_))
+            bindparam(None, [row[i] for row in rows], type_=_array_of(type_))
             for i, (_, type_) in enumerate(columns)
         ]
         return _unnested(arrays, [title for title, _ in columns], f"{name}_rows").cte(name)
@@ -154,7 +161,7 @@ def rows_table(
 def unnested_rows(name: str, columns: Sequence[tuple[str, Any]]) -> CTE:
     """``rows_table`` of PostgreSQL for a statement built once: its arrays are the parameters
     ``<name>_<column>``, which ``unnested_values`` fills."""
-    arrays = [bindparam(f"{name}_{title}", type_=postgresql.ARRAY(type_)) for title, type_ in columns]
+    arrays = [bindparam(f"{name}_{title}", type_=_array_of(type_)) for title, type_ in columns]
     return _unnested(arrays, [title for title, _ in columns], f"{name}_rows").cte(name)
 
 
@@ -215,7 +222,7 @@ def _insert_unnested(
     """``INSERT … SELECT`` of ``unnest`` of one array per column, but a ``shared`` column's
     one value (cast: PostgreSQL types no bare parameter of a SELECT list)."""
     varying = [name for name in names if name not in shared]
-    arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in varying]
+    arrays = [bindparam(name, type_=_array_of(table.c[name].type)) for name in varying]
     given = func.unnest(*arrays).table_valued(*varying).render_derived(name="given")
     picked = [
         given.c[name]

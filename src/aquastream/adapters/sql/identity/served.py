@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql.reads import StandaloneReads
+from aquastream.adapters.sql.statements import one_of
 from aquastream.adapters.sql.tables.identity import profiles, users
 from aquastream.domain.notifications.model import Recipient
 
@@ -26,6 +27,7 @@ class IdentityRecipientDirectory:
     the bot verified it, an email only once its owner verified it."""
 
     def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
         self._reads = StandaloneReads(engine)
 
     async def recipients(
@@ -44,7 +46,7 @@ class IdentityRecipientDirectory:
                 profiles.c.telegram_verified,
             )
             .join(profiles, profiles.c.user_id == users.c.id, isouter=True)
-            .where(users.c.id.in_(list(user_ids)), *alive)
+            .where(one_of(self._engine, users.c.id, user_ids), *alive)
         )
         return {
             row.id: Recipient(

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import RowMapping, Table, and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aquastream.adapters.sql.statements import dialect_insert, insert_rows
+from aquastream.adapters.sql.statements import dialect_insert, insert_rows, one_of
 from aquastream.adapters.sql.tables.notifications import (
     PENDING_MESSAGE,
     messages,
@@ -167,13 +167,13 @@ class SqlPreferenceRepository(_Upserts):
             return {}
         languages = await self._connection.execute(
             select(user_settings.c.user_id, user_settings.c.language).where(
-                user_settings.c.user_id.in_(asked)
+                one_of(self._connection, user_settings.c.user_id, asked)
             )
         )
         language_of = {row.user_id: Language(row.language) for row in languages if row.language}
         rows = await self._connection.execute(
             select(opt_outs.c.user_id, opt_outs.c.category, opt_outs.c.channel).where(
-                opt_outs.c.user_id.in_(asked)
+                one_of(self._connection, opt_outs.c.user_id, asked)
             )
         )
         switched_off: dict[uuid.UUID, set[tuple[Category, Channel]]] = defaultdict(set)
@@ -184,7 +184,7 @@ class SqlPreferenceRepository(_Upserts):
                 unreachable_addresses.c.user_id,
                 unreachable_addresses.c.channel,
                 unreachable_addresses.c.address,
-            ).where(unreachable_addresses.c.user_id.in_(asked))
+            ).where(one_of(self._connection, unreachable_addresses.c.user_id, asked))
         )
         unreachable: dict[uuid.UUID, set[tuple[Channel, str]]] = defaultdict(set)
         for row in marks:
