@@ -144,7 +144,7 @@ class Inventory:
 @dataclass(frozen=True, slots=True)
 class EventShare:
     """Share ``index`` of ``of`` disjoint shares of all events: those whose id's last byte (a
-    random one) falls in ``bytes``, the ``index``-th of ``of`` equal ranges of 0-255. The
+    random one) falls in ``last_bytes``, the ``index``-th of ``of`` equal ranges of 0-255. The
     expiry sweep runs one lane per share, so no two lanes ever lock the same event's
     inventory or queue and they never wait for each other."""
 
@@ -165,11 +165,11 @@ class EventShare:
         return self.of == 1
 
     @property
-    def bytes(self) -> range:
+    def last_bytes(self) -> range:
         return range(256 * self.index // self.of, 256 * (self.index + 1) // self.of)
 
     def holds(self, event_id: uuid.UUID) -> bool:
-        return event_id.int & 0xFF in self.bytes
+        return (event_id.int & 0xFF) in self.last_bytes
 
 
 ALL_EVENTS = EventShare()

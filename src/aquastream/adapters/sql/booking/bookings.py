@@ -243,8 +243,8 @@ class SqlBookingRepository(SqlRepository):
             # holds' index for a one-sided bound even before it has statistics of the byte
             # (migration 0036 asks for them, for the bounded middle shares).
             last_byte = func.get_byte(func.uuid_send(c.event_id), 15)
-            bounds = [last_byte >= share.bytes.start] if share.bytes.start > 0 else []
-            bounds += [last_byte < share.bytes.stop] if share.bytes.stop < 256 else []
+            bounds = [last_byte >= share.last_bytes.start] if share.last_bytes.start > 0 else []
+            bounds += [last_byte < share.last_bytes.stop] if share.last_bytes.stop < 256 else []
             return list((await self._connection.execute(statement.where(*bounds).limit(limit))).scalars())
         # SQLite keeps a uuid as bytes it cannot take apart: its one writer runs one lane
         # (``BookingPolicy.expiry_lanes``), and a share asked of it is picked out here.
