@@ -29,6 +29,7 @@ from seat_booking import DEFAULT_URL, _throwaway_database
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream import heap
 from aquastream.adapters.sql.crews import SqlConfirmedParticipants, SqlCrewsUnitOfWork
 from aquastream.adapters.sql.engine import create_engine
 from aquastream.adapters.sql.migrate import upgrade
@@ -170,6 +171,7 @@ async def main() -> None:
     try:
         await upgrade(url)
         engine = create_engine(url)
+        heap.settle()  # as a server or worker process does once started (aquastream.heap)
         try:
             for _ in range(args.rounds):
                 seconds, share, placed = await _apply(engine, _Situation(rng, args.participants, args.crews))

@@ -43,6 +43,7 @@ from seat_booking import DEFAULT_URL, _throwaway_database
 from sqlalchemy import Interval, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream import heap
 from aquastream.adapters.payments.probe import PaymentHoldProbe
 from aquastream.adapters.payments.registry import ConfiguredProviders
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork
@@ -306,6 +307,7 @@ async def main() -> None:
     states: dict[str, dict[str, int]] = {}
     try:
         await upgrade(engine)
+        heap.settle()  # as a server or worker process does once started (aquastream.heap)
 
         def side(name: str, sweep: Callable[[AsyncEngine, BookingPolicy], Awaitable[int]]) -> Any:
             async def run() -> Sample:

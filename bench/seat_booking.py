@@ -31,6 +31,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream import heap
 from aquastream.adapters.pay_links import SignedPayLinks
 from aquastream.adapters.sql.booking import SqlBookingUnitOfWork, SqlSeatInventory
 from aquastream.adapters.sql.engine import create_engine
@@ -196,6 +197,7 @@ async def main() -> None:
     try:
         await upgrade(engine)
         users = await _participants(engine, args.bookings)
+        heap.settle()  # as a server or worker process does once started (aquastream.heap)
         rates: dict[str, list[float]] = {"floor": [], "use_case": []}
         for _ in range(args.rounds):
             rates["floor"].append(await _run(engine, _floor, users, args.capacity, args.concurrency))

@@ -53,6 +53,7 @@ from dishka import Provider, Scope, provide
 from seat_booking import DEFAULT_URL, _open_event, _participants, _throwaway_database
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream import heap
 from aquastream.adapters.sql.migrate import upgrade
 from aquastream.app import make_container
 from aquastream.domain.booking.book import BookSeat
@@ -181,6 +182,7 @@ async def main() -> None:
         try:
             engine = await container.get(AsyncEngine)
             spine = await container.get(Spine)
+            heap.settle()  # as a server or worker process does once started (aquastream.heap)
             delays: list[float] = []
             if worker_process is None:
                 worker = await container.get(BackgroundWorker)

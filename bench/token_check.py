@@ -36,6 +36,7 @@ from litestar import Litestar
 from seat_booking import DEFAULT_URL, _open_event, _participants, _throwaway_database
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aquastream import heap
 from aquastream.adapters.crypto.jwt_tokens import AccessToken, JwtAccessTokens
 from aquastream.adapters.http.token_check import AccessTokenCheck
 from aquastream.adapters.sql.engine import create_engine
@@ -191,6 +192,7 @@ async def main() -> None:
         await upgrade(engine)
         await _revocations(engine, args.revoked)
         async with apps["on"].lifespan(), apps["off"].lifespan():
+            heap.settle()  # as a server or worker process does once started (aquastream.heap)
             for variant in VARIANTS:  # warm-up: pools filled, statements prepared
                 await _round(apps[variant], variant, engine, await _tokens(engine, 100), args.concurrency)
             # Both apps share the process: the one that checks reads the feed only in its rounds.
