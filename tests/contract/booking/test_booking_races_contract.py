@@ -217,6 +217,22 @@ async def test_cancel_expiry_and_waitlist_hand_over_at_once_never_lose_or_double
     assert totals["converted"] > 0
 
 
+async def _sweep(racing: BookingKit, share: EventShare, busy: list[int]) -> int:
+    """A worker's sweep of ``share``: batches until one expires nothing; a batch refused for a
+    lock not had in time (``Busy``) rolled back and is taken again, as the next tick would
+    (noted in ``busy``). How many it expired."""
+    done = 0
+    while True:
+        try:
+            expired = await racing.expire_holds(share)
+        except Busy:
+            busy.append(1)
+            continue
+        if not expired:
+            return done
+        done += expired
+
+
 async def test_two_expiry_workers_at_once_expire_each_booking_once(racing: BookingKit) -> None:
     events = [await racing.publish(20, price=PRICE) for _ in range(3)]
     for event_id in events:
@@ -241,15 +257,10 @@ async def test_many_expiry_workers_with_small_batches_share_the_work(racing: Boo
         await racing.book(racing.new_user(), event_id)
     racing.clock.advance(minutes=31)
 
-    async def worker() -> int:
-        done = 0
-        while expired := await racing.expire_holds():
-            done += expired
-        return done
+    busy: list[int] = []
+    counts = await settle(*(_sweep(racing, ALL_EVENTS, busy) for _ in range(4)))
 
-    counts = await settle(*(worker() for _ in range(4)))
-
-    report(racing, "four workers, batches of 7, 50 due holds", expired_by_worker=counts)
+    report(racing, "four workers, batches of 7, 50 due holds", expired_by_worker=counts, busy=len(busy))
     assert sum(counts) == 50
     assert await _count_log(racing, "HOLD_EXPIRED", per_booking=True) == [1] * 50
     (await racing.seat_state(event_id)).assert_consistent()
@@ -273,25 +284,11 @@ async def test_expiry_lanes_on_shares_of_the_events_beside_a_whole_worker_expire
             await racing.join(racing.new_user(), event_id)
     racing.clock.advance(minutes=31)
 
-    busy = 0
-
-    async def lane(share: EventShare) -> int:
-        nonlocal busy
-        done = 0
-        while True:
-            try:
-                expired = await racing.expire_holds(share)
-            except Busy:  # a lock not had in time: the batch rolled back, the next tick retries it
-                busy += 1
-                continue
-            if not expired:
-                return done
-            done += expired
-
-    counts = await settle(*(lane(share) for share in [*shares, ALL_EVENTS]))
+    busy: list[int] = []
+    counts = await settle(*(_sweep(racing, share, busy) for share in [*shares, ALL_EVENTS]))
 
     due = 8 * len(events)
-    report(racing, f"3 lanes + 1 whole worker, batches of 5, {due} due holds", expired=counts, busy=busy)
+    report(racing, f"3 lanes + 1 whole worker, batches of 5, {due} due holds", expired=counts, busy=len(busy))
     assert sum(counts) == due
     assert await _count_log(racing, "HOLD_EXPIRED", per_booking=True) == [1] * due
     for event_id in events:
