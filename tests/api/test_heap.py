@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from aquastream.heap import YOUNG_OBJECTS
+
 PROBE = """
 import asyncio, gc, sys
 from aquastream.asgi import application
@@ -26,7 +28,7 @@ async def main() -> None:
     app = application()
     before = gc.get_freeze_count(), gc.isenabled()
     async with app.lifespan():
-        print(*before, gc.get_freeze_count(), gc.isenabled())
+        print(*before, gc.get_freeze_count(), gc.isenabled(), gc.get_threshold()[0])
 
 asyncio.run(main())
 """
@@ -67,9 +69,11 @@ def test_the_served_application_freezes_its_heap_once_started(env: dict[str, str
     done = subprocess.run(
         [sys.executable, "-c", PROBE], env=env, check=True, capture_output=True, text=True, timeout=120
     )
-    frozen_before, enabled_before, frozen_after, enabled_after = done.stdout.split()
-    # Off while the application is imported and built, on again once it started.
+    frozen_before, enabled_before, frozen_after, enabled_after, young = done.stdout.split()
+    # Off while the application is imported and built, on again once it started, its
+    # youngest generation collected past YOUNG_OBJECTS objects (CPython's default: 700).
     assert (frozen_before, enabled_before, enabled_after) == ("0", "False", "True")
+    assert int(young) == YOUNG_OBJECTS
     # The application's modules, routes, providers and mappers: hundreds of thousands.
     assert int(frozen_after) > 100_000, frozen_after
 
