@@ -84,3 +84,60 @@ def test_the_started_application_leaves_out_what_it_was_not_configured_for(env: 
     )
 
     assert done.stdout.split() == ["aquastream.asgi"]
+
+
+WEBHOOK_REFUSED = """
+import asyncio, sys
+from aquastream.asgi import application
+
+async def deliver(app, provider: str) -> int:
+    body = b'{"id": "evt_heap", "type": "checkout.session.completed"}'
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": f"/api/v1/webhooks/payments/{provider}", "raw_path": b"",
+        "query_string": b"", "root_path": "", "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8000),
+        "headers": [(b"content-type", b"application/json"), (b"stripe-signature", b"t=1,v1=00")],
+    }
+    sent = []
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+    async def send(message):
+        sent.append(message)
+    await app(scope, receive, send)
+    return next(m["status"] for m in sent if m["type"] == "http.response.start")
+
+async def main() -> None:
+    app = application()
+    async with app.lifespan():
+        statuses = [await deliver(app, provider) for provider in ("stripe", "yookassa", "cloudpayments")]
+        print(*statuses, "httpx" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def test_a_webhook_is_checked_without_the_client_that_calls_providers(env: dict[str, str]) -> None:
+    # A server that receives providers' webhooks checks each one (an HMAC over its body, or
+    # the sender's network) without calling out: the HTTP client (httpx, ~14 MB) is made when
+    # a payment first needs a provider's API.
+    credentials = {
+        "AQUASTREAM_STRIPE_SECRET_KEY": "sk_test_heap",
+        "AQUASTREAM_STRIPE_WEBHOOK_SECRET": "whsec_heap",
+        "AQUASTREAM_YOOKASSA_SHOP_ID": "1",
+        "AQUASTREAM_YOOKASSA_SECRET_KEY": "test_heap",
+        "AQUASTREAM_CLOUDPAYMENTS_PUBLIC_ID": "pk_heap",
+        "AQUASTREAM_CLOUDPAYMENTS_API_SECRET": "heap",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", WEBHOOK_REFUSED],
+        env={**env, **credentials},
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    *statuses, httpx_loaded = done.stdout.split()
+    assert all(400 <= int(status) < 500 for status in statuses), statuses
+    assert httpx_loaded == "False"

@@ -4,7 +4,9 @@ httpx with its transport weighs ~6 MB in a server process, and most processes ne
 a server without a bot token and without a provider's credentials (the sandbox calls nobody)
 or a worker of other domains. So the composition root hands adapters' builders an
 ``OutboundHttp``; the client, traced when tracing is on, is made the first time one of them
-needs it, and closed with the container."""
+needs it, and closed with the container. Adapters keep the ``OutboundHttp`` and ask it for its
+client when they call out, not when they are built: a server that only verifies a provider's
+webhooks (an HMAC over the body) never makes one."""
 
 from __future__ import annotations
 
@@ -17,10 +19,13 @@ if TYPE_CHECKING:
 
 
 class OutboundHttp:
-    def __init__(self, timeout_seconds: float, tracing: Tracing) -> None:
+    def __init__(
+        self, timeout_seconds: float, tracing: Tracing, *, client: httpx.AsyncClient | None = None
+    ) -> None:
+        """``client``: one made already (a test's, say), handed out as it is."""
         self._timeout_seconds = timeout_seconds
         self._tracing = tracing
-        self._client: httpx.AsyncClient | None = None
+        self._client = client
 
     @property
     def client(self) -> httpx.AsyncClient:

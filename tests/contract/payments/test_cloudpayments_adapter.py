@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from aquastream.adapters.http.tracing import Tracing
+from aquastream.adapters.outbound import OutboundHttp
 from aquastream.adapters.payments.cloudpayments import CloudPaymentsProvider
 from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderFailed
 from aquastream.domain.payments.model import CheckoutRequest, ProviderStatus, WebhookDelivery
@@ -66,7 +68,9 @@ def fake() -> Iterator[FakeCloudPayments]:
 @pytest.fixture
 async def adapter(fake: FakeCloudPayments) -> AsyncIterator[CloudPaymentsProvider]:
     async with httpx.AsyncClient(timeout=5) as client:
-        yield CloudPaymentsProvider(client, PUBLIC_ID, API_SECRET, api_url=fake.url)
+        yield CloudPaymentsProvider(
+            OutboundHttp(5, Tracing.off(), client=client), PUBLIC_ID, API_SECRET, api_url=fake.url
+        )
 
 
 def _signed(

@@ -17,7 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
+from aquastream.adapters.http.tracing import Tracing
 from aquastream.adapters.memory.clock import FrozenClock
+from aquastream.adapters.outbound import OutboundHttp
 from aquastream.adapters.payments.stripe import StripeProvider
 from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderFailed
 from aquastream.domain.payments.model import CheckoutRequest, ProviderStatus, WebhookDelivery
@@ -92,7 +94,13 @@ def fake() -> Iterator[FakeStripe]:
 @pytest.fixture
 async def adapter(fake: FakeStripe) -> AsyncIterator[StripeProvider]:
     async with httpx.AsyncClient(timeout=5) as client:
-        yield StripeProvider(client, SECRET_KEY, WEBHOOK_SECRET, FrozenClock(NOW), api_url=fake.url)
+        yield StripeProvider(
+            OutboundHttp(5, Tracing.off(), client=client),
+            SECRET_KEY,
+            WEBHOOK_SECRET,
+            FrozenClock(NOW),
+            api_url=fake.url,
+        )
 
 
 def _request() -> CheckoutRequest:

@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 
+from aquastream.adapters.http.tracing import Tracing
+from aquastream.adapters.outbound import OutboundHttp
 from aquastream.adapters.payments.yookassa import YooKassaProvider
 from aquastream.domain.payments.errors import InvalidWebhookSignature, ProviderFailed
 from aquastream.domain.payments.model import CheckoutRequest, ProviderStatus, WebhookDelivery
@@ -95,12 +96,13 @@ def fake() -> Iterator[FakeYooKassa]:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5) as client:
-        yield client
+async def client() -> AsyncIterator[OutboundHttp]:
+    http = OutboundHttp(5, Tracing.off())
+    yield http
+    await http.aclose()
 
 
-def _adapter(fake: FakeYooKassa, client: httpx.AsyncClient, **options: Any) -> YooKassaProvider:
+def _adapter(fake: FakeYooKassa, client: OutboundHttp, **options: Any) -> YooKassaProvider:
     return YooKassaProvider(client, SHOP_ID, SECRET_KEY, api_url=f"{fake.url}/v3", **options)
 
 
@@ -114,7 +116,7 @@ def _notification(event: str, payment_id: str, status: str = "succeeded") -> Web
 
 
 async def test_a_payment_opens_with_a_redirect_and_our_id_as_idempotence_key(
-    fake: FakeYooKassa, client: httpx.AsyncClient
+    fake: FakeYooKassa, client: OutboundHttp
 ) -> None:
     request = _request()
 
@@ -134,9 +136,7 @@ async def test_a_payment_opens_with_a_redirect_and_our_id_as_idempotence_key(
     assert sent.json()["metadata"] == {"payment_id": str(request.payment_id)}
 
 
-async def test_fetch_maps_statuses_and_reads_our_reference(
-    fake: FakeYooKassa, client: httpx.AsyncClient
-) -> None:
+async def test_fetch_maps_statuses_and_reads_our_reference(fake: FakeYooKassa, client: OutboundHttp) -> None:
     request = _request()
     adapter = _adapter(fake, client)
     checkout = await adapter.create(request)
@@ -159,7 +159,7 @@ async def test_fetch_maps_statuses_and_reads_our_reference(
 
 
 async def test_cancel_cancels_a_payment_waiting_for_capture_and_leaves_a_pending_one_to_lapse(
-    fake: FakeYooKassa, client: httpx.AsyncClient
+    fake: FakeYooKassa, client: OutboundHttp
 ) -> None:
     adapter = _adapter(fake, client)
     pending, held = (await adapter.create(_request()), await adapter.create(_request()))
@@ -181,7 +181,7 @@ async def test_cancel_cancels_a_payment_waiting_for_capture_and_leaves_a_pending
     assert (await adapter.fetch(held.provider_payment_id)).status is ProviderStatus.FAILED
 
 
-async def test_a_refund_carries_its_idempotence_key(fake: FakeYooKassa, client: httpx.AsyncClient) -> None:
+async def test_a_refund_carries_its_idempotence_key(fake: FakeYooKassa, client: OutboundHttp) -> None:
     adapter = _adapter(fake, client)
 
     refund_id = await adapter.refund("2f000001", Decimal("500.00"), "RUB", idempotency_key="refund-1")
@@ -193,7 +193,7 @@ async def test_a_refund_carries_its_idempotence_key(fake: FakeYooKassa, client: 
 
 
 async def test_a_notification_is_believed_only_as_far_as_the_api_confirms_it(
-    fake: FakeYooKassa, client: httpx.AsyncClient
+    fake: FakeYooKassa, client: OutboundHttp
 ) -> None:
     adapter = _adapter(fake, client)
     checkout = await adapter.create(_request())
@@ -207,7 +207,7 @@ async def test_a_notification_is_believed_only_as_far_as_the_api_confirms_it(
 
 
 async def test_a_notification_is_known_by_what_the_api_confirmed_not_by_its_body(
-    fake: FakeYooKassa, client: httpx.AsyncClient
+    fake: FakeYooKassa, client: OutboundHttp
 ) -> None:
     adapter = _adapter(fake, client)
     checkout = await adapter.create(_request())
@@ -231,7 +231,7 @@ async def test_a_notification_is_known_by_what_the_api_confirmed_not_by_its_body
     assert refunded.event_id == genuine.event_id
 
 
-async def test_the_ip_allowlist_refuses_other_senders(fake: FakeYooKassa, client: httpx.AsyncClient) -> None:
+async def test_the_ip_allowlist_refuses_other_senders(fake: FakeYooKassa, client: OutboundHttp) -> None:
     adapter = _adapter(fake, client, allowed_networks=("185.71.76.0/27",))
     checkout = await adapter.create(_request())
     assert checkout.provider_payment_id is not None
@@ -243,14 +243,14 @@ async def test_the_ip_allowlist_refuses_other_senders(fake: FakeYooKassa, client
             await adapter.verify_webhook(WebhookDelivery(notice.headers, notice.body, sender))
 
 
-async def test_wrong_credentials_fail_the_call(fake: FakeYooKassa, client: httpx.AsyncClient) -> None:
+async def test_wrong_credentials_fail_the_call(fake: FakeYooKassa, client: OutboundHttp) -> None:
     adapter = YooKassaProvider(client, SHOP_ID, "wrong", api_url=f"{fake.url}/v3")
 
     with pytest.raises(ProviderFailed):
         await adapter.create(_request())
 
 
-async def test_an_unreachable_api_fails_the_call(client: httpx.AsyncClient) -> None:
+async def test_an_unreachable_api_fails_the_call(client: OutboundHttp) -> None:
     adapter = YooKassaProvider(client, SHOP_ID, SECRET_KEY, api_url="http://127.0.0.1:9/v3")
 
     with pytest.raises(ProviderFailed):
@@ -259,7 +259,7 @@ async def test_an_unreachable_api_fails_the_call(client: httpx.AsyncClient) -> N
 
 @pytest.mark.parametrize(("amount", "currency"), [("1000", "JPY"), ("1.234", "KWD"), ("1500.00", "RUB")])
 async def test_yookassa_gets_and_reports_amounts_with_the_currencys_fraction_digits(
-    fake: FakeYooKassa, client: httpx.AsyncClient, amount: str, currency: str
+    fake: FakeYooKassa, client: OutboundHttp, amount: str, currency: str
 ) -> None:
     adapter = _adapter(fake, client)
     request = CheckoutRequest(uuid.uuid4(), Decimal(amount), currency, "Booking", "https://app.example/r")

@@ -66,7 +66,7 @@ async def test_providers_are_the_configured_ones_and_the_sandbox_outside_product
         FrozenClock(),
     )
     sandbox_only = build_providers(Settings.for_tests(), sandbox_http, FrozenClock())
-    # Only a provider that calls out has an HTTP client made for it (the sandbox calls nobody).
+    # No HTTP client is made until a provider calls out (the sandbox calls nobody).
     made = [http.made for http in (development_http, production_http, sandbox_http)]
     for http in (development_http, production_http, sandbox_http):
         await http.aclose()
@@ -80,7 +80,7 @@ async def test_providers_are_the_configured_ones_and_the_sandbox_outside_product
     assert production.get("sandbox") is None
     assert production.get("cloudpayments") is None
     assert sandbox_only.get("sandbox") is not None
-    assert made == [True, False, False]
+    assert made == [False, False, False]
 
 
 def test_the_qr_payee_comes_from_settings_or_is_a_demo_outside_production() -> None:

@@ -7,9 +7,10 @@ import hmac
 import json
 import logging
 
-import httpx
 import pytest
 
+from aquastream.adapters.http.tracing import Tracing
+from aquastream.adapters.outbound import OutboundHttp
 from aquastream.adapters.payments.registry import ConfiguredProviders
 from aquastream.adapters.payments.sandbox import SANDBOX, SIGNATURE_HEADER
 from aquastream.adapters.payments.stripe import STRIPE, StripeProvider
@@ -156,13 +157,15 @@ async def test_an_authentic_notification_about_no_payment_is_recorded_as_ignored
     delivery = WebhookDelivery({"stripe-signature": f"t={timestamp},v1={signature}"}, body.encode())
     caplog.set_level(logging.INFO, logger="aquastream.payments.webhooks")
 
-    async with httpx.AsyncClient() as unused_client:  # verifying a Stripe event calls no API
-        stripe = StripeProvider(unused_client, "sk_test", "whsec_test", world.clock)
-        process = ProcessWebhook(
-            world.new_payments_uow(), world.clock, ConfiguredProviders(STRIPE, {STRIPE: stripe})
-        )
-        assert await process(STRIPE, delivery) is WebhookOutcome.IGNORED
-        assert await process(STRIPE, delivery) is None
+    http = OutboundHttp(5, Tracing.off())
+    stripe = StripeProvider(http, "sk_test", "whsec_test", world.clock)
+    process = ProcessWebhook(
+        world.new_payments_uow(), world.clock, ConfiguredProviders(STRIPE, {STRIPE: stripe})
+    )
+    assert await process(STRIPE, delivery) is WebhookOutcome.IGNORED
+    assert await process(STRIPE, delivery) is None
+
+    assert not http.made  # verifying a Stripe event calls no API: no HTTP client is made
 
     assert [(r.provider_event_id, r.outcome, r.payment_id) for r in world.webhooks()] == [
         ("evt_1", WebhookOutcome.IGNORED, None)

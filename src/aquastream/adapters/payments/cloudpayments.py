@@ -38,7 +38,7 @@ from aquastream.domain.payments.model import (
 from aquastream.domain.shared.errors import ValidationFailed
 
 if TYPE_CHECKING:
-    import httpx
+    from aquastream.adapters.outbound import OutboundHttp
 
 CLOUDPAYMENTS = "cloudpayments"
 DEFAULT_API_URL = "https://api.cloudpayments.ru"
@@ -54,14 +54,12 @@ _STATUSES = {
 
 class CloudPaymentsProvider:
     def __init__(
-        self, client: httpx.AsyncClient, public_id: str, api_secret: str, *, api_url: str = DEFAULT_API_URL
+        self, http: OutboundHttp, public_id: str, api_secret: str, *, api_url: str = DEFAULT_API_URL
     ) -> None:
-        import httpx
-
-        self._client = client
+        self._http = http
         self._public_id = public_id
         self._secret = api_secret
-        self._auth = httpx.BasicAuth(public_id, api_secret)
+        self._auth = (public_id, api_secret)  # HTTP Basic, as httpx takes it
         self._api_url = api_url.rstrip("/")
 
     @property
@@ -73,7 +71,7 @@ class CloudPaymentsProvider:
     ) -> dict[str, Any]:
         headers = {"X-Request-ID": request_id} if request_id else {}
         async with provider_call("CloudPayments"):
-            response = await self._client.post(
+            response = await self._http.client.post(
                 f"{self._api_url}{path}", json=body, headers=headers, auth=self._auth
             )
             response.raise_for_status()

@@ -44,14 +44,15 @@ def sandbox_secret(settings: Settings) -> str:
 
 
 def build_providers(settings: Settings, http: OutboundHttp, clock: Clock) -> ConfiguredProviders:
-    """The sandbox calls nobody: ``http``'s client is made only for a provider that calls out."""
+    """``http``'s client is made when a provider first calls out: never for the sandbox, which
+    calls nobody, nor for a server that only verifies a provider's webhooks."""
     providers: dict[str, PaymentProvider] = {}
     if settings.env != "production":
         complete_url = settings.public_url.rstrip("/") + SANDBOX_COMPLETE_PATH
         providers[SANDBOX] = SandboxProvider(sandbox_secret(settings), complete_url)
     if settings.yookassa_shop_id and settings.yookassa_secret_key:
         providers[YOOKASSA] = YooKassaProvider(
-            http.client,
+            http,
             settings.yookassa_shop_id,
             settings.yookassa_secret_key,
             api_url=settings.yookassa_api_url,
@@ -59,14 +60,14 @@ def build_providers(settings: Settings, http: OutboundHttp, clock: Clock) -> Con
         )
     if settings.cloudpayments_public_id and settings.cloudpayments_api_secret:
         providers[CLOUDPAYMENTS] = CloudPaymentsProvider(
-            http.client,
+            http,
             settings.cloudpayments_public_id,
             settings.cloudpayments_api_secret,
             api_url=settings.cloudpayments_api_url,
         )
     if settings.stripe_secret_key and settings.stripe_webhook_secret:
         providers[STRIPE] = StripeProvider(
-            http.client,
+            http,
             settings.stripe_secret_key,
             settings.stripe_webhook_secret,
             clock,

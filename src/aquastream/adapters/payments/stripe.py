@@ -35,7 +35,7 @@ from aquastream.domain.shared.errors import ValidationFailed
 from aquastream.ports.clock import Clock
 
 if TYPE_CHECKING:
-    import httpx
+    from aquastream.adapters.outbound import OutboundHttp
 
 STRIPE = "stripe"
 DEFAULT_API_URL = "https://api.stripe.com"
@@ -49,7 +49,7 @@ _FOLLOWED_EVENTS = {"checkout.session.completed", "checkout.session.async_paymen
 class StripeProvider:
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        http: OutboundHttp,
         secret_key: str,
         webhook_secret: str,
         clock: Clock,
@@ -57,7 +57,7 @@ class StripeProvider:
         api_url: str = DEFAULT_API_URL,
         tolerance_seconds: int = 300,
     ) -> None:
-        self._client = client
+        self._http = http
         self._headers = {"Authorization": f"Bearer {secret_key}"}
         self._webhook_secret = webhook_secret
         self._clock = clock
@@ -75,7 +75,7 @@ class StripeProvider:
         if key:
             headers["Idempotency-Key"] = key
         async with provider_call("Stripe"):
-            response = await self._client.request(
+            response = await self._http.client.request(
                 method, f"{self._api_url}{path}", data=form, headers=headers
             )
             response.raise_for_status()

@@ -35,7 +35,7 @@ from aquastream.domain.payments.model import (
 from aquastream.domain.shared.errors import ValidationFailed
 
 if TYPE_CHECKING:
-    import httpx
+    from aquastream.adapters.outbound import OutboundHttp
 
 YOOKASSA = "yookassa"
 DEFAULT_API_URL = "https://api.yookassa.ru/v3"
@@ -60,7 +60,7 @@ _STATUSES = {
 class YooKassaProvider:
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        http: OutboundHttp,
         shop_id: str,
         secret_key: str,
         *,
@@ -69,10 +69,8 @@ class YooKassaProvider:
     ) -> None:
         """``allowed_networks`` empty: notifications from any address (their content is
         re-read from the API anyway)."""
-        self._client = client
-        import httpx
-
-        self._auth = httpx.BasicAuth(shop_id, secret_key)
+        self._http = http
+        self._auth = (shop_id, secret_key)  # HTTP Basic, as httpx takes it
         self._api_url = api_url.rstrip("/")
         self._networks = [ipaddress.ip_network(network) for network in allowed_networks]
 
@@ -85,7 +83,7 @@ class YooKassaProvider:
     ) -> dict[str, Any]:
         headers = {"Idempotence-Key": key} if key else {}
         async with provider_call("YooKassa"):
-            response = await self._client.request(
+            response = await self._http.client.request(
                 method, f"{self._api_url}{path}", json=body, headers=headers, auth=self._auth
             )
             response.raise_for_status()
