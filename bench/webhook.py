@@ -12,7 +12,8 @@ unique id, nothing else).
 
 1. seeds a throwaway database with the pending Stripe payments of every run (``--pool`` per
    run; a run that would outlast them stops the bench);
-2. serves AquaStream twice, each one Granian process without the worker, on that database:
+2. serves AquaStream twice, each one Granian process without the worker, on that database,
+   from an environment installed as the container installs it (``compare.service_python``):
    the real application (``aquastream.asgi:application``, verification on) and the same
    application with Stripe's adapter swapped, through dishka as tests swap adapters, for
    one whose signature check does nothing (``unverified_application`` below): the same
@@ -51,6 +52,7 @@ from compare import (
     rotating_requests,
     rss_mb,
     server,
+    service_python,
     table,
     wrk,
     wrk_path,
@@ -91,7 +93,7 @@ class VerificationOff(Provider):
         assert settings.stripe_secret_key is not None
         assert settings.stripe_webhook_secret is not None
         stripe = UnverifiedStripe(
-            http.client,
+            http,
             settings.stripe_secret_key,
             settings.stripe_webhook_secret,
             clock,
@@ -214,7 +216,8 @@ async def run(args: argparse.Namespace) -> list[Comparison]:
             PYTHONPATH=str(Path(__file__).parent),
         )
         ours_port, off_port = free_port(), free_port()
-        granian = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory"]
+        # Both served from the deployment's environment, as the other servers of the suite.
+        granian = [service_python(), "-m", "granian", "--interface", "asgi", "--factory"]
         ours_command = [*granian, "--port", str(ours_port), "aquastream.asgi:application"]
         off_command = [*granian, "--port", str(off_port), "webhook:unverified_application"]
         ours_url, off_url = f"http://127.0.0.1:{ours_port}{PATH}", f"http://127.0.0.1:{off_port}{PATH}"
