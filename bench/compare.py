@@ -495,12 +495,46 @@ def suite_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+QUIET_BUSY = 0.25  # the share of the CPUs busy under which the machine counts as quiet
+QUIET_WAIT_SECONDS = 90
+
+
+def cpu_busy(seconds: float) -> float:
+    """The share of all CPUs' time spent busy over the next ``seconds`` (``/proc/stat``)."""
+
+    def times() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        idle = values[3] + values[4]  # idle and iowait
+        return sum(values) - idle, sum(values)
+
+    busy_before, total_before = times()
+    time.sleep(seconds)
+    busy_after, total_after = times()
+    return (busy_after - busy_before) / max(total_after - total_before, 1)
+
+
+def quiet(*, wait_seconds: float = QUIET_WAIT_SECONDS) -> str:
+    """Wait until the machine is quiet (at most ``wait_seconds``): a scenario's servers,
+    PostgreSQL's checkpoint or autovacuum after it, and the dropped databases' files go on
+    using the CPUs for a while after it ends, which the next scenario would otherwise pay
+    for (the CPU-bound ones most: both sides share the two cores with what is left)."""
+    started = time.monotonic()
+    while True:
+        busy = cpu_busy(2.0)
+        waited = time.monotonic() - started
+        if busy < QUIET_BUSY or waited >= wait_seconds:
+            return f"CPUs {busy:.0%} busy after {waited:.0f} s"
+
+
 def run_suite(names: list[str], *, quick: bool) -> int:
-    """Run each scenario (its output shown as it comes), then print one table of all."""
+    """Run each scenario (its output shown as it comes) once the machine is quiet, then
+    print one table of all."""
     rows: list[dict[str, Any]] = []
     failed = 0
     for name in names:
-        print(f"== bench {name}", flush=True)
+        state = "" if quick else f" ({quiet()})"
+        print(f"== bench {name}{state}", flush=True)
         command = [sys.executable, f"{name}.py", *(QUICK.get(name, []) if quick else [])]
         process = subprocess.Popen(command, cwd=HERE, stdout=subprocess.PIPE, text=True)
         assert process.stdout is not None
