@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aquastream.adapters.sql import driver
 from aquastream.adapters.sql.engine import create_engine
+from aquastream.adapters.sql.outbox import SqlInbox, SqlOutbox
 from aquastream.adapters.sql.reads import StandaloneReads
+from aquastream.adapters.sql.tables.booking import deliveries as booking_deliveries
 from aquastream.adapters.sql.tables.booking import inventories
 from aquastream.adapters.sql.tables.booking import outbox as booking_outbox
 from aquastream.adapters.sql.uow import LOCK_NOT_AVAILABLE, SqlUnitOfWork
@@ -286,4 +288,46 @@ async def test_an_entry_at_once_sends_its_change_by_the_driver_and_repositories_
         more["event_id"]: (more["title"], 12),
         again["event_id"]: (again["title"], 12),
     }
+    assert _checked_out(engine) == 0
+
+
+@pytest.mark.postgres
+async def test_the_spines_questions_of_one_statement_go_by_the_driver(
+    engine: AsyncEngine, sent_by_driver: list[str]
+) -> None:
+    # A worker asks every outbox and inbox on each pass: each question one statement, built
+    # once, sent by the driver (the SQL is the same at every pass).
+    now = datetime.now(UTC)
+    facts = [
+        {
+            "id": uuid.uuid4(),
+            "event_name": "BookingCreated",
+            "payload": "{}",
+            "created_at": now - timedelta(seconds=n),
+        }
+        for n in range(3)
+    ]
+    async with engine.begin() as connection:
+        await connection.execute(insert(booking_outbox), facts)
+    outbox = SqlOutbox(engine, booking_outbox, "booking")
+    inbox = SqlInbox(engine, booking_deliveries, "booking")
+
+    pending_before = await outbox.pending()
+    leased = await outbox.lease(now=now, limit=2, lease=timedelta(seconds=60))
+    await outbox.mark_relayed([message.id for message in leased], now=now)
+    await inbox.accept([(message, ["booking.Probe"]) for message in leased], now=now)  # a transaction
+    backlog = await inbox.backlog()
+    claimed = await inbox.claim(now=now, limit=10, lease=timedelta(seconds=60))
+    await inbox.mark_delivered([delivery.id for delivery in claimed], now=now)
+
+    assert pending_before == 3
+    assert [message.id for message in leased] == [facts[2]["id"], facts[1]["id"]]  # oldest first
+    assert await outbox.pending() == 1
+    assert backlog == {"booking.Probe": 2}
+    assert [delivery.message_id for delivery in claimed] == [facts[2]["id"], facts[1]["id"]]
+    assert await inbox.backlog() == {}
+    # pending, lease, mark_relayed, backlog, claim, mark_delivered, then pending and backlog again.
+    assert len(sent_by_driver) == 8
+    assert sent_by_driver[0] == sent_by_driver[6]
+    assert sent_by_driver[3] == sent_by_driver[7]
     assert _checked_out(engine) == 0

@@ -9,7 +9,10 @@ Writing a fact or a delivery on PostgreSQL also sends ``NOTIFY`` on ``SPINE_CHAN
 commit), which wakes the workers listening instead of their waiting for the next poll.
 A method of one statement runs it in autocommit on PostgreSQL (the statement is atomic on its
 own): a worker asks every outbox and inbox on each pass, most of them empty, and BEGIN and
-COMMIT would double the round trips of each question.
+COMMIT would double the round trips of each question. Those statements are built once per
+table (their values bound at each call) and sent by the driver itself where its lane serves
+(``adapters.sql.driver``): SQLAlchemy's path around a statement cost more CPU than the
+statement, and a worker draining a backlog sends thousands of them.
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, Table, func, or_, select, text, update
+from sqlalchemy import Engine, Row, Table, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from aquastream.adapters.sql.statements import dialect_insert, insert_rows, one_of
+from aquastream.adapters.sql import driver
+from aquastream.adapters.sql.statements import any_of, dialect_insert, insert_rows
 from aquastream.adapters.sql.tables.infra import job_leases
 from aquastream.adapters.sql.tables.spine import pending, unrelayed
 from aquastream.domain.shared.ids import new_id
@@ -70,6 +76,98 @@ def one_statement_at_a_time(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
+async def _alone(
+    engine: AsyncEngine, statement: driver.Prepared, parameters: Mapping[str, Any]
+) -> Sequence[Row[Any]]:
+    """The rows of one statement run on its own on ``engine`` (``one_statement_at_a_time``'s):
+    by the driver where its lane serves, else through SQLAlchemy."""
+    forms = driver.forms(engine, [statement])
+    if forms is not None:
+        pooled = await engine.raw_connection()
+        try:
+            return await driver.run(engine, pooled, forms[0], parameters)
+        finally:
+            await driver.give_back(pooled)
+    async with engine.begin() as connection:
+        result = await connection.execute(statement.statement, parameters)
+        return result.all() if result.returns_rows else []
+
+
+def _not_locked(table: Table) -> Any:
+    return or_(table.c.locked_until.is_(None), table.c.locked_until <= bindparam("now"))
+
+
+@cache
+def _lease(t: Table) -> driver.Prepared:
+    """Up to ``limit`` facts not relayed nor leased, oldest first, leased ``until``."""
+    due = (
+        select(t.c.id)
+        .where(unrelayed(t), _not_locked(t))
+        .order_by(t.c.created_at, t.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)  # rendered as nothing on SQLite
+    )
+    return driver.Prepared(
+        update(t)
+        .where(t.c.id.in_(due.scalar_subquery()))
+        .values(locked_until=bindparam("until"))
+        .returning(t.c.id, t.c.event_name, t.c.payload, t.c.created_at, t.c.trace_context)
+    )
+
+
+@cache
+def _mark_relayed(t: Table, dialect: str) -> driver.Prepared:
+    return driver.Prepared(
+        update(t).where(any_of(t.c.id, "ids", dialect)).values(relayed_at=bindparam("at"), locked_until=None)
+    )
+
+
+@cache
+def _unrelayed_count(t: Table) -> driver.Prepared:
+    return driver.Prepared(select(func.count()).select_from(t).where(unrelayed(t)))
+
+
+@cache
+def _claim(t: Table) -> driver.Prepared:
+    """Up to ``limit`` deliveries due and not leased, oldest first, leased ``until``."""
+    due = (
+        select(t.c.id)
+        .where(pending(t), t.c.available_at <= bindparam("now"), _not_locked(t))
+        .order_by(t.c.created_at, t.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+    )
+    return driver.Prepared(
+        update(t)
+        .where(t.c.id.in_(due.scalar_subquery()))
+        .values(locked_until=bindparam("until"), attempts=t.c.attempts + 1)
+        .returning(
+            t.c.id,
+            t.c.message_id,
+            t.c.subscriber,
+            t.c.event_name,
+            t.c.payload,
+            t.c.attempts,
+            t.c.created_at,
+            t.c.trace_context,
+        )
+    )
+
+
+@cache
+def _mark_delivered(t: Table, dialect: str) -> driver.Prepared:
+    return driver.Prepared(
+        update(t)
+        .where(any_of(t.c.id, "ids", dialect))
+        .values(delivered_at=bindparam("at"), locked_until=None)
+    )
+
+
+@cache
+def _backlog(t: Table) -> driver.Prepared:
+    return driver.Prepared(select(t.c.subscriber, func.count()).where(pending(t)).group_by(t.c.subscriber))
+
+
 class SqlOutbox:
     def __init__(self, engine: AsyncEngine, table: Table, domain: str) -> None:
         self._engine = one_statement_at_a_time(engine)
@@ -81,22 +179,8 @@ class SqlOutbox:
         return self._domain
 
     async def lease(self, *, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
-        t = self._table
-        due = (
-            select(t.c.id)
-            .where(unrelayed(t), or_(t.c.locked_until.is_(None), t.c.locked_until <= now))
-            .order_by(t.c.created_at, t.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)  # rendered as nothing on SQLite
-        )
-        statement = (
-            update(t)
-            .where(t.c.id.in_(due.scalar_subquery()))
-            .values(locked_until=now + lease)
-            .returning(t.c.id, t.c.event_name, t.c.payload, t.c.created_at, t.c.trace_context)
-        )
-        async with self._engine.begin() as connection:
-            rows = (await connection.execute(statement)).all()
+        leased = {"now": now, "limit": limit, "until": now + lease}
+        rows = await _alone(self._engine, _lease(self._table), leased)
         messages = [
             OutboxMessage(row.id, row.event_name, row.payload.encode(), row.created_at, row.trace_context)
             for row in rows
@@ -105,20 +189,12 @@ class SqlOutbox:
         return sorted(messages, key=lambda message: (message.created_at, message.id))
 
     async def mark_relayed(self, message_ids: Sequence[uuid.UUID], *, now: datetime) -> None:
-        t = self._table
-        async with self._engine.begin() as connection:
-            await connection.execute(
-                update(t)
-                .where(one_of(connection, t.c.id, message_ids))
-                .values(relayed_at=now, locked_until=None)
-            )
+        statement = _mark_relayed(self._table, self._engine.dialect.name)
+        await _alone(self._engine, statement, {"ids": list(message_ids), "at": now})
 
     async def pending(self) -> int:
-        async with self._engine.connect() as connection:
-            count = await connection.scalar(
-                select(func.count()).select_from(self._table).where(unrelayed(self._table))
-            )
-        return count or 0
+        ((count,),) = await _alone(self._engine, _unrelayed_count(self._table), {})
+        return int(count or 0)
 
 
 class SqlInbox:
@@ -157,33 +233,8 @@ class SqlInbox:
         spine_written(self._engine)
 
     async def claim(self, *, now: datetime, limit: int, lease: timedelta) -> Sequence[Delivery]:
-        t = self._table
-        due = (
-            select(t.c.id)
-            .where(
-                pending(t), t.c.available_at <= now, or_(t.c.locked_until.is_(None), t.c.locked_until <= now)
-            )
-            .order_by(t.c.created_at, t.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        statement = (
-            update(t)
-            .where(t.c.id.in_(due.scalar_subquery()))
-            .values(locked_until=now + lease, attempts=t.c.attempts + 1)
-            .returning(
-                t.c.id,
-                t.c.message_id,
-                t.c.subscriber,
-                t.c.event_name,
-                t.c.payload,
-                t.c.attempts,
-                t.c.created_at,
-                t.c.trace_context,
-            )
-        )
-        async with self._single.begin() as connection:
-            rows = (await connection.execute(statement)).all()
+        leased = {"now": now, "limit": limit, "until": now + lease}
+        rows = await _alone(self._single, _claim(self._table), leased)
         deliveries = [
             Delivery(
                 row.id,
@@ -202,13 +253,8 @@ class SqlInbox:
     async def mark_delivered(self, delivery_ids: Sequence[uuid.UUID], *, now: datetime) -> None:
         if not delivery_ids:
             return
-        t = self._table
-        async with self._single.begin() as connection:
-            await connection.execute(
-                update(t)
-                .where(one_of(connection, t.c.id, delivery_ids))
-                .values(delivered_at=now, locked_until=None)
-            )
+        statement = _mark_delivered(self._table, self._single.dialect.name)
+        await _alone(self._single, statement, {"ids": list(delivery_ids), "at": now})
 
     async def mark_failed(self, delivery_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:
         t = self._table
@@ -219,10 +265,7 @@ class SqlInbox:
             )
 
     async def backlog(self) -> Mapping[str, int]:
-        t = self._table
-        query = select(t.c.subscriber, func.count()).where(pending(t)).group_by(t.c.subscriber)
-        async with self._single.connect() as connection:
-            return {row[0]: row[1] for row in (await connection.execute(query)).all()}
+        return {row[0]: row[1] for row in await _alone(self._single, _backlog(self._table), {})}
 
     async def dead(self, *, limit: int) -> Sequence[DeadDelivery]:
         t = self._table

@@ -141,6 +141,14 @@ def one_of(
     return column_.in_(list(choices))
 
 
+def any_of(column_: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
+    """``one_of`` in a statement built once, its choices bound at each execution as ``name``
+    (a list): one array on PostgreSQL, an ``IN`` list expanded when sent elsewhere."""
+    if dialect == "postgresql":
+        return column_ == any_(bindparam(name, type_=_array_of(column_.type)))
+    return column_.in_(bindparam(name, expanding=True))
+
+
 def rows_table(
     connection: AsyncConnection | AsyncEngine,
     name: str,
