@@ -138,8 +138,12 @@ async def sweep(run_batch: Callable[[], Awaitable[int]], batch_size: int) -> int
     return total
 
 
-# Deliveries of one inbox run at once, at most this many (each takes a connection of the pool).
-SPINE_CONCURRENCY = 4
+# A pass of the spine runs this many domains' relays (then dispatchers) at once, and each
+# dispatcher this many deliveries of its inbox at once: at most 4 connections of the pool in
+# all, as one dispatcher of 4 took before. Drain of 15,000 bookings' facts, in-process:
+# 6.4 s one domain at a time (4 deliveries), 5.5 s with 2 and 2.
+SPINE_AT_ONCE = 2
+SPINE_CONCURRENCY = 2
 # Above the intakes' blocking read of the streams (``adapters.redis.spine.BLOCK_MS``).
 STREAM_SOCKET_TIMEOUT_SECONDS = 5.0
 
@@ -212,6 +216,7 @@ class WorkerProvider(Provider):
         mine = [outbox for outbox in outboxes if outbox.domain in served]
         # SQLite lets one writer in at a time: deliveries at once would only queue for its lock.
         concurrency = 1 if settings.is_sqlite else SPINE_CONCURRENCY
+        at_once = 1 if settings.is_sqlite else SPINE_AT_ONCE
         dispatchers = [
             InboxDispatcher(
                 inboxes[domain],
@@ -224,7 +229,8 @@ class WorkerProvider(Provider):
             for domain in sorted(router.domains & served)
         ]
         if settings.redis_url is None:
-            yield OutboxDispatcher([Relay(outbox, inboxes, router, clock) for outbox in mine], dispatchers)
+            relays = [Relay(outbox, inboxes, router, clock) for outbox in mine]
+            yield OutboxDispatcher(relays, dispatchers, at_once=at_once)
             return
         # redis-py is imported only where Redis is configured (0.15 s and 8 MB).
         from redis.asyncio import Redis
@@ -240,6 +246,7 @@ class WorkerProvider(Provider):
                 StreamIntake(redis, inboxes[domain], router, clock, consumer=consumer)
                 for domain in sorted(router.domains & served)
             ],
+            at_once=at_once,
         )
         await redis.aclose()
 

@@ -411,3 +411,59 @@ async def test_a_wave_of_independent_facts_is_still_one_batch(db, clock) -> None
 
     await dispatcher.drain()
     assert batches == [["Made"] * 3, ["Dropped"] * 3]
+
+
+class Step:
+    """A relay (or dispatcher) of one domain that takes a while, counting who runs with it."""
+
+    running = 0
+    most = 0
+
+    def __init__(self, moved: int, *, fails: bool = False) -> None:
+        self.moved = moved
+        self.fails = fails
+        self.done = False
+
+    async def relay_once(self) -> int:
+        Step.running += 1
+        Step.most = max(Step.most, Step.running)
+        try:
+            await asyncio.sleep(0.01)
+            if self.fails:
+                raise RuntimeError("outbox down")
+            return self.moved
+        finally:
+            Step.running -= 1
+            self.done = True
+
+    dispatch_once = relay_once
+
+
+@pytest.fixture
+def steps() -> None:
+    Step.running = Step.most = 0
+
+
+@pytest.mark.usefixtures("steps")
+@pytest.mark.parametrize("at_once", [1, 2, 3])
+async def test_a_pass_runs_at_most_at_once_domains_together(at_once: int) -> None:
+    relays, dispatchers = [Step(1), Step(2), Step(3)], [Step(10), Step(20), Step(30)]
+    spine = OutboxDispatcher(relays, dispatchers, at_once=at_once)  # type: ignore[arg-type]
+
+    moved = await spine.dispatch_once()
+
+    assert moved == 66
+    assert Step.most == at_once
+
+
+@pytest.mark.usefixtures("steps")
+async def test_a_domain_that_fails_does_not_stop_the_others_of_its_pass() -> None:
+    broken, others = Step(1, fails=True), [Step(2), Step(3)]
+    dispatcher = Step(10)
+    spine = OutboxDispatcher([others[0], broken, others[1]], [dispatcher], at_once=2)  # type: ignore[arg-type]
+
+    with pytest.raises(RuntimeError, match="outbox down"):
+        await spine.dispatch_once()
+
+    assert all(step.done for step in others)  # the other relays ran to their end
+    assert not dispatcher.done  # the pass ended with the relays' error, as one at a time does
