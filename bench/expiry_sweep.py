@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from advanced_alchemy.types import DateTimeUTC
-from compare import Comparison, Sample, alternate, table
+from compare import Comparison, Sample, alternate, emit, table
 from seat_booking import DEFAULT_URL, _throwaway_database
 from sqlalchemy import Interval, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -350,6 +350,7 @@ async def main() -> None:
     print(table([comparison]))
     verdict = "met" if comparison.ratio >= TARGET else "NOT met"
     print(f"\nTarget ExpireHolds / hand SQL ≥ {TARGET}: {verdict} ({comparison.ratio:.2f}).")
+    emit([comparison])
 
 
 if __name__ == "__main__":
