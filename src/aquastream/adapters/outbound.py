@@ -1,12 +1,12 @@
 """An HTTP client to call out with (payment providers, Telegram), made when first asked for.
 
-httpx with its transport weighs ~6 MB in a server process, and most processes never call out:
-a server without a bot token and without a provider's credentials (the sandbox calls nobody)
-or a worker of other domains. So the composition root hands adapters' builders an
-``OutboundHttp``; the client, traced when tracing is on, is made the first time one of them
-needs it, and closed with the container. Adapters keep the ``OutboundHttp`` and ask it for its
-client when they call out, not when they are built: a server that only verifies a provider's
-webhooks (an HMAC over the body) never makes one."""
+httpx weighs ~11 MB in a server process, and a client with its TLS context ~3 MB more; most
+processes never call out: a server without a bot token and without a provider's credentials
+(the sandbox calls nobody) or a worker of other domains. So the composition root hands
+adapters' builders an ``OutboundHttp``; the client, traced when tracing is on, is made the
+first time one of them needs it, and closed with the container. Adapters keep the
+``OutboundHttp`` and ask it for its client when they call out, not when they are built: a
+server that only verifies a provider's webhooks (an HMAC over the body) never makes one."""
 
 from __future__ import annotations
 
