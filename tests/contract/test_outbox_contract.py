@@ -4,11 +4,13 @@ retried by an operator), on memory, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 
 from opentelemetry.sdk.trace import TracerProvider
 
+from aquastream.adapters.sql.tables.identity import outbox as identity_outbox
 from aquastream.domain.identity.events import UserBlocked
 from aquastream.domain.shared.events import DomainEvent
 from aquastream.domain.shared.ids import new_id
@@ -169,3 +171,17 @@ async def test_a_fact_raised_outside_a_trace_has_no_trace_context(backend: Backe
     [delivery] = await backend.inbox.claim(now=NOW, limit=10, lease=LEASE)
 
     assert delivery.trace_context is None
+
+
+async def test_the_counts_do_not_wait_for_a_writer(sql_backend: Backend) -> None:
+    # An operator's dashboard polls the backlog: on SQLite a count is a read (deferred BEGIN),
+    # not a writer queued behind the one holding the file's lock.
+    engine, outbox, inbox = sql_backend.engine, sql_backend.outbox, sql_backend.inbox
+    assert engine is not None
+    async with engine.begin() as writing:
+        fact = {"id": new_id(), "event_name": "UserBlocked", "payload": "{}", "created_at": NOW}
+        await writing.execute(identity_outbox.insert().values(**fact))
+        counted = await asyncio.wait_for(asyncio.gather(outbox.pending(), inbox.backlog()), timeout=2)
+
+    assert counted == [0, {}]  # the writer's fact is not committed yet
+    assert await outbox.pending() == 1

@@ -28,6 +28,7 @@ from sqlalchemy import Engine, Row, Table, bindparam, func, or_, select, text, u
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aquastream.adapters.sql import driver
+from aquastream.adapters.sql.reads import StandaloneReads
 from aquastream.adapters.sql.statements import any_of, dialect_insert, insert_rows
 from aquastream.adapters.sql.tables.infra import job_leases
 from aquastream.adapters.sql.tables.spine import pending, unrelayed
@@ -79,8 +80,10 @@ def one_statement_at_a_time(engine: AsyncEngine) -> AsyncEngine:
 async def _alone(
     engine: AsyncEngine, statement: driver.Prepared, parameters: Mapping[str, Any]
 ) -> Sequence[Row[Any]]:
-    """The rows of one statement run on its own on ``engine`` (``one_statement_at_a_time``'s):
-    by the driver where its lane serves, else through SQLAlchemy."""
+    """The rows of one statement that writes, run on its own on ``engine``
+    (``one_statement_at_a_time``'s): by the driver where its lane serves, else through
+    SQLAlchemy. The counts are reads, asked as every other read outside a unit of work
+    (``StandaloneReads``: no write lock on SQLite, a database out of reach is unavailable)."""
     forms = driver.forms(engine, [statement])
     if forms is not None:
         pooled = await engine.raw_connection()
@@ -116,9 +119,10 @@ def _lease(t: Table) -> driver.Prepared:
 
 
 @cache
-def _mark_relayed(t: Table, dialect: str) -> driver.Prepared:
+def _mark(t: Table, dialect: str, done: str) -> driver.Prepared:
+    """The rows of ``ids`` marked ``done`` (relayed, delivered) ``at``, their lease let go."""
     return driver.Prepared(
-        update(t).where(any_of(t.c.id, "ids", dialect)).values(relayed_at=bindparam("at"), locked_until=None)
+        update(t).where(any_of(t.c.id, "ids", dialect)).values({done: bindparam("at"), "locked_until": None})
     )
 
 
@@ -155,15 +159,6 @@ def _claim(t: Table) -> driver.Prepared:
 
 
 @cache
-def _mark_delivered(t: Table, dialect: str) -> driver.Prepared:
-    return driver.Prepared(
-        update(t)
-        .where(any_of(t.c.id, "ids", dialect))
-        .values(delivered_at=bindparam("at"), locked_until=None)
-    )
-
-
-@cache
 def _backlog(t: Table) -> driver.Prepared:
     return driver.Prepared(select(t.c.subscriber, func.count()).where(pending(t)).group_by(t.c.subscriber))
 
@@ -171,6 +166,7 @@ def _backlog(t: Table) -> driver.Prepared:
 class SqlOutbox:
     def __init__(self, engine: AsyncEngine, table: Table, domain: str) -> None:
         self._engine = one_statement_at_a_time(engine)
+        self._reads = StandaloneReads(engine)  # its counts, for operators
         self._table = table
         self._domain = domain
 
@@ -189,11 +185,11 @@ class SqlOutbox:
         return sorted(messages, key=lambda message: (message.created_at, message.id))
 
     async def mark_relayed(self, message_ids: Sequence[uuid.UUID], *, now: datetime) -> None:
-        statement = _mark_relayed(self._table, self._engine.dialect.name)
+        statement = _mark(self._table, self._engine.dialect.name, "relayed_at")
         await _alone(self._engine, statement, {"ids": list(message_ids), "at": now})
 
     async def pending(self) -> int:
-        ((count,),) = await _alone(self._engine, _unrelayed_count(self._table), {})
+        ((count,),) = await self._reads.rows(_unrelayed_count(self._table))
         return int(count or 0)
 
 
@@ -201,6 +197,7 @@ class SqlInbox:
     def __init__(self, engine: AsyncEngine, table: Table, domain: str) -> None:
         self._engine = engine  # for the methods of several statements in one transaction
         self._single = one_statement_at_a_time(engine)
+        self._reads = StandaloneReads(engine)  # its counts, for operators
         self._table = table
         self._domain = domain
 
@@ -253,7 +250,7 @@ class SqlInbox:
     async def mark_delivered(self, delivery_ids: Sequence[uuid.UUID], *, now: datetime) -> None:
         if not delivery_ids:
             return
-        statement = _mark_delivered(self._table, self._single.dialect.name)
+        statement = _mark(self._table, self._single.dialect.name, "delivered_at")
         await _alone(self._single, statement, {"ids": list(delivery_ids), "at": now})
 
     async def mark_failed(self, delivery_id: uuid.UUID, *, error: str, retry_at: datetime | None) -> None:
@@ -265,7 +262,7 @@ class SqlInbox:
             )
 
     async def backlog(self) -> Mapping[str, int]:
-        return {row[0]: row[1] for row in await _alone(self._single, _backlog(self._table), {})}
+        return {row[0]: row[1] for row in await self._reads.rows(_backlog(self._table))}
 
     async def dead(self, *, limit: int) -> Sequence[DeadDelivery]:
         t = self._table
